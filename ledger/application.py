@@ -1,0 +1,357 @@
+"""The ledger application service: admit signed events, keep the log.
+
+Thin by design: load the ledger's state (cached, caught up from the log
+under the ledger's write lock), let the domain judge the event, store it
+with its leaf, tree nodes and payload in one transaction, then fold it into
+the cached state.  Many ledgers can share one database.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from ledger import events as ev
+from ledger import merkle
+from ledger.canonical import canonical, parse_canonical
+from ledger.checkpoint import Checkpoint, sign_note
+from ledger.envelope import MATTER_PREFIX, REGISTRY_STREAM, Envelope, Submission, format_time
+from ledger.errors import (
+    LedgerExistsError,
+    MalformedEnvelopeError,
+    MalformedProofRequestError,
+    ReplayedEnvelopeError,
+    StorageError,
+    StaleSequenceError,
+    StreamNotStartedError,
+    UnknownLedgerError,
+    WrongLedgerError,
+)
+from ledger.logkeys import LogKeyring, ledger_id_of
+from ledger.state import Admitted, LedgerState, StreamHead
+from ledger.store import LedgerRow, LogRecord, Store
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class AppendReceipt:
+    """What the ledger answers for an admitted event."""
+
+    origin: str
+    stream: str
+    seq: int
+    envelope_hash: str
+    leaf_index: int
+    recorded_at: str
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+class _StoreNodes:
+    """The Merkle node reader over one ledger's stored nodes."""
+
+    def __init__(self, store: Store, origin: str) -> None:
+        self.store = store
+        self.origin = origin
+
+    def nodes(self, keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:  # type: ignore[override]
+        return self.store.nodes_for(self.origin, list(keys))
+
+
+@dataclass
+class _Cached:
+    state: LedgerState
+    frontier: merkle.Frontier
+    lock: threading.Lock
+
+
+class LedgerService:
+    """Admits signed events into ledgers and answers questions about the log."""
+
+    def __init__(
+        self,
+        store: Store,
+        log_keys: LogKeyring,
+        *,
+        clock: Clock = system_clock,
+        checkpoint_every: int = 256,
+    ) -> None:
+        self.store = store
+        self.log_keys = log_keys
+        self.clock = clock
+        self.checkpoint_every = checkpoint_every
+        self._cache: dict[str, _Cached] = {}
+        self._cache_lock = threading.Lock()
+
+    # --- writing ----------------------------------------------------------
+
+    def create_ledger(self, submission: Submission | bytes) -> AppendReceipt:
+        """Start a ledger with its signed LedgerCreated event.
+
+        The log key for the origin must already be in the keyring (``medledger
+        init`` makes it).  Raises LedgerExistsError if the origin or its id is
+        taken, and the domain's errors if the genesis event is not valid.
+        """
+        if isinstance(submission, bytes):
+            submission = Submission.from_wire(submission)
+        body = submission.envelope.body
+        if body.type != "LedgerCreated" or body.stream != REGISTRY_STREAM:
+            raise StreamNotStartedError("a ledger starts with LedgerCreated in the registry stream")
+        origin = body.origin
+        signer = self.log_keys.signer(origin)
+        created = ev.parse_payload(body.type, body.stream, submission.payload)
+        assert isinstance(created, ev.LedgerCreated)
+        if created.log_public_key != signer.verifier_key():
+            raise WrongLedgerError(
+                "LedgerCreated must name this ledger's log verifier key",
+                expected=signer.verifier_key(),
+            )
+        ledger_id = ledger_id_of(origin)
+        if self.store.ledger(origin) is not None or self.store.ledger(ledger_id) is not None:
+            raise LedgerExistsError(f"ledger {origin} already exists", origin=origin)
+        state = LedgerState(origin)
+        frontier = merkle.Frontier.empty()
+        now = self.clock()
+        admitted = state.admit(submission.envelope, submission.payload, submission.salt, now)
+        try:
+            with self.store.write() as session:
+                self.store.insert_ledger(
+                    session,
+                    LedgerRow(origin, ledger_id, created.name, signer.verifier_key(), 0),
+                )
+                receipt = self._store(session, state, frontier, submission, now)
+        except Exception as exc:
+            if self.store.ledger(origin) is not None:
+                raise LedgerExistsError(f"ledger {origin} already exists", origin=origin) from exc
+            raise
+        state.apply(admitted)
+        with self._cache_lock:
+            self._cache[origin] = _Cached(state, frontier, threading.Lock())
+        self.issue_checkpoint(origin)
+        return receipt
+
+    def append(self, ledger: str, submission: Submission | bytes) -> AppendReceipt:
+        """Admit one signed event into ``ledger`` (its origin or id).
+
+        Raises the named LedgerError of the first check that fails; in that
+        case nothing at all is written.
+        """
+        if isinstance(submission, bytes):
+            submission = Submission.from_wire(submission)
+        body = submission.envelope.body
+        if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM and body.seq == 1:
+            return self.create_ledger(submission)
+        origin = self.origin_of(ledger)
+        cached = self._cached(origin)
+        with cached.lock:
+            state = cached.state
+            # The signature is checked before the lock, against the registry as
+            # now known; admit() re-checks it under the lock as of the position.
+            if submission.envelope.body.origin != origin:
+                raise WrongLedgerError(
+                    f"event is for ledger {submission.envelope.body.origin!r}, not {origin!r}"
+                )
+            with self.store.write() as session:
+                size = self.store.lock_ledger(session, origin)
+                if size is None:
+                    raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
+                if size != state.size:
+                    self._catch_up(cached, size)
+                now = self.clock()
+                try:
+                    admitted = state.admit(submission.envelope, submission.payload, submission.salt, now)
+                except StaleSequenceError:
+                    self._raise_if_replayed(origin, submission.envelope)
+                    raise
+                frontier = copy.deepcopy(cached.frontier)
+                receipt = self._store(session, state, frontier, submission, now)
+                if (state.size + 1) % self.checkpoint_every == 0:
+                    self._checkpoint_in(session, origin, frontier, state.size + 1)
+            state.apply(admitted)
+            cached.frontier = frontier
+        return receipt
+
+    def _store(
+        self,
+        session: Session,
+        state: LedgerState,
+        frontier: merkle.Frontier,
+        submission: Submission,
+        now: datetime,
+    ) -> AppendReceipt:
+        envelope = submission.envelope
+        body = envelope.body
+        leaf_index = state.size
+        nodes = frontier.append(envelope.leaf_hash)
+        recorded_at = format_time(now)
+        self.store.append(
+            session,
+            origin=state.origin,
+            leaf_index=leaf_index,
+            stream=body.stream,
+            seq=body.seq,
+            event_type=body.type,
+            actor=body.actor,
+            claimed_time=body.time,
+            recorded_at=recorded_at,
+            entry=envelope.entry,
+            payload=canonical(submission.payload),
+            salt=submission.salt,
+            nodes=nodes,
+        )
+        if body.type == "PayloadRedacted":
+            target = submission.payload["event"]
+            self.store.redact(session, state.origin, body.stream, int(target), leaf_index)
+        return AppendReceipt(
+            state.origin, body.stream, body.seq, envelope.hash_hex, leaf_index, recorded_at
+        )
+
+    def _raise_if_replayed(self, origin: str, envelope: Envelope) -> None:
+        index = self.store.leaf_index_of(origin, envelope.body.stream, envelope.body.seq)
+        if index is None:
+            return
+        record = self.store.record(origin, index)
+        if record is not None and record.entry == envelope.entry:
+            raise ReplayedEnvelopeError(
+                f"this envelope is already in the log at leaf {index}", leaf_index=index
+            )
+
+    # --- state cache --------------------------------------------------------
+
+    def origin_of(self, ledger: str) -> str:
+        """Resolve a ledger id or origin; raise UnknownLedgerError."""
+        with self._cache_lock:
+            for origin in self._cache:
+                if ledger in (origin, ledger_id_of(origin)):
+                    return origin
+        row = self.store.ledger(ledger)
+        if row is None:
+            raise UnknownLedgerError(f"no ledger {ledger!r} in this store", ledger=ledger)
+        return row.origin
+
+    def _cached(self, origin: str) -> _Cached:
+        with self._cache_lock:
+            cached = self._cache.get(origin)
+            if cached is None:
+                cached = _Cached(LedgerState(origin), merkle.Frontier.empty(), threading.Lock())
+                self._cache[origin] = cached
+        return cached
+
+    def _catch_up(self, cached: _Cached, size: int) -> None:
+        """Fold events other processes committed into the cached state."""
+        state = cached.state
+        for record in self.store.log(state.origin, state.size, size):
+            if record.leaf_index != state.size or record.entry is None:
+                raise StorageError(
+                    f"log of {state.origin} has no entry at leaf {state.size}", leaf_index=state.size
+                )
+            envelope = Envelope.from_entry(record.entry)
+            payload: ev.Payload | None = None
+            if record.payload is not None:
+                payload = ev.parse_payload(
+                    envelope.body.type, envelope.body.stream, parse_canonical(record.payload)
+                )
+            state.apply(Admitted(envelope, payload))
+        cached.frontier = merkle.Frontier.load(_StoreNodes(self.store, state.origin), size)
+
+    def state(self, ledger: str) -> LedgerState:
+        """The ledger's state as of its current size (read-only use)."""
+        origin = self.origin_of(ledger)
+        cached = self._cached(origin)
+        with cached.lock:
+            row = self.store.ledger(origin)
+            assert row is not None
+            if row.tree_size != cached.state.size:
+                self._catch_up(cached, row.tree_size)
+            return cached.state
+
+    def head(self, ledger: str, stream: str) -> StreamHead | None:
+        """The last event of a stream: what the next signer must chain to."""
+        return self.state(ledger).head(stream)
+
+    # --- the tree, checkpoints and proofs -------------------------------------
+
+    def tree_size(self, ledger: str) -> int:
+        row = self.store.ledger(self.origin_of(ledger))
+        assert row is not None
+        return row.tree_size
+
+    def _nodes(self, origin: str) -> _StoreNodes:
+        return _StoreNodes(self.store, origin)
+
+    def root(self, ledger: str, size: int | None = None) -> bytes:
+        origin = self.origin_of(ledger)
+        current = self.tree_size(origin)
+        size = current if size is None else size
+        self._check_size(size, current)
+        return merkle.root(self._nodes(origin), size)
+
+    def inclusion_proof(self, ledger: str, index: int, size: int | None = None) -> list[bytes]:
+        origin = self.origin_of(ledger)
+        current = self.tree_size(origin)
+        size = current if size is None else size
+        self._check_size(size, current)
+        return merkle.inclusion_proof(self._nodes(origin), index, size)
+
+    def consistency_proof(self, ledger: str, old: int, new: int | None = None) -> list[bytes]:
+        origin = self.origin_of(ledger)
+        current = self.tree_size(origin)
+        new = current if new is None else new
+        self._check_size(new, current)
+        return merkle.consistency_proof(self._nodes(origin), old, new)
+
+    @staticmethod
+    def _check_size(size: int, current: int) -> None:
+        if size < 1 or size > current:
+            raise MalformedProofRequestError(
+                f"tree size {size} is outside 1..{current}", size=size, tree_size=current
+            )
+
+    def issue_checkpoint(self, ledger: str) -> str:
+        """Sign and keep a checkpoint of the current tree, unless the newest covers it."""
+        origin = self.origin_of(ledger)
+        with self.store.write() as session:
+            size = self.store.lock_ledger(session, origin)
+            assert size is not None
+            latest = self.store.latest_checkpoint(origin, session)
+            if latest is not None and latest[0] == size:
+                return latest[2]
+            frontier = merkle.Frontier.load(self._nodes(origin), size)
+            return self._checkpoint_in(session, origin, frontier, size)
+
+    def _checkpoint_in(self, session: Session, origin: str, frontier: merkle.Frontier, size: int) -> str:
+        root = frontier.root()
+        latest = self.store.latest_checkpoint(origin, session)
+        if latest is not None:
+            old_size, old_root, _ = latest
+            if old_size >= size:
+                raise StorageError("refusing to sign a checkpoint that does not grow the tree")
+            # Never sign two inconsistent checkpoints: prove the new one extends the
+            # last.  Reads inside this transaction see the nodes it has just written.
+            proof = merkle.consistency_proof(self._nodes(origin), old_size, size)
+            merkle.verify_consistency(old_size, size, proof, old_root, root)
+        note = sign_note(Checkpoint(origin, size, root).text(), [self.log_keys.signer(origin)])
+        self.store.insert_checkpoint(session, origin, size, root, note, format_time(self.clock()))
+        return note
+
+    def latest_checkpoint(self, ledger: str) -> str:
+        """The newest signed checkpoint (issuing one first if the tree grew)."""
+        return self.issue_checkpoint(ledger)
+
+    def records(self, ledger: str, stream: str, after_seq: int = 0, limit: int = 1000) -> list[LogRecord]:
+        origin = self.origin_of(ledger)
+        if stream != REGISTRY_STREAM and not stream.startswith(MATTER_PREFIX):
+            raise MalformedEnvelopeError(f"no stream {stream!r}")
+        return self.store.stream_records(origin, stream, after_seq, limit)
+

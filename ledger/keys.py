@@ -1,0 +1,152 @@
+"""Person keys: Ed25519 key pairs, key ids, and the key file format.
+
+A person's private key never needs to reach the server: the SDK signs on
+the person's machine and the log stores only public keys.  A key id is
+derived from the public key (the first 16 hex digits of its SHA-256), so
+that anyone can check that an id names the key it claims to.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+
+from ledger.errors import BadSignatureError, MalformedKeyError
+
+KEY_FILE_TYPE = "medledger-person-key/v1"
+
+
+def b64encode(data: bytes) -> str:
+    """Standard base64 with padding, the encoding of keys, salts and signatures."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64decode(text: str, *, length: int | None = None, what: str = "value") -> bytes:
+    """Decode strict, canonical standard base64; raise ValueError naming ``what``."""
+    try:
+        data = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, AttributeError) as exc:
+        raise ValueError(f"{what} is not valid base64") from exc
+    if b64encode(data) != text:
+        raise ValueError(f"{what} is not in canonical base64")
+    if length is not None and len(data) != length:
+        raise ValueError(f"{what} must be {length} bytes, got {len(data)}")
+    return data
+
+
+def public_key_bytes(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def key_id_for(public_key: bytes) -> str:
+    """The key id of a raw 32-byte Ed25519 public key."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def load_public_key(encoded: str) -> Ed25519PublicKey:
+    """Parse a base64 raw Ed25519 public key; raise MalformedKeyError."""
+    try:
+        raw = b64decode(encoded, length=32, what="public key")
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise MalformedKeyError(str(exc)) from exc
+
+
+def verify_signature(public_key: Ed25519PublicKey, signature: bytes, message: bytes) -> None:
+    """Return None if ``signature`` is valid, else raise BadSignatureError."""
+    try:
+        public_key.verify(signature, message)
+    except InvalidSignature as exc:
+        raise BadSignatureError("signature does not verify") from exc
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """A person's signing key: who they are, and the Ed25519 key they sign with."""
+
+    person: str
+    private_key: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls, person: str) -> PersonKey:
+        return cls(person, Ed25519PrivateKey.generate())
+
+    @property
+    def public_key(self) -> bytes:
+        return public_key_bytes(self.private_key.public_key())
+
+    @property
+    def public_key_b64(self) -> str:
+        return b64encode(self.public_key)
+
+    @property
+    def key_id(self) -> str:
+        return key_id_for(self.public_key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private_key.sign(message)
+
+    def to_json(self) -> str:
+        seed = self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        return json.dumps(
+            {
+                "type": KEY_FILE_TYPE,
+                "person": self.person,
+                "key_id": self.key_id,
+                "public_key": self.public_key_b64,
+                "private_key": b64encode(seed),
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> PersonKey:
+        """Parse a key file; raise MalformedKeyError if it is not one."""
+        try:
+            data = json.loads(text)
+            if data.get("type") != KEY_FILE_TYPE:
+                raise ValueError(f"not a {KEY_FILE_TYPE} file")
+            seed = b64decode(data["private_key"], length=32, what="private key")
+            key = cls(str(data["person"]), Ed25519PrivateKey.from_private_bytes(seed))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise MalformedKeyError(f"not a medledger key file: {exc}") from exc
+        if data.get("key_id") not in (None, key.key_id):
+            raise MalformedKeyError("key file's key_id does not match its key")
+        return key
+
+    def save(self, path: Path) -> None:
+        """Write the key file readable by its owner only (mode 0600)."""
+        write_secret(path, self.to_json() + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> PersonKey:
+        try:
+            return cls.from_json(path.read_text())
+        except OSError as exc:
+            raise MalformedKeyError(f"cannot read key file {path}: {exc}") from exc
+
+
+def write_secret(path: Path, text: str) -> None:
+    """Create ``path`` with mode 0600 before any secret byte is written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
