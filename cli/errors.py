@@ -1,0 +1,91 @@
+"""How the CLI reports errors: one exit code per kind of LedgerError.
+
+Scripts rely on these codes; they never change.
+
+| exit | meaning |
+|---|---|
+| 0 | success |
+| 1 | verification failed (the ledger, a proof, a checkpoint or a bundle) |
+| 2 | wrong command line (typer's own usage errors) |
+| 3 | malformed input (JSON, envelope, payload, key, request) |
+| 4 | signature or key not valid |
+| 5 | signer not allowed |
+| 6 | conflict: stale sequence or previous hash, replay |
+| 7 | a write-time rule of the MED protocol |
+| 8 | not found (ledger, stream, matter, person, body, leaf) |
+| 9 | storage or any other ledger error |
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from ledger.errors import (
+    AuthenticationError,
+    ConflictError,
+    LedgerError,
+    MalformedError,
+    NotAllowedError,
+    NotFoundError,
+    RuleViolationError,
+    VerificationError,
+)
+
+EXIT_CODES: list[tuple[type[LedgerError], int]] = [
+    (VerificationError, 1),
+    (MalformedError, 3),
+    (AuthenticationError, 4),
+    (NotAllowedError, 5),
+    (ConflictError, 6),
+    (RuleViolationError, 7),
+    (NotFoundError, 8),
+    (LedgerError, 9),
+]
+
+stderr = Console(stderr=True)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def exit_code(error: LedgerError) -> int:
+    for kind, code in EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    return 9
+
+
+def report(error: LedgerError, *, as_json: bool = False) -> None:
+    """Print ``error`` to stderr: ``error[code]: message`` or its JSON form."""
+    if as_json:
+        sys.stderr.write(json.dumps({"error": error.to_dict()}, ensure_ascii=False, default=str) + "\n")
+        return
+    stderr.print(f"[bold red]error[{error.code}][/]: {error.message}", highlight=False)
+    for key, value in error.details.items():
+        if key != "errors":
+            stderr.print(f"  {key}: {value}", highlight=False)
+    for item in error.details.get("errors", []):
+        stderr.print(f"  - {item.get('field')}: {item.get('problem')}", highlight=False)
+
+
+def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn a LedgerError into a message and its exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except LedgerError as error:
+            report(error, as_json=bool(kwargs.get("as_json")))
+            raise typer.Exit(exit_code(error)) from None
+        except OSError as error:
+            stderr.print(f"[bold red]error[io_error][/]: {error}", highlight=False)
+            raise typer.Exit(9) from None
+
+    return wrapper

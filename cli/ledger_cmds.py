@@ -1,0 +1,107 @@
+"""Commands that write and read events and verify the whole ledger."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cli.context import client, ledger_id, service
+from cli.errors import handle_errors
+from ledger.canonical import parse_canonical, parse_json
+from ledger.checkpoint import NoteVerifier
+from ledger.envelope import Envelope
+from ledger.errors import MalformedJSONError
+from ledger.verification import verify_ledger
+
+console = Console()
+LedgerOpt = Annotated[str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(append)
+    app.command()(show)
+    app.command()(verify)
+
+
+def _read_payload(payload: str) -> dict[str, object]:
+    text = sys.stdin.read() if payload == "-" else Path(payload[1:]).read_text() if payload.startswith("@") else payload
+    value = parse_json(text)
+    if not isinstance(value, dict):
+        raise MalformedJSONError("the payload must be a JSON object")
+    return value
+
+
+@handle_errors
+def append(
+    stream: Annotated[str, typer.Argument(help="registry or matter/<id>")],
+    event_type: Annotated[str, typer.Argument(help="Event type, e.g. PositionStated")],
+    signer: Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")],
+    payload: Annotated[str, typer.Option(help="Payload JSON, @file, or - for stdin.")],
+    ledger: LedgerOpt = None,
+) -> None:
+    """Sign an event with a key file and append it (retrying on a conflict)."""
+    receipt = client(signer, ledger).append(stream, _read_payload(payload), event_type=event_type)
+    console.print_json(json.dumps(receipt))
+
+
+@handle_errors
+def show(
+    stream: Annotated[str, typer.Argument(help="registry or matter/<id>")],
+    ledger: LedgerOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Show the events of one stream with their leaf indexes."""
+    records = service().records(ledger_id(ledger), stream)
+    if as_json:
+        for record in records:
+            assert record.entry is not None
+            entry = parse_canonical(record.entry)
+            payload = None if record.payload is None else parse_canonical(record.payload)
+            print(json.dumps({"leaf_index": record.leaf_index, "recorded_at": record.recorded_at, **entry, "payload": payload}, ensure_ascii=False))
+        return
+    table = Table(title=f"{stream}")
+    for column in ("#", "leaf", "claimed time", "type", "actor", "payload"):
+        table.add_column(column)
+    for record in records:
+        assert record.entry is not None
+        body = Envelope.from_entry(record.entry).body
+        shown = "[redacted]" if record.payload is None else record.payload.decode()[:80]
+        table.add_row(str(body.seq), str(record.leaf_index), body.time, body.type, body.actor, shown)
+    console.print(table)
+
+
+@handle_errors
+def verify(
+    ledger: LedgerOpt = None,
+    checkpoint: Annotated[Path | None, typer.Option(help="A signed checkpoint held from earlier.")] = None,
+    log_key: Annotated[str | None, typer.Option(help="The log's verifier key, obtained independently.")] = None,
+) -> None:
+    """Re-check every signature, chain link, rule and the Merkle tree from scratch."""
+    chosen = ledger_id(ledger)
+    verifier = NoteVerifier.from_verifier_key(log_key) if log_key else None
+    trusted = checkpoint.read_text() if checkpoint else None
+    with Progress(
+        TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True
+    ) as progress:
+        task = progress.add_task("verify", total=None)
+
+        def advance(done: int, total: int) -> None:
+            if done % 500 == 0 or done == total:
+                progress.update(task, completed=done, total=total)
+
+        report = verify_ledger(service().store, chosen, log_verifier=verifier, trusted_checkpoint=trusted, progress=advance)
+    console.print(
+        f"[bold green]verified[/] {report.origin}: {report.tree_size} events in {report.streams} streams, "
+        f"root {report.root.hex()}, {report.checkpoints} checkpoints"
+        + (f", {report.redacted} redacted payloads" if report.redacted else "")
+        + (f", {report.imported} imported events" if report.imported else "")
+    )
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/]: {warning}")

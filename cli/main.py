@@ -1,0 +1,19 @@
+"""The ``medledger`` command: one typer application, commands grouped by module."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import demo_cmd, ledger_cmds, registry_cmds
+
+app = typer.Typer(
+    name="medledger",
+    help="A signed, verifiable decision ledger for the MED system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+ledger_cmds.register(app)
+registry_cmds.register(app)
+demo_cmd.register(app)

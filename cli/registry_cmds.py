@@ -1,0 +1,215 @@
+"""Commands that create a ledger and keep its registry: people, keys, bodies, members."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cli.context import client, service, settings
+from cli.errors import handle_errors
+from ledger import events as ev
+from ledger.application import system_clock
+from ledger.errors import MalformedKeyError
+from ledger.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
+from ledger.sdk import LedgerClient, LocalTransport
+
+console = Console()
+KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
+LedgerOpt = Annotated[str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")]
+
+body_app = typer.Typer(help="Establish and dissolve MED bodies.", no_args_is_help=True)
+member_app = typer.Typer(help="Appoint members to bodies and record that they left.", no_args_is_help=True)
+key_app = typer.Typer(help="Add and revoke a person's keys.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(keygen)
+    app.command()(enroll)
+    app.add_typer(body_app, name="body")
+    app.add_typer(member_app, name="member")
+    app.add_typer(key_app, name="key")
+
+
+def _print(receipt: dict[str, object]) -> None:
+    console.print_json(json.dumps(receipt))
+
+
+@handle_errors
+def init(
+    origin: Annotated[str, typer.Option(help="Ledger origin, e.g. ledger.example/ballerup.")],
+    name: Annotated[str, typer.Option(help="The organisation's name.")],
+    admin: Annotated[str, typer.Option(help="Person id of the founding admin.")] = "admin",
+    admin_name: Annotated[str, typer.Option(help="The admin's name (directory only).")] = "Administrator",
+    keys_dir: Annotated[Path, typer.Option(help="Where to write the admin's key file.")] = Path(
+        "medledger-data/keys"
+    ),
+    import_mode: Annotated[bool, typer.Option(help="Open in import mode (past claimed times).")] = False,
+) -> None:
+    """Create a ledger: its log key, the founding admin's key and LedgerCreated.
+
+    Key files are written with mode 0600; the log key goes to the directory
+    named by MEDLEDGER_LOG_KEYS, never into the database.
+    """
+    svc = service()
+    admin_key_path = keys_dir / f"{admin}.key"
+    if admin_key_path.exists():
+        raise MalformedKeyError(f"{admin_key_path} exists; refusing to overwrite a key")
+    log_key = svc.log_keys.create(origin)
+    founder = PersonKey.generate(admin)
+    founder.save(admin_key_path)
+    receipt = LedgerClient(LocalTransport(svc), founder, origin, clock=system_clock).append(
+        "registry",
+        ev.LedgerCreated(
+            name=name,
+            origin=origin,
+            log_public_key=log_key.verifier_key(),
+            admin=ev.FoundingAdmin(person=admin, key_id=founder.key_id, public_key=founder.public_key_b64),
+            import_mode=import_mode,
+        ),
+    )
+    svc.store.set_directory(origin, admin, admin_name, None)
+    console.print(f"created ledger [bold]{origin}[/] in {settings().database_url}")
+    console.print(f"admin key: {admin_key_path} (keep it safe)")
+    console.print(f"log key:   {svc.log_keys.path(origin.rsplit('/', 1)[-1])}")
+    console.print(f"log verifier key: {log_key.verifier_key()}")
+    _print(receipt)
+
+
+@handle_errors
+def keygen(
+    person: Annotated[str, typer.Argument(help="Person id the key is for.")],
+    out: Annotated[Path, typer.Option(help="Key file to write (mode 0600).")],
+) -> None:
+    """Make a new Ed25519 key pair for a person; print the public key to enroll."""
+    if out.exists():
+        raise MalformedKeyError(f"{out} exists; refusing to overwrite a key")
+    key = PersonKey.generate(person)
+    key.save(out)
+    console.print_json(
+        json.dumps({"person": person, "key_id": key.key_id, "public_key": key.public_key_b64, "file": str(out)})
+    )
+
+
+def _public_key(public_key: str | None, key_file: Path | None) -> tuple[str, str]:
+    if key_file is not None:
+        key = PersonKey.load(key_file)
+        return key.key_id, key.public_key_b64
+    if public_key is None:
+        raise MalformedKeyError("give --public-key or --key-file")
+    return key_id_for(public_key_bytes(load_public_key(public_key))), public_key
+
+
+@handle_errors
+def enroll(
+    person: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    public_key: Annotated[str | None, typer.Option(help="Base64 Ed25519 public key.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Or the person's key file.")] = None,
+    role: Annotated[list[str] | None, typer.Option(help="admin or auditor (repeatable).")] = None,
+    name: Annotated[str | None, typer.Option(help="Name for the directory (not signed).")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail for the directory (not signed).")] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Enroll a person and their first key (signed by an admin)."""
+    key_id, public = _public_key(public_key, key_file)
+    c = client(signer, ledger)
+    receipt = c.append(
+        "registry",
+        ev.PersonEnrolled.model_validate(
+            {"person": person, "key_id": key_id, "public_key": public, "roles": role or []}
+        ),
+    )
+    if name or email:
+        service().store.set_directory(c.origin, person, name, email)
+    _print(receipt)
+
+
+@body_app.command("add")
+@handle_errors
+def body_add(
+    body: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    name: Annotated[str, typer.Option()],
+    kind: Annotated[str, typer.Option(help="hovedmed, omraademed, lokalmed, trio, ...")],
+    parent: Annotated[str | None, typer.Option()] = None,
+    unit: Annotated[str | None, typer.Option()] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Establish a MED body (signed by an admin)."""
+    payload = {"body": body, "name": name, "kind": kind, "parent": parent, "unit": unit}
+    _append_registry(signer, ledger, "BodyEstablished", payload)
+
+
+@body_app.command("dissolve")
+@handle_errors
+def body_dissolve(
+    body: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    reason: Annotated[str, typer.Option()],
+    ledger: LedgerOpt = None,
+) -> None:
+    """Dissolve a body (signed by an admin)."""
+    _append_registry(signer, ledger, "BodyDissolved", {"body": body, "reason": reason})
+
+
+@member_app.command("add")
+@handle_errors
+def member_add(
+    body: Annotated[str, typer.Argument()],
+    person: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    side: Annotated[str, typer.Option(help="management or employees")],
+    role: Annotated[list[str] | None, typer.Option(help="chair, vice_chair, tr, amr, secretary, ...")] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Appoint a member (signed by an admin or the body's chair)."""
+    payload = {"body": body, "person": person, "side": side, "roles": role or ["member"]}
+    _append_registry(signer, ledger, "MemberAppointed", payload)
+
+
+@member_app.command("remove")
+@handle_errors
+def member_remove(
+    body: Annotated[str, typer.Argument()],
+    person: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Record that a member left a body."""
+    _append_registry(signer, ledger, "MemberLeft", {"body": body, "person": person})
+
+
+@key_app.command("add")
+@handle_errors
+def key_add(
+    person: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    key_file: Annotated[Path, typer.Option(help="The new key file (its public half is enrolled).")],
+    ledger: LedgerOpt = None,
+) -> None:
+    """Add a key for a person (signed by an admin)."""
+    key_id, public = _public_key(None, key_file)
+    _append_registry(signer, ledger, "KeyAdded", {"person": person, "key_id": key_id, "public_key": public})
+
+
+@key_app.command("revoke")
+@handle_errors
+def key_revoke(
+    person: Annotated[str, typer.Argument()],
+    key_id: Annotated[str, typer.Argument()],
+    signer: KeyFile,
+    reason: Annotated[str, typer.Option()],
+    ledger: LedgerOpt = None,
+) -> None:
+    """Revoke a key (signed by an admin, or by its owner)."""
+    _append_registry(signer, ledger, "KeyRevoked", {"person": person, "key_id": key_id, "reason": reason})
+
+
+def _append_registry(signer: Path, ledger: str | None, event_type: str, payload: dict[str, object]) -> None:
+    clean = {k: v for k, v in payload.items() if v is not None}
+    _print(client(signer, ledger).append("registry", clean, event_type=event_type))
