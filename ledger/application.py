@@ -9,6 +9,7 @@ the cached state.  Many ledgers can share one database.
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from ledger.state import Admitted, LedgerState, StreamHead
 from ledger.store import LedgerRow, LogRecord, Store
 
 Clock = Callable[[], datetime]
+logger = logging.getLogger(__name__)
 
 
 def system_clock() -> datetime:
@@ -93,6 +95,23 @@ class LedgerService:
         self.checkpoint_every = checkpoint_every
         self._cache: dict[str, _Cached] = {}
         self._cache_lock = threading.Lock()
+        self._listeners: list[Callable[[AppendReceipt], None]] = []
+
+    def subscribe(self, listener: Callable[[AppendReceipt], None]) -> None:
+        """Call ``listener`` after each committed append, in the writing thread.
+
+        This is how read models catch up in the writing process on SQLite
+        (a writer reads its own writes) without the ledger knowing them.
+        A listener's failure never undoes the committed event.
+        """
+        self._listeners.append(listener)
+
+    def _notify(self, receipt: AppendReceipt) -> None:
+        for listener in self._listeners:
+            try:
+                listener(receipt)
+            except Exception:  # a read model must not break the write path
+                logger.exception("listener failed after %s #%s", receipt.stream, receipt.seq)
 
     # --- writing ----------------------------------------------------------
 
@@ -139,6 +158,7 @@ class LedgerService:
         with self._cache_lock:
             self._cache[origin] = _Cached(state, frontier, threading.Lock())
         self.issue_checkpoint(origin)
+        self._notify(receipt)
         return receipt
 
     def append(self, ledger: str, submission: Submission | bytes) -> AppendReceipt:
@@ -180,6 +200,7 @@ class LedgerService:
                     self._checkpoint_in(session, origin, frontier, state.size + 1)
             state.apply(admitted)
             cached.frontier = frontier
+        self._notify(receipt)
         return receipt
 
     def _store(
