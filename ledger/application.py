@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,7 +67,7 @@ class _StoreNodes:
         self.store = store
         self.origin = origin
 
-    def nodes(self, keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:  # type: ignore[override]
+    def nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         return self.store.nodes_for(self.origin, list(keys))
 
 

@@ -12,7 +12,7 @@ naming the leaf index, stream and sequence number of the event.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -160,7 +160,7 @@ class _Nodes:
     def __init__(self, store: Store, origin: str) -> None:
         self.store, self.origin = store, origin
 
-    def nodes(self, keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    def nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         return self.store.nodes_for(self.origin, keys)
 
 
