@@ -17,7 +17,8 @@ from cli.errors import handle_errors
 from ledger.canonical import parse_canonical, parse_json
 from ledger.checkpoint import NoteVerifier
 from ledger.envelope import Envelope
-from ledger.errors import MalformedJSONError
+from ledger.bundle_verify import BundleVerificationError, verify_bundle_file
+from ledger.errors import MalformedBundleError, MalformedJSONError, MalformedKeyError, VerificationError
 from ledger.verification import verify_ledger
 
 console = Console()
@@ -82,8 +83,16 @@ def verify(
     ledger: LedgerOpt = None,
     checkpoint: Annotated[Path | None, typer.Option(help="A signed checkpoint held from earlier.")] = None,
     log_key: Annotated[str | None, typer.Option(help="The log's verifier key, obtained independently.")] = None,
+    bundle: Annotated[Path | None, typer.Option(help="Verify this evidence bundle offline instead.")] = None,
 ) -> None:
-    """Re-check every signature, chain link, rule and the Merkle tree from scratch."""
+    """Re-check every signature, chain link, rule and the Merkle tree from scratch.
+
+    With --bundle FILE --log-key KEY, verify an evidence bundle with nothing
+    but the bundle and the key (no database is opened).
+    """
+    if bundle is not None:
+        _verify_bundle(bundle, log_key)
+        return
     chosen = ledger_id(ledger)
     verifier = NoteVerifier.from_verifier_key(log_key) if log_key else None
     trusted = checkpoint.read_text() if checkpoint else None
@@ -105,3 +114,20 @@ def verify(
     )
     for warning in report.warnings:
         console.print(f"[yellow]warning[/]: {warning}")
+
+
+def _verify_bundle(path: Path, log_key: str | None) -> None:
+    if not log_key:
+        raise MalformedKeyError("--bundle needs --log-key, the log's verifier key")
+    try:
+        report = verify_bundle_file(str(path), log_key)
+    except BundleVerificationError as exc:
+        kind = MalformedBundleError if exc.code.startswith("malformed") else VerificationError
+        raise kind(exc.message, reason=exc.code, leaf_index=exc.leaf_index) from exc
+    console.print(
+        f"[bold green]verified[/] bundle of {report.origin} ({report.kind}): {len(report.entries)} events "
+        f"included in the signed tree of size {report.tree_size}"
+        + (f"; payloads redacted at leaves {report.redacted}" if report.redacted else "")
+    )
+    for entry in report.entries:
+        console.print(f"  leaf {entry.leaf_index}: {entry.stream} #{entry.seq} {entry.type} by {entry.actor} at {entry.time}", highlight=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import demo_cmd, ledger_cmds, registry_cmds
+from cli import demo_cmd, ledger_cmds, log_cmds, registry_cmds
 
 app = typer.Typer(
     name="medledger",
@@ -17,3 +17,4 @@ app = typer.Typer(
 ledger_cmds.register(app)
 registry_cmds.register(app)
 demo_cmd.register(app)
+log_cmds.register(app)
