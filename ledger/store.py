@@ -434,6 +434,14 @@ class Store:
             ).all()
         return {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
 
+    def node_count(self, origin: str) -> int:
+        with self.read() as session:
+            return int(
+                session.execute(
+                    select(func.count()).select_from(self.nodes).where(self.nodes.c.origin == origin)
+                ).scalar_one()
+            )
+
     # --- checkpoints ------------------------------------------------------
 
     def insert_checkpoint(

@@ -12,7 +12,7 @@ naming the leaf index, stream and sequence number of the event.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -75,6 +75,8 @@ def verify_ledger(
     warnings: list[str] = []
     last_notification = 0
     total = row.tree_size
+    pending_nodes: list[tuple[int, int, bytes]] = []
+    node_count = 0
     for record in store.log(origin):
         where = _where(record)
         if record.leaf_index != state.size:
@@ -101,7 +103,9 @@ def verify_ledger(
         if envelope.body.imported:
             imported += 1
         state.apply(admitted)
-        frontier.append(envelope.leaf_hash)
+        pending_nodes.extend(frontier.append(envelope.leaf_hash))
+        if len(pending_nodes) >= NODE_BATCH:
+            node_count += _check_nodes(store, origin, pending_nodes)
         if frontier.size in wanted_roots:
             roots[frontier.size] = frontier.root()
         if progress is not None:
@@ -116,9 +120,9 @@ def verify_ledger(
     if total == 0:
         raise VerificationError("the ledger has no events")
     root = frontier.root()
-    stored_root = merkle.root(_Nodes(store, origin), total)
-    if not hmac.compare_digest(root, stored_root):
-        raise VerificationError("the stored Merkle tree does not match the log's entries")
+    node_count += _check_nodes(store, origin, pending_nodes)
+    if store.node_count(origin) != node_count:
+        raise VerificationError("the stored Merkle tree has nodes beyond the log's entries")
     _check_event_store(store, origin, state)
     for size, note, _ in checkpoints:
         checkpoint = _open_checkpoint(note, verifier, origin)
@@ -156,12 +160,22 @@ def verify_ledger(
     )
 
 
-class _Nodes:
-    def __init__(self, store: Store, origin: str) -> None:
-        self.store, self.origin = store, origin
+NODE_BATCH = 4096
 
-    def nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        return self.store.nodes_for(self.origin, keys)
+
+def _check_nodes(store: Store, origin: str, computed: list[tuple[int, int, bytes]]) -> int:
+    """Compare recomputed tree nodes with the stored ones (proofs are served from them)."""
+    stored = store.nodes_for(origin, [(level, index) for level, index, _ in computed])
+    for level, index, digest in computed:
+        found = stored.get((level, index))
+        if found is None or not hmac.compare_digest(found, digest):
+            raise VerificationError(
+                f"stored Merkle node (level {level}, index {index}) does not match the log's entries",
+                node=[level, index],
+            )
+    count = len(computed)
+    computed.clear()
+    return count
 
 
 def _where(record: LogRecord) -> str:
