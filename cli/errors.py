@@ -26,6 +26,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ledger.errors import (
     AuthenticationError,
@@ -66,12 +67,12 @@ def report(error: LedgerError, *, as_json: bool = False) -> None:
     if as_json:
         sys.stderr.write(json.dumps({"error": error.to_dict()}, ensure_ascii=False, default=str) + "\n")
         return
-    stderr.print(f"[bold red]error[{error.code}][/]: {error.message}", highlight=False)
+    stderr.print(Text(f"error[{error.code}]: ", style="bold red") + Text(error.message), highlight=False)
     for key, value in error.details.items():
         if key != "errors":
-            stderr.print(f"  {key}: {value}", highlight=False)
+            stderr.print(Text(f"  {key}: {value}"), highlight=False)
     for item in error.details.get("errors", []):
-        stderr.print(f"  - {item.get('field')}: {item.get('problem')}", highlight=False)
+        stderr.print(Text(f"  - {item.get('field')}: {item.get('problem')}"), highlight=False)
 
 
 def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -85,7 +86,7 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             report(error, as_json=bool(kwargs.get("as_json")))
             raise typer.Exit(exit_code(error)) from None
         except OSError as error:
-            stderr.print(f"[bold red]error[io_error][/]: {error}", highlight=False)
+            stderr.print(Text("error[io_error]: ", style="bold red") + Text(str(error)), highlight=False)
             raise typer.Exit(9) from None
 
     return wrapper

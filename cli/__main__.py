@@ -1,0 +1,5 @@
+"""``python -m cli`` runs the ``medledger`` command."""
+
+from cli.main import app
+
+app()
