@@ -26,9 +26,9 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Where to build the demo (replaced).")] = Path(
-        "demo-ledger"
-    ),
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to build the demo (replaced).")
+    ] = Path("demo-ledger"),
 ) -> None:
     """Build two demo ledgers (Copenhagen BUF and Ballerup), verify them, summarise."""
     started = time.perf_counter()
@@ -47,7 +47,9 @@ def demo(
         service.issue_checkpoint(org.origin)
         report = verify_ledger(service.store, org.origin)
         matters = len(service.state(org.origin).matters)
-        table.add_row(org.origin, str(report.tree_size), str(matters), report.root.hex()[:16] + "…", "yes")
+        table.add_row(
+            org.origin, str(report.tree_size), str(matters), report.root.hex()[:16] + "…", "yes"
+        )
     console.print(table)
     console.print(
         f"built and verified in {time.perf_counter() - started:.2f}s; database {directory / 'ledger.db'}\n"

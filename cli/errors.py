@@ -65,9 +65,13 @@ def exit_code(error: LedgerError) -> int:
 def report(error: LedgerError, *, as_json: bool = False) -> None:
     """Print ``error`` to stderr: ``error[code]: message`` or its JSON form."""
     if as_json:
-        sys.stderr.write(json.dumps({"error": error.to_dict()}, ensure_ascii=False, default=str) + "\n")
+        sys.stderr.write(
+            json.dumps({"error": error.to_dict()}, ensure_ascii=False, default=str) + "\n"
+        )
         return
-    stderr.print(Text(f"error[{error.code}]: ", style="bold red") + Text(error.message), highlight=False)
+    stderr.print(
+        Text(f"error[{error.code}]: ", style="bold red") + Text(error.message), highlight=False
+    )
     for key, value in error.details.items():
         if key != "errors":
             stderr.print(Text(f"  {key}: {value}"), highlight=False)
@@ -86,7 +90,9 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             report(error, as_json=bool(kwargs.get("as_json")))
             raise typer.Exit(exit_code(error)) from None
         except OSError as error:
-            stderr.print(Text("error[io_error]: ", style="bold red") + Text(str(error)), highlight=False)
+            stderr.print(
+                Text("error[io_error]: ", style="bold red") + Text(str(error)), highlight=False
+            )
             raise typer.Exit(9) from None
 
     return wrapper

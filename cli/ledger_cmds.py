@@ -14,15 +14,22 @@ from rich.table import Table
 
 from cli.context import client, ledger_id, service
 from cli.errors import handle_errors
+from ledger.bundle_verify import BundleVerificationError, verify_bundle_file
 from ledger.canonical import parse_canonical, parse_json
 from ledger.checkpoint import NoteVerifier
 from ledger.envelope import Envelope
-from ledger.bundle_verify import BundleVerificationError, verify_bundle_file
-from ledger.errors import MalformedBundleError, MalformedJSONError, MalformedKeyError, VerificationError
+from ledger.errors import (
+    MalformedBundleError,
+    MalformedJSONError,
+    MalformedKeyError,
+    VerificationError,
+)
 from ledger.verification import verify_ledger
 
 console = Console()
-LedgerOpt = Annotated[str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")]
+LedgerOpt = Annotated[
+    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +39,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _read_payload(payload: str) -> dict[str, object]:
-    text = sys.stdin.read() if payload == "-" else Path(payload[1:]).read_text() if payload.startswith("@") else payload
+    text = (
+        sys.stdin.read()
+        if payload == "-"
+        else Path(payload[1:]).read_text()
+        if payload.startswith("@")
+        else payload
+    )
     value = parse_json(text)
     if not isinstance(value, dict):
         raise MalformedJSONError("the payload must be a JSON object")
@@ -65,7 +78,17 @@ def show(
             assert record.entry is not None
             entry = parse_canonical(record.entry)
             payload = None if record.payload is None else parse_canonical(record.payload)
-            print(json.dumps({"leaf_index": record.leaf_index, "recorded_at": record.recorded_at, **entry, "payload": payload}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "leaf_index": record.leaf_index,
+                        "recorded_at": record.recorded_at,
+                        **entry,
+                        "payload": payload,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     table = Table(title=f"{stream}")
     for column in ("#", "leaf", "claimed time", "type", "actor", "payload"):
@@ -74,16 +97,24 @@ def show(
         assert record.entry is not None
         body = Envelope.from_entry(record.entry).body
         shown = "[redacted]" if record.payload is None else record.payload.decode()[:80]
-        table.add_row(str(body.seq), str(record.leaf_index), body.time, body.type, body.actor, shown)
+        table.add_row(
+            str(body.seq), str(record.leaf_index), body.time, body.type, body.actor, shown
+        )
     console.print(table)
 
 
 @handle_errors
 def verify(
     ledger: LedgerOpt = None,
-    checkpoint: Annotated[Path | None, typer.Option(help="A signed checkpoint held from earlier.")] = None,
-    log_key: Annotated[str | None, typer.Option(help="The log's verifier key, obtained independently.")] = None,
-    bundle: Annotated[Path | None, typer.Option(help="Verify this evidence bundle offline instead.")] = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="A signed checkpoint held from earlier.")
+    ] = None,
+    log_key: Annotated[
+        str | None, typer.Option(help="The log's verifier key, obtained independently.")
+    ] = None,
+    bundle: Annotated[
+        Path | None, typer.Option(help="Verify this evidence bundle offline instead.")
+    ] = None,
 ) -> None:
     """Re-check every signature, chain link, rule and the Merkle tree from scratch.
 
@@ -97,7 +128,12 @@ def verify(
     verifier = NoteVerifier.from_verifier_key(log_key) if log_key else None
     trusted = checkpoint.read_text() if checkpoint else None
     with Progress(
-        TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True
+        TextColumn("verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
     ) as progress:
         task = progress.add_task("verify", total=None)
 
@@ -105,7 +141,13 @@ def verify(
             if done % 500 == 0 or done == total:
                 progress.update(task, completed=done, total=total)
 
-        report = verify_ledger(service().store, chosen, log_verifier=verifier, trusted_checkpoint=trusted, progress=advance)
+        report = verify_ledger(
+            service().store,
+            chosen,
+            log_verifier=verifier,
+            trusted_checkpoint=trusted,
+            progress=advance,
+        )
     console.print(
         f"[bold green]verified[/] {report.origin}: {report.tree_size} events in {report.streams} streams, "
         f"root {report.root.hex()}, {report.checkpoints} checkpoints"
@@ -130,4 +172,7 @@ def _verify_bundle(path: Path, log_key: str | None) -> None:
         + (f"; payloads redacted at leaves {report.redacted}" if report.redacted else "")
     )
     for entry in report.entries:
-        console.print(f"  leaf {entry.leaf_index}: {entry.stream} #{entry.seq} {entry.type} by {entry.actor} at {entry.time}", highlight=False)
+        console.print(
+            f"  leaf {entry.leaf_index}: {entry.stream} #{entry.seq} {entry.type} by {entry.actor} at {entry.time}",
+            highlight=False,
+        )

@@ -25,9 +25,15 @@ from ledger.keys import b64encode, write_secret
 from ledger.witness import Witness
 
 console = Console()
-LedgerOpt = Annotated[str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")]
-prove_app = typer.Typer(help="Print RFC 9162 inclusion and consistency proofs as JSON.", no_args_is_help=True)
-witness_app = typer.Typer(help="Run a witness that cosigns checkpoints it saw grow.", no_args_is_help=True)
+LedgerOpt = Annotated[
+    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
+]
+prove_app = typer.Typer(
+    help="Print RFC 9162 inclusion and consistency proofs as JSON.", no_args_is_help=True
+)
+witness_app = typer.Typer(
+    help="Run a witness that cosigns checkpoints it saw grow.", no_args_is_help=True
+)
 export_app = typer.Typer(help="Export offline evidence bundles.", no_args_is_help=True)
 
 
@@ -51,7 +57,9 @@ def _emit(value: dict[str, Any], out: Path | None = None) -> None:
 @handle_errors
 def checkpoint(
     ledger: LedgerOpt = None,
-    key: Annotated[bool, typer.Option("--key", help="Print the log's verifier key instead.")] = False,
+    key: Annotated[
+        bool, typer.Option("--key", help="Print the log's verifier key instead.")
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="Also write the note to this file.")] = None,
 ) -> None:
     """Sign (if the tree grew) and print the latest checkpoint, a C2SP signed note."""
@@ -70,13 +78,21 @@ def checkpoint(
 def verify_checkpoint_cmd(
     note_file: Annotated[Path, typer.Argument(help="A signed checkpoint note.")],
     log_key: Annotated[str, typer.Option(help="The log's verifier key.")],
-    witness_key: Annotated[list[str] | None, typer.Option(help="A witness's cosignature verifier key (repeatable).")] = None,
-    quorum: Annotated[int, typer.Option(help="How many distinct witnesses must have cosigned.")] = 0,
+    witness_key: Annotated[
+        list[str] | None, typer.Option(help="A witness's cosignature verifier key (repeatable).")
+    ] = None,
+    quorum: Annotated[
+        int, typer.Option(help="How many distinct witnesses must have cosigned.")
+    ] = 0,
 ) -> None:
     """Verify a checkpoint's log signature and (optionally) k of n witness cosignatures."""
     witnesses = [CosignatureVerifier.from_verifier_key(k) for k in witness_key or []]
-    found = verify_checkpoint(note_file.read_text(), NoteVerifier.from_verifier_key(log_key), witnesses, quorum)
-    console.print(f"[bold green]valid[/] checkpoint of {found.origin}: size {found.size}, root {b64encode(found.root)}")
+    found = verify_checkpoint(
+        note_file.read_text(), NoteVerifier.from_verifier_key(log_key), witnesses, quorum
+    )
+    console.print(
+        f"[bold green]valid[/] checkpoint of {found.origin}: size {found.size}, root {b64encode(found.root)}"
+    )
 
 
 @prove_app.command("inclusion")
@@ -128,12 +144,17 @@ def prove_consistency(
     )
 
 
-WitnessDir = Annotated[Path, typer.Option("--dir", help="The witness's own directory (key and state).")]
+WitnessDir = Annotated[
+    Path, typer.Option("--dir", help="The witness's own directory (key and state).")
+]
 
 
 @witness_app.command("init")
 @handle_errors
-def witness_init(directory: WitnessDir, name: Annotated[str, typer.Option(help="Witness name, e.g. witness.example/auditor.")]) -> None:
+def witness_init(
+    directory: WitnessDir,
+    name: Annotated[str, typer.Option(help="Witness name, e.g. witness.example/auditor.")],
+) -> None:
     """Create a witness key (0600) and print its cosignature verifier key."""
     key_file = directory / "witness.key"
     if key_file.exists():
@@ -146,7 +167,9 @@ def witness_init(directory: WitnessDir, name: Annotated[str, typer.Option(help="
 
 @witness_app.command("trust")
 @handle_errors
-def witness_trust(directory: WitnessDir, log_key: Annotated[str, typer.Option(help="The log's verifier key.")]) -> None:
+def witness_trust(
+    directory: WitnessDir, log_key: Annotated[str, typer.Option(help="The log's verifier key.")]
+) -> None:
     """Let the witness follow a log, identified by its verifier key."""
     verifier = NoteVerifier.from_verifier_key(log_key)
     logs = _witness_logs(directory)
@@ -169,7 +192,11 @@ def witness_cosign(
     note = svc.latest_checkpoint(origin)
     kept = witness.latest(origin)
     size = svc.tree_size(origin)
-    proof = [] if kept is None or kept.size in (0, size) else svc.consistency_proof(origin, kept.size, size)
+    proof = (
+        []
+        if kept is None or kept.size in (0, size)
+        else svc.consistency_proof(origin, kept.size, size)
+    )
     cosigned = witness.cosign(note, proof)
     if out is not None:
         out.write_text(cosigned)
@@ -183,7 +210,9 @@ def _witness_logs(directory: Path) -> dict[str, str]:
 
 def _witness(directory: Path) -> Witness:
     signer = NoteSigner.from_signer_key((directory / "witness.key").read_text().strip())
-    known = {name: NoteVerifier.from_verifier_key(key) for name, key in _witness_logs(directory).items()}
+    known = {
+        name: NoteVerifier.from_verifier_key(key) for name, key in _witness_logs(directory).items()
+    }
     return Witness(directory, signer, known)
 
 

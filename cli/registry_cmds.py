@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -19,10 +20,14 @@ from ledger.sdk import LedgerClient, LocalTransport
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
-LedgerOpt = Annotated[str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")]
+LedgerOpt = Annotated[
+    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
+]
 
 body_app = typer.Typer(help="Establish and dissolve MED bodies.", no_args_is_help=True)
-member_app = typer.Typer(help="Appoint members to bodies and record that they left.", no_args_is_help=True)
+member_app = typer.Typer(
+    help="Appoint members to bodies and record that they left.", no_args_is_help=True
+)
 key_app = typer.Typer(help="Add and revoke a person's keys.", no_args_is_help=True)
 
 
@@ -44,11 +49,15 @@ def init(
     origin: Annotated[str, typer.Option(help="Ledger origin, e.g. ledger.example/ballerup.")],
     name: Annotated[str, typer.Option(help="The organisation's name.")],
     admin: Annotated[str, typer.Option(help="Person id of the founding admin.")] = "admin",
-    admin_name: Annotated[str, typer.Option(help="The admin's name (directory only).")] = "Administrator",
+    admin_name: Annotated[
+        str, typer.Option(help="The admin's name (directory only).")
+    ] = "Administrator",
     keys_dir: Annotated[Path, typer.Option(help="Where to write the admin's key file.")] = Path(
         "medledger-data/keys"
     ),
-    import_mode: Annotated[bool, typer.Option(help="Open in import mode (past claimed times).")] = False,
+    import_mode: Annotated[
+        bool, typer.Option(help="Open in import mode (past claimed times).")
+    ] = False,
 ) -> None:
     """Create a ledger: its log key, the founding admin's key and LedgerCreated.
 
@@ -68,7 +77,9 @@ def init(
             name=name,
             origin=origin,
             log_public_key=log_key.verifier_key(),
-            admin=ev.FoundingAdmin(person=admin, key_id=founder.key_id, public_key=founder.public_key_b64),
+            admin=ev.FoundingAdmin(
+                person=admin, key_id=founder.key_id, public_key=founder.public_key_b64
+            ),
             import_mode=import_mode,
         ),
     )
@@ -91,7 +102,14 @@ def keygen(
     key = PersonKey.generate(person)
     key.save(out)
     console.print_json(
-        json.dumps({"person": person, "key_id": key.key_id, "public_key": key.public_key_b64, "file": str(out)})
+        json.dumps(
+            {
+                "person": person,
+                "key_id": key.key_id,
+                "public_key": key.public_key_b64,
+                "file": str(out),
+            }
+        )
     )
 
 
@@ -112,7 +130,9 @@ def enroll(
     key_file: Annotated[Path | None, typer.Option(help="Or the person's key file.")] = None,
     role: Annotated[list[str] | None, typer.Option(help="admin or auditor (repeatable).")] = None,
     name: Annotated[str | None, typer.Option(help="Name for the directory (not signed).")] = None,
-    email: Annotated[str | None, typer.Option(help="E-mail for the directory (not signed).")] = None,
+    email: Annotated[
+        str | None, typer.Option(help="E-mail for the directory (not signed).")
+    ] = None,
     ledger: LedgerOpt = None,
 ) -> None:
     """Enroll a person and their first key (signed by an admin)."""
@@ -164,7 +184,9 @@ def member_add(
     person: Annotated[str, typer.Argument()],
     signer: KeyFile,
     side: Annotated[str, typer.Option(help="management or employees")],
-    role: Annotated[list[str] | None, typer.Option(help="chair, vice_chair, tr, amr, secretary, ...")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option(help="chair, vice_chair, tr, amr, secretary, ...")
+    ] = None,
     ledger: LedgerOpt = None,
 ) -> None:
     """Appoint a member (signed by an admin or the body's chair)."""
@@ -194,7 +216,9 @@ def key_add(
 ) -> None:
     """Add a key for a person (signed by an admin)."""
     key_id, public = _public_key(None, key_file)
-    _append_registry(signer, ledger, "KeyAdded", {"person": person, "key_id": key_id, "public_key": public})
+    _append_registry(
+        signer, ledger, "KeyAdded", {"person": person, "key_id": key_id, "public_key": public}
+    )
 
 
 @key_app.command("revoke")
@@ -207,9 +231,13 @@ def key_revoke(
     ledger: LedgerOpt = None,
 ) -> None:
     """Revoke a key (signed by an admin, or by its owner)."""
-    _append_registry(signer, ledger, "KeyRevoked", {"person": person, "key_id": key_id, "reason": reason})
+    _append_registry(
+        signer, ledger, "KeyRevoked", {"person": person, "key_id": key_id, "reason": reason}
+    )
 
 
-def _append_registry(signer: Path, ledger: str | None, event_type: str, payload: dict[str, object]) -> None:
+def _append_registry(
+    signer: Path, ledger: str | None, event_type: str, payload: Mapping[str, object]
+) -> None:
     clean = {k: v for k, v in payload.items() if v is not None}
     _print(client(signer, ledger).append("registry", clean, event_type=event_type))

@@ -27,8 +27,8 @@ from ledger.errors import (
     MalformedEnvelopeError,
     MalformedProofRequestError,
     ReplayedEnvelopeError,
-    StorageError,
     StaleSequenceError,
+    StorageError,
     StreamNotStartedError,
     UnknownLedgerError,
     WrongLedgerError,
@@ -190,7 +190,9 @@ class LedgerService:
                     self._catch_up(cached, size)
                 now = self.clock()
                 try:
-                    admitted = state.admit(submission.envelope, submission.payload, submission.salt, now)
+                    admitted = state.admit(
+                        submission.envelope, submission.payload, submission.salt, now
+                    )
                 except StaleSequenceError:
                     self._raise_if_replayed(origin, submission.envelope)
                     raise
@@ -275,7 +277,8 @@ class LedgerService:
         for record in self.store.log(state.origin, state.size, size):
             if record.leaf_index != state.size or record.entry is None:
                 raise StorageError(
-                    f"log of {state.origin} has no entry at leaf {state.size}", leaf_index=state.size
+                    f"log of {state.origin} has no entry at leaf {state.size}",
+                    leaf_index=state.size,
                 )
             envelope = Envelope.from_entry(record.entry)
             payload: ev.Payload | None = None
@@ -351,7 +354,9 @@ class LedgerService:
             frontier = merkle.Frontier.load(self._nodes(origin), size)
             return self._checkpoint_in(session, origin, frontier, size)
 
-    def _checkpoint_in(self, session: Session, origin: str, frontier: merkle.Frontier, size: int) -> str:
+    def _checkpoint_in(
+        self, session: Session, origin: str, frontier: merkle.Frontier, size: int
+    ) -> str:
         root = frontier.root()
         latest = self.store.latest_checkpoint(origin, session)
         if latest is not None:
@@ -370,9 +375,10 @@ class LedgerService:
         """The newest signed checkpoint (issuing one first if the tree grew)."""
         return self.issue_checkpoint(ledger)
 
-    def records(self, ledger: str, stream: str, after_seq: int = 0, limit: int = 1000) -> list[LogRecord]:
+    def records(
+        self, ledger: str, stream: str, after_seq: int = 0, limit: int = 1000
+    ) -> list[LogRecord]:
         origin = self.origin_of(ledger)
         if stream != REGISTRY_STREAM and not stream.startswith(MATTER_PREFIX):
             raise MalformedEnvelopeError(f"no stream {stream!r}")
         return self.store.stream_records(origin, stream, after_seq, limit)
-

@@ -45,7 +45,9 @@ def build_bundle(
     records: list[LogRecord] = []
     for index in wanted:
         if index < 0 or index >= size:
-            raise UnknownLeafError(f"leaf {index} is not in the log of {size} events", leaf_index=index)
+            raise UnknownLeafError(
+                f"leaf {index} is not in the log of {size} events", leaf_index=index
+            )
         record = service.store.record(origin, index)
         if record is None or record.entry is None:
             raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
@@ -61,7 +63,9 @@ def build_bundle(
         "log_verifier_key": service.log_keys.signer(origin).verifier_key(),
         "checkpoint": note,
         "tree_size": size,
-        "registry": [_item(service, origin, r, size) for r in registry if r.leaf_index not in chosen],
+        "registry": [
+            _item(service, origin, r, size) for r in registry if r.leaf_index not in chosen
+        ],
         "entries": [_item(service, origin, r, size) for r in records],
     }
 
@@ -99,7 +103,9 @@ def _authority(
     registry event, so the verifier can trace each key to the genesis admin.
     """
     registry = [
-        r for r in service.store.stream_records(origin, REGISTRY_STREAM, limit=2**31) if r.leaf_index < size
+        r
+        for r in service.store.stream_records(origin, REGISTRY_STREAM, limit=2**31)
+        if r.leaf_index < size
     ]
     parsed: list[tuple[LogRecord, Envelope, dict[str, Any]]] = []
     for record in registry:

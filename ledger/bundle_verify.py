@@ -165,7 +165,9 @@ def _verify_checkpoint(note: str, verifier_key: str, origin: str) -> tuple[int, 
         size = int(lines[1])
         root = base64.b64decode(lines[2], validate=True)
     except (ValueError, binascii.Error) as exc:
-        raise BundleVerificationError("malformed_checkpoint", "checkpoint size or root malformed") from exc
+        raise BundleVerificationError(
+            "malformed_checkpoint", "checkpoint size or root malformed"
+        ) from exc
     if str(size) != lines[1] or len(root) != 32:
         raise BundleVerificationError("malformed_checkpoint", "checkpoint size or root malformed")
     return size, root
@@ -180,17 +182,23 @@ def _check_item(
     index = item["leaf_index"]
     entry = item.get("entry")
     if not isinstance(entry, dict) or set(entry) != {"body", "signature"}:
-        raise BundleVerificationError("malformed_bundle", "entry must have body and signature", index)
+        raise BundleVerificationError(
+            "malformed_bundle", "entry must have body and signature", index
+        )
     entry_bytes = _canonical(entry, index)
     leaf = hashlib.sha256(b"\x00" + entry_bytes).digest()
     proof = [_b64(p, index) for p in _field(item, "inclusion_proof", list)]
     if not _inclusion_ok(leaf, index, size, proof, root):
         raise BundleVerificationError(
-            "inclusion_proof_invalid", f"entry at leaf {index} is not in the checkpointed tree", index
+            "inclusion_proof_invalid",
+            f"entry at leaf {index} is not in the checkpointed tree",
+            index,
         )
     body = entry["body"]
     if not isinstance(body, dict) or body.get("origin") != origin or body.get("v") != 1:
-        raise BundleVerificationError("wrong_ledger", f"entry at leaf {index} is for another ledger", index)
+        raise BundleVerificationError(
+            "wrong_ledger", f"entry at leaf {index} is for another ledger", index
+        )
     payload = item.get("payload")
     salt = item.get("salt")
     if payload is None:
@@ -199,10 +207,14 @@ def _check_item(
         commitment = hashlib.sha256(_b64(salt, index) + _canonical(payload, index)).hexdigest()
         if not hmac.compare_digest(commitment, str(body.get("payload"))):
             raise BundleVerificationError(
-                "payload_commitment_mismatch", f"payload at leaf {index} does not match its commitment", index
+                "payload_commitment_mismatch",
+                f"payload at leaf {index} does not match its commitment",
+                index,
             )
     report.entries.append(
-        VerifiedEntry(index, body["stream"], body["seq"], body["type"], body["actor"], body["time"], payload)
+        VerifiedEntry(
+            index, body["stream"], body["seq"], body["type"], body["actor"], body["time"], payload
+        )
     )
     item["_hash"] = hashlib.sha256(entry_bytes).hexdigest()
     return body, payload
@@ -215,18 +227,24 @@ class _Key:
     revoked_at: int | None = None
 
 
-def _verify_signature(item: dict[str, Any], body: dict[str, Any], keys: dict[tuple[str, str], _Key], *, genesis: bool) -> None:
+def _verify_signature(
+    item: dict[str, Any], body: dict[str, Any], keys: dict[tuple[str, str], _Key], *, genesis: bool
+) -> None:
     index = item["leaf_index"]
     if genesis:
         admin = (item.get("payload") or {}).get("admin", {})
         if (admin.get("person"), admin.get("key_id")) != (body["actor"], body["key"]):
-            raise BundleVerificationError("unknown_key", "LedgerCreated is not signed by its admin", index)
+            raise BundleVerificationError(
+                "unknown_key", "LedgerCreated is not signed by its admin", index
+            )
         public_key = Ed25519PublicKey.from_public_bytes(_b64(admin.get("public_key"), index))
     else:
         key = keys.get((body["actor"], body["key"]))
         if key is None or key.enrolled_at >= index:
             raise BundleVerificationError(
-                "unknown_key", f"no key {body['key']} of {body['actor']} is enrolled before leaf {index}", index
+                "unknown_key",
+                f"no key {body['key']} of {body['actor']} is enrolled before leaf {index}",
+                index,
             )
         if key.revoked_at is not None and key.revoked_at < index:
             raise BundleVerificationError(
@@ -234,13 +252,21 @@ def _verify_signature(item: dict[str, Any], body: dict[str, Any], keys: dict[tup
             )
         public_key = key.public_key
     try:
-        public_key.verify(_b64(item["entry"]["signature"], index), EVENT_PREFIX + _canonical(body, index))
+        public_key.verify(
+            _b64(item["entry"]["signature"], index), EVENT_PREFIX + _canonical(body, index)
+        )
     except InvalidSignature as exc:
-        raise BundleVerificationError("bad_signature", f"signature at leaf {index} does not verify", index) from exc
+        raise BundleVerificationError(
+            "bad_signature", f"signature at leaf {index} does not verify", index
+        ) from exc
 
 
 def _fold_registry(
-    index: int, body: dict[str, Any], payload: dict[str, Any], keys: dict[tuple[str, str], _Key], admins: set[str]
+    index: int,
+    body: dict[str, Any],
+    payload: dict[str, Any],
+    keys: dict[tuple[str, str], _Key],
+    admins: set[str],
 ) -> None:
     kind = body["type"]
     if kind == "LedgerCreated":
@@ -251,16 +277,24 @@ def _fold_registry(
         )
     elif kind in ("PersonEnrolled", "KeyAdded"):
         if body["actor"] not in admins:
-            raise BundleVerificationError("signer_not_admin", f"{kind} at leaf {index} not signed by an admin", index)
+            raise BundleVerificationError(
+                "signer_not_admin", f"{kind} at leaf {index} not signed by an admin", index
+            )
         raw = _b64(payload["public_key"], index)
         if hashlib.sha256(raw).hexdigest()[:16] != payload["key_id"]:
-            raise BundleVerificationError("key_id_mismatch", f"key id at leaf {index} is not derived from its key", index)
-        keys[(payload["person"], payload["key_id"])] = _Key(Ed25519PublicKey.from_public_bytes(raw), index)
+            raise BundleVerificationError(
+                "key_id_mismatch", f"key id at leaf {index} is not derived from its key", index
+            )
+        keys[(payload["person"], payload["key_id"])] = _Key(
+            Ed25519PublicKey.from_public_bytes(raw), index
+        )
         if "admin" in payload.get("roles", []):
             admins.add(payload["person"])
     elif kind == "KeyRevoked":
         if body["actor"] not in admins and body["actor"] != payload["person"]:
-            raise BundleVerificationError("signer_not_admin", f"KeyRevoked at leaf {index} not allowed", index)
+            raise BundleVerificationError(
+                "signer_not_admin", f"KeyRevoked at leaf {index} not allowed", index
+            )
         found = keys.get((payload["person"], payload["key_id"]))
         if found is not None:
             found.revoked_at = index
@@ -308,14 +342,18 @@ def _items(bundle: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if not isinstance(items, list) or not all(
         isinstance(i, dict) and isinstance(i.get("leaf_index"), int) for i in items
     ):
-        raise BundleVerificationError("malformed_bundle", f"{name} must be a list of entries with leaf_index")
+        raise BundleVerificationError(
+            "malformed_bundle", f"{name} must be a list of entries with leaf_index"
+        )
     return items
 
 
 def _field(obj: dict[str, Any], name: str, kind: type) -> Any:
     value = obj.get(name)
     if not isinstance(value, kind):
-        raise BundleVerificationError("malformed_bundle", f"{name} is missing or not a {kind.__name__}")
+        raise BundleVerificationError(
+            "malformed_bundle", f"{name} is missing or not a {kind.__name__}"
+        )
     return value
 
 
@@ -323,11 +361,15 @@ def _canonical(value: Any, index: int) -> bytes:
     try:
         return bytes(rfc8785.dumps(value))
     except Exception as exc:  # rfc8785 raises several error types
-        raise BundleVerificationError("malformed_bundle", f"entry at leaf {index} is not JSON", index) from exc
+        raise BundleVerificationError(
+            "malformed_bundle", f"entry at leaf {index} is not JSON", index
+        ) from exc
 
 
 def _b64(value: Any, index: int) -> bytes:
     try:
         return base64.b64decode(str(value), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise BundleVerificationError("malformed_bundle", f"bad base64 at leaf {index}", index) from exc
+        raise BundleVerificationError(
+            "malformed_bundle", f"bad base64 at leaf {index}", index
+        ) from exc

@@ -200,7 +200,9 @@ def _buf_budget(org: Organisation, clock: ManualClock) -> None:
             "uden ens procentvis besparelse.",
             rationale="Budgetgruppens forslag sparer det samme uden at ramme normeringen.",
             inputs=[
-                ev.DecisionInput(event=4, treatment="adopted", reason="Indarbejdet i budgetforslaget."),
+                ev.DecisionInput(
+                    event=4, treatment="adopted", reason="Indarbejdet i budgetforslaget."
+                ),
                 ev.DecisionInput(
                     event=5,
                     treatment="partly_adopted",
@@ -291,7 +293,9 @@ def _buf_school_structure(org: Organisation, clock: ManualClock) -> None:
         "dir-buf",
         matter,
         ev.ConsultationOpened(
-            body="buf-hmed", question="Drøftelse af strukturforslaget", respond_by=clock.date(days=5)
+            body="buf-hmed",
+            question="Drøftelse af strukturforslaget",
+            respond_by=clock.date(days=5),
         ),
     )
     clock.advance(days=4)
@@ -395,7 +399,9 @@ def _buf_noise(org: Organisation, clock: ManualClock) -> None:
         ev.DecisionMade(
             outcome="Lydabsorbenter monteres; måltider i mindre grupper afprøves i tre måneder.",
             rationale="Begge forslag er billige og kan afprøves straks.",
-            inputs=[ev.DecisionInput(event=4, treatment="adopted", reason="Begge forslag gennemføres.")],
+            inputs=[
+                ev.DecisionInput(event=4, treatment="adopted", reason="Begge forslag gennemføres.")
+            ],
         ),
     )
 

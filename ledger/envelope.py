@@ -151,7 +151,10 @@ class Body:
             ("actor", is_valid_id(data["actor"])),
             ("key", isinstance(data["key"], str) and bool(_KEY_ID.fullmatch(data["key"]))),
             ("type", isinstance(data["type"], str) and bool(_TYPE.fullmatch(data["type"]))),
-            ("payload", isinstance(data["payload"], str) and bool(_HEX64.fullmatch(data["payload"]))),
+            (
+                "payload",
+                isinstance(data["payload"], str) and bool(_HEX64.fullmatch(data["payload"])),
+            ),
             ("imported", data.get("imported", True) is True),
         ]
         bad = [name for name, ok in checks if not ok]
@@ -263,7 +266,9 @@ def _signature(value: Any) -> bytes:
     try:
         return b64decode(value, length=64, what="signature")
     except (ValueError, TypeError) as exc:
-        raise MalformedEnvelopeError(str(exc) if isinstance(exc, ValueError) else "signature must be a string") from exc
+        raise MalformedEnvelopeError(
+            str(exc) if isinstance(exc, ValueError) else "signature must be a string"
+        ) from exc
 
 
 def new_salt() -> bytes:

@@ -121,7 +121,7 @@ class MemberAppointed(Payload):
     body: Id
     person: Id
     side: Side
-    roles: list[MemberRole] = Field(default_factory=lambda: ["member"])
+    roles: list[MemberRole] = Field(default_factory=lambda: list[MemberRole](["member"]))
     from_date: Date | None = None
     until: Date | None = None
 

@@ -108,7 +108,9 @@ class MatterState:
         registry.require_member(payload.responsible_body, actor, side="management")
         registry.require_person(payload.decision_maker)
 
-    def check(self, registry: RegistryState, actor: str, event_type: str, payload: ev.Payload) -> None:
+    def check(
+        self, registry: RegistryState, actor: str, event_type: str, payload: ev.Payload
+    ) -> None:
         """Raise the named error if ``actor`` may not add ``payload`` now."""
         if self.ended and event_type not in AFTER_END_TYPES:
             raise MatterEndedError(f"matter {self.matter_id} is closed", matter=self.matter_id)
@@ -151,8 +153,9 @@ class MatterState:
                 if seq in self.answered:
                     raise AlreadyRecordedError(f"disagreement {seq} is already answered", event=seq)
                 self._require_decider_or_management(reg, actor)
-            case ev.CompromiseAccepted(proposal=seq, side=side) | ev.CompromiseRejected(
-                proposal=seq, side=side
+            case (
+                ev.CompromiseAccepted(proposal=seq, side=side)
+                | ev.CompromiseRejected(proposal=seq, side=side)
             ):
                 info = self._ref(seq, {"CompromiseProposed"})
                 if isinstance(info.payload, ev.CompromiseProposed):

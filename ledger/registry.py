@@ -31,7 +31,7 @@ from ledger.errors import (
     UnknownKeyError,
     UnknownPersonError,
 )
-from ledger.keys import b64decode, key_id_for, load_public_key
+from ledger.keys import key_id_for, load_public_key, public_key_bytes
 
 
 @dataclass
@@ -226,7 +226,8 @@ class RegistryState:
                     )
 
     def _check_new_key(self, key_id: str, public_key: str) -> None:
-        if key_id_for(b64decode(public_key, length=32, what="public key")) != key_id:
+        # load_public_key refuses non-canonical base64 with MalformedKeyError.
+        if key_id_for(public_key_bytes(load_public_key(public_key))) != key_id:
             raise KeyIdMismatchError(f"key id {key_id} is not derived from its public key")
         for holder in self.people.values():
             if key_id in holder.keys:

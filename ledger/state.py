@@ -33,7 +33,7 @@ from ledger.errors import (
     StreamNotStartedError,
     WrongLedgerError,
 )
-from ledger.keys import b64decode, key_id_for, load_public_key, verify_signature
+from ledger.keys import key_id_for, load_public_key, public_key_bytes, verify_signature
 from ledger.matters import MatterState
 from ledger.registry import RegistryState
 
@@ -121,10 +121,10 @@ class LedgerState:
             admin = genesis.admin
             if admin.person != body.actor or admin.key_id != body.key:
                 raise KeyIdMismatchError("LedgerCreated must be signed by the founding admin's key")
-            raw = b64decode(admin.public_key, length=32, what="public key")
-            if key_id_for(raw) != admin.key_id:
-                raise KeyIdMismatchError("the founding admin's key id is not derived from the key")
+            # load_public_key refuses non-canonical base64 with MalformedKeyError.
             public_key = load_public_key(admin.public_key)
+            if key_id_for(public_key_bytes(public_key)) != admin.key_id:
+                raise KeyIdMismatchError("the founding admin's key id is not derived from the key")
         else:
             public_key = self.registry.signing_key(body.actor, body.key)
         verify_signature(public_key, envelope.signature, body.signing_message())
@@ -208,4 +208,3 @@ class LedgerState:
                 self.matters[matter_id].apply(body.seq, body.type, body.actor, payload)
         self.heads[body.stream] = StreamHead(body.seq, envelope.hash_hex, body.claimed_time)
         self.size += 1
-

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy.exc
-
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, StoredEvent
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
@@ -118,7 +117,7 @@ class Store:
         self.events = recorder.events_record_cls.__table__
         self.metadata = MetaData(schema=schema)
         self._define_tables()
-        self.metadata.create_all(self.engine, checkfirst=True)  # type: ignore[arg-type]
+        self.metadata.create_all(self.engine, checkfirst=True)
 
     def _define_tables(self) -> None:
         m = self.metadata
@@ -144,7 +143,13 @@ class Store:
             Column("claimed_time", String(40), nullable=False),
             Column("recorded_at", String(40), nullable=False),
         )
-        Index("ml_leaves_stream_idx", self.leaves.c.origin, self.leaves.c.stream, self.leaves.c.seq, unique=True)
+        Index(
+            "ml_leaves_stream_idx",
+            self.leaves.c.origin,
+            self.leaves.c.stream,
+            self.leaves.c.seq,
+            unique=True,
+        )
         self.nodes = Table(
             "ml_nodes",
             m,
@@ -198,7 +203,9 @@ class Store:
         """
         if self.dialect == "postgresql":
             row = session.execute(
-                select(self.ledgers.c.tree_size).where(self.ledgers.c.origin == origin).with_for_update()
+                select(self.ledgers.c.tree_size)
+                .where(self.ledgers.c.origin == origin)
+                .with_for_update()
             ).first()
         else:
             # SQLite: a write takes the database's RESERVED lock for the transaction.
@@ -221,7 +228,8 @@ class Store:
         with self.read() as session:
             found = session.execute(
                 select(self.ledgers).where(
-                    (self.ledgers.c.origin == origin_or_id) | (self.ledgers.c.ledger_id == origin_or_id)
+                    (self.ledgers.c.origin == origin_or_id)
+                    | (self.ledgers.c.ledger_id == origin_or_id)
                 )
             ).first()
         return None if found is None else LedgerRow(**found._mapping)
@@ -290,7 +298,9 @@ class Store:
                 [{"origin": origin, "level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes],
             )
         session.execute(
-            update(self.ledgers).where(self.ledgers.c.origin == origin).values(tree_size=leaf_index + 1)
+            update(self.ledgers)
+            .where(self.ledgers.c.origin == origin)
+            .values(tree_size=leaf_index + 1)
         )
         return notification_id
 
@@ -298,7 +308,11 @@ class Store:
         """Erase the payload and salt of one event; the entry stays."""
         target = session.execute(
             select(self.leaves.c.leaf_index).where(
-                and_(self.leaves.c.origin == origin, self.leaves.c.stream == stream, self.leaves.c.seq == seq)
+                and_(
+                    self.leaves.c.origin == origin,
+                    self.leaves.c.stream == stream,
+                    self.leaves.c.seq == seq,
+                )
             )
         ).scalar_one()
         session.execute(
@@ -346,7 +360,10 @@ class Store:
             .select_from(
                 leaves.outerjoin(events, events.c.id == leaves.c.notification_id).outerjoin(
                     payloads,
-                    and_(payloads.c.origin == leaves.c.origin, payloads.c.leaf_index == leaves.c.leaf_index),
+                    and_(
+                        payloads.c.origin == leaves.c.origin,
+                        payloads.c.leaf_index == leaves.c.leaf_index,
+                    ),
                 )
             )
             .where(
@@ -365,15 +382,27 @@ class Store:
             row = session.execute(self._log_query(origin, leaf_index, leaf_index + 1, 1)).first()
         return None if row is None else _log_record(row)
 
-    def stream_records(self, origin: str, stream: str, after_seq: int = 0, limit: int = 1000) -> list[LogRecord]:
+    def stream_records(
+        self, origin: str, stream: str, after_seq: int = 0, limit: int = 1000
+    ) -> list[LogRecord]:
         leaves = self.leaves
         with self.read() as session:
-            indexes = session.execute(
-                select(leaves.c.leaf_index)
-                .where(and_(leaves.c.origin == origin, leaves.c.stream == stream, leaves.c.seq > after_seq))
-                .order_by(leaves.c.seq)
-                .limit(limit)
-            ).scalars().all()
+            indexes = (
+                session.execute(
+                    select(leaves.c.leaf_index)
+                    .where(
+                        and_(
+                            leaves.c.origin == origin,
+                            leaves.c.stream == stream,
+                            leaves.c.seq > after_seq,
+                        )
+                    )
+                    .order_by(leaves.c.seq)
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
         records: list[LogRecord] = []
         for index in indexes:
             found = self.record(origin, int(index))
@@ -402,7 +431,9 @@ class Store:
             ).all()
         return [(str(s), int(n)) for s, n in rows]
 
-    def event_store_counts(self, stream_ids: Mapping[uuid.UUID, str]) -> dict[uuid.UUID, tuple[int, int]]:
+    def event_store_counts(
+        self, stream_ids: Mapping[uuid.UUID, str]
+    ) -> dict[uuid.UUID, tuple[int, int]]:
         """Count and highest version per originator id in the event store itself."""
         events = self.events
         found: dict[uuid.UUID, tuple[int, int]] = {}
@@ -411,25 +442,35 @@ class Store:
             chunk = ids[start : start + 500]
             with self.read() as session:
                 rows = session.execute(
-                    select(events.c.originator_id, func.count(), func.max(events.c.originator_version))
+                    select(
+                        events.c.originator_id, func.count(), func.max(events.c.originator_version)
+                    )
                     .where(events.c.originator_id.in_(chunk))
                     .group_by(events.c.originator_id)
                 ).all()
             for originator_id, count, highest in rows:
-                key = originator_id if isinstance(originator_id, uuid.UUID) else uuid.UUID(str(originator_id))
+                key = (
+                    originator_id
+                    if isinstance(originator_id, uuid.UUID)
+                    else uuid.UUID(str(originator_id))
+                )
                 found[key] = (int(count), int(highest))
         return found
 
     # --- tree nodes -------------------------------------------------------
 
-    def nodes_for(self, origin: str, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    def nodes_for(
+        self, origin: str, keys: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], bytes]:
         if not keys:
             return {}
         nodes = self.nodes
         with self.read() as session:
             rows = session.execute(
                 select(nodes.c.level, nodes.c.idx, nodes.c.hash).where(
-                    and_(nodes.c.origin == origin, tuple_(nodes.c.level, nodes.c.idx).in_(list(keys)))
+                    and_(
+                        nodes.c.origin == origin, tuple_(nodes.c.level, nodes.c.idx).in_(list(keys))
+                    )
                 )
             ).all()
         return {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
@@ -438,7 +479,9 @@ class Store:
         with self.read() as session:
             return int(
                 session.execute(
-                    select(func.count()).select_from(self.nodes).where(self.nodes.c.origin == origin)
+                    select(func.count())
+                    .select_from(self.nodes)
+                    .where(self.nodes.c.origin == origin)
                 ).scalar_one()
             )
 
@@ -453,7 +496,9 @@ class Store:
             )
         )
 
-    def latest_checkpoint(self, origin: str, session: Session | None = None) -> tuple[int, bytes, str] | None:
+    def latest_checkpoint(
+        self, origin: str, session: Session | None = None
+    ) -> tuple[int, bytes, str] | None:
         query = (
             select(self.checkpoints.c.tree_size, self.checkpoints.c.root, self.checkpoints.c.note)
             .where(self.checkpoints.c.origin == origin)
@@ -471,7 +516,9 @@ class Store:
         c = self.checkpoints
         with self.read() as session:
             rows = session.execute(
-                select(c.c.tree_size, c.c.note, c.c.issued_at).where(c.c.origin == origin).order_by(c.c.tree_size)
+                select(c.c.tree_size, c.c.note, c.c.issued_at)
+                .where(c.c.origin == origin)
+                .order_by(c.c.tree_size)
             ).all()
         return [(int(s), str(n), str(t)) for s, n, t in rows]
 
@@ -498,7 +545,9 @@ class Store:
         d = self.directory
         with self.read() as session:
             rows = session.execute(
-                select(d.c.person, d.c.name).where(and_(d.c.origin == origin, d.c.name.is_not(None)))
+                select(d.c.person, d.c.name).where(
+                    and_(d.c.origin == origin, d.c.name.is_not(None))
+                )
             ).all()
         return {str(p): str(n) for p, n in rows}
 

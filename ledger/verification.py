@@ -15,7 +15,6 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
 from ledger import merkle
 from ledger.canonical import parse_canonical
 from ledger.checkpoint import Checkpoint, NoteVerifier, open_note
@@ -205,7 +204,10 @@ def _check_record(record: LogRecord, origin: str, last_notification: int, where:
     body = envelope.body
     if (body.stream, body.seq) != (record.stream, record.seq):
         raise _fail(f"{where}: entry is {body.stream} #{body.seq}, not what the leaf says", record)
-    if record.originator_id != stream_uuid(origin, body.stream) or record.originator_version != body.seq:
+    if (
+        record.originator_id != stream_uuid(origin, body.stream)
+        or record.originator_version != body.seq
+    ):
         raise _fail(f"{where}: event store row was moved to another stream or position", record)
     if record.topic != body.type:
         raise _fail(f"{where}: event store topic {record.topic} is not {body.type}", record)

@@ -27,7 +27,12 @@ from ledger.bundle_verify import _verify_checkpoint
 
 def _run(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "cli", *args], env=env, capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "-m", "cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -75,7 +80,9 @@ def _subproof(m: int, leaves: list[bytes], complete: bool) -> list[bytes]:
     return [*_subproof(m - k, leaves[k:], False), _mth(leaves[:k])]
 
 
-def test_inclusion_proofs_from_the_cli_verify_with_pymerkle(demo_env: dict[str, str], tmp_path: Path) -> None:
+def test_inclusion_proofs_from_the_cli_verify_with_pymerkle(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
     entries = _entries(demo_env, tmp_path)
     tree = pymerkle.InmemoryTree(algorithm="sha256")
     for entry in entries:
@@ -88,11 +95,15 @@ def test_inclusion_proofs_from_the_cli_verify_with_pymerkle(demo_env: dict[str, 
         leaf = base64.b64decode(printed["leaf_hash"])
         assert root == tree.get_root(size)
         theirs = tree.prove_inclusion(index + 1, size)
-        as_pymerkle = pymerkle.InclusionProof("sha256", True, size, index + 1, theirs.rule, [leaf, *proof])
+        as_pymerkle = pymerkle.InclusionProof(
+            "sha256", True, size, index + 1, theirs.rule, [leaf, *proof]
+        )
         pymerkle.verify_inclusion(leaf, root, as_pymerkle)
 
 
-def test_consistency_proofs_from_the_cli_match_rfc_9162_transcribed(demo_env: dict[str, str], tmp_path: Path) -> None:
+def test_consistency_proofs_from_the_cli_match_rfc_9162_transcribed(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
     entries = _entries(demo_env, tmp_path)
     size = len(entries)
     for old in (1, 5, 16, size - 3):
@@ -102,7 +113,9 @@ def test_consistency_proofs_from_the_cli_match_rfc_9162_transcribed(demo_env: di
         assert base64.b64decode(printed["new_root"]) == _mth(entries)
 
 
-def test_the_cli_checkpoint_is_a_signed_note_over_the_real_root(demo_env: dict[str, str], tmp_path: Path) -> None:
+def test_the_cli_checkpoint_is_a_signed_note_over_the_real_root(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
     entries = _entries(demo_env, tmp_path)
     note = _run(demo_env, "checkpoint")
     key = _run(demo_env, "checkpoint", "--key").strip()
@@ -115,9 +128,17 @@ def test_the_cli_checkpoint_is_a_signed_note_over_the_real_root(demo_env: dict[s
 
 
 def test_bad_proof_requests_are_clear_errors_not_tracebacks(demo_env: dict[str, str]) -> None:
-    for args in (["prove", "inclusion", "999"], ["prove", "consistency", "0", "3"], ["prove", "consistency", "9", "3"]):
+    for args in (
+        ["prove", "inclusion", "999"],
+        ["prove", "consistency", "0", "3"],
+        ["prove", "consistency", "9", "3"],
+    ):
         result = subprocess.run(
-            [sys.executable, "-m", "cli", *args], env=demo_env, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "cli", *args],
+            env=demo_env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 3, result.stderr
         assert "Traceback" not in result.stderr

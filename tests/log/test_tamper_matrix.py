@@ -48,9 +48,17 @@ def story(org: Organisation, service: LedgerService, clock) -> Story:  # type: i
             planned_decision_date=clock.date(days=40),
         ),
     )
-    org.act("direktor", matter, ev.ConsultationOpened(body="hmed", question="Jeres syn?", respond_by=clock.date(days=20)))
+    org.act(
+        "direktor",
+        matter,
+        ev.ConsultationOpened(body="hmed", question="Jeres syn?", respond_by=clock.date(days=20)),
+    )
     clock.advance(days=3)
-    org.act("tr", matter, ev.PositionStated(body="hmed", side="employees", stance="oppose", text="For hurtigt."))
+    org.act(
+        "tr",
+        matter,
+        ev.PositionStated(body="hmed", side="employees", stance="oppose", text="For hurtigt."),
+    )
     clock.advance(days=20)
     org.act("direktor", matter, ev.DecisionMade(outcome="Gennemføres", rationale="Økonomien."))
     service.issue_checkpoint(org.origin)
@@ -71,7 +79,11 @@ def _flip(data: bytes, offset: int) -> bytes:
 
 def _set_entry(s: Story, leaf: int, entry: bytes) -> None:
     with s.store.write() as session:
-        session.execute(update(s.store.events).where(s.store.events.c.id == _event_row(s, leaf)).values(state=entry))
+        session.execute(
+            update(s.store.events)
+            .where(s.store.events.c.id == _event_row(s, leaf))
+            .values(state=entry)
+        )
 
 
 def _entry(s: Story, leaf: int) -> bytes:
@@ -95,8 +107,14 @@ def change_payload(s: Story) -> int:
     with s.store.write() as session:
         session.execute(
             update(s.store.payloads)
-            .where(and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf))
-            .values(payload=canonical({"body": "hmed", "side": "employees", "stance": "support", "text": "Fint."}))
+            .where(
+                and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf)
+            )
+            .values(
+                payload=canonical(
+                    {"body": "hmed", "side": "employees", "stance": "support", "text": "Fint."}
+                )
+            )
         )
     return leaf
 
@@ -106,7 +124,9 @@ def change_salt(s: Story) -> int:
     with s.store.write() as session:
         session.execute(
             update(s.store.payloads)
-            .where(and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf))
+            .where(
+                and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf)
+            )
             .values(salt=b"\x00" * 32)
         )
     return leaf
@@ -117,7 +137,9 @@ def erase_payload_silently(s: Story) -> int:
     with s.store.write() as session:
         session.execute(
             update(s.store.payloads)
-            .where(and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf))
+            .where(
+                and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf)
+            )
             .values(payload=None, salt=None)
         )
     return leaf
@@ -127,7 +149,9 @@ def delete_event(position: str) -> Callable[[Story], int]:
     def damage(s: Story) -> int:
         leaf = {"first": 0, "middle": s.size // 2, "last": s.size - 1}[position]
         with s.store.write() as session:
-            session.execute(delete(s.store.events).where(s.store.events.c.id == _event_row(s, leaf)))
+            session.execute(
+                delete(s.store.events).where(s.store.events.c.id == _event_row(s, leaf))
+            )
         return leaf
 
     damage.__name__ = f"delete the {position} event from the event store"
@@ -138,7 +162,9 @@ def delete_leaf(s: Story) -> int:
     leaf = s.size // 2
     with s.store.write() as session:
         session.execute(
-            delete(s.store.leaves).where(and_(s.store.leaves.c.origin == s.origin, s.store.leaves.c.leaf_index == leaf))
+            delete(s.store.leaves).where(
+                and_(s.store.leaves.c.origin == s.origin, s.store.leaves.c.leaf_index == leaf)
+            )
         )
     return leaf
 
@@ -149,15 +175,29 @@ def truncate_last(s: Story) -> int:
     store = s.store
     with store.write() as session:
         session.execute(delete(store.events).where(store.events.c.id == _event_row(s, leaf)))
-        session.execute(delete(store.leaves).where(and_(store.leaves.c.origin == s.origin, store.leaves.c.leaf_index == leaf)))
-        session.execute(delete(store.payloads).where(and_(store.payloads.c.origin == s.origin, store.payloads.c.leaf_index == leaf)))
+        session.execute(
+            delete(store.leaves).where(
+                and_(store.leaves.c.origin == s.origin, store.leaves.c.leaf_index == leaf)
+            )
+        )
+        session.execute(
+            delete(store.payloads).where(
+                and_(store.payloads.c.origin == s.origin, store.payloads.c.leaf_index == leaf)
+            )
+        )
         for level in range(32):  # every complete subtree that contains the leaf
             session.execute(
                 delete(store.nodes).where(
-                    and_(store.nodes.c.origin == s.origin, store.nodes.c.level == level, store.nodes.c.idx == leaf >> level)
+                    and_(
+                        store.nodes.c.origin == s.origin,
+                        store.nodes.c.level == level,
+                        store.nodes.c.idx == leaf >> level,
+                    )
                 )
             )
-        session.execute(update(store.ledgers).where(store.ledgers.c.origin == s.origin).values(tree_size=leaf))
+        session.execute(
+            update(store.ledgers).where(store.ledgers.c.origin == s.origin).values(tree_size=leaf)
+        )
     return leaf
 
 
@@ -210,7 +250,13 @@ def change_tree_node(s: Story) -> int:
     with s.store.write() as session:
         session.execute(
             update(s.store.nodes)
-            .where(and_(s.store.nodes.c.origin == s.origin, s.store.nodes.c.level == 0, s.store.nodes.c.idx == 1))
+            .where(
+                and_(
+                    s.store.nodes.c.origin == s.origin,
+                    s.store.nodes.c.level == 0,
+                    s.store.nodes.c.idx == 1,
+                )
+            )
             .values(hash=b"\x00" * 32)
         )
     return -1
@@ -218,9 +264,13 @@ def change_tree_node(s: Story) -> int:
 
 def forge_checkpoint(s: Story) -> int:
     """A checkpoint 'signed' by a key that is not the log's."""
-    note = sign_note(Checkpoint(s.origin, s.size + 5, b"\x11" * 32).text(), [NoteSigner.generate(s.origin)])
+    note = sign_note(
+        Checkpoint(s.origin, s.size + 5, b"\x11" * 32).text(), [NoteSigner.generate(s.origin)]
+    )
     with s.store.write() as session:
-        s.store.insert_checkpoint(session, s.origin, s.size + 5, b"\x11" * 32, note, "2026-01-01T00:00:00Z")
+        s.store.insert_checkpoint(
+            session, s.origin, s.size + 5, b"\x11" * 32, note, "2026-01-01T00:00:00Z"
+        )
     return -1
 
 
@@ -230,7 +280,9 @@ def fork_checkpoint(s: Story) -> int:
     size = s.size - 1
     forked = sign_note(Checkpoint(s.origin, size, b"\x22" * 32).text(), [signer])
     with s.store.write() as session:
-        s.store.insert_checkpoint(session, s.origin, size, b"\x22" * 32, forked, "2026-01-01T00:00:00Z")
+        s.store.insert_checkpoint(
+            session, s.origin, size, b"\x22" * 32, forked, "2026-01-01T00:00:00Z"
+        )
     return -1
 
 
@@ -258,7 +310,9 @@ DAMAGES: list[Callable[[Story], int]] = [
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__.replace("_", " ") for d in DAMAGES])
-def test_any_damage_to_stored_history_fails_verification(story: Story, damage: Callable[[Story], int]) -> None:
+def test_any_damage_to_stored_history_fails_verification(
+    story: Story, damage: Callable[[Story], int]
+) -> None:
     leaf = damage(story)
     with pytest.raises(VerificationError) as failure:
         verify_ledger(story.store, story.origin)
@@ -268,11 +322,15 @@ def test_any_damage_to_stored_history_fails_verification(story: Story, damage: C
         assert failure.value.details["leaf_index"] in (leaf, leaf + 1)
 
 
-def test_truncation_is_caught_by_an_auditors_earlier_checkpoint_even_without_stored_ones(story: Story) -> None:
+def test_truncation_is_caught_by_an_auditors_earlier_checkpoint_even_without_stored_ones(
+    story: Story,
+) -> None:
     held_by_auditor = story.service.latest_checkpoint(story.origin)
     truncate_last(story)
     with story.store.write() as session:
-        session.execute(delete(story.store.checkpoints).where(story.store.checkpoints.c.origin == story.origin))
+        session.execute(
+            delete(story.store.checkpoints).where(story.store.checkpoints.c.origin == story.origin)
+        )
     with pytest.raises(VerificationError, match="removed"):
         verify_ledger(story.store, story.origin, trusted_checkpoint=held_by_auditor)
 
@@ -289,4 +347,11 @@ def test_the_untouched_story_verifies(story: Story) -> None:
     rows = story.store.checkpoints_list(story.origin)
     assert rows and rows[-1][0] == story.size
     with story.store.read() as session:
-        assert session.execute(select(story.store.ledgers.c.tree_size).where(story.store.ledgers.c.origin == story.origin)).scalar() == story.size
+        assert (
+            session.execute(
+                select(story.store.ledgers.c.tree_size).where(
+                    story.store.ledgers.c.origin == story.origin
+                )
+            ).scalar()
+            == story.size
+        )
