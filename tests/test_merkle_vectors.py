@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shared_vectors import (
+from tests.shared_vectors import (
     SHARED_VECTORS,
     require_vector_file,
     unavailable,
