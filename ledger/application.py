@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ledger import events as ev
 from ledger import merkle
-from ledger.canonical import canonical, parse_canonical
+from ledger.canonical import parse_canonical
 from ledger.checkpoint import Checkpoint, sign_note
 from ledger.envelope import MATTER_PREFIX, REGISTRY_STREAM, Envelope, Submission, format_time
 from ledger.errors import (
@@ -142,12 +142,15 @@ class LedgerService:
         state = LedgerState(origin)
         frontier = merkle.Frontier.empty()
         now = self.clock()
-        admitted = state.admit(submission.envelope, submission.payload, submission.salt, now)
+        admitted = state.admit(
+            submission.envelope, submission.payload, submission.salt, now, submission.payload_bytes
+        )
         try:
             with self.store.write() as session:
+                # The genesis event is leaf 0: the ledger starts at size 1.
                 self.store.insert_ledger(
                     session,
-                    LedgerRow(origin, ledger_id, created.name, signer.verifier_key(), 0),
+                    LedgerRow(origin, ledger_id, created.name, signer.verifier_key(), 1),
                 )
                 receipt = self._store(session, state, frontier, submission, now)
         except Exception as exc:
@@ -183,7 +186,7 @@ class LedgerService:
                     f"event is for ledger {submission.envelope.body.origin!r}, not {origin!r}"
                 )
             with self.store.write() as session:
-                size = self.store.lock_ledger(session, origin)
+                size = self.store.lock_ledger(session, origin, grow=True)
                 if size is None:
                     raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
                 if size != state.size:
@@ -191,7 +194,11 @@ class LedgerService:
                 now = self.clock()
                 try:
                     admitted = state.admit(
-                        submission.envelope, submission.payload, submission.salt, now
+                        submission.envelope,
+                        submission.payload,
+                        submission.salt,
+                        now,
+                        submission.payload_bytes,
                     )
                 except StaleSequenceError:
                     self._raise_if_replayed(origin, submission.envelope)
@@ -229,7 +236,7 @@ class LedgerService:
             claimed_time=body.time,
             recorded_at=recorded_at,
             entry=envelope.entry,
-            payload=canonical(submission.payload),
+            payload=submission.payload_bytes,
             salt=submission.salt,
             nodes=nodes,
         )

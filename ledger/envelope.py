@@ -22,6 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from ledger.canonical import JSONObject, canonical, parse_canonical
@@ -114,8 +115,12 @@ class Body:
             body["imported"] = True
         return body
 
-    def canonical(self) -> bytes:
+    @cached_property
+    def canonical_bytes(self) -> bytes:
         return canonical(self.to_json())
+
+    def canonical(self) -> bytes:
+        return self.canonical_bytes
 
     def signing_message(self) -> bytes:
         """The exact bytes the actor signs."""
@@ -190,7 +195,16 @@ class Envelope:
 
     @classmethod
     def create(cls, body: Body, signature: bytes) -> Envelope:
-        entry = canonical({"body": body.to_json(), "signature": b64encode(signature)})
+        # The same bytes as canonical({"body": body, "signature": ...}): the members
+        # sort as "body" < "signature", the canonical body nests as it is, and
+        # standard base64 needs no JSON escaping.
+        entry = (
+            b'{"body":'
+            + body.canonical()
+            + b',"signature":"'
+            + b64encode(signature).encode()
+            + b'"}'
+        )
         return cls(body, signature, entry)
 
     @classmethod
@@ -201,7 +215,7 @@ class Envelope:
             raise MalformedEnvelopeError("an entry is an object with exactly body and signature")
         return cls(Body.from_json(data["body"]), _signature(data["signature"]), entry)
 
-    @property
+    @cached_property
     def hash(self) -> bytes:
         return hashlib.sha256(self.entry).digest()
 
@@ -209,7 +223,7 @@ class Envelope:
     def hash_hex(self) -> str:
         return self.hash.hex()
 
-    @property
+    @cached_property
     def leaf_hash(self) -> bytes:
         return hashlib.sha256(b"\x00" + self.entry).digest()
 
@@ -221,6 +235,11 @@ class Submission:
     envelope: Envelope
     payload: JSONObject
     salt: bytes
+
+    @cached_property
+    def payload_bytes(self) -> bytes:
+        """The canonical payload: what the commitment covers and the store keeps."""
+        return canonical(self.payload)
 
     def to_json(self) -> JSONObject:
         return {
@@ -258,7 +277,7 @@ class Submission:
             raise MalformedEnvelopeError(str(exc)) from exc
         envelope = Envelope.create(body, _signature(data["signature"]))
         submission = cls(envelope, data["payload"], salt)
-        verify_commitment(body.payload, data["payload"], salt)
+        verify_commitment_bytes(body.payload, submission.payload_bytes, salt)
         return submission
 
 
@@ -282,5 +301,10 @@ def payload_commitment(payload: JSONObject, salt: bytes) -> str:
 
 def verify_commitment(commitment: str, payload: JSONObject, salt: bytes) -> None:
     """Return None when payload and salt open the commitment, else raise."""
-    if not hmac.compare_digest(payload_commitment(payload, salt), commitment):
+    verify_commitment_bytes(commitment, canonical(payload), salt)
+
+
+def verify_commitment_bytes(commitment: str, payload: bytes, salt: bytes) -> None:
+    """As ``verify_commitment``, for an already canonical payload."""
+    if not hmac.compare_digest(hashlib.sha256(salt + payload).hexdigest(), commitment):
         raise PayloadCommitmentMismatchError("payload and salt do not match the body's commitment")

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ledger import events as ev
-from ledger.canonical import JSONObject
+from ledger.canonical import JSONObject, canonical
 from ledger.envelope import (
     MATTER_PREFIX,
     REGISTRY_STREAM,
     ZERO_HASH,
     Envelope,
-    verify_commitment,
+    verify_commitment_bytes,
 )
 from ledger.errors import (
     ClaimedTimeDecreasedError,
@@ -75,6 +75,7 @@ class LedgerState:
         payload: JSONObject | None,
         salt: bytes | None,
         now: datetime,
+        payload_bytes: bytes | None = None,
     ) -> Admitted:
         """Judge one signed event as the next entry of the log.
 
@@ -90,11 +91,11 @@ class LedgerState:
             )
         if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM:
             # Genesis: the founding admin's key travels in the payload itself.
-            parsed = self._open_payload(envelope, payload, salt)
+            parsed = self._open_payload(envelope, payload, salt, payload_bytes)
             self._verify_signature(envelope, parsed)
         else:
             self._verify_signature(envelope, None)
-            parsed = self._open_payload(envelope, payload, salt)
+            parsed = self._open_payload(envelope, payload, salt, payload_bytes)
         self._check_head(envelope)
         self._check_time(envelope, now)
         if parsed is not None:
@@ -106,13 +107,18 @@ class LedgerState:
 
     @staticmethod
     def _open_payload(
-        envelope: Envelope, payload: JSONObject | None, salt: bytes | None
+        envelope: Envelope,
+        payload: JSONObject | None,
+        salt: bytes | None,
+        payload_bytes: bytes | None,
     ) -> ev.Payload | None:
         body = envelope.body
         if payload is None or salt is None:
             ev.payload_model(body.type, body.stream)
             return None
-        verify_commitment(body.payload, payload, salt)
+        verify_commitment_bytes(
+            body.payload, canonical(payload) if payload_bytes is None else payload_bytes, salt
+        )
         return ev.parse_payload(body.type, body.stream, payload)
 
     def _verify_signature(self, envelope: Envelope, genesis: ev.Payload | None) -> None:

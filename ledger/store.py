@@ -40,6 +40,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     create_engine,
     delete,
     func,
@@ -118,6 +119,22 @@ class Store:
         self.metadata = MetaData(schema=schema)
         self._define_tables()
         self.metadata.create_all(self.engine, checkfirst=True)
+        ledgers = self.ledgers
+        self._grow = (
+            update(ledgers)
+            .where(ledgers.c.origin == bindparam("ledger_origin"))
+            .values(tree_size=ledgers.c.tree_size + 1)
+            .returning(ledgers.c.tree_size)
+        )
+        self._lock = (
+            update(ledgers)
+            .where(ledgers.c.origin == bindparam("ledger_origin"))
+            .values(tree_size=ledgers.c.tree_size)
+            .returning(ledgers.c.tree_size)
+        )
+        self._insert_leaf = insert(self.leaves)
+        self._insert_payload = insert(self.payloads)
+        self._insert_node = insert(self.nodes)
 
     def _define_tables(self) -> None:
         m = self.metadata
@@ -195,29 +212,22 @@ class Store:
     def read(self) -> Any:
         return self.datastore.transaction(commit=False)
 
-    def lock_ledger(self, session: Session, origin: str) -> int | None:
-        """Take the ledger's write lock; return its tree size (None if no such ledger).
+    def lock_ledger(self, session: Session, origin: str, *, grow: bool = False) -> int | None:
+        """Take the ledger's write lock; return its tree size before this write.
 
-        Every write to a ledger happens under this lock, so leaf indexes are
-        assigned gaplessly in commit order on both backends.
+        One statement on both backends: an UPDATE of the ledger's row (a row
+        lock on PostgreSQL, the database's write lock on SQLite) that returns
+        the size.  With ``grow`` the size is incremented for the event this
+        transaction appends.  Every write to a ledger happens under this lock,
+        so leaf indexes are assigned gaplessly in commit order.  Returns None
+        if there is no such ledger.
         """
-        if self.dialect == "postgresql":
-            row = session.execute(
-                select(self.ledgers.c.tree_size)
-                .where(self.ledgers.c.origin == origin)
-                .with_for_update()
-            ).first()
-        else:
-            # SQLite: a write takes the database's RESERVED lock for the transaction.
-            session.execute(
-                update(self.ledgers)
-                .where(self.ledgers.c.origin == origin)
-                .values(tree_size=self.ledgers.c.tree_size)
-            )
-            row = session.execute(
-                select(self.ledgers.c.tree_size).where(self.ledgers.c.origin == origin)
-            ).first()
-        return None if row is None else int(row[0])
+        found = session.execute(
+            self._grow if grow else self._lock, {"ledger_origin": origin}
+        ).scalar()
+        if found is None:
+            return None
+        return int(found) - 1 if grow else int(found)
 
     # --- ledgers ----------------------------------------------------------
 
@@ -275,33 +285,28 @@ class Store:
         assert ids
         notification_id = int(ids[0])
         session.execute(
-            insert(self.leaves).values(
-                origin=origin,
-                leaf_index=leaf_index,
-                notification_id=notification_id,
-                stream=stream,
-                seq=seq,
-                event_type=event_type,
-                actor=actor,
-                claimed_time=claimed_time,
-                recorded_at=recorded_at,
-            )
+            self._insert_leaf,
+            {
+                "origin": origin,
+                "leaf_index": leaf_index,
+                "notification_id": notification_id,
+                "stream": stream,
+                "seq": seq,
+                "event_type": event_type,
+                "actor": actor,
+                "claimed_time": claimed_time,
+                "recorded_at": recorded_at,
+            },
         )
         session.execute(
-            insert(self.payloads).values(
-                origin=origin, leaf_index=leaf_index, payload=payload, salt=salt
-            )
+            self._insert_payload,
+            {"origin": origin, "leaf_index": leaf_index, "payload": payload, "salt": salt},
         )
         if nodes:
             session.execute(
-                insert(self.nodes),
+                self._insert_node,
                 [{"origin": origin, "level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes],
             )
-        session.execute(
-            update(self.ledgers)
-            .where(self.ledgers.c.origin == origin)
-            .values(tree_size=leaf_index + 1)
-        )
         return notification_id
 
     def redact(self, session: Session, origin: str, stream: str, seq: int, by_leaf: int) -> None:
@@ -409,6 +414,17 @@ class Store:
             if found is not None:
                 records.append(found)
         return records
+
+    def stream_log(self, origin: str, stream: str, stop: int | None = None) -> list[LogRecord]:
+        """Every entry of one stream below leaf ``stop``, in sequence order, in one query.
+
+        Read models use it to reload one matter's (or the registry's) events
+        as of a log position without reading the rest of the log.
+        """
+        query = self._log_query(origin, 0, stop, 2**31).where(self.leaves.c.stream == stream)
+        with self.read() as session:
+            rows = session.execute(query).all()
+        return [_log_record(row) for row in rows]
 
     def leaf_index_of(self, origin: str, stream: str, seq: int) -> int | None:
         leaves = self.leaves

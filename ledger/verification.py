@@ -88,7 +88,9 @@ def verify_ledger(
         if payload is None:
             redacted += 1
         try:
-            admitted = state.admit(envelope, payload, salt, parse_time(record.recorded_at))
+            admitted = state.admit(
+                envelope, payload, salt, parse_time(record.recorded_at), record.payload
+            )
         except (RuleViolationError, NotAllowedError) as exc:
             matter = state.matters.get(envelope.body.stream.removeprefix("matter/"))
             if matter is None or not matter.incomplete:
