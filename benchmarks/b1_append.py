@@ -30,6 +30,10 @@ from ledger.store import Store
 COUNT = int(os.environ.get("B1_COUNT", "1500"))
 
 
+def _count() -> int:
+    return int(os.environ.get("B1_COUNT", "1500"))
+
+
 class Minutes(Aggregate):
     @event("Written")
     def write(self, text: str) -> None:
@@ -91,7 +95,7 @@ def _presigned(service: LedgerService, org: Organisation, clock: ManualClock) ->
     assert head is not None
     seq, prev = head.seq, head.hash
     wires: list[bytes] = []
-    for number in range(COUNT):
+    for number in range(_count()):
         submission = sign_submission(
             org.keys["tr"],
             origin=org.origin,

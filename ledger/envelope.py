@@ -126,7 +126,7 @@ class Body:
         """The exact bytes the actor signs."""
         return SIGNING_PREFIX + self.canonical()
 
-    @property
+    @cached_property
     def claimed_time(self) -> datetime:
         return parse_time(self.time)
 
@@ -213,7 +213,11 @@ class Envelope:
         data = parse_canonical(entry)
         if not isinstance(data, dict) or set(data) != {"body", "signature"}:
             raise MalformedEnvelopeError("an entry is an object with exactly body and signature")
-        return cls(Body.from_json(data["body"]), _signature(data["signature"]), entry)
+        body = Body.from_json(data["body"])
+        # A canonical entry is '{"body":' + canonical body + ',"signature":"…"}', so the
+        # body's canonical bytes are a slice of it: no second serialization needed.
+        body.__dict__["canonical_bytes"] = entry[8 : entry.rindex(b',"signature":"')]
+        return cls(body, _signature(data["signature"]), entry)
 
     @cached_property
     def hash(self) -> bytes:

@@ -48,6 +48,7 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session
@@ -478,17 +479,36 @@ class Store:
     def nodes_for(
         self, origin: str, keys: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int], bytes]:
+        """The stored hashes of the given (level, index) nodes, in one query.
+
+        On SQLite one ``UNION ALL`` branch per level (``origin = ? AND level = ?
+        AND idx IN (...)``), which SQLite answers from the primary key index
+        (a row-value IN list would scan the ledger's nodes).
+        """
         if not keys:
             return {}
         nodes = self.nodes
-        with self.read() as session:
-            rows = session.execute(
-                select(nodes.c.level, nodes.c.idx, nodes.c.hash).where(
-                    and_(
+        if self.dialect == "postgresql":
+            # PostgreSQL plans a row-value IN list as index lookups.
+            with self.read() as session:
+                found = session.execute(
+                    select(nodes.c.level, nodes.c.idx, nodes.c.hash).where(
                         nodes.c.origin == origin, tuple_(nodes.c.level, nodes.c.idx).in_(list(keys))
                     )
-                )
-            ).all()
+                ).all()
+            return {(int(lv), int(ix)): bytes(h) for lv, ix, h in found}
+        by_level: dict[int, list[int]] = {}
+        for level, index in keys:
+            by_level.setdefault(level, []).append(index)
+        branches = [
+            select(nodes.c.level, nodes.c.idx, nodes.c.hash).where(
+                nodes.c.origin == origin, nodes.c.level == level, nodes.c.idx.in_(indexes)
+            )
+            for level, indexes in by_level.items()
+        ]
+        query = branches[0] if len(branches) == 1 else union_all(*branches)
+        with self.read() as session:
+            rows = session.execute(query).all()
         return {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
 
     def node_count(self, origin: str) -> int:
