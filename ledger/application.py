@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -76,6 +76,7 @@ class _Cached:
     state: LedgerState
     frontier: merkle.Frontier
     lock: threading.Lock
+    last_checkpoint: datetime | None = None
 
 
 class LedgerService:
@@ -88,11 +89,13 @@ class LedgerService:
         *,
         clock: Clock = system_clock,
         checkpoint_every: int = 256,
+        checkpoint_interval: timedelta = timedelta(seconds=60),
     ) -> None:
         self.store = store
         self.log_keys = log_keys
         self.clock = clock
         self.checkpoint_every = checkpoint_every
+        self.checkpoint_interval = checkpoint_interval
         self._cache: dict[str, _Cached] = {}
         self._cache_lock = threading.Lock()
         self._listeners: list[Callable[[AppendReceipt], None]] = []
@@ -159,7 +162,7 @@ class LedgerService:
             raise
         state.apply(admitted)
         with self._cache_lock:
-            self._cache[origin] = _Cached(state, frontier, threading.Lock())
+            self._cache[origin] = _Cached(state, frontier, threading.Lock(), now)
         self.issue_checkpoint(origin)
         self._notify(receipt)
         return receipt
@@ -205,10 +208,20 @@ class LedgerService:
                     raise
                 frontier = copy.deepcopy(cached.frontier)
                 receipt = self._store(session, state, frontier, submission, now)
-                if (state.size + 1) % self.checkpoint_every == 0:
+                # Checkpoints every N events or T seconds: the tree changes only
+                # here, so a write is the moment to check both.
+                due = (
+                    cached.last_checkpoint is None
+                    or now - cached.last_checkpoint >= self.checkpoint_interval
+                )
+                if due or (state.size + 1) % self.checkpoint_every == 0:
                     self._checkpoint_in(session, origin, frontier, state.size + 1)
+                    checkpointed = now
+                else:
+                    checkpointed = cached.last_checkpoint
             state.apply(admitted)
             cached.frontier = frontier
+            cached.last_checkpoint = checkpointed
         self._notify(receipt)
         return receipt
 

@@ -8,6 +8,7 @@ directory beside it; nothing else has to run.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,7 @@ class Settings(BaseSettings):
     log_keys: Path = DEFAULT_DATA_DIR / "log-keys"
     ledger: str | None = None
     checkpoint_every: int = 256
+    checkpoint_interval_seconds: int = 60
 
     def open_store(self) -> Store:
         """Open (and create the tables of) the configured database."""
@@ -43,4 +45,5 @@ class Settings(BaseSettings):
             LogKeyring(self.log_keys),
             clock=clock,
             checkpoint_every=self.checkpoint_every,
+            checkpoint_interval=timedelta(seconds=self.checkpoint_interval_seconds),
         )
