@@ -275,13 +275,15 @@ def forge_checkpoint(s: Story) -> int:
 
 
 def fork_checkpoint(s: Story) -> int:
-    """The log key itself signs another root for an existing size (a fork)."""
+    """The log key itself signed another root for a size it already signed (a fork)."""
     signer = s.service.log_keys.signer(s.origin)
-    size = s.size - 1
-    forked = sign_note(Checkpoint(s.origin, size, b"\x22" * 32).text(), [signer])
+    forked = sign_note(Checkpoint(s.origin, s.size, b"\x22" * 32).text(), [signer])
+    checkpoints = s.store.checkpoints
     with s.store.write() as session:
-        s.store.insert_checkpoint(
-            session, s.origin, size, b"\x22" * 32, forked, "2026-01-01T00:00:00Z"
+        session.execute(
+            update(checkpoints)
+            .where(and_(checkpoints.c.origin == s.origin, checkpoints.c.tree_size == s.size))
+            .values(root=b"\x22" * 32, note=forked)
         )
     return -1
 
