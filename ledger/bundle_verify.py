@@ -216,7 +216,6 @@ def _check_item(
             index, body["stream"], body["seq"], body["type"], body["actor"], body["time"], payload
         )
     )
-    item["_hash"] = hashlib.sha256(entry_bytes).hexdigest()
     return body, payload
 
 
@@ -301,10 +300,16 @@ def _fold_registry(
 
 
 def _check_chains(items: list[dict[str, Any]]) -> None:
-    by_position = {(i["entry"]["body"]["stream"], i["entry"]["body"]["seq"]): i for i in items}
-    for (stream, seq), item in by_position.items():
-        previous = by_position.get((stream, seq - 1))
-        if previous is not None and item["entry"]["body"]["prev"] != previous["_hash"]:
+    """Items of one stream with consecutive seq: prev is the previous envelope hash."""
+    hashes: dict[tuple[str, int], str] = {}
+    for item in items:
+        body = item["entry"]["body"]
+        entry_bytes = _canonical(item["entry"], item["leaf_index"])
+        hashes[(body["stream"], body["seq"])] = hashlib.sha256(entry_bytes).hexdigest()
+    for item in items:
+        stream, seq = item["entry"]["body"]["stream"], item["entry"]["body"]["seq"]
+        previous = hashes.get((stream, seq - 1))
+        if previous is not None and item["entry"]["body"]["prev"] != previous:
             raise BundleVerificationError(
                 "chain_broken", f"{stream} #{seq} does not chain to #{seq - 1}", item["leaf_index"]
             )
