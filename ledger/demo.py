@@ -404,6 +404,14 @@ def _buf_noise(org: Organisation, clock: ManualClock) -> None:
             ],
         ),
     )
+    # The minutes of the LokalMED meeting are never approved: two weeks after the
+    # meeting the rulebook flags it (MED-12) when the decision is passed on.
+    clock.advance(days=3)
+    org.act(
+        "leder-valby",
+        matter,
+        ev.DecisionCommunicated(to="Personalet i Valby børnehus", channel="Personalemøde"),
+    )
 
 
 # --- Ballerup --------------------------------------------------------------

@@ -135,7 +135,8 @@ class Body:
         """Check the shape of a body object; raise MalformedEnvelopeError."""
         if not isinstance(data, dict):
             raise MalformedEnvelopeError("body must be a JSON object")
-        if data.get("v") != PROTOCOL_VERSION:
+        # ``type() is int``: JSON true equals 1 in Python but is not version 1.
+        if type(data.get("v")) is not int or data["v"] != PROTOCOL_VERSION:
             raise UnsupportedProtocolVersionError(
                 f"protocol version {data.get('v')!r} is not supported (expected {PROTOCOL_VERSION})"
             )

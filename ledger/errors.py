@@ -95,6 +95,18 @@ class MalformedBundleError(MalformedError):
     code = "malformed_bundle"
 
 
+class MalformedAsOfError(MalformedError):
+    """An ``as of`` point that is neither a tree size nor a date or time."""
+
+    code = "malformed_as_of"
+
+
+class AsOfOutOfRangeError(MalformedError):
+    """An ``as of`` point before the ledger's first event or after its last."""
+
+    code = "as_of_out_of_range"
+
+
 # --- authentication (HTTP 401) --------------------------------------------
 
 
@@ -287,6 +299,12 @@ class AlreadyRedactedError(RuleViolationError):
     code = "already_redacted"
 
 
+class NotRedactableError(RuleViolationError):
+    """The event's payload carries structure later rules depend on; it stays."""
+
+    code = "not_redactable"
+
+
 class PoliticalCommitteeRequiredError(RuleViolationError):
     code = "political_committee_required"
 
@@ -308,6 +326,34 @@ class UnknownStreamError(NotFoundError):
 
 class UnknownLeafError(NotFoundError):
     code = "unknown_leaf"
+
+
+class MatterNotFoundError(NotFoundError):
+    """No matter of that id in the ledger (as of the point asked about)."""
+
+    code = "matter_not_found"
+
+
+class PersonNotFoundError(NotFoundError):
+    """No person of that id is enrolled in the ledger (as of the point asked about)."""
+
+    code = "person_not_found"
+
+
+class BodyNotFoundError(NotFoundError):
+    """No body of that id is established in the ledger (as of the point asked about)."""
+
+    code = "body_not_found"
+
+
+class ReadModelNotFoundError(NotFoundError):
+    code = "read_model_not_found"
+
+
+class RuleNotFoundError(NotFoundError):
+    """No rule of that id in the MED rulebook (MED-01 to MED-12)."""
+
+    code = "rule_not_found"
 
 
 # --- verification of stored data, proofs and bundles ----------------------

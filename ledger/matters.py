@@ -20,6 +20,7 @@ from ledger.errors import (
     MatterEndedError,
     NotAllowedError,
     NotAnAncestorBodyError,
+    NotRedactableError,
     PoliticalCommitteeRequiredError,
     SignerNotDecisionMakerError,
     SignerNotOriginalActorError,
@@ -54,6 +55,32 @@ AFTER_END_TYPES = frozenset(
         "DecisionCommunicated",
     }
 )
+
+# Events whose payloads ``apply`` folds into the matter's state: without one of
+# them the rules below cannot all be judged.  Other payloads (a position, a
+# proposal's text) change nothing the rules look at.
+STATE_TYPES = frozenset(
+    {
+        "MaterialShared",
+        "HearingOpened",
+        "ConsultationOpened",
+        "ProposalSubmitted",
+        "EscalatedToBody",
+        "MinutesApproved",
+        "DisagreementAnswered",
+        "CompromiseAccepted",
+        "BreachResolved",
+        "MatterClosed",
+        "MatterWithdrawn",
+        "PayloadRedacted",
+    }
+)
+
+
+# Payloads that later rules read (the matter's structure, a meeting's body, a
+# compromise's body, and the state above) can never be redacted; only the
+# statements people make can.  Correct those with CorrectionIssued instead.
+NOT_REDACTABLE = STATE_TYPES | {"MatterOpened", "MeetingHeld", "CompromiseProposed"}
 
 
 @dataclass
@@ -247,9 +274,10 @@ class MatterState:
             case ev.PayloadRedacted(event=seq):
                 reg.require_admin(actor)
                 info = self._ref(seq, None)
-                if info.type == "MatterOpened":
-                    raise UnknownEventReferenceError(
-                        "MatterOpened carries the matter's structure and cannot be redacted",
+                if info.type in NOT_REDACTABLE:
+                    raise NotRedactableError(
+                        f"{info.type} carries structure later rules depend on and cannot be "
+                        "redacted; only statements (positions, disagreements, responses, ...) can",
                         event=seq,
                     )
                 if seq in self.redacted:
@@ -295,7 +323,8 @@ class MatterState:
         """Fold one admitted event in; ``payload`` is None when it was redacted."""
         self.events[seq] = EventInfo(event_type, actor, payload)
         if payload is None:
-            self.incomplete = True
+            if event_type in STATE_TYPES:
+                self.incomplete = True
             return
         match payload:
             case ev.MaterialShared(bodies=bodies) | ev.HearingOpened(bodies=bodies):

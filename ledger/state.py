@@ -157,8 +157,14 @@ class LedgerState:
         body = envelope.body
         claimed = body.claimed_time
         if body.imported:
+            # LedgerCreated's own import_mode is checked in _check_rules.
             if not self.registry.import_mode and body.type != "LedgerCreated":
                 raise ImportModeRequiredError("imported events need a ledger in import mode")
+            if claimed - now > self.time_tolerance:
+                raise ClaimedTimeOutOfToleranceError(
+                    f"imported claimed time {body.time} lies in the future",
+                    claimed=body.time,
+                )
         elif abs(claimed - now) > self.time_tolerance:
             raise ClaimedTimeOutOfToleranceError(
                 f"claimed time {body.time} is more than {self.time_tolerance} from the "
@@ -182,6 +188,8 @@ class LedgerState:
                 raise StreamAlreadyStartedError("the ledger was already created")
             if isinstance(payload, ev.LedgerCreated) and payload.origin != self.origin:
                 raise WrongLedgerError("LedgerCreated names another origin than its body")
+            if isinstance(payload, ev.LedgerCreated) and body.imported and not payload.import_mode:
+                raise ImportModeRequiredError("an imported LedgerCreated must open import mode")
             self.registry.check(body.actor, payload)
             return
         if self.size == 0:

@@ -1,0 +1,41 @@
+"""Run the ``medledger`` command as a person would: a subprocess with its environment."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+MEDLEDGER = str(Path(sys.executable).with_name("medledger"))
+
+
+def medledger(
+    command_line: str, *args: str, data: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``medledger`` with a command line as typed in a shell, plus extra ``args``.
+
+    The ledger is the SQLite file and log keys kept in ``data``; the working
+    directory is ``data``'s parent, so relative paths are relative to it and
+    no stray ``.env`` file is read.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MEDLEDGER_")}
+    env.update(
+        {
+            "MEDLEDGER_DATABASE_URL": f"sqlite:///{data}/ledger.db",
+            "MEDLEDGER_LOG_KEYS": str(data / "log-keys"),
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+        }
+    )
+    return subprocess.run(
+        [MEDLEDGER, *shlex.split(command_line), *args],
+        env=env,
+        cwd=data.parent,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
