@@ -214,11 +214,10 @@ class LedgerService:
                     cached.last_checkpoint is None
                     or now - cached.last_checkpoint >= self.checkpoint_interval
                 )
+                checkpointed: datetime | None = cached.last_checkpoint
                 if due or (state.size + 1) % self.checkpoint_every == 0:
                     self._checkpoint_in(session, origin, frontier, state.size + 1)
                     checkpointed = now
-                else:
-                    checkpointed = cached.last_checkpoint
             state.apply(admitted)
             cached.frontier = frontier
             cached.last_checkpoint = checkpointed
