@@ -312,11 +312,14 @@ class LedgerService:
         """The ledger's state as of its current size (read-only use)."""
         origin = self.origin_of(ledger)
         cached = self._cached(origin)
+        size = self.store.tree_size(origin)
+        if size == cached.state.size:
+            # Up to date: no lock, so reads never queue behind a write in progress.
+            return cached.state
         with cached.lock:
-            row = self.store.ledger(origin)
-            assert row is not None
-            if row.tree_size != cached.state.size:
-                self._catch_up(cached, row.tree_size)
+            size = self.store.tree_size(origin)
+            if size is not None and size != cached.state.size:
+                self._catch_up(cached, size)
             return cached.state
 
     def head(self, ledger: str, stream: str) -> StreamHead | None:
@@ -326,9 +329,9 @@ class LedgerService:
     # --- the tree, checkpoints and proofs -------------------------------------
 
     def tree_size(self, ledger: str) -> int:
-        row = self.store.ledger(self.origin_of(ledger))
-        assert row is not None
-        return row.tree_size
+        size = self.store.tree_size(self.origin_of(ledger))
+        assert size is not None
+        return size
 
     def _nodes(self, origin: str) -> _StoreNodes:
         return _StoreNodes(self.store, origin)

@@ -346,6 +346,67 @@ class Store:
                 yield _log_record(row)
             position = int(rows[-1].leaf_index) + 1
 
+    def entries(
+        self, origin: str, start: int = 0, stop: int | None = None, *, batch: int = 2000
+    ) -> Iterator[LogRecord]:
+        """Like ``log``, without the event store's own columns (originator id,
+        version and topic are None): what read models need, read about three
+        times faster, because the originator id's UUID type is not converted.
+        """
+        leaves, events, payloads = self.leaves, self.events, self.payloads
+        columns = select(
+            leaves.c.leaf_index,
+            leaves.c.notification_id,
+            leaves.c.stream,
+            leaves.c.seq,
+            leaves.c.recorded_at,
+            events.c.state,
+            payloads.c.payload,
+            payloads.c.salt,
+            payloads.c.redacted_by,
+        ).select_from(
+            leaves.outerjoin(events, events.c.id == leaves.c.notification_id).outerjoin(
+                payloads,
+                and_(
+                    payloads.c.origin == leaves.c.origin,
+                    payloads.c.leaf_index == leaves.c.leaf_index,
+                ),
+            )
+        )
+        position = start
+        while stop is None or position < stop:
+            query = (
+                columns.where(
+                    and_(
+                        leaves.c.origin == origin,
+                        leaves.c.leaf_index >= position,
+                        leaves.c.leaf_index < (stop if stop is not None else 2**62),
+                    )
+                )
+                .order_by(leaves.c.leaf_index)
+                .limit(batch)
+            )
+            with self.read() as session:
+                rows = session.execute(query).all()
+            if not rows:
+                return
+            for leaf, notification, stream, seq, recorded, state, payload, salt, by in rows:
+                yield LogRecord(
+                    leaf_index=int(leaf),
+                    notification_id=int(notification),
+                    originator_id=None,
+                    originator_version=None,
+                    topic=None,
+                    entry=None if state is None else bytes(state),
+                    stream=str(stream),
+                    seq=int(seq),
+                    recorded_at=str(recorded),
+                    payload=None if payload is None else bytes(payload),
+                    salt=None if salt is None else bytes(salt),
+                    redacted_by=None if by is None else int(by),
+                )
+            position = int(rows[-1][0]) + 1
+
     def _log_query(self, origin: str, start: int, stop: int | None, limit: int) -> Any:
         leaves, events, payloads = self.leaves, self.events, self.payloads
         return (
@@ -391,30 +452,22 @@ class Store:
     def stream_records(
         self, origin: str, stream: str, after_seq: int = 0, limit: int = 1000
     ) -> list[LogRecord]:
+        """Up to ``limit`` events of one stream after ``after_seq``, in one query."""
         leaves = self.leaves
+        query = self._log_query(origin, 0, None, limit).where(
+            leaves.c.stream == stream, leaves.c.seq > after_seq
+        )
         with self.read() as session:
-            indexes = (
-                session.execute(
-                    select(leaves.c.leaf_index)
-                    .where(
-                        and_(
-                            leaves.c.origin == origin,
-                            leaves.c.stream == stream,
-                            leaves.c.seq > after_seq,
-                        )
-                    )
-                    .order_by(leaves.c.seq)
-                    .limit(limit)
-                )
-                .scalars()
-                .all()
-            )
-        records: list[LogRecord] = []
-        for index in indexes:
-            found = self.record(origin, int(index))
-            if found is not None:
-                records.append(found)
-        return records
+            rows = session.execute(query).all()
+        return [_log_record(row) for row in rows]
+
+    def tree_size(self, origin: str) -> int | None:
+        """The ledger's committed size (one indexed read), or None if there is no such ledger."""
+        with self.read() as session:
+            found = session.execute(
+                select(self.ledgers.c.tree_size).where(self.ledgers.c.origin == origin)
+            ).scalar()
+        return None if found is None else int(found)
 
     def stream_log(self, origin: str, stream: str, stop: int | None = None) -> list[LogRecord]:
         """Every entry of one stream below leaf ``stop``, in sequence order, in one query.
