@@ -17,7 +17,8 @@ Printed: appends/s and reads/s; p50/p99 of the POST as the client saw it,
 of the time inside the server (its Server-Timing header), and of a whole
 SDK append (head + sign + POST + retries); conflicts retried; ratios
 against the targets (300 appends/s with p99 < 100 ms, 1,000 reads/s).
-Client and server share the machine's cores: the figures are for both.
+Client, server, projection worker and PostgreSQL share the machine's
+cores: the figures are for all of them together.
 Nothing asserts.
 """
 
@@ -338,6 +339,13 @@ def main() -> None:
             }
         )
         server = _start_server(env, port, Path(directory) / "server.log")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "cli", "projections", "run", "--poll", "0.2"],
+            env=env,
+            cwd=ROOT,
+            stdout=(Path(directory) / "worker.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         try:
             base_url = f"http://127.0.0.1:{port}"
             origin, seeds = _setup(base_url, log_keys, secret, writers)
@@ -347,13 +355,33 @@ def main() -> None:
             with context.Pool(PROCS) as pool:
                 appended, seconds = _phase(pool, "append", base, people, APPENDS, SECONDS)
                 timeline = _timeline_path(base_url, origin, seeds)
+                _wait_for_read_models(base_url, origin, seeds)
                 read, read_seconds = _phase(
                     pool, "read", base, people, READS, READ_SECONDS, timeline
                 )
         finally:
+            worker.terminate()
+            worker.wait(timeout=20)
             server.terminate()
             server.wait(timeout=20)
     _report(appended, seconds, read, read_seconds, timeline)
+
+
+def _wait_for_read_models(url: str, origin: str, seeds: dict[str, bytes]) -> None:
+    """Let the projection worker apply the append phase before reads are timed (bounded)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ledger.keys import PersonKey
+    from ledger.sdk_http import HttpTransport
+
+    key = PersonKey("rep-0", Ed25519PrivateKey.from_private_bytes(seeds["rep-0"]))
+    ledger = origin.rsplit("/", 1)[-1]
+    with HttpTransport(url, key=key) as reader:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if reader.get(ledger, "/matters/sag-0/timeline", {"limit": 1})["behind"] == 0:
+                return
+            time.sleep(0.2)
 
 
 def _timeline_path(url: str, origin: str, seeds: dict[str, bytes]) -> str:
@@ -369,7 +397,8 @@ def _report(
 ) -> None:
     print(
         f"  load: {PROCS} client processes x {THREADS} threads ({PROCS * THREADS} writers), "
-        f"{MATTERS} matters, server workers {WORKERS}, {os.cpu_count()} cores shared by client and server"
+        f"{MATTERS} matters, server workers {WORKERS}, {os.cpu_count()} cores shared by clients, "
+        "server, projection worker and PostgreSQL"
     )
     append_rate = appended.done / seconds if seconds else 0.0
     line(

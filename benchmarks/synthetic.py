@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import insert, update
+
 from ledger import events as ev
 from ledger import merkle
 from ledger.canonical import canonical
@@ -26,7 +29,7 @@ from ledger.envelope import REGISTRY_STREAM, ZERO_HASH, format_time, matter_stre
 from ledger.keys import PersonKey
 from ledger.logkeys import ledger_id_of
 from ledger.sdk import sign_submission
-from ledger.store import LedgerRow, Store
+from ledger.store import LedgerRow, Store, stream_uuid
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 
@@ -88,11 +91,64 @@ class _Writer:
         return head.seq
 
     def flush(self) -> None:
+        """Write the pending events in one transaction, many rows per statement.
+
+        The same rows ``Store.append`` writes one event at a time (event store
+        row, leaf, payload, tree nodes, tree size), inserted in bulk.
+        """
         if not self.pending:
             return
-        with self.store.write() as session:
-            for item in self.pending:
-                self.store.append(session, **item)
+        store = self.store
+        with store.write() as session:
+            stored = [
+                StoredEvent(
+                    originator_id=stream_uuid(self.origin, item["stream"]),
+                    originator_version=item["seq"],
+                    topic=item["event_type"],
+                    state=item["entry"],
+                )
+                for item in self.pending
+            ]
+            ids = store.recorder.insert_events(stored, session=session)
+            assert ids is not None and len(ids) == len(stored)
+            leaves, payloads, nodes = [], [], []
+            for item, notification_id in zip(self.pending, ids, strict=True):
+                leaves.append(
+                    {
+                        key: item[key]
+                        for key in (
+                            "origin",
+                            "leaf_index",
+                            "stream",
+                            "seq",
+                            "event_type",
+                            "actor",
+                            "claimed_time",
+                            "recorded_at",
+                        )
+                    }
+                    | {"notification_id": int(notification_id)}
+                )
+                payloads.append(
+                    {
+                        "origin": self.origin,
+                        "leaf_index": item["leaf_index"],
+                        "payload": item["payload"],
+                        "salt": item["salt"],
+                    }
+                )
+                nodes.extend(
+                    {"origin": self.origin, "level": lv, "idx": ix, "hash": h}
+                    for lv, ix, h in item["nodes"]
+                )
+            session.execute(insert(store.leaves), leaves)
+            session.execute(insert(store.payloads), payloads)
+            session.execute(insert(store.nodes), nodes)
+            session.execute(
+                update(store.ledgers)
+                .where(store.ledgers.c.origin == self.origin)
+                .values(tree_size=self.size)
+            )
         self.pending = []
 
 
@@ -102,7 +158,9 @@ def _doc(title: str) -> ev.Document:
     return ev.Document(title=title, sha256=hashlib.sha256(title.encode()).hexdigest())
 
 
-def generate(store: Store, origin: str, events: int, *, concurrency: int = 8, batch: int = 2000) -> int:
+def generate(
+    store: Store, origin: str, events: int, *, concurrency: int = 8, batch: int = 2000
+) -> int:
     """Write a ledger of about ``events`` events (never fewer); return its size."""
     w = _Writer(store, origin, batch)
     admin = PersonKey.generate("admin")
@@ -110,7 +168,8 @@ def generate(store: Store, origin: str, events: int, *, concurrency: int = 8, ba
     log_key = NoteSigner.generate(origin)
     with store.write() as session:
         store.insert_ledger(
-            session, LedgerRow(origin, ledger_id_of(origin), "Syntetisk kommune", log_key.verifier_key(), 0)
+            session,
+            LedgerRow(origin, ledger_id_of(origin), "Syntetisk kommune", log_key.verifier_key(), 0),
         )
     w.sign(
         "admin",
@@ -119,7 +178,9 @@ def generate(store: Store, origin: str, events: int, *, concurrency: int = 8, ba
             name="Syntetisk kommune",
             origin=origin,
             log_public_key=log_key.verifier_key(),
-            admin=ev.FoundingAdmin(person="admin", key_id=admin.key_id, public_key=admin.public_key_b64),
+            admin=ev.FoundingAdmin(
+                person="admin", key_id=admin.key_id, public_key=admin.public_key_b64
+            ),
         ),
     )
     units = 6
@@ -146,12 +207,16 @@ def generate(store: Store, origin: str, events: int, *, concurrency: int = 8, ba
             REGISTRY_STREAM,
             ev.PersonEnrolled(person=person, key_id=key.key_id, public_key=key.public_key_b64),
         )
-    w.sign("admin", REGISTRY_STREAM, ev.BodyEstablished(body="hmed", name="HovedMED", kind="hovedmed"))
+    w.sign(
+        "admin", REGISTRY_STREAM, ev.BodyEstablished(body="hmed", name="HovedMED", kind="hovedmed")
+    )
     for u in range(units):
         w.sign(
             "admin",
             REGISTRY_STREAM,
-            ev.BodyEstablished(body=f"lmed-{u}", name=f"LokalMED {u}", kind="lokalmed", parent="hmed"),
+            ev.BodyEstablished(
+                body=f"lmed-{u}", name=f"LokalMED {u}", kind="lokalmed", parent="hmed"
+            ),
         )
     w.sign(
         "admin",
@@ -170,7 +235,9 @@ def generate(store: Store, origin: str, events: int, *, concurrency: int = 8, ba
         for index, story in enumerate(stories):
             if w.size >= events:
                 break
-            if next(story, None) is None:
+            try:
+                next(story)
+            except StopIteration:
                 stories[index] = _story(w, started, started % units)
                 started += 1
     w.flush()
@@ -201,7 +268,9 @@ def _story(w: _Writer, n: int, u: int) -> Iterator[None]:
     yield
     w.sign(leader, matter, ev.MaterialShared(documents=[_doc(f"Notat {n}")], bodies=[body]))
     yield
-    w.sign(leader, matter, ev.ConsultationOpened(body=body, question="Hvad mener I?", respond_by=day))
+    w.sign(
+        leader, matter, ev.ConsultationOpened(body=body, question="Hvad mener I?", respond_by=day)
+    )
     yield
     present = [leader, sekr, tr, member] + ([amr] if n % 5 else [])
     meeting = w.sign(
@@ -219,12 +288,18 @@ def _story(w: _Writer, n: int, u: int) -> Iterator[None]:
     position = w.sign(
         tr,
         matter,
-        ev.PositionStated(body=body, side="employees", stance="support_with_changes", text="Ja, men."),
+        ev.PositionStated(
+            body=body, side="employees", stance="support_with_changes", text="Ja, men."
+        ),
     )
     yield
-    proposal = w.sign(member, matter, ev.ProposalSubmitted(body=body, title="Forslag", text="Gør det sådan."))
+    proposal = w.sign(
+        member, matter, ev.ProposalSubmitted(body=body, title="Forslag", text="Gør det sådan.")
+    )
     yield
-    disagreement = w.sign(tr, matter, ev.DisagreementRecorded(body=body, points=["Tidsplanen er for stram."]))
+    disagreement = w.sign(
+        tr, matter, ev.DisagreementRecorded(body=body, points=["Tidsplanen er for stram."])
+    )
     yield
     w.sign(leader, matter, ev.MinutesApproved(meeting=meeting))
     yield
@@ -232,9 +307,15 @@ def _story(w: _Writer, n: int, u: int) -> Iterator[None]:
         w.sign(tr, matter, ev.MinutesApproved(meeting=meeting))
         yield
     if n % 4:
-        w.sign(leader, matter, ev.DisagreementAnswered(disagreement=disagreement, response="Vi rykker datoen."))
+        w.sign(
+            leader,
+            matter,
+            ev.DisagreementAnswered(disagreement=disagreement, response="Vi rykker datoen."),
+        )
         yield
-    compromise = w.sign(leader, matter, ev.CompromiseProposed(body=body, terms="Vi gør det i to trin."))
+    compromise = w.sign(
+        leader, matter, ev.CompromiseProposed(body=body, terms="Vi gør det i to trin.")
+    )
     yield
     w.sign(leader, matter, ev.CompromiseAccepted(proposal=compromise, side="management"))
     yield
@@ -255,7 +336,9 @@ def _story(w: _Writer, n: int, u: int) -> Iterator[None]:
         ev.DecisionMade(
             outcome="Opgaverne tilpasses i to trin.",
             rationale="Det giver tid til omstilling.",
-            inputs=[ev.DecisionInput(event=s, treatment="adopted", reason="Fulgt.") for s in inputs],
+            inputs=[
+                ev.DecisionInput(event=s, treatment="adopted", reason="Fulgt.") for s in inputs
+            ],
         ),
     )
     yield

@@ -1,25 +1,62 @@
-"""What every command needs: settings, the ledger service, the ledger chosen."""
+"""What every command needs: settings, the ledger service, the ledger chosen.
+
+Commands write through the SDK's transport: the local database by default,
+or a medledger server when ``--server URL`` or ``MEDLEDGER_SERVER`` is set.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from ledger.application import LedgerService, system_clock
 from ledger.errors import UnknownLedgerError
 from ledger.keys import PersonKey
 from ledger.sdk import LedgerClient, LocalTransport
+from ledger.sdk_http import HttpTransport
 from ledger.settings import Settings
+from projections.runner import attach
+
+
+class CliSettings(Settings):
+    """The shared settings, plus the server the CLI may talk to instead of a database."""
+
+    server: str | None = None
+
+
+_server_option: list[str] = []
+
+
+def global_options(
+    server: Annotated[
+        str | None,
+        typer.Option("--server", help="Submit to a medledger server (or set MEDLEDGER_SERVER)."),
+    ] = None,
+) -> None:
+    """A signed, verifiable decision ledger for the MED system."""
+    _server_option[:] = [server] if server else []
 
 
 @cache
-def settings() -> Settings:
-    return Settings()
+def settings() -> CliSettings:
+    return CliSettings()
+
+
+def server() -> str | None:
+    """The server URL commands submit to, or None for the local database."""
+    return _server_option[0] if _server_option else settings().server
 
 
 @cache
 def service() -> LedgerService:
-    return settings().open_service()
+    """The local ledger service; on SQLite its read models follow every write."""
+    opened = settings().open_service()
+    if opened.store.dialect == "sqlite":
+        attach(opened)  # on PostgreSQL, `medledger projections run` follows the log
+    return opened
 
 
 def ledger_id(option: str | None) -> str:
@@ -27,6 +64,10 @@ def ledger_id(option: str | None) -> str:
     chosen = option or settings().ledger
     if chosen:
         return chosen
+    if server():
+        raise UnknownLedgerError(
+            "with a server, choose the ledger with --ledger or MEDLEDGER_LEDGER"
+        )
     ledgers = service().store.ledgers_list()
     if len(ledgers) == 1:
         return ledgers[0].ledger_id
@@ -40,8 +81,13 @@ def load_key(path: Path) -> PersonKey:
     return PersonKey.load(path)
 
 
-def transport() -> LocalTransport:
-    """The SDK transport commands submit through: the local database."""
+def transport(
+    key: PersonKey | None = None, ticket: str | None = None
+) -> LocalTransport | HttpTransport:
+    """The SDK transport commands submit through: the server if one is set, else the local database."""
+    url = server()
+    if url:
+        return HttpTransport(url, key=key, creation_ticket=ticket)
     return LocalTransport(service())
 
 
@@ -49,5 +95,17 @@ def client(key_file: Path, ledger: str | None) -> LedgerClient:
     """A client signing as the owner of ``key_file`` in the chosen ledger."""
     key = load_key(key_file)
     chosen = ledger_id(ledger)
-    origin = service().origin_of(chosen)
-    return LedgerClient(transport(), key, origin, clock=system_clock, ledger=chosen)
+    chosen_transport = transport(key)
+    if isinstance(chosen_transport, HttpTransport):
+        origin = chosen_transport.origin(chosen)
+    else:
+        origin = service().origin_of(chosen)
+    return LedgerClient(chosen_transport, key, origin, clock=system_clock, ledger=chosen)
+
+
+def set_directory(signer: LedgerClient, person: str, name: str | None, email: str | None) -> None:
+    """Record a person's name and e-mail outside the signed log (locally, or on the server as an admin)."""
+    if isinstance(signer.transport, HttpTransport):
+        signer.transport.put(signer.ledger, f"/directory/{person}", {"name": name, "email": email})
+    else:
+        service().store.set_directory(signer.origin, person, name, email)

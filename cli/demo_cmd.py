@@ -16,6 +16,10 @@ from ledger.demo import build_demo
 from ledger.organisation import ManualClock
 from ledger.settings import Settings
 from ledger.verification import verify_ledger
+from projections.findings import findings
+from projections.runner import attach
+from projections.source import DatabaseSource
+from projections.vocabulary import SEVERITIES, word
 
 console = Console()
 
@@ -39,6 +43,7 @@ def demo(
     )
     clock = ManualClock()
     service = settings.open_service(clock=clock)
+    projector = attach(service)  # SQLite: the read models follow each commit in this process
     built = build_demo(service, clock)
     table = Table(title="medledger demo")
     for column in ("ledger", "events", "matters", "checkpoint root", "verified"):
@@ -51,8 +56,21 @@ def demo(
             org.origin, str(report.tree_size), str(matters), report.root.hex()[:16] + "…", "yes"
         )
     console.print(table)
+    for org in (built.buf, built.ballerup):
+        found = findings(DatabaseSource(projector.schema), org.origin, lang="en")
+        shown = Table(title=f"findings: {org.origin} (as of {found.reference_time[:10]})")
+        for column in ("rule", "matter", "finding"):
+            shown.add_column(column, overflow="fold")
+        for f in found.findings:
+            shown.add_row(
+                f"{f.rule}\n{word(SEVERITIES, f.severity, 'en')}",
+                f.matter,
+                f"[bold]{f.title}[/]: {f.explanation}",
+            )
+        console.print(shown)
     console.print(
         f"built and verified in {time.perf_counter() - started:.2f}s; database {directory / 'ledger.db'}\n"
         f"try: MEDLEDGER_DATABASE_URL=sqlite:///{directory}/ledger.db "
-        f"MEDLEDGER_LOG_KEYS={directory}/log-keys medledger show matter/okonomi-4mio --ledger ballerup"
+        f"MEDLEDGER_LOG_KEYS={directory}/log-keys medledger show matter/okonomi-4mio --ledger ballerup\n"
+        f"     medledger findings --ledger kk-buf; medledger dossier budget-forslag --ledger ballerup"
     )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from cli import demo_cmd, ledger_cmds, log_cmds, registry_cmds
+from cli import (
+    demo_cmd,
+    ledger_cmds,
+    log_cmds,
+    projection_cmds,
+    read_cmds,
+    registry_cmds,
+    serve_cmd,
+)
+from cli.context import global_options
 
 app = typer.Typer(
     name="medledger",
@@ -18,3 +27,7 @@ ledger_cmds.register(app)
 registry_cmds.register(app)
 demo_cmd.register(app)
 log_cmds.register(app)
+serve_cmd.register(app)
+read_cmds.register(app)
+projection_cmds.register(app)
+app.callback()(global_options)

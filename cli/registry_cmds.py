@@ -10,13 +10,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cli.context import client, service, settings
+from cli.context import client, server, service, set_directory, settings
 from cli.errors import handle_errors
 from ledger import events as ev
 from ledger.application import system_clock
-from ledger.errors import MalformedKeyError
+from ledger.errors import LedgerError, LedgerExistsError, MalformedKeyError
 from ledger.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
+from ledger.logkeys import ledger_id_of
 from ledger.sdk import LedgerClient, LocalTransport
+from ledger.sdk_http import HttpTransport
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
@@ -58,16 +60,26 @@ def init(
     import_mode: Annotated[
         bool, typer.Option(help="Open in import mode (past claimed times).")
     ] = False,
+    ticket: Annotated[
+        str | None,
+        typer.Option(help="With --server: the creation ticket from `medledger prepare-ledger`."),
+    ] = None,
 ) -> None:
     """Create a ledger: its log key, the founding admin's key and LedgerCreated.
 
     Key files are written with mode 0600; the log key goes to the directory
-    named by MEDLEDGER_LOG_KEYS, never into the database.
+    named by MEDLEDGER_LOG_KEYS, never into the database.  With --server,
+    the operator has made the log key (prepare-ledger) and the admin's key
+    is made here, on the admin's machine.
     """
-    svc = service()
     admin_key_path = keys_dir / f"{admin}.key"
     if admin_key_path.exists():
         raise MalformedKeyError(f"{admin_key_path} exists; refusing to overwrite a key")
+    url = server()
+    if url:
+        _init_on_server(url, origin, name, admin, admin_name, admin_key_path, import_mode, ticket)
+        return
+    svc = service()
     log_key = svc.log_keys.create(origin)
     founder = PersonKey.generate(admin)
     founder.save(admin_key_path)
@@ -88,6 +100,47 @@ def init(
     console.print(f"admin key: {admin_key_path} (keep it safe)")
     console.print(f"log key:   {svc.log_keys.path(origin.rsplit('/', 1)[-1])}")
     console.print(f"log verifier key: {log_key.verifier_key()}")
+    _print(receipt)
+
+
+def _init_on_server(
+    url: str,
+    origin: str,
+    name: str,
+    admin: str,
+    admin_name: str,
+    admin_key_path: Path,
+    import_mode: bool,
+    ticket: str | None,
+) -> None:
+    ledger = ledger_id_of(origin)
+    founder = PersonKey.generate(admin)
+    with HttpTransport(url, key=founder, creation_ticket=ticket) as http:
+        info = http.ledger_info(ledger)
+        if info["created"]:
+            raise LedgerExistsError(f"ledger {origin} already exists on {url}", origin=origin)
+        founder.save(admin_key_path)
+        try:
+            receipt = LedgerClient(http, founder, origin, clock=system_clock, ledger=ledger).append(
+                "registry",
+                ev.LedgerCreated(
+                    name=name,
+                    origin=origin,
+                    log_public_key=str(info["log_verifier_key"]),
+                    admin=ev.FoundingAdmin(
+                        person=admin, key_id=founder.key_id, public_key=founder.public_key_b64
+                    ),
+                    import_mode=import_mode,
+                ),
+            )
+        except LedgerError:
+            admin_key_path.unlink()  # the ledger was not created: this key founds nothing
+            raise
+        http.creation_ticket = None
+        http.put(ledger, f"/directory/{admin}", {"name": admin_name})
+    console.print(f"created ledger [bold]{origin}[/] on {url}")
+    console.print(f"admin key: {admin_key_path} (keep it safe)")
+    console.print(f"log verifier key: {info['log_verifier_key']}")
     _print(receipt)
 
 
@@ -145,7 +198,7 @@ def enroll(
         ),
     )
     if name or email:
-        service().store.set_directory(c.origin, person, name, email)
+        set_directory(c, person, name, email)
     _print(receipt)
 
 

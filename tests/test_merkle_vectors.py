@@ -20,13 +20,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.shared_vectors import (
-    SHARED_VECTORS,
-    require_vector_file,
-    unavailable,
-    vector_files,
-    vector_paths,
-)
 
 from ledger.errors import MalformedProofRequestError, ProofError, StorageError
 from ledger.merkle import (
@@ -44,6 +37,13 @@ from ledger.merkle import (
     root_from_inclusion,
     verify_consistency,
     verify_inclusion,
+)
+from tests.shared_vectors import (
+    SHARED_VECTORS,
+    require_vector_file,
+    unavailable,
+    vector_files,
+    vector_paths,
 )
 
 RFC6962_ENTRIES = [

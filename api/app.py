@@ -1,0 +1,144 @@
+"""The FastAPI application: routers, error mapping, the request edge, OpenAPI.
+
+``create_app`` builds one application over one ledger service; ``medledger
+serve`` runs it with uvicorn on the configured database (SQLite by default,
+PostgreSQL by ``MEDLEDGER_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api import errors
+from api.credentials import Sealer
+from api.deps import ApiContext
+from api.logs import configure_logging
+from api.middleware import EdgeMiddleware
+from api.routers import (
+    auth,
+    bundles,
+    checkpoints,
+    events,
+    ledgers,
+    people,
+    proofs,
+    read_models,
+    streams,
+)
+from api.schemas import HealthOut
+from api.settings import ApiSettings
+from ledger.application import Clock, LedgerService, system_clock
+from projections.runner import Projector, attach
+
+DESCRIPTION = """\
+A signed, verifiable decision ledger for the Danish MED system.
+
+Writes are signed envelopes (the signature authenticates them); reads need
+a bearer token obtained by signing a login challenge with one's own
+Ed25519 key. Every error is `{"error": {"code", "message", ...}}` with a
+stable code. See docs/API.md and docs/PROTOCOL.md.
+"""
+
+
+def create_app(
+    settings: ApiSettings | None = None,
+    *,
+    service: LedgerService | None = None,
+    clock: Clock = system_clock,
+) -> FastAPI:
+    """Build the API over ``service`` (or one opened from ``settings``).
+
+    On SQLite the read models follow every write in this process; on
+    PostgreSQL the projection worker (``medledger projections run``) does.
+    """
+    settings = settings or ApiSettings()
+    owned = service is None
+    service = service or settings.open_service(clock=clock)
+    sealer = Sealer(
+        settings.secret_bytes(),
+        service.clock,
+        token_ttl=settings.token_ttl_seconds,
+        challenge_ttl=settings.challenge_ttl_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            service.store.dispose()
+
+    app = FastAPI(
+        title="medledger",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        redoc_url=None,
+    )
+    projector = Projector(service.store)
+    if service.store.dialect == "sqlite":
+        attach(service, projector)  # the writer keeps its read models current (DESIGN.md 8)
+    app.state.context = ApiContext(settings, service, sealer, projector)
+    errors.install(app)
+    for module in (
+        ledgers,
+        events,
+        auth,
+        people,
+        streams,
+        checkpoints,
+        proofs,
+        bundles,
+        read_models,
+    ):
+        app.include_router(module.router)
+
+    @app.get("/healthz", response_model=HealthOut, tags=["health"])
+    def health() -> HealthOut:
+        """The process is up (it does not touch the database)."""
+        return HealthOut()
+
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        timeout=settings.request_timeout_seconds,
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with FastAPI's own 422 validation error replaced by our 400."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            found = responses.get("422", {})
+            ref = str(
+                found.get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+            )
+            if ref.endswith("/HTTPValidationError"):
+                del responses["422"]
+    components = schema.get("components", {}).get("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app_from_env() -> FastAPI:
+    """The application ``medledger serve`` runs: settings from the environment, JSON logs."""
+    settings = ApiSettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

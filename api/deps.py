@@ -1,0 +1,130 @@
+"""Every dependency the routers use, as ``Annotated`` aliases in one place.
+
+Dependencies that only look things up in memory are ``async`` (FastAPI runs
+them on the event loop); those that may touch the database are plain
+functions, which FastAPI runs in its thread pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.access import Reader
+from api.credentials import Sealer
+from api.errors import OtherLedgerError, TokenRequiredError
+from api.settings import ApiSettings
+from ledger.application import LedgerService
+from ledger.envelope import ID_PATTERN
+from ledger.state import LedgerState
+from projections.runner import Projector
+
+STREAM_PATTERN = rf"^(registry|matter/{ID_PATTERN})$"
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    """What one running API holds: settings, the ledger service, the credential sealer,
+    and the projector the read models are read through."""
+
+    settings: ApiSettings
+    service: LedgerService
+    sealer: Sealer
+    projector: Projector
+
+
+async def get_context(request: Request) -> ApiContext:
+    context = request.app.state.context
+    assert isinstance(context, ApiContext)
+    return context
+
+
+ContextDep = Annotated[ApiContext, Depends(get_context)]
+
+
+async def get_service(context: ContextDep) -> LedgerService:
+    return context.service
+
+
+async def get_sealer(context: ContextDep) -> Sealer:
+    return context.sealer
+
+
+ServiceDep = Annotated[LedgerService, Depends(get_service)]
+SealerDep = Annotated[Sealer, Depends(get_sealer)]
+
+LedgerId = Annotated[
+    str,
+    Path(
+        pattern=rf"^{ID_PATTERN}$",
+        description="The ledger id: the last path segment of its origin.",
+        examples=["ballerup"],
+    ),
+]
+StreamId = Annotated[
+    str,
+    Path(
+        pattern=STREAM_PATTERN,
+        description="`registry` or `matter/<matter id>`.",
+        examples=["matter/okonomi-4mio"],
+    ),
+]
+MatterId = Annotated[
+    str, Path(pattern=rf"^{ID_PATTERN}$", description="A matter id.", examples=["okonomi-4mio"])
+]
+PersonPath = Annotated[
+    str, Path(pattern=rf"^{ID_PATTERN}$", description="A person id.", examples=["tr"])
+]
+BodyPath = Annotated[
+    str, Path(pattern=rf"^{ID_PATTERN}$", description="A body id.", examples=["hmed"])
+]
+
+
+def get_origin(ledger: LedgerId, service: ServiceDep) -> str:
+    """The origin of the ledger in the path; 404 ``unknown_ledger`` if there is none."""
+    return service.origin_of(ledger)
+
+
+OriginDep = Annotated[str, Depends(get_origin)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from POST /v1/ledgers/{ledger}/auth/token (docs/API.md).",
+)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_state(origin: OriginDep, service: ServiceDep) -> LedgerState:
+    """The ledger's state as of now, read once per request (routes and auth share it)."""
+    return service.state(origin)
+
+
+StateDep = Annotated[LedgerState, Depends(get_state)]
+
+
+async def get_reader(
+    origin: OriginDep, state: StateDep, context: ContextDep, credentials: BearerDep
+) -> Reader:
+    """The person a bearer token stands for, checked against the registry now.
+
+    Raises TokenRequiredError, TokenInvalidError, TokenExpiredError (401),
+    UnknownKeyError or RevokedKeyError (401: a revoked key's tokens stop
+    working at once) and OtherLedgerError (403).
+    """
+    if credentials is None:
+        raise TokenRequiredError("this read needs `Authorization: Bearer <token>`")
+    claims = context.sealer.open_token(credentials.credentials)
+    if claims["origin"] != origin:
+        raise OtherLedgerError(
+            "the token was issued for another ledger", token_origin=claims["origin"]
+        )
+    registry = state.registry
+    person, key_id = str(claims["person"]), str(claims["key"])
+    registry.signing_key(person, key_id)
+    return Reader(origin, person, key_id, frozenset(registry.people[person].roles))
+
+
+ReaderDep = Annotated[Reader, Depends(get_reader)]

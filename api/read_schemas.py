@@ -1,0 +1,104 @@
+"""Output schemas of the read models: the projections' records, paged and dated.
+
+The records themselves (``MatterHeader``, ``TimelineEntry``, ...) are the
+projections' frozen dataclasses; these models add what the HTTP reader
+needs around them: which point of the log they show (``as_of`` tree size,
+how it was asked, how far the live read models lag behind the log) and
+paging.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from api.schemas import _Out
+from projections.dossier import CoResponsibility
+from projections.findings import FindingView
+from projections.involvement import MatterInvolvement, MembershipLine
+from projections.receipt import ReceiptItem
+from projections.statistics import BodyYear
+from projections.timeline import MatterHeader, TimelineEntry
+
+
+class Point(_Out):
+    """Which prefix of the log a view shows."""
+
+    as_of: int = Field(description="The tree size the view reflects.")
+    as_of_asked: str | None = Field(description="The as_of the request gave, if any (a replay).")
+    behind: int = Field(description="Events of the log the live read models have not applied yet.")
+
+
+class MatterSummaryOut(_Out):
+    matter: str
+    title: str
+    category: str
+    influence_level: str
+    responsible_body: str
+    decision_maker: str
+    status: str
+    events: int
+    opened_time: str
+
+
+class MatterListOut(Point):
+    matters: list[MatterSummaryOut]
+    total: int
+    next_offset: int | None
+
+
+class TimelineOut(Point):
+    origin: str
+    matter: MatterHeader
+    entries: list[TimelineEntry]
+    next_after_seq: int | None = Field(description="Pass as after_seq for the next page.")
+
+
+class DossierOut(Point):
+    origin: str
+    matter: MatterHeader
+    document: dict[str, Any] = Field(
+        description="The decision(s) with rationale and each input's treatment, "
+        "disagreements with answers, compromises and agreements."
+    )
+    co_responsibility: list[CoResponsibility]
+    body_names: dict[str, str]
+
+
+class FindingsOut(Point):
+    origin: str
+    reference_time: str = Field(description="The time deadlines are judged at.")
+    findings: list[FindingView]
+    total: int
+    next_offset: int | None
+
+
+class InvolvementOut(Point):
+    origin: str
+    person: str
+    name: str | None
+    memberships: list[MembershipLine]
+    matters: list[MatterInvolvement]
+    total: int
+    next_offset: int | None
+
+
+class ReceiptOut(Point):
+    origin: str
+    person: str
+    name: str | None
+    matter: str
+    title: str
+    responsible_body: str
+    responsible_body_name: str
+    verdict: str
+    items: list[ReceiptItem]
+    leaf_indexes: list[int] = Field(description="The leaves the receipt's bundle proves.")
+
+
+class StatisticsOut(Point):
+    origin: str
+    body: str
+    body_name: str
+    years: list[BodyYear]

@@ -1,0 +1,60 @@
+"""The reader themself, and the directory of names kept outside the signed log."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.access import bodies_of, readable_matters, require_admin, require_admin_or_auditor
+from api.deps import PersonPath, ReaderDep, ServiceDep, StateDep
+from api.responses import READ_ERRORS, errors
+from api.schemas import DirectoryEntryIn, DirectoryEntryOut, DirectoryOut, MembershipOut, MeOut
+from ledger.errors import UnknownPersonError
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["people"])
+
+
+@router.get("/me", response_model=MeOut, responses=READ_ERRORS)
+def me(reader: ReaderDep, state: StateDep) -> MeOut:
+    """Who the token stands for: roles, memberships, and the matters they may read."""
+    memberships = []
+    for body in bodies_of(state.registry, reader.person):
+        found = state.registry.membership(body, reader.person)
+        if found is not None:
+            memberships.append(MembershipOut(body=body, side=found.side, roles=sorted(found.roles)))
+    return MeOut(
+        origin=reader.origin,
+        person=reader.person,
+        key_id=reader.key_id,
+        roles=sorted(reader.roles),
+        memberships=memberships,
+        readable_matters=readable_matters(state, reader),
+    )
+
+
+@router.get("/directory", response_model=DirectoryOut, responses=READ_ERRORS)
+def directory(reader: ReaderDep, state: StateDep, service: ServiceDep) -> DirectoryOut:
+    """Names of the ledger's people (admins and auditors only)."""
+    require_admin_or_auditor(reader)
+    names = service.store.directory_names(reader.origin)
+    people = sorted(state.registry.people)
+    return DirectoryOut(entries=[DirectoryEntryOut(person=p, name=names.get(p)) for p in people])
+
+
+@router.put(
+    "/directory/{person}",
+    response_model=DirectoryEntryOut,
+    responses={**READ_ERRORS, **errors(422)},
+)
+def set_directory_entry(
+    person: PersonPath,
+    entry: DirectoryEntryIn,
+    reader: ReaderDep,
+    state: StateDep,
+    service: ServiceDep,
+) -> DirectoryEntryOut:
+    """Set an enrolled person's name and e-mail (admins only; not part of the signed log)."""
+    require_admin(reader)
+    if person not in state.registry.people:
+        raise UnknownPersonError(f"no person {person} is enrolled", person=person)
+    service.store.set_directory(reader.origin, person, entry.name, entry.email)
+    return DirectoryEntryOut(person=person, name=entry.name)

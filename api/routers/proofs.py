@@ -1,0 +1,50 @@
+"""Inclusion and consistency proofs, exactly as RFC 9162 section 2.1 defines them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ReaderDep, ServiceDep
+from api.responses import READ_ERRORS
+from api.schemas import ConsistencyProofOut, InclusionProofOut
+from ledger.keys import b64encode
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"])
+
+Size = Annotated[int, Query(ge=1, le=2**53 - 1)]
+
+
+@router.get("/inclusion", response_model=InclusionProofOut, responses=READ_ERRORS)
+def inclusion(
+    reader: ReaderDep,
+    service: ServiceDep,
+    leaf_index: Annotated[int, Query(ge=0, le=2**53 - 1)],
+    tree_size: Size | None = None,
+) -> InclusionProofOut:
+    """The audit path of a leaf in the tree of ``tree_size`` leaves (default: the whole tree)."""
+    size = service.tree_size(reader.origin) if tree_size is None else tree_size
+    hashes = service.inclusion_proof(reader.origin, leaf_index, size)
+    return InclusionProofOut(
+        leaf_index=leaf_index,
+        tree_size=size,
+        root=b64encode(service.root(reader.origin, size)),
+        hashes=[b64encode(h) for h in hashes],
+    )
+
+
+@router.get("/consistency", response_model=ConsistencyProofOut, responses=READ_ERRORS)
+def consistency(
+    reader: ReaderDep, service: ServiceDep, old_size: Size, new_size: Size | None = None
+) -> ConsistencyProofOut:
+    """The proof that the tree of ``new_size`` leaves extends the tree of ``old_size``."""
+    size = service.tree_size(reader.origin) if new_size is None else new_size
+    hashes = service.consistency_proof(reader.origin, old_size, size)
+    return ConsistencyProofOut(
+        old_size=old_size,
+        new_size=size,
+        old_root=b64encode(service.root(reader.origin, min(old_size, size))),
+        new_root=b64encode(service.root(reader.origin, size)),
+        hashes=[b64encode(h) for h in hashes],
+    )

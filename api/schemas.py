@@ -1,0 +1,285 @@
+"""The API's input and output schemas: what the OpenAPI document promises.
+
+Inputs and outputs are separate models.  The body of ``POST .../events`` is
+not parsed by a model at all (its bytes must be canonical and are checked
+as they are), but is documented by :data:`SUBMISSION_SCHEMA`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ledger.envelope import ID_PATTERN
+
+PersonId = Annotated[str, StringConstraints(pattern=rf"^{ID_PATTERN}$")]
+KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200)]
+Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- errors -------------------------------------------------------------
+
+
+class ErrorDetail(_Out):
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    code: str = Field(description="Stable machine-readable error code (docs/API.md).")
+    message: str = Field(description="What went wrong, for a person.")
+
+
+class ErrorOut(_Out):
+    error: ErrorDetail
+
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "stale_sequence",
+                        "message": "matter/budget-2027 is at sequence 4; the next event is 5",
+                        "stream": "matter/budget-2027",
+                        "expected_seq": 5,
+                    }
+                }
+            ]
+        },
+    )
+
+
+# --- ledgers and writes -------------------------------------------------
+
+
+class LedgerOut(_Out):
+    ledger_id: str = Field(examples=["ballerup"])
+    origin: str = Field(examples=["ledger.example/ballerup"])
+    name: str | None = Field(
+        description="The organisation's name; null until the ledger is created."
+    )
+    log_verifier_key: str = Field(
+        description="The signed-note verifier key of the ledger's log key."
+    )
+    created: bool = Field(
+        description="False while the log key is prepared but LedgerCreated is not in."
+    )
+
+
+class BodyIn(_In):
+    """The signed body of an envelope (docs/PROTOCOL.md)."""
+
+    v: Literal[1]
+    origin: Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$")]
+    stream: Annotated[str, StringConstraints(pattern=rf"^(registry|matter/{ID_PATTERN})$")]
+    seq: Annotated[int, Field(ge=1, le=2**53 - 1)]
+    prev: Hex64
+    actor: PersonId
+    key: KeyId
+    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z]{1,63}$")]
+    time: Annotated[
+        str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+    ]
+    payload: Hex64
+    imported: Literal[True] | None = None
+
+
+SUBMISSION_EXAMPLE: dict[str, Any] = {
+    "body": {
+        "actor": "tr",
+        "key": "3f1c2a9b8d7e6f50",
+        "origin": "ledger.example/ballerup",
+        "payload": "9b1e0c1f4f6a0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60",
+        "prev": "5d41402abc4b2a76b9719d911017c592ae6c4d6b0f1e2d3c4b5a69788796a5b4",
+        "seq": 4,
+        "stream": "matter/okonomi-4mio",
+        "time": "2026-02-03T10:15:00Z",
+        "type": "PositionStated",
+        "v": 1,
+    },
+    "payload": {
+        "body": "hmed",
+        "side": "employees",
+        "stance": "support_with_changes",
+        "text": "Vi støtter forslaget, men ønsker opgavefællesskaber på tværs af afdelinger.",
+    },
+    "salt": "q2Zb3kYcJ8l0mXo9nVb1Qw7sR4tU6yE2aP5dF8gH1jK=",
+    "signature": "mU2v...64 bytes of Ed25519 signature in base64...==",
+}
+
+
+def submission_schema() -> dict[str, Any]:
+    """The JSON schema of a submission, inlined (no references) for the OpenAPI document."""
+    body = BodyIn.model_json_schema()
+    return {
+        "type": "object",
+        "title": "Submission",
+        "description": (
+            "RFC 8785 canonical JSON of {body, signature, payload, salt}: exactly the bytes "
+            "`Submission.wire()` produces. Non-canonical bytes are refused (400)."
+        ),
+        "required": ["body", "signature", "payload", "salt"],
+        "additionalProperties": False,
+        "properties": {
+            "body": body,
+            "signature": {
+                "type": "string",
+                "description": "Base64 Ed25519 signature over `medledger/event/v1\\n` || canonical(body).",
+            },
+            "payload": {
+                "type": "object",
+                "description": "The event's payload (its schema per type).",
+            },
+            "salt": {
+                "type": "string",
+                "description": "Base64 of the 32 random bytes of the commitment.",
+            },
+        },
+        "example": SUBMISSION_EXAMPLE,
+    }
+
+
+class AppendOut(_Out):
+    origin: str
+    stream: str = Field(examples=["matter/okonomi-4mio"])
+    seq: int = Field(examples=[4])
+    envelope_hash: str = Field(description="Hex SHA-256 of the entry: the next event's prev.")
+    leaf_index: int = Field(description="The event's index in the ledger's Merkle tree.")
+    recorded_at: str = Field(description="The server's clock when the event was logged (RFC 3339).")
+
+
+# --- authentication -----------------------------------------------------
+
+
+class ChallengeOut(_Out):
+    origin: str
+    challenge: str = Field(description="Opaque; sign it within `expires_in` seconds.")
+    expires_at: str
+    expires_in: int
+    signing_prefix: str = Field(
+        default="medledger/auth/v1", description="First line of what is signed."
+    )
+
+
+class TokenIn(_In):
+    person: PersonId = Field(examples=["tr"])
+    key_id: KeyId = Field(examples=["3f1c2a9b8d7e6f50"])
+    challenge: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    signature: Base64 = Field(
+        description="Base64 Ed25519 signature by the key over the auth message (docs/API.md)."
+    )
+
+
+class TokenOut(_Out):
+    token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the scheme name, not a secret)
+    expires_at: str
+    expires_in: int
+    person: str
+    roles: list[str]
+
+
+class MembershipOut(_Out):
+    body: str
+    side: str
+    roles: list[str]
+
+
+class MeOut(_Out):
+    origin: str
+    person: str
+    key_id: str
+    roles: list[str] = Field(description="Ledger roles: admin, auditor.")
+    memberships: list[MembershipOut]
+    readable_matters: list[str]
+
+
+# --- streams ------------------------------------------------------------
+
+
+class HeadOut(_Out):
+    stream: str
+    seq: int = Field(description="The last sequence number (0 for a stream with no events).")
+    hash: str = Field(description="The last envelope's hash (64 zeros for an empty stream).")
+    time: str | None = Field(
+        description="The last event's claimed time; a new one may not be earlier."
+    )
+    next_seq: int = Field(description="What the next signer puts in body.seq.")
+    prev: str = Field(description="What the next signer puts in body.prev.")
+
+
+class StreamOut(_Out):
+    stream: str
+    seq: int
+    hash: str
+    time: str
+
+
+class StreamListOut(_Out):
+    streams: list[StreamOut]
+
+
+class EventOut(_Out):
+    leaf_index: int
+    recorded_at: str
+    envelope_hash: str
+    body: dict[str, Any] = Field(description="The signed body as stored.")
+    signature: str
+    payload: dict[str, Any] | None = Field(description="Null once redacted by PayloadRedacted.")
+    salt: str | None
+    redacted_by: int | None = Field(description="Leaf index of the PayloadRedacted event, if any.")
+
+
+class EventPageOut(_Out):
+    stream: str
+    events: list[EventOut]
+    next_after_seq: int | None = Field(
+        description="Pass as after_seq for the next page; null at the end."
+    )
+
+
+# --- proofs -------------------------------------------------------------
+
+
+class InclusionProofOut(_Out):
+    leaf_index: int
+    tree_size: int
+    root: str = Field(description="Base64 root hash of the tree of tree_size leaves.")
+    hashes: list[str] = Field(description="Base64 hashes of the RFC 9162 inclusion proof.")
+
+
+class ConsistencyProofOut(_Out):
+    old_size: int
+    new_size: int
+    old_root: str
+    new_root: str
+    hashes: list[str] = Field(description="Base64 hashes of the RFC 9162 consistency proof.")
+
+
+# --- directory ----------------------------------------------------------
+
+
+class DirectoryEntryIn(_In):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    email: Annotated[str, StringConstraints(min_length=3, max_length=500)] | None = None
+
+
+class DirectoryEntryOut(_Out):
+    person: str
+    name: str | None
+
+
+class DirectoryOut(_Out):
+    entries: list[DirectoryEntryOut]
+
+
+class HealthOut(_Out):
+    status: Literal["ok"] = "ok"

@@ -1,0 +1,148 @@
+"""``medledger projections run|rebuild|status``: keep the read models up to date.
+
+``run`` is the projection worker (the PostgreSQL way; docker-compose runs
+it beside the API); ``rebuild`` drops and replays some or all read models;
+``status`` shows how far each read model is in each ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cli.context import ledger_id, service
+from cli.errors import handle_errors, stderr
+from projections.runner import Projector, check_models
+from projections.schema import READ_MODELS
+
+
+def _console() -> Console:
+    """A console as wide as the terminal (or ``$COLUMNS``) when printing."""
+    return Console()
+
+
+projections_app = typer.Typer(
+    help="Run, rebuild and inspect the read models (projections).", no_args_is_help=True
+)
+LedgerOpt = Annotated[
+    str | None, typer.Option("--ledger", help="Only this ledger (default: every ledger).")
+]
+
+INTERRUPTED_EXIT = 9
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(projections_app, name="projections")
+
+
+def _origin(ledger: str | None) -> str | None:
+    return None if ledger is None else service().origin_of(ledger_id(ledger))
+
+
+@projections_app.command("run")
+@handle_errors
+def run(
+    poll: Annotated[float, typer.Option("--poll", help="Seconds between polls of the log.")] = 0.5,
+    once: Annotated[bool, typer.Option("--once", help="Catch up once and exit.")] = False,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Follow every ledger's log and keep the read models caught up (until stopped)."""
+    projector = Projector(service().store)
+    if once:
+        started = time.perf_counter()
+        applied = projector.catch_up(_origin(ledger))
+        _console().print(f"caught up: {applied} event(s) in {time.perf_counter() - started:.2f}s")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    stderr.print(
+        f"projection worker following {projector.store.dialect} every {poll:g}s "
+        f"(read models: {', '.join(READ_MODELS)}); stop with Ctrl-C",
+        highlight=False,
+    )
+
+    def report(origin: str, applied: int) -> None:
+        logging.getLogger("medledger.projections").info("%s: applied %d event(s)", origin, applied)
+
+    projector.run_forever(poll_interval=poll, stop=stop, on_batch=report, origin=_origin(ledger))
+    stderr.print("projection worker stopped", highlight=False)
+
+
+@projections_app.command("rebuild")
+@handle_errors
+def rebuild(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help=f"Read models to rebuild (default: all): {', '.join(READ_MODELS)}."),
+    ] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Drop and rebuild read models from the log; the result is byte-identical."""
+    models = check_models(names or None)
+    origin = _origin(ledger)
+    projector = Projector(service().store)
+    done: dict[str, tuple[int, int]] = {}
+    with Progress(
+        TextColumn("rebuilding {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        tasks: dict[str, object] = {}
+
+        def advance(chosen: str, position: int, size: int) -> None:
+            done[chosen] = (position, size)
+            if chosen not in tasks:
+                tasks[chosen] = progress.add_task(chosen, total=size)
+            progress.update(tasks[chosen], completed=position, total=size)  # type: ignore[arg-type]
+
+        try:
+            report = projector.rebuild(models, origin, progress=advance)
+        except KeyboardInterrupt:
+            where = ", ".join(f"{o} at {p} of {s}" for o, (p, s) in done.items()) or "at the start"
+            stderr.print(
+                f"[bold red]error[rebuild_interrupted][/]: rebuild interrupted ({where}); "
+                "every read model stopped at a batch boundary: `medledger projections run "
+                "--once` resumes, `medledger projections rebuild` starts again",
+                highlight=False,
+            )
+            raise typer.Exit(INTERRUPTED_EXIT) from None
+    rate = report.events / report.seconds if report.seconds > 0 else 0.0
+    _console().print(
+        f"rebuilt {', '.join(models)} for {report.ledgers} ledger(s): {report.events} events "
+        f"in {report.seconds:.2f}s ({rate:,.0f} events/s)"
+    )
+
+
+@projections_app.command("status")
+@handle_errors
+def status(ledger: LedgerOpt = None) -> None:
+    """Show each read model's position against each ledger's tree size."""
+    projector = Projector(service().store)
+    table = Table(title="read models")
+    table.add_column("ledger")
+    table.add_column("tree size", justify="right")
+    for model in READ_MODELS:
+        table.add_column(model, justify="right")
+    for origin in projector.origins(_origin(ledger)):
+        _, size = projector.lag(origin)
+        positions = projector.tracking.positions(origin, READ_MODELS)
+        table.add_row(origin, str(size), *(str(positions[m].position) for m in READ_MODELS))
+    _console().print(table)

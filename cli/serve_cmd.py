@@ -1,0 +1,98 @@
+"""``medledger serve``: the HTTP API; ``medledger prepare-ledger``: the operator's step before it.
+
+``serve`` runs the FastAPI application with uvicorn on the database the
+settings name (the embedded SQLite file by default, PostgreSQL by
+``MEDLEDGER_DATABASE_URL``).  ``prepare-ledger`` runs on the server's host:
+it makes the ledger's log key in ``MEDLEDGER_LOG_KEYS`` and prints a
+creation ticket with which the founding admin creates the ledger over HTTP
+(``medledger init --server URL --ticket ...``): the server never holds a
+person's private key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from rich.console import Console
+
+from api.app import create_app
+from api.credentials import Sealer
+from api.logs import configure_logging
+from api.settings import ApiSettings
+from cli.errors import handle_errors, stderr
+from ledger.application import system_clock
+from ledger.logkeys import LogKeyring, ledger_id_of
+
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command("prepare-ledger")(prepare_ledger)
+
+
+def _settings() -> ApiSettings:
+    """The API's settings, or a clear refusal (exit 3) when they are not safe to run with."""
+    try:
+        return ApiSettings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]) or "settings"
+            stderr.print(
+                f"[bold red]error\\[settings_invalid][/]: {where}: {problem['msg']}",
+                highlight=False,
+            )
+        raise typer.Exit(3) from None
+
+
+@handle_errors
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default MEDLEDGER_HOST).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default MEDLEDGER_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default MEDLEDGER_API_WORKERS).")
+    ] = None,
+) -> None:
+    """Serve the HTTP API (signed writes, authenticated reads, proofs) with uvicorn."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    chosen_workers = workers or settings.api_workers
+    options = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_config": None,
+        "access_log": False,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 10,
+    }
+    if chosen_workers > 1:
+        uvicorn.run("api.app:create_app_from_env", factory=True, workers=chosen_workers, **options)  # type: ignore[arg-type]
+        return
+    uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+
+
+@handle_errors
+def prepare_ledger(
+    origin: Annotated[str, typer.Argument(help="Ledger origin, e.g. ledger.example/ballerup.")],
+    ticket_hours: Annotated[int, typer.Option(help="How long the creation ticket is valid.")] = 24,
+) -> None:
+    """Make a ledger's log key on this host and print a creation ticket for its founding admin."""
+    settings = _settings()
+    signer = LogKeyring(settings.log_keys).create(origin)
+    sealer = Sealer(settings.secret_bytes(), system_clock, token_ttl=60, challenge_ttl=60)
+    console.print_json(
+        json.dumps(
+            {
+                "ledger_id": ledger_id_of(origin),
+                "origin": origin,
+                "log_verifier_key": signer.verifier_key(),
+                "creation_ticket": sealer.ticket(origin, ticket_hours * 3600),
+            }
+        )
+    )

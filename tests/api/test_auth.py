@@ -1,0 +1,175 @@
+"""Logging in with one's own key: a signed challenge for a short-lived token.
+
+No password exists anywhere.  A token works in its own ledger only, for its
+short life, and stops working the moment its key is revoked.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from pydantic import ValidationError
+
+from api.settings import DEVELOPMENT_SECRET, ApiSettings
+from ledger import events as ev
+from ledger.application import LedgerService
+from ledger.errors import AuthenticationError
+from ledger.keys import PersonKey
+from ledger.logkeys import ledger_id_of
+from ledger.organisation import Organisation
+from ledger.sdk_http import auth_message
+from tests.api.conftest import Api, ledger_path
+
+
+def challenge(api: Api, org: Organisation) -> str:
+    response = api.http.post(f"{ledger_path(org)}/auth/challenge")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["origin"] == org.origin
+    assert body["signing_prefix"] == "medledger/auth/v1"
+    return str(body["challenge"])
+
+
+def answer(
+    org: Organisation, key: PersonKey, text: str, person: str | None = None
+) -> dict[str, str]:
+    person = person or key.person
+    signature = key.sign(auth_message(org.origin, text, person, key.key_id))
+    return {
+        "person": person,
+        "key_id": key.key_id,
+        "challenge": text,
+        "signature": base64.b64encode(signature).decode(),
+    }
+
+
+def login(api: Api, org: Organisation, body: dict[str, str]) -> tuple[int, dict[str, object]]:
+    response = api.http.post(f"{ledger_path(org)}/auth/token", json=body)
+    return response.status_code, response.json()
+
+
+def test_a_person_logs_in_by_signing_the_challenge(api: Api, org: Organisation) -> None:
+    status, granted = login(api, org, answer(org, org.keys["revisor"], challenge(api, org)))
+    assert status == 200
+    assert granted["token_type"] == "Bearer"
+    assert granted["person"] == "revisor"
+    assert granted["roles"] == ["auditor"]
+    me = api.http.get(
+        f"{ledger_path(org)}/me", headers={"Authorization": f"Bearer {granted['token']}"}
+    ).json()
+    assert me["person"] == "revisor"
+
+
+def test_a_signature_by_another_key_is_401(api: Api, org: Organisation) -> None:
+    text = challenge(api, org)
+    body = answer(org, org.keys["tr"], text)
+    forged = answer(org, PersonKey.generate("tr"), text)
+    body["signature"] = forged["signature"]
+    status, error = login(api, org, body)
+    assert status == 401
+    assert error["error"]["code"] == "bad_signature"  # type: ignore[index]
+
+
+def test_a_signature_over_another_persons_name_is_401(api: Api, org: Organisation) -> None:
+    text = challenge(api, org)
+    body = answer(org, org.keys["tr"], text)
+    body["person"] = "direktor"
+    status, error = login(api, org, body)
+    assert status == 401
+    assert error["error"]["code"] == "unknown_key"  # type: ignore[index]
+
+
+def test_a_challenge_answers_once(api: Api, org: Organisation) -> None:
+    body = answer(org, org.keys["tr"], challenge(api, org))
+    assert login(api, org, body)[0] == 200
+    status, error = login(api, org, body)
+    assert status == 401
+    assert error["error"]["code"] == "challenge_used"  # type: ignore[index]
+
+
+def test_a_made_up_or_expired_challenge_is_401(api: Api, org: Organisation) -> None:
+    status, error = login(api, org, answer(org, org.keys["tr"], "mlc1.e30.AAAA"))
+    assert (status, error["error"]["code"]) == (401, "challenge_invalid")  # type: ignore[index]
+    text = challenge(api, org)
+    org.clock.advance(minutes=3)
+    status, error = login(api, org, answer(org, org.keys["tr"], text))
+    assert (status, error["error"]["code"]) == (401, "challenge_invalid")  # type: ignore[index]
+
+
+def test_a_challenge_of_one_ledger_does_not_log_in_to_another(
+    api: Api, org: Organisation, service: LedgerService, unique: str
+) -> None:
+    other = Organisation(service, f"ledger.example/anden{unique}", "Anden kommune", org.clock)
+    text = challenge(api, other)
+    status, error = login(api, org, answer(org, org.keys["tr"], text))
+    assert (status, error["error"]["code"]) == (401, "challenge_invalid")  # type: ignore[index]
+
+
+def test_reads_without_a_token_are_401(api: Api, org: Organisation) -> None:
+    for path in ("/me", "/streams", "/streams/registry/events", "/checkpoint"):
+        response = api.http.get(f"{ledger_path(org)}{path}")
+        assert response.status_code == 401, path
+        assert response.json()["error"]["code"] == "token_required"
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_altered_token_is_401(api: Api, org: Organisation) -> None:
+    token = api.token(org, "tr")
+    kind, claims, mac = token.split(".")
+    padded = claims + "=" * (-len(claims) % 4)
+    decoded = base64.urlsafe_b64decode(padded).replace(b'"tr"', b'"revisor"')
+    altered = f"{kind}.{base64.urlsafe_b64encode(decoded).rstrip(b'=').decode()}.{mac}"
+    response = api.http.get(
+        f"{ledger_path(org)}/me", headers={"Authorization": f"Bearer {altered}"}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_invalid"
+
+
+def test_a_token_expires(api: Api, org: Organisation) -> None:
+    headers = api.headers(org, "tr")
+    assert api.http.get(f"{ledger_path(org)}/me", headers=headers).status_code == 200
+    org.clock.advance(minutes=16)
+    response = api.http.get(f"{ledger_path(org)}/me", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
+
+
+def test_nobody_reads_another_ledger(
+    api: Api, org: Organisation, service: LedgerService, unique: str
+) -> None:
+    other = Organisation(service, f"ledger.example/nabo{unique}", "Nabokommune", org.clock)
+    headers = api.headers(org, "revisor")
+    response = api.http.get(f"/v1/ledgers/{ledger_id_of(other.origin)}/streams", headers=headers)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "token_for_other_ledger"
+
+
+def test_revoking_a_key_ends_its_tokens_and_its_logins(api: Api, org: Organisation) -> None:
+    headers = api.headers(org, "tr")
+    text = challenge(api, org)
+    org.registry(ev.KeyRevoked(person="tr", key_id=org.keys["tr"].key_id, reason="Mistet"), by="tr")
+    response = api.http.get(f"{ledger_path(org)}/me", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "revoked_key"
+    status, error = login(api, org, answer(org, org.keys["tr"], text))
+    assert (status, error["error"]["code"]) == (401, "revoked_key")  # type: ignore[index]
+
+
+def test_the_sdk_logs_in_by_itself(api: Api, org: Organisation) -> None:
+    transport = api.transport(org.keys["amr"])
+    me = transport.get(ledger_id_of(org.origin), "/me")
+    assert me["person"] == "amr"
+    assert [m["body"] for m in me["memberships"]] == ["hmed"]
+    with pytest.raises(AuthenticationError):
+        api.transport(PersonKey.generate("amr")).get(ledger_id_of(org.origin), "/me")
+
+
+def test_production_mode_refuses_the_development_secret() -> None:
+    with pytest.raises(ValidationError, match="development default"):
+        ApiSettings(mode="production", api_secret=DEVELOPMENT_SECRET)
+    with pytest.raises(ValidationError, match="at least 32"):
+        ApiSettings(mode="production", api_secret="short")
+    ApiSettings(mode="production", api_secret="x" * 48)
+    ApiSettings(mode="development")

@@ -1,0 +1,137 @@
+"""Who reads what: members read the matters of their bodies, auditors everything,
+admins the registry's directory, and nobody another ledger (see test_auth.py).
+
+The municipality has a HovedMED matter (school structure) and a LokalMED
+matter (the school's work environment).  Each role asks for each.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger import events as ev
+from ledger.organisation import Organisation
+from tests.api.conftest import Api
+from tests.api.stories import open_school_matter, position, school_structure
+
+SCHOOL = "matter/skolestruktur"
+LOCAL = "matter/stoj"
+
+
+@pytest.fixture
+def matters(org: Organisation) -> Organisation:
+    open_school_matter(org)
+    org.act("tr", "skolestruktur", position("employees"))
+    org.act(
+        "leder",
+        "stoj",
+        school_structure(
+            org.clock,
+            title="Støj i indskolingen",
+            category="work_environment",
+            responsible_body="lmed",
+            decision_maker="leder",
+        ),
+    )
+    return org
+
+
+def events_status(api: Api, org: Organisation, person: str, stream: str) -> tuple[int, str | None]:
+    response = api.get(org, person, f"/streams/{stream}/events")
+    code = None if response.status_code == 200 else response.json()["error"]["code"]
+    return response.status_code, code
+
+
+@pytest.mark.parametrize(
+    ("person", "stream", "expected"),
+    [
+        ("tr", SCHOOL, (200, None)),  # member of HovedMED, the responsible body
+        ("sekretaer", SCHOOL, (200, None)),
+        ("tr-lokal", SCHOOL, (403, "read_not_allowed")),  # LokalMED only: not involved
+        ("tr-lokal", LOCAL, (200, None)),
+        ("tr", LOCAL, (403, "read_not_allowed")),
+        ("revisor", SCHOOL, (200, None)),  # the auditor reads everything
+        ("revisor", LOCAL, (200, None)),
+        ("admin", SCHOOL, (403, "read_not_allowed")),  # admins manage the registry, not matters
+        ("udenfor", SCHOOL, (403, "read_not_allowed")),
+        ("udenfor", "registry", (200, None)),  # ids and public keys: what verifying needs
+        ("revisor", "matter/findes-ikke", (404, "unknown_stream")),
+    ],
+)
+def test_each_role_reads_what_it_may(
+    api: Api, matters: Organisation, person: str, stream: str, expected: tuple[int, str | None]
+) -> None:
+    assert events_status(api, matters, person, stream) == expected
+
+
+def test_a_body_brought_into_a_matter_may_read_it(api: Api, matters: Organisation) -> None:
+    assert events_status(api, matters, "tr-lokal", SCHOOL)[0] == 403
+    matters.act(
+        "direktor",
+        "skolestruktur",
+        ev.MaterialShared(documents=[ev.Document(title="Notat", sha256="a" * 64)], bodies=["lmed"]),
+    )
+    assert events_status(api, matters, "tr-lokal", SCHOOL) == (200, None)
+
+
+def test_who_signed_in_a_matter_still_reads_it_after_leaving_the_body(
+    api: Api, matters: Organisation
+) -> None:
+    matters.registry(ev.MemberLeft(body="hmed", person="tr"))
+    assert events_status(api, matters, "tr", SCHOOL) == (200, None)
+    assert events_status(api, matters, "amr", SCHOOL) == (200, None)
+    matters.registry(ev.MemberLeft(body="hmed", person="amr"))
+    assert events_status(api, matters, "amr", SCHOOL) == (403, "read_not_allowed")
+
+
+def test_anyone_in_the_ledger_reads_any_head(api: Api, matters: Organisation) -> None:
+    head = api.get(matters, "tr-lokal", f"/streams/{SCHOOL}/head").json()
+    assert head["seq"] == 3
+    assert head["next_seq"] == 4
+    assert head["prev"] == matters.service.head(matters.origin, SCHOOL).hash  # type: ignore[union-attr]
+    empty = api.get(matters, "tr-lokal", "/streams/matter/ny-sag/head").json()
+    assert (empty["seq"], empty["next_seq"], empty["time"]) == (0, 1, None)
+
+
+def test_the_stream_list_shows_only_what_the_reader_may_read(
+    api: Api, matters: Organisation
+) -> None:
+    def streams(person: str) -> list[str]:
+        return [s["stream"] for s in api.get(matters, person, "/streams").json()["streams"]]
+
+    assert streams("tr") == [SCHOOL, "registry"]
+    assert streams("tr-lokal") == [LOCAL, "registry"]
+    assert streams("revisor") == [SCHOOL, LOCAL, "registry"]
+    assert streams("admin") == ["registry"]
+    me = api.get(matters, "tr-lokal", "/me").json()
+    assert me["readable_matters"] == ["stoj"]
+    assert me["memberships"] == [
+        {"body": "lmed", "side": "employees", "roles": ["tr", "vice_chair"]}
+    ]
+
+
+def test_admins_and_auditors_read_the_directory_members_do_not(
+    api: Api, matters: Organisation
+) -> None:
+    names = {
+        e["person"]: e["name"] for e in api.get(matters, "admin", "/directory").json()["entries"]
+    }
+    assert names["tr"] == "Tage Tillidsrepræsentant"
+    assert api.get(matters, "revisor", "/directory").status_code == 200
+    response = api.get(matters, "tr", "/directory")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "read_not_allowed"
+
+
+def test_only_an_admin_sets_a_directory_entry(api: Api, matters: Organisation) -> None:
+    path = f"/v1/ledgers/{matters.origin.rsplit('/', 1)[-1]}/directory/tr"
+    body = {"name": "Tage T. Rasmussen", "email": "tage@example.dk"}
+    refused = api.http.put(path, json=body, headers=api.headers(matters, "tr"))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "admin_required"
+    done = api.http.put(path, json=body, headers=api.headers(matters, "admin"))
+    assert done.status_code == 200
+    assert matters.service.store.directory_names(matters.origin)["tr"] == "Tage T. Rasmussen"
+    unknown = api.http.put(path[:-2] + "nobody", json=body, headers=api.headers(matters, "admin"))
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "unknown_person"

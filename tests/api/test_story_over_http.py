@@ -1,0 +1,280 @@
+"""The whole user story over HTTP, against a real server, from nothing.
+
+The operator prepares Ballerup's ledger on the server's host; the founding
+admin creates it from their own machine with the CLI; people are enrolled,
+HovedMED is established, the director opens a matter, consults, the union
+representative states a position, the director decides.  Then everyone
+reads: the checkpoint, proofs, and an evidence bundle that verifies
+offline with nothing but the log key.  On SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger import events as ev
+from ledger import merkle
+from ledger.application import system_clock
+from ledger.bundle_verify import verify_bundle
+from ledger.checkpoint import NoteVerifier, verify_checkpoint
+from ledger.keys import PersonKey
+from ledger.sdk import LedgerClient
+from ledger.sdk_http import HttpTransport
+from tests.api.live import ROOT, LiveServer, live_server
+
+ORIGIN = "ledger.example/ballerup-http"
+LEDGER = "ballerup-http"
+
+
+@pytest.fixture
+def live_schema(backend: str, request: pytest.FixtureRequest) -> str | None:
+    return str(request.getfixturevalue("pg_schema")) if backend == "postgres" else None
+
+
+def medledger(server: LiveServer, *args: str, home: Path, operator: bool = False) -> str:
+    """Run the CLI: as the operator with the server's settings, or as a person on their
+    own machine, with nothing of the server's but its URL."""
+    if operator:
+        env = dict(server.env)
+    else:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDLEDGER_")}
+    env["MEDLEDGER_LEDGER"] = LEDGER
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_user_story_works_over_http(
+    backend: str, live_schema: str | None, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    with live_server(backend, tmp_path, live_schema, worker=True) as server:
+        url = server.url
+        # The operator, on the server's host (same settings as the server).
+        prepared = json.loads(medledger(server, "prepare-ledger", ORIGIN, home=ROOT, operator=True))
+        assert prepared["ledger_id"] == LEDGER
+        # The founding admin, with nothing but the server's address and the ticket.
+        medledger(
+            server,
+            "--server",
+            url,
+            "init",
+            "--origin",
+            ORIGIN,
+            "--name",
+            "Ballerup Kommune",
+            "--keys-dir",
+            "keys",
+            "--ticket",
+            prepared["creation_ticket"],
+            home=home,
+        )
+        admin_key = home / "keys" / "admin.key"
+        assert admin_key.exists()
+        medledger(server, "keygen", "direktor", "--out", "direktor.key", home=home)
+        cli = ["--server", url]
+        medledger(
+            server,
+            *cli,
+            "enroll",
+            "direktor",
+            "--as",
+            str(admin_key),
+            "--key-file",
+            "direktor.key",
+            "--name",
+            "Dorte Direktør",
+            home=home,
+        )
+        medledger(
+            server,
+            *cli,
+            "body",
+            "add",
+            "hmed",
+            "--as",
+            str(admin_key),
+            "--name",
+            "HovedMED",
+            "--kind",
+            "hovedmed",
+            home=home,
+        )
+        medledger(
+            server,
+            *cli,
+            "member",
+            "add",
+            "hmed",
+            "direktor",
+            "--as",
+            str(admin_key),
+            "--side",
+            "management",
+            "--role",
+            "chair",
+            home=home,
+        )
+
+        admin = PersonKey.load(admin_key)
+        registry = client(url, admin)
+        people = {p: PersonKey.generate(p) for p in ("tr", "revisor")}
+        for person, key in people.items():
+            registry.append(
+                "registry",
+                ev.PersonEnrolled(
+                    person=person,
+                    key_id=key.key_id,
+                    public_key=key.public_key_b64,
+                    roles=["auditor"] if person == "revisor" else [],
+                ),
+            )
+        registry.append(
+            "registry",
+            ev.MemberAppointed(
+                body="hmed", person="tr", side="employees", roles=["vice_chair", "tr"]
+            ),
+        )
+
+        today = datetime.now(UTC).date()
+        opened = {
+            "title": "Besparelse på 4 mio. kr. i økonomiforvaltningen",
+            "description": "Forslag til besparelser; medarbejdersiden inddrages tidligt.",
+            "category": "budget",
+            "responsible_body": "hmed",
+            "influence_level": "discussion",
+            "decision_maker": "direktor",
+            "planned_decision_date": (today + timedelta(days=60)).isoformat(),
+        }
+        receipt = json.loads(
+            medledger(
+                server,
+                *cli,
+                "append",
+                "matter/okonomi",
+                "MatterOpened",
+                "--as",
+                "direktor.key",
+                "--payload",
+                json.dumps(opened),
+                home=home,
+            )
+        )
+        assert receipt["seq"] == 1
+
+        direktor = client(url, PersonKey.load(home / "direktor.key"))
+        tr = client(url, people["tr"])
+        direktor.append(
+            "matter/okonomi",
+            ev.ConsultationOpened(
+                body="hmed",
+                question="Hvor kan vi spare?",
+                respond_by=str(today + timedelta(days=14)),
+            ),
+        )
+        position = tr.append(
+            "matter/okonomi",
+            ev.PositionStated(
+                body="hmed",
+                side="employees",
+                stance="support_with_changes",
+                text="Opgavefællesskaber.",
+            ),
+        )
+        direktor.append(
+            "matter/okonomi",
+            ev.DecisionMade(
+                outcome="Besparelsen findes ved opgavefællesskaber.",
+                rationale="Medarbejdersidens forslag holder fagligheden.",
+                inputs=[
+                    ev.DecisionInput(event=position["seq"], treatment="adopted", reason="Fulgt.")
+                ],
+            ),
+        )
+
+        reader = HttpTransport(url, key=people["tr"])
+        events = reader.get(LEDGER, "/streams/matter/okonomi/events")["events"]
+        assert [e["body"]["type"] for e in events] == [
+            "MatterOpened",
+            "ConsultationOpened",
+            "PositionStated",
+            "DecisionMade",
+        ]
+        note = reader.get_text(LEDGER, "/checkpoint")
+        log_key = prepared["log_verifier_key"]
+        checkpoint = verify_checkpoint(note, NoteVerifier.from_verifier_key(log_key))
+        proof = reader.get(
+            LEDGER,
+            "/proofs/inclusion",
+            {"leaf_index": position["leaf_index"], "tree_size": checkpoint.size},
+        )
+        hashes = [base64.b64decode(h) for h in proof["hashes"]]
+        entry_leaf = _leaf(events[2])
+        merkle.verify_inclusion(
+            entry_leaf, position["leaf_index"], checkpoint.size, hashes, checkpoint.root
+        )
+
+        bundle: dict[str, Any] = reader.get(LEDGER, "/matters/okonomi/bundle")
+        report = verify_bundle(json.loads(json.dumps(bundle)), log_key)
+        assert {e.type for e in report.entries} >= {
+            "MatterOpened",
+            "PositionStated",
+            "DecisionMade",
+        }
+
+        timeline = caught_up(reader, "/matters/okonomi/timeline")
+        assert [e["event_type"] for e in timeline["entries"]][-1] == "DecisionMade"
+        dossier = reader.get(LEDGER, "/matters/okonomi/dossier")
+        assert {r["person"]: r["part"] for r in dossier["co_responsibility"]}[
+            "direktor"
+        ] == "decided"
+        assert "findings" in reader.get(LEDGER, "/findings", {"matter": "okonomi"})
+        involvement = reader.get(LEDGER, "/people/tr/involvement")
+        assert [m["matter"] for m in involvement["matters"]] == ["okonomi"]
+        receipt = reader.get(LEDGER, "/people/tr/receipts/okonomi/bundle")
+        receipt_report = verify_bundle(json.loads(json.dumps(receipt)), log_key)
+        assert receipt_report.entries
+        page = reader.get_text(LEDGER, "/people/tr/receipts/okonomi/page")
+        assert "okonomi" in page
+        reader.close()
+    assert not (home / "medledger-data").exists(), "a person's CLI touched a local database"
+
+
+def caught_up(reader: HttpTransport, path: str) -> dict[str, Any]:
+    """Read ``path`` once the read models have applied the whole log (bounded wait)."""
+    deadline = time.monotonic() + 20
+    while True:
+        found: dict[str, Any] = reader.get(LEDGER, path)
+        if found["behind"] == 0 or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def client(url: str, key: PersonKey) -> LedgerClient:
+    return LedgerClient(HttpTransport(url, key=key), key, ORIGIN, clock=system_clock, ledger=LEDGER)
+
+
+def _leaf(event: dict[str, Any]) -> bytes:
+    from ledger.canonical import canonical
+
+    entry = canonical({"body": event["body"], "signature": event["signature"]})
+    return merkle.leaf_hash(entry)

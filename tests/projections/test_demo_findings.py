@@ -1,0 +1,58 @@
+"""The demo's stories show the findings the seed articles are about.
+
+Copenhagen BUF: a proposal on special classes went to the politicians
+around MED (MED-02) and HovedMED was involved too late (MED-03); a noise
+matter in a LokalMED had material two days before the meeting (MED-07),
+no AMR present (MED-08) and minutes never approved (MED-12).  Ballerup:
+the budget was decided with HovedMED's disagreement unanswered (MED-04),
+the hearing response and home care's proposal left out (MED-05, MED-10),
+HovedMED heard only through the hearing (MED-09).  The savings matter,
+involved early, shows none.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ledger.demo import Demo
+from ledger.organisation import ManualClock
+from projections.findings import findings
+from projections.runner import Projector
+from projections.source import DatabaseSource
+
+
+def shown(projector: Projector, origin: str, **options: object) -> list[tuple[str, str]]:
+    projector.catch_up(origin)
+    report = findings(DatabaseSource(projector.schema), origin, **options)  # type: ignore[arg-type]
+    return [(f.matter, f.rule) for f in report.findings]
+
+
+def test_the_buf_proposal_that_went_around_med_and_the_noise_matter(
+    demo: Demo, projector: Projector
+) -> None:
+    assert shown(projector, demo.buf.origin) == [
+        ("skolestruktur", "MED-02"),
+        ("skolestruktur", "MED-03"),
+        ("stoej-valby", "MED-07"),
+        ("stoej-valby", "MED-08"),
+        ("stoej-valby", "MED-12"),
+    ]
+
+
+def test_ballerup_budget_decided_with_an_unanswered_disagreement(
+    demo: Demo, projector: Projector
+) -> None:
+    assert shown(projector, demo.ballerup.origin) == [
+        ("budget-forslag", "MED-04"),
+        ("budget-forslag", "MED-05"),
+        ("budget-forslag", "MED-05"),
+        ("budget-forslag", "MED-09"),
+        ("budget-forslag", "MED-10"),
+    ]
+
+
+def test_the_technology_dialogues_minutes_fall_due_two_weeks_later(
+    demo: Demo, projector: Projector, clock: ManualClock
+) -> None:
+    later = clock.now + timedelta(days=20)
+    assert ("teknologi-dialog", "MED-12") in shown(projector, demo.ballerup.origin, now=later)
