@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from api.credentials import Sealer
 from ledger import events as ev
@@ -13,23 +12,10 @@ from ledger.application import system_clock
 from ledger.envelope import ZERO_HASH, Submission, matter_stream
 from ledger.keys import PersonKey
 from ledger.logkeys import LogKeyring, ledger_id_of
-from ledger.organisation import ManualClock, Organisation
+from ledger.organisation import Organisation
 from ledger.sdk import LedgerClient, sign_submission
 from ledger.sdk_http import HttpTransport
-
-
-def school_structure(clock: ManualClock, **changes: Any) -> ev.MatterOpened:
-    fields: dict[str, Any] = {
-        "title": "Ny skolestruktur",
-        "description": "Forslag om at lægge to skoler sammen fra august.",
-        "category": "reorganisation",
-        "responsible_body": "hmed",
-        "influence_level": "discussion",
-        "decision_maker": "direktor",
-        "planned_decision_date": clock.date(days=60),
-    }
-    fields.update(changes)
-    return ev.MatterOpened(**fields)
+from tests.stories import school_structure
 
 
 def position(

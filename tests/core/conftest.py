@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from ledger.organisation import ManualClock, Organisation
-from tests.core.matter_story import Matter, school_structure
+from tests.core.matter_story import Matter
+from tests.stories import school_structure
 
 
 @pytest.fixture

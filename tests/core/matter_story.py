@@ -7,7 +7,7 @@ from typing import Any
 
 from ledger import events as ev
 from ledger.envelope import matter_stream
-from ledger.organisation import ManualClock, Organisation
+from ledger.organisation import Organisation
 
 
 @dataclass
@@ -23,18 +23,3 @@ class Matter:
 
     def act(self, person: str, payload: ev.Payload) -> dict[str, Any]:
         return self.org.act(person, self.matter_id, payload)
-
-
-def school_structure(clock: ManualClock, **changes: Any) -> ev.MatterOpened:
-    """The opening of the school-structure matter (``changes`` replace fields)."""
-    fields: dict[str, Any] = {
-        "title": "Ny skolestruktur",
-        "description": "Forslag om at lægge to skoler sammen fra august.",
-        "category": "reorganisation",
-        "responsible_body": "hmed",
-        "influence_level": "discussion",
-        "decision_maker": "direktor",
-        "planned_decision_date": clock.date(days=60),
-    }
-    fields.update(changes)
-    return ev.MatterOpened(**fields)

@@ -22,7 +22,8 @@ from ledger.keys import PersonKey
 from ledger.organisation import ManualClock, Organisation
 from ledger.verification import verify_ledger
 from tests.core.log_assertions import signed_and_logged
-from tests.core.matter_story import Matter, school_structure
+from tests.core.matter_story import Matter
+from tests.stories import school_structure
 
 
 @dataclass(frozen=True)

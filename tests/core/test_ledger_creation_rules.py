@@ -31,7 +31,7 @@ from ledger.organisation import ManualClock, Organisation
 from ledger.sdk import sign_submission
 from ledger.store import stream_uuid
 from tests.core.log_assertions import next_submission, refused
-from tests.core.matter_story import school_structure
+from tests.stories import school_structure
 
 
 def genesis(

@@ -44,7 +44,8 @@ from ledger.matters import AFTER_END_TYPES
 from ledger.organisation import ManualClock, Organisation
 from ledger.verification import verify_ledger
 from tests.core.log_assertions import refused, signed_and_logged, stored_entries
-from tests.core.matter_story import Matter, school_structure
+from tests.core.matter_story import Matter
+from tests.stories import school_structure
 
 
 def draft(title: str = "Udkast til skolestruktur") -> ev.Document:

@@ -25,7 +25,8 @@ from ledger.organisation import ManualClock, Organisation
 from ledger.sdk import sign_submission
 from ledger.verification import verify_ledger
 from tests.core.log_assertions import next_submission, refused, stored_entries
-from tests.core.matter_story import Matter, school_structure
+from tests.core.matter_story import Matter
+from tests.stories import school_structure
 
 
 def union_position(text: str = "Vi er imod.") -> ev.PositionStated:

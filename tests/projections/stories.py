@@ -8,25 +8,11 @@ from typing import Any
 
 from ledger import events as ev
 from ledger.organisation import ManualClock, Organisation
+from tests.stories import school_structure as opening
 
 
 def document(title: str) -> ev.Document:
     return ev.Document(title=title, sha256=hashlib.sha256(title.encode()).hexdigest())
-
-
-def opening(clock: ManualClock, **changes: Any) -> ev.MatterOpened:
-    """A school-structure matter in HovedMED, decided by the director (``changes`` replace)."""
-    fields: dict[str, Any] = {
-        "title": "Ny skolestruktur",
-        "description": "Forslag om at lægge to skoler sammen fra august.",
-        "category": "reorganisation",
-        "responsible_body": "hmed",
-        "influence_level": "discussion",
-        "decision_maker": "direktor",
-        "planned_decision_date": clock.date(days=60),
-    }
-    fields.update(changes)
-    return ev.MatterOpened(**fields)
 
 
 @dataclass
