@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from ledger.canonical import parse_canonical
 from ledger.checkpoint import Checkpoint, sign_note
 from ledger.envelope import MATTER_PREFIX, REGISTRY_STREAM, Envelope, Submission, format_time
 from ledger.errors import (
+    LedgerError,
     LedgerExistsError,
     MalformedEnvelopeError,
     MalformedProofRequestError,
@@ -38,6 +40,7 @@ from ledger.state import Admitted, LedgerState, StreamHead
 from ledger.store import LedgerRow, LogRecord, Store
 
 Clock = Callable[[], datetime]
+MAX_BATCH = 256
 logger = logging.getLogger(__name__)
 
 
@@ -77,6 +80,17 @@ class _Cached:
     frontier: merkle.Frontier
     lock: threading.Lock
     last_checkpoint: datetime | None = None
+    queue: deque[_Pending] = field(default_factory=deque)
+
+
+@dataclass
+class _Pending:
+    """One append waiting for the ledger's lock; done once a writer has judged it."""
+
+    submission: Submission
+    receipt: AppendReceipt | None = None
+    error: LedgerError | None = None
+    done: bool = False
 
 
 class LedgerService:
@@ -172,6 +186,11 @@ class LedgerService:
 
         Raises the named LedgerError of the first check that fails; in that
         case nothing at all is written.
+
+        Writes to one ledger are serialised under its lock; appends that
+        arrive while another is being written wait in a queue and are then
+        committed together in one transaction (group commit), each judged
+        against the state its predecessors in the batch left.
         """
         if isinstance(submission, bytes):
             submission = Submission.from_wire(submission)
@@ -179,50 +198,114 @@ class LedgerService:
         if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM and body.seq == 1:
             return self.create_ledger(submission)
         origin = self.origin_of(ledger)
+        if body.origin != origin:
+            raise WrongLedgerError(f"event is for ledger {body.origin!r}, not {origin!r}")
         cached = self._cached(origin)
+        pending = _Pending(submission)
+        cached.queue.append(pending)
         with cached.lock:
-            state = cached.state
-            # The signature is checked before the lock, against the registry as
-            # now known; admit() re-checks it under the lock as of the position.
-            if submission.envelope.body.origin != origin:
-                raise WrongLedgerError(
-                    f"event is for ledger {submission.envelope.body.origin!r}, not {origin!r}"
-                )
+            if not pending.done:
+                self._write_batch(cached, origin)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.receipt is not None
+        self._notify(pending.receipt)
+        return pending.receipt
+
+    def _write_batch(self, cached: _Cached, origin: str) -> None:
+        """Write every queued append of the ledger in one transaction (under its lock)."""
+        batch: list[_Pending] = []
+        while cached.queue and len(batch) < MAX_BATCH:
+            batch.append(cached.queue.popleft())
+        state = cached.state
+        written: list[tuple[_Pending, Admitted]] = []
+        try:
             with self.store.write() as session:
-                size = self.store.lock_ledger(session, origin, grow=True)
+                size = self.store.lock_ledger(session, origin)
                 if size is None:
                     raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
                 if size != state.size:
                     self._catch_up(cached, size)
-                now = self.clock()
-                try:
-                    admitted = state.admit(
-                        submission.envelope,
-                        submission.payload,
-                        submission.salt,
-                        now,
-                        submission.payload_bytes,
-                    )
-                except StaleSequenceError:
-                    self._raise_if_replayed(origin, submission.envelope)
-                    raise
                 frontier = copy.deepcopy(cached.frontier)
-                receipt = self._store(session, state, frontier, submission, now)
-                # Checkpoints every N events or T seconds: the tree changes only
-                # here, so a write is the moment to check both.
-                due = (
-                    cached.last_checkpoint is None
-                    or now - cached.last_checkpoint >= self.checkpoint_interval
-                )
-                checkpointed: datetime | None = cached.last_checkpoint
-                if due or (state.size + 1) % self.checkpoint_every == 0:
-                    self._checkpoint_in(session, origin, frontier, state.size + 1)
-                    checkpointed = now
-            state.apply(admitted)
+                now = self.clock()
+                for pending in batch:
+                    admitted = self._admit(pending, state, origin, now)
+                    if admitted is None:
+                        continue
+                    pending.receipt = self._store(session, state, frontier, pending.submission, now)
+                    state.apply(admitted)  # the next in the batch is judged after this one
+                    written.append((pending, admitted))
+                if written:
+                    self.store.set_tree_size(session, origin, state.size)
+                    checkpointed = self._maybe_checkpoint(
+                        session, cached, frontier, now, len(written)
+                    )
+        except BaseException as exc:
+            # Nothing of this batch is stored: forget the state folded in for it.
+            if written:
+                cached.state = LedgerState(origin)
+                cached.frontier = merkle.Frontier.empty()
+            failure = (
+                exc
+                if isinstance(exc, LedgerError)
+                else StorageError(f"the write failed and was rolled back: {exc}")
+            )
+            for pending in batch:
+                if pending.receipt is not None or pending.error is None:
+                    pending.receipt, pending.error = None, failure
+                pending.done = True
+            if not isinstance(exc, Exception):
+                raise
+            return
+        if written:
             cached.frontier = frontier
             cached.last_checkpoint = checkpointed
-        self._notify(receipt)
-        return receipt
+        for pending in batch:
+            pending.done = True
+
+    def _admit(
+        self, pending: _Pending, state: LedgerState, origin: str, now: datetime
+    ) -> Admitted | None:
+        """Judge one queued append; on refusal, record its error and return None."""
+        submission = pending.submission
+        try:
+            return state.admit(
+                submission.envelope,
+                submission.payload,
+                submission.salt,
+                now,
+                submission.payload_bytes,
+            )
+        except StaleSequenceError as exc:
+            try:
+                self._raise_if_replayed(origin, submission.envelope)
+            except ReplayedEnvelopeError as replayed:
+                pending.error = replayed
+                return None
+            pending.error = exc
+        except LedgerError as exc:
+            pending.error = exc
+        return None
+
+    def _maybe_checkpoint(
+        self,
+        session: Session,
+        cached: _Cached,
+        frontier: merkle.Frontier,
+        now: datetime,
+        added: int,
+    ) -> datetime | None:
+        """Checkpoints every N events or T seconds: the tree changes only here."""
+        size = cached.state.size
+        crossed = size // self.checkpoint_every != (size - added) // self.checkpoint_every
+        due = (
+            cached.last_checkpoint is None
+            or now - cached.last_checkpoint >= self.checkpoint_interval
+        )
+        if due or crossed:
+            self._checkpoint_in(session, cached.state.origin, frontier, size)
+            return now
+        return cached.last_checkpoint
 
     def _store(
         self,

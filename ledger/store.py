@@ -230,6 +230,12 @@ class Store:
             return None
         return int(found) - 1 if grow else int(found)
 
+    def set_tree_size(self, session: Session, origin: str, size: int) -> None:
+        """Record the ledger's new size (under the lock ``lock_ledger`` took)."""
+        session.execute(
+            update(self.ledgers).where(self.ledgers.c.origin == origin).values(tree_size=size)
+        )
+
     # --- ledgers ----------------------------------------------------------
 
     def insert_ledger(self, session: Session, row: LedgerRow) -> None:
