@@ -221,7 +221,7 @@ class LedgerService:
         written: list[tuple[_Pending, Admitted]] = []
         try:
             with self.store.write() as session:
-                size = self.store.lock_ledger(session, origin)
+                size = self.store.lock_ledger(session, origin, grow=len(batch))
                 if size is None:
                     raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
                 if size != state.size:
@@ -235,8 +235,9 @@ class LedgerService:
                     pending.receipt = self._store(session, state, frontier, pending.submission, now)
                     state.apply(admitted)  # the next in the batch is judged after this one
                     written.append((pending, admitted))
-                if written:
+                if len(written) != len(batch):  # some were refused: the size grows less
                     self.store.set_tree_size(session, origin, state.size)
+                if written:
                     checkpointed = self._maybe_checkpoint(
                         session, cached, frontier, now, len(written)
                     )

@@ -124,13 +124,7 @@ class Store:
         self._grow = (
             update(ledgers)
             .where(ledgers.c.origin == bindparam("ledger_origin"))
-            .values(tree_size=ledgers.c.tree_size + 1)
-            .returning(ledgers.c.tree_size)
-        )
-        self._lock = (
-            update(ledgers)
-            .where(ledgers.c.origin == bindparam("ledger_origin"))
-            .values(tree_size=ledgers.c.tree_size)
+            .values(tree_size=ledgers.c.tree_size + bindparam("growth"))
             .returning(ledgers.c.tree_size)
         )
         self._insert_leaf = insert(self.leaves)
@@ -213,22 +207,18 @@ class Store:
     def read(self) -> Any:
         return self.datastore.transaction(commit=False)
 
-    def lock_ledger(self, session: Session, origin: str, *, grow: bool = False) -> int | None:
+    def lock_ledger(self, session: Session, origin: str, *, grow: int = 0) -> int | None:
         """Take the ledger's write lock; return its tree size before this write.
 
         One statement on both backends: an UPDATE of the ledger's row (a row
-        lock on PostgreSQL, the database's write lock on SQLite) that returns
-        the size.  With ``grow`` the size is incremented for the event this
-        transaction appends.  Every write to a ledger happens under this lock,
-        so leaf indexes are assigned gaplessly in commit order.  Returns None
-        if there is no such ledger.
+        lock on PostgreSQL, the database's write lock on SQLite) that adds
+        ``grow`` (the events this transaction means to append; correct it with
+        ``set_tree_size`` if fewer land) and returns the size.  Every write to
+        a ledger happens under this lock, so leaf indexes are assigned
+        gaplessly in commit order.  Returns None if there is no such ledger.
         """
-        found = session.execute(
-            self._grow if grow else self._lock, {"ledger_origin": origin}
-        ).scalar()
-        if found is None:
-            return None
-        return int(found) - 1 if grow else int(found)
+        found = session.execute(self._grow, {"ledger_origin": origin, "growth": grow}).scalar()
+        return None if found is None else int(found) - grow
 
     def set_tree_size(self, session: Session, origin: str, size: int) -> None:
         """Record the ledger's new size (under the lock ``lock_ledger`` took)."""
