@@ -107,7 +107,7 @@ def _setup(url: str, log_keys: Path, secret: str, writers: int) -> tuple[str, di
     from ledger.envelope import matter_stream
     from ledger.keys import PersonKey
     from ledger.logkeys import LogKeyring
-    from ledger.sdk import LedgerClient
+    from ledger.sdk import LedgerClient, genesis
     from ledger.sdk_http import HttpTransport
 
     origin = f"ledger.example/b5-{secrets.token_hex(3)}"
@@ -117,17 +117,15 @@ def _setup(url: str, log_keys: Path, secret: str, writers: int) -> tuple[str, di
         origin, 600
     )
     admin = PersonKey.generate("admin")
-    genesis = HttpTransport(url, creation_ticket=ticket)
-    vkey = str(genesis.ledger_info(ledger)["log_verifier_key"])
-    LedgerClient(genesis, admin, origin, clock=system_clock, ledger=ledger).append(
+    founding = HttpTransport(url, creation_ticket=ticket)
+    vkey = str(founding.ledger_info(ledger)["log_verifier_key"])
+    LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).append(
         "registry",
-        ev.LedgerCreated(
-            name="B5",
+        genesis(
+            admin,
             origin=origin,
-            log_public_key=vkey,
-            admin=ev.FoundingAdmin(
-                person="admin", key_id=admin.key_id, public_key=admin.public_key_b64
-            ),
+            name="B5",
+            log_verifier_key=vkey,
             rulebook={"time_tolerance_seconds": 3600},
         ),
     )

@@ -17,7 +17,7 @@ from ledger.application import system_clock
 from ledger.errors import LedgerError, LedgerExistsError, MalformedKeyError
 from ledger.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
 from ledger.logkeys import ledger_id_of
-from ledger.sdk import LedgerClient, LocalTransport
+from ledger.sdk import LedgerClient, LocalTransport, genesis
 from ledger.sdk_http import HttpTransport
 
 console = Console()
@@ -85,20 +85,18 @@ def init(
     founder.save(admin_key_path)
     receipt = LedgerClient(LocalTransport(svc), founder, origin, clock=system_clock).append(
         "registry",
-        ev.LedgerCreated(
-            name=name,
+        genesis(
+            founder,
             origin=origin,
-            log_public_key=log_key.verifier_key(),
-            admin=ev.FoundingAdmin(
-                person=admin, key_id=founder.key_id, public_key=founder.public_key_b64
-            ),
+            name=name,
+            log_verifier_key=log_key.verifier_key(),
             import_mode=import_mode,
         ),
     )
     svc.store.set_directory(origin, admin, admin_name, None)
     console.print(f"created ledger [bold]{origin}[/] in {settings().database_url}")
     console.print(f"admin key: {admin_key_path} (keep it safe)")
-    console.print(f"log key:   {svc.log_keys.path(origin.rsplit('/', 1)[-1])}")
+    console.print(f"log key:   {svc.log_keys.path(ledger_id_of(origin))}")
     console.print(f"log verifier key: {log_key.verifier_key()}")
     _print(receipt)
 
@@ -123,13 +121,11 @@ def _init_on_server(
         try:
             receipt = LedgerClient(http, founder, origin, clock=system_clock, ledger=ledger).append(
                 "registry",
-                ev.LedgerCreated(
-                    name=name,
+                genesis(
+                    founder,
                     origin=origin,
-                    log_public_key=str(info["log_verifier_key"]),
-                    admin=ev.FoundingAdmin(
-                        person=admin, key_id=founder.key_id, public_key=founder.public_key_b64
-                    ),
+                    name=name,
+                    log_verifier_key=str(info["log_verifier_key"]),
                     import_mode=import_mode,
                 ),
             )

@@ -17,7 +17,7 @@ from ledger import events as ev
 from ledger.application import LedgerService
 from ledger.envelope import matter_stream
 from ledger.keys import PersonKey
-from ledger.sdk import LedgerClient, LocalTransport
+from ledger.sdk import LedgerClient, LocalTransport, genesis
 
 
 @dataclass
@@ -67,15 +67,13 @@ class Organisation:
         self.admin = admin
         self.client(admin).append(
             "registry",
-            ev.LedgerCreated(
-                name=name,
+            genesis(
+                founder,
                 origin=origin,
-                log_public_key=log_key.verifier_key(),
-                admin=ev.FoundingAdmin(
-                    person=admin, key_id=founder.key_id, public_key=founder.public_key_b64
-                ),
+                name=name,
+                log_verifier_key=log_key.verifier_key(),
                 import_mode=import_mode,
-                rulebook=rulebook or {},
+                rulebook=rulebook,
             ),
         )
         service.store.set_directory(origin, admin, admin_name, None)

@@ -78,6 +78,28 @@ def sign_submission(
     return Submission(envelope, payload, salt)
 
 
+def genesis(
+    founder: PersonKey,
+    *,
+    origin: str,
+    name: str,
+    log_verifier_key: str,
+    import_mode: bool = False,
+    rulebook: dict[str, int] | None = None,
+) -> ev.LedgerCreated:
+    """The LedgerCreated payload that makes ``founder`` the ledger's founding admin."""
+    return ev.LedgerCreated(
+        name=name,
+        origin=origin,
+        log_public_key=log_verifier_key,
+        admin=ev.FoundingAdmin(
+            person=founder.person, key_id=founder.key_id, public_key=founder.public_key_b64
+        ),
+        import_mode=import_mode,
+        rulebook=rulebook or {},
+    )
+
+
 class LedgerClient:
     """Signs events as one person and submits them to one ledger."""
 

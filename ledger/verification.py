@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ledger import merkle
 from ledger.canonical import parse_json
-from ledger.checkpoint import Checkpoint, NoteVerifier, open_note
+from ledger.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
 from ledger.envelope import Envelope, parse_time
 from ledger.errors import LedgerError, NotAllowedError, RuleViolationError, VerificationError
 from ledger.state import Admitted, LedgerState
@@ -234,7 +234,7 @@ def _payload_of(record: LogRecord, where: str) -> tuple[dict[str, object] | None
 
 def _open_checkpoint(note: str, verifier: NoteVerifier, origin: str) -> Checkpoint:
     try:
-        checkpoint = Checkpoint.parse(open_note(note, [verifier]).text)
+        checkpoint = verify_checkpoint(note, verifier)
     except LedgerError as exc:
         raise VerificationError(f"checkpoint does not verify: {exc.message}") from exc
     if checkpoint.origin != origin:
