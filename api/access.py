@@ -9,7 +9,7 @@
 - an admin manages the registry and reads the directory of names;
 - nobody reads another ledger (a token is bound to one ledger's origin).
 
-Pure functions over :class:`ledger.state.LedgerState`; no I/O.
+Pure functions over :class:`ledger.domain.state.LedgerState`; no I/O.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.errors import AdminRequiredError, ReadNotAllowedError
-from ledger.envelope import MATTER_PREFIX, REGISTRY_STREAM
+from ledger.domain.registry import RegistryState
+from ledger.domain.state import LedgerState
 from ledger.errors import UnknownStreamError
-from ledger.registry import RegistryState
-from ledger.state import LedgerState
+from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM
 
 
 @dataclass(frozen=True)

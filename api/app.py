@@ -32,8 +32,8 @@ from api.routers import (
 )
 from api.schemas import HealthOut
 from api.settings import ApiSettings
-from ledger.application import Clock, LedgerService, system_clock
-from projections.runner import Projector, attach
+from ledger.service.application import Clock, LedgerService, system_clock
+from projections.runner.projector import Projector, attach
 
 DESCRIPTION = """\
 A signed, verifiable decision ledger for the Danish MED system.

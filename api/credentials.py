@@ -7,7 +7,7 @@ and the claims text.  The server stores none of them: they are checked by
 recomputing the MAC, so any API process with the same secret accepts them.
 
 - challenge (``mlc1``): ``{"origin", "nonce", "exp"}``, answered by the
-  person's Ed25519 signature over :func:`ledger.sdk_http.auth_message`;
+  person's Ed25519 signature over :func:`ledger.client.http.auth_message`;
 - token (``mlt1``): ``{"origin", "person", "key", "iat", "exp"}``, a short
   lived bearer token for reads in one ledger;
 - ticket (``mlk1``): ``{"origin", "exp"}``, issued by the operator with
@@ -32,8 +32,8 @@ from api.errors import (
     TokenExpiredError,
     TokenInvalidError,
 )
-from ledger.canonical import canonical, parse_canonical
 from ledger.errors import AuthenticationError, LedgerError
+from ledger.protocol.canonical import canonical, parse_canonical
 
 CHALLENGE = "mlc1"
 TOKEN = "mlt1"  # noqa: S105 (a credential kind tag, not a secret)

@@ -17,10 +17,10 @@ from api.access import Reader
 from api.credentials import Sealer
 from api.errors import OtherLedgerError, TokenRequiredError
 from api.settings import ApiSettings
-from ledger.application import LedgerService
-from ledger.envelope import ID_PATTERN
-from ledger.state import LedgerState
-from projections.runner import Projector
+from ledger.domain.state import LedgerState
+from ledger.protocol.envelope import ID_PATTERN
+from ledger.service.application import LedgerService
+from projections.runner.projector import Projector
 
 STREAM_PATTERN = rf"^(registry|matter/{ID_PATTERN})$"
 

@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import Field
 
 from api.schemas import _Out
-from projections.dossier import CoResponsibility
-from projections.findings import FindingView
-from projections.involvement import MatterInvolvement, MembershipLine
-from projections.receipt import ReceiptItem
-from projections.statistics import BodyYear
-from projections.timeline import MatterHeader, TimelineEntry
+from projections.read_models.dossier import CoResponsibility
+from projections.read_models.findings import FindingView
+from projections.read_models.involvement import MatterInvolvement, MembershipLine
+from projections.read_models.receipt import ReceiptItem
+from projections.read_models.statistics import BodyYear
+from projections.read_models.timeline import MatterHeader, TimelineEntry
 
 
 class Point(_Out):

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ledger.envelope import ID_PATTERN
+from ledger.protocol.envelope import ID_PATTERN
 
 PersonId = Annotated[str, StringConstraints(pattern=rf"^{ID_PATTERN}$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]

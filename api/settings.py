@@ -1,7 +1,7 @@
 """The HTTP API's settings: the ledger's settings plus what a server needs.
 
 Same ``MEDLEDGER_`` names as the CLI and the projection worker (they all
-read :class:`ledger.settings.Settings`), so that one environment file or
+read :class:`ledger.service.settings.Settings`), so that one environment file or
 ``docker-compose.yml`` configures every process.  In production mode the
 server refuses to start with the development secret, or with a short one.
 """
@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from ledger.settings import Settings
+from ledger.service.settings import Settings
 
 DEVELOPMENT_SECRET = "medledger-development-secret-do-not-use-in-production"  # noqa: S105
 MIN_SECRET_LENGTH = 32

@@ -19,13 +19,13 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from benchmarks.common import backend_url, backends, line, rate
-from ledger import events as ev
-from ledger.application import LedgerService
-from ledger.envelope import matter_stream
-from ledger.logkeys import LogKeyring
-from ledger.organisation import ManualClock, Organisation
-from ledger.sdk import sign_submission
-from ledger.store import Store
+from demo.organisation import ManualClock, Organisation
+from ledger.client.sdk import sign_submission
+from ledger.domain import events as ev
+from ledger.protocol.envelope import matter_stream
+from ledger.service.application import LedgerService
+from ledger.storage.logkeys import LogKeyring
+from ledger.storage.store import Store
 
 COUNT = int(os.environ.get("B1_COUNT", "1500"))
 

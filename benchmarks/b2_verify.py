@@ -1,7 +1,7 @@
 """B2: full verification of a ledger against raw Ed25519 verification.
 
 Full verification re-checks every signature, chain link, write-time rule,
-every stored tree node and checkpoint (``ledger.verification``).
+every stored tree node and checkpoint (``ledger.service.verification``).
 Reference: ``cryptography``'s Ed25519 verification of the same number of
 signatures over messages of the same size, in one process; verification
 uses one core, so the target is 0.8 x that rate x 1 core.
@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from benchmarks.b1_append import _ledger, _presigned
 from benchmarks.common import backend_url, backends, line, rate
-from ledger.verification import verify_ledger
+from ledger.service.verification import verify_ledger
 
 COUNT = int(os.environ.get("B2_COUNT", "3000"))
 

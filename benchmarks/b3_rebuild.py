@@ -14,8 +14,8 @@ import time
 
 from benchmarks.common import backend_url, backends, line, rate
 from benchmarks.synthetic import generate
-from ledger.store import Store
-from projections.runner import Projector
+from ledger.storage.store import Store
+from projections.runner.projector import Projector
 
 COUNT = int(os.environ.get("B3_COUNT", "20000"))
 TARGET = 20_000.0

@@ -19,10 +19,10 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from benchmarks.common import backend_url, backends, line, percentiles
-from ledger import merkle
-from ledger.application import LedgerService
-from ledger.logkeys import LogKeyring
-from ledger.store import LedgerRow, Store
+from ledger.protocol import merkle
+from ledger.service.application import LedgerService
+from ledger.storage.logkeys import LogKeyring
+from ledger.storage.store import LedgerRow, Store
 
 LEAVES = int(os.environ.get("B4_LEAVES", "1000000"))
 SAMPLES = int(os.environ.get("B4_SAMPLES", "300"))

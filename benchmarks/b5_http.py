@@ -102,13 +102,13 @@ def _setup(url: str, log_keys: Path, secret: str, writers: int) -> tuple[str, di
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
     from api.credentials import Sealer
-    from ledger import events as ev
-    from ledger.application import system_clock
-    from ledger.envelope import matter_stream
-    from ledger.keys import PersonKey
-    from ledger.logkeys import LogKeyring
-    from ledger.sdk import LedgerClient, genesis
-    from ledger.sdk_http import HttpTransport
+    from ledger.client.http import HttpTransport
+    from ledger.client.sdk import LedgerClient, genesis
+    from ledger.domain import events as ev
+    from ledger.protocol.envelope import matter_stream
+    from ledger.protocol.keys import PersonKey
+    from ledger.service.application import system_clock
+    from ledger.storage.logkeys import LogKeyring
 
     origin = f"ledger.example/b5-{secrets.token_hex(3)}"
     ledger = origin.rsplit("/", 1)[-1]
@@ -182,13 +182,13 @@ def _client_process(job: dict[str, Any]) -> Samples:
     """One client process: THREADS writers (or readers), each on its own connection."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from ledger import events as ev
-    from ledger.application import system_clock
-    from ledger.envelope import matter_stream
+    from ledger.client.http import HttpTransport
+    from ledger.client.sdk import LedgerClient
+    from ledger.domain import events as ev
     from ledger.errors import ConflictError, LedgerError
-    from ledger.keys import PersonKey
-    from ledger.sdk import LedgerClient
-    from ledger.sdk_http import HttpTransport
+    from ledger.protocol.envelope import matter_stream
+    from ledger.protocol.keys import PersonKey
+    from ledger.service.application import system_clock
 
     url, origin, mode = job["url"], job["origin"], job["mode"]
     ledger = origin.rsplit("/", 1)[-1]
@@ -369,8 +369,8 @@ def _wait_for_read_models(url: str, origin: str, seeds: dict[str, bytes]) -> Non
     """Let the projection worker apply the append phase before reads are timed (bounded)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from ledger.keys import PersonKey
-    from ledger.sdk_http import HttpTransport
+    from ledger.client.http import HttpTransport
+    from ledger.protocol.keys import PersonKey
 
     key = PersonKey("rep-0", Ed25519PrivateKey.from_private_bytes(seeds["rep-0"]))
     ledger = origin.rsplit("/", 1)[-1]

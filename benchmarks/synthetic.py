@@ -21,15 +21,15 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import insert, update
 
-from ledger import events as ev
-from ledger import merkle
-from ledger.canonical import canonical
-from ledger.checkpoint import NoteSigner
-from ledger.envelope import REGISTRY_STREAM, ZERO_HASH, format_time, matter_stream
-from ledger.keys import PersonKey
-from ledger.logkeys import ledger_id_of
-from ledger.sdk import sign_submission
-from ledger.store import LedgerRow, Store, stream_uuid
+from ledger.client.sdk import sign_submission
+from ledger.domain import events as ev
+from ledger.protocol import merkle
+from ledger.protocol.canonical import canonical
+from ledger.protocol.checkpoint import NoteSigner
+from ledger.protocol.envelope import REGISTRY_STREAM, ZERO_HASH, format_time, matter_stream
+from ledger.protocol.keys import PersonKey
+from ledger.storage.logkeys import ledger_id_of
+from ledger.storage.store import LedgerRow, Store, stream_uuid
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 

@@ -12,13 +12,13 @@ from typing import Annotated
 
 import typer
 
-from ledger.application import LedgerService, system_clock
+from ledger.client.http import HttpTransport
+from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.errors import UnknownLedgerError
-from ledger.keys import PersonKey
-from ledger.sdk import LedgerClient, LocalTransport
-from ledger.sdk_http import HttpTransport
-from ledger.settings import Settings
-from projections.runner import attach
+from ledger.protocol.keys import PersonKey
+from ledger.service.application import LedgerService, system_clock
+from ledger.service.settings import Settings
+from projections.runner.projector import attach
 
 
 class CliSettings(Settings):

@@ -12,13 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.errors import handle_errors
-from ledger.demo import build_demo
-from ledger.organisation import ManualClock
-from ledger.settings import Settings
-from ledger.verification import verify_ledger
-from projections.findings import findings
-from projections.runner import attach
-from projections.source import DatabaseSource
+from demo.organisation import ManualClock
+from demo.stories import build_demo
+from ledger.service.settings import Settings
+from ledger.service.verification import verify_ledger
+from projections.read_models.findings import findings
+from projections.read_models.source import DatabaseSource
+from projections.runner.projector import attach
 from projections.vocabulary import SEVERITIES, word
 
 console = Console()

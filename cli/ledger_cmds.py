@@ -14,17 +14,17 @@ from rich.table import Table
 
 from cli.context import client, ledger_id, service
 from cli.errors import handle_errors
-from ledger.bundle_verify import BundleVerificationError, verify_bundle_file
-from ledger.canonical import parse_canonical, parse_json
-from ledger.checkpoint import NoteVerifier
-from ledger.envelope import Envelope
 from ledger.errors import (
     MalformedBundleError,
     MalformedJSONError,
     MalformedKeyError,
     VerificationError,
 )
-from ledger.verification import verify_ledger
+from ledger.protocol.canonical import parse_canonical, parse_json
+from ledger.protocol.checkpoint import NoteVerifier
+from ledger.protocol.envelope import Envelope
+from ledger.service.verification import verify_ledger
+from verifier.bundle import BundleVerificationError, verify_bundle_file
 
 console = Console()
 LedgerOpt = Annotated[

@@ -12,17 +12,17 @@ from rich.console import Console
 
 from cli.context import ledger_id, service
 from cli.errors import handle_errors
-from ledger import merkle
-from ledger.bundle import ledger_bundle, matter_bundle
-from ledger.checkpoint import (
+from ledger.errors import MalformedKeyError
+from ledger.protocol import merkle
+from ledger.protocol.checkpoint import (
     CosignatureVerifier,
     NoteSigner,
     NoteVerifier,
     verify_checkpoint,
 )
-from ledger.errors import MalformedKeyError
-from ledger.keys import b64encode, write_secret
-from ledger.witness import Witness
+from ledger.protocol.keys import b64encode, write_secret
+from ledger.service.bundle import ledger_bundle, matter_bundle
+from ledger.service.witness import Witness
 
 console = Console()
 LedgerOpt = Annotated[

@@ -21,8 +21,8 @@ from rich.table import Table
 
 from cli.context import ledger_id, service
 from cli.errors import handle_errors, stderr
-from projections.runner import Projector, check_models
-from projections.schema import READ_MODELS
+from projections.read_models.schema import READ_MODELS
+from projections.runner.projector import Projector, check_models
 
 
 def _console() -> Console:

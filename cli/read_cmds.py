@@ -22,16 +22,16 @@ from rich.table import Table
 
 from cli.context import ledger_id, service
 from cli.errors import handle_errors, stderr
-from ledger.bundle import build_bundle
 from ledger.errors import MalformedAsOfError
-from projections.dossier import Dossier, dossier
-from projections.findings import FindingsReport, findings
-from projections.involvement import Involvement, involvement
-from projections.reading import View, open_view
-from projections.receipt import receipt, render_receipt
-from projections.runner import Projector
-from projections.statistics import BodyStatistics, statistics
-from projections.timeline import Timeline, timeline
+from ledger.service.bundle import build_bundle
+from projections.read_models.dossier import Dossier, dossier
+from projections.read_models.findings import FindingsReport, findings
+from projections.read_models.involvement import Involvement, involvement
+from projections.read_models.receipt import receipt, render_receipt
+from projections.read_models.statistics import BodyStatistics, statistics
+from projections.read_models.timeline import Timeline, timeline
+from projections.runner.projector import Projector
+from projections.runner.reading import View, open_view
 from projections.vocabulary import (
     CATEGORIES,
     DETAILS,

@@ -12,13 +12,13 @@ from rich.console import Console
 
 from cli.context import client, server, service, set_directory, settings
 from cli.errors import handle_errors
-from ledger import events as ev
-from ledger.application import system_clock
+from ledger.client.http import HttpTransport
+from ledger.client.sdk import LedgerClient, LocalTransport, genesis
+from ledger.domain import events as ev
 from ledger.errors import LedgerError, LedgerExistsError, MalformedKeyError
-from ledger.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
-from ledger.logkeys import ledger_id_of
-from ledger.sdk import LedgerClient, LocalTransport, genesis
-from ledger.sdk_http import HttpTransport
+from ledger.protocol.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
+from ledger.service.application import system_clock
+from ledger.storage.logkeys import ledger_id_of
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]

@@ -24,8 +24,8 @@ from api.credentials import Sealer
 from api.logs import configure_logging
 from api.settings import ApiSettings
 from cli.errors import handle_errors, stderr
-from ledger.application import system_clock
-from ledger.logkeys import LogKeyring, ledger_id_of
+from ledger.service.application import system_clock
+from ledger.storage.logkeys import LogKeyring, ledger_id_of
 
 console = Console()
 

@@ -143,7 +143,7 @@ DETAILS: Words = {
     "management_prerogative": ("ledelsesret", "management prerogative"),
     "legitimate_difference": ("legitim interesseforskel", "legitimate difference of interest"),
 }
-"""The one-word details of an act (``projections.timeline.act_detail``)."""
+"""The one-word details of an act (``projections.read_models.timeline.act_detail``)."""
 
 
 def word(words: Words, key: str | None, lang: Lang) -> str:

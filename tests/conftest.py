@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from ledger.application import LedgerService
-from ledger.demo import Demo, build_demo
-from ledger.logkeys import LogKeyring
-from ledger.organisation import ManualClock, Organisation
-from ledger.store import Store
+from demo.organisation import ManualClock, Organisation
+from demo.stories import Demo, build_demo
+from ledger.service.application import LedgerService
+from ledger.storage.logkeys import LogKeyring
+from ledger.storage.store import Store
+from tests.stories.matter import Matter
+from tests.stories.school import school_structure
 
 PG_URL = os.environ.get(
     "MEDLEDGER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -133,3 +135,11 @@ def org(service: LedgerService, clock: ManualClock, unique: str) -> Organisation
 def demo(service: LedgerService, clock: ManualClock, unique: str) -> Demo:
     """Both seed stories (Copenhagen BUF and Ballerup), signed and stored."""
     return build_demo(service, clock, suffix=unique)
+
+
+@pytest.fixture
+def matter(org: Organisation, clock: ManualClock) -> Matter:
+    """The school-structure matter, opened in HovedMED by the director, its decision maker."""
+    opened = Matter(org, "skolestruktur")
+    opened.act("direktor", school_structure(clock))
+    return opened

@@ -14,10 +14,10 @@ from fastapi import APIRouter
 from api.deps import ContextDep, OriginDep, StateDep
 from api.responses import errors
 from api.schemas import ChallengeOut, TokenIn, TokenOut
-from ledger.envelope import format_time
+from ledger.client.http import auth_message
 from ledger.errors import MalformedError
-from ledger.keys import b64decode, verify_signature
-from ledger.sdk_http import auth_message
+from ledger.protocol.envelope import format_time
+from ledger.protocol.keys import b64decode, verify_signature
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/auth", tags=["auth"])
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.access import require_auditor, require_matter
 from api.deps import MatterId, ReaderDep, ServiceDep, StateDep
 from api.responses import BUNDLE_DOC, READ_ERRORS
-from ledger.bundle import ledger_bundle, matter_bundle
+from ledger.service.bundle import ledger_bundle, matter_bundle
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["bundles"])
 

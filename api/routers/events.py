@@ -14,10 +14,10 @@ from api.deps import BearerDep, ContextDep, LedgerId
 from api.errors import CreationTicketRequiredError
 from api.responses import errors
 from api.schemas import AppendOut, submission_schema
-from ledger.application import AppendReceipt
-from ledger.envelope import REGISTRY_STREAM, Submission
 from ledger.errors import WrongLedgerError
-from ledger.logkeys import ledger_id_of
+from ledger.protocol.envelope import REGISTRY_STREAM, Submission
+from ledger.service.application import AppendReceipt
+from ledger.storage.logkeys import ledger_id_of
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["events"])
 

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from api.deps import LedgerId, ServiceDep
 from api.responses import errors
 from api.schemas import LedgerOut
-from ledger.checkpoint import NoteSigner
 from ledger.errors import MalformedKeyError, UnknownLedgerError
+from ledger.protocol.checkpoint import NoteSigner
 
 router = APIRouter(prefix="/v1/ledgers", tags=["ledgers"])
 

@@ -1,7 +1,7 @@
 """The read models over HTTP: matters, timeline, dossier, findings, involvement,
 receipts, body statistics.  Each live, or ``as_of`` a past tree size or date.
 
-The projections answer (``projections.reading.open_view`` and the query
+The projections answer (``projections.runner.reading.open_view`` and the query
 functions); this router adds access control, paging, filters and output
 schemas.  Who reads what is api/access.py.
 """
@@ -29,16 +29,16 @@ from api.read_schemas import (
     TimelineOut,
 )
 from api.responses import BUNDLE_DOC, READ_ERRORS, json_errors
-from ledger.bundle import build_bundle
+from ledger.domain.state import LedgerState
 from ledger.errors import MalformedAsOfError
-from ledger.state import LedgerState
-from projections.dossier import dossier
-from projections.findings import findings
-from projections.involvement import involvement
-from projections.reading import View, open_view
-from projections.receipt import receipt, render_receipt
-from projections.statistics import statistics
-from projections.timeline import timeline
+from ledger.service.bundle import build_bundle
+from projections.read_models.dossier import dossier
+from projections.read_models.findings import findings
+from projections.read_models.involvement import involvement
+from projections.read_models.receipt import receipt, render_receipt
+from projections.read_models.statistics import statistics
+from projections.read_models.timeline import timeline
+from projections.runner.reading import View, open_view
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 

@@ -19,12 +19,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from ledger.application import LedgerService
-from ledger.keys import PersonKey
-from ledger.logkeys import ledger_id_of
-from ledger.organisation import Organisation
-from ledger.sdk import LedgerClient
-from ledger.sdk_http import HttpTransport
+from demo.organisation import Organisation
+from ledger.client.http import HttpTransport
+from ledger.client.sdk import LedgerClient
+from ledger.protocol.keys import PersonKey
+from ledger.service.application import LedgerService
+from ledger.storage.logkeys import ledger_id_of
 
 TEST_SECRET = "a-test-secret-that-is-long-enough-for-production-mode"
 

@@ -12,13 +12,13 @@ import pytest
 from pydantic import ValidationError
 
 from api.settings import DEVELOPMENT_SECRET, ApiSettings
-from ledger import events as ev
-from ledger.application import LedgerService
+from demo.organisation import Organisation
+from ledger.client.http import auth_message
+from ledger.domain import events as ev
 from ledger.errors import AuthenticationError
-from ledger.keys import PersonKey
-from ledger.logkeys import ledger_id_of
-from ledger.organisation import Organisation
-from ledger.sdk_http import auth_message
+from ledger.protocol.keys import PersonKey
+from ledger.service.application import LedgerService
+from ledger.storage.logkeys import ledger_id_of
 from tests.api.conftest import Api, ledger_path
 
 

@@ -16,14 +16,14 @@ from typing import Any
 import httpx
 import pytest
 
-from ledger.envelope import Envelope, matter_stream
+from demo.organisation import ManualClock
 from ledger.errors import LedgerError
-from ledger.organisation import ManualClock
-from ledger.settings import Settings
-from ledger.verification import verify_ledger
+from ledger.protocol.envelope import Envelope, matter_stream
+from ledger.service.settings import Settings
+from ledger.service.verification import verify_ledger
 from tests.api.conftest import TEST_SECRET
-from tests.api.live import live_server
-from tests.api.stories import found_remote, position, school_structure
+from tests.stories.http import found_remote, position, school_structure
+from tests.stories.live_server import live_server
 
 MATTERS = ["flytning", "budget", "skema"]
 

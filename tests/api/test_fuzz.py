@@ -20,10 +20,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ledger.logkeys import ledger_id_of
-from ledger.organisation import Organisation
+from demo.organisation import Organisation
+from ledger.storage.logkeys import ledger_id_of
 from tests.api.conftest import Api
-from tests.api.stories import open_school_matter, position
+from tests.stories.http import open_school_matter, position
 
 CHECKS = [
     not_a_server_error,

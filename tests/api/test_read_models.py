@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import events as ev
-from ledger.bundle_verify import verify_bundle
-from ledger.organisation import Organisation
+from demo.organisation import Organisation
+from ledger.domain import events as ev
 from tests.api.conftest import Api
-from tests.api.stories import open_school_matter, position
+from tests.stories.http import open_school_matter, position
+from verifier.bundle import verify_bundle
 
 MATTER = "skolestruktur"
 

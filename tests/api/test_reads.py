@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import base64
 
-from ledger import events as ev
-from ledger import merkle
-from ledger.checkpoint import NoteVerifier, verify_checkpoint
-from ledger.envelope import Envelope
-from ledger.organisation import Organisation
+from demo.organisation import Organisation
+from ledger.domain import events as ev
+from ledger.protocol import merkle
+from ledger.protocol.checkpoint import NoteVerifier, verify_checkpoint
+from ledger.protocol.envelope import Envelope
 from tests.api.conftest import Api
-from tests.api.stories import open_school_matter, position
+from tests.stories.http import open_school_matter, position
 
 
 def test_stream_events_come_in_pages_with_their_signatures(api: Api, org: Organisation) -> None:
@@ -110,7 +110,7 @@ def test_proofs_for_sizes_the_tree_cannot_have_are_400(api: Api, org: Organisati
 
 
 def test_a_matter_bundle_from_the_api_verifies_offline(api: Api, org: Organisation) -> None:
-    from ledger.bundle_verify import verify_bundle
+    from verifier.bundle import verify_bundle
 
     open_school_matter(org)
     org.act("tr", "skolestruktur", position("employees"))

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.logs import JsonFormatter
-from ledger.application import LedgerService
+from ledger.service.application import LedgerService
 from tests.api.conftest import api_settings
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import events as ev
-from ledger.organisation import Organisation
+from demo.organisation import Organisation
+from ledger.domain import events as ev
 from tests.api.conftest import Api
-from tests.api.stories import open_school_matter, position, school_structure
+from tests.stories.http import open_school_matter, position, school_structure
 
 SCHOOL = "matter/skolestruktur"
 LOCAL = "matter/stoj"

@@ -22,15 +22,15 @@ from typing import Any
 
 import pytest
 
-from ledger import events as ev
-from ledger import merkle
-from ledger.application import system_clock
-from ledger.bundle_verify import verify_bundle
-from ledger.checkpoint import NoteVerifier, verify_checkpoint
-from ledger.keys import PersonKey
-from ledger.sdk import LedgerClient
-from ledger.sdk_http import HttpTransport
-from tests.api.live import ROOT, LiveServer, live_server
+from ledger.client.http import HttpTransport
+from ledger.client.sdk import LedgerClient
+from ledger.domain import events as ev
+from ledger.protocol import merkle
+from ledger.protocol.checkpoint import NoteVerifier, verify_checkpoint
+from ledger.protocol.keys import PersonKey
+from ledger.service.application import system_clock
+from tests.stories.live_server import ROOT, LiveServer, live_server
+from verifier.bundle import verify_bundle
 
 ORIGIN = "ledger.example/ballerup-http"
 LEDGER = "ballerup-http"
@@ -274,7 +274,7 @@ def client(url: str, key: PersonKey) -> LedgerClient:
 
 
 def _leaf(event: dict[str, Any]) -> bytes:
-    from ledger.canonical import canonical
+    from ledger.protocol.canonical import canonical
 
     entry = canonical({"body": event["body"], "signature": event["signature"]})
     return merkle.leaf_hash(entry)

@@ -13,18 +13,18 @@ from typing import Any
 
 import pytest
 
-from ledger import events as ev
-from ledger.application import LedgerService
-from ledger.envelope import matter_stream
+from demo.organisation import Organisation
+from ledger.client.http import HttpTransport
+from ledger.client.sdk import Head, LedgerClient
+from ledger.domain import events as ev
 from ledger.errors import ConflictError
-from ledger.keys import PersonKey
-from ledger.logkeys import ledger_id_of
-from ledger.organisation import Organisation
-from ledger.sdk import Head, LedgerClient
-from ledger.sdk_http import HttpTransport
-from ledger.verification import verify_ledger
+from ledger.protocol.envelope import matter_stream
+from ledger.protocol.keys import PersonKey
+from ledger.service.application import LedgerService
+from ledger.service.verification import verify_ledger
+from ledger.storage.logkeys import ledger_id_of
 from tests.api.conftest import Api, ledger_path
-from tests.api.stories import open_school_matter, position, school_structure, signed
+from tests.stories.http import open_school_matter, position, school_structure, signed
 
 
 def post(api: Api, org: Organisation, wire: bytes, **headers: str) -> Any:
@@ -132,15 +132,15 @@ def test_a_non_canonical_body_is_400(api: Api, org: Organisation) -> None:
 def test_a_submission_without_a_signature_is_400(api: Api, org: Organisation) -> None:
     submission = signed(org, "direktor", "matter/skole", school_structure(org.clock)).to_json()
     del submission["signature"]
-    from ledger.canonical import canonical
+    from ledger.protocol.canonical import canonical
 
     refused(api, org, canonical(submission), 400, "malformed_envelope")
 
 
 def test_a_payload_that_does_not_match_its_type_is_400(api: Api, org: Organisation) -> None:
-    from ledger.canonical import canonical
-    from ledger.envelope import ZERO_HASH
-    from ledger.sdk import sign_submission
+    from ledger.client.sdk import sign_submission
+    from ledger.protocol.canonical import canonical
+    from ledger.protocol.envelope import ZERO_HASH
 
     submission = sign_submission(
         org.keys["direktor"],
@@ -161,7 +161,7 @@ def test_a_forged_signature_is_401(api: Api, org: Organisation) -> None:
     other = PersonKey.generate("direktor").sign(b"something else entirely")
     import base64
 
-    from ledger.canonical import canonical
+    from ledger.protocol.canonical import canonical
 
     data["signature"] = base64.b64encode(other).decode()
     refused(api, org, canonical(data), 401, "bad_signature")
@@ -261,8 +261,8 @@ def test_a_ledger_is_created_over_http_only_with_the_operators_ticket(
     founder = PersonKey.generate("stifter")
 
     def genesis() -> bytes:
-        from ledger.envelope import ZERO_HASH
-        from ledger.sdk import sign_submission
+        from ledger.client.sdk import sign_submission
+        from ledger.protocol.envelope import ZERO_HASH
 
         return sign_submission(
             founder,

@@ -16,17 +16,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ledger.application import LedgerService
-from ledger.organisation import Organisation
-from projections.dossier import Dossier, dossier
-from projections.findings import FindingsReport, findings
-from projections.involvement import Involvement, involvement
-from projections.receipt import Receipt, receipt
-from projections.replay import replay
-from projections.runner import Projector, attach
-from projections.source import DatabaseSource, MemorySource, Row, RowSource
-from projections.statistics import BodyStatistics, statistics
-from projections.timeline import Timeline, timeline
+from demo.organisation import Organisation
+from ledger.service.application import LedgerService
+from projections.read_models.dossier import Dossier, dossier
+from projections.read_models.findings import FindingsReport, findings
+from projections.read_models.involvement import Involvement, involvement
+from projections.read_models.receipt import Receipt, receipt
+from projections.read_models.source import DatabaseSource, MemorySource, Row, RowSource
+from projections.read_models.statistics import BodyStatistics, statistics
+from projections.read_models.timeline import Timeline, timeline
+from projections.runner.projector import Projector, attach
+from projections.runner.replay import replay
 
 
 @dataclass

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ledger.demo import Demo
-from ledger.organisation import ManualClock
-from projections.findings import findings
-from projections.runner import Projector
-from projections.source import DatabaseSource
+from demo.organisation import ManualClock
+from demo.stories import Demo
+from projections.read_models.findings import findings
+from projections.read_models.source import DatabaseSource
+from projections.runner.projector import Projector
 
 
 def shown(projector: Projector, origin: str, **options: object) -> list[tuple[str, str]]:

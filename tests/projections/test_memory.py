@@ -6,8 +6,8 @@ import gc
 import tracemalloc
 
 from benchmarks.synthetic import generate
-from ledger.store import Store
-from projections.runner import Projector
+from ledger.storage.store import Store
+from projections.runner.projector import Projector
 
 
 def peak_bytes_of_rebuild(projector: Projector, origin: str) -> int:

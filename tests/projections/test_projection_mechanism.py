@@ -12,16 +12,16 @@ import threading
 
 import pytest
 
-import projections.materialise as materialise
-from ledger import events as ev
-from ledger.application import LedgerService
-from ledger.demo import Demo
+import projections.read_models.materialise as materialise
+from demo.organisation import ManualClock, Organisation
+from demo.stories import Demo
+from ledger.domain import events as ev
 from ledger.errors import ReadModelNotFoundError, StorageError
-from ledger.organisation import ManualClock, Organisation
-from projections.runner import Projector, attach
-from projections.schema import READ_MODELS
+from ledger.service.application import LedgerService
+from projections.read_models.schema import READ_MODELS
+from projections.runner.projector import Projector, attach
 from tests.projections.conftest import ReadModels, dump
-from tests.projections.stories import Story
+from tests.stories.process import Story
 
 
 def origins(demo: Demo) -> list[str]:
@@ -59,7 +59,7 @@ def test_read_models_built_event_by_event_equal_a_rebuild_in_one_pass(
 ) -> None:
     """One projector applies each event after its commit; another replays the log at the end."""
     follower = attach(service, Projector(service.store, batch_size=1))
-    from ledger.demo import build_demo
+    from demo.stories import build_demo
 
     demo = build_demo(service, clock, suffix=unique)
     live = dump(follower, origins(demo))
@@ -107,12 +107,12 @@ def test_a_crash_halfway_through_a_batch_writes_nothing_and_the_next_pass_comple
             raise RuntimeError("power cut")
         real_write(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("projections.runner.write", crash_on_third)
+    monkeypatch.setattr("projections.runner.projector.write", crash_on_third)
     with pytest.raises(RuntimeError, match="power cut"):
         projector.catch_up(origin)
     positions = projector.tracking.positions(origin, READ_MODELS)
     assert {t.position for t in positions.values()} == {0}, "the whole batch rolled back"
-    monkeypatch.setattr("projections.runner.write", real_write)
+    monkeypatch.setattr("projections.runner.projector.write", real_write)
     projector.catch_up(origin)
     assert dump(projector, [origin]) == expected
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import events as ev
-from ledger.bundle import build_bundle
-from ledger.bundle_verify import verify_bundle
+from demo.organisation import ManualClock, Organisation
+from ledger.domain import events as ev
 from ledger.errors import (
     BodyNotFoundError,
     MatterNotFoundError,
     PersonNotFoundError,
     RuleNotFoundError,
 )
-from ledger.organisation import ManualClock, Organisation
-from projections.receipt import (
+from ledger.service.bundle import build_bundle
+from projections.read_models.receipt import (
     INVOLVED,
     NOT_A_MEMBER,
     NOT_INVOLVED,
@@ -27,7 +26,8 @@ from projections.receipt import (
     render_receipt,
 )
 from tests.projections.conftest import ReadModels
-from tests.projections.stories import Story
+from tests.stories.process import Story
+from verifier.bundle import verify_bundle
 
 # --- timeline ----------------------------------------------------------------------
 
@@ -68,10 +68,10 @@ def test_an_imported_event_is_marked_in_the_timeline(
 ) -> None:
     from datetime import timedelta
 
-    from ledger.application import LedgerService
-    from ledger.envelope import matter_stream
-    from projections.runner import Projector
-    from tests.projections.stories import opening
+    from ledger.protocol.envelope import matter_stream
+    from ledger.service.application import LedgerService
+    from projections.runner.projector import Projector
+    from tests.stories.process import opening
 
     assert isinstance(service, LedgerService) and isinstance(projector, Projector)
     org = Organisation(service, f"ledger.example/arkiv{unique}", "Kommune", clock, import_mode=True)

@@ -15,20 +15,20 @@ from typing import Any
 
 import pytest
 
-from ledger.application import AppendReceipt, LedgerService
-from ledger.demo import build_demo
+from demo.organisation import ManualClock
+from demo.stories import build_demo
 from ledger.errors import AsOfOutOfRangeError, MalformedAsOfError
-from ledger.organisation import ManualClock
-from projections.dossier import dossier
-from projections.findings import findings
-from projections.involvement import involvement
-from projections.logged import parse_moment
-from projections.receipt import receipt
-from projections.replay import replay, resolve_as_of
-from projections.runner import Projector
-from projections.source import DatabaseSource, RowSource
-from projections.statistics import statistics
-from projections.timeline import timeline
+from ledger.service.application import AppendReceipt, LedgerService
+from projections.facts.logged import parse_moment
+from projections.read_models.dossier import dossier
+from projections.read_models.findings import findings
+from projections.read_models.involvement import involvement
+from projections.read_models.receipt import receipt
+from projections.read_models.source import DatabaseSource, RowSource
+from projections.read_models.statistics import statistics
+from projections.read_models.timeline import timeline
+from projections.runner.projector import Projector
+from projections.runner.replay import replay, resolve_as_of
 
 
 @dataclass
@@ -130,7 +130,7 @@ def test_as_of_a_date_is_the_log_as_recorded_by_the_end_of_that_day(
 def test_an_as_of_outside_the_ledger_is_refused_with_a_clear_message(
     service: LedgerService, clock: ManualClock, unique: str, asked: str, error: type, words: str
 ) -> None:
-    from ledger.organisation import Organisation
+    from demo.organisation import Organisation
 
     org = Organisation(service, f"ledger.example/kort{unique}", "Kommune", clock)
     with pytest.raises(error, match=words):

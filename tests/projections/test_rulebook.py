@@ -14,10 +14,10 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from ledger import events as ev
-from ledger.organisation import ManualClock, Organisation
+from demo.organisation import ManualClock, Organisation
+from ledger.domain import events as ev
 from tests.projections.conftest import ReadModels
-from tests.projections.stories import Story
+from tests.stories.process import Story
 
 
 def time_passes(org: Organisation, clock: ManualClock, days: int) -> None:
@@ -134,8 +134,8 @@ def test_med03_warns_as_the_political_deadline_nears_without_involvement(
 def test_med03_lead_days_are_set_per_ledger(
     service: object, clock: ManualClock, unique: str, projector: object
 ) -> None:
-    from ledger.application import LedgerService
-    from projections.runner import Projector
+    from ledger.service.application import LedgerService
+    from projections.runner.projector import Projector
 
     assert isinstance(service, LedgerService) and isinstance(projector, Projector)
     org = Organisation(
@@ -468,8 +468,8 @@ def test_med12_stays_quiet_when_both_sides_approve_in_time(
 def test_a_rule_can_be_switched_off_per_ledger(
     service: object, clock: ManualClock, unique: str, projector: object
 ) -> None:
-    from ledger.application import LedgerService
-    from projections.runner import Projector
+    from ledger.service.application import LedgerService
+    from projections.runner.projector import Projector
 
     assert isinstance(service, LedgerService) and isinstance(projector, Projector)
     org = Organisation(

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger import merkle
-from ledger.canonical import canonical
-from ledger.checkpoint import Checkpoint, NoteSigner, sign_note
-from ledger.envelope import ZERO_HASH, Body, Envelope, payload_commitment
-from ledger.keys import PersonKey
+from ledger.protocol import merkle
+from ledger.protocol.canonical import canonical
+from ledger.protocol.checkpoint import Checkpoint, NoteSigner, sign_note
+from ledger.protocol.envelope import ZERO_HASH, Body, Envelope, payload_commitment
+from ledger.protocol.keys import PersonKey
 
 ORIGIN = "ledger.example/testkommune"
 ADMIN_SEED = bytes(range(32))

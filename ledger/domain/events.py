@@ -1,0 +1,397 @@
+"""The event catalogue: every event type, its payload, and its stream.
+
+Events are named in the past tense; each payload is a frozen model whose
+fields are exactly those of DESIGN.md section 3.  References to earlier
+events of the same stream are their sequence numbers (``seq``).  Person,
+body and matter ids match ``ledger.protocol.envelope.ID_PATTERN``; dates are
+``YYYY-MM-DD``.  Payloads hold no floats.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from ledger.errors import MalformedPayloadError, UnknownEventTypeError
+from ledger.protocol.canonical import JSONObject
+from ledger.protocol.envelope import ID_PATTERN
+
+Id = Annotated[str, StringConstraints(pattern=rf"^{ID_PATTERN}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Seq = Annotated[int, Field(ge=1, le=2**53 - 1)]
+Base64Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{43}=$")]
+KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+Side = Literal["management", "employees"]
+BodyKind = Literal[
+    "hovedmed",
+    "omraademed",
+    "lokalmed",
+    "trio",
+    "staff_meeting",
+    "budget_group",
+    "working_group",
+    "political_committee",
+]
+MemberRole = Literal["chair", "vice_chair", "tr", "amr", "secretary", "substitute", "member"]
+PersonRole = Literal["admin", "auditor"]
+Category = Literal[
+    "budget",
+    "reorganisation",
+    "work_environment",
+    "guideline",
+    "personnel_policy",
+    "technology",
+    "other",
+]
+InfluenceLevel = Literal["information", "discussion", "codetermination"]
+Stance = Literal["support", "support_with_changes", "oppose", "abstain"]
+Treatment = Literal["adopted", "partly_adopted", "not_adopted"]
+GuidelineType = Literal["procedure", "mandatory", "optional"]
+BreachResolution = Literal["withdrawn", "compensated", "rejected"]
+
+
+class Payload(BaseModel):
+    """Base of every payload: frozen, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+# --- registry stream -------------------------------------------------------
+
+
+class FoundingAdmin(Payload):
+    person: Id
+    key_id: KeyId
+    public_key: Base64Key
+
+
+class LedgerCreated(Payload):
+    name: Line
+    origin: Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$")]
+    log_public_key: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    admin: FoundingAdmin
+    import_mode: bool = False
+    rulebook: dict[Id, Annotated[int, Field(ge=0, le=3650)]] = Field(default_factory=dict)
+
+
+class ImportCompleted(Payload):
+    """Ends the import mode a ledger was created in (see docs/PROTOCOL.md)."""
+
+    imported_events: Annotated[int, Field(ge=0)]
+
+
+class PersonEnrolled(Payload):
+    person: Id
+    key_id: KeyId
+    public_key: Base64Key
+    roles: list[PersonRole] = Field(default_factory=list)
+
+
+class KeyAdded(Payload):
+    person: Id
+    key_id: KeyId
+    public_key: Base64Key
+
+
+class KeyRevoked(Payload):
+    person: Id
+    key_id: KeyId
+    reason: Line
+
+
+class BodyEstablished(Payload):
+    body: Id
+    name: Line
+    kind: BodyKind
+    parent: Id | None = None
+    unit: Line | None = None
+
+
+class BodyDissolved(Payload):
+    body: Id
+    reason: Line
+
+
+class MemberAppointed(Payload):
+    body: Id
+    person: Id
+    side: Side
+    roles: list[MemberRole] = Field(default_factory=lambda: list[MemberRole](["member"]))
+    from_date: Date | None = None
+    until: Date | None = None
+
+
+class MemberLeft(Payload):
+    body: Id
+    person: Id
+    until: Date | None = None
+
+
+# --- matter streams -------------------------------------------------------
+
+
+class MatterOpened(Payload):
+    title: Line
+    description: Text
+    category: Category
+    responsible_body: Id
+    influence_level: InfluenceLevel
+    decision_maker: Id
+    planned_decision_date: Date
+    political_deadline: Date | None = None
+    case_number: Line | None = None
+    agenda_item: Line | None = None
+
+
+class Document(Payload):
+    title: Line
+    sha256: Sha256
+    link: Line | None = None
+
+
+class MaterialShared(Payload):
+    documents: Annotated[list[Document], Field(min_length=1)]
+    bodies: Annotated[list[Id], Field(min_length=1)]
+
+
+class ConsultationOpened(Payload):
+    body: Id
+    question: Text
+    respond_by: Date
+
+
+class MeetingHeld(Payload):
+    body: Id
+    date: Date
+    agenda_item: Line
+    present: list[Id]
+    absent: list[Id] = Field(default_factory=list)
+    minutes_sha256: Sha256 | None = None
+
+
+class MinutesApproved(Payload):
+    meeting: Seq
+
+
+class PositionStated(Payload):
+    body: Id
+    side: Side
+    stance: Stance
+    text: Text
+    proposals: list[Text] = Field(default_factory=list)
+
+
+class ProposalSubmitted(Payload):
+    body: Id
+    title: Line
+    text: Text
+
+
+class DisagreementRecorded(Payload):
+    body: Id
+    points: Annotated[list[Text], Field(min_length=1)]
+    legitimate_difference: bool = False
+
+
+class DisagreementAnswered(Payload):
+    disagreement: Seq
+    response: Text
+
+
+class CompromiseProposed(Payload):
+    body: Id
+    terms: Text
+
+
+class CompromiseAccepted(Payload):
+    proposal: Seq
+    side: Side
+
+
+class CompromiseRejected(Payload):
+    proposal: Seq
+    side: Side
+    reason: Text | None = None
+
+
+class AgreementReached(Payload):
+    body: Id
+    compromise: Seq
+    text: Text
+    guideline: bool = False
+    guideline_type: GuidelineType | None = None
+
+
+class HearingOpened(Payload):
+    bodies: Annotated[list[Id], Field(min_length=1)]
+    respond_by: Date
+
+
+class HearingResponseSubmitted(Payload):
+    body: Id
+    text: Text
+
+
+class DecisionInput(Payload):
+    event: Seq
+    treatment: Treatment
+    reason: Text
+
+
+class DecisionMade(Payload):
+    outcome: Text
+    rationale: Text
+    inputs: list[DecisionInput] = Field(default_factory=list)
+    management_prerogative: bool = False
+
+
+class ReferredToPolitics(Payload):
+    committee: Id
+    date: Date
+    proposal_reference: Line
+
+
+class PoliticalDecisionRecorded(Payload):
+    committee: Id
+    outcome: Text
+    date: Date
+
+
+class ConsultationAcknowledged(Payload):
+    body: Id
+    adequate_time: bool
+    comment: Text | None = None
+
+
+class EscalatedToBody(Payload):
+    from_body: Id
+    to_body: Id
+    reason: Text
+
+
+class BreachClaimed(Payload):
+    body: Id
+    text: Text
+
+
+class BreachResolved(Payload):
+    claim: Seq
+    resolution: BreachResolution
+    comment: Text | None = None
+
+
+class DecisionCommunicated(Payload):
+    to: Line
+    channel: Line
+
+
+class MatterClosed(Payload):
+    reason: Text
+
+
+class MatterWithdrawn(Payload):
+    reason: Text
+
+
+class CorrectionIssued(Payload):
+    event: Seq
+    correction: Text
+
+
+class PayloadRedacted(Payload):
+    event: Seq
+    legal_basis: Text
+
+
+REGISTRY_EVENTS: dict[str, type[Payload]] = {
+    cls.__name__: cls
+    for cls in (
+        LedgerCreated,
+        ImportCompleted,
+        PersonEnrolled,
+        KeyAdded,
+        KeyRevoked,
+        BodyEstablished,
+        BodyDissolved,
+        MemberAppointed,
+        MemberLeft,
+    )
+}
+
+MATTER_EVENTS: dict[str, type[Payload]] = {
+    cls.__name__: cls
+    for cls in (
+        MatterOpened,
+        MaterialShared,
+        ConsultationOpened,
+        MeetingHeld,
+        MinutesApproved,
+        PositionStated,
+        ProposalSubmitted,
+        DisagreementRecorded,
+        DisagreementAnswered,
+        CompromiseProposed,
+        CompromiseAccepted,
+        CompromiseRejected,
+        AgreementReached,
+        HearingOpened,
+        HearingResponseSubmitted,
+        DecisionMade,
+        ReferredToPolitics,
+        PoliticalDecisionRecorded,
+        ConsultationAcknowledged,
+        EscalatedToBody,
+        BreachClaimed,
+        BreachResolved,
+        DecisionCommunicated,
+        MatterClosed,
+        MatterWithdrawn,
+        CorrectionIssued,
+    )
+}
+
+# PayloadRedacted may stand in any matter stream: it erases a payload there.
+ANY_MATTER_EVENTS: dict[str, type[Payload]] = {"PayloadRedacted": PayloadRedacted}
+
+EVENT_TYPES: dict[str, type[Payload]] = {**REGISTRY_EVENTS, **MATTER_EVENTS, **ANY_MATTER_EVENTS}
+
+
+def payload_model(event_type: str, stream: str) -> type[Payload]:
+    """The payload model of ``event_type`` in ``stream``.
+
+    Raises UnknownEventTypeError for a type that does not exist or does not
+    belong in that kind of stream.
+    """
+    table = REGISTRY_EVENTS if stream == "registry" else {**MATTER_EVENTS, **ANY_MATTER_EVENTS}
+    try:
+        return table[event_type]
+    except KeyError:
+        where = "the registry stream" if stream == "registry" else "a matter stream"
+        if event_type in EVENT_TYPES:
+            raise UnknownEventTypeError(f"{event_type} does not belong in {where}") from None
+        raise UnknownEventTypeError(f"unknown event type {event_type!r}") from None
+
+
+def parse_payload(event_type: str, stream: str, payload: JSONObject) -> Payload:
+    """Validate ``payload`` against its event type; raise MalformedPayloadError."""
+    model = payload_model(event_type, stream)
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"]), "problem": err["msg"]}
+            for err in exc.errors()
+        ]
+        raise MalformedPayloadError(
+            f"{event_type} payload does not match its schema", errors=errors
+        ) from None
+
+
+def payload_json(payload: Payload) -> dict[str, Any]:
+    """The payload as the JSON object to commit to, without unset optional fields."""
+    return payload.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,224 @@
+"""The ledger's state as of one log position, and the admission of one event.
+
+``LedgerState.admit`` is the single place where a signed submission is
+judged: shape, ledger, key and signature, payload schema, stream head,
+claimed time, and the event's write-time rules, in that order.  It raises
+the named error and changes nothing; ``apply`` then folds the admitted
+event in.  The ledger application calls both for every write, and the
+verifier calls both again, in log order, for every stored event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ledger.domain import events as ev
+from ledger.domain.matters import MatterState
+from ledger.domain.registry import RegistryState
+from ledger.errors import (
+    ClaimedTimeDecreasedError,
+    ClaimedTimeOutOfToleranceError,
+    ImportModeRequiredError,
+    KeyIdMismatchError,
+    StalePreviousHashError,
+    StaleSequenceError,
+    StreamAlreadyStartedError,
+    StreamNotStartedError,
+    WrongLedgerError,
+)
+from ledger.protocol.canonical import JSONObject, canonical
+from ledger.protocol.envelope import (
+    MATTER_PREFIX,
+    REGISTRY_STREAM,
+    ZERO_HASH,
+    Envelope,
+    verify_commitment_bytes,
+)
+from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes, verify_signature
+
+DEFAULT_TIME_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class StreamHead:
+    seq: int
+    hash: str
+    time: datetime
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """An event that passed every check, with its parsed payload."""
+
+    envelope: Envelope
+    payload: ev.Payload | None
+
+
+@dataclass
+class LedgerState:
+    """Registry, matters and stream heads of one ledger, as of ``size`` events."""
+
+    origin: str
+    size: int = 0
+    registry: RegistryState = field(default_factory=RegistryState)
+    matters: dict[str, MatterState] = field(default_factory=dict)
+    heads: dict[str, StreamHead] = field(default_factory=dict)
+    time_tolerance: timedelta = DEFAULT_TIME_TOLERANCE
+
+    def head(self, stream: str) -> StreamHead | None:
+        return self.heads.get(stream)
+
+    def admit(
+        self,
+        envelope: Envelope,
+        payload: JSONObject | None,
+        salt: bytes | None,
+        now: datetime,
+        payload_bytes: bytes | None = None,
+    ) -> Admitted:
+        """Judge one signed event as the next entry of the log.
+
+        ``payload`` and ``salt`` are None only when the verifier replays an
+        event whose payload was redacted: then the rules that need the
+        payload are not re-checked (the signature, chain and tree still are).
+        Raises a LedgerError subclass naming the broken rule.
+        """
+        body = envelope.body
+        if body.origin != self.origin:
+            raise WrongLedgerError(
+                f"event is for ledger {body.origin!r}, not {self.origin!r}", origin=body.origin
+            )
+        if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM:
+            # Genesis: the founding admin's key travels in the payload itself.
+            parsed = self._open_payload(envelope, payload, salt, payload_bytes)
+            self._verify_signature(envelope, parsed)
+        else:
+            self._verify_signature(envelope, None)
+            parsed = self._open_payload(envelope, payload, salt, payload_bytes)
+        self._check_head(envelope)
+        self._check_time(envelope, now)
+        if parsed is not None:
+            self._check_rules(envelope, parsed)
+        elif body.type in ("LedgerCreated", "MatterOpened") or body.stream == REGISTRY_STREAM:
+            # Structure events are never redactable; without them nothing can be judged.
+            raise StreamNotStartedError(f"{body.type} in {body.stream} has no payload")
+        return Admitted(envelope, parsed)
+
+    @staticmethod
+    def _open_payload(
+        envelope: Envelope,
+        payload: JSONObject | None,
+        salt: bytes | None,
+        payload_bytes: bytes | None,
+    ) -> ev.Payload | None:
+        body = envelope.body
+        if payload is None or salt is None:
+            ev.payload_model(body.type, body.stream)
+            return None
+        verify_commitment_bytes(
+            body.payload, canonical(payload) if payload_bytes is None else payload_bytes, salt
+        )
+        return ev.parse_payload(body.type, body.stream, payload)
+
+    def _verify_signature(self, envelope: Envelope, genesis: ev.Payload | None) -> None:
+        body = envelope.body
+        if isinstance(genesis, ev.LedgerCreated):
+            admin = genesis.admin
+            if admin.person != body.actor or admin.key_id != body.key:
+                raise KeyIdMismatchError("LedgerCreated must be signed by the founding admin's key")
+            # load_public_key refuses non-canonical base64 with MalformedKeyError.
+            public_key = load_public_key(admin.public_key)
+            if key_id_for(public_key_bytes(public_key)) != admin.key_id:
+                raise KeyIdMismatchError("the founding admin's key id is not derived from the key")
+        else:
+            public_key = self.registry.signing_key(body.actor, body.key)
+        verify_signature(public_key, envelope.signature, body.signing_message())
+
+    def _check_head(self, envelope: Envelope) -> None:
+        body = envelope.body
+        head = self.heads.get(body.stream)
+        expected_seq = 1 if head is None else head.seq + 1
+        if body.seq != expected_seq:
+            raise StaleSequenceError(
+                f"{body.stream} is at sequence {expected_seq - 1}; the next event is {expected_seq}",
+                stream=body.stream,
+                expected_seq=expected_seq,
+            )
+        expected_prev = ZERO_HASH if head is None else head.hash
+        if body.prev != expected_prev:
+            raise StalePreviousHashError(
+                f"prev does not match the hash of {body.stream} event {body.seq - 1}",
+                stream=body.stream,
+                expected_prev=expected_prev,
+            )
+
+    def _check_time(self, envelope: Envelope, now: datetime) -> None:
+        body = envelope.body
+        claimed = body.claimed_time
+        if body.imported:
+            # LedgerCreated's own import_mode is checked in _check_rules.
+            if not self.registry.import_mode and body.type != "LedgerCreated":
+                raise ImportModeRequiredError("imported events need a ledger in import mode")
+            if claimed - now > self.time_tolerance:
+                raise ClaimedTimeOutOfToleranceError(
+                    f"imported claimed time {body.time} lies in the future",
+                    claimed=body.time,
+                )
+        elif abs(claimed - now) > self.time_tolerance:
+            raise ClaimedTimeOutOfToleranceError(
+                f"claimed time {body.time} is more than {self.time_tolerance} from the "
+                f"server's clock",
+                claimed=body.time,
+            )
+        head = self.heads.get(body.stream)
+        if head is not None and claimed < head.time:
+            raise ClaimedTimeDecreasedError(
+                f"claimed time {body.time} is before the previous event in {body.stream}",
+                claimed=body.time,
+            )
+
+    def _check_rules(self, envelope: Envelope, payload: ev.Payload) -> None:
+        body = envelope.body
+        if body.stream == REGISTRY_STREAM:
+            first = body.seq == 1
+            if first != isinstance(payload, ev.LedgerCreated):
+                if first:
+                    raise StreamNotStartedError("the registry stream starts with LedgerCreated")
+                raise StreamAlreadyStartedError("the ledger was already created")
+            if isinstance(payload, ev.LedgerCreated) and payload.origin != self.origin:
+                raise WrongLedgerError("LedgerCreated names another origin than its body")
+            if isinstance(payload, ev.LedgerCreated) and body.imported and not payload.import_mode:
+                raise ImportModeRequiredError("an imported LedgerCreated must open import mode")
+            self.registry.check(body.actor, payload)
+            return
+        if self.size == 0:
+            raise StreamNotStartedError("the ledger has not been created")
+        matter_id = body.stream.removeprefix(MATTER_PREFIX)
+        matter = self.matters.get(matter_id)
+        if matter is None:
+            if not isinstance(payload, ev.MatterOpened):
+                raise StreamNotStartedError(f"matter {matter_id} starts with MatterOpened")
+            MatterState.check_opening(self.registry, body.actor, payload)
+            return
+        matter.check(self.registry, body.actor, body.type, payload)
+
+    def apply(self, admitted: Admitted) -> None:
+        """Fold an admitted event in: the state is now one event further."""
+        envelope, payload = admitted.envelope, admitted.payload
+        body = envelope.body
+        if body.stream == REGISTRY_STREAM:
+            if payload is not None:
+                self.registry.apply(payload)
+                if isinstance(payload, ev.LedgerCreated):
+                    self.time_tolerance = timedelta(
+                        seconds=payload.rulebook.get("time_tolerance_seconds", 300)
+                    )
+        else:
+            matter_id = body.stream.removeprefix(MATTER_PREFIX)
+            if isinstance(payload, ev.MatterOpened):
+                self.matters[matter_id] = MatterState.open(matter_id, body.actor, payload)
+            else:
+                self.matters[matter_id].apply(body.seq, body.type, body.actor, payload)
+        self.heads[body.stream] = StreamHead(body.seq, envelope.hash_hex, body.claimed_time)
+        self.size += 1

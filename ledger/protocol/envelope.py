@@ -1,0 +1,315 @@
+"""The signed envelope: body, payload commitment, signature, entry and leaf.
+
+Every byte here is specified in docs/PROTOCOL.md; change nothing without
+changing the protocol version.
+
+- body: a JSON object, RFC 8785 canonical, binding the ledger origin, the
+  stream, the sequence number, the previous envelope hash, the actor, the
+  key id, the event type, the claimed time and the payload commitment;
+- payload commitment: SHA-256(salt || canonical(payload)), 32-byte salt;
+- signature: Ed25519 over ``SIGNING_PREFIX || canonical(body)``;
+- entry: canonical({"body": body, "signature": base64(signature)}), the
+  bytes the log stores and the Merkle tree commits to;
+- envelope hash: SHA-256(entry), the link of the per-stream chain;
+- leaf hash: SHA-256(0x00 || entry) (RFC 6962).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from ledger.errors import (
+    MalformedEnvelopeError,
+    PayloadCommitmentMismatchError,
+    UnsupportedProtocolVersionError,
+)
+from ledger.protocol.canonical import JSONObject, canonical, parse_canonical
+from ledger.protocol.keys import b64decode, b64encode
+
+PROTOCOL_VERSION = 1
+SIGNING_PREFIX = b"medledger/event/v1\n"
+ZERO_HASH = "0" * 64
+SALT_BYTES = 32
+
+REGISTRY_STREAM = "registry"
+MATTER_PREFIX = "matter/"
+
+ID_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
+_ID = re.compile(ID_PATTERN)
+_STREAM = re.compile(rf"registry|matter/{ID_PATTERN}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
+_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+_ORIGIN = re.compile(r"[\x21-\x7e]{1,255}")
+
+BODY_FIELDS = frozenset(
+    {"v", "origin", "stream", "seq", "prev", "actor", "key", "type", "time", "payload"}
+)
+OPTIONAL_BODY_FIELDS = frozenset({"imported"})
+
+
+def is_valid_id(value: object) -> bool:
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def matter_stream(matter_id: str) -> str:
+    return MATTER_PREFIX + matter_id
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 UTC with a Z, microseconds only when there are any."""
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    """Parse a claimed time in the protocol's one RFC 3339 form; ValueError otherwise."""
+    if not isinstance(text, str) or _TIME.fullmatch(text) is None:
+        raise ValueError(f"time {text!r} is not RFC 3339 UTC (YYYY-MM-DDTHH:MM:SS[.ffffff]Z)")
+    moment = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    if format_time(moment) != text:
+        raise ValueError(f"time {text!r} is not in its shortest form")
+    return moment
+
+
+@dataclass(frozen=True)
+class Body:
+    """The signed part of an envelope."""
+
+    origin: str
+    stream: str
+    seq: int
+    prev: str
+    actor: str
+    key: str
+    type: str
+    time: str
+    payload: str
+    imported: bool = False
+    v: int = PROTOCOL_VERSION
+
+    def to_json(self) -> JSONObject:
+        body: JSONObject = {
+            "v": self.v,
+            "origin": self.origin,
+            "stream": self.stream,
+            "seq": self.seq,
+            "prev": self.prev,
+            "actor": self.actor,
+            "key": self.key,
+            "type": self.type,
+            "time": self.time,
+            "payload": self.payload,
+        }
+        if self.imported:
+            body["imported"] = True
+        return body
+
+    @cached_property
+    def canonical_bytes(self) -> bytes:
+        return canonical(self.to_json())
+
+    def canonical(self) -> bytes:
+        return self.canonical_bytes
+
+    def signing_message(self) -> bytes:
+        """The exact bytes the actor signs."""
+        return SIGNING_PREFIX + self.canonical()
+
+    @cached_property
+    def claimed_time(self) -> datetime:
+        return parse_time(self.time)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Body:
+        """Check the shape of a body object; raise MalformedEnvelopeError."""
+        if not isinstance(data, dict):
+            raise MalformedEnvelopeError("body must be a JSON object")
+        # ``type() is int``: JSON true equals 1 in Python but is not version 1.
+        if type(data.get("v")) is not int or data["v"] != PROTOCOL_VERSION:
+            raise UnsupportedProtocolVersionError(
+                f"protocol version {data.get('v')!r} is not supported (expected {PROTOCOL_VERSION})"
+            )
+        keys = set(data)
+        missing = BODY_FIELDS - keys
+        unknown = keys - BODY_FIELDS - OPTIONAL_BODY_FIELDS
+        if missing or unknown:
+            raise MalformedEnvelopeError(
+                "body fields wrong",
+                missing=sorted(missing),
+                unknown=sorted(unknown),
+            )
+        checks: list[tuple[str, bool]] = [
+            ("origin", isinstance(data["origin"], str) and bool(_ORIGIN.fullmatch(data["origin"]))),
+            ("stream", isinstance(data["stream"], str) and bool(_STREAM.fullmatch(data["stream"]))),
+            ("seq", type(data["seq"]) is int and data["seq"] >= 1),
+            ("prev", isinstance(data["prev"], str) and bool(_HEX64.fullmatch(data["prev"]))),
+            ("actor", is_valid_id(data["actor"])),
+            ("key", isinstance(data["key"], str) and bool(_KEY_ID.fullmatch(data["key"]))),
+            ("type", isinstance(data["type"], str) and bool(_TYPE.fullmatch(data["type"]))),
+            (
+                "payload",
+                isinstance(data["payload"], str) and bool(_HEX64.fullmatch(data["payload"])),
+            ),
+            ("imported", data.get("imported", True) is True),
+        ]
+        bad = [name for name, ok in checks if not ok]
+        if bad:
+            raise MalformedEnvelopeError(f"body field(s) malformed: {', '.join(bad)}", fields=bad)
+        try:
+            parse_time(data["time"])
+        except ValueError as exc:
+            raise MalformedEnvelopeError(str(exc), fields=["time"]) from exc
+        if data["seq"] == 1 and data["prev"] != ZERO_HASH:
+            raise MalformedEnvelopeError("the first event of a stream has prev = 64 zeros")
+        return cls(
+            origin=data["origin"],
+            stream=data["stream"],
+            seq=data["seq"],
+            prev=data["prev"],
+            actor=data["actor"],
+            key=data["key"],
+            type=data["type"],
+            time=data["time"],
+            payload=data["payload"],
+            imported=data.get("imported", False),
+        )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A body with its signature, and the entry bytes the log stores."""
+
+    body: Body
+    signature: bytes
+    entry: bytes
+
+    @classmethod
+    def create(cls, body: Body, signature: bytes) -> Envelope:
+        # The same bytes as canonical({"body": body, "signature": ...}): the members
+        # sort as "body" < "signature", the canonical body nests as it is, and
+        # standard base64 needs no JSON escaping.
+        entry = (
+            b'{"body":'
+            + body.canonical()
+            + b',"signature":"'
+            + b64encode(signature).encode()
+            + b'"}'
+        )
+        return cls(body, signature, entry)
+
+    @classmethod
+    def from_entry(cls, entry: bytes) -> Envelope:
+        """Parse stored entry bytes; raise MalformedError if they are not an entry."""
+        data = parse_canonical(entry)
+        if not isinstance(data, dict) or set(data) != {"body", "signature"}:
+            raise MalformedEnvelopeError("an entry is an object with exactly body and signature")
+        body = Body.from_json(data["body"])
+        # A canonical entry is '{"body":' + canonical body + ',"signature":"…"}', so the
+        # body's canonical bytes are a slice of it: no second serialization needed.
+        body.__dict__["canonical_bytes"] = entry[8 : entry.rindex(b',"signature":"')]
+        return cls(body, _signature(data["signature"]), entry)
+
+    @cached_property
+    def hash(self) -> bytes:
+        return hashlib.sha256(self.entry).digest()
+
+    @property
+    def hash_hex(self) -> str:
+        return self.hash.hex()
+
+    @cached_property
+    def leaf_hash(self) -> bytes:
+        return hashlib.sha256(b"\x00" + self.entry).digest()
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a signer sends: the envelope, and the payload with its salt beside it."""
+
+    envelope: Envelope
+    payload: JSONObject
+    salt: bytes
+
+    @cached_property
+    def payload_bytes(self) -> bytes:
+        """The canonical payload: what the commitment covers and the store keeps."""
+        return canonical(self.payload)
+
+    def to_json(self) -> JSONObject:
+        return {
+            "body": self.envelope.body.to_json(),
+            "signature": b64encode(self.envelope.signature),
+            "payload": self.payload,
+            "salt": b64encode(self.salt),
+        }
+
+    def wire(self) -> bytes:
+        """The canonical request bytes the HTTP API and the CLI accept."""
+        return canonical(self.to_json())
+
+    @classmethod
+    def from_wire(cls, raw: bytes) -> Submission:
+        """Parse a submission; it must be canonical JSON as a whole.
+
+        Raises MalformedJSONError, NonCanonicalBodyError,
+        MalformedEnvelopeError or PayloadCommitmentMismatchError.
+        """
+        return cls.from_json(parse_canonical(raw))
+
+    @classmethod
+    def from_json(cls, data: Any) -> Submission:
+        if not isinstance(data, dict) or set(data) != {"body", "signature", "payload", "salt"}:
+            raise MalformedEnvelopeError(
+                "a submission is an object with exactly body, signature, payload and salt"
+            )
+        body = Body.from_json(data["body"])
+        if not isinstance(data["payload"], dict):
+            raise MalformedEnvelopeError("payload must be a JSON object")
+        try:
+            salt = b64decode(data["salt"], length=SALT_BYTES, what="salt")
+        except (ValueError, TypeError) as exc:
+            raise MalformedEnvelopeError(str(exc)) from exc
+        envelope = Envelope.create(body, _signature(data["signature"]))
+        submission = cls(envelope, data["payload"], salt)
+        verify_commitment_bytes(body.payload, submission.payload_bytes, salt)
+        return submission
+
+
+def _signature(value: Any) -> bytes:
+    try:
+        return b64decode(value, length=64, what="signature")
+    except (ValueError, TypeError) as exc:
+        raise MalformedEnvelopeError(
+            str(exc) if isinstance(exc, ValueError) else "signature must be a string"
+        ) from exc
+
+
+def new_salt() -> bytes:
+    return os.urandom(SALT_BYTES)
+
+
+def payload_commitment(payload: JSONObject, salt: bytes) -> str:
+    """Hex SHA-256 of the salt followed by the canonical payload."""
+    return hashlib.sha256(salt + canonical(payload)).hexdigest()
+
+
+def verify_commitment(commitment: str, payload: JSONObject, salt: bytes) -> None:
+    """Return None when payload and salt open the commitment, else raise."""
+    verify_commitment_bytes(commitment, canonical(payload), salt)
+
+
+def verify_commitment_bytes(commitment: str, payload: bytes, salt: bytes) -> None:
+    """As ``verify_commitment``, for an already canonical payload."""
+    if not hmac.compare_digest(hashlib.sha256(salt + payload).hexdigest(), commitment):
+        raise PayloadCommitmentMismatchError("payload and salt do not match the body's commitment")

@@ -1,0 +1,496 @@
+"""The ledger application service: admit signed events, keep the log.
+
+Thin by design: load the ledger's state (cached, caught up from the log
+under the ledger's write lock), let the domain judge the event, store it
+with its leaf, tree nodes and payload in one transaction, then fold it into
+the cached state.  Many ledgers can share one database.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from ledger.domain import events as ev
+from ledger.domain.state import Admitted, LedgerState, StreamHead
+from ledger.errors import (
+    LedgerError,
+    LedgerExistsError,
+    MalformedEnvelopeError,
+    MalformedProofRequestError,
+    ReplayedEnvelopeError,
+    StaleSequenceError,
+    StorageError,
+    StreamNotStartedError,
+    UnknownLedgerError,
+    WrongLedgerError,
+)
+from ledger.protocol import merkle
+from ledger.protocol.canonical import parse_canonical
+from ledger.protocol.checkpoint import Checkpoint, sign_note
+from ledger.protocol.envelope import (
+    MATTER_PREFIX,
+    REGISTRY_STREAM,
+    Envelope,
+    Submission,
+    format_time,
+)
+from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.store import LedgerRow, LogRecord, Store
+
+Clock = Callable[[], datetime]
+MAX_BATCH = 256
+logger = logging.getLogger(__name__)
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class AppendReceipt:
+    """What the ledger answers for an admitted event."""
+
+    origin: str
+    stream: str
+    seq: int
+    envelope_hash: str
+    leaf_index: int
+    recorded_at: str
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+class _StoreNodes:
+    """The Merkle node reader over one ledger's stored nodes."""
+
+    def __init__(self, store: Store, origin: str) -> None:
+        self.store = store
+        self.origin = origin
+
+    def nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        return self.store.nodes_for(self.origin, list(keys))
+
+
+@dataclass
+class _Cached:
+    state: LedgerState
+    frontier: merkle.Frontier
+    lock: threading.Lock
+    last_checkpoint: datetime | None = None
+    queue: deque[_Pending] = field(default_factory=deque)
+
+
+@dataclass
+class _Pending:
+    """One append waiting for the ledger's lock; done once a writer has judged it."""
+
+    submission: Submission
+    receipt: AppendReceipt | None = None
+    error: LedgerError | None = None
+    done: bool = False
+
+
+class LedgerService:
+    """Admits signed events into ledgers and answers questions about the log."""
+
+    def __init__(
+        self,
+        store: Store,
+        log_keys: LogKeyring,
+        *,
+        clock: Clock = system_clock,
+        checkpoint_every: int = 256,
+        checkpoint_interval: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self.store = store
+        self.log_keys = log_keys
+        self.clock = clock
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_interval = checkpoint_interval
+        self._cache: dict[str, _Cached] = {}
+        self._cache_lock = threading.Lock()
+        self._listeners: list[Callable[[AppendReceipt], None]] = []
+
+    def subscribe(self, listener: Callable[[AppendReceipt], None]) -> None:
+        """Call ``listener`` after each committed append, in the writing thread.
+
+        This is how read models catch up in the writing process on SQLite
+        (a writer reads its own writes) without the ledger knowing them.
+        A listener's failure never undoes the committed event.
+        """
+        self._listeners.append(listener)
+
+    def _notify(self, receipt: AppendReceipt) -> None:
+        for listener in self._listeners:
+            try:
+                listener(receipt)
+            except Exception:  # a read model must not break the write path
+                logger.exception("listener failed after %s #%s", receipt.stream, receipt.seq)
+
+    # --- writing ----------------------------------------------------------
+
+    def create_ledger(self, submission: Submission | bytes) -> AppendReceipt:
+        """Start a ledger with its signed LedgerCreated event.
+
+        The log key for the origin must already be in the keyring (``medledger
+        init`` makes it).  Raises LedgerExistsError if the origin or its id is
+        taken, and the domain's errors if the genesis event is not valid.
+        """
+        if isinstance(submission, bytes):
+            submission = Submission.from_wire(submission)
+        body = submission.envelope.body
+        if body.type != "LedgerCreated" or body.stream != REGISTRY_STREAM:
+            raise StreamNotStartedError("a ledger starts with LedgerCreated in the registry stream")
+        origin = body.origin
+        signer = self.log_keys.signer(origin)
+        created = ev.parse_payload(body.type, body.stream, submission.payload)
+        assert isinstance(created, ev.LedgerCreated)
+        if created.log_public_key != signer.verifier_key():
+            raise WrongLedgerError(
+                "LedgerCreated must name this ledger's log verifier key",
+                expected=signer.verifier_key(),
+            )
+        ledger_id = ledger_id_of(origin)
+        if self.store.ledger(origin) is not None or self.store.ledger(ledger_id) is not None:
+            raise LedgerExistsError(f"ledger {origin} already exists", origin=origin)
+        state = LedgerState(origin)
+        frontier = merkle.Frontier.empty()
+        now = self.clock()
+        admitted = state.admit(
+            submission.envelope, submission.payload, submission.salt, now, submission.payload_bytes
+        )
+        try:
+            with self.store.write() as session:
+                # The genesis event is leaf 0: the ledger starts at size 1.
+                self.store.insert_ledger(
+                    session,
+                    LedgerRow(origin, ledger_id, created.name, signer.verifier_key(), 1),
+                )
+                receipt = self._store(session, state, frontier, submission, now)
+        except Exception as exc:
+            if self.store.ledger(origin) is not None:
+                raise LedgerExistsError(f"ledger {origin} already exists", origin=origin) from exc
+            raise
+        state.apply(admitted)
+        with self._cache_lock:
+            self._cache[origin] = _Cached(state, frontier, threading.Lock(), now)
+        self.issue_checkpoint(origin)
+        self._notify(receipt)
+        return receipt
+
+    def append(self, ledger: str, submission: Submission | bytes) -> AppendReceipt:
+        """Admit one signed event into ``ledger`` (its origin or id).
+
+        Raises the named LedgerError of the first check that fails; in that
+        case nothing at all is written.
+
+        Writes to one ledger are serialised under its lock; appends that
+        arrive while another is being written wait in a queue and are then
+        committed together in one transaction (group commit), each judged
+        against the state its predecessors in the batch left.
+        """
+        if isinstance(submission, bytes):
+            submission = Submission.from_wire(submission)
+        body = submission.envelope.body
+        if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM and body.seq == 1:
+            return self.create_ledger(submission)
+        origin = self.origin_of(ledger)
+        if body.origin != origin:
+            raise WrongLedgerError(f"event is for ledger {body.origin!r}, not {origin!r}")
+        cached = self._cached(origin)
+        pending = _Pending(submission)
+        cached.queue.append(pending)
+        with cached.lock:
+            if not pending.done:
+                self._write_batch(cached, origin)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.receipt is not None
+        self._notify(pending.receipt)
+        return pending.receipt
+
+    def _write_batch(self, cached: _Cached, origin: str) -> None:
+        """Write every queued append of the ledger in one transaction (under its lock)."""
+        batch: list[_Pending] = []
+        while cached.queue and len(batch) < MAX_BATCH:
+            batch.append(cached.queue.popleft())
+        state = cached.state
+        written: list[tuple[_Pending, Admitted]] = []
+        try:
+            with self.store.write() as session:
+                size = self.store.lock_ledger(session, origin, grow=len(batch))
+                if size is None:
+                    raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
+                if size != state.size:
+                    self._catch_up(cached, size)
+                frontier = copy.deepcopy(cached.frontier)
+                now = self.clock()
+                for pending in batch:
+                    admitted = self._admit(pending, state, origin, now)
+                    if admitted is None:
+                        continue
+                    pending.receipt = self._store(session, state, frontier, pending.submission, now)
+                    state.apply(admitted)  # the next in the batch is judged after this one
+                    written.append((pending, admitted))
+                if len(written) != len(batch):  # some were refused: the size grows less
+                    self.store.set_tree_size(session, origin, state.size)
+                if written:
+                    checkpointed = self._maybe_checkpoint(
+                        session, cached, frontier, now, len(written)
+                    )
+        except BaseException as exc:
+            # Nothing of this batch is stored: forget the state folded in for it.
+            if written:
+                cached.state = LedgerState(origin)
+                cached.frontier = merkle.Frontier.empty()
+            failure = (
+                exc
+                if isinstance(exc, LedgerError)
+                else StorageError(f"the write failed and was rolled back: {exc}")
+            )
+            for pending in batch:
+                if pending.receipt is not None or pending.error is None:
+                    pending.receipt, pending.error = None, failure
+                pending.done = True
+            if not isinstance(exc, Exception):
+                raise
+            return
+        if written:
+            cached.frontier = frontier
+            cached.last_checkpoint = checkpointed
+        for pending in batch:
+            pending.done = True
+
+    def _admit(
+        self, pending: _Pending, state: LedgerState, origin: str, now: datetime
+    ) -> Admitted | None:
+        """Judge one queued append; on refusal, record its error and return None."""
+        submission = pending.submission
+        try:
+            return state.admit(
+                submission.envelope,
+                submission.payload,
+                submission.salt,
+                now,
+                submission.payload_bytes,
+            )
+        except StaleSequenceError as exc:
+            try:
+                self._raise_if_replayed(origin, submission.envelope)
+            except ReplayedEnvelopeError as replayed:
+                pending.error = replayed
+                return None
+            pending.error = exc
+        except LedgerError as exc:
+            pending.error = exc
+        return None
+
+    def _maybe_checkpoint(
+        self,
+        session: Session,
+        cached: _Cached,
+        frontier: merkle.Frontier,
+        now: datetime,
+        added: int,
+    ) -> datetime | None:
+        """Checkpoints every N events or T seconds: the tree changes only here."""
+        size = cached.state.size
+        crossed = size // self.checkpoint_every != (size - added) // self.checkpoint_every
+        due = (
+            cached.last_checkpoint is None
+            or now - cached.last_checkpoint >= self.checkpoint_interval
+        )
+        if due or crossed:
+            self._checkpoint_in(session, cached.state.origin, frontier, size)
+            return now
+        return cached.last_checkpoint
+
+    def _store(
+        self,
+        session: Session,
+        state: LedgerState,
+        frontier: merkle.Frontier,
+        submission: Submission,
+        now: datetime,
+    ) -> AppendReceipt:
+        envelope = submission.envelope
+        body = envelope.body
+        leaf_index = state.size
+        nodes = frontier.append(envelope.leaf_hash)
+        recorded_at = format_time(now)
+        self.store.append(
+            session,
+            origin=state.origin,
+            leaf_index=leaf_index,
+            stream=body.stream,
+            seq=body.seq,
+            event_type=body.type,
+            actor=body.actor,
+            claimed_time=body.time,
+            recorded_at=recorded_at,
+            entry=envelope.entry,
+            payload=submission.payload_bytes,
+            salt=submission.salt,
+            nodes=nodes,
+        )
+        if body.type == "PayloadRedacted":
+            target = submission.payload["event"]
+            self.store.redact(session, state.origin, body.stream, int(target), leaf_index)
+        return AppendReceipt(
+            state.origin, body.stream, body.seq, envelope.hash_hex, leaf_index, recorded_at
+        )
+
+    def _raise_if_replayed(self, origin: str, envelope: Envelope) -> None:
+        index = self.store.leaf_index_of(origin, envelope.body.stream, envelope.body.seq)
+        if index is None:
+            return
+        record = self.store.record(origin, index)
+        if record is not None and record.entry == envelope.entry:
+            raise ReplayedEnvelopeError(
+                f"this envelope is already in the log at leaf {index}", leaf_index=index
+            )
+
+    # --- state cache --------------------------------------------------------
+
+    def origin_of(self, ledger: str) -> str:
+        """Resolve a ledger id or origin; raise UnknownLedgerError."""
+        with self._cache_lock:
+            for origin in self._cache:
+                if ledger in (origin, ledger_id_of(origin)):
+                    return origin
+        row = self.store.ledger(ledger)
+        if row is None:
+            raise UnknownLedgerError(f"no ledger {ledger!r} in this store", ledger=ledger)
+        return row.origin
+
+    def _cached(self, origin: str) -> _Cached:
+        with self._cache_lock:
+            cached = self._cache.get(origin)
+            if cached is None:
+                cached = _Cached(LedgerState(origin), merkle.Frontier.empty(), threading.Lock())
+                self._cache[origin] = cached
+        return cached
+
+    def _catch_up(self, cached: _Cached, size: int) -> None:
+        """Fold events other processes committed into the cached state."""
+        state = cached.state
+        for record in self.store.log(state.origin, state.size, size):
+            if record.leaf_index != state.size or record.entry is None:
+                raise StorageError(
+                    f"log of {state.origin} has no entry at leaf {state.size}",
+                    leaf_index=state.size,
+                )
+            envelope = Envelope.from_entry(record.entry)
+            payload: ev.Payload | None = None
+            if record.payload is not None:
+                payload = ev.parse_payload(
+                    envelope.body.type, envelope.body.stream, parse_canonical(record.payload)
+                )
+            state.apply(Admitted(envelope, payload))
+        cached.frontier = merkle.Frontier.load(_StoreNodes(self.store, state.origin), size)
+
+    def state(self, ledger: str) -> LedgerState:
+        """The ledger's state as of its current size (read-only use)."""
+        origin = self.origin_of(ledger)
+        cached = self._cached(origin)
+        size = self.store.tree_size(origin)
+        if size == cached.state.size:
+            # Up to date: no lock, so reads never queue behind a write in progress.
+            return cached.state
+        with cached.lock:
+            size = self.store.tree_size(origin)
+            if size is not None and size != cached.state.size:
+                self._catch_up(cached, size)
+            return cached.state
+
+    def head(self, ledger: str, stream: str) -> StreamHead | None:
+        """The last event of a stream: what the next signer must chain to."""
+        return self.state(ledger).head(stream)
+
+    # --- the tree, checkpoints and proofs -------------------------------------
+
+    def tree_size(self, ledger: str) -> int:
+        size = self.store.tree_size(self.origin_of(ledger))
+        assert size is not None
+        return size
+
+    def _nodes(self, origin: str) -> _StoreNodes:
+        return _StoreNodes(self.store, origin)
+
+    def root(self, ledger: str, size: int | None = None) -> bytes:
+        origin = self.origin_of(ledger)
+        current = self.tree_size(origin)
+        size = current if size is None else size
+        self._check_size(size, current)
+        return merkle.root(self._nodes(origin), size)
+
+    def inclusion_proof(self, ledger: str, index: int, size: int | None = None) -> list[bytes]:
+        origin = self.origin_of(ledger)
+        current = self.tree_size(origin)
+        size = current if size is None else size
+        self._check_size(size, current)
+        return merkle.inclusion_proof(self._nodes(origin), index, size)
+
+    def consistency_proof(self, ledger: str, old: int, new: int | None = None) -> list[bytes]:
+        origin = self.origin_of(ledger)
+        current = self.tree_size(origin)
+        new = current if new is None else new
+        self._check_size(new, current)
+        return merkle.consistency_proof(self._nodes(origin), old, new)
+
+    @staticmethod
+    def _check_size(size: int, current: int) -> None:
+        if size < 1 or size > current:
+            raise MalformedProofRequestError(
+                f"tree size {size} is outside 1..{current}", size=size, tree_size=current
+            )
+
+    def issue_checkpoint(self, ledger: str) -> str:
+        """Sign and keep a checkpoint of the current tree, unless the newest covers it."""
+        origin = self.origin_of(ledger)
+        with self.store.write() as session:
+            size = self.store.lock_ledger(session, origin)
+            assert size is not None
+            latest = self.store.latest_checkpoint(origin, session)
+            if latest is not None and latest[0] == size:
+                return latest[2]
+            frontier = merkle.Frontier.load(self._nodes(origin), size)
+            return self._checkpoint_in(session, origin, frontier, size)
+
+    def _checkpoint_in(
+        self, session: Session, origin: str, frontier: merkle.Frontier, size: int
+    ) -> str:
+        root = frontier.root()
+        latest = self.store.latest_checkpoint(origin, session)
+        if latest is not None:
+            old_size, old_root, _ = latest
+            if old_size >= size:
+                raise StorageError("refusing to sign a checkpoint that does not grow the tree")
+            # Never sign two inconsistent checkpoints: prove the new one extends the
+            # last.  Reads inside this transaction see the nodes it has just written.
+            proof = merkle.consistency_proof(self._nodes(origin), old_size, size)
+            merkle.verify_consistency(old_size, size, proof, old_root, root)
+        note = sign_note(Checkpoint(origin, size, root).text(), [self.log_keys.signer(origin)])
+        self.store.insert_checkpoint(session, origin, size, root, note, format_time(self.clock()))
+        return note
+
+    def latest_checkpoint(self, ledger: str) -> str:
+        """The newest signed checkpoint (issuing one first if the tree grew)."""
+        return self.issue_checkpoint(ledger)
+
+    def records(
+        self, ledger: str, stream: str, after_seq: int = 0, limit: int = 1000
+    ) -> list[LogRecord]:
+        origin = self.origin_of(ledger)
+        if stream != REGISTRY_STREAM and not stream.startswith(MATTER_PREFIX):
+            raise MalformedEnvelopeError(f"no stream {stream!r}")
+        return self.store.stream_records(origin, stream, after_seq, limit)

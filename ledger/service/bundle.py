@@ -1,0 +1,156 @@
+"""Build evidence bundles: events with proofs that anyone can verify offline.
+
+A bundle (format ``medledger-bundle/v1``, docs/PROTOCOL.md) holds the
+chosen envelopes with their payloads (unless redacted), the registry events
+that authorise the signers' keys, a checkpoint signed by the log key, and
+an RFC 6962 inclusion proof of every entry to that checkpoint.  It is
+checked by ``verifier.bundle`` with nothing but the bundle and the
+log's verifier key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ledger.errors import NotFoundError, UnknownLeafError, UnknownStreamError
+from ledger.protocol.canonical import parse_canonical
+from ledger.protocol.checkpoint import Checkpoint, split_note
+from ledger.protocol.envelope import REGISTRY_STREAM, Envelope, matter_stream
+from ledger.protocol.keys import b64encode
+from ledger.service.application import LedgerService
+from ledger.storage.store import LogRecord
+
+BUNDLE_FORMAT = "medledger-bundle/v1"
+AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "KeyRevoked"})
+
+
+def build_bundle(
+    service: LedgerService,
+    ledger: str,
+    leaf_indexes: Iterable[int],
+    *,
+    kind: str = "events",
+    subject: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A bundle of the given leaves, proven to a fresh checkpoint.
+
+    Raises UnknownLedgerError, or UnknownLeafError for an index beyond the log.
+    """
+    origin = service.origin_of(ledger)
+    note = service.latest_checkpoint(origin)
+    checkpoint = Checkpoint.parse(split_note(note)[0])
+    size = checkpoint.size
+    wanted = sorted(set(leaf_indexes))
+    records: list[LogRecord] = []
+    for index in wanted:
+        if index < 0 or index >= size:
+            raise UnknownLeafError(
+                f"leaf {index} is not in the log of {size} events", leaf_index=index
+            )
+        record = service.store.record(origin, index)
+        if record is None or record.entry is None:
+            raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
+        records.append(record)
+    signers = {_signer(r) for r in records}
+    registry = _authority(service, origin, signers, size)
+    chosen = {r.leaf_index for r in records}
+    return {
+        "format": BUNDLE_FORMAT,
+        "origin": origin,
+        "kind": kind,
+        "subject": subject or {},
+        "log_verifier_key": service.log_keys.signer(origin).verifier_key(),
+        "checkpoint": note,
+        "tree_size": size,
+        "registry": [
+            _item(service, origin, r, size) for r in registry if r.leaf_index not in chosen
+        ],
+        "entries": [_item(service, origin, r, size) for r in records],
+    }
+
+
+def matter_bundle(service: LedgerService, ledger: str, matter: str) -> dict[str, Any]:
+    """Every event of one matter."""
+    origin = service.origin_of(ledger)
+    records = service.store.stream_records(origin, matter_stream(matter), limit=2**31)
+    if not records:
+        raise UnknownStreamError(f"no matter {matter} in {origin}", matter=matter)
+    return build_bundle(
+        service, origin, [r.leaf_index for r in records], kind="matter", subject={"matter": matter}
+    )
+
+
+def ledger_bundle(service: LedgerService, ledger: str) -> dict[str, Any]:
+    """Every event of the ledger (for an auditor's full offline copy)."""
+    origin = service.origin_of(ledger)
+    return build_bundle(service, origin, range(service.tree_size(origin)), kind="ledger")
+
+
+def _signer(record: LogRecord) -> tuple[str, str]:
+    assert record.entry is not None
+    body = Envelope.from_entry(record.entry).body
+    return body.actor, body.key
+
+
+def _authority(
+    service: LedgerService, origin: str, signers: set[tuple[str, str]], size: int
+) -> list[LogRecord]:
+    """The registry events that enrol (and revoke) the signers' keys, transitively.
+
+    Walks the registry stream once: keeps LedgerCreated, and the enrolments
+    and revocations of every key that signed a chosen event or a kept
+    registry event, so the verifier can trace each key to the genesis admin.
+    """
+    registry = [
+        r
+        for r in service.store.stream_records(origin, REGISTRY_STREAM, limit=2**31)
+        if r.leaf_index < size
+    ]
+    parsed: list[tuple[LogRecord, Envelope, dict[str, Any]]] = []
+    for record in registry:
+        assert record.entry is not None and record.payload is not None
+        envelope = Envelope.from_entry(record.entry)
+        if envelope.body.type in AUTHORITY_TYPES:
+            parsed.append((record, envelope, parse_canonical(record.payload)))
+    needed = set(signers)
+    kept: dict[int, LogRecord] = {}
+    changed = True
+    while changed:
+        changed = False
+        for record, envelope, payload in parsed:
+            if record.leaf_index in kept:
+                continue
+            key = _key_of(envelope, payload)
+            if envelope.body.type == "LedgerCreated" or key in needed:
+                kept[record.leaf_index] = record
+                signer = (envelope.body.actor, envelope.body.key)
+                if signer not in needed:
+                    needed.add(signer)
+                    changed = True
+    if not kept:
+        raise NotFoundError("the registry of this ledger is empty")
+    return [kept[i] for i in sorted(kept)]
+
+
+def _key_of(envelope: Envelope, payload: dict[str, Any]) -> tuple[str, str] | None:
+    if envelope.body.type == "LedgerCreated":
+        admin = payload["admin"]
+        return admin["person"], admin["key_id"]
+    if "person" in payload and "key_id" in payload:
+        return payload["person"], payload["key_id"]
+    return None
+
+
+def _item(service: LedgerService, origin: str, record: LogRecord, size: int) -> dict[str, Any]:
+    assert record.entry is not None
+    proof = service.inclusion_proof(origin, record.leaf_index, size)
+    return {
+        "leaf_index": record.leaf_index,
+        "recorded_at": record.recorded_at,
+        "entry": parse_canonical(record.entry),
+        "payload": None if record.payload is None else parse_canonical(record.payload),
+        "salt": None if record.salt is None else b64encode(record.salt),
+        "redacted": record.payload is None,
+        "inclusion_proof": [b64encode(p) for p in proof],
+    }

@@ -1,0 +1,49 @@
+"""Settings shared by the CLI, the HTTP API and the projection worker.
+
+Every setting is read from the environment with the ``MEDLEDGER_`` prefix
+(or a ``.env`` file), so that ``docker-compose.yml``, the CLI and the API
+use the same names.  The embedded default is one SQLite file and a log-key
+directory beside it; nothing else has to run.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ledger.service.application import Clock, LedgerService, system_clock
+from ledger.storage.logkeys import LogKeyring
+from ledger.storage.store import Store
+
+DEFAULT_DATA_DIR = Path("medledger-data")
+
+
+class Settings(BaseSettings):
+    """Where the ledger lives and how it behaves."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDLEDGER_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR}/ledger.db"
+    database_schema: str | None = None
+    log_keys: Path = DEFAULT_DATA_DIR / "log-keys"
+    ledger: str | None = None
+    checkpoint_every: int = 256
+    checkpoint_interval_seconds: int = 60
+
+    def open_store(self) -> Store:
+        """Open (and create the tables of) the configured database."""
+        if self.database_url.startswith("sqlite:///"):
+            path = Path(self.database_url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return Store(self.database_url, schema=self.database_schema)
+
+    def open_service(self, clock: Clock = system_clock) -> LedgerService:
+        return LedgerService(
+            self.open_store(),
+            LogKeyring(self.log_keys),
+            clock=clock,
+            checkpoint_every=self.checkpoint_every,
+            checkpoint_interval=timedelta(seconds=self.checkpoint_interval_seconds),
+        )

@@ -1,0 +1,167 @@
+"""One matter's events as the read models fold them: the per-matter accumulator.
+
+``MatterFacts`` is the matter's stream as of a log position, with the few
+indexes the read models need (which events correct which).  Every read
+model row of a matter is a pure function of its ``MatterFacts`` and the
+``RegistryView``, so a matter can always be rebuilt by replaying its
+stream, and rows come out the same whichever way the events arrived.
+
+Redaction: a ``PayloadRedacted`` erases the target's payload here too, so
+that the live read models end where a rebuild (which never sees the
+payload) starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from projections.facts.logged import LoggedEvent, Payload
+
+INVOLVING_TYPES = frozenset(
+    {"MaterialShared", "ConsultationOpened", "MeetingHeld", "HearingOpened"}
+)
+
+# Events a decision may answer among its inputs (DESIGN.md section 6, MED-05).
+ADDRESSABLE_TYPES = frozenset({"PositionStated", "ProposalSubmitted", "HearingResponseSubmitted"})
+
+
+Fact = LoggedEvent
+"""One event of the matter (the decoded log event itself)."""
+
+
+@dataclass
+class Touched:
+    """What applying events changed: which events' rows must be written again."""
+
+    seqs: set[int] = field(default_factory=set)
+    everything: bool = False
+
+
+class MatterFacts:
+    """The events of one matter, in sequence order."""
+
+    def __init__(self, matter: str) -> None:
+        self.matter = matter
+        self.events: list[Fact] = []
+        self.corrections: dict[int, list[int]] = {}
+        self._by_type: dict[str, list[Fact]] = {}
+
+    # --- folding ----------------------------------------------------------
+
+    def apply(self, event: LoggedEvent, touched: Touched) -> None:
+        """Fold in the matter's next event; an event already folded in is ignored."""
+        if event.seq <= len(self.events):
+            return  # redelivered: already applied
+        fact = event
+        self.events.append(fact)
+        self._by_type.setdefault(fact.type, []).append(fact)
+        touched.seqs.add(fact.seq)
+        if fact.payload is None:
+            return
+        if fact.type == "CorrectionIssued":
+            target = int(fact.payload["event"])
+            self.corrections.setdefault(target, []).append(fact.seq)
+            touched.seqs.add(target)
+        elif fact.type == "PayloadRedacted":
+            self._redact(int(fact.payload["event"]), fact.leaf, touched)
+
+    def _redact(self, target: int, by_leaf: int, touched: Touched) -> None:
+        if not 1 <= target <= len(self.events):
+            return
+        erased = self.events[target - 1]
+        if erased.type == "CorrectionIssued" and erased.payload is not None:
+            corrected = int(erased.payload["event"])
+            remaining = [s for s in self.corrections.get(corrected, []) if s != erased.seq]
+            if remaining:
+                self.corrections[corrected] = remaining
+            else:
+                self.corrections.pop(corrected, None)
+        erased.payload = None
+        erased.redacted_leaf = by_leaf
+        for fact in self.events:
+            fact.acting = None  # an erased meeting or compromise may have named the body
+        touched.everything = True
+
+    # --- what the matter is -------------------------------------------------
+
+    def fact(self, seq: int) -> Fact | None:
+        return self.events[seq - 1] if 1 <= seq <= len(self.events) else None
+
+    @property
+    def opened(self) -> Payload:
+        """The MatterOpened payload (never redactable)."""
+        payload = self.events[0].payload
+        assert payload is not None
+        return payload
+
+    @property
+    def responsible_body(self) -> str:
+        return str(self.opened["responsible_body"])
+
+    @property
+    def category(self) -> str:
+        return str(self.opened["category"])
+
+    @property
+    def influence_level(self) -> str:
+        return str(self.opened["influence_level"])
+
+    @property
+    def decision_maker(self) -> str:
+        return str(self.opened["decision_maker"])
+
+    def typed(self, *types: str) -> list[Fact]:
+        """The events of the given types (erased ones too), in sequence order."""
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        found = [f for t in types for f in self._by_type.get(t, ())]
+        found.sort(key=lambda f: f.seq)
+        return found
+
+    def first(self, *types: str) -> Fact | None:
+        """The first event of the given types, if any."""
+        found = self.typed(*types)
+        return found[0] if found else None
+
+    def of_type(self, *types: str) -> list[Fact]:
+        """The events of the given types whose payloads are known."""
+        return [f for f in self.typed(*types) if f.payload is not None]
+
+    def status(self) -> str:
+        """``open``, ``decided``, ``closed`` or ``withdrawn``."""
+        ended = self.first("MatterClosed", "MatterWithdrawn")
+        if ended is not None:
+            return "closed" if ended.type == "MatterClosed" else "withdrawn"
+        return "decided" if self.typed("DecisionMade") else "open"
+
+    def involves_responsible_body(self, fact: Fact) -> bool:
+        """Does ``fact`` inform or consult the responsible body (material, consultation,
+        meeting or hearing)?"""
+        if fact.type not in INVOLVING_TYPES or fact.payload is None:
+            return False
+        return self.responsible_body in fact.bodies
+
+    def first_involvement(self) -> Fact | None:
+        """The first event that informed or consulted the responsible body."""
+        for fact in self.typed(*INVOLVING_TYPES):
+            if self.involves_responsible_body(fact):
+                return fact
+        return None
+
+    def consultations_of_responsible_body(self) -> list[Fact]:
+        """Consultations opened in, and meetings of, the responsible body."""
+        body = self.responsible_body
+        return [
+            f for f in self.of_type("ConsultationOpened", "MeetingHeld") if f.get("body") == body
+        ]
+
+    def answers_to(self, disagreement: int) -> list[Fact]:
+        return [
+            f
+            for f in self.of_type("DisagreementAnswered")
+            if int(f.get("disagreement", 0)) == disagreement
+        ]
+
+    def treated_inputs(self, decision: Fact) -> dict[int, Payload]:
+        """The inputs a decision names, by event sequence number."""
+        return {int(item["event"]): item for item in decision.get("inputs", [])}

@@ -1,0 +1,289 @@
+"""The registry as the read models see it: people, bodies and memberships over time.
+
+Unlike ``ledger.domain.registry.RegistryState`` (the registry *now*, with keys,
+for judging a write), this view keeps every appointment with the leaf
+that started and ended it, so any question can be asked "as of" the
+position of an event: who sat in a body, on which side, in which roles,
+when that event was logged.  It holds no keys and does no I/O.
+
+An appointment logged at leaf ``a`` and ended at leaf ``l`` is in force
+for the events at leaves ``a < p < l``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from projections.facts.encoding import json_text
+from projections.facts.logged import LoggedEvent
+
+
+@dataclass
+class Tenure:
+    """One appointment of a person to a body."""
+
+    body: str
+    person: str
+    side: str
+    roles: tuple[str, ...]
+    from_leaf: int
+    appointed_time: str
+    from_date: str | None
+    until_leaf: int | None = None
+    until_date: str | None = None
+    left_time: str | None = None
+
+    def active_at(self, leaf: int) -> bool:
+        return self.from_leaf < leaf and (self.until_leaf is None or leaf < self.until_leaf)
+
+
+@dataclass
+class BodyInfo:
+    body: str
+    name: str
+    kind: str
+    parent: str | None
+    unit: str | None
+    established_leaf: int
+    established_time: str
+    dissolved_leaf: int | None = None
+    dissolved_time: str | None = None
+
+    def exists_at(self, leaf: int) -> bool:
+        return self.established_leaf < leaf and (
+            self.dissolved_leaf is None or leaf < self.dissolved_leaf
+        )
+
+
+@dataclass
+class PersonInfo:
+    person: str
+    roles: tuple[str, ...]
+    enrolled_leaf: int
+    enrolled_time: str
+
+
+@dataclass
+class LedgerInfo:
+    origin: str
+    name: str
+    import_mode: bool
+    rulebook: dict[str, int]
+    created_leaf: int
+    created_time: str
+    import_completed_leaf: int | None = None
+
+
+@dataclass
+class RegistryChanges:
+    """Which registry rows a batch of events changed."""
+
+    ledger: bool = False
+    people: set[str] = field(default_factory=set)
+    bodies: set[str] = field(default_factory=set)
+    tenures: set[tuple[str, str, int]] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return self.ledger or bool(self.people or self.bodies or self.tenures)
+
+
+class RegistryView:
+    """People, bodies and appointments of one ledger, with their history."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.ledger: LedgerInfo | None = None
+        self.people: dict[str, PersonInfo] = {}
+        self.bodies: dict[str, BodyInfo] = {}
+        self.tenures: dict[str, dict[str, list[Tenure]]] = {}
+
+    # --- questions as of a position ----------------------------------------
+
+    @property
+    def rulebook(self) -> dict[str, int]:
+        return {} if self.ledger is None else self.ledger.rulebook
+
+    def membership(self, body: str, person: str, at: int) -> Tenure | None:
+        """The appointment of ``person`` in ``body`` in force at leaf ``at``."""
+        for tenure in self.tenures.get(body, {}).get(person, ()):
+            if tenure.active_at(at):
+                return tenure
+        return None
+
+    def members(self, body: str, at: int) -> list[Tenure]:
+        """Everyone sitting in ``body`` at leaf ``at``, in order of appointment."""
+        found: list[Tenure] = []
+        for tenures in self.tenures.get(body, {}).values():
+            for tenure in tenures:
+                if tenure.from_leaf < at and (tenure.until_leaf is None or at < tenure.until_leaf):
+                    found.append(tenure)
+                    break
+        return found
+
+    def bodies_of(self, person: str, at: int) -> list[Tenure]:
+        """Every body ``person`` sits in at leaf ``at``, by body id."""
+        found: list[Tenure] = []
+        for body in sorted(self.tenures):
+            tenure = self.membership(body, person, at)
+            if tenure is not None:
+                found.append(tenure)
+        return found
+
+    def body_name(self, body: str | None) -> str:
+        if body is None:
+            return "?"
+        info = self.bodies.get(body)
+        return body if info is None else info.name
+
+    # --- folding registry events in ---------------------------------------
+
+    def apply(self, event: LoggedEvent, changes: RegistryChanges) -> None:
+        """Fold one registry event in, noting which rows it changes."""
+        payload = event.payload
+        if payload is None:
+            return  # registry payloads are never redacted; nothing to learn otherwise
+        leaf, when = event.leaf, event.time
+        match event.type:
+            case "LedgerCreated":
+                self.ledger = LedgerInfo(
+                    origin=payload["origin"],
+                    name=payload["name"],
+                    import_mode=bool(payload.get("import_mode", False)),
+                    rulebook=dict(payload.get("rulebook", {})),
+                    created_leaf=leaf,
+                    created_time=when,
+                )
+                admin = payload["admin"]["person"]
+                self.people[admin] = PersonInfo(admin, ("admin",), leaf, when)
+                changes.ledger = True
+                changes.people.add(admin)
+            case "ImportCompleted":
+                if self.ledger is not None:
+                    self.ledger.import_mode = False
+                    self.ledger.import_completed_leaf = leaf
+                    changes.ledger = True
+            case "PersonEnrolled":
+                person = payload["person"]
+                roles = tuple(sorted(payload.get("roles", [])))
+                self.people[person] = PersonInfo(person, roles, leaf, when)
+                changes.people.add(person)
+            case "BodyEstablished":
+                body = payload["body"]
+                self.bodies[body] = BodyInfo(
+                    body,
+                    payload["name"],
+                    payload["kind"],
+                    payload.get("parent"),
+                    payload.get("unit"),
+                    leaf,
+                    when,
+                )
+                changes.bodies.add(body)
+            case "BodyDissolved":
+                body = payload["body"]
+                info = self.bodies.get(body)
+                if info is not None:
+                    info.dissolved_leaf, info.dissolved_time = leaf, when
+                    changes.bodies.add(body)
+                for person, tenures in self.tenures.get(body, {}).items():
+                    for tenure in tenures:
+                        if tenure.until_leaf is None:
+                            tenure.until_leaf, tenure.left_time = leaf, when
+                            changes.tenures.add((body, person, tenure.from_leaf))
+            case "MemberAppointed":
+                body, person = payload["body"], payload["person"]
+                tenure = Tenure(
+                    body=body,
+                    person=person,
+                    side=payload["side"],
+                    roles=tuple(sorted(payload.get("roles", ["member"]))),
+                    from_leaf=leaf,
+                    appointed_time=when,
+                    from_date=payload.get("from_date"),
+                    until_date=payload.get("until"),
+                )
+                self.tenures.setdefault(body, {}).setdefault(person, []).append(tenure)
+                changes.tenures.add((body, person, leaf))
+            case "MemberLeft":
+                body, person = payload["body"], payload["person"]
+                for tenure in self.tenures.get(body, {}).get(person, ()):
+                    if tenure.until_leaf is None:
+                        tenure.until_leaf, tenure.left_time = leaf, when
+                        if payload.get("until"):
+                            tenure.until_date = payload["until"]
+                        changes.tenures.add((body, person, tenure.from_leaf))
+
+    # --- rows of the registry read model -----------------------------------
+
+    def rows(self, changes: RegistryChanges | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Rows of rm_ledgers, rm_people, rm_bodies, rm_memberships (all, or the changed)."""
+        origin = self.origin
+        ledgers: list[dict[str, Any]] = []
+        if self.ledger is not None and (changes is None or changes.ledger):
+            info = self.ledger
+            ledgers.append(
+                {
+                    "origin": origin,
+                    "name": info.name,
+                    "import_mode": info.import_mode,
+                    "import_completed_leaf": info.import_completed_leaf,
+                    "rulebook": json_text(info.rulebook),
+                    "created_leaf": info.created_leaf,
+                    "created_time": info.created_time,
+                }
+            )
+        people = [
+            {
+                "origin": origin,
+                "person": p.person,
+                "roles": ",".join(p.roles),
+                "enrolled_leaf": p.enrolled_leaf,
+                "enrolled_time": p.enrolled_time,
+            }
+            for key, p in sorted(self.people.items())
+            if changes is None or key in changes.people
+        ]
+        bodies = [
+            {
+                "origin": origin,
+                "body": b.body,
+                "name": b.name,
+                "kind": b.kind,
+                "parent": b.parent,
+                "unit": b.unit,
+                "established_leaf": b.established_leaf,
+                "established_time": b.established_time,
+                "dissolved_leaf": b.dissolved_leaf,
+                "dissolved_time": b.dissolved_time,
+            }
+            for key, b in sorted(self.bodies.items())
+            if changes is None or key in changes.bodies
+        ]
+        memberships: list[dict[str, Any]] = []
+        for body in sorted(self.tenures):
+            for person in sorted(self.tenures[body]):
+                for t in self.tenures[body][person]:
+                    if changes is not None and (body, person, t.from_leaf) not in changes.tenures:
+                        continue
+                    memberships.append(
+                        {
+                            "origin": origin,
+                            "body": body,
+                            "person": person,
+                            "from_leaf": t.from_leaf,
+                            "until_leaf": t.until_leaf,
+                            "side": t.side,
+                            "roles": ",".join(t.roles),
+                            "from_date": t.from_date,
+                            "until_date": t.until_date,
+                            "appointed_time": t.appointed_time,
+                            "left_time": t.left_time,
+                        }
+                    )
+        return {
+            "rm_ledgers": ledgers,
+            "rm_people": people,
+            "rm_bodies": bodies,
+            "rm_memberships": memberships,
+        }

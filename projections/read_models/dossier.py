@@ -1,0 +1,357 @@
+"""The decision dossier (DESIGN.md section 5) and its co-responsibility table.
+
+``rm_dossiers`` holds one JSON document per matter: the decision(s) with
+rationale and each input's treatment, the inputs no decision addressed,
+disagreements with their answers, compromises, agreements, hearings,
+referrals, breach claims.  ``rm_co_responsibility`` gives each person one
+part (DESIGN.md: decided, agreed, dissented, consulted without a position,
+informed, absent), chosen as docs/PROJECTIONS.md describes:
+
+1. ``decided``: signed a decision;
+2. otherwise the person's last stance: ``agreed`` (a supporting position,
+   proposing or accepting a compromise, signing an agreement) or
+   ``dissented`` (an opposing position, a disagreement, rejecting a
+   compromise, a breach claim);
+3. ``consulted``: took part without a stance (present at a meeting, a
+   proposal, a hearing response, an abstention, an acknowledgement, or any
+   other act in the matter);
+4. ``absent``: named absent from a meeting and present at none;
+5. ``consulted`` again: a member of a body consulted or heard;
+6. ``informed``: a member of a body the material went to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from projections.facts.actors import acting_membership
+from projections.facts.encoding import json_text
+from projections.facts.matter import ADDRESSABLE_TYPES, Fact, MatterFacts
+from projections.facts.registry import RegistryView
+from projections.read_models.schema import DOSSIER
+from projections.read_models.source import Row, RowSource
+from projections.read_models.timeline import MatterHeader, body_names, matter_header
+
+AGREEING = frozenset({"CompromiseProposed", "CompromiseAccepted", "AgreementReached"})
+DISSENTING = frozenset({"DisagreementRecorded", "CompromiseRejected", "BreachClaimed"})
+NOT_A_PART = frozenset({"CorrectionIssued", "PayloadRedacted"})
+PART_ORDER = ("decided", "agreed", "dissented", "consulted", "absent", "informed")
+
+
+def _ref(fact: Fact, matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
+    body, tenure = acting_membership(fact, matter, registry)
+    return {
+        "seq": fact.seq,
+        "leaf_index": fact.leaf,
+        "time": fact.time,
+        "type": fact.type,
+        "actor": fact.actor,
+        "body": body,
+        "side": None if tenure is None else tenure.side,
+        "imported": fact.imported,
+        "redacted": fact.payload is None,
+    }
+
+
+_INPUT_FIELDS = ("title", "text", "stance", "proposals", "points", "terms", "outcome")
+
+
+def _input(fact: Fact, matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
+    """What a decision input is: its event, author, body, side and its words."""
+    body, tenure = acting_membership(fact, matter, registry)
+    found: dict[str, Any] = {
+        "leaf_index": fact.leaf,
+        "type": fact.type,
+        "actor": fact.actor,
+        "body": body,
+        "side": None if tenure is None else tenure.side,
+        "redacted": fact.payload is None,
+    }
+    if fact.payload is not None:
+        found.update({k: fact.payload[k] for k in _INPUT_FIELDS if k in fact.payload})
+    return found
+
+
+def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
+    """The dossier of a matter as a JSON-ready document."""
+    m = matter
+    opened = dict(m.opened)
+    decisions: list[dict[str, Any]] = []
+    for d in m.typed("DecisionMade"):
+        inputs = []
+        for item in d.get("inputs", []):
+            source = m.fact(int(item["event"]))
+            entry = {
+                "seq": int(item["event"]),
+                "treatment": item["treatment"],
+                "reason": item["reason"],
+            }
+            if source is not None:
+                entry.update(_input(source, m, registry))
+            inputs.append(entry)
+        decisions.append(
+            {
+                **_ref(d, m, registry),
+                "outcome": d.get("outcome"),
+                "rationale": d.get("rationale"),
+                "management_prerogative": bool(d.get("management_prerogative", False)),
+                "inputs": inputs,
+            }
+        )
+    decision_seqs = [d["seq"] for d in decisions]
+    treated = {i["seq"] for d in decisions for i in d["inputs"]}
+    last_decision = decision_seqs[-1] if decision_seqs else 0
+    unaddressed = [
+        {**_ref(f, m, registry), **_input(f, m, registry)}
+        for f in m.typed(*ADDRESSABLE_TYPES)
+        if f.seq not in treated and f.seq < last_decision
+    ]
+    disagreements = []
+    for f in m.typed("DisagreementRecorded"):
+        answers = m.answers_to(f.seq)
+        answer = answers[0] if answers else None
+        first_decision = next((s for s in decision_seqs if s > f.seq), None)
+        disagreements.append(
+            {
+                **_ref(f, m, registry),
+                "points": f.get("points", []),
+                "legitimate_difference": bool(f.get("legitimate_difference", False)),
+                "answer": None
+                if answer is None
+                else {**_ref(answer, m, registry), "response": answer.get("response")},
+                "open_at_decision": first_decision is not None
+                and (answer is None or answer.seq > first_decision),
+            }
+        )
+    compromises = []
+    all_replies = m.of_type("CompromiseAccepted", "CompromiseRejected")
+    for f in m.typed("CompromiseProposed"):
+        replies = [g for g in all_replies if int(g.get("proposal", 0)) == f.seq]
+        agreement = next(
+            (g for g in m.of_type("AgreementReached") if int(g.get("compromise", 0)) == f.seq),
+            None,
+        )
+        compromises.append(
+            {
+                **_ref(f, m, registry),
+                "terms": f.get("terms"),
+                "accepted_by": sorted(
+                    str(g.get("side")) for g in replies if g.type == "CompromiseAccepted"
+                ),
+                "rejected_by": [
+                    {"side": g.get("side"), "reason": g.get("reason"), "seq": g.seq}
+                    for g in replies
+                    if g.type == "CompromiseRejected"
+                ],
+                "agreement": None if agreement is None else agreement.seq,
+            }
+        )
+
+    def listed(types: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(*types)]
+
+    ended = m.first("MatterClosed", "MatterWithdrawn")
+    claims = []
+    for f in m.typed("BreachClaimed"):
+        resolution = next(
+            (g for g in m.of_type("BreachResolved") if int(g.get("claim", 0)) == f.seq), None
+        )
+        claims.append(
+            {
+                **_ref(f, m, registry),
+                "text": f.get("text"),
+                "resolution": None
+                if resolution is None
+                else {**_ref(resolution, m, registry), "resolution": resolution.get("resolution")},
+            }
+        )
+    return {
+        "matter": m.matter,
+        "opened": {**_ref(m.events[0], m, registry), **opened},
+        "status": m.status(),
+        "decisions": decisions,
+        "unaddressed_inputs": unaddressed,
+        "disagreements": disagreements,
+        "compromises": compromises,
+        "agreements": listed(("AgreementReached",), ("text", "guideline", "guideline_type")),
+        "hearings": listed(("HearingOpened",), ("bodies", "respond_by")),
+        "referrals": listed(("ReferredToPolitics",), ("committee", "date", "proposal_reference")),
+        "political_decisions": listed(
+            ("PoliticalDecisionRecorded",), ("committee", "outcome", "date")
+        ),
+        "breach_claims": claims,
+        "ended": None
+        if ended is None
+        else {**_ref(ended, m, registry), "reason": ended.get("reason")},
+    }
+
+
+class _Person:
+    """What one person did in a matter, by kind of signal, as event numbers."""
+
+    __slots__ = ("bodies", "side", "signals", "stances")
+
+    def __init__(self) -> None:
+        self.signals: dict[str, list[int]] = {}
+        self.stances: list[tuple[int, str]] = []
+        self.bodies: set[str] = set()
+        self.side: str | None = None
+
+    def note(self, kind: str, seq: int) -> None:
+        found = self.signals.get(kind)
+        if found is None:
+            self.signals[kind] = [seq]
+        else:
+            found.append(seq)
+
+    def part(self) -> tuple[str, list[int]]:
+        signals = self.signals
+        if "decided" in signals:
+            return "decided", signals["decided"]
+        if self.stances:
+            last = self.stances[-1][1]
+            return last, [seq for seq, stance in self.stances if stance == last]
+        if "present" in signals or "took_part" in signals:
+            return "consulted", sorted(
+                set(signals.get("present", []) + signals.get("took_part", []))
+            )
+        if "absent" in signals:
+            return "absent", signals["absent"]
+        if "member_consulted" in signals:
+            return "consulted", signals["member_consulted"]
+        return "informed", signals.get("informed", [])
+
+
+def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, _Person]:
+    """Each person's part in the matter, with the events that show it."""
+    people: dict[str, _Person] = {}
+
+    def person(pid: str, body: str | None, side: str | None) -> _Person:
+        found = people.get(pid)
+        if found is None:
+            found = people[pid] = _Person()
+        if body:
+            found.bodies.add(body)
+        if found.side is None and side is not None:
+            found.side = side
+        return found
+
+    for f in matter.events:
+        kind = f.type
+        if kind in NOT_A_PART:
+            continue
+        body, tenure = acting_membership(f, matter, registry)
+        actor = person(f.actor, body if tenure else None, None if tenure is None else tenure.side)
+        stance = f.get("stance") if kind == "PositionStated" else None
+        if kind == "DecisionMade":
+            actor.note("decided", f.seq)
+        elif kind in AGREEING or stance in ("support", "support_with_changes"):
+            actor.stances.append((f.seq, "agreed"))
+        elif kind in DISSENTING or stance == "oppose":
+            actor.stances.append((f.seq, "dissented"))
+        else:
+            actor.note("took_part", f.seq)
+        if f.payload is None:
+            continue
+        if kind in ("MaterialShared", "ConsultationOpened", "HearingOpened"):
+            signal = "informed" if kind == "MaterialShared" else "member_consulted"
+            for b in f.bodies:
+                for t in registry.members(b, f.leaf):
+                    person(t.person, b, t.side).note(signal, f.seq)
+        elif kind == "MeetingHeld":
+            b = str(f.get("body"))
+            for listed in ("present", "absent"):
+                for pid in f.get(listed, []):
+                    seat = registry.membership(b, pid, f.leaf)
+                    person(pid, b, None if seat is None else seat.side).note(listed, f.seq)
+    return people
+
+
+def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
+    """The dossier document and co-responsibility rows of a matter."""
+    people = co_responsibility(matter, registry)
+    rows = []
+    for pid in sorted(people):
+        p = people[pid]
+        part, evidence = p.part()
+        rows.append(
+            {
+                "origin": origin,
+                "matter": matter.matter,
+                "person": pid,
+                "part": part,
+                "side": p.side,
+                "bodies": ",".join(sorted(p.bodies)),
+                "evidence": "[" + ",".join(str(seq) for seq in sorted(set(evidence))) + "]",
+            }
+        )
+    return {
+        "rm_dossiers": [
+            {
+                "origin": origin,
+                "matter": matter.matter,
+                "status": matter.status(),
+                "document": json_text(document(matter, registry)),
+            }
+        ],
+        "rm_co_responsibility": rows,
+    }
+
+
+# --- the query -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoResponsibility:
+    person: str
+    name: str | None
+    part: str
+    side: str | None
+    bodies: list[str]
+    evidence: list[int]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    origin: str
+    as_of: int
+    matter: MatterHeader
+    document: dict[str, Any]
+    co_responsibility: list[CoResponsibility]
+    body_names: dict[str, str]
+
+
+def dossier(
+    source: RowSource,
+    origin: str,
+    matter: str,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> Dossier:
+    """The decision dossier of ``matter``; raises MatterNotFoundError."""
+    header = matter_header(source, origin, matter)
+    row = source.rows("rm_dossiers", origin, matter=matter)[0]
+    people = names or {}
+    table = [
+        CoResponsibility(
+            person=r["person"],
+            name=people.get(r["person"]),
+            part=r["part"],
+            side=r["side"],
+            bodies=[b for b in r["bodies"].split(",") if b],
+            evidence=[int(s) for s in json.loads(r["evidence"])],
+        )
+        for r in source.rows("rm_co_responsibility", origin, matter=matter)
+    ]
+    table.sort(key=lambda c: (PART_ORDER.index(c.part), c.person))
+    return Dossier(
+        origin=origin,
+        as_of=source.tracking(origin, DOSSIER).position,
+        matter=header,
+        document=json.loads(row["document"]),
+        co_responsibility=table,
+        body_names=body_names(source, origin),
+    )

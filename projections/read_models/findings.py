@@ -1,0 +1,148 @@
+"""The findings read model: the rulebook's findings per matter, shown as time passes.
+
+``rm_findings`` holds every finding the rulebook gives for each matter as
+of the read model's position, each with ``due_at``: the moment it counts.
+A query shows the findings due at the reference time: the latest claimed
+time in the ledger (as of the position asked about) unless an explicit
+``now`` is given.  So a finding that waits for time to pass (minutes not
+approved within 14 days) appears without any new event in its matter,
+and a finding disappears as soon as the event that settles it is folded in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from ledger.errors import BodyNotFoundError, RuleNotFoundError
+from projections.facts.encoding import fixed_time
+from projections.facts.matter import MatterFacts
+from projections.facts.registry import RegistryView
+from projections.read_models.schema import FINDINGS
+from projections.read_models.source import Row, RowSource
+from projections.read_models.timeline import body_names
+from projections.rulebook.rules import RULE_IDS, TITLES, evaluate
+from projections.vocabulary import Lang
+
+
+def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
+    """The ``rm_findings`` rows of one matter."""
+    return {
+        "rm_findings": [
+            {
+                "origin": origin,
+                "matter": f.matter,
+                "rule": f.rule,
+                "key": f.key,
+                "severity": f.severity,
+                "body": f.body,
+                "due_at": fixed_time(f.due),
+                "evidence": "[" + ",".join(f"[{e.seq},{e.leaf}]" for e in f.evidence) + "]",
+                "imported": any(e.imported for e in f.evidence),
+                "explanation_da": f.explanation_da,
+                "explanation_en": f.explanation_en,
+            }
+            for f in evaluate(matter, registry)
+        ]
+    }
+
+
+# --- the query -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    seq: int
+    leaf_index: int
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    title: str
+    severity: str
+    matter: str
+    matter_title: str
+    body: str
+    body_name: str
+    due_at: str
+    evidence: list[EvidenceEvent]
+    imported: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class FindingsReport:
+    origin: str
+    as_of: int
+    reference_time: str
+    findings: list[FindingView]
+
+
+def normalise_rule(rule: str) -> str:
+    """``med-4`` or ``MED-04`` -> ``MED-04``; raises RuleNotFoundError."""
+    text = rule.strip().upper()
+    if text.startswith("MED-") and text[4:].isdigit():
+        text = f"MED-{int(text[4:]):02d}"
+    if text not in RULE_IDS:
+        raise RuleNotFoundError(
+            f"no rule {rule!r} in the MED rulebook (MED-01 to MED-12)", rule=rule
+        )
+    return text
+
+
+def findings(
+    source: RowSource,
+    origin: str,
+    *,
+    body: str | None = None,
+    rule: str | None = None,
+    matter: str | None = None,
+    now: datetime | None = None,
+    lang: Lang = "da",
+) -> FindingsReport:
+    """The findings due at the reference time, by matter, rule and key.
+
+    Raises BodyNotFoundError for an unknown ``body`` and RuleNotFoundError
+    for a rule outside MED-01 to MED-12.
+    """
+    names = body_names(source, origin)
+    if body is not None and body not in names:
+        raise BodyNotFoundError(f"no body {body!r} in {origin}", body=body)
+    wanted_rule = None if rule is None else normalise_rule(rule)
+    tracking = source.tracking(origin, FINDINGS)
+    reference = fixed_time(now) if now is not None else tracking.latest_time
+    filters: dict[str, object] = {}
+    if body is not None:
+        filters["body"] = body
+    if wanted_rule is not None:
+        filters["rule"] = wanted_rule
+    if matter is not None:
+        filters["matter"] = matter
+    titles: Mapping[str, str] = {r["matter"]: r["title"] for r in source.rows("rm_matters", origin)}
+    shown = []
+    for r in source.rows("rm_findings", origin, **filters):
+        if r["due_at"] > reference:
+            continue
+        shown.append(
+            FindingView(
+                rule=r["rule"],
+                title=TITLES[r["rule"]][0 if lang == "da" else 1],
+                severity=r["severity"],
+                matter=r["matter"],
+                matter_title=titles.get(r["matter"], r["matter"]),
+                body=r["body"],
+                body_name=str(names.get(r["body"], r["body"])),
+                due_at=r["due_at"],
+                evidence=[EvidenceEvent(int(s), int(leaf)) for s, leaf in _pairs(r["evidence"])],
+                imported=bool(r["imported"]),
+                explanation=r["explanation_da"] if lang == "da" else r["explanation_en"],
+            )
+        )
+    return FindingsReport(origin, tracking.position, reference, shown)
+
+
+def _pairs(text: str) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in json.loads(text)]

@@ -1,0 +1,277 @@
+"""The involvement of a person (DESIGN.md section 5): per matter, when and how.
+
+Two tables:
+
+- ``rm_involvement``, one row per person, event and kind: ``acted`` (the
+  person signed the event: a position, a disagreement, an acknowledgement,
+  a decision, ... with the body, side and roles they held there then),
+  ``present`` and ``absent`` (named so in a meeting's record);
+- ``rm_body_involvement``, one row per body reached by an event:
+  ``informed`` (material shared with it), ``consulted`` (a consultation
+  opened in it), ``heard`` (a hearing sent to it).
+
+A person was informed, consulted or heard when they sat in such a body at
+that event's position: the query joins the body rows with the person's
+appointments (``rm_memberships``), so a body of thirty members receiving
+material costs one row, not thirty, and membership is always the one in
+force at the event, never today's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ledger.errors import PersonNotFoundError
+from projections.facts.matter import Fact, MatterFacts
+from projections.facts.registry import RegistryView, Tenure
+from projections.read_models.schema import INVOLVEMENT
+from projections.read_models.source import Row, RowSource
+from projections.read_models.timeline import body_names
+
+BODY_KINDS = {
+    "MaterialShared": "informed",
+    "ConsultationOpened": "consulted",
+    "HearingOpened": "heard",
+}
+
+
+def event_rows(
+    origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
+) -> dict[str, list[Row]]:
+    """The involvement rows one event gives."""
+    people: dict[tuple[str, str], Row] = {}
+    matter_id, seq, leaf = matter.matter, fact.seq, fact.leaf
+
+    def add(person: str, kind: str, body: str, tenure: Tenure | None) -> None:
+        people[(person, kind)] = {
+            "origin": origin,
+            "matter": matter_id,
+            "seq": seq,
+            "person": person,
+            "kind": kind,
+            "body": body,
+            "leaf_index": leaf,
+            "claimed_time": fact.time,
+            "event_type": fact.type,
+            "side": None if tenure is None else tenure.side,
+            "roles": "" if tenure is None else ",".join(tenure.roles),
+            "imported": fact.imported,
+        }
+
+    bodies: list[Row] = []
+    if fact.payload is not None:
+        kind = BODY_KINDS.get(fact.type)
+        if kind is not None:
+            bodies = [
+                {
+                    "origin": origin,
+                    "matter": matter_id,
+                    "seq": seq,
+                    "body": body,
+                    "kind": kind,
+                    "leaf_index": leaf,
+                    "claimed_time": fact.time,
+                    "event_type": fact.type,
+                    "imported": fact.imported,
+                }
+                for body in sorted(set(fact.bodies))
+            ]
+        elif fact.type == "MeetingHeld":
+            body = str(fact.get("body"))
+            for person in fact.get("present", []):
+                add(person, "present", body, registry.membership(body, person, leaf))
+            for person in fact.get("absent", []):
+                add(person, "absent", body, registry.membership(body, person, leaf))
+    return {
+        "rm_involvement": [people[k] for k in sorted(people)],
+        "rm_body_involvement": bodies,
+    }
+
+
+# --- the query -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvolvementItem:
+    seq: int
+    leaf_index: int
+    claimed_time: str
+    event_type: str
+    kind: str
+    body: str | None
+    body_name: str | None
+    side: str | None
+    roles: list[str]
+    imported: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class MatterInvolvement:
+    matter: str
+    title: str
+    responsible_body: str
+    items: list[InvolvementItem]
+
+
+@dataclass(frozen=True)
+class MembershipLine:
+    body: str
+    body_name: str
+    side: str
+    roles: list[str]
+    from_leaf: int
+    until_leaf: int | None
+    appointed_time: str
+    left_time: str | None
+
+
+@dataclass(frozen=True)
+class Involvement:
+    origin: str
+    as_of: int
+    person: str
+    name: str | None
+    memberships: list[MembershipLine]
+    matters: list[MatterInvolvement]
+
+
+def require_person(source: RowSource, origin: str, person: str) -> None:
+    """Raise PersonNotFoundError unless ``person`` is enrolled (as of the source)."""
+    if not source.rows("rm_people", origin, person=person):
+        raise PersonNotFoundError(f"no person {person!r} in {origin}", person=person)
+
+
+def memberships(source: RowSource, origin: str, person: str) -> list[MembershipLine]:
+    """Every appointment ``person`` has held, by body and start."""
+    names = body_names(source, origin)
+    found = [
+        MembershipLine(
+            body=r["body"],
+            body_name=str(names.get(r["body"], r["body"])),
+            side=r["side"],
+            roles=[x for x in r["roles"].split(",") if x],
+            from_leaf=int(r["from_leaf"]),
+            until_leaf=None if r["until_leaf"] is None else int(r["until_leaf"]),
+            appointed_time=r["appointed_time"],
+            left_time=r["left_time"],
+        )
+        for r in source.rows("rm_memberships", origin, person=person)
+    ]
+    return sorted(found, key=lambda m: (m.from_leaf, m.body))
+
+
+def person_items(
+    source: RowSource, origin: str, person: str, *, matter: str | None = None
+) -> list[tuple[str, InvolvementItem]]:
+    """``(matter, item)`` for everything ``person`` was part of (in ``matter`` only, if given).
+
+    What they signed comes from the timeline (``rm_timeline``, by actor);
+    meeting records from ``rm_involvement``; and the body rows are joined
+    with the person's appointments in force at each event.
+    """
+    bodies = body_names(source, origin)
+    found: list[tuple[str, InvolvementItem]] = []
+    by_matter: dict[str, object] = {} if matter is None else {"matter": matter}
+    for r in source.rows("rm_timeline", origin, actor=person, **by_matter):
+        body = r["body"]
+        found.append(
+            (
+                r["matter"],
+                InvolvementItem(
+                    seq=int(r["seq"]),
+                    leaf_index=int(r["leaf_index"]),
+                    claimed_time=r["claimed_time"],
+                    event_type=r["event_type"],
+                    kind="acted",
+                    body=body,
+                    body_name=None if body is None else bodies.get(body, body),
+                    side=r["side"],
+                    roles=[x for x in r["roles"].split(",") if x],
+                    imported=bool(r["imported"]),
+                    detail=r["detail"],
+                ),
+            )
+        )
+    for r in source.rows("rm_involvement", origin, person=person, **by_matter):
+        body = r["body"]
+        found.append(
+            (
+                r["matter"],
+                InvolvementItem(
+                    seq=int(r["seq"]),
+                    leaf_index=int(r["leaf_index"]),
+                    claimed_time=r["claimed_time"],
+                    event_type=r["event_type"],
+                    kind=r["kind"],
+                    body=body,
+                    body_name=bodies.get(body, body),
+                    side=r["side"],
+                    roles=[x for x in r["roles"].split(",") if x],
+                    imported=bool(r["imported"]),
+                    detail="",
+                ),
+            )
+        )
+    for seat in source.rows("rm_memberships", origin, person=person):
+        start, until = int(seat["from_leaf"]), seat["until_leaf"]
+        for r in source.rows("rm_body_involvement", origin, body=seat["body"], **by_matter):
+            leaf = int(r["leaf_index"])
+            if not (start < leaf and (until is None or leaf < int(until))):
+                continue
+            found.append(
+                (
+                    r["matter"],
+                    InvolvementItem(
+                        seq=int(r["seq"]),
+                        leaf_index=leaf,
+                        claimed_time=r["claimed_time"],
+                        event_type=r["event_type"],
+                        kind=r["kind"],
+                        body=seat["body"],
+                        body_name=bodies.get(seat["body"], seat["body"]),
+                        side=seat["side"],
+                        roles=[x for x in seat["roles"].split(",") if x],
+                        imported=bool(r["imported"]),
+                        detail="",
+                    ),
+                )
+            )
+    found.sort(key=lambda pair: (pair[1].leaf_index, pair[1].kind, pair[1].body or ""))
+    return found
+
+
+def involvement(
+    source: RowSource,
+    origin: str,
+    person: str,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> Involvement:
+    """Everything ``person`` was part of, matter by matter; raises PersonNotFoundError."""
+    require_person(source, origin, person)
+    by_matter: dict[str, list[InvolvementItem]] = {}
+    for matter_id, item in person_items(source, origin, person):
+        by_matter.setdefault(matter_id, []).append(item)
+    headers = {r["matter"]: r for r in source.rows("rm_matters", origin)}
+    matters = []
+    for matter_id, items in by_matter.items():
+        header = headers.get(matter_id, {})
+        matters.append(
+            MatterInvolvement(
+                matter=matter_id,
+                title=str(header.get("title", matter_id)),
+                responsible_body=str(header.get("responsible_body", "")),
+                items=items,
+            )
+        )
+    matters.sort(key=lambda m: (m.items[0].leaf_index, m.matter))
+    return Involvement(
+        origin=origin,
+        as_of=source.tracking(origin, INVOLVEMENT).position,
+        person=person,
+        name=(names or {}).get(person),
+        memberships=memberships(source, origin, person),
+        matters=matters,
+    )

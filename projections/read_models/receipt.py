@@ -1,0 +1,283 @@
+"""The consultation receipt (DESIGN.md section 5): proof of a person's involvement, or of its absence.
+
+For a person and a matter the receipt selects the log events that show
+how the person took part, each with its leaf index and why it counts:
+
+- ``informed`` / ``consulted`` / ``heard``: the person sat in a body the
+  material, consultation or hearing went to (membership as of that event);
+- ``present`` / ``absent``: the meeting record names them;
+- ``acted``: they signed the event themselves.
+
+When there is none, the receipt says so.  If the person sat in the
+matter's responsible body while the matter ran, the absence is itself the
+finding ("member, but never sent material nor invited"), and the evidence
+is the appointment plus *every* event of the matter, so a verifier can see
+that none of them names the person.
+
+``receipt_leaf_indexes`` is the seam to the evidence bundle: the bundle
+builder (``ledger.service.bundle.build_bundle``) proves exactly those leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from projections.read_models.involvement import person_items, require_person
+from projections.read_models.schema import INVOLVEMENT
+from projections.read_models.source import RowSource
+from projections.read_models.timeline import body_names, matter_header
+from projections.vocabulary import (
+    EVENT_TYPES,
+    INVOLVEMENT_KINDS,
+    SIDES,
+    Lang,
+    roles_text,
+    word,
+)
+
+INVOLVED = "involved"
+NOT_INVOLVED = "not_involved"  # a member of the responsible body, never informed nor invited
+NOT_A_MEMBER = "not_a_member"  # no involvement, and no seat in the responsible body
+
+VERDICTS: dict[str, tuple[str, str]] = {
+    INVOLVED: ("inddraget", "involved"),
+    NOT_INVOLVED: (
+        "medlem af det ansvarlige udvalg, men hverken informeret eller inviteret",
+        "member of the responsible body, but never sent material nor invited",
+    ),
+    NOT_A_MEMBER: (
+        "ikke inddraget og ikke medlem af det ansvarlige udvalg",
+        "not involved, and not a member of the responsible body",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReceiptItem:
+    """One event in the receipt and why it counts."""
+
+    leaf_index: int
+    seq: int | None
+    stream: str
+    claimed_time: str
+    event_type: str
+    kind: str
+    body: str | None
+    side: str | None
+    roles: list[str]
+    imported: bool
+    reason_da: str
+    reason_en: str
+
+    def reason(self, lang: Lang) -> str:
+        return self.reason_da if lang == "da" else self.reason_en
+
+
+@dataclass(frozen=True)
+class Receipt:
+    origin: str
+    as_of: int
+    person: str
+    name: str | None
+    matter: str
+    title: str
+    responsible_body: str
+    responsible_body_name: str
+    verdict: str
+    items: list[ReceiptItem]
+
+    @property
+    def leaf_indexes(self) -> list[int]:
+        return sorted({item.leaf_index for item in self.items})
+
+    def verdict_text(self, lang: Lang) -> str:
+        pair = VERDICTS[self.verdict]
+        return pair[0] if lang == "da" else pair[1]
+
+
+_REASONS: dict[str, tuple[str, str]] = {
+    "informed": (
+        "Medlem af {body}, da materialet blev delt med udvalget",
+        "Member of {body} when the material was shared with it",
+    ),
+    "consulted": (
+        "Medlem af {body}, da inddragelsen blev indledt i udvalget",
+        "Member of {body} when the consultation was opened in it",
+    ),
+    "heard": (
+        "Medlem af {body}, da høringen blev sendt til udvalget",
+        "Member of {body} when the hearing was sent to it",
+    ),
+    "present": ("Til stede ved mødet i {body}", "Present at the meeting of {body}"),
+    "absent": (
+        "Inviteret, men registreret fraværende ved mødet i {body}",
+        "Invited, but recorded absent at the meeting of {body}",
+    ),
+    "acted": ("Underskrev selv: {event_da}", "Signed it: {event_en}"),
+}
+
+
+def receipt(
+    source: RowSource,
+    origin: str,
+    person: str,
+    matter: str,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> Receipt:
+    """The consultation receipt of ``person`` in ``matter``.
+
+    Raises PersonNotFoundError or MatterNotFoundError.
+    """
+    require_person(source, origin, person)
+    header = matter_header(source, origin, matter)
+    bodies = body_names(source, origin)
+    timeline_rows = source.rows("rm_timeline", origin, matter=matter)
+    opened = timeline_rows[0]
+    items: list[ReceiptItem] = []
+    for _, found in person_items(source, origin, person, matter=matter):
+        label = bodies.get(found.body, found.body) if found.body else "?"
+        da, en = _REASONS[found.kind]
+        items.append(
+            ReceiptItem(
+                leaf_index=found.leaf_index,
+                seq=found.seq,
+                stream=f"matter/{matter}",
+                claimed_time=found.claimed_time,
+                event_type=found.event_type,
+                kind=found.kind,
+                body=found.body,
+                side=found.side,
+                roles=found.roles,
+                imported=found.imported,
+                reason_da=da.format(
+                    body=label, event_da=word(EVENT_TYPES, found.event_type, "da").lower()
+                ),
+                reason_en=en.format(
+                    body=label, event_en=word(EVENT_TYPES, found.event_type, "en").lower()
+                ),
+            )
+        )
+    opened_leaf, last_leaf = int(opened["leaf_index"]), int(timeline_rows[-1]["leaf_index"])
+    seats = [
+        r
+        for r in source.rows("rm_memberships", origin, body=header.responsible_body, person=person)
+        if int(r["from_leaf"]) < last_leaf
+        and (r["until_leaf"] is None or int(r["until_leaf"]) > opened_leaf)
+    ]
+    if items:
+        verdict = INVOLVED
+    elif seats:
+        verdict = NOT_INVOLVED
+    else:
+        verdict = NOT_A_MEMBER
+    rb_name = bodies.get(header.responsible_body, header.responsible_body)
+    for seat in seats:
+        roles = [x for x in seat["roles"].split(",") if x]
+        items.append(
+            ReceiptItem(
+                leaf_index=int(seat["from_leaf"]),
+                seq=None,
+                stream="registry",
+                claimed_time=seat["appointed_time"],
+                event_type="MemberAppointed",
+                kind="membership",
+                body=header.responsible_body,
+                side=seat["side"],
+                roles=roles,
+                imported=False,
+                reason_da=f"Udpeget til {rb_name} ({word(SIDES, seat['side'], 'da')}, "
+                f"{roles_text(roles, 'da')})",
+                reason_en=f"Appointed to {rb_name} ({word(SIDES, seat['side'], 'en')}, "
+                f"{roles_text(roles, 'en')})",
+            )
+        )
+    listed = {(item.stream, item.seq) for item in items}
+    for r in timeline_rows:
+        if verdict == INVOLVED and int(r["seq"]) != 1:
+            continue
+        if (f"matter/{matter}", int(r["seq"])) in listed:
+            continue
+        first = int(r["seq"]) == 1
+        items.append(
+            ReceiptItem(
+                leaf_index=int(r["leaf_index"]),
+                seq=int(r["seq"]),
+                stream=f"matter/{matter}",
+                claimed_time=r["claimed_time"],
+                event_type=r["event_type"],
+                kind="matter",
+                body=r["body"],
+                side=r["side"],
+                roles=[x for x in r["roles"].split(",") if x],
+                imported=bool(r["imported"]),
+                reason_da=f"Sagen oprettes med {rb_name} som ansvarligt udvalg"
+                if first
+                else "Sagens hændelse; nævner ikke personen",
+                reason_en=f"The matter is opened with {rb_name} as responsible body"
+                if first
+                else "An event of the matter; it does not name the person",
+            )
+        )
+    items.sort(key=lambda i: (i.leaf_index, i.kind))
+    return Receipt(
+        origin=origin,
+        as_of=source.tracking(origin, INVOLVEMENT).position,
+        person=person,
+        name=(names or {}).get(person),
+        matter=matter,
+        title=header.title,
+        responsible_body=header.responsible_body,
+        responsible_body_name=rb_name,
+        verdict=verdict,
+        items=items,
+    )
+
+
+def receipt_leaf_indexes(source: RowSource, origin: str, person: str, matter: str) -> list[int]:
+    """The leaf indexes an evidence bundle must prove for this receipt.
+
+    This is the seam to ``ledger.service.bundle.build_bundle(service, ledger,
+    leaf_indexes, ...)``, which adds the registry events authorising the
+    signers' keys, a signed checkpoint and an inclusion proof per leaf.
+    """
+    return receipt(source, origin, person, matter).leaf_indexes
+
+
+def render_receipt(found: Receipt, lang: Lang = "da") -> str:
+    """The receipt as a printable page of plain text."""
+    da = lang == "da"
+    who = found.person + (f" ({found.name})" if found.name else "")
+    lines = [
+        "KVITTERING FOR INDDRAGELSE" if da else "CONSULTATION RECEIPT",
+        "",
+        f"Ledger: {found.origin}",
+        f"{'Som af træstørrelse' if da else 'As of tree size'}: {found.as_of}",
+        f"Person: {who}",
+        f"{'Sag' if da else 'Matter'}: {found.matter}: {found.title}",
+        f"{'Ansvarligt udvalg' if da else 'Responsible body'}: {found.responsible_body_name}",
+        f"{'Konklusion' if da else 'Conclusion'}: {found.verdict_text(lang)}",
+        "",
+        ("Bevis (hændelser i loggen):" if da else "Evidence (events in the log):"),
+    ]
+    for item in found.items:
+        kind = word(INVOLVEMENT_KINDS, item.kind, lang) if item.kind in INVOLVEMENT_KINDS else ""
+        where = f"#{item.seq}" if item.seq is not None else "registry"
+        imported = (" [importeret]" if da else " [imported]") if item.imported else ""
+        lines.append(
+            f"  leaf {item.leaf_index:>6}  {where:<9} {item.claimed_time}  "
+            f"{word(EVENT_TYPES, item.event_type, lang)}" + (f" ({kind})" if kind else "")
+        )
+        lines.append(f"                  {item.reason(lang)}{imported}")
+    lines += [
+        "",
+        (
+            "Hver hændelse er signeret af sin afsender og indgår i ledgerens Merkle-træ; "
+            "et bevisbundt (medledger receipt --bundle) kan efterprøves offline."
+            if da
+            else "Each event is signed by its actor and included in the ledger's Merkle tree; "
+            "an evidence bundle (medledger receipt --bundle) can be verified offline."
+        ),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""Body statistics per year (DESIGN.md section 5).
+
+``rm_statistics`` keeps each matter's contribution to each body and year,
+so a matter's numbers are replaced whenever the matter changes; the query
+adds them up.  What counts, and in which year:
+
+- ``matters``: matters the body is responsible for, by the year opened;
+- ``consultations``: consultations opened in the body, by their year;
+- ``proposals``: proposals from the body (the Ballerup measure), by year;
+- ``lead time``: days from the responsible body's first involvement to the
+  first of decision, referral to politics and political deadline, counted
+  in the year of the first decision or referral; the median is reported;
+- ``decisions`` and ``decided with an open disagreement`` (a disagreement
+  recorded before the decision and unanswered when it was made), by the
+  year of the decision, for the responsible body;
+- ``acknowledgement rate``: of the matters the body was consulted in
+  (consultation, meeting or hearing; year of the first), the share with at
+  least one acknowledgement signed for the body.
+"""
+
+from __future__ import annotations
+
+import statistics as stats
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ledger.errors import BodyNotFoundError
+from projections.facts.matter import Fact, MatterFacts
+from projections.facts.registry import RegistryView
+from projections.read_models.schema import STATISTICS
+from projections.read_models.source import Row, RowSource
+from projections.read_models.timeline import body_names
+
+COUNTERS = (
+    "opened",
+    "consultations",
+    "proposals",
+    "decisions",
+    "decided_with_open_disagreement",
+    "consulted",
+    "acknowledged",
+    "inadequate_time",
+)
+
+Cell = dict[str, int | None]
+
+
+def _consults(fact: Fact, body: str) -> bool:
+    if fact.payload is None:
+        return False
+    if fact.type in ("ConsultationOpened", "MeetingHeld"):
+        return bool(fact.get("body") == body)
+    return fact.type == "HearingOpened" and body in fact.get("bodies", [])
+
+
+def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
+    """One matter's contributions to each body and year."""
+    cells: dict[tuple[str, int], Cell] = {}
+
+    def cell(body: str, year: int) -> Cell:
+        return cells.setdefault(
+            (body, year), {**dict.fromkeys(COUNTERS, 0), "lead_time_days": None}
+        )
+
+    def bump(body: str, year: int, counter: str, by: int = 1) -> None:
+        entry = cell(body, year)
+        entry[counter] = int(entry[counter] or 0) + by
+
+    m = matter
+    rb = m.responsible_body
+    bump(rb, m.events[0].moment.year, "opened")
+    for f in m.of_type("ConsultationOpened"):
+        bump(str(f.get("body")), f.moment.year, "consultations")
+    for f in m.of_type("ProposalSubmitted"):
+        bump(str(f.get("body")), f.moment.year, "proposals")
+    first_answer: dict[int, int] = {}
+    for answer in m.of_type("DisagreementAnswered"):
+        first_answer.setdefault(int(answer.get("disagreement", 0)), answer.seq)
+    disagreements = [f.seq for f in m.events if f.type == "DisagreementRecorded"]
+    for d in (f for f in m.events if f.type == "DecisionMade"):
+        bump(rb, d.moment.year, "decisions")
+        if any(s < d.seq and first_answer.get(s, d.seq) >= d.seq for s in disagreements):
+            bump(rb, d.moment.year, "decided_with_open_disagreement")
+    _lead_time(m, cell)
+    first_consulted: dict[str, Fact] = {}
+    for f in m.of_type("ConsultationOpened", "MeetingHeld", "HearingOpened"):
+        for body in f.bodies:
+            first_consulted.setdefault(body, f)
+    acknowledgements = m.of_type("ConsultationAcknowledged")
+    acknowledged = {str(f.get("body")) for f in acknowledgements}
+    for body, first in sorted(first_consulted.items()):
+        bump(body, first.moment.year, "consulted")
+        if body in acknowledged:
+            bump(body, first.moment.year, "acknowledged")
+    for f in acknowledgements:
+        if not f.get("adequate_time", True):
+            bump(str(f.get("body")), f.moment.year, "inadequate_time")
+    rows = [
+        {"origin": origin, "body": body, "year": year, "matter": m.matter, **values}
+        for (body, year), values in sorted(cells.items())
+    ]
+    return {"rm_statistics": rows}
+
+
+def _lead_time(m: MatterFacts, cell: Callable[[str, int], Cell]) -> None:
+    decision = next((f for f in m.events if f.type == "DecisionMade"), None)
+    referral = next((f for f in m.events if f.type == "ReferredToPolitics"), None)
+    events = [f for f in (decision, referral) if f is not None]
+    if not events:
+        return
+    first = m.first_involvement()
+    if first is None:
+        return
+    days = [f.day for f in events]
+    deadline = m.opened.get("political_deadline")
+    if deadline:
+        days.append(date.fromisoformat(deadline))
+    year = min(events, key=lambda f: f.seq).moment.year
+    entry = cell(m.responsible_body, year)
+    entry["lead_time_days"] = (min(days) - first.day).days
+
+
+# --- the query -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyYear:
+    year: int
+    matters: int
+    consultations: int
+    proposals: int
+    median_lead_time_days: float | None
+    decisions: int
+    decided_with_open_disagreement: int
+    consulted_matters: int
+    acknowledged_matters: int
+    acknowledgement_rate: float | None
+    inadequate_time: int
+
+
+@dataclass(frozen=True)
+class BodyStatistics:
+    origin: str
+    as_of: int
+    body: str
+    body_name: str
+    years: list[BodyYear] = field(default_factory=list)
+
+
+def statistics(
+    source: RowSource, origin: str, body: str, *, year: int | None = None
+) -> BodyStatistics:
+    """The body's figures per year (or for one year); raises BodyNotFoundError."""
+    names = body_names(source, origin)
+    if body not in names:
+        raise BodyNotFoundError(f"no body {body!r} in {origin}", body=body)
+    by_year: dict[int, list[Row]] = {}
+    for r in source.rows("rm_statistics", origin, body=body):
+        by_year.setdefault(int(r["year"]), []).append(r)
+    if year is not None:
+        by_year = {year: by_year.get(year, [])}
+    years = []
+    for y in sorted(by_year):
+        rows = by_year[y]
+
+        def total(counter: str, rows: list[Row] = rows) -> int:
+            return sum(int(r[counter]) for r in rows)
+
+        leads = [int(r["lead_time_days"]) for r in rows if r["lead_time_days"] is not None]
+        consulted, acknowledged = total("consulted"), total("acknowledged")
+        years.append(
+            BodyYear(
+                year=y,
+                matters=total("opened"),
+                consultations=total("consultations"),
+                proposals=total("proposals"),
+                median_lead_time_days=float(stats.median(leads)) if leads else None,
+                decisions=total("decisions"),
+                decided_with_open_disagreement=total("decided_with_open_disagreement"),
+                consulted_matters=consulted,
+                acknowledged_matters=acknowledged,
+                acknowledgement_rate=acknowledged / consulted if consulted else None,
+                inadequate_time=total("inadequate_time"),
+            )
+        )
+    return BodyStatistics(
+        origin, source.tracking(origin, STATISTICS).position, body, names[body], years
+    )

@@ -1,1 +1,0 @@
-"""The ledger core's test suite: every event, every write-time rule, bad input, both backends."""

@@ -1,0 +1,106 @@
+"""Small story builders the projections tests share: a matter, and the steps of the MED process."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from demo.organisation import ManualClock, Organisation
+from ledger.domain import events as ev
+from tests.stories.school import school_structure as opening
+
+
+def document(title: str) -> ev.Document:
+    return ev.Document(title=title, sha256=hashlib.sha256(title.encode()).hexdigest())
+
+
+@dataclass
+class Story:
+    """One matter of ``org`` and the usual steps, each signed by the right person."""
+
+    org: Organisation
+    clock: ManualClock
+    matter: str = "skolestruktur"
+
+    def act(self, person: str, payload: ev.Payload) -> int:
+        """``person`` signs ``payload``; returns its sequence number in the matter."""
+        return int(self.org.act(person, self.matter, payload)["seq"])
+
+    def leaf(self, person: str, payload: ev.Payload) -> int:
+        """Like ``act``, but returns the event's leaf index."""
+        return int(self.org.act(person, self.matter, payload)["leaf_index"])
+
+    def open(self, **changes: Any) -> int:
+        return self.act("direktor", opening(self.clock, **changes))
+
+    def share(self, bodies: tuple[str, ...] = ("hmed",), by: str = "direktor") -> int:
+        return self.act(by, ev.MaterialShared(documents=[document("Oplæg")], bodies=list(bodies)))
+
+    def consult(self, body: str = "hmed", by: str = "direktor") -> int:
+        return self.act(
+            by,
+            ev.ConsultationOpened(
+                body=body, question="Hvad mener I?", respond_by=self.clock.date(days=14)
+            ),
+        )
+
+    def meeting(
+        self,
+        body: str = "hmed",
+        present: tuple[str, ...] = ("direktor", "sekretaer", "tr", "amr"),
+        absent: tuple[str, ...] = (),
+        by: str = "sekretaer",
+    ) -> int:
+        return self.act(
+            by,
+            ev.MeetingHeld(
+                body=body,
+                date=self.clock.date(),
+                agenda_item="Punkt 1",
+                present=list(present),
+                absent=list(absent),
+            ),
+        )
+
+    def position(
+        self, stance: str = "support_with_changes", by: str = "tr", side: str = "employees"
+    ) -> int:
+        return self.act(
+            by,
+            ev.PositionStated(body="hmed", side=side, stance=stance, text="Vi har bemærkninger."),  # type: ignore[arg-type]
+        )
+
+    def disagree(self, by: str = "tr", body: str = "hmed") -> int:
+        return self.act(by, ev.DisagreementRecorded(body=body, points=["Tidsplanen er for stram."]))
+
+    def answer(self, disagreement: int, by: str = "direktor") -> int:
+        return self.act(
+            by, ev.DisagreementAnswered(disagreement=disagreement, response="Vi rykker datoen.")
+        )
+
+    def decide(self, *inputs: int, by: str = "direktor", **changes: Any) -> int:
+        return self.act(
+            by,
+            ev.DecisionMade(
+                outcome="Skolerne lægges sammen i to trin.",
+                rationale="Det giver tid til omstilling.",
+                inputs=[
+                    ev.DecisionInput(event=s, treatment="adopted", reason="Fulgt.") for s in inputs
+                ],
+                **changes,
+            ),
+        )
+
+    def refer(self, by: str = "direktor") -> int:
+        return self.act(
+            by,
+            ev.ReferredToPolitics(
+                committee="udvalg", date=self.clock.date(days=7), proposal_reference="Punkt 4"
+            ),
+        )
+
+    def hearing(self, bodies: tuple[str, ...] = ("hmed",), by: str = "direktor") -> int:
+        return self.act(
+            by, ev.HearingOpened(bodies=list(bodies), respond_by=self.clock.date(days=14))
+        )
