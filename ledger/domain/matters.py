@@ -96,8 +96,9 @@ class EventInfo:
 
 MatterCheck = TypeVar("MatterCheck", bound=Callable[..., None])
 
-# Event type -> the MatterState method that judges it, filled by ``_checks``.
-_CHECKS: dict[str, Callable[..., None]] = {}
+# The write-time check of each matter event type: event type -> MatterState
+# method, filled in by the ``_checks`` decorator.
+CHECKS: dict[str, Callable[..., None]] = {}
 
 
 def _checks(*models: type[ev.Payload]) -> Callable[[MatterCheck], MatterCheck]:
@@ -105,7 +106,7 @@ def _checks(*models: type[ev.Payload]) -> Callable[[MatterCheck], MatterCheck]:
 
     def register(method: MatterCheck) -> MatterCheck:
         for model in models:
-            _CHECKS[model.__name__] = method
+            CHECKS[model.__name__] = method
         return method
 
     return register
@@ -210,7 +211,7 @@ class MatterState:
         then the check registered for the event type judges it.
         """
         self._require_not_ended(event_type)
-        check = _CHECKS.get(event_type)
+        check = CHECKS.get(event_type)
         if check is not None:
             check(self, registry, actor, payload)
 

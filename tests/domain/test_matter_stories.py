@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.domain import events as ev
+from ledger.domain.matters import CHECKS
 from ledger.errors import (
     AgreementNeedsBothSidesError,
     BodyNotInvolvedError,
@@ -123,3 +124,7 @@ def test_only_the_original_signer_corrects_an_event(ledger: MemoryLedger, budget
     with pytest.raises(SignerNotOriginalActorError):
         ledger.admit(ledger.sign("leder-bo", budget, correction))
     ledger.write("tr-anna", budget, correction)
+
+
+def test_every_matter_event_type_has_its_write_time_check() -> None:
+    assert set(CHECKS) == set(ev.MATTER_EVENTS) | set(ev.ANY_MATTER_EVENTS)
