@@ -21,8 +21,8 @@ from ledger.errors import (
     VerificationError,
 )
 from ledger.protocol.canonical import parse_canonical, parse_json
-from ledger.protocol.checkpoint import NoteVerifier
 from ledger.protocol.envelope import Envelope
+from ledger.protocol.note import NoteVerifier
 from ledger.service.verification import verify_ledger
 from verifier.bundle import BundleVerificationError, verify_bundle_file
 

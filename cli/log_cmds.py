@@ -14,13 +14,10 @@ from cli.context import ledger_id, service
 from cli.errors import handle_errors
 from ledger.errors import MalformedKeyError
 from ledger.protocol import merkle
-from ledger.protocol.checkpoint import (
-    CosignatureVerifier,
-    NoteSigner,
-    NoteVerifier,
-    verify_checkpoint,
-)
-from ledger.protocol.keys import b64encode, write_secret
+from ledger.protocol.b64 import b64encode
+from ledger.protocol.cosignature import verify_checkpoint
+from ledger.protocol.keys import write_secret
+from ledger.protocol.note import CosignatureVerifier, NoteSigner, NoteVerifier
 from ledger.service.bundle import ledger_bundle, matter_bundle
 from ledger.service.witness import Witness
 

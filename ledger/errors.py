@@ -167,10 +167,6 @@ class SignerNotOriginalActorError(NotAllowedError):
     code = "signer_not_original_actor"
 
 
-class SignerNotAuditorError(NotAllowedError):
-    code = "signer_not_auditor"
-
-
 # --- conflicts (HTTP 409) -------------------------------------------------
 
 

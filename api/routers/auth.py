@@ -16,8 +16,9 @@ from api.responses import errors
 from api.schemas import ChallengeOut, TokenIn, TokenOut
 from ledger.client.http import auth_message
 from ledger.errors import MalformedError
+from ledger.protocol.b64 import b64decode
 from ledger.protocol.envelope import format_time
-from ledger.protocol.keys import b64decode, verify_signature
+from ledger.protocol.keys import verify_signature
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/auth", tags=["auth"])
 
@@ -49,10 +50,7 @@ def token(request: TokenIn, origin: OriginDep, state: StateDep, context: Context
     """
     registry = state.registry
     public_key = registry.signing_key(request.person, request.key_id)
-    try:
-        signature = b64decode(request.signature, length=64, what="signature")
-    except ValueError as exc:
-        raise MalformedError(str(exc)) from exc
+    signature = b64decode(request.signature, length=64, what="signature", error=MalformedError)
     message = auth_message(origin, request.challenge, request.person, request.key_id)
     verify_signature(public_key, signature, message)
     context.sealer.redeem_challenge(request.challenge, origin)

@@ -8,7 +8,7 @@ from api.deps import LedgerId, ServiceDep
 from api.responses import errors
 from api.schemas import LedgerOut
 from ledger.errors import MalformedKeyError, UnknownLedgerError
-from ledger.protocol.checkpoint import NoteSigner
+from ledger.protocol.note import NoteSigner
 
 router = APIRouter(prefix="/v1/ledgers", tags=["ledgers"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import ReaderDep, ServiceDep
 from api.responses import READ_ERRORS
 from api.schemas import ConsistencyProofOut, InclusionProofOut
-from ledger.protocol.keys import b64encode
+from ledger.protocol.b64 import b64encode
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"])
 

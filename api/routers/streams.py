@@ -10,6 +10,7 @@ from api.access import may_read_matter, require_stream
 from api.deps import ReaderDep, ServiceDep, StateDep, StreamId
 from api.responses import READ_ERRORS
 from api.schemas import EventOut, EventPageOut, HeadOut, StreamListOut, StreamOut
+from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.envelope import (
     MATTER_PREFIX,
@@ -18,7 +19,6 @@ from ledger.protocol.envelope import (
     Envelope,
     format_time,
 )
-from ledger.protocol.keys import b64encode
 from ledger.storage.store import LogRecord
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/streams", tags=["streams"])

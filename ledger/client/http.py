@@ -32,8 +32,9 @@ from ledger.errors import (
     StorageError,
     UnknownLedgerError,
 )
+from ledger.protocol.b64 import b64encode
 from ledger.protocol.envelope import parse_time
-from ledger.protocol.keys import PersonKey, b64encode
+from ledger.protocol.keys import PersonKey
 
 AUTH_PREFIX = b"medledger/auth/v1\n"
 _TOKEN_MARGIN_SECONDS = 30

@@ -8,7 +8,9 @@ as of the same position.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ledger.domain import events as ev
 from ledger.domain.registry import RegistryState
@@ -92,6 +94,71 @@ class EventInfo:
     payload: ev.Payload | None  # None once redacted, or when verifying without it
 
 
+MatterCheck = TypeVar("MatterCheck", bound=Callable[..., None])
+
+# The write-time check of each matter event type: event type -> MatterState
+# method, filled in by the ``_checks`` decorator.
+CHECKS: dict[str, Callable[..., None]] = {}
+
+
+def _checks(*models: type[ev.Payload]) -> Callable[[MatterCheck], MatterCheck]:
+    """Register the decorated method as the write-time check of these event types."""
+
+    def register(method: MatterCheck) -> MatterCheck:
+        for model in models:
+            CHECKS[model.__name__] = method
+        return method
+
+    return register
+
+
+def _require_role_or_management(reg: RegistryState, body_id: str, actor: str, role: str) -> None:
+    """``actor`` holds ``role`` in the body or sits there on the management side."""
+    membership = reg.membership(body_id, actor)
+    if not (membership and role in membership.roles):
+        reg.require_member(body_id, actor, side="management")
+
+
+def _require_committee(reg: RegistryState, committee: str) -> None:
+    if reg.body(committee).kind != "political_committee":
+        raise PoliticalCommitteeRequiredError(
+            f"{committee} is not a political committee", body=committee
+        )
+
+
+def _require_guideline_type_with_guideline(payload: ev.AgreementReached) -> None:
+    if payload.guideline != (payload.guideline_type is not None):
+        raise MalformedPayloadError("guideline_type is given exactly when guideline is true")
+
+
+def _require_compromise_of_body(compromise: ev.CompromiseProposed, seq: int, body_id: str) -> None:
+    if compromise.body != body_id:
+        raise BodyNotInvolvedError(
+            f"compromise {seq} was proposed in {compromise.body}, not {body_id}"
+        )
+
+
+def _require_ancestor(reg: RegistryState, from_body: str, to_body: str) -> None:
+    if to_body not in reg.ancestors(from_body):
+        raise NotAnAncestorBodyError(f"{to_body} is not above {from_body}", body=to_body)
+
+
+def _require_original_actor(info: EventInfo, seq: int, actor: str) -> None:
+    if info.actor != actor:
+        raise SignerNotOriginalActorError(
+            f"only {info.actor}, who signed event {seq}, may correct it", event=seq
+        )
+
+
+def _require_redactable(info: EventInfo, seq: int) -> None:
+    if info.type in NOT_REDACTABLE:
+        raise NotRedactableError(
+            f"{info.type} carries structure later rules depend on and cannot be "
+            "redacted; only statements (positions, disagreements, responses, ...) can",
+            event=seq,
+        )
+
+
 @dataclass
 class MatterState:
     matter_id: str
@@ -138,152 +205,187 @@ class MatterState:
     def check(
         self, registry: RegistryState, actor: str, event_type: str, payload: ev.Payload
     ) -> None:
-        """Raise the named error if ``actor`` may not add ``payload`` now."""
-        if self.ended and event_type not in AFTER_END_TYPES:
-            raise MatterEndedError(f"matter {self.matter_id} is closed", matter=self.matter_id)
-        reg = registry
-        responsible = self.responsible_body
-        match payload:
-            case ev.MatterOpened():
-                raise AlreadyRecordedError("the matter is already open", matter=self.matter_id)
-            case ev.MaterialShared(bodies=bodies):
-                reg.require_member(responsible, actor, side="management")
-                for body_id in bodies:
-                    reg.body(body_id)
-            case ev.ConsultationOpened(body=body_id):
-                membership = reg.membership(body_id, actor)
-                if not (membership and ("chair" in membership.roles)):
-                    reg.require_member(body_id, actor, side="management")
-            case ev.MeetingHeld(body=body_id, present=present, absent=absent):
-                self._require_involved(body_id)
-                reg.require_member(body_id, actor, roles=("chair", "secretary"))
-                for person in [*present, *absent]:
-                    reg.require_person(person)
-            case ev.MinutesApproved(meeting=meeting):
-                info = self._ref(meeting, {"MeetingHeld"})
-                if isinstance(info.payload, ev.MeetingHeld):
-                    reg.require_member(info.payload.body, actor, roles=("chair", "vice_chair"))
-                if actor in self.minutes_approvals.get(meeting, set()):
-                    raise AlreadyRecordedError(
-                        f"{actor} already approved the minutes of event {meeting}", event=meeting
-                    )
-            case ev.PositionStated(body=body_id, side=side):
-                self._require_involved(body_id)
-                reg.require_member(body_id, actor, side=side)
-            case ev.ProposalSubmitted(body=body_id):
-                reg.require_member(body_id, actor)
-            case ev.DisagreementRecorded(body=body_id) | ev.CompromiseProposed(body=body_id):
-                self._require_involved(body_id)
-                reg.require_member(body_id, actor)
-            case ev.DisagreementAnswered(disagreement=seq):
-                self._ref(seq, {"DisagreementRecorded"})
-                if seq in self.answered:
-                    raise AlreadyRecordedError(f"disagreement {seq} is already answered", event=seq)
-                self._require_decider_or_management(reg, actor)
-            case (
-                ev.CompromiseAccepted(proposal=seq, side=side)
-                | ev.CompromiseRejected(proposal=seq, side=side)
-            ):
-                info = self._ref(seq, {"CompromiseProposed"})
-                if isinstance(info.payload, ev.CompromiseProposed):
-                    reg.require_member(
-                        info.payload.body, actor, side=side, roles=("chair", "vice_chair")
-                    )
-                if side in self.accepted_sides.get(seq, set()):
-                    raise AlreadyRecordedError(
-                        f"the {side} side already accepted compromise {seq}", event=seq
-                    )
-            case ev.AgreementReached(body=body_id, compromise=seq, guideline=guideline):
-                info = self._ref(seq, {"CompromiseProposed"})
-                if guideline != (payload.guideline_type is not None):
-                    raise MalformedPayloadError(
-                        "guideline_type is given exactly when guideline is true"
-                    )
-                if isinstance(info.payload, ev.CompromiseProposed) and info.payload.body != body_id:
-                    raise BodyNotInvolvedError(
-                        f"compromise {seq} was proposed in {info.payload.body}, not {body_id}"
-                    )
-                accepted = self.accepted_sides.get(seq, set())
-                if not self.incomplete and accepted != {"management", "employees"}:
-                    raise AgreementNeedsBothSidesError(
-                        f"compromise {seq} is accepted by {sorted(accepted) or 'no side'}; "
-                        "an agreement needs acceptance from both sides",
-                        event=seq,
-                    )
-                reg.require_member(body_id, actor)
-            case ev.HearingOpened(bodies=bodies):
-                reg.require_member(responsible, actor, side="management")
-                for body_id in bodies:
-                    reg.body(body_id)
-            case ev.HearingResponseSubmitted(body=body_id):
-                if body_id not in self.hearing_bodies:
-                    raise BodyNotInvolvedError(
-                        f"{body_id} was not asked in a hearing on this matter", body=body_id
-                    )
-                reg.require_member(body_id, actor)
-            case ev.DecisionMade(inputs=inputs):
-                self._require_decision_maker(actor)
-                for item in inputs:
-                    self._ref(item.event, INPUT_TYPES)
-            case ev.ReferredToPolitics(committee=committee):
-                reg.require_member(responsible, actor, side="management")
-                self._require_committee(reg, committee)
-            case ev.PoliticalDecisionRecorded(committee=committee):
-                self._require_committee(reg, committee)
-                membership = reg.membership(responsible, actor)
-                if not (membership and "secretary" in membership.roles):
-                    reg.require_member(responsible, actor, side="management")
-            case ev.ConsultationAcknowledged(body=body_id):
-                self._require_involved(body_id)
-                reg.require_member(body_id, actor)
-            case ev.EscalatedToBody(from_body=from_body, to_body=to_body):
-                self._require_involved(from_body)
-                reg.require_member(from_body, actor)
-                reg.body(to_body)
-                if to_body not in reg.ancestors(from_body):
-                    raise NotAnAncestorBodyError(
-                        f"{to_body} is not above {from_body}", body=to_body
-                    )
-            case ev.BreachClaimed(body=body_id):
-                self._require_involved(body_id)
-                reg.require_member(body_id, actor, side="employees")
-            case ev.BreachResolved(claim=seq):
-                self._ref(seq, {"BreachClaimed"})
-                if seq in self.resolved_claims:
-                    raise AlreadyRecordedError(f"breach claim {seq} is already resolved", event=seq)
-                chairs = [
-                    body_id
-                    for body_id in reg.hovedmed_for(responsible)
-                    if (m := reg.membership(body_id, actor)) and "chair" in m.roles
-                ]
-                if not chairs:
-                    raise NotAllowedError(
-                        f"{actor} is not the chair of the HovedMED over {responsible}",
-                        person=actor,
-                    )
-            case ev.DecisionCommunicated():
-                reg.require_member(responsible, actor, side="management")
-            case ev.MatterClosed() | ev.MatterWithdrawn():
-                self._require_decision_maker(actor)
-            case ev.CorrectionIssued(event=seq):
-                info = self._ref(seq, None)
-                if info.actor != actor:
-                    raise SignerNotOriginalActorError(
-                        f"only {info.actor}, who signed event {seq}, may correct it", event=seq
-                    )
-            case ev.PayloadRedacted(event=seq):
-                reg.require_admin(actor)
-                info = self._ref(seq, None)
-                if info.type in NOT_REDACTABLE:
-                    raise NotRedactableError(
-                        f"{info.type} carries structure later rules depend on and cannot be "
-                        "redacted; only statements (positions, disagreements, responses, ...) can",
-                        event=seq,
-                    )
-                if seq in self.redacted:
-                    raise AlreadyRedactedError(f"event {seq} is already redacted", event=seq)
+        """Raise the named error if ``actor`` may not add ``payload`` now.
+
+        The matter must not have ended (unless the event records the past);
+        then the check registered for the event type judges it.
+        """
+        self._require_not_ended(event_type)
+        check = CHECKS.get(event_type)
+        if check is not None:
+            check(self, registry, actor, payload)
+
+    @_checks(ev.MatterOpened)
+    def _check_reopened(self, reg: RegistryState, actor: str, payload: ev.MatterOpened) -> None:
+        raise AlreadyRecordedError("the matter is already open", matter=self.matter_id)
+
+    @_checks(ev.MaterialShared, ev.HearingOpened)
+    def _check_bodies_brought_in(
+        self, reg: RegistryState, actor: str, payload: ev.MaterialShared | ev.HearingOpened
+    ) -> None:
+        reg.require_member(self.responsible_body, actor, side="management")
+        for body_id in payload.bodies:
+            reg.body(body_id)
+
+    @_checks(ev.ConsultationOpened)
+    def _check_consultation_opened(
+        self, reg: RegistryState, actor: str, payload: ev.ConsultationOpened
+    ) -> None:
+        _require_role_or_management(reg, payload.body, actor, "chair")
+
+    @_checks(ev.MeetingHeld)
+    def _check_meeting_held(self, reg: RegistryState, actor: str, payload: ev.MeetingHeld) -> None:
+        self._require_involved(payload.body)
+        reg.require_member(payload.body, actor, roles=("chair", "secretary"))
+        for person in [*payload.present, *payload.absent]:
+            reg.require_person(person)
+
+    @_checks(ev.MinutesApproved)
+    def _check_minutes_approved(
+        self, reg: RegistryState, actor: str, payload: ev.MinutesApproved
+    ) -> None:
+        info = self._ref(payload.meeting, {"MeetingHeld"})
+        if isinstance(info.payload, ev.MeetingHeld):
+            reg.require_member(info.payload.body, actor, roles=("chair", "vice_chair"))
+        self._require_minutes_not_yet_approved(payload.meeting, actor)
+
+    @_checks(ev.PositionStated)
+    def _check_position_stated(
+        self, reg: RegistryState, actor: str, payload: ev.PositionStated
+    ) -> None:
+        self._require_involved(payload.body)
+        reg.require_member(payload.body, actor, side=payload.side)
+
+    @_checks(ev.ProposalSubmitted)
+    def _check_proposal_submitted(
+        self, reg: RegistryState, actor: str, payload: ev.ProposalSubmitted
+    ) -> None:
+        reg.require_member(payload.body, actor)
+
+    @_checks(ev.DisagreementRecorded, ev.CompromiseProposed, ev.ConsultationAcknowledged)
+    def _check_said_in_involved_body(
+        self,
+        reg: RegistryState,
+        actor: str,
+        payload: ev.DisagreementRecorded | ev.CompromiseProposed | ev.ConsultationAcknowledged,
+    ) -> None:
+        self._require_involved(payload.body)
+        reg.require_member(payload.body, actor)
+
+    @_checks(ev.DisagreementAnswered)
+    def _check_disagreement_answered(
+        self, reg: RegistryState, actor: str, payload: ev.DisagreementAnswered
+    ) -> None:
+        self._ref(payload.disagreement, {"DisagreementRecorded"})
+        self._require_unanswered(payload.disagreement)
+        self._require_decider_or_management(reg, actor)
+
+    @_checks(ev.CompromiseAccepted, ev.CompromiseRejected)
+    def _check_compromise_judged(
+        self,
+        reg: RegistryState,
+        actor: str,
+        payload: ev.CompromiseAccepted | ev.CompromiseRejected,
+    ) -> None:
+        info = self._ref(payload.proposal, {"CompromiseProposed"})
+        if isinstance(info.payload, ev.CompromiseProposed):
+            reg.require_member(
+                info.payload.body, actor, side=payload.side, roles=("chair", "vice_chair")
+            )
+        self._require_side_not_yet_accepted(payload.proposal, payload.side)
+
+    @_checks(ev.AgreementReached)
+    def _check_agreement_reached(
+        self, reg: RegistryState, actor: str, payload: ev.AgreementReached
+    ) -> None:
+        info = self._ref(payload.compromise, {"CompromiseProposed"})
+        _require_guideline_type_with_guideline(payload)
+        if isinstance(info.payload, ev.CompromiseProposed):
+            _require_compromise_of_body(info.payload, payload.compromise, payload.body)
+        self._require_both_sides_accepted(payload.compromise)
+        reg.require_member(payload.body, actor)
+
+    @_checks(ev.HearingResponseSubmitted)
+    def _check_hearing_response(
+        self, reg: RegistryState, actor: str, payload: ev.HearingResponseSubmitted
+    ) -> None:
+        self._require_heard(payload.body)
+        reg.require_member(payload.body, actor)
+
+    @_checks(ev.DecisionMade)
+    def _check_decision_made(
+        self, reg: RegistryState, actor: str, payload: ev.DecisionMade
+    ) -> None:
+        self._require_decision_maker(actor)
+        for item in payload.inputs:
+            self._ref(item.event, INPUT_TYPES)
+
+    @_checks(ev.ReferredToPolitics)
+    def _check_referred_to_politics(
+        self, reg: RegistryState, actor: str, payload: ev.ReferredToPolitics
+    ) -> None:
+        reg.require_member(self.responsible_body, actor, side="management")
+        _require_committee(reg, payload.committee)
+
+    @_checks(ev.PoliticalDecisionRecorded)
+    def _check_political_decision(
+        self, reg: RegistryState, actor: str, payload: ev.PoliticalDecisionRecorded
+    ) -> None:
+        _require_committee(reg, payload.committee)
+        _require_role_or_management(reg, self.responsible_body, actor, "secretary")
+
+    @_checks(ev.EscalatedToBody)
+    def _check_escalated(self, reg: RegistryState, actor: str, payload: ev.EscalatedToBody) -> None:
+        self._require_involved(payload.from_body)
+        reg.require_member(payload.from_body, actor)
+        reg.body(payload.to_body)
+        _require_ancestor(reg, payload.from_body, payload.to_body)
+
+    @_checks(ev.BreachClaimed)
+    def _check_breach_claimed(
+        self, reg: RegistryState, actor: str, payload: ev.BreachClaimed
+    ) -> None:
+        self._require_involved(payload.body)
+        reg.require_member(payload.body, actor, side="employees")
+
+    @_checks(ev.BreachResolved)
+    def _check_breach_resolved(
+        self, reg: RegistryState, actor: str, payload: ev.BreachResolved
+    ) -> None:
+        self._ref(payload.claim, {"BreachClaimed"})
+        self._require_unresolved(payload.claim)
+        self._require_hovedmed_chair(reg, actor)
+
+    @_checks(ev.DecisionCommunicated)
+    def _check_decision_communicated(
+        self, reg: RegistryState, actor: str, payload: ev.DecisionCommunicated
+    ) -> None:
+        reg.require_member(self.responsible_body, actor, side="management")
+
+    @_checks(ev.MatterClosed, ev.MatterWithdrawn)
+    def _check_ended(
+        self, reg: RegistryState, actor: str, payload: ev.MatterClosed | ev.MatterWithdrawn
+    ) -> None:
+        self._require_decision_maker(actor)
+
+    @_checks(ev.CorrectionIssued)
+    def _check_correction(
+        self, reg: RegistryState, actor: str, payload: ev.CorrectionIssued
+    ) -> None:
+        info = self._ref(payload.event, None)
+        _require_original_actor(info, payload.event, actor)
+
+    @_checks(ev.PayloadRedacted)
+    def _check_redaction(self, reg: RegistryState, actor: str, payload: ev.PayloadRedacted) -> None:
+        reg.require_admin(actor)
+        info = self._ref(payload.event, None)
+        _require_redactable(info, payload.event)
+        self._require_not_redacted(payload.event)
+
+    # --- the rules the checks share -------------------------------------
 
     def _ref(self, seq: int, types: set[str] | frozenset[str] | None) -> EventInfo:
+        """The earlier event ``seq`` of this matter, which must be one of ``types``."""
         info = self.events.get(seq)
         if info is None or (types is not None and info.type not in types):
             wanted = " or ".join(sorted(types)) if types else "an event"
@@ -292,12 +394,22 @@ class MatterState:
             )
         return info
 
+    def _require_not_ended(self, event_type: str) -> None:
+        if self.ended and event_type not in AFTER_END_TYPES:
+            raise MatterEndedError(f"matter {self.matter_id} is closed", matter=self.matter_id)
+
     def _require_involved(self, body_id: str) -> None:
         if body_id not in self.involved:
             raise BodyNotInvolvedError(
                 f"{body_id} is not involved in matter {self.matter_id}; share material, "
                 "open a consultation or hearing, or escalate to it first",
                 body=body_id,
+            )
+
+    def _require_heard(self, body_id: str) -> None:
+        if body_id not in self.hearing_bodies:
+            raise BodyNotInvolvedError(
+                f"{body_id} was not asked in a hearing on this matter", body=body_id
             )
 
     def _require_decision_maker(self, actor: str) -> None:
@@ -310,12 +422,53 @@ class MatterState:
         if actor != self.decision_maker:
             reg.require_member(self.responsible_body, actor, side="management")
 
-    @staticmethod
-    def _require_committee(reg: RegistryState, committee: str) -> None:
-        if reg.body(committee).kind != "political_committee":
-            raise PoliticalCommitteeRequiredError(
-                f"{committee} is not a political committee", body=committee
+    def _require_minutes_not_yet_approved(self, meeting: int, actor: str) -> None:
+        if actor in self.minutes_approvals.get(meeting, set()):
+            raise AlreadyRecordedError(
+                f"{actor} already approved the minutes of event {meeting}", event=meeting
             )
+
+    def _require_unanswered(self, disagreement: int) -> None:
+        if disagreement in self.answered:
+            raise AlreadyRecordedError(
+                f"disagreement {disagreement} is already answered", event=disagreement
+            )
+
+    def _require_side_not_yet_accepted(self, proposal: int, side: str) -> None:
+        if side in self.accepted_sides.get(proposal, set()):
+            raise AlreadyRecordedError(
+                f"the {side} side already accepted compromise {proposal}", event=proposal
+            )
+
+    def _require_both_sides_accepted(self, proposal: int) -> None:
+        # Replayed without a payload the rules need, the sides cannot be counted.
+        accepted = self.accepted_sides.get(proposal, set())
+        if not self.incomplete and accepted != {"management", "employees"}:
+            raise AgreementNeedsBothSidesError(
+                f"compromise {proposal} is accepted by {sorted(accepted) or 'no side'}; "
+                "an agreement needs acceptance from both sides",
+                event=proposal,
+            )
+
+    def _require_unresolved(self, claim: int) -> None:
+        if claim in self.resolved_claims:
+            raise AlreadyRecordedError(f"breach claim {claim} is already resolved", event=claim)
+
+    def _require_hovedmed_chair(self, reg: RegistryState, actor: str) -> None:
+        responsible = self.responsible_body
+        chairs = [
+            body_id
+            for body_id in reg.hovedmed_for(responsible)
+            if (m := reg.membership(body_id, actor)) and "chair" in m.roles
+        ]
+        if not chairs:
+            raise NotAllowedError(
+                f"{actor} is not the chair of the HovedMED over {responsible}", person=actor
+            )
+
+    def _require_not_redacted(self, seq: int) -> None:
+        if seq in self.redacted:
+            raise AlreadyRedactedError(f"event {seq} is already redacted", event=seq)
 
     # --- folding events in ------------------------------------------------
 

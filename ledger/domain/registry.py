@@ -123,9 +123,6 @@ class RegistryState:
     def membership(self, body_id: str, person: str) -> Membership | None:
         return self.members.get(body_id, {}).get(person)
 
-    def members_of(self, body_id: str) -> dict[str, Membership]:
-        return self.members.get(body_id, {})
-
     def require_member(
         self,
         body_id: str,

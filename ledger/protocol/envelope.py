@@ -30,8 +30,9 @@ from ledger.errors import (
     PayloadCommitmentMismatchError,
     UnsupportedProtocolVersionError,
 )
+from ledger.protocol import merkle
+from ledger.protocol.b64 import b64decode, b64encode
 from ledger.protocol.canonical import JSONObject, canonical, parse_canonical
-from ledger.protocol.keys import b64decode, b64encode
 
 PROTOCOL_VERSION = 1
 SIGNING_PREFIX = b"medledger/event/v1\n"
@@ -230,7 +231,7 @@ class Envelope:
 
     @cached_property
     def leaf_hash(self) -> bytes:
-        return hashlib.sha256(b"\x00" + self.entry).digest()
+        return merkle.leaf_hash(self.entry)
 
 
 @dataclass(frozen=True)
@@ -276,10 +277,7 @@ class Submission:
         body = Body.from_json(data["body"])
         if not isinstance(data["payload"], dict):
             raise MalformedEnvelopeError("payload must be a JSON object")
-        try:
-            salt = b64decode(data["salt"], length=SALT_BYTES, what="salt")
-        except (ValueError, TypeError) as exc:
-            raise MalformedEnvelopeError(str(exc)) from exc
+        salt = b64decode(data["salt"], length=SALT_BYTES, what="salt", error=MalformedEnvelopeError)
         envelope = Envelope.create(body, _signature(data["signature"]))
         submission = cls(envelope, data["payload"], salt)
         verify_commitment_bytes(body.payload, submission.payload_bytes, salt)
@@ -287,12 +285,7 @@ class Submission:
 
 
 def _signature(value: Any) -> bytes:
-    try:
-        return b64decode(value, length=64, what="signature")
-    except (ValueError, TypeError) as exc:
-        raise MalformedEnvelopeError(
-            str(exc) if isinstance(exc, ValueError) else "signature must be a string"
-        ) from exc
+    return b64decode(value, length=64, what="signature", error=MalformedEnvelopeError)
 
 
 def new_salt() -> bytes:

@@ -8,8 +8,6 @@ that anyone can check that an id names the key it claims to.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import os
@@ -29,26 +27,9 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from ledger.errors import BadSignatureError, MalformedKeyError
+from ledger.protocol.b64 import b64decode, b64encode
 
 KEY_FILE_TYPE = "medledger-person-key/v1"
-
-
-def b64encode(data: bytes) -> str:
-    """Standard base64 with padding, the encoding of keys, salts and signatures."""
-    return base64.b64encode(data).decode("ascii")
-
-
-def b64decode(text: str, *, length: int | None = None, what: str = "value") -> bytes:
-    """Decode strict, canonical standard base64; raise ValueError naming ``what``."""
-    try:
-        data = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, AttributeError) as exc:
-        raise ValueError(f"{what} is not valid base64") from exc
-    if b64encode(data) != text:
-        raise ValueError(f"{what} is not in canonical base64")
-    if length is not None and len(data) != length:
-        raise ValueError(f"{what} must be {length} bytes, got {len(data)}")
-    return data
 
 
 def public_key_bytes(key: Ed25519PublicKey) -> bytes:
@@ -62,8 +43,8 @@ def key_id_for(public_key: bytes) -> str:
 
 def load_public_key(encoded: str) -> Ed25519PublicKey:
     """Parse a base64 raw Ed25519 public key; raise MalformedKeyError."""
+    raw = b64decode(encoded, length=32, what="public key", error=MalformedKeyError)
     try:
-        raw = b64decode(encoded, length=32, what="public key")
         return Ed25519PublicKey.from_public_bytes(raw)
     except ValueError as exc:
         raise MalformedKeyError(str(exc)) from exc
@@ -123,9 +104,11 @@ class PersonKey:
             data = json.loads(text)
             if data.get("type") != KEY_FILE_TYPE:
                 raise ValueError(f"not a {KEY_FILE_TYPE} file")
-            seed = b64decode(data["private_key"], length=32, what="private key")
+            seed = b64decode(
+                data["private_key"], length=32, what="private key", error=MalformedKeyError
+            )
             key = cls(str(data["person"]), Ed25519PrivateKey.from_private_bytes(seed))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (MalformedKeyError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise MalformedKeyError(f"not a medledger key file: {exc}") from exc
         if data.get("key_id") not in (None, key.key_id):
             raise MalformedKeyError("key file's key_id does not match its key")

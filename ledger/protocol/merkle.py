@@ -131,21 +131,48 @@ def verify_consistency(
             size2=size2,
         )
     if size1 == size2:
-        if proof:
-            raise ProofError(
-                "consistency proof between equal sizes must be empty",
-                size1=size1,
-                size2=size2,
-            )
-        if not hmac.compare_digest(root1, root2):
-            raise ProofError("trees of equal size have different roots", size1=size1, size2=size2)
+        _verify_same_tree(size1, proof, root1, root2)
         return
     if not proof:
         raise ProofError("consistency proof is empty", size1=size1, size2=size2)
     for node in proof:
         _check_hash(node, "consistency proof hash")
+    first, second = _consistency_roots(size1, size2, proof, root1)
+    if not hmac.compare_digest(first, root1):
+        raise ProofError(
+            "consistency proof does not lead to the first root",
+            size1=size1,
+            size2=size2,
+        )
+    if not hmac.compare_digest(second, root2):
+        raise ProofError(
+            "consistency proof does not lead to the second root",
+            size1=size1,
+            size2=size2,
+        )
+
+
+def _verify_same_tree(size: int, proof: Sequence[bytes], root1: bytes, root2: bytes) -> None:
+    """Between equal sizes the proof is empty and the roots are equal."""
+    if proof:
+        raise ProofError(
+            "consistency proof between equal sizes must be empty", size1=size, size2=size
+        )
+    if not hmac.compare_digest(root1, root2):
+        raise ProofError("trees of equal size have different roots", size1=size, size2=size)
+
+
+def _consistency_roots(
+    size1: int, size2: int, proof: Sequence[bytes], root1: bytes
+) -> tuple[bytes, bytes]:
+    """The two roots a consistency proof leads to (RFC 9162 section 2.1.4.2, steps 1-7).
+
+    Raises ProofError when the proof has too many or too few hashes.
+    """
     path = list(proof)
     if size1 & (size1 - 1) == 0:
+        # A first tree of a power-of-two size is itself a node of the second:
+        # the proof leaves it out, the verifier starts from its root.
         path.insert(0, root1)
     fn, sn = size1 - 1, size2 - 1
     while fn & 1:
@@ -164,18 +191,7 @@ def verify_consistency(
         fn, sn = fn >> 1, sn >> 1
     if sn != 0:
         raise ProofError("consistency proof is too short", size1=size1, size2=size2)
-    if not hmac.compare_digest(fr, root1):
-        raise ProofError(
-            "consistency proof does not lead to the first root",
-            size1=size1,
-            size2=size2,
-        )
-    if not hmac.compare_digest(sr, root2):
-        raise ProofError(
-            "consistency proof does not lead to the second root",
-            size1=size1,
-            size2=size2,
-        )
+    return fr, sr
 
 
 def _check_hash(value: bytes, what: str) -> None:

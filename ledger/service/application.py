@@ -34,7 +34,7 @@ from ledger.errors import (
 )
 from ledger.protocol import merkle
 from ledger.protocol.canonical import parse_canonical
-from ledger.protocol.checkpoint import Checkpoint, sign_note
+from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.envelope import (
     MATTER_PREFIX,
     REGISTRY_STREAM,
@@ -42,6 +42,7 @@ from ledger.protocol.envelope import (
     Submission,
     format_time,
 )
+from ledger.protocol.note import sign_note
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import LedgerRow, LogRecord, Store
 

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ledger.errors import NotFoundError, UnknownLeafError, UnknownStreamError
+from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import parse_canonical
-from ledger.protocol.checkpoint import Checkpoint, split_note
+from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope, matter_stream
-from ledger.protocol.keys import b64encode
+from ledger.protocol.note import split_note
 from ledger.service.application import LedgerService
 from ledger.storage.store import LogRecord
 

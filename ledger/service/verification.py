@@ -19,8 +19,10 @@ from ledger.domain.state import Admitted, LedgerState
 from ledger.errors import LedgerError, NotAllowedError, RuleViolationError, VerificationError
 from ledger.protocol import merkle
 from ledger.protocol.canonical import parse_json
-from ledger.protocol.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.envelope import Envelope, parse_time
+from ledger.protocol.note import NoteVerifier
 from ledger.storage.store import LogRecord, Store, stream_uuid
 
 Progress = Callable[[int, int], None]

@@ -34,17 +34,17 @@ from ledger.errors import (
     StorageError,
     UnknownLedgerError,
 )
-from ledger.protocol.checkpoint import (
-    Checkpoint,
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.cosignature import cosign
+from ledger.protocol.merkle import verify_consistency
+from ledger.protocol.note import (
     CosignatureVerifier,
     NoteSigner,
     NoteVerifier,
-    cosign,
     format_note,
     open_note,
     split_note,
 )
-from ledger.protocol.merkle import verify_consistency
 
 STATE_FILE = "witness-state.json"
 LOCK_FILE = "witness-state.lock"

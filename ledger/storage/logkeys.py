@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.errors import MalformedKeyError, UnknownLedgerError
-from ledger.protocol.checkpoint import NoteSigner
 from ledger.protocol.keys import write_secret
+from ledger.protocol.note import NoteSigner
 
 
 def ledger_id_of(origin: str) -> str:

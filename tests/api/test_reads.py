@@ -9,8 +9,9 @@ import base64
 from demo.organisation import Organisation
 from ledger.domain import events as ev
 from ledger.protocol import merkle
-from ledger.protocol.checkpoint import NoteVerifier, verify_checkpoint
+from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.envelope import Envelope
+from ledger.protocol.note import NoteVerifier
 from tests.api.conftest import Api
 from tests.stories.http import open_school_matter, position
 

@@ -26,8 +26,9 @@ from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
 from ledger.protocol import merkle
-from ledger.protocol.checkpoint import NoteVerifier, verify_checkpoint
+from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.keys import PersonKey
+from ledger.protocol.note import NoteVerifier
 from ledger.service.application import system_clock
 from tests.stories.live_server import ROOT, LiveServer, live_server
 from verifier.bundle import verify_bundle

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.protocol.checkpoint import Checkpoint, NoteSigner, sign_note
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.note import NoteSigner, sign_note
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -171,7 +172,7 @@ def test_a_witness_refuses_a_fork(demo: tuple[dict[str, str], Path, str], tmp_pa
         [NoteSigner.from_signer_key(log_key)],
     )
     from ledger.errors import InconsistentCheckpointError
-    from ledger.protocol.checkpoint import NoteVerifier
+    from ledger.protocol.note import NoteVerifier
     from ledger.service.witness import Witness
 
     signer = NoteSigner.from_signer_key((witness / "witness.key").read_text().strip())

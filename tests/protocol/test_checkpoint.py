@@ -22,26 +22,28 @@ from ledger.errors import (
     MalformedKeyError,
     WitnessQuorumError,
 )
-from ledger.protocol.checkpoint import (
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.cosignature import (
+    cosign,
+    cosignature_timestamp,
+    verify_checkpoint,
+    verify_cosignature,
+)
+from ledger.protocol.merkle import leaf_hash, node_hash
+from ledger.protocol.note import (
     COSIGNATURE_V1,
     ED25519,
     MAX_SIGNATURES,
-    Checkpoint,
     CosignatureVerifier,
     NoteSignature,
     NoteSigner,
     NoteVerifier,
-    cosign,
-    cosignature_timestamp,
     cosigned_message,
     key_hash,
     open_note,
     sign_note,
     split_note,
-    verify_checkpoint,
-    verify_cosignature,
 )
-from ledger.protocol.merkle import leaf_hash, node_hash
 
 VECTORS = json.loads(
     (Path(__file__).parents[1] / "vectors" / "checkpoints.json").read_text("utf-8")

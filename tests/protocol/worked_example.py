@@ -16,9 +16,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.protocol import merkle
 from ledger.protocol.canonical import canonical
-from ledger.protocol.checkpoint import Checkpoint, NoteSigner, sign_note
+from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.envelope import ZERO_HASH, Body, Envelope, payload_commitment
 from ledger.protocol.keys import PersonKey
+from ledger.protocol.note import NoteSigner, sign_note
 
 ORIGIN = "ledger.example/testkommune"
 ADMIN_SEED = bytes(range(32))

@@ -33,9 +33,10 @@ from ledger.errors import (
     UnsupportedProtocolVersionError,
     WrongLedgerError,
 )
+from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import canonical
 from ledger.protocol.envelope import SIGNING_PREFIX, Envelope, Submission
-from ledger.protocol.keys import PersonKey, b64encode
+from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from tests.stories.log_assertions import next_submission, refused
 from tests.stories.matter import Matter

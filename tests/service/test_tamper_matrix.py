@@ -18,7 +18,8 @@ from demo.organisation import Organisation
 from ledger.domain import events as ev
 from ledger.errors import VerificationError
 from ledger.protocol.canonical import canonical, parse_canonical
-from ledger.protocol.checkpoint import Checkpoint, NoteSigner, sign_note
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.note import NoteSigner, sign_note
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.store import Store, stream_uuid

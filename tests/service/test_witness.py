@@ -18,15 +18,10 @@ from ledger.errors import (
     UnknownLedgerError,
     WitnessQuorumError,
 )
-from ledger.protocol.checkpoint import (
-    Checkpoint,
-    NoteSigner,
-    cosignature_timestamp,
-    sign_note,
-    split_note,
-    verify_checkpoint,
-)
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.cosignature import cosignature_timestamp, verify_checkpoint
 from ledger.protocol.merkle import Frontier, MemoryNodeStore, consistency_proof, leaf_hash
+from ledger.protocol.note import NoteSigner, sign_note, split_note
 from ledger.service.witness import STATE_FILE, Witness
 
 ORIGIN = "ledger.example/testkommune"

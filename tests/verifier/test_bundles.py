@@ -17,7 +17,7 @@ import pytest
 from demo.organisation import Organisation
 from demo.stories import Demo
 from ledger.domain import events as ev
-from ledger.protocol.checkpoint import NoteSigner
+from ledger.protocol.note import NoteSigner
 from ledger.service.application import LedgerService
 from ledger.service.bundle import build_bundle, ledger_bundle, matter_bundle
 from ledger.service.verification import verify_ledger

@@ -1,0 +1,130 @@
+"""A matter's write-time rules, told as short stories of a LokalMED, in memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.domain import events as ev
+from ledger.domain.matters import CHECKS
+from ledger.errors import (
+    AgreementNeedsBothSidesError,
+    BodyNotInvolvedError,
+    MatterEndedError,
+    SignerNotDecisionMakerError,
+    SignerNotMemberError,
+    SignerNotOriginalActorError,
+    SignerWrongSideError,
+    StreamNotStartedError,
+)
+from ledger.protocol.envelope import matter_stream
+from tests.domain.memory_ledger import MemoryLedger
+
+
+def _position(side: ev.Side = "employees", body: str = "lokal") -> ev.PositionStated:
+    return ev.PositionStated(body=body, side=side, stance="support", text="Vi bakker op.")
+
+
+def test_a_management_member_opens_a_matter_for_their_body(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    matter = ledger.state.matters["budget-2026"]
+    assert matter.responsible_body == "lokal"
+    assert matter.decision_maker == "chef"
+    assert matter.involved == {"lokal"}
+
+
+def test_an_employee_representative_does_not_open_matters(ledger: MemoryLedger) -> None:
+    with pytest.raises(SignerWrongSideError):
+        ledger.open_matter("vagtplan", "tr-anna", responsible_body="lokal", decision_maker="chef")
+
+
+def test_a_political_committee_is_never_the_responsible_med_body(ledger: MemoryLedger) -> None:
+    with pytest.raises(BodyNotInvolvedError):
+        ledger.open_matter("skolereform", "chef", responsible_body="udvalg", decision_maker="chef")
+
+
+def test_a_matter_stream_starts_with_its_opening(ledger: MemoryLedger) -> None:
+    with pytest.raises(StreamNotStartedError):
+        ledger.admit(ledger.sign("tr-anna", matter_stream("ukendt-sag"), _position()))
+
+
+def test_a_signer_who_is_not_a_member_cannot_state_a_position(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    with pytest.raises(SignerNotMemberError):
+        ledger.admit(ledger.sign("borger", budget, _position()))
+
+
+def test_each_side_states_its_own_position(ledger: MemoryLedger, budget: str) -> None:
+    ledger.write("tr-anna", budget, _position("employees"))
+    ledger.write("leder-bo", budget, _position("management"))
+    with pytest.raises(SignerWrongSideError):
+        ledger.admit(ledger.sign("tr-anna", budget, _position("management")))
+
+
+def test_a_body_speaks_on_a_matter_only_once_it_is_involved(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    ledger.appoint("hmed", "tr-anna", "employees", ("tr",))
+    with pytest.raises(BodyNotInvolvedError):
+        ledger.admit(ledger.sign("tr-anna", budget, _position(body="hmed")))
+    ledger.write(
+        "chef",
+        budget,
+        ev.MaterialShared(
+            documents=[ev.Document(title="Budgetforslag", sha256="0" * 64)], bodies=["hmed"]
+        ),
+    )
+    ledger.write("tr-anna", budget, _position(body="hmed"))
+    assert "hmed" in ledger.state.matters["budget-2026"].involved
+
+
+def test_an_agreement_needs_both_sides_to_accept_the_compromise(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    proposal = ledger.write(
+        "leder-bo",
+        budget,
+        ev.CompromiseProposed(body="lokal", terms="To stillinger i stedet for tre."),
+    )
+    ledger.write("chef", budget, ev.CompromiseAccepted(proposal=proposal, side="management"))
+    agreement = ev.AgreementReached(
+        body="lokal", compromise=proposal, text="Enighed om to stillinger."
+    )
+    with pytest.raises(AgreementNeedsBothSidesError):
+        ledger.admit(ledger.sign("chef", budget, agreement))
+    ledger.enrol("naestformand-carl")
+    ledger.appoint("lokal", "naestformand-carl", "employees", ("vice_chair",))
+    ledger.write(
+        "naestformand-carl", budget, ev.CompromiseAccepted(proposal=proposal, side="employees")
+    )
+    ledger.write("chef", budget, agreement)
+
+
+def test_only_the_decision_maker_decides(ledger: MemoryLedger, budget: str) -> None:
+    decision = ev.DecisionMade(outcome="Budgettet vedtages.", rationale="Rammen holder.")
+    with pytest.raises(SignerNotDecisionMakerError):
+        ledger.admit(ledger.sign("leder-bo", budget, decision))
+    ledger.write("chef", budget, decision)
+
+
+def test_a_closed_matter_takes_only_records_about_the_past(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    ledger.write("chef", budget, ev.MatterClosed(reason="Besluttet."))
+    with pytest.raises(MatterEndedError):
+        ledger.admit(ledger.sign("tr-anna", budget, _position()))
+    ledger.write("chef", budget, ev.DecisionCommunicated(to="Alle ansatte", channel="Intranet"))
+    assert ledger.state.matters["budget-2026"].ended
+
+
+def test_only_the_original_signer_corrects_an_event(ledger: MemoryLedger, budget: str) -> None:
+    stated = ledger.write("tr-anna", budget, _position())
+    correction = ev.CorrectionIssued(event=stated, correction="Vi støtter med ændringer.")
+    with pytest.raises(SignerNotOriginalActorError):
+        ledger.admit(ledger.sign("leder-bo", budget, correction))
+    ledger.write("tr-anna", budget, correction)
+
+
+def test_every_matter_event_type_has_its_write_time_check() -> None:
+    assert set(CHECKS) == set(ev.MATTER_EVENTS) | set(ev.ANY_MATTER_EVENTS)
