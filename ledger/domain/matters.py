@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ledger.domain import events as ev
+from ledger.domain.groupings import DECISION_INPUT_TYPES as INPUT_TYPES
 from ledger.domain.registry import RegistryState
 from ledger.errors import (
     AgreementNeedsBothSidesError,
@@ -26,20 +27,6 @@ from ledger.errors import (
     SignerNotDecisionMakerError,
     SignerNotOriginalActorError,
     UnknownEventReferenceError,
-)
-
-# Events a decision may name among its inputs.
-INPUT_TYPES = frozenset(
-    {
-        "PositionStated",
-        "ProposalSubmitted",
-        "HearingResponseSubmitted",
-        "DisagreementRecorded",
-        "CompromiseProposed",
-        "AgreementReached",
-        "ConsultationAcknowledged",
-        "PoliticalDecisionRecorded",
-    }
 )
 
 # What may still be added once a matter is closed or withdrawn: records about

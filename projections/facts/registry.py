@@ -50,11 +50,6 @@ class BodyInfo:
     dissolved_leaf: int | None = None
     dissolved_time: str | None = None
 
-    def exists_at(self, leaf: int) -> bool:
-        return self.established_leaf < leaf and (
-            self.dissolved_leaf is None or leaf < self.dissolved_leaf
-        )
-
 
 @dataclass
 class PersonInfo:

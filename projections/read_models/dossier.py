@@ -27,9 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.domain.groupings import ENDING_TYPES, INPUTS_TO_ADDRESS
 from projections.facts.actors import acting_membership
 from projections.facts.encoding import json_text
-from projections.facts.matter import ADDRESSABLE_TYPES, Fact, MatterFacts
+from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import DOSSIER
 from projections.read_models.source import Row, RowSource
@@ -106,7 +107,7 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
     last_decision = decision_seqs[-1] if decision_seqs else 0
     unaddressed = [
         {**_ref(f, m, registry), **_input(f, m, registry)}
-        for f in m.typed(*ADDRESSABLE_TYPES)
+        for f in m.typed(*INPUTS_TO_ADDRESS)
         if f.seq not in treated and f.seq < last_decision
     ]
     disagreements = []
@@ -153,7 +154,7 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
     def listed(types: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
         return [{**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(*types)]
 
-    ended = m.first("MatterClosed", "MatterWithdrawn")
+    ended = m.first(*ENDING_TYPES)
     claims = []
     for f in m.typed("BreachClaimed"):
         resolution = next(

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from ledger.domain.groupings import CONSULTING_TYPES
 from ledger.errors import BodyNotFoundError
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
@@ -44,14 +45,6 @@ COUNTERS = (
 )
 
 Cell = dict[str, int | None]
-
-
-def _consults(fact: Fact, body: str) -> bool:
-    if fact.payload is None:
-        return False
-    if fact.type in ("ConsultationOpened", "MeetingHeld"):
-        return bool(fact.get("body") == body)
-    return fact.type == "HearingOpened" and body in fact.get("bodies", [])
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
@@ -84,7 +77,7 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
             bump(rb, d.moment.year, "decided_with_open_disagreement")
     _lead_time(m, cell)
     first_consulted: dict[str, Fact] = {}
-    for f in m.of_type("ConsultationOpened", "MeetingHeld", "HearingOpened"):
+    for f in m.of_type(*CONSULTING_TYPES):
         for body in f.bodies:
             first_consulted.setdefault(body, f)
     acknowledgements = m.of_type("ConsultationAcknowledged")
