@@ -30,6 +30,7 @@ from typing import Any
 from ledger.domain.groupings import ENDING_TYPES, INPUTS_TO_ADDRESS
 from projections.facts.actors import acting_membership
 from projections.facts.encoding import json_text
+from projections.facts.logged import Payload
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import DOSSIER
@@ -79,43 +80,80 @@ def _input(fact: Fact, matter: MatterFacts, registry: RegistryView) -> dict[str,
 def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
     """The dossier of a matter as a JSON-ready document."""
     m = matter
-    opened = dict(m.opened)
-    decisions: list[dict[str, Any]] = []
-    for d in m.typed("DecisionMade"):
-        inputs = []
-        for item in d.get("inputs", []):
-            source = m.fact(int(item["event"]))
-            entry = {
-                "seq": int(item["event"]),
-                "treatment": item["treatment"],
-                "reason": item["reason"],
-            }
-            if source is not None:
-                entry.update(_input(source, m, registry))
-            inputs.append(entry)
-        decisions.append(
-            {
-                **_ref(d, m, registry),
-                "outcome": d.get("outcome"),
-                "rationale": d.get("rationale"),
-                "management_prerogative": bool(d.get("management_prerogative", False)),
-                "inputs": inputs,
-            }
-        )
+    decisions = _decisions(m, registry)
     decision_seqs = [d["seq"] for d in decisions]
+    ended = m.first(*ENDING_TYPES)
+
+    def listed(event_type: str, *fields: str) -> list[dict[str, Any]]:
+        return [
+            {**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(event_type)
+        ]
+
+    return {
+        "matter": m.matter,
+        "opened": {**_ref(m.events[0], m, registry), **m.opened},
+        "status": m.status(),
+        "decisions": decisions,
+        "unaddressed_inputs": _unaddressed(m, registry, decisions),
+        "disagreements": _disagreements(m, registry, decision_seqs),
+        "compromises": _compromises(m, registry),
+        "agreements": listed("AgreementReached", "text", "guideline", "guideline_type"),
+        "hearings": listed("HearingOpened", "bodies", "respond_by"),
+        "referrals": listed("ReferredToPolitics", "committee", "date", "proposal_reference"),
+        "political_decisions": listed("PoliticalDecisionRecorded", "committee", "outcome", "date"),
+        "breach_claims": _breach_claims(m, registry),
+        "ended": None
+        if ended is None
+        else {**_ref(ended, m, registry), "reason": ended.get("reason")},
+    }
+
+
+def _decisions(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
+    """Each decision with its rationale and the treatment of each input it names."""
+    return [
+        {
+            **_ref(d, m, registry),
+            "outcome": d.get("outcome"),
+            "rationale": d.get("rationale"),
+            "management_prerogative": bool(d.get("management_prerogative", False)),
+            "inputs": [_treated_input(item, m, registry) for item in d.get("inputs", [])],
+        }
+        for d in m.typed("DecisionMade")
+    ]
+
+
+def _treated_input(item: Payload, m: MatterFacts, registry: RegistryView) -> dict[str, Any]:
+    seq = int(item["event"])
+    entry = {"seq": seq, "treatment": item["treatment"], "reason": item["reason"]}
+    source = m.fact(seq)
+    if source is not None:
+        entry.update(_input(source, m, registry))
+    return entry
+
+
+def _unaddressed(
+    m: MatterFacts, registry: RegistryView, decisions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Inputs made before the last decision that no decision names."""
     treated = {i["seq"] for d in decisions for i in d["inputs"]}
-    last_decision = decision_seqs[-1] if decision_seqs else 0
-    unaddressed = [
+    last_decision = decisions[-1]["seq"] if decisions else 0
+    return [
         {**_ref(f, m, registry), **_input(f, m, registry)}
         for f in m.typed(*INPUTS_TO_ADDRESS)
         if f.seq not in treated and f.seq < last_decision
     ]
-    disagreements = []
+
+
+def _disagreements(
+    m: MatterFacts, registry: RegistryView, decision_seqs: list[int]
+) -> list[dict[str, Any]]:
+    """Each disagreement, its first answer, and whether a decision came before that."""
+    found = []
     for f in m.typed("DisagreementRecorded"):
         answers = m.answers_to(f.seq)
         answer = answers[0] if answers else None
         first_decision = next((s for s in decision_seqs if s > f.seq), None)
-        disagreements.append(
+        found.append(
             {
                 **_ref(f, m, registry),
                 "points": f.get("points", []),
@@ -127,15 +165,20 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
                 and (answer is None or answer.seq > first_decision),
             }
         )
-    compromises = []
+    return found
+
+
+def _compromises(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
+    """Each compromise proposed, which sides accepted or rejected it, and its agreement."""
     all_replies = m.of_type("CompromiseAccepted", "CompromiseRejected")
+    found = []
     for f in m.typed("CompromiseProposed"):
         replies = [g for g in all_replies if int(g.get("proposal", 0)) == f.seq]
         agreement = next(
             (g for g in m.of_type("AgreementReached") if int(g.get("compromise", 0)) == f.seq),
             None,
         )
-        compromises.append(
+        found.append(
             {
                 **_ref(f, m, registry),
                 "terms": f.get("terms"),
@@ -150,17 +193,17 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
                 "agreement": None if agreement is None else agreement.seq,
             }
         )
+    return found
 
-    def listed(types: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [{**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(*types)]
 
-    ended = m.first(*ENDING_TYPES)
-    claims = []
+def _breach_claims(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
+    """Each breach claim and how it was resolved, if it was."""
+    found = []
     for f in m.typed("BreachClaimed"):
         resolution = next(
             (g for g in m.of_type("BreachResolved") if int(g.get("claim", 0)) == f.seq), None
         )
-        claims.append(
+        found.append(
             {
                 **_ref(f, m, registry),
                 "text": f.get("text"),
@@ -169,25 +212,7 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
                 else {**_ref(resolution, m, registry), "resolution": resolution.get("resolution")},
             }
         )
-    return {
-        "matter": m.matter,
-        "opened": {**_ref(m.events[0], m, registry), **opened},
-        "status": m.status(),
-        "decisions": decisions,
-        "unaddressed_inputs": unaddressed,
-        "disagreements": disagreements,
-        "compromises": compromises,
-        "agreements": listed(("AgreementReached",), ("text", "guideline", "guideline_type")),
-        "hearings": listed(("HearingOpened",), ("bodies", "respond_by")),
-        "referrals": listed(("ReferredToPolitics",), ("committee", "date", "proposal_reference")),
-        "political_decisions": listed(
-            ("PoliticalDecisionRecorded",), ("committee", "outcome", "date")
-        ),
-        "breach_claims": claims,
-        "ended": None
-        if ended is None
-        else {**_ref(ended, m, registry), "reason": ended.get("reason")},
-    }
+    return found
 
 
 class _Person:
