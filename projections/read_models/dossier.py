@@ -34,7 +34,7 @@ from projections.facts.logged import Payload
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import DOSSIER
-from projections.read_models.source import Row, RowSource
+from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import MatterHeader, body_names, matter_header
 
 AGREEING = frozenset({"CompromiseProposed", "CompromiseAccepted", "AgreementReached"})
@@ -367,7 +367,7 @@ def dossier(
             name=people.get(r["person"]),
             part=r["part"],
             side=r["side"],
-            bodies=[b for b in r["bodies"].split(",") if b],
+            bodies=split_list(r["bodies"]),
             evidence=[int(s) for s in json.loads(r["evidence"])],
         )
         for r in source.rows("rm_co_responsibility", origin, matter=matter)
