@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ledger.errors import PersonNotFoundError
 from projections.facts.matter import Fact, MatterFacts
-from projections.facts.registry import RegistryView, Tenure
+from projections.facts.registry import RegistryView
 from projections.read_models.schema import INVOLVEMENT
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names
@@ -40,53 +40,57 @@ def event_rows(
     origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
 ) -> dict[str, list[Row]]:
     """The involvement rows one event gives."""
-    people: dict[tuple[str, str], Row] = {}
-    matter_id, seq, leaf = matter.matter, fact.seq, fact.leaf
-
-    def add(person: str, kind: str, body: str, tenure: Tenure | None) -> None:
-        people[(person, kind)] = {
-            "origin": origin,
-            "matter": matter_id,
-            "seq": seq,
-            "person": person,
-            "kind": kind,
-            "body": body,
-            "leaf_index": leaf,
-            "claimed_time": fact.time,
-            "event_type": fact.type,
-            "side": None if tenure is None else tenure.side,
-            "roles": "" if tenure is None else ",".join(tenure.roles),
-            "imported": fact.imported,
-        }
-
+    people: list[Row] = []
     bodies: list[Row] = []
     if fact.payload is not None:
         kind = BODY_KINDS.get(fact.type)
         if kind is not None:
-            bodies = [
-                {
-                    "origin": origin,
-                    "matter": matter_id,
-                    "seq": seq,
-                    "body": body,
-                    "kind": kind,
-                    "leaf_index": leaf,
-                    "claimed_time": fact.time,
-                    "event_type": fact.type,
-                    "imported": fact.imported,
-                }
-                for body in sorted(set(fact.bodies))
-            ]
+            bodies = _body_rows(origin, matter.matter, fact, kind)
         elif fact.type == "MeetingHeld":
-            body = str(fact.get("body"))
-            for person in fact.get("present", []):
-                add(person, "present", body, registry.membership(body, person, leaf))
-            for person in fact.get("absent", []):
-                add(person, "absent", body, registry.membership(body, person, leaf))
-    return {
-        "rm_involvement": [people[k] for k in sorted(people)],
-        "rm_body_involvement": bodies,
-    }
+            people = _meeting_rows(origin, matter.matter, fact, registry)
+    return {"rm_involvement": people, "rm_body_involvement": bodies}
+
+
+def _body_rows(origin: str, matter_id: str, fact: Fact, kind: str) -> list[Row]:
+    """One row per body the event reached (informed, consulted or heard)."""
+    return [
+        {
+            "origin": origin,
+            "matter": matter_id,
+            "seq": fact.seq,
+            "body": body,
+            "kind": kind,
+            "leaf_index": fact.leaf,
+            "claimed_time": fact.time,
+            "event_type": fact.type,
+            "imported": fact.imported,
+        }
+        for body in sorted(set(fact.bodies))
+    ]
+
+
+def _meeting_rows(origin: str, matter_id: str, fact: Fact, registry: RegistryView) -> list[Row]:
+    """One row per person a meeting record names present or absent, with their seat then."""
+    body = str(fact.get("body"))
+    people: dict[tuple[str, str], Row] = {}
+    for kind in ("present", "absent"):
+        for person in fact.get(kind, []):
+            tenure = registry.membership(body, person, fact.leaf)
+            people[(person, kind)] = {
+                "origin": origin,
+                "matter": matter_id,
+                "seq": fact.seq,
+                "person": person,
+                "kind": kind,
+                "body": body,
+                "leaf_index": fact.leaf,
+                "claimed_time": fact.time,
+                "event_type": fact.type,
+                "side": None if tenure is None else tenure.side,
+                "roles": "" if tenure is None else ",".join(tenure.roles),
+                "imported": fact.imported,
+            }
+    return [people[k] for k in sorted(people)]
 
 
 # --- the query -----------------------------------------------------------------
