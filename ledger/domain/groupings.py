@@ -34,7 +34,11 @@ INPUTS_TO_ADDRESS = _names(ev.PositionStated, ev.ProposalSubmitted, ev.HearingRe
 CONSULTING_TYPES = _names(ev.ConsultationOpened, ev.MeetingHeld, ev.HearingOpened)
 """Events that consult a body: a consultation opened in it, its meeting, a hearing sent to it."""
 
-INVOLVING_TYPES = _names(ev.MaterialShared) | CONSULTING_TYPES
+SENT_TO_BODIES_TYPES = _names(ev.MaterialShared, ev.ConsultationOpened, ev.HearingOpened)
+"""Events that reach a body as a whole, so every member sitting in it then: material
+shared with it, a consultation opened in it, a hearing sent to it."""
+
+INVOLVING_TYPES = SENT_TO_BODIES_TYPES | CONSULTING_TYPES
 """Events that inform or consult a body: material shared with it, or consulting it."""
 
 ENDING_TYPES = _names(ev.MatterClosed, ev.MatterWithdrawn)

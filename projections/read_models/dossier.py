@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.domain.groupings import ENDING_TYPES, INPUTS_TO_ADDRESS
+from ledger.domain.groupings import ENDING_TYPES, INPUTS_TO_ADDRESS, SENT_TO_BODIES_TYPES
 from projections.facts.actors import acting_membership
 from projections.facts.encoding import json_text
 from projections.facts.logged import Payload
@@ -251,49 +251,61 @@ class _Person:
         return "informed", signals.get("informed", [])
 
 
-def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, _Person]:
-    """Each person's part in the matter, with the events that show it."""
-    people: dict[str, _Person] = {}
+class _People(dict[str, _Person]):
+    """Everyone with a part in the matter, by person id."""
 
-    def person(pid: str, body: str | None, side: str | None) -> _Person:
-        found = people.get(pid)
+    def of(self, pid: str, body: str | None, side: str | None) -> _Person:
+        """The person ``pid``, noting a body they sat in and their side (the first known)."""
+        found = self.get(pid)
         if found is None:
-            found = people[pid] = _Person()
+            found = self[pid] = _Person()
         if body:
             found.bodies.add(body)
         if found.side is None and side is not None:
             found.side = side
         return found
 
+
+def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, _Person]:
+    """Each person's part in the matter, with the events that show it."""
+    people = _People()
     for f in matter.events:
-        kind = f.type
-        if kind in NOT_A_PART:
+        if f.type in NOT_A_PART:
             continue
-        body, tenure = acting_membership(f, matter, registry)
-        actor = person(f.actor, body if tenure else None, None if tenure is None else tenure.side)
-        stance = f.get("stance") if kind == "PositionStated" else None
-        if kind == "DecisionMade":
-            actor.note("decided", f.seq)
-        elif kind in AGREEING or stance in ("support", "support_with_changes"):
-            actor.stances.append((f.seq, "agreed"))
-        elif kind in DISSENTING or stance == "oppose":
-            actor.stances.append((f.seq, "dissented"))
-        else:
-            actor.note("took_part", f.seq)
-        if f.payload is None:
-            continue
-        if kind in ("MaterialShared", "ConsultationOpened", "HearingOpened"):
-            signal = "informed" if kind == "MaterialShared" else "member_consulted"
-            for b in f.bodies:
-                for t in registry.members(b, f.leaf):
-                    person(t.person, b, t.side).note(signal, f.seq)
-        elif kind == "MeetingHeld":
-            b = str(f.get("body"))
-            for listed in ("present", "absent"):
-                for pid in f.get(listed, []):
-                    seat = registry.membership(b, pid, f.leaf)
-                    person(pid, b, None if seat is None else seat.side).note(listed, f.seq)
+        _note_actor(people, f, matter, registry)
+        if f.payload is not None:
+            _note_reached(people, f, registry)
     return people
+
+
+def _note_actor(people: _People, f: Fact, matter: MatterFacts, registry: RegistryView) -> None:
+    """What signing ``f`` says of its actor: decided, a stance, or took part."""
+    body, tenure = acting_membership(f, matter, registry)
+    actor = people.of(f.actor, body if tenure else None, None if tenure is None else tenure.side)
+    stance = f.get("stance") if f.type == "PositionStated" else None
+    if f.type == "DecisionMade":
+        actor.note("decided", f.seq)
+    elif f.type in AGREEING or stance in ("support", "support_with_changes"):
+        actor.stances.append((f.seq, "agreed"))
+    elif f.type in DISSENTING or stance == "oppose":
+        actor.stances.append((f.seq, "dissented"))
+    else:
+        actor.note("took_part", f.seq)
+
+
+def _note_reached(people: _People, f: Fact, registry: RegistryView) -> None:
+    """Whom ``f`` reached: the members of the bodies it was sent to, or a meeting's record."""
+    if f.type in SENT_TO_BODIES_TYPES:
+        signal = "informed" if f.type == "MaterialShared" else "member_consulted"
+        for b in f.bodies:
+            for t in registry.members(b, f.leaf):
+                people.of(t.person, b, t.side).note(signal, f.seq)
+    elif f.type == "MeetingHeld":
+        b = str(f.get("body"))
+        for listed in ("present", "absent"):
+            for pid in f.get(listed, []):
+                seat = registry.membership(b, pid, f.leaf)
+                people.of(pid, b, None if seat is None else seat.side).note(listed, f.seq)
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
