@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ledger.domain import events as ev
+from ledger.domain.groupings import DECISION_INPUT_TYPES as INPUT_TYPES
 from ledger.domain.registry import RegistryState
 from ledger.errors import (
     AgreementNeedsBothSidesError,
@@ -28,20 +29,6 @@ from ledger.errors import (
     SignerNotDecisionMakerError,
     SignerNotOriginalActorError,
     UnknownEventReferenceError,
-)
-
-# Events a decision may name among its inputs.
-INPUT_TYPES = frozenset(
-    {
-        "PositionStated",
-        "ProposalSubmitted",
-        "HearingResponseSubmitted",
-        "DisagreementRecorded",
-        "CompromiseProposed",
-        "AgreementReached",
-        "ConsultationAcknowledged",
-        "PoliticalDecisionRecorded",
-    }
 )
 
 # What may still be added once a matter is closed or withdrawn: records about

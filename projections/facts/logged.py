@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import StorageError
-from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM
+from ledger.protocol.envelope import MATTER_PREFIX
 from ledger.storage.store import LogRecord
 
 if TYPE_CHECKING:
@@ -50,10 +50,6 @@ class LoggedEvent:
         if self.stream.startswith(MATTER_PREFIX):
             return self.stream[len(MATTER_PREFIX) :]
         return None
-
-    @property
-    def is_registry(self) -> bool:
-        return self.stream == REGISTRY_STREAM
 
     @property
     def day(self) -> date:

@@ -15,15 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ledger.domain.groupings import ENDING_TYPES, INVOLVING_TYPES
 from projections.facts.logged import LoggedEvent, Payload
-
-INVOLVING_TYPES = frozenset(
-    {"MaterialShared", "ConsultationOpened", "MeetingHeld", "HearingOpened"}
-)
-
-# Events a decision may answer among its inputs (DESIGN.md section 6, MED-05).
-ADDRESSABLE_TYPES = frozenset({"PositionStated", "ProposalSubmitted", "HearingResponseSubmitted"})
-
 
 Fact = LoggedEvent
 """One event of the matter (the decoded log event itself)."""
@@ -129,7 +122,7 @@ class MatterFacts:
 
     def status(self) -> str:
         """``open``, ``decided``, ``closed`` or ``withdrawn``."""
-        ended = self.first("MatterClosed", "MatterWithdrawn")
+        ended = self.first(*ENDING_TYPES)
         if ended is not None:
             return "closed" if ended.type == "MatterClosed" else "withdrawn"
         return "decided" if self.typed("DecisionMade") else "open"
@@ -147,13 +140,6 @@ class MatterFacts:
             if self.involves_responsible_body(fact):
                 return fact
         return None
-
-    def consultations_of_responsible_body(self) -> list[Fact]:
-        """Consultations opened in, and meetings of, the responsible body."""
-        body = self.responsible_body
-        return [
-            f for f in self.of_type("ConsultationOpened", "MeetingHeld") if f.get("body") == body
-        ]
 
     def answers_to(self, disagreement: int) -> list[Fact]:
         return [

@@ -12,11 +12,14 @@ for the events at leaves ``a < p < l``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from projections.facts.encoding import json_text
-from projections.facts.logged import LoggedEvent
+from projections.facts.logged import LoggedEvent, Payload
+
+Row = dict[str, Any]
 
 
 @dataclass
@@ -49,11 +52,6 @@ class BodyInfo:
     established_time: str
     dissolved_leaf: int | None = None
     dissolved_time: str | None = None
-
-    def exists_at(self, leaf: int) -> bool:
-        return self.established_leaf < leaf and (
-            self.dissolved_leaf is None or leaf < self.dissolved_leaf
-        )
 
 
 @dataclass
@@ -140,150 +138,188 @@ class RegistryView:
 
     def apply(self, event: LoggedEvent, changes: RegistryChanges) -> None:
         """Fold one registry event in, noting which rows it changes."""
-        payload = event.payload
-        if payload is None:
+        if event.payload is None:
             return  # registry payloads are never redacted; nothing to learn otherwise
-        leaf, when = event.leaf, event.time
-        match event.type:
-            case "LedgerCreated":
-                self.ledger = LedgerInfo(
-                    origin=payload["origin"],
-                    name=payload["name"],
-                    import_mode=bool(payload.get("import_mode", False)),
-                    rulebook=dict(payload.get("rulebook", {})),
-                    created_leaf=leaf,
-                    created_time=when,
-                )
-                admin = payload["admin"]["person"]
-                self.people[admin] = PersonInfo(admin, ("admin",), leaf, when)
-                changes.ledger = True
-                changes.people.add(admin)
-            case "ImportCompleted":
-                if self.ledger is not None:
-                    self.ledger.import_mode = False
-                    self.ledger.import_completed_leaf = leaf
-                    changes.ledger = True
-            case "PersonEnrolled":
-                person = payload["person"]
-                roles = tuple(sorted(payload.get("roles", [])))
-                self.people[person] = PersonInfo(person, roles, leaf, when)
-                changes.people.add(person)
-            case "BodyEstablished":
-                body = payload["body"]
-                self.bodies[body] = BodyInfo(
-                    body,
-                    payload["name"],
-                    payload["kind"],
-                    payload.get("parent"),
-                    payload.get("unit"),
-                    leaf,
-                    when,
-                )
-                changes.bodies.add(body)
-            case "BodyDissolved":
-                body = payload["body"]
-                info = self.bodies.get(body)
-                if info is not None:
-                    info.dissolved_leaf, info.dissolved_time = leaf, when
-                    changes.bodies.add(body)
-                for person, tenures in self.tenures.get(body, {}).items():
-                    for tenure in tenures:
-                        if tenure.until_leaf is None:
-                            tenure.until_leaf, tenure.left_time = leaf, when
-                            changes.tenures.add((body, person, tenure.from_leaf))
-            case "MemberAppointed":
-                body, person = payload["body"], payload["person"]
-                tenure = Tenure(
-                    body=body,
-                    person=person,
-                    side=payload["side"],
-                    roles=tuple(sorted(payload.get("roles", ["member"]))),
-                    from_leaf=leaf,
-                    appointed_time=when,
-                    from_date=payload.get("from_date"),
-                    until_date=payload.get("until"),
-                )
-                self.tenures.setdefault(body, {}).setdefault(person, []).append(tenure)
-                changes.tenures.add((body, person, leaf))
-            case "MemberLeft":
-                body, person = payload["body"], payload["person"]
-                for tenure in self.tenures.get(body, {}).get(person, ()):
-                    if tenure.until_leaf is None:
-                        tenure.until_leaf, tenure.left_time = leaf, when
-                        if payload.get("until"):
-                            tenure.until_date = payload["until"]
-                        changes.tenures.add((body, person, tenure.from_leaf))
+        fold = _FOLDS.get(event.type)
+        if fold is not None:
+            fold(self, event.payload, event.leaf, event.time, changes)
+
+    def _ledger_created(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        self.ledger = LedgerInfo(
+            origin=payload["origin"],
+            name=payload["name"],
+            import_mode=bool(payload.get("import_mode", False)),
+            rulebook=dict(payload.get("rulebook", {})),
+            created_leaf=leaf,
+            created_time=when,
+        )
+        admin = payload["admin"]["person"]
+        self.people[admin] = PersonInfo(admin, ("admin",), leaf, when)
+        changes.ledger = True
+        changes.people.add(admin)
+
+    def _import_completed(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        if self.ledger is not None:
+            self.ledger.import_mode = False
+            self.ledger.import_completed_leaf = leaf
+            changes.ledger = True
+
+    def _person_enrolled(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        person = payload["person"]
+        roles = tuple(sorted(payload.get("roles", [])))
+        self.people[person] = PersonInfo(person, roles, leaf, when)
+        changes.people.add(person)
+
+    def _body_established(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        body = payload["body"]
+        self.bodies[body] = BodyInfo(
+            body,
+            payload["name"],
+            payload["kind"],
+            payload.get("parent"),
+            payload.get("unit"),
+            leaf,
+            when,
+        )
+        changes.bodies.add(body)
+
+    def _body_dissolved(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        body = payload["body"]
+        info = self.bodies.get(body)
+        if info is not None:
+            info.dissolved_leaf, info.dissolved_time = leaf, when
+            changes.bodies.add(body)
+        for person, tenures in self.tenures.get(body, {}).items():
+            for tenure in tenures:
+                if tenure.until_leaf is None:
+                    tenure.until_leaf, tenure.left_time = leaf, when
+                    changes.tenures.add((body, person, tenure.from_leaf))
+
+    def _member_appointed(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        body, person = payload["body"], payload["person"]
+        tenure = Tenure(
+            body=body,
+            person=person,
+            side=payload["side"],
+            roles=tuple(sorted(payload.get("roles", ["member"]))),
+            from_leaf=leaf,
+            appointed_time=when,
+            from_date=payload.get("from_date"),
+            until_date=payload.get("until"),
+        )
+        self.tenures.setdefault(body, {}).setdefault(person, []).append(tenure)
+        changes.tenures.add((body, person, leaf))
+
+    def _member_left(
+        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+    ) -> None:
+        body, person = payload["body"], payload["person"]
+        for tenure in self.tenures.get(body, {}).get(person, ()):
+            if tenure.until_leaf is None:
+                tenure.until_leaf, tenure.left_time = leaf, when
+                if payload.get("until"):
+                    tenure.until_date = payload["until"]
+                changes.tenures.add((body, person, tenure.from_leaf))
 
     # --- rows of the registry read model -----------------------------------
 
-    def rows(self, changes: RegistryChanges | None = None) -> dict[str, list[dict[str, Any]]]:
+    def rows(self, changes: RegistryChanges | None = None) -> dict[str, list[Row]]:
         """Rows of rm_ledgers, rm_people, rm_bodies, rm_memberships (all, or the changed)."""
-        origin = self.origin
-        ledgers: list[dict[str, Any]] = []
-        if self.ledger is not None and (changes is None or changes.ledger):
-            info = self.ledger
-            ledgers.append(
-                {
-                    "origin": origin,
-                    "name": info.name,
-                    "import_mode": info.import_mode,
-                    "import_completed_leaf": info.import_completed_leaf,
-                    "rulebook": json_text(info.rulebook),
-                    "created_leaf": info.created_leaf,
-                    "created_time": info.created_time,
-                }
-            )
-        people = [
-            {
-                "origin": origin,
-                "person": p.person,
-                "roles": ",".join(p.roles),
-                "enrolled_leaf": p.enrolled_leaf,
-                "enrolled_time": p.enrolled_time,
-            }
-            for key, p in sorted(self.people.items())
-            if changes is None or key in changes.people
-        ]
-        bodies = [
-            {
-                "origin": origin,
-                "body": b.body,
-                "name": b.name,
-                "kind": b.kind,
-                "parent": b.parent,
-                "unit": b.unit,
-                "established_leaf": b.established_leaf,
-                "established_time": b.established_time,
-                "dissolved_leaf": b.dissolved_leaf,
-                "dissolved_time": b.dissolved_time,
-            }
-            for key, b in sorted(self.bodies.items())
-            if changes is None or key in changes.bodies
-        ]
-        memberships: list[dict[str, Any]] = []
-        for body in sorted(self.tenures):
-            for person in sorted(self.tenures[body]):
-                for t in self.tenures[body][person]:
-                    if changes is not None and (body, person, t.from_leaf) not in changes.tenures:
-                        continue
-                    memberships.append(
-                        {
-                            "origin": origin,
-                            "body": body,
-                            "person": person,
-                            "from_leaf": t.from_leaf,
-                            "until_leaf": t.until_leaf,
-                            "side": t.side,
-                            "roles": ",".join(t.roles),
-                            "from_date": t.from_date,
-                            "until_date": t.until_date,
-                            "appointed_time": t.appointed_time,
-                            "left_time": t.left_time,
-                        }
-                    )
         return {
-            "rm_ledgers": ledgers,
-            "rm_people": people,
-            "rm_bodies": bodies,
-            "rm_memberships": memberships,
+            "rm_ledgers": self._ledger_rows(changes),
+            "rm_people": [
+                self._person_row(p)
+                for key, p in sorted(self.people.items())
+                if changes is None or key in changes.people
+            ],
+            "rm_bodies": [
+                self._body_row(b)
+                for key, b in sorted(self.bodies.items())
+                if changes is None or key in changes.bodies
+            ],
+            "rm_memberships": [
+                self._membership_row(t)
+                for body in sorted(self.tenures)
+                for person in sorted(self.tenures[body])
+                for t in self.tenures[body][person]
+                if changes is None or (body, person, t.from_leaf) in changes.tenures
+            ],
         }
+
+    def _ledger_rows(self, changes: RegistryChanges | None) -> list[Row]:
+        info = self.ledger
+        if info is None or not (changes is None or changes.ledger):
+            return []
+        return [
+            {
+                "origin": self.origin,
+                "name": info.name,
+                "import_mode": info.import_mode,
+                "import_completed_leaf": info.import_completed_leaf,
+                "rulebook": json_text(info.rulebook),
+                "created_leaf": info.created_leaf,
+                "created_time": info.created_time,
+            }
+        ]
+
+    def _person_row(self, p: PersonInfo) -> Row:
+        return {
+            "origin": self.origin,
+            "person": p.person,
+            "roles": ",".join(p.roles),
+            "enrolled_leaf": p.enrolled_leaf,
+            "enrolled_time": p.enrolled_time,
+        }
+
+    def _body_row(self, b: BodyInfo) -> Row:
+        return {
+            "origin": self.origin,
+            "body": b.body,
+            "name": b.name,
+            "kind": b.kind,
+            "parent": b.parent,
+            "unit": b.unit,
+            "established_leaf": b.established_leaf,
+            "established_time": b.established_time,
+            "dissolved_leaf": b.dissolved_leaf,
+            "dissolved_time": b.dissolved_time,
+        }
+
+    def _membership_row(self, t: Tenure) -> Row:
+        return {
+            "origin": self.origin,
+            "body": t.body,
+            "person": t.person,
+            "from_leaf": t.from_leaf,
+            "until_leaf": t.until_leaf,
+            "side": t.side,
+            "roles": ",".join(t.roles),
+            "from_date": t.from_date,
+            "until_date": t.until_date,
+            "appointed_time": t.appointed_time,
+            "left_time": t.left_time,
+        }
+
+
+_FOLDS: dict[str, Callable[[RegistryView, Payload, int, str, RegistryChanges], None]] = {
+    "LedgerCreated": RegistryView._ledger_created,
+    "ImportCompleted": RegistryView._import_completed,
+    "PersonEnrolled": RegistryView._person_enrolled,
+    "BodyEstablished": RegistryView._body_established,
+    "BodyDissolved": RegistryView._body_dissolved,
+    "MemberAppointed": RegistryView._member_appointed,
+    "MemberLeft": RegistryView._member_left,
+}
+"""How each registry event that changes a row is folded in (keys are not kept here)."""

@@ -27,12 +27,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.domain.groupings import ENDING_TYPES, INPUTS_TO_ADDRESS, SENT_TO_BODIES_TYPES
 from projections.facts.actors import acting_membership
 from projections.facts.encoding import json_text
-from projections.facts.matter import ADDRESSABLE_TYPES, Fact, MatterFacts
+from projections.facts.logged import Payload
+from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import DOSSIER
-from projections.read_models.source import Row, RowSource
+from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import MatterHeader, body_names, matter_header
 
 AGREEING = frozenset({"CompromiseProposed", "CompromiseAccepted", "AgreementReached"})
@@ -78,43 +80,80 @@ def _input(fact: Fact, matter: MatterFacts, registry: RegistryView) -> dict[str,
 def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
     """The dossier of a matter as a JSON-ready document."""
     m = matter
-    opened = dict(m.opened)
-    decisions: list[dict[str, Any]] = []
-    for d in m.typed("DecisionMade"):
-        inputs = []
-        for item in d.get("inputs", []):
-            source = m.fact(int(item["event"]))
-            entry = {
-                "seq": int(item["event"]),
-                "treatment": item["treatment"],
-                "reason": item["reason"],
-            }
-            if source is not None:
-                entry.update(_input(source, m, registry))
-            inputs.append(entry)
-        decisions.append(
-            {
-                **_ref(d, m, registry),
-                "outcome": d.get("outcome"),
-                "rationale": d.get("rationale"),
-                "management_prerogative": bool(d.get("management_prerogative", False)),
-                "inputs": inputs,
-            }
-        )
+    decisions = _decisions(m, registry)
     decision_seqs = [d["seq"] for d in decisions]
+    ended = m.first(*ENDING_TYPES)
+
+    def listed(event_type: str, *fields: str) -> list[dict[str, Any]]:
+        return [
+            {**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(event_type)
+        ]
+
+    return {
+        "matter": m.matter,
+        "opened": {**_ref(m.events[0], m, registry), **m.opened},
+        "status": m.status(),
+        "decisions": decisions,
+        "unaddressed_inputs": _unaddressed(m, registry, decisions),
+        "disagreements": _disagreements(m, registry, decision_seqs),
+        "compromises": _compromises(m, registry),
+        "agreements": listed("AgreementReached", "text", "guideline", "guideline_type"),
+        "hearings": listed("HearingOpened", "bodies", "respond_by"),
+        "referrals": listed("ReferredToPolitics", "committee", "date", "proposal_reference"),
+        "political_decisions": listed("PoliticalDecisionRecorded", "committee", "outcome", "date"),
+        "breach_claims": _breach_claims(m, registry),
+        "ended": None
+        if ended is None
+        else {**_ref(ended, m, registry), "reason": ended.get("reason")},
+    }
+
+
+def _decisions(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
+    """Each decision with its rationale and the treatment of each input it names."""
+    return [
+        {
+            **_ref(d, m, registry),
+            "outcome": d.get("outcome"),
+            "rationale": d.get("rationale"),
+            "management_prerogative": bool(d.get("management_prerogative", False)),
+            "inputs": [_treated_input(item, m, registry) for item in d.get("inputs", [])],
+        }
+        for d in m.typed("DecisionMade")
+    ]
+
+
+def _treated_input(item: Payload, m: MatterFacts, registry: RegistryView) -> dict[str, Any]:
+    seq = int(item["event"])
+    entry = {"seq": seq, "treatment": item["treatment"], "reason": item["reason"]}
+    source = m.fact(seq)
+    if source is not None:
+        entry.update(_input(source, m, registry))
+    return entry
+
+
+def _unaddressed(
+    m: MatterFacts, registry: RegistryView, decisions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Inputs made before the last decision that no decision names."""
     treated = {i["seq"] for d in decisions for i in d["inputs"]}
-    last_decision = decision_seqs[-1] if decision_seqs else 0
-    unaddressed = [
+    last_decision = decisions[-1]["seq"] if decisions else 0
+    return [
         {**_ref(f, m, registry), **_input(f, m, registry)}
-        for f in m.typed(*ADDRESSABLE_TYPES)
+        for f in m.typed(*INPUTS_TO_ADDRESS)
         if f.seq not in treated and f.seq < last_decision
     ]
-    disagreements = []
+
+
+def _disagreements(
+    m: MatterFacts, registry: RegistryView, decision_seqs: list[int]
+) -> list[dict[str, Any]]:
+    """Each disagreement, its first answer, and whether a decision came before that."""
+    found = []
     for f in m.typed("DisagreementRecorded"):
         answers = m.answers_to(f.seq)
         answer = answers[0] if answers else None
         first_decision = next((s for s in decision_seqs if s > f.seq), None)
-        disagreements.append(
+        found.append(
             {
                 **_ref(f, m, registry),
                 "points": f.get("points", []),
@@ -126,15 +165,20 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
                 and (answer is None or answer.seq > first_decision),
             }
         )
-    compromises = []
+    return found
+
+
+def _compromises(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
+    """Each compromise proposed, which sides accepted or rejected it, and its agreement."""
     all_replies = m.of_type("CompromiseAccepted", "CompromiseRejected")
+    found = []
     for f in m.typed("CompromiseProposed"):
         replies = [g for g in all_replies if int(g.get("proposal", 0)) == f.seq]
         agreement = next(
             (g for g in m.of_type("AgreementReached") if int(g.get("compromise", 0)) == f.seq),
             None,
         )
-        compromises.append(
+        found.append(
             {
                 **_ref(f, m, registry),
                 "terms": f.get("terms"),
@@ -149,17 +193,17 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
                 "agreement": None if agreement is None else agreement.seq,
             }
         )
+    return found
 
-    def listed(types: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [{**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(*types)]
 
-    ended = m.first("MatterClosed", "MatterWithdrawn")
-    claims = []
+def _breach_claims(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
+    """Each breach claim and how it was resolved, if it was."""
+    found = []
     for f in m.typed("BreachClaimed"):
         resolution = next(
             (g for g in m.of_type("BreachResolved") if int(g.get("claim", 0)) == f.seq), None
         )
-        claims.append(
+        found.append(
             {
                 **_ref(f, m, registry),
                 "text": f.get("text"),
@@ -168,25 +212,7 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
                 else {**_ref(resolution, m, registry), "resolution": resolution.get("resolution")},
             }
         )
-    return {
-        "matter": m.matter,
-        "opened": {**_ref(m.events[0], m, registry), **opened},
-        "status": m.status(),
-        "decisions": decisions,
-        "unaddressed_inputs": unaddressed,
-        "disagreements": disagreements,
-        "compromises": compromises,
-        "agreements": listed(("AgreementReached",), ("text", "guideline", "guideline_type")),
-        "hearings": listed(("HearingOpened",), ("bodies", "respond_by")),
-        "referrals": listed(("ReferredToPolitics",), ("committee", "date", "proposal_reference")),
-        "political_decisions": listed(
-            ("PoliticalDecisionRecorded",), ("committee", "outcome", "date")
-        ),
-        "breach_claims": claims,
-        "ended": None
-        if ended is None
-        else {**_ref(ended, m, registry), "reason": ended.get("reason")},
-    }
+    return found
 
 
 class _Person:
@@ -225,49 +251,61 @@ class _Person:
         return "informed", signals.get("informed", [])
 
 
-def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, _Person]:
-    """Each person's part in the matter, with the events that show it."""
-    people: dict[str, _Person] = {}
+class _People(dict[str, _Person]):
+    """Everyone with a part in the matter, by person id."""
 
-    def person(pid: str, body: str | None, side: str | None) -> _Person:
-        found = people.get(pid)
+    def of(self, pid: str, body: str | None, side: str | None) -> _Person:
+        """The person ``pid``, noting a body they sat in and their side (the first known)."""
+        found = self.get(pid)
         if found is None:
-            found = people[pid] = _Person()
+            found = self[pid] = _Person()
         if body:
             found.bodies.add(body)
         if found.side is None and side is not None:
             found.side = side
         return found
 
+
+def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, _Person]:
+    """Each person's part in the matter, with the events that show it."""
+    people = _People()
     for f in matter.events:
-        kind = f.type
-        if kind in NOT_A_PART:
+        if f.type in NOT_A_PART:
             continue
-        body, tenure = acting_membership(f, matter, registry)
-        actor = person(f.actor, body if tenure else None, None if tenure is None else tenure.side)
-        stance = f.get("stance") if kind == "PositionStated" else None
-        if kind == "DecisionMade":
-            actor.note("decided", f.seq)
-        elif kind in AGREEING or stance in ("support", "support_with_changes"):
-            actor.stances.append((f.seq, "agreed"))
-        elif kind in DISSENTING or stance == "oppose":
-            actor.stances.append((f.seq, "dissented"))
-        else:
-            actor.note("took_part", f.seq)
-        if f.payload is None:
-            continue
-        if kind in ("MaterialShared", "ConsultationOpened", "HearingOpened"):
-            signal = "informed" if kind == "MaterialShared" else "member_consulted"
-            for b in f.bodies:
-                for t in registry.members(b, f.leaf):
-                    person(t.person, b, t.side).note(signal, f.seq)
-        elif kind == "MeetingHeld":
-            b = str(f.get("body"))
-            for listed in ("present", "absent"):
-                for pid in f.get(listed, []):
-                    seat = registry.membership(b, pid, f.leaf)
-                    person(pid, b, None if seat is None else seat.side).note(listed, f.seq)
+        _note_actor(people, f, matter, registry)
+        if f.payload is not None:
+            _note_reached(people, f, registry)
     return people
+
+
+def _note_actor(people: _People, f: Fact, matter: MatterFacts, registry: RegistryView) -> None:
+    """What signing ``f`` says of its actor: decided, a stance, or took part."""
+    body, tenure = acting_membership(f, matter, registry)
+    actor = people.of(f.actor, body if tenure else None, None if tenure is None else tenure.side)
+    stance = f.get("stance") if f.type == "PositionStated" else None
+    if f.type == "DecisionMade":
+        actor.note("decided", f.seq)
+    elif f.type in AGREEING or stance in ("support", "support_with_changes"):
+        actor.stances.append((f.seq, "agreed"))
+    elif f.type in DISSENTING or stance == "oppose":
+        actor.stances.append((f.seq, "dissented"))
+    else:
+        actor.note("took_part", f.seq)
+
+
+def _note_reached(people: _People, f: Fact, registry: RegistryView) -> None:
+    """Whom ``f`` reached: the members of the bodies it was sent to, or a meeting's record."""
+    if f.type in SENT_TO_BODIES_TYPES:
+        signal = "informed" if f.type == "MaterialShared" else "member_consulted"
+        for b in f.bodies:
+            for t in registry.members(b, f.leaf):
+                people.of(t.person, b, t.side).note(signal, f.seq)
+    elif f.type == "MeetingHeld":
+        b = str(f.get("body"))
+        for listed in ("present", "absent"):
+            for pid in f.get(listed, []):
+                seat = registry.membership(b, pid, f.leaf)
+                people.of(pid, b, None if seat is None else seat.side).note(listed, f.seq)
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
@@ -341,7 +379,7 @@ def dossier(
             name=people.get(r["person"]),
             part=r["part"],
             side=r["side"],
-            bodies=[b for b in r["bodies"].split(",") if b],
+            bodies=split_list(r["bodies"]),
             evidence=[int(s) for s in json.loads(r["evidence"])],
         )
         for r in source.rows("rm_co_responsibility", origin, matter=matter)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from ledger.errors import PersonNotFoundError
 from projections.facts.matter import Fact, MatterFacts
-from projections.facts.registry import RegistryView, Tenure
+from projections.facts.registry import RegistryView
 from projections.read_models.schema import INVOLVEMENT
-from projections.read_models.source import Row, RowSource
+from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names
 
 BODY_KINDS = {
@@ -40,53 +40,57 @@ def event_rows(
     origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
 ) -> dict[str, list[Row]]:
     """The involvement rows one event gives."""
-    people: dict[tuple[str, str], Row] = {}
-    matter_id, seq, leaf = matter.matter, fact.seq, fact.leaf
-
-    def add(person: str, kind: str, body: str, tenure: Tenure | None) -> None:
-        people[(person, kind)] = {
-            "origin": origin,
-            "matter": matter_id,
-            "seq": seq,
-            "person": person,
-            "kind": kind,
-            "body": body,
-            "leaf_index": leaf,
-            "claimed_time": fact.time,
-            "event_type": fact.type,
-            "side": None if tenure is None else tenure.side,
-            "roles": "" if tenure is None else ",".join(tenure.roles),
-            "imported": fact.imported,
-        }
-
+    people: list[Row] = []
     bodies: list[Row] = []
     if fact.payload is not None:
         kind = BODY_KINDS.get(fact.type)
         if kind is not None:
-            bodies = [
-                {
-                    "origin": origin,
-                    "matter": matter_id,
-                    "seq": seq,
-                    "body": body,
-                    "kind": kind,
-                    "leaf_index": leaf,
-                    "claimed_time": fact.time,
-                    "event_type": fact.type,
-                    "imported": fact.imported,
-                }
-                for body in sorted(set(fact.bodies))
-            ]
+            bodies = _body_rows(origin, matter.matter, fact, kind)
         elif fact.type == "MeetingHeld":
-            body = str(fact.get("body"))
-            for person in fact.get("present", []):
-                add(person, "present", body, registry.membership(body, person, leaf))
-            for person in fact.get("absent", []):
-                add(person, "absent", body, registry.membership(body, person, leaf))
-    return {
-        "rm_involvement": [people[k] for k in sorted(people)],
-        "rm_body_involvement": bodies,
-    }
+            people = _meeting_rows(origin, matter.matter, fact, registry)
+    return {"rm_involvement": people, "rm_body_involvement": bodies}
+
+
+def _body_rows(origin: str, matter_id: str, fact: Fact, kind: str) -> list[Row]:
+    """One row per body the event reached (informed, consulted or heard)."""
+    return [
+        {
+            "origin": origin,
+            "matter": matter_id,
+            "seq": fact.seq,
+            "body": body,
+            "kind": kind,
+            "leaf_index": fact.leaf,
+            "claimed_time": fact.time,
+            "event_type": fact.type,
+            "imported": fact.imported,
+        }
+        for body in sorted(set(fact.bodies))
+    ]
+
+
+def _meeting_rows(origin: str, matter_id: str, fact: Fact, registry: RegistryView) -> list[Row]:
+    """One row per person a meeting record names present or absent, with their seat then."""
+    body = str(fact.get("body"))
+    people: dict[tuple[str, str], Row] = {}
+    for kind in ("present", "absent"):
+        for person in fact.get(kind, []):
+            tenure = registry.membership(body, person, fact.leaf)
+            people[(person, kind)] = {
+                "origin": origin,
+                "matter": matter_id,
+                "seq": fact.seq,
+                "person": person,
+                "kind": kind,
+                "body": body,
+                "leaf_index": fact.leaf,
+                "claimed_time": fact.time,
+                "event_type": fact.type,
+                "side": None if tenure is None else tenure.side,
+                "roles": "" if tenure is None else ",".join(tenure.roles),
+                "imported": fact.imported,
+            }
+    return [people[k] for k in sorted(people)]
 
 
 # --- the query -----------------------------------------------------------------
@@ -151,7 +155,7 @@ def memberships(source: RowSource, origin: str, person: str) -> list[MembershipL
             body=r["body"],
             body_name=str(names.get(r["body"], r["body"])),
             side=r["side"],
-            roles=[x for x in r["roles"].split(",") if x],
+            roles=split_list(r["roles"]),
             from_leaf=int(r["from_leaf"]),
             until_leaf=None if r["until_leaf"] is None else int(r["until_leaf"]),
             appointed_time=r["appointed_time"],
@@ -172,74 +176,57 @@ def person_items(
     with the person's appointments in force at each event.
     """
     bodies = body_names(source, origin)
-    found: list[tuple[str, InvolvementItem]] = []
     by_matter: dict[str, object] = {} if matter is None else {"matter": matter}
-    for r in source.rows("rm_timeline", origin, actor=person, **by_matter):
-        body = r["body"]
-        found.append(
-            (
-                r["matter"],
-                InvolvementItem(
-                    seq=int(r["seq"]),
-                    leaf_index=int(r["leaf_index"]),
-                    claimed_time=r["claimed_time"],
-                    event_type=r["event_type"],
-                    kind="acted",
-                    body=body,
-                    body_name=None if body is None else bodies.get(body, body),
-                    side=r["side"],
-                    roles=[x for x in r["roles"].split(",") if x],
-                    imported=bool(r["imported"]),
-                    detail=r["detail"],
-                ),
-            )
-        )
-    for r in source.rows("rm_involvement", origin, person=person, **by_matter):
-        body = r["body"]
-        found.append(
-            (
-                r["matter"],
-                InvolvementItem(
-                    seq=int(r["seq"]),
-                    leaf_index=int(r["leaf_index"]),
-                    claimed_time=r["claimed_time"],
-                    event_type=r["event_type"],
-                    kind=r["kind"],
-                    body=body,
-                    body_name=bodies.get(body, body),
-                    side=r["side"],
-                    roles=[x for x in r["roles"].split(",") if x],
-                    imported=bool(r["imported"]),
-                    detail="",
-                ),
-            )
-        )
+    found = [
+        _item(r, "acted", r["body"], r, bodies, detail=r["detail"])
+        for r in source.rows("rm_timeline", origin, actor=person, **by_matter)
+    ]
+    found += [
+        _item(r, r["kind"], r["body"], r, bodies)
+        for r in source.rows("rm_involvement", origin, person=person, **by_matter)
+    ]
     for seat in source.rows("rm_memberships", origin, person=person):
-        start, until = int(seat["from_leaf"]), seat["until_leaf"]
-        for r in source.rows("rm_body_involvement", origin, body=seat["body"], **by_matter):
-            leaf = int(r["leaf_index"])
-            if not (start < leaf and (until is None or leaf < int(until))):
-                continue
-            found.append(
-                (
-                    r["matter"],
-                    InvolvementItem(
-                        seq=int(r["seq"]),
-                        leaf_index=leaf,
-                        claimed_time=r["claimed_time"],
-                        event_type=r["event_type"],
-                        kind=r["kind"],
-                        body=seat["body"],
-                        body_name=bodies.get(seat["body"], seat["body"]),
-                        side=seat["side"],
-                        roles=[x for x in seat["roles"].split(",") if x],
-                        imported=bool(r["imported"]),
-                        detail="",
-                    ),
-                )
-            )
+        found += [
+            _item(r, r["kind"], seat["body"], seat, bodies)
+            for r in source.rows("rm_body_involvement", origin, body=seat["body"], **by_matter)
+            if _in_force(seat, int(r["leaf_index"]))
+        ]
     found.sort(key=lambda pair: (pair[1].leaf_index, pair[1].kind, pair[1].body or ""))
     return found
+
+
+def _in_force(seat: Row, leaf: int) -> bool:
+    """Was the appointment ``seat`` in force at the event at ``leaf``?"""
+    until = seat["until_leaf"]
+    return int(seat["from_leaf"]) < leaf and (until is None or leaf < int(until))
+
+
+def _item(
+    event: Row,
+    kind: str,
+    body: str | None,
+    seat: Row,
+    bodies: Mapping[str, str],
+    *,
+    detail: str = "",
+) -> tuple[str, InvolvementItem]:
+    """``(matter, item)`` for an event row, with the side and roles ``seat`` gives."""
+    return (
+        event["matter"],
+        InvolvementItem(
+            seq=int(event["seq"]),
+            leaf_index=int(event["leaf_index"]),
+            claimed_time=event["claimed_time"],
+            event_type=event["event_type"],
+            kind=kind,
+            body=body,
+            body_name=None if body is None else bodies.get(body, body),
+            side=seat["side"],
+            roles=split_list(seat["roles"]),
+            imported=bool(event["imported"]),
+            detail=detail,
+        ),
+    )
 
 
 def involvement(

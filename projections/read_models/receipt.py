@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from projections.read_models.involvement import person_items, require_person
 from projections.read_models.schema import INVOLVEMENT
-from projections.read_models.source import RowSource
+from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names, matter_header
 from projections.vocabulary import (
     EVENT_TYPES,
@@ -134,8 +134,43 @@ def receipt(
     header = matter_header(source, origin, matter)
     bodies = body_names(source, origin)
     timeline_rows = source.rows("rm_timeline", origin, matter=matter)
-    opened = timeline_rows[0]
-    items: list[ReceiptItem] = []
+    items = _involvement_items(source, origin, person, matter, bodies)
+    seats = _seats_while_open(source, origin, person, header.responsible_body, timeline_rows)
+    if items:
+        verdict = INVOLVED
+    elif seats:
+        verdict = NOT_INVOLVED
+    else:
+        verdict = NOT_A_MEMBER
+    rb_name = bodies.get(header.responsible_body, header.responsible_body)
+    items += [_seat_item(seat, header.responsible_body, rb_name) for seat in seats]
+    listed = {(item.stream, item.seq) for item in items}
+    stream = f"matter/{matter}"
+    items += [
+        _matter_item(r, stream, rb_name)
+        for r in timeline_rows
+        if (verdict != INVOLVED or int(r["seq"]) == 1) and (stream, int(r["seq"])) not in listed
+    ]
+    items.sort(key=lambda i: (i.leaf_index, i.kind))
+    return Receipt(
+        origin=origin,
+        as_of=source.tracking(origin, INVOLVEMENT).position,
+        person=person,
+        name=(names or {}).get(person),
+        matter=matter,
+        title=header.title,
+        responsible_body=header.responsible_body,
+        responsible_body_name=rb_name,
+        verdict=verdict,
+        items=items,
+    )
+
+
+def _involvement_items(
+    source: RowSource, origin: str, person: str, matter: str, bodies: Mapping[str, str]
+) -> list[ReceiptItem]:
+    """The events that show how ``person`` took part in ``matter``, each with its reason."""
+    items = []
     for _, found in person_items(source, origin, person, matter=matter):
         label = bodies.get(found.body, found.body) if found.body else "?"
         da, en = _REASONS[found.kind]
@@ -159,79 +194,64 @@ def receipt(
                 ),
             )
         )
-    opened_leaf, last_leaf = int(opened["leaf_index"]), int(timeline_rows[-1]["leaf_index"])
-    seats = [
+    return items
+
+
+def _seats_while_open(
+    source: RowSource, origin: str, person: str, body: str, timeline_rows: list[Row]
+) -> list[Row]:
+    """The appointments of ``person`` to ``body`` in force while the matter ran."""
+    opened_leaf = int(timeline_rows[0]["leaf_index"])
+    last_leaf = int(timeline_rows[-1]["leaf_index"])
+    return [
         r
-        for r in source.rows("rm_memberships", origin, body=header.responsible_body, person=person)
+        for r in source.rows("rm_memberships", origin, body=body, person=person)
         if int(r["from_leaf"]) < last_leaf
         and (r["until_leaf"] is None or int(r["until_leaf"]) > opened_leaf)
     ]
-    if items:
-        verdict = INVOLVED
-    elif seats:
-        verdict = NOT_INVOLVED
-    else:
-        verdict = NOT_A_MEMBER
-    rb_name = bodies.get(header.responsible_body, header.responsible_body)
-    for seat in seats:
-        roles = [x for x in seat["roles"].split(",") if x]
-        items.append(
-            ReceiptItem(
-                leaf_index=int(seat["from_leaf"]),
-                seq=None,
-                stream="registry",
-                claimed_time=seat["appointed_time"],
-                event_type="MemberAppointed",
-                kind="membership",
-                body=header.responsible_body,
-                side=seat["side"],
-                roles=roles,
-                imported=False,
-                reason_da=f"Udpeget til {rb_name} ({word(SIDES, seat['side'], 'da')}, "
-                f"{roles_text(roles, 'da')})",
-                reason_en=f"Appointed to {rb_name} ({word(SIDES, seat['side'], 'en')}, "
-                f"{roles_text(roles, 'en')})",
-            )
-        )
-    listed = {(item.stream, item.seq) for item in items}
-    for r in timeline_rows:
-        if verdict == INVOLVED and int(r["seq"]) != 1:
-            continue
-        if (f"matter/{matter}", int(r["seq"])) in listed:
-            continue
-        first = int(r["seq"]) == 1
-        items.append(
-            ReceiptItem(
-                leaf_index=int(r["leaf_index"]),
-                seq=int(r["seq"]),
-                stream=f"matter/{matter}",
-                claimed_time=r["claimed_time"],
-                event_type=r["event_type"],
-                kind="matter",
-                body=r["body"],
-                side=r["side"],
-                roles=[x for x in r["roles"].split(",") if x],
-                imported=bool(r["imported"]),
-                reason_da=f"Sagen oprettes med {rb_name} som ansvarligt udvalg"
-                if first
-                else "Sagens hændelse; nævner ikke personen",
-                reason_en=f"The matter is opened with {rb_name} as responsible body"
-                if first
-                else "An event of the matter; it does not name the person",
-            )
-        )
-    items.sort(key=lambda i: (i.leaf_index, i.kind))
-    return Receipt(
-        origin=origin,
-        as_of=source.tracking(origin, INVOLVEMENT).position,
-        person=person,
-        name=(names or {}).get(person),
-        matter=matter,
-        title=header.title,
-        responsible_body=header.responsible_body,
-        responsible_body_name=rb_name,
-        verdict=verdict,
-        items=items,
+
+
+def _seat_item(seat: Row, body: str, body_name: str) -> ReceiptItem:
+    """An appointment to the responsible body, as evidence of a member never involved."""
+    roles = split_list(seat["roles"])
+    return ReceiptItem(
+        leaf_index=int(seat["from_leaf"]),
+        seq=None,
+        stream="registry",
+        claimed_time=seat["appointed_time"],
+        event_type="MemberAppointed",
+        kind="membership",
+        body=body,
+        side=seat["side"],
+        roles=roles,
+        imported=False,
+        reason_da=f"Udpeget til {body_name} ({word(SIDES, seat['side'], 'da')}, "
+        f"{roles_text(roles, 'da')})",
+        reason_en=f"Appointed to {body_name} ({word(SIDES, seat['side'], 'en')}, "
+        f"{roles_text(roles, 'en')})",
+    )
+
+
+def _matter_item(r: Row, stream: str, body_name: str) -> ReceiptItem:
+    """An event of the matter: its opening, or one that does not name the person."""
+    first = int(r["seq"]) == 1
+    return ReceiptItem(
+        leaf_index=int(r["leaf_index"]),
+        seq=int(r["seq"]),
+        stream=stream,
+        claimed_time=r["claimed_time"],
+        event_type=r["event_type"],
+        kind="matter",
+        body=r["body"],
+        side=r["side"],
+        roles=split_list(r["roles"]),
+        imported=bool(r["imported"]),
+        reason_da=f"Sagen oprettes med {body_name} som ansvarligt udvalg"
+        if first
+        else "Sagens hændelse; nævner ikke personen",
+        reason_en=f"The matter is opened with {body_name} as responsible body"
+        if first
+        else "An event of the matter; it does not name the person",
     )
 
 

@@ -59,202 +59,282 @@ class TableSpec:
     order: tuple[str, ...]
 
 
+def _origin() -> Column[Any]:
+    """The ledger a row belongs to: the first key of every table."""
+    return Column("origin", String(255), primary_key=True)
+
+
+def _key(name: str) -> Column[Any]:
+    """An id (a matter, person or body) that is part of the row's key."""
+    return Column(name, String(64), primary_key=True)
+
+
+def _seq() -> Column[Any]:
+    return Column("seq", BigInt, primary_key=True, autoincrement=False)
+
+
+def _at_event() -> list[Column[Any]]:
+    """Where an event stands in the log, when it claims to be and what it is."""
+    return [
+        Column("leaf_index", BigInt, nullable=False),
+        Column("claimed_time", String(40), nullable=False),
+        Column("event_type", String(64), nullable=False),
+    ]
+
+
+def _tracking_table(m: MetaData) -> Table:
+    return Table(
+        "rm_tracking",
+        m,
+        Column("read_model", String(32), primary_key=True),
+        Column("origin", String(255), primary_key=True),
+        Column("position", BigInt, nullable=False),
+        Column("latest_time", String(32), nullable=False),
+    )
+
+
+def _ledgers_table(m: MetaData) -> Table:
+    return Table(
+        "rm_ledgers",
+        m,
+        _origin(),
+        Column("name", String(500), nullable=False),
+        Column("import_mode", Boolean, nullable=False),
+        Column("import_completed_leaf", BigInt, nullable=True),
+        Column("rulebook", Text, nullable=False),
+        Column("created_leaf", BigInt, nullable=False),
+        Column("created_time", String(40), nullable=False),
+    )
+
+
+def _people_table(m: MetaData) -> Table:
+    return Table(
+        "rm_people",
+        m,
+        _origin(),
+        _key("person"),
+        Column("roles", String(100), nullable=False),
+        Column("enrolled_leaf", BigInt, nullable=False),
+        Column("enrolled_time", String(40), nullable=False),
+    )
+
+
+def _bodies_table(m: MetaData) -> Table:
+    return Table(
+        "rm_bodies",
+        m,
+        _origin(),
+        _key("body"),
+        Column("name", String(500), nullable=False),
+        Column("kind", String(32), nullable=False),
+        Column("parent", String(64), nullable=True),
+        Column("unit", String(500), nullable=True),
+        Column("established_leaf", BigInt, nullable=False),
+        Column("established_time", String(40), nullable=False),
+        Column("dissolved_leaf", BigInt, nullable=True),
+        Column("dissolved_time", String(40), nullable=True),
+    )
+
+
+def _memberships_table(m: MetaData) -> Table:
+    table = Table(
+        "rm_memberships",
+        m,
+        _origin(),
+        _key("body"),
+        _key("person"),
+        Column("from_leaf", BigInt, primary_key=True, autoincrement=False),
+        Column("until_leaf", BigInt, nullable=True),
+        Column("side", String(16), nullable=False),
+        Column("roles", String(100), nullable=False),
+        Column("from_date", String(10), nullable=True),
+        Column("until_date", String(10), nullable=True),
+        Column("appointed_time", String(40), nullable=False),
+        Column("left_time", String(40), nullable=True),
+    )
+    Index("rm_memberships_person_idx", table.c.origin, table.c.person)
+    return table
+
+
+def _matters_table(m: MetaData) -> Table:
+    return Table(
+        "rm_matters",
+        m,
+        _origin(),
+        _key("matter"),
+        Column("title", String(500), nullable=False),
+        Column("category", String(32), nullable=False),
+        Column("influence_level", String(32), nullable=False),
+        Column("responsible_body", String(64), nullable=False),
+        Column("decision_maker", String(64), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("opened_leaf", BigInt, nullable=False),
+        Column("opened_time", String(40), nullable=False),
+        Column("last_leaf", BigInt, nullable=False),
+        Column("events", Integer, nullable=False),
+    )
+
+
+def _timeline_table(m: MetaData) -> Table:
+    table = Table(
+        "rm_timeline",
+        m,
+        _origin(),
+        _key("matter"),
+        _seq(),
+        Column("leaf_index", BigInt, nullable=False),
+        Column("claimed_time", String(40), nullable=False),
+        Column("recorded_at", String(40), nullable=False),
+        Column("event_type", String(64), nullable=False),
+        Column("actor", String(64), nullable=False),
+        Column("body", String(64), nullable=True),
+        Column("side", String(16), nullable=True),
+        Column("roles", String(100), nullable=False),
+        Column("imported", Boolean, nullable=False),
+        Column("redacted", Boolean, nullable=False),
+        Column("corrected_by", String(500), nullable=False),
+        Column("summary_da", Text, nullable=False),
+        Column("summary_en", Text, nullable=False),
+        Column("detail", String(500), nullable=False),
+    )
+    Index("rm_timeline_actor_idx", table.c.origin, table.c.actor)
+    return table
+
+
+def _involvement_table(m: MetaData) -> Table:
+    table = Table(
+        "rm_involvement",
+        m,
+        _origin(),
+        _key("matter"),
+        _seq(),
+        _key("person"),
+        Column("kind", String(16), primary_key=True),
+        Column("body", String(64), nullable=False),
+        *_at_event(),
+        Column("side", String(16), nullable=True),
+        Column("roles", String(100), nullable=False),
+        Column("imported", Boolean, nullable=False),
+    )
+    Index("rm_involvement_person_idx", table.c.origin, table.c.person)
+    return table
+
+
+def _body_involvement_table(m: MetaData) -> Table:
+    table = Table(
+        "rm_body_involvement",
+        m,
+        _origin(),
+        _key("matter"),
+        _seq(),
+        _key("body"),
+        Column("kind", String(16), primary_key=True),
+        *_at_event(),
+        Column("imported", Boolean, nullable=False),
+    )
+    Index("rm_body_involvement_body_idx", table.c.origin, table.c.body)
+    return table
+
+
+def _dossiers_table(m: MetaData) -> Table:
+    return Table(
+        "rm_dossiers",
+        m,
+        _origin(),
+        _key("matter"),
+        Column("status", String(16), nullable=False),
+        Column("document", Text, nullable=False),
+    )
+
+
+def _co_responsibility_table(m: MetaData) -> Table:
+    return Table(
+        "rm_co_responsibility",
+        m,
+        _origin(),
+        _key("matter"),
+        _key("person"),
+        Column("part", String(32), nullable=False),
+        Column("side", String(16), nullable=True),
+        Column("bodies", String(500), nullable=False),
+        Column("evidence", Text, nullable=False),
+    )
+
+
+def _findings_table(m: MetaData) -> Table:
+    table = Table(
+        "rm_findings",
+        m,
+        _origin(),
+        _key("matter"),
+        Column("rule", String(16), primary_key=True),
+        _key("key"),
+        Column("severity", String(16), nullable=False),
+        Column("body", String(64), nullable=False),
+        Column("due_at", String(32), nullable=False),
+        Column("evidence", Text, nullable=False),
+        Column("imported", Boolean, nullable=False),
+        Column("explanation_da", Text, nullable=False),
+        Column("explanation_en", Text, nullable=False),
+    )
+    Index("rm_findings_body_idx", table.c.origin, table.c.body)
+    return table
+
+
+def _statistics_table(m: MetaData) -> Table:
+    counters = (
+        "opened",
+        "consultations",
+        "proposals",
+        "lead_time_days",
+        "decisions",
+        "decided_with_open_disagreement",
+        "consulted",
+        "acknowledged",
+        "inadequate_time",
+    )
+    table = Table(
+        "rm_statistics",
+        m,
+        _origin(),
+        _key("body"),
+        Column("year", Integer, primary_key=True, autoincrement=False),
+        _key("matter"),
+        *(Column(name, Integer, nullable=name == "lead_time_days") for name in counters),
+    )
+    Index("rm_statistics_matter_idx", table.c.origin, table.c.matter)
+    return table
+
+
 class ReadModelSchema:
     """Defines (and creates, if missing) every ``rm_*`` table for one store."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.metadata = MetaData(schema=store.schema)
+        self.metadata = m = MetaData(schema=store.schema)
         # Driver-level INSERT statements by table (projections.read_models.materialise).
         self.compiled_inserts: dict[
             str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]] | None]
         ] = {}
-        m = self.metadata
-        self.tracking = Table(
-            "rm_tracking",
-            m,
-            Column("read_model", String(32), primary_key=True),
-            Column("origin", String(255), primary_key=True),
-            Column("position", BigInt, nullable=False),
-            Column("latest_time", String(32), nullable=False),
-        )
-        self.ledgers = Table(
-            "rm_ledgers",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("name", String(500), nullable=False),
-            Column("import_mode", Boolean, nullable=False),
-            Column("import_completed_leaf", BigInt, nullable=True),
-            Column("rulebook", Text, nullable=False),
-            Column("created_leaf", BigInt, nullable=False),
-            Column("created_time", String(40), nullable=False),
-        )
-        self.people = Table(
-            "rm_people",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("roles", String(100), nullable=False),
-            Column("enrolled_leaf", BigInt, nullable=False),
-            Column("enrolled_time", String(40), nullable=False),
-        )
-        self.bodies = Table(
-            "rm_bodies",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("body", String(64), primary_key=True),
-            Column("name", String(500), nullable=False),
-            Column("kind", String(32), nullable=False),
-            Column("parent", String(64), nullable=True),
-            Column("unit", String(500), nullable=True),
-            Column("established_leaf", BigInt, nullable=False),
-            Column("established_time", String(40), nullable=False),
-            Column("dissolved_leaf", BigInt, nullable=True),
-            Column("dissolved_time", String(40), nullable=True),
-        )
-        self.memberships = Table(
-            "rm_memberships",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("body", String(64), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("from_leaf", BigInt, primary_key=True, autoincrement=False),
-            Column("until_leaf", BigInt, nullable=True),
-            Column("side", String(16), nullable=False),
-            Column("roles", String(100), nullable=False),
-            Column("from_date", String(10), nullable=True),
-            Column("until_date", String(10), nullable=True),
-            Column("appointed_time", String(40), nullable=False),
-            Column("left_time", String(40), nullable=True),
-        )
-        Index("rm_memberships_person_idx", self.memberships.c.origin, self.memberships.c.person)
-        self.matters = Table(
-            "rm_matters",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("title", String(500), nullable=False),
-            Column("category", String(32), nullable=False),
-            Column("influence_level", String(32), nullable=False),
-            Column("responsible_body", String(64), nullable=False),
-            Column("decision_maker", String(64), nullable=False),
-            Column("status", String(16), nullable=False),
-            Column("opened_leaf", BigInt, nullable=False),
-            Column("opened_time", String(40), nullable=False),
-            Column("last_leaf", BigInt, nullable=False),
-            Column("events", Integer, nullable=False),
-        )
-        self.timeline = Table(
-            "rm_timeline",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("seq", BigInt, primary_key=True, autoincrement=False),
-            Column("leaf_index", BigInt, nullable=False),
-            Column("claimed_time", String(40), nullable=False),
-            Column("recorded_at", String(40), nullable=False),
-            Column("event_type", String(64), nullable=False),
-            Column("actor", String(64), nullable=False),
-            Column("body", String(64), nullable=True),
-            Column("side", String(16), nullable=True),
-            Column("roles", String(100), nullable=False),
-            Column("imported", Boolean, nullable=False),
-            Column("redacted", Boolean, nullable=False),
-            Column("corrected_by", String(500), nullable=False),
-            Column("summary_da", Text, nullable=False),
-            Column("summary_en", Text, nullable=False),
-            Column("detail", String(500), nullable=False),
-        )
-        Index("rm_timeline_actor_idx", self.timeline.c.origin, self.timeline.c.actor)
-        self.involvement = Table(
-            "rm_involvement",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("seq", BigInt, primary_key=True, autoincrement=False),
-            Column("person", String(64), primary_key=True),
-            Column("kind", String(16), primary_key=True),
-            Column("body", String(64), nullable=False),
-            Column("leaf_index", BigInt, nullable=False),
-            Column("claimed_time", String(40), nullable=False),
-            Column("event_type", String(64), nullable=False),
-            Column("side", String(16), nullable=True),
-            Column("roles", String(100), nullable=False),
-            Column("imported", Boolean, nullable=False),
-        )
-        Index("rm_involvement_person_idx", self.involvement.c.origin, self.involvement.c.person)
-        self.body_involvement = Table(
-            "rm_body_involvement",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("seq", BigInt, primary_key=True, autoincrement=False),
-            Column("body", String(64), primary_key=True),
-            Column("kind", String(16), primary_key=True),
-            Column("leaf_index", BigInt, nullable=False),
-            Column("claimed_time", String(40), nullable=False),
-            Column("event_type", String(64), nullable=False),
-            Column("imported", Boolean, nullable=False),
-        )
-        Index(
-            "rm_body_involvement_body_idx",
-            self.body_involvement.c.origin,
-            self.body_involvement.c.body,
-        )
-        self.dossiers = Table(
-            "rm_dossiers",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("status", String(16), nullable=False),
-            Column("document", Text, nullable=False),
-        )
-        self.co_responsibility = Table(
-            "rm_co_responsibility",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("part", String(32), nullable=False),
-            Column("side", String(16), nullable=True),
-            Column("bodies", String(500), nullable=False),
-            Column("evidence", Text, nullable=False),
-        )
-        self.findings = Table(
-            "rm_findings",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("matter", String(64), primary_key=True),
-            Column("rule", String(16), primary_key=True),
-            Column("key", String(64), primary_key=True),
-            Column("severity", String(16), nullable=False),
-            Column("body", String(64), nullable=False),
-            Column("due_at", String(32), nullable=False),
-            Column("evidence", Text, nullable=False),
-            Column("imported", Boolean, nullable=False),
-            Column("explanation_da", Text, nullable=False),
-            Column("explanation_en", Text, nullable=False),
-        )
-        Index("rm_findings_body_idx", self.findings.c.origin, self.findings.c.body)
-        self.statistics = Table(
-            "rm_statistics",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("body", String(64), primary_key=True),
-            Column("year", Integer, primary_key=True, autoincrement=False),
-            Column("matter", String(64), primary_key=True),
-            Column("opened", Integer, nullable=False),
-            Column("consultations", Integer, nullable=False),
-            Column("proposals", Integer, nullable=False),
-            Column("lead_time_days", Integer, nullable=True),
-            Column("decisions", Integer, nullable=False),
-            Column("decided_with_open_disagreement", Integer, nullable=False),
-            Column("consulted", Integer, nullable=False),
-            Column("acknowledged", Integer, nullable=False),
-            Column("inadequate_time", Integer, nullable=False),
-        )
-        Index("rm_statistics_matter_idx", self.statistics.c.origin, self.statistics.c.matter)
-        self.specs: dict[str, TableSpec] = {}
+        self.tracking = _tracking_table(m)
+        self.ledgers = _ledgers_table(m)
+        self.people = _people_table(m)
+        self.bodies = _bodies_table(m)
+        self.memberships = _memberships_table(m)
+        self.matters = _matters_table(m)
+        self.timeline = _timeline_table(m)
+        self.involvement = _involvement_table(m)
+        self.body_involvement = _body_involvement_table(m)
+        self.dossiers = _dossiers_table(m)
+        self.co_responsibility = _co_responsibility_table(m)
+        self.findings = _findings_table(m)
+        self.statistics = _statistics_table(m)
+        self.specs = self._specs()
+        self._create()
+
+    def _specs(self) -> dict[str, TableSpec]:
+        """Each table's read model, scope and key order, by table name."""
+        specs: dict[str, TableSpec] = {}
         for model, table, scope in (
             (REGISTRY, self.ledgers, "registry"),
             (REGISTRY, self.people, "registry"),
@@ -270,8 +350,8 @@ class ReadModelSchema:
             (STATISTICS, self.statistics, "matter"),
         ):
             order = tuple(column.name for column in table.primary_key.columns)
-            self.specs[table.name] = TableSpec(model, table, scope, order)
-        self._create()
+            specs[table.name] = TableSpec(model, table, scope, order)
+        return specs
 
     def _create(self) -> None:
         """Create the tables; drop and recreate them if they are of another layout.

@@ -18,6 +18,11 @@ from projections.read_models.tracking import Tracking, TrackingRecorder
 Row = dict[str, Any]
 
 
+def split_list(text: str) -> list[str]:
+    """A comma-separated column (roles, bodies, event numbers) as its items; "" has none."""
+    return [item for item in text.split(",") if item]
+
+
 class RowSource(Protocol):
     """Rows of the ``rm_*`` tables of one ledger, and where the read models stand."""
 

@@ -21,10 +21,10 @@ adds them up.  What counts, and in which year:
 from __future__ import annotations
 
 import statistics as stats
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from ledger.domain.groupings import CONSULTING_TYPES
 from ledger.errors import BodyNotFoundError
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
@@ -46,64 +46,73 @@ COUNTERS = (
 Cell = dict[str, int | None]
 
 
-def _consults(fact: Fact, body: str) -> bool:
-    if fact.payload is None:
-        return False
-    if fact.type in ("ConsultationOpened", "MeetingHeld"):
-        return bool(fact.get("body") == body)
-    return fact.type == "HearingOpened" and body in fact.get("bodies", [])
+class _Cells:
+    """One matter's counters, by body and year."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, int], Cell] = {}
+
+    def cell(self, body: str, year: int) -> Cell:
+        return self.by_key.setdefault(
+            (body, year), {**dict.fromkeys(COUNTERS, 0), "lead_time_days": None}
+        )
+
+    def bump(self, body: str, year: int, counter: str) -> None:
+        entry = self.cell(body, year)
+        entry[counter] = int(entry[counter] or 0) + 1
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
     """One matter's contributions to each body and year."""
-    cells: dict[tuple[str, int], Cell] = {}
-
-    def cell(body: str, year: int) -> Cell:
-        return cells.setdefault(
-            (body, year), {**dict.fromkeys(COUNTERS, 0), "lead_time_days": None}
-        )
-
-    def bump(body: str, year: int, counter: str, by: int = 1) -> None:
-        entry = cell(body, year)
-        entry[counter] = int(entry[counter] or 0) + by
-
     m = matter
-    rb = m.responsible_body
-    bump(rb, m.events[0].moment.year, "opened")
+    cells = _Cells()
+    cells.bump(m.responsible_body, m.events[0].moment.year, "opened")
     for f in m.of_type("ConsultationOpened"):
-        bump(str(f.get("body")), f.moment.year, "consultations")
+        cells.bump(str(f.get("body")), f.moment.year, "consultations")
     for f in m.of_type("ProposalSubmitted"):
-        bump(str(f.get("body")), f.moment.year, "proposals")
+        cells.bump(str(f.get("body")), f.moment.year, "proposals")
+    _count_decisions(m, cells)
+    _lead_time(m, cells)
+    _count_consulted(m, cells)
+    rows = [
+        {"origin": origin, "body": body, "year": year, "matter": m.matter, **values}
+        for (body, year), values in sorted(cells.by_key.items())
+    ]
+    return {"rm_statistics": rows}
+
+
+def _count_decisions(m: MatterFacts, cells: _Cells) -> None:
+    """Decisions, and those made while a disagreement recorded before stood unanswered."""
     first_answer: dict[int, int] = {}
     for answer in m.of_type("DisagreementAnswered"):
         first_answer.setdefault(int(answer.get("disagreement", 0)), answer.seq)
     disagreements = [f.seq for f in m.events if f.type == "DisagreementRecorded"]
     for d in (f for f in m.events if f.type == "DecisionMade"):
-        bump(rb, d.moment.year, "decisions")
+        cells.bump(m.responsible_body, d.moment.year, "decisions")
         if any(s < d.seq and first_answer.get(s, d.seq) >= d.seq for s in disagreements):
-            bump(rb, d.moment.year, "decided_with_open_disagreement")
-    _lead_time(m, cell)
+            cells.bump(m.responsible_body, d.moment.year, "decided_with_open_disagreement")
+
+
+def _count_consulted(m: MatterFacts, cells: _Cells) -> None:
+    """Bodies consulted (in the year of the first time), acknowledgements, too little time."""
     first_consulted: dict[str, Fact] = {}
-    for f in m.of_type("ConsultationOpened", "MeetingHeld", "HearingOpened"):
+    for f in m.of_type(*CONSULTING_TYPES):
         for body in f.bodies:
             first_consulted.setdefault(body, f)
     acknowledgements = m.of_type("ConsultationAcknowledged")
     acknowledged = {str(f.get("body")) for f in acknowledgements}
     for body, first in sorted(first_consulted.items()):
-        bump(body, first.moment.year, "consulted")
+        cells.bump(body, first.moment.year, "consulted")
         if body in acknowledged:
-            bump(body, first.moment.year, "acknowledged")
+            cells.bump(body, first.moment.year, "acknowledged")
     for f in acknowledgements:
         if not f.get("adequate_time", True):
-            bump(str(f.get("body")), f.moment.year, "inadequate_time")
-    rows = [
-        {"origin": origin, "body": body, "year": year, "matter": m.matter, **values}
-        for (body, year), values in sorted(cells.items())
-    ]
-    return {"rm_statistics": rows}
+            cells.bump(str(f.get("body")), f.moment.year, "inadequate_time")
 
 
-def _lead_time(m: MatterFacts, cell: Callable[[str, int], Cell]) -> None:
+def _lead_time(m: MatterFacts, cells: _Cells) -> None:
+    """Days from the responsible body's first involvement to the first decision, referral
+    or political deadline, in the year of the first decision or referral."""
     decision = next((f for f in m.events if f.type == "DecisionMade"), None)
     referral = next((f for f in m.events if f.type == "ReferredToPolitics"), None)
     events = [f for f in (decision, referral) if f is not None]
@@ -117,7 +126,7 @@ def _lead_time(m: MatterFacts, cell: Callable[[str, int], Cell]) -> None:
     if deadline:
         days.append(date.fromisoformat(deadline))
     year = min(events, key=lambda f: f.seq).moment.year
-    entry = cell(m.responsible_body, year)
+    entry = cells.cell(m.responsible_body, year)
     entry["lead_time_days"] = (min(days) - first.day).days
 
 

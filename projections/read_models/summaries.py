@@ -23,6 +23,7 @@ MAX_TEXT = 90
 REDACTED = ("[indhold slettet]", "[content erased]")
 
 Pair = tuple[str, str]
+Renderer = Callable[[Fact, RegistryView], Pair]
 
 
 def clip(text: object, limit: int = MAX_TEXT) -> str:
@@ -43,6 +44,17 @@ def summarise(fact: Fact, registry: RegistryView) -> Pair:
 
 def _names(registry: RegistryView, bodies: list[str]) -> str:
     return ", ".join(registry.body_name(b) for b in bodies)
+
+
+def _body_says(da: str, en: str, field: str, limit: int = 60) -> Renderer:
+    """A renderer of "<da|en> <the body named>: <one text field, clipped>"."""
+
+    def render(f: Fact, r: RegistryView) -> Pair:
+        body = r.body_name(f.get("body"))
+        text = clip(f.get(field), limit)
+        return (f"{da} {body}: {text}", f"{en} {body}: {text}")
+
+    return render
 
 
 def _opened(f: Fact, r: RegistryView) -> Pair:
@@ -94,12 +106,6 @@ def _position(f: Fact, r: RegistryView) -> Pair:
     )
 
 
-def _proposal(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    title = clip(f.get("title"), 70)
-    return (f"Fra {body}: {title}", f"From {body}: {title}")
-
-
 def _disagreement(f: Fact, r: RegistryView) -> Pair:
     body = r.body_name(f.get("body"))
     points = len(f.get("points", []))
@@ -114,12 +120,6 @@ def _answer(f: Fact, r: RegistryView) -> Pair:
     text = clip(f.get("response"), 60)
     seq = f.get("disagreement")
     return (f"Svar på uenighed #{seq}: {text}", f"Answer to disagreement #{seq}: {text}")
-
-
-def _compromise(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    terms = clip(f.get("terms"), 60)
-    return (f"I {body}: {terms}", f"In {body}: {terms}")
 
 
 def _compromise_answer(f: Fact, r: RegistryView) -> Pair:
@@ -145,12 +145,6 @@ def _hearing(f: Fact, r: RegistryView) -> Pair:
     to = _names(r, f.get("bodies", []))
     by = f.get("respond_by")
     return (f"Til {to}, svar senest {by}", f"To {to}, respond by {by}")
-
-
-def _hearing_response(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    text = clip(f.get("text"), 60)
-    return (f"Fra {body}: {text}", f"From {body}: {text}")
 
 
 def _decision(f: Fact, r: RegistryView) -> Pair:
@@ -190,12 +184,6 @@ def _escalated(f: Fact, r: RegistryView) -> Pair:
     return (f"Fra {src} til {dst}", f"From {src} to {dst}")
 
 
-def _breach(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    text = clip(f.get("text"), 60)
-    return (f"I {body}: {text}", f"In {body}: {text}")
-
-
 def _breach_resolved(f: Fact, r: RegistryView) -> Pair:
     seq, resolution = f.get("claim"), f.get("resolution")
     return (
@@ -224,28 +212,28 @@ def _redaction(f: Fact, r: RegistryView) -> Pair:
     return (f"Indholdet af #{seq} er slettet", f"The payload of #{seq} was erased")
 
 
-_RENDERERS: dict[str, Callable[[Fact, RegistryView], Pair]] = {
+_RENDERERS: dict[str, Renderer] = {
     "MatterOpened": _opened,
     "MaterialShared": _material,
     "ConsultationOpened": _consultation,
     "MeetingHeld": _meeting,
     "MinutesApproved": _minutes,
     "PositionStated": _position,
-    "ProposalSubmitted": _proposal,
+    "ProposalSubmitted": _body_says("Fra", "From", "title", 70),
     "DisagreementRecorded": _disagreement,
     "DisagreementAnswered": _answer,
-    "CompromiseProposed": _compromise,
+    "CompromiseProposed": _body_says("I", "In", "terms"),
     "CompromiseAccepted": _compromise_answer,
     "CompromiseRejected": _compromise_answer,
     "AgreementReached": _agreement,
     "HearingOpened": _hearing,
-    "HearingResponseSubmitted": _hearing_response,
+    "HearingResponseSubmitted": _body_says("Fra", "From", "text"),
     "DecisionMade": _decision,
     "ReferredToPolitics": _referral,
     "PoliticalDecisionRecorded": _political,
     "ConsultationAcknowledged": _acknowledged,
     "EscalatedToBody": _escalated,
-    "BreachClaimed": _breach,
+    "BreachClaimed": _body_says("I", "In", "text"),
     "BreachResolved": _breach_resolved,
     "DecisionCommunicated": _communicated,
     "MatterClosed": _reason,

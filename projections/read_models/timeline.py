@@ -16,7 +16,7 @@ from projections.facts.actors import acting_membership
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import TIMELINE
-from projections.read_models.source import Row, RowSource
+from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.summaries import summarise
 from projections.vocabulary import Lang
 
@@ -200,10 +200,10 @@ def _entry(
         body=body,
         body_name=None if body is None else bodies.get(body, body),
         side=row["side"],
-        roles=[r for r in row["roles"].split(",") if r],
+        roles=split_list(row["roles"]),
         imported=bool(row["imported"]),
         redacted=bool(row["redacted"]),
-        corrected_by=[int(s) for s in row["corrected_by"].split(",") if s],
+        corrected_by=[int(s) for s in split_list(row["corrected_by"])],
         summary=row["summary_da"] if lang == "da" else row["summary_en"],
         detail=row["detail"],
     )

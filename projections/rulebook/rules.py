@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from projections.facts.matter import ADDRESSABLE_TYPES, INVOLVING_TYPES, Fact, MatterFacts
+from ledger.domain.groupings import INPUTS_TO_ADDRESS as ADDRESSABLE_TYPES
+from ledger.domain.groupings import INVOLVING_TYPES
+from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.vocabulary import EVENT_TYPES, word
 

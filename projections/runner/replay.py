@@ -48,17 +48,25 @@ def resolve_as_of(store: Store, origin: str, asked: str) -> AsOf:
     row = store.ledger(origin)
     if row is None:
         raise UnknownLedgerError(f"no ledger {origin!r} in this store", ledger=origin)
-    size = row.tree_size
     text = asked.strip()
     if text.isdigit():
-        wanted = int(text)
-        if not 1 <= wanted <= size:
-            raise AsOfOutOfRangeError(
-                f"as-of tree size {wanted} is outside this ledger's 1..{size}",
-                as_of=text,
-                tree_size=size,
-            )
-        return AsOf(wanted, text)
+        return AsOf(_within(int(text), text, row.tree_size), text)
+    return AsOf(_size_at_time(store, origin, row.tree_size, text), text)
+
+
+def _within(wanted: int, text: str, size: int) -> int:
+    """``wanted``, a tree size of a log of ``size`` leaves; raise AsOfOutOfRangeError."""
+    if not 1 <= wanted <= size:
+        raise AsOfOutOfRangeError(
+            f"as-of tree size {wanted} is outside this ledger's 1..{size}",
+            as_of=text,
+            tree_size=size,
+        )
+    return wanted
+
+
+def _size_at_time(store: Store, origin: str, size: int, text: str) -> int:
+    """The tree size as of a date or time; raise AsOfOutOfRangeError outside the log's span."""
     moment, whole_day = _moment(text)
     first, last = store.record(origin, 0), store.record(origin, size - 1)
     assert first is not None and last is not None
@@ -80,7 +88,7 @@ def resolve_as_of(store: Store, origin: str, asked: str) -> AsOf:
             as_of=text,
             last=last.recorded_at,
         )
-    return AsOf(_size_at(store, origin, size, moment), text)
+    return _size_at(store, origin, size, moment)
 
 
 def _moment(text: str) -> tuple[datetime, bool]:

@@ -1,0 +1,45 @@
+"""Groupings of matter events by what they mean, defined once for writer and readers.
+
+The domain's write-time rules (``ledger.domain.matters``) and the read
+models and rulebook (``projections``) ask the same questions of a matter's
+events: which may a decision name as an input, which inform or consult a
+body, which end the matter.  Each grouping is named here, from the event
+classes themselves, so that the writer and the readers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from ledger.domain import events as ev
+
+
+def _names(*classes: type[ev.Payload]) -> frozenset[str]:
+    return frozenset(cls.__name__ for cls in classes)
+
+
+DECISION_INPUT_TYPES = _names(
+    ev.PositionStated,
+    ev.ProposalSubmitted,
+    ev.HearingResponseSubmitted,
+    ev.DisagreementRecorded,
+    ev.CompromiseProposed,
+    ev.AgreementReached,
+    ev.ConsultationAcknowledged,
+    ev.PoliticalDecisionRecorded,
+)
+"""Events a decision may name among its inputs (``DecisionMade.inputs``)."""
+
+INPUTS_TO_ADDRESS = _names(ev.PositionStated, ev.ProposalSubmitted, ev.HearingResponseSubmitted)
+"""Decision inputs a later decision must say how it treated (DESIGN.md section 6, MED-05)."""
+
+CONSULTING_TYPES = _names(ev.ConsultationOpened, ev.MeetingHeld, ev.HearingOpened)
+"""Events that consult a body: a consultation opened in it, its meeting, a hearing sent to it."""
+
+SENT_TO_BODIES_TYPES = _names(ev.MaterialShared, ev.ConsultationOpened, ev.HearingOpened)
+"""Events that reach a body as a whole, so every member sitting in it then: material
+shared with it, a consultation opened in it, a hearing sent to it."""
+
+INVOLVING_TYPES = SENT_TO_BODIES_TYPES | CONSULTING_TYPES
+"""Events that inform or consult a body: material shared with it, or consulting it."""
+
+ENDING_TYPES = _names(ev.MatterClosed, ev.MatterWithdrawn)
+"""Events that end a matter."""
