@@ -23,7 +23,7 @@ from projections.facts.registry import RegistryView
 from projections.read_models.schema import FINDINGS
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
-from projections.rulebook.rules import RULE_IDS, TITLES, evaluate
+from projections.rulebook.book import RULEBOOK
 from projections.vocabulary import Lang
 
 
@@ -44,7 +44,7 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
                 "explanation_da": f.explanation_da,
                 "explanation_en": f.explanation_en,
             }
-            for f in evaluate(matter, registry)
+            for f in RULEBOOK.evaluate(matter, registry)
         ]
     }
 
@@ -86,7 +86,7 @@ def normalise_rule(rule: str) -> str:
     text = rule.strip().upper()
     if text.startswith("MED-") and text[4:].isdigit():
         text = f"MED-{int(text[4:]):02d}"
-    if text not in RULE_IDS:
+    if text not in RULEBOOK:
         raise RuleNotFoundError(
             f"no rule {rule!r} in the MED rulebook (MED-01 to MED-12)", rule=rule
         )
@@ -129,7 +129,7 @@ def findings(
         shown.append(
             FindingView(
                 rule=r["rule"],
-                title=TITLES[r["rule"]][0 if lang == "da" else 1],
+                title=RULEBOOK[r["rule"]].title(lang),
                 severity=r["severity"],
                 matter=r["matter"],
                 matter_title=titles.get(r["matter"], r["matter"]),
