@@ -122,26 +122,29 @@ def findings(
     if matter is not None:
         filters["matter"] = matter
     titles: Mapping[str, str] = {r["matter"]: r["title"] for r in source.rows("rm_matters", origin)}
-    shown = []
-    for r in source.rows("rm_findings", origin, **filters):
-        if r["due_at"] > reference:
-            continue
-        shown.append(
-            FindingView(
-                rule=r["rule"],
-                title=RULEBOOK[r["rule"]].title(lang),
-                severity=r["severity"],
-                matter=r["matter"],
-                matter_title=titles.get(r["matter"], r["matter"]),
-                body=r["body"],
-                body_name=str(names.get(r["body"], r["body"])),
-                due_at=r["due_at"],
-                evidence=[EvidenceEvent(int(s), int(leaf)) for s, leaf in _pairs(r["evidence"])],
-                imported=bool(r["imported"]),
-                explanation=r["explanation_da"] if lang == "da" else r["explanation_en"],
-            )
-        )
+    shown = [
+        _view(r, lang, titles, names)
+        for r in source.rows("rm_findings", origin, **filters)
+        if r["due_at"] <= reference
+    ]
     return FindingsReport(origin, tracking.position, reference, shown)
+
+
+def _view(r: Row, lang: Lang, titles: Mapping[str, str], names: Mapping[str, str]) -> FindingView:
+    """One stored finding as shown, titled by its rule in ``lang``."""
+    return FindingView(
+        rule=r["rule"],
+        title=RULEBOOK[r["rule"]].title(lang),
+        severity=r["severity"],
+        matter=r["matter"],
+        matter_title=titles.get(r["matter"], r["matter"]),
+        body=r["body"],
+        body_name=str(names.get(r["body"], r["body"])),
+        due_at=r["due_at"],
+        evidence=[EvidenceEvent(int(s), int(leaf)) for s, leaf in _pairs(r["evidence"])],
+        imported=bool(r["imported"]),
+        explanation=r["explanation_da"] if lang == "da" else r["explanation_en"],
+    )
 
 
 def _pairs(text: str) -> list[tuple[int, int]]:

@@ -87,12 +87,10 @@ def test_a_rule_is_registered_once() -> None:
 def med01_stays_quiet_when_the_body_was_consulted_or_the_matter_is_information_only(
     org: Organisation, clock: ManualClock
 ) -> None:
-    consulted = Story(org, clock, "konsulteret")
-    consulted.open()
+    consulted = Story.opened(org, clock, "konsulteret")
     consulted.consult()
     consulted.decide_after(20)
-    informed = Story(org, clock, "kun-information")
-    informed.open(influence_level="information")
+    informed = Story.opened(org, clock, "kun-information", influence_level="information")
     informed.share()
     informed.decide_after(20)
 
@@ -100,16 +98,14 @@ def med01_stays_quiet_when_the_body_was_consulted_or_the_matter_is_information_o
 def med02_stays_quiet_when_hovedmed_was_informed_first(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=30)
     story.refer()
 
 
 def med03_stays_quiet_with_three_weeks_notice(org: Organisation, clock: ManualClock) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.decide_after(21)
 
@@ -117,38 +113,35 @@ def med03_stays_quiet_with_three_weeks_notice(org: Organisation, clock: ManualCl
 def med04_stays_quiet_when_the_disagreement_is_answered_before_the_decision(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.answer(story.disagree())
     story.decide_after(20)
 
 
 def med05_stays_quiet_when_every_input_is_treated(org: Organisation, clock: ManualClock) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.decide_after(20, story.position())
 
 
 def med06_stays_quiet_when_both_sides_agreed_first(org: Organisation, clock: ManualClock) -> None:
-    story = Story(org, clock, "trivselspolitik")
-    story.open(category="guideline", influence_level="codetermination")
+    story = Story.opened(
+        org, clock, "trivselspolitik", category="guideline", influence_level="codetermination"
+    )
     story.consult()
     story.decide_after(20, story.agree())
 
 
 def med07_stays_quiet_with_a_week_to_read(org: Organisation, clock: ManualClock) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=7)
     story.meeting()
 
 
 def med08_stays_quiet_when_the_amr_was_there(org: Organisation, clock: ManualClock) -> None:
-    story = Story(org, clock, "stoej")
-    story.open(category="work_environment")
+    story = Story.opened(org, clock, "stoej", category="work_environment")
     story.consult()
     story.meeting()
 
@@ -156,8 +149,7 @@ def med08_stays_quiet_when_the_amr_was_there(org: Organisation, clock: ManualClo
 def med09_stays_quiet_when_hovedmed_met_before_the_hearing(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.meeting()
     story.hearing(bodies=("hmed", "lmed"))
@@ -166,8 +158,7 @@ def med09_stays_quiet_when_hovedmed_met_before_the_hearing(
 def med10_stays_quiet_when_a_decision_treated_the_proposal_first(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story(org, clock, "budget")
-    story.open(category="budget")
+    story = Story.opened(org, clock, "budget", category="budget")
     story.share(bodies=("hmed", "lmed"))
     story.consult()
     story.decide_after(20, story.propose())
@@ -177,8 +168,7 @@ def med10_stays_quiet_when_a_decision_treated_the_proposal_first(
 def med11_stays_quiet_when_the_claim_is_resolved_within_the_month(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     claim = story.claim_breach("For kort varsel.")
     clock.advance(days=10)
@@ -189,8 +179,7 @@ def med11_stays_quiet_when_the_claim_is_resolved_within_the_month(
 def med12_stays_quiet_when_both_sides_approve_in_time(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=7)
     meeting = story.meeting()
@@ -233,8 +222,7 @@ def test_each_rule_stays_quiet(
 def test_med01_a_decision_with_only_information_given_is_decided_without_involvement(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     story.decide_after(20)
     found = read.findings(rule="MED-01").findings
@@ -251,8 +239,7 @@ def test_med01_a_decision_with_only_information_given_is_decided_without_involve
 def test_med02_a_proposal_referred_to_politics_before_hovedmed_heard_of_it(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     clock.advance(days=1)
     story.refer()
     clock.advance(days=2)
@@ -269,8 +256,7 @@ def test_med02_a_proposal_referred_to_politics_before_hovedmed_heard_of_it(
 def test_med03_involvement_five_days_before_the_decision_is_late(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     clock.advance(days=10)
     story.consult()
     story.decide_after(5)
@@ -282,8 +268,7 @@ def test_med03_involvement_five_days_before_the_decision_is_late(
 def test_med03_warns_as_the_political_deadline_nears_without_involvement(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open(political_deadline=clock.date(days=20))
+    story = Story.opened(org, clock, political_deadline=clock.date(days=20))
     time_passes(org, clock, 5)
     assert read.rules() == [], "15 days before the deadline there is still time"
     time_passes(org, clock, 2)
@@ -296,8 +281,7 @@ def test_med03_lead_days_are_set_per_ledger(
     service: LedgerService, clock: ManualClock, unique: str, projector: Projector
 ) -> None:
     org, read = a_ledger_with({"med-03.lead_days": 3}, service, projector, clock, unique)
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.decide_after(5)
     assert read.rules() == []
@@ -309,8 +293,7 @@ def test_med03_lead_days_are_set_per_ledger(
 def test_med04_a_disagreement_left_unanswered_at_the_decision_until_it_is_answered(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     disagreement = story.disagree()
     assert read.rules() == [], "no finding while no decision is made"
@@ -328,8 +311,7 @@ def test_med04_a_disagreement_left_unanswered_at_the_decision_until_it_is_answer
 def test_med05_a_position_the_decision_does_not_mention(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     position = story.position()
     story.decide_after(20)
@@ -345,8 +327,9 @@ def test_med05_a_position_the_decision_does_not_mention(
 def test_med06_a_guideline_decided_without_an_agreement(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock, "trivselspolitik")
-    story.open(category="guideline", influence_level="codetermination")
+    story = Story.opened(
+        org, clock, "trivselspolitik", category="guideline", influence_level="codetermination"
+    )
     story.consult()
     story.decide_after(20)
     assert read.rules() == ["MED-06"]
@@ -358,8 +341,7 @@ def test_med06_a_guideline_decided_without_an_agreement(
 def test_med07_material_two_days_before_the_meeting(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=2)
     story.meeting()
@@ -374,8 +356,7 @@ def test_a_rule_can_be_switched_off_per_ledger(
     org, read = a_ledger_with({"med-07.enabled": 0}, service, projector, clock, unique)
     org.person("sekretaer", "Svend Sekretær")
     org.appoint("hmed", "sekretaer", "management", "secretary")
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     story.meeting(present=("direktor", "sekretaer"))
     assert "MED-07" not in read.rules()
@@ -387,8 +368,7 @@ def test_a_rule_can_be_switched_off_per_ledger(
 def test_med08_noise_discussed_while_the_amr_was_absent(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock, "stoej")
-    story.open(category="work_environment")
+    story = Story.opened(org, clock, "stoej", category="work_environment")
     story.consult()
     story.meeting(present=("direktor", "sekretaer", "tr"), absent=("amr",))
     found = read.findings(rule="MED-08").findings
@@ -403,8 +383,7 @@ def test_med08_judges_the_amr_role_as_it_was_at_the_meeting(
     org.person("anna", "Anna Andersen")
     org.appoint("hmed", "anna", "employees", "member")
     org.registry(ev.MemberLeft(body="hmed", person="amr"))
-    story = Story(org, clock, "stoej")
-    story.open(category="work_environment")
+    story = Story.opened(org, clock, "stoej", category="work_environment")
     story.consult()
     story.meeting(present=("direktor", "sekretaer", "tr", "anna"))
     assert read.rules() == ["MED-08"]
@@ -419,8 +398,7 @@ def test_med08_judges_the_amr_role_as_it_was_at_the_meeting(
 def test_med09_hovedmed_only_heard_after_the_proposal_went_to_hearing(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     story.hearing(bodies=("hmed", "lmed"))
     clock.advance(days=3)
@@ -435,8 +413,7 @@ def test_med09_hovedmed_only_heard_after_the_proposal_went_to_hearing(
 def test_med10_a_lokalmed_proposal_untreated_when_the_hearing_opens(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock, "budget")
-    story.open(category="budget")
+    story = Story.opened(org, clock, "budget", category="budget")
     story.share(bodies=("hmed", "lmed"))
     story.consult()
     proposal = story.propose()
@@ -451,8 +428,7 @@ def test_med10_a_lokalmed_proposal_untreated_when_the_hearing_opens(
 def test_med11_a_breach_claim_still_open_after_a_month(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.refer()
     story.share()
     claim = story.claim_breach("Sendt til politikerne uden om MED.")
@@ -474,8 +450,7 @@ def test_med11_a_breach_claim_still_open_after_a_month(
 def test_med12_minutes_approved_by_the_chair_alone_are_flagged_after_two_weeks(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=7)
     meeting = story.meeting()

@@ -23,6 +23,15 @@ class Story:
     clock: ManualClock
     matter: str = "skolestruktur"
 
+    @classmethod
+    def opened(
+        cls, org: Organisation, clock: ManualClock, matter: str = "skolestruktur", **changes: Any
+    ) -> Story:
+        """The story of ``matter`` once the director has opened it (``changes`` to the opening)."""
+        story = cls(org, clock, matter)
+        story.open(**changes)
+        return story
+
     def act(self, person: str, payload: ev.Payload) -> int:
         """``person`` signs ``payload``; returns its sequence number in the matter."""
         return int(self.org.act(person, self.matter, payload)["seq"])
