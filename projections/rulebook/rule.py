@@ -91,7 +91,9 @@ class Rule:
 
     def settings(self, rulebook: Mapping[str, int]) -> dict[str, int]:
         """The rule's parameters by name: the ledger's setting, else the default."""
-        return {name: rulebook.get(self.key(name), v) for name, v in self.parameters.items()}
+        return {
+            name: rulebook.get(self.key(name), default) for name, default in self.parameters.items()
+        }
 
     def findings(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
         """The findings of this rule in ``matter``, each with its evidence in log order."""
