@@ -23,7 +23,7 @@ from projections.facts.registry import RegistryView
 from projections.read_models.schema import FINDINGS
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
-from projections.rulebook.rules import RULE_IDS, TITLES, evaluate
+from projections.rulebook.book import RULEBOOK
 from projections.vocabulary import Lang
 
 
@@ -44,7 +44,7 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
                 "explanation_da": f.explanation_da,
                 "explanation_en": f.explanation_en,
             }
-            for f in evaluate(matter, registry)
+            for f in RULEBOOK.evaluate(matter, registry)
         ]
     }
 
@@ -86,7 +86,7 @@ def normalise_rule(rule: str) -> str:
     text = rule.strip().upper()
     if text.startswith("MED-") and text[4:].isdigit():
         text = f"MED-{int(text[4:]):02d}"
-    if text not in RULE_IDS:
+    if text not in RULEBOOK:
         raise RuleNotFoundError(
             f"no rule {rule!r} in the MED rulebook (MED-01 to MED-12)", rule=rule
         )
@@ -122,26 +122,29 @@ def findings(
     if matter is not None:
         filters["matter"] = matter
     titles: Mapping[str, str] = {r["matter"]: r["title"] for r in source.rows("rm_matters", origin)}
-    shown = []
-    for r in source.rows("rm_findings", origin, **filters):
-        if r["due_at"] > reference:
-            continue
-        shown.append(
-            FindingView(
-                rule=r["rule"],
-                title=TITLES[r["rule"]][0 if lang == "da" else 1],
-                severity=r["severity"],
-                matter=r["matter"],
-                matter_title=titles.get(r["matter"], r["matter"]),
-                body=r["body"],
-                body_name=str(names.get(r["body"], r["body"])),
-                due_at=r["due_at"],
-                evidence=[EvidenceEvent(int(s), int(leaf)) for s, leaf in _pairs(r["evidence"])],
-                imported=bool(r["imported"]),
-                explanation=r["explanation_da"] if lang == "da" else r["explanation_en"],
-            )
-        )
+    shown = [
+        _view(r, lang, titles, names)
+        for r in source.rows("rm_findings", origin, **filters)
+        if r["due_at"] <= reference
+    ]
     return FindingsReport(origin, tracking.position, reference, shown)
+
+
+def _view(r: Row, lang: Lang, titles: Mapping[str, str], names: Mapping[str, str]) -> FindingView:
+    """One stored finding as shown, titled by its rule in ``lang``."""
+    return FindingView(
+        rule=r["rule"],
+        title=RULEBOOK[r["rule"]].title(lang),
+        severity=r["severity"],
+        matter=r["matter"],
+        matter_title=titles.get(r["matter"], r["matter"]),
+        body=r["body"],
+        body_name=str(names.get(r["body"], r["body"])),
+        due_at=r["due_at"],
+        evidence=[EvidenceEvent(int(s), int(leaf)) for s, leaf in _pairs(r["evidence"])],
+        imported=bool(r["imported"]),
+        explanation=r["explanation_da"] if lang == "da" else r["explanation_en"],
+    )
 
 
 def _pairs(text: str) -> list[tuple[int, int]]:

@@ -23,6 +23,15 @@ class Story:
     clock: ManualClock
     matter: str = "skolestruktur"
 
+    @classmethod
+    def opened(
+        cls, org: Organisation, clock: ManualClock, matter: str = "skolestruktur", **changes: Any
+    ) -> Story:
+        """The story of ``matter`` once the director has opened it (``changes`` to the opening)."""
+        story = cls(org, clock, matter)
+        story.open(**changes)
+        return story
+
     def act(self, person: str, payload: ev.Payload) -> int:
         """``person`` signs ``payload``; returns its sequence number in the matter."""
         return int(self.org.act(person, self.matter, payload)["seq"])
@@ -91,6 +100,43 @@ class Story:
                 **changes,
             ),
         )
+
+    def decide_after(self, days: int, *inputs: int) -> int:
+        """``days`` pass, then the director decides, treating ``inputs``."""
+        self.clock.advance(days=days)
+        return self.decide(*inputs)
+
+    def propose(self, body: str = "lmed", by: str = "tr-lokal") -> int:
+        return self.act(
+            by,
+            ev.ProposalSubmitted(
+                body=body, title="Flyt ud af lejede lokaler", text="Spar huslejen."
+            ),
+        )
+
+    def agree(self, body: str = "hmed") -> int:
+        """Both sides accept the director's compromise and reach a guideline agreement."""
+        proposal = self.act(
+            "direktor", ev.CompromiseProposed(body=body, terms="Politikken gælder fra 1. maj.")
+        )
+        self.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
+        self.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
+        return self.act(
+            "direktor",
+            ev.AgreementReached(
+                body=body,
+                compromise=proposal,
+                text="Trivselspolitik",
+                guideline=True,
+                guideline_type="procedure",
+            ),
+        )
+
+    def claim_breach(self, text: str, by: str = "tr") -> int:
+        return self.act(by, ev.BreachClaimed(body="hmed", text=text))
+
+    def approve(self, meeting: int, by: str) -> int:
+        return self.act(by, ev.MinutesApproved(meeting=meeting))
 
     def refer(self, by: str = "direktor") -> int:
         return self.act(

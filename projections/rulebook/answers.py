@@ -1,0 +1,121 @@
+"""Rules on answering what MED said: MED-04 (disagreements), MED-05 (inputs), MED-10 (proposals).
+
+A disagreement is answered by a ``DisagreementAnswered``; a position,
+proposal or hearing response is treated by a decision that names it among
+its ``inputs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ledger.domain.groupings import INPUTS_TO_ADDRESS
+from projections.facts.matter import MatterFacts
+from projections.facts.registry import RegistryView
+from projections.rulebook.rule import Flag, ref, rule
+from projections.rulebook.sequence import any_erased, first_after
+from projections.vocabulary import EVENT_TYPES, word
+
+
+@rule(
+    "MED-04",
+    ground="medansvar, good practice",
+    severity="high",
+    title_da="Ubesvaret uenighed",
+    title_en="Unanswered disagreement",
+)
+def med_04(
+    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
+) -> Iterator[Flag]:
+    """Unanswered disagreement: a disagreement with no answer when a decision was made
+    (an answer, however late, closes the finding)."""
+    answers = matter.typed("DisagreementAnswered")
+    if any_erased(answers):
+        return
+    answered = {int(f.get("disagreement")) for f in answers}
+    decisions = matter.typed("DecisionMade")
+    for disagreement in matter.typed("DisagreementRecorded"):
+        decision = first_after(decisions, disagreement.seq)
+        if disagreement.seq in answered or decision is None:
+            continue
+        body = disagreement.get("body", matter.responsible_body)
+        name = registry.body_name(body)
+        yield Flag(
+            f"disagreement-{disagreement.seq}",
+            body,
+            [disagreement, decision],
+            f"Uenigheden {ref(disagreement)} i {name} var ubesvaret, da beslutningen "
+            f"{ref(decision)} blev truffet, og er det stadig.",
+            f"Disagreement {ref(disagreement)} in {name} was unanswered when decision "
+            f"{ref(decision)} was made, and still is.",
+        )
+
+
+@rule(
+    "MED-05",
+    ground="good practice",
+    severity="medium",
+    title_da="Input ikke behandlet",
+    title_en="Input not addressed",
+)
+def med_05(
+    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
+) -> Iterator[Flag]:
+    """Input not addressed: a position, proposal or hearing response made before a
+    decision that no later decision names among its inputs."""
+    decisions = matter.typed("DecisionMade")
+    for given in matter.typed(*INPUTS_TO_ADDRESS):
+        later = [d for d in decisions if d.seq > given.seq]
+        if not later or any_erased(later):
+            continue
+        if any(given.seq in matter.treated_inputs(d) for d in later):
+            continue
+        body = given.get("body", matter.responsible_body)
+        name = registry.body_name(body)
+        kind_da = word(EVENT_TYPES, given.type, "da").lower()
+        kind_en = word(EVENT_TYPES, given.type, "en").lower()
+        yield Flag(
+            f"input-{given.seq}",
+            body,
+            [given, later[-1]],
+            f"{ref(given)} ({kind_da}, {name}) kom før beslutningen {ref(later[-1])}, men "
+            "beslutningen siger ikke, hvordan det er behandlet.",
+            f"{ref(given)} ({kind_en}, {name}) came before decision {ref(later[-1])}, but the "
+            "decision does not say how it was treated.",
+        )
+
+
+@rule(
+    "MED-10",
+    ground="good practice",
+    severity="medium",
+    title_da="Forslag ubehandlet",
+    title_en="Proposal unanswered",
+)
+def med_10(
+    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
+) -> Iterator[Flag]:
+    """Proposal unanswered: a proposal from MED not treated in any decision when the
+    hearing opened or the matter went to politics."""
+    gates = matter.typed("HearingOpened", "ReferredToPolitics")
+    for proposal in matter.typed("ProposalSubmitted"):
+        gate = first_after(gates, proposal.seq)
+        if gate is None:
+            continue
+        decisions = [f for f in matter.typed("DecisionMade") if proposal.seq < f.seq < gate.seq]
+        if any(d.payload is None or proposal.seq in matter.treated_inputs(d) for d in decisions):
+            continue
+        body = proposal.get("body", matter.responsible_body)
+        name = registry.body_name(body)
+        hearing = gate.type == "HearingOpened"
+        gate_da = "høringen" if hearing else "den politiske behandling"
+        gate_en = "the hearing opened" if hearing else "it went to politics"
+        yield Flag(
+            f"proposal-{proposal.seq}",
+            body,
+            [proposal, gate],
+            f"Forslaget {ref(proposal)} fra {name} var ikke behandlet i nogen beslutning, "
+            f"da sagen gik videre til {gate_da} ({ref(gate)}).",
+            f"Proposal {ref(proposal)} from {name} had not been treated in any decision when "
+            f"{gate_en} ({ref(gate)}).",
+        )

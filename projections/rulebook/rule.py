@@ -1,0 +1,139 @@
+"""A MED rule as one registered object: its ground, severity, titles, parameters and check.
+
+A rule's ``evaluate`` is a pure function of one matter's facts, the
+registry as of each event's position and the rule's parameters; it yields
+a ``Flag`` for each place the rule is broken (or will be once a deadline
+passes).  ``Rule.findings`` turns those flags into ``Finding``s, which the
+findings read model stores.  ``@rule(...)`` above a check makes it a
+``Rule``; ``projections.rulebook.book`` registers them all.
+
+A redacted event whose type could satisfy a rule is given the benefit of
+the doubt: the rule does not fire on what cannot be seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from projections.facts.matter import Fact, MatterFacts
+from projections.facts.registry import RegistryView
+from projections.vocabulary import Lang
+
+Severity = Literal["high", "medium", "low"]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """What a rule saw in a matter: a finding before the rule names it.
+
+    ``due`` is None for an immediate finding (it counts from its last
+    evidence event) and the deadline for one that waits for time to pass.
+    """
+
+    key: str
+    body: str
+    evidence: Sequence[Fact]
+    explanation_da: str
+    explanation_en: str
+    due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken (or soon broken) rule in one matter, with the events that show it."""
+
+    rule: str
+    severity: Severity
+    ground: str
+    key: str
+    matter: str
+    body: str
+    due: datetime
+    evidence: tuple[Fact, ...]
+    explanation_da: str
+    explanation_en: str
+
+
+Check = Callable[[MatterFacts, RegistryView, Mapping[str, int]], Iterator[Flag]]
+"""A rule's check: the matter, the registry view and the rule's parameters by name."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One MED rule: what it rests on, how serious it is, what it is called and checks.
+
+    ``parameters`` maps each parameter's name to its default; a ledger sets
+    it in ``LedgerCreated.rulebook`` under ``med-NN.name`` (and switches the
+    rule off with ``med-NN.enabled`` = 0).
+    """
+
+    id: str
+    ground: str
+    severity: Severity
+    title_da: str
+    title_en: str
+    parameters: Mapping[str, int]
+    evaluate: Check = field(compare=False)
+
+    def key(self, name: str) -> str:
+        """The ledger's rulebook key of parameter ``name`` (``med-03.lead_days``)."""
+        return f"{self.id.lower()}.{name}"
+
+    def title(self, lang: Lang) -> str:
+        return self.title_da if lang == "da" else self.title_en
+
+    def enabled(self, rulebook: Mapping[str, int]) -> bool:
+        """Is the rule on in a ledger with these rulebook settings?"""
+        return rulebook.get(self.key("enabled"), 1) != 0
+
+    def settings(self, rulebook: Mapping[str, int]) -> dict[str, int]:
+        """The rule's parameters by name: the ledger's setting, else the default."""
+        return {
+            name: rulebook.get(self.key(name), default) for name, default in self.parameters.items()
+        }
+
+    def findings(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
+        """The findings of this rule in ``matter``, each with its evidence in log order."""
+        settings = self.settings(registry.rulebook)
+        return [self._finding(matter, flag) for flag in self.evaluate(matter, registry, settings)]
+
+    def _finding(self, matter: MatterFacts, flag: Flag) -> Finding:
+        evidence = tuple(sorted({f.seq: f for f in flag.evidence}.values(), key=lambda f: f.seq))
+        due = flag.due if flag.due is not None else max(f.moment for f in evidence)
+        return Finding(
+            rule=self.id,
+            severity=self.severity,
+            ground=self.ground,
+            key=flag.key,
+            matter=matter.matter,
+            body=flag.body,
+            due=due,
+            evidence=evidence,
+            explanation_da=flag.explanation_da,
+            explanation_en=flag.explanation_en,
+        )
+
+
+def rule(
+    rule_id: str,
+    *,
+    ground: str,
+    severity: Severity,
+    title_da: str,
+    title_en: str,
+    parameters: Mapping[str, int] | None = None,
+) -> Callable[[Check], Rule]:
+    """Make the check below this decorator the rule ``rule_id``, ready to register."""
+
+    def register(check: Check) -> Rule:
+        return Rule(rule_id, ground, severity, title_da, title_en, dict(parameters or {}), check)
+
+    return register
+
+
+def ref(fact: Fact) -> str:
+    """How an explanation cites an event of the matter: ``#seq``."""
+    return f"#{fact.seq}"
