@@ -32,8 +32,9 @@ from api.routers import (
 )
 from api.schemas import HealthOut
 from api.settings import ApiSettings
-from ledger.service.application import Clock, LedgerService, system_clock
-from projections.runner.projector import Projector, attach
+from ledger.service.application import Clock, system_clock
+from ledger.service.settings import OpenedLedger
+from projections.runner.projector import Projector
 
 DESCRIPTION = """\
 A signed, verifiable decision ledger for the Danish MED system.
@@ -48,17 +49,18 @@ stable code. See docs/API.md and docs/PROTOCOL.md.
 def create_app(
     settings: ApiSettings | None = None,
     *,
-    service: LedgerService | None = None,
+    ledger: OpenedLedger | None = None,
     clock: Clock = system_clock,
 ) -> FastAPI:
-    """Build the API over ``service`` (or one opened from ``settings``).
+    """Build the API over ``ledger`` (or the database ``settings`` name, opened here).
 
     On SQLite the read models follow every write in this process; on
     PostgreSQL the projection worker (``medledger projections run``) does.
     """
     settings = settings or ApiSettings()
-    owned = service is None
-    service = service or settings.open_service(clock=clock)
+    owned = ledger is None
+    opened = ledger or settings.open_ledger(clock=clock)
+    service = opened.service
     sealer = Sealer(
         settings.secret_bytes(),
         service.clock,
@@ -70,7 +72,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         if owned:
-            service.store.dispose()
+            opened.close()
 
     app = FastAPI(
         title="medledger",
@@ -79,9 +81,10 @@ def create_app(
         lifespan=lifespan,
         redoc_url=None,
     )
-    projector = Projector(service.store)
-    if service.store.dialect == "sqlite":
-        attach(service, projector)  # the writer keeps its read models current (DESIGN.md 8)
+    projector = Projector(opened.store)
+    if opened.follows_own_writes:
+        # The writer keeps its read models current (DESIGN.md 8).
+        service.subscribe(projector.after_commit)
     app.state.context = ApiContext(settings, service, sealer, projector)
     errors.install(app)
     for module in (

@@ -34,7 +34,7 @@ from ledger.errors import (
 )
 from ledger.protocol import merkle
 from ledger.protocol.canonical import parse_canonical
-from ledger.protocol.checkpoint import Checkpoint, sign_note
+from ledger.protocol.checkpoint import Checkpoint, NoteVerifier, sign_note
 from ledger.protocol.envelope import (
     MATTER_PREFIX,
     REGISTRY_STREAM,
@@ -42,6 +42,7 @@ from ledger.protocol.envelope import (
     Submission,
     format_time,
 )
+from ledger.service.verification import Progress, VerificationReport, verify_ledger
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import LedgerRow, LogRecord, Store
 
@@ -494,3 +495,48 @@ class LedgerService:
         if stream != REGISTRY_STREAM and not stream.startswith(MATTER_PREFIX):
             raise MalformedEnvelopeError(f"no stream {stream!r}")
         return self.store.stream_records(origin, stream, after_seq, limit)
+
+    def record(self, ledger: str, leaf_index: int) -> LogRecord | None:
+        """The stored event at ``leaf_index``, or None if the log has no such leaf."""
+        return self.store.record(self.origin_of(ledger), leaf_index)
+
+    # --- the ledgers and their directories ----------------------------------
+
+    def ledger_info(self, ledger: str) -> LedgerRow | None:
+        """The ledger's row (origin, id, name, log key, size), or None if it is not created."""
+        return self.store.ledger(ledger)
+
+    def ledgers(self) -> list[LedgerRow]:
+        """Every ledger in the store, by origin."""
+        return self.store.ledgers_list()
+
+    def directory_names(self, ledger: str) -> dict[str, str]:
+        """Person -> name, from the directory kept outside the signed log."""
+        return self.store.directory_names(self.origin_of(ledger))
+
+    def set_directory(self, ledger: str, person: str, name: str | None, email: str | None) -> None:
+        """Record a person's name and e-mail outside the signed log (so they stay erasable)."""
+        self.store.set_directory(self.origin_of(ledger), person, name, email)
+
+    # --- verification -------------------------------------------------------
+
+    def verify(
+        self,
+        ledger: str,
+        *,
+        log_verifier: NoteVerifier | None = None,
+        trusted_checkpoint: str | None = None,
+        progress: Progress | None = None,
+    ) -> VerificationReport:
+        """Re-check every stored byte of ``ledger`` from scratch (see ``verify_ledger``).
+
+        Reads the store directly, not this service's cached state, so that it
+        checks what is on disk.  Raises VerificationError naming the first bad event.
+        """
+        return verify_ledger(
+            self.store,
+            ledger,
+            log_verifier=log_verifier,
+            trusted_checkpoint=trusted_checkpoint,
+            progress=progress,
+        )
