@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.service.application import Clock, LedgerService, system_clock
+from ledger.service.checkpoint_policy import CheckpointPolicy
 from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 
@@ -69,7 +70,8 @@ class Settings(BaseSettings):
             store,
             LogKeyring(self.log_keys),
             clock=clock,
-            checkpoint_every=self.checkpoint_every,
-            checkpoint_interval=timedelta(seconds=self.checkpoint_interval_seconds),
+            checkpoints=CheckpointPolicy(
+                self.checkpoint_every, timedelta(seconds=self.checkpoint_interval_seconds)
+            ),
         )
         return OpenedLedger(store, service)

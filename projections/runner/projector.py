@@ -386,7 +386,10 @@ class Projector:
         ledgers = self.store.ledgers
         t = self.schema.tracking
         with self.store.read() as session:
-            sizes = dict(session.execute(select(ledgers.c.origin, ledgers.c.tree_size)).all())
+            sizes = {
+                str(origin): int(size)
+                for origin, size in session.execute(select(ledgers.c.origin, ledgers.c.tree_size))
+            }
             rows = session.execute(select(t.c.origin, t.c.read_model, t.c.position)).all()
         lowest: dict[str, int] = {}
         seen: dict[str, set[str]] = {}
