@@ -60,13 +60,6 @@ def create_app(
     settings = settings or ApiSettings()
     owned = ledger is None
     opened = ledger or settings.open_ledger(clock=clock)
-    service = opened.service
-    sealer = Sealer(
-        settings.secret_bytes(),
-        service.clock,
-        token_ttl=settings.token_ttl_seconds,
-        challenge_ttl=settings.challenge_ttl_seconds,
-    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -81,12 +74,36 @@ def create_app(
         lifespan=lifespan,
         redoc_url=None,
     )
+    app.state.context = _context(settings, opened)
+    errors.install(app)
+    _add_routes(app)
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        timeout=settings.request_timeout_seconds,
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _context(settings: ApiSettings, opened: OpenedLedger) -> ApiContext:
+    """What every request reads through: the service, the sealer and the read models."""
+    service = opened.service
+    sealer = Sealer(
+        settings.secret_bytes(),
+        service.clock,
+        token_ttl=settings.token_ttl_seconds,
+        challenge_ttl=settings.challenge_ttl_seconds,
+    )
     projector = Projector(opened.store)
     if opened.follows_own_writes:
         # The writer keeps its read models current (DESIGN.md 8).
         service.subscribe(projector.after_commit)
-    app.state.context = ApiContext(settings, service, sealer, projector)
-    errors.install(app)
+    return ApiContext(settings, service, sealer, projector)
+
+
+def _add_routes(app: FastAPI) -> None:
+    """One router per resource, and the health check."""
     for module in (
         ledgers,
         events,
@@ -104,14 +121,6 @@ def create_app(
     def health() -> HealthOut:
         """The process is up (it does not touch the database)."""
         return HealthOut()
-
-    app.add_middleware(
-        EdgeMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        timeout=settings.request_timeout_seconds,
-    )
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    return app
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -47,7 +47,7 @@ from ledger.service.group_commit import GroupCommit, Pending
 from ledger.service.verification import Progress, VerificationReport, verify_ledger
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import LedgerRow, LogRecord, Store
-from ledger.storage.transaction import LedgerTransaction
+from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 Clock = Callable[[], datetime]
 logger = logging.getLogger(__name__)
@@ -298,18 +298,20 @@ class LedgerService:
         nodes = frontier.append(envelope.leaf_hash)
         recorded_at = format_time(now)
         transaction.append(
-            origin=state.origin,
-            leaf_index=leaf_index,
-            stream=body.stream,
-            seq=body.seq,
-            event_type=body.type,
-            actor=body.actor,
-            claimed_time=body.time,
-            recorded_at=recorded_at,
-            entry=envelope.entry,
-            payload=submission.payload_bytes,
-            salt=submission.salt,
-            nodes=nodes,
+            NewLeaf(
+                origin=state.origin,
+                leaf_index=leaf_index,
+                stream=body.stream,
+                seq=body.seq,
+                event_type=body.type,
+                actor=body.actor,
+                claimed_time=body.time,
+                recorded_at=recorded_at,
+                entry=envelope.entry,
+                payload=submission.payload_bytes,
+                salt=submission.salt,
+                nodes=nodes,
+            )
         )
         if body.type == "PayloadRedacted":
             target = submission.payload["event"]

@@ -50,7 +50,7 @@ from ledger.storage.tables import (
     nodes_table,
     payloads_table,
 )
-from ledger.storage.transaction import LedgerTransaction
+from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
 APP_NAME = "medledger"
@@ -445,57 +445,49 @@ class _SessionTransaction:
     def insert_ledger(self, row: LedgerRow) -> None:
         self.session.execute(insert(self.store.ledgers).values(**row.__dict__))
 
-    def append(
-        self,
-        *,
-        origin: str,
-        leaf_index: int,
-        stream: str,
-        seq: int,
-        event_type: str,
-        actor: str,
-        claimed_time: str,
-        recorded_at: str,
-        entry: bytes,
-        payload: bytes,
-        salt: bytes,
-        nodes: Sequence[tuple[int, int, bytes]],
-    ) -> int:
+    def append(self, leaf: NewLeaf) -> int:
         """Store one entry and everything beside it; return its notification id.
 
         Raises ConflictError when the stream already has that sequence number.
         """
         stored = StoredEvent(
-            originator_id=stream_uuid(origin, stream),
-            originator_version=seq,
-            topic=event_type,
-            state=entry,
+            originator_id=stream_uuid(leaf.origin, leaf.stream),
+            originator_version=leaf.seq,
+            topic=leaf.event_type,
+            state=leaf.entry,
         )
         try:
             ids = self.store.recorder.insert_events([stored], session=self.session)
         except (IntegrityError, sqlalchemy.exc.IntegrityError) as exc:
-            raise ConflictError(f"{stream} already has event {seq}", stream=stream) from exc
+            raise ConflictError(
+                f"{leaf.stream} already has event {leaf.seq}", stream=leaf.stream
+            ) from exc
         assert ids
         notification_id = int(ids[0])
-        leaf = {"origin": origin, "leaf_index": leaf_index}
+        key = {"origin": leaf.origin, "leaf_index": leaf.leaf_index}
         self.session.execute(
             self.store._insert_leaf,
             {
-                **leaf,
+                **key,
                 "notification_id": notification_id,
-                "stream": stream,
-                "seq": seq,
-                "event_type": event_type,
-                "actor": actor,
-                "claimed_time": claimed_time,
-                "recorded_at": recorded_at,
+                "stream": leaf.stream,
+                "seq": leaf.seq,
+                "event_type": leaf.event_type,
+                "actor": leaf.actor,
+                "claimed_time": leaf.claimed_time,
+                "recorded_at": leaf.recorded_at,
             },
         )
-        self.session.execute(self.store._insert_payload, {**leaf, "payload": payload, "salt": salt})
-        if nodes:
+        self.session.execute(
+            self.store._insert_payload, {**key, "payload": leaf.payload, "salt": leaf.salt}
+        )
+        if leaf.nodes:
             self.session.execute(
                 self.store._insert_node,
-                [{"origin": origin, "level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes],
+                [
+                    {"origin": leaf.origin, "level": lv, "idx": ix, "hash": h}
+                    for lv, ix, h in leaf.nodes
+                ],
             )
         return notification_id
 

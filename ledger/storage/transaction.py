@@ -10,10 +10,30 @@ Reads made inside the block (through the store) see what it has written.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ledger.storage.store import LedgerRow
+
+
+@dataclass(frozen=True)
+class NewLeaf:
+    """One event to store as the log's next leaf, with everything kept beside it."""
+
+    origin: str
+    leaf_index: int
+    stream: str
+    seq: int
+    event_type: str
+    actor: str
+    claimed_time: str
+    recorded_at: str
+    entry: bytes
+    payload: bytes
+    salt: bytes
+    nodes: Sequence[tuple[int, int, bytes]]
+    """The tree's complete-subtree hashes this leaf completes: (level, index, hash)."""
 
 
 class LedgerTransaction(Protocol):
@@ -34,22 +54,7 @@ class LedgerTransaction(Protocol):
         """Record a new ledger."""
         ...
 
-    def append(
-        self,
-        *,
-        origin: str,
-        leaf_index: int,
-        stream: str,
-        seq: int,
-        event_type: str,
-        actor: str,
-        claimed_time: str,
-        recorded_at: str,
-        entry: bytes,
-        payload: bytes,
-        salt: bytes,
-        nodes: Sequence[tuple[int, int, bytes]],
-    ) -> int:
+    def append(self, leaf: NewLeaf) -> int:
         """Store one entry and everything beside it; return its notification id.
 
         Raises ConflictError when the stream already has that sequence number.
