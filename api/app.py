@@ -32,8 +32,9 @@ from api.routers import (
 )
 from api.schemas import HealthOut
 from api.settings import ApiSettings
-from ledger.service.application import Clock, LedgerService, system_clock
-from projections.runner.projector import Projector, attach
+from ledger.service.application import Clock, system_clock
+from ledger.service.settings import OpenedLedger
+from projections.runner.projector import Projector
 
 DESCRIPTION = """\
 A signed, verifiable decision ledger for the Danish MED system.
@@ -48,29 +49,23 @@ stable code. See docs/API.md and docs/PROTOCOL.md.
 def create_app(
     settings: ApiSettings | None = None,
     *,
-    service: LedgerService | None = None,
+    ledger: OpenedLedger | None = None,
     clock: Clock = system_clock,
 ) -> FastAPI:
-    """Build the API over ``service`` (or one opened from ``settings``).
+    """Build the API over ``ledger`` (or the database ``settings`` name, opened here).
 
     On SQLite the read models follow every write in this process; on
     PostgreSQL the projection worker (``medledger projections run``) does.
     """
     settings = settings or ApiSettings()
-    owned = service is None
-    service = service or settings.open_service(clock=clock)
-    sealer = Sealer(
-        settings.secret_bytes(),
-        service.clock,
-        token_ttl=settings.token_ttl_seconds,
-        challenge_ttl=settings.challenge_ttl_seconds,
-    )
+    owned = ledger is None
+    opened = ledger or settings.open_ledger(clock=clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         if owned:
-            service.store.dispose()
+            opened.close()
 
     app = FastAPI(
         title="medledger",
@@ -79,11 +74,36 @@ def create_app(
         lifespan=lifespan,
         redoc_url=None,
     )
-    projector = Projector(service.store)
-    if service.store.dialect == "sqlite":
-        attach(service, projector)  # the writer keeps its read models current (DESIGN.md 8)
-    app.state.context = ApiContext(settings, service, sealer, projector)
+    app.state.context = _context(settings, opened)
     errors.install(app)
+    _add_routes(app)
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        timeout=settings.request_timeout_seconds,
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _context(settings: ApiSettings, opened: OpenedLedger) -> ApiContext:
+    """What every request reads through: the service, the sealer and the read models."""
+    service = opened.service
+    sealer = Sealer(
+        settings.secret_bytes(),
+        service.clock,
+        token_ttl=settings.token_ttl_seconds,
+        challenge_ttl=settings.challenge_ttl_seconds,
+    )
+    projector = Projector(opened.store)
+    if opened.follows_own_writes:
+        # The writer keeps its read models current (DESIGN.md 8).
+        service.subscribe(projector.after_commit)
+    return ApiContext(settings, service, sealer, projector)
+
+
+def _add_routes(app: FastAPI) -> None:
+    """One router per resource, and the health check."""
     for module in (
         ledgers,
         events,
@@ -101,14 +121,6 @@ def create_app(
     def health() -> HealthOut:
         """The process is up (it does not touch the database)."""
         return HealthOut()
-
-    app.add_middleware(
-        EdgeMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        timeout=settings.request_timeout_seconds,
-    )
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    return app
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -32,8 +32,8 @@ ORIGIN = "ledger.example/b4"
 def _build(store: Store) -> bytes:
     frontier = merkle.Frontier.empty()
     batch: list[dict[str, object]] = []
-    with store.write() as session:
-        store.insert_ledger(session, LedgerRow(ORIGIN, "b4", "B4", "unused", LEAVES))
+    with store.transaction() as transaction:
+        transaction.insert_ledger(LedgerRow(ORIGIN, "b4", "B4", "unused", LEAVES))
     for index in range(LEAVES):
         for level, position, digest in frontier.append(merkle.leaf_hash(index.to_bytes(8, "big"))):
             batch.append({"origin": ORIGIN, "level": level, "idx": position, "hash": digest})

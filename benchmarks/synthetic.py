@@ -166,9 +166,8 @@ def generate(
     admin = PersonKey.generate("admin")
     w.keys["admin"] = admin
     log_key = NoteSigner.generate(origin)
-    with store.write() as session:
-        store.insert_ledger(
-            session,
+    with store.transaction() as transaction:
+        transaction.insert_ledger(
             LedgerRow(origin, ledger_id_of(origin), "Syntetisk kommune", log_key.verifier_key(), 0),
         )
     w.sign(

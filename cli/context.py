@@ -17,8 +17,9 @@ from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.errors import UnknownLedgerError
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService, system_clock
-from ledger.service.settings import Settings
-from projections.runner.projector import attach
+from ledger.service.settings import OpenedLedger, Settings
+from ledger.storage.store import Store
+from projections.runner.projector import Projector
 
 
 class CliSettings(Settings):
@@ -51,12 +52,23 @@ def server() -> str | None:
 
 
 @cache
+def opened() -> OpenedLedger:
+    """The local database, opened once; on SQLite its read models follow every write."""
+    ledger = settings().open_ledger()
+    if ledger.follows_own_writes:
+        # On PostgreSQL, `medledger projections run` follows the log.
+        ledger.service.subscribe(Projector(ledger.store).after_commit)
+    return ledger
+
+
 def service() -> LedgerService:
-    """The local ledger service; on SQLite its read models follow every write."""
-    opened = settings().open_service()
-    if opened.store.dialect == "sqlite":
-        attach(opened)  # on PostgreSQL, `medledger projections run` follows the log
-    return opened
+    """The local ledger service."""
+    return opened().service
+
+
+def store() -> Store:
+    """The local database's storage, for the read models' projectors (never for writes)."""
+    return opened().store
 
 
 def ledger_id(option: str | None) -> str:
@@ -68,7 +80,7 @@ def ledger_id(option: str | None) -> str:
         raise UnknownLedgerError(
             "with a server, choose the ledger with --ledger or MEDLEDGER_LEDGER"
         )
-    ledgers = service().store.ledgers_list()
+    ledgers = service().ledgers()
     if len(ledgers) == 1:
         return ledgers[0].ledger_id
     if not ledgers:
@@ -108,4 +120,4 @@ def set_directory(signer: LedgerClient, person: str, name: str | None, email: st
     if isinstance(signer.transport, HttpTransport):
         signer.transport.put(signer.ledger, f"/directory/{person}", {"name": name, "email": email})
     else:
-        service().store.set_directory(signer.origin, person, name, email)
+        service().set_directory(signer.origin, person, name, email)

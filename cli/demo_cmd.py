@@ -15,10 +15,9 @@ from cli.errors import handle_errors
 from demo.organisation import ManualClock
 from demo.stories import build_demo
 from ledger.service.settings import Settings
-from ledger.service.verification import verify_ledger
 from projections.read_models.findings import findings
 from projections.read_models.source import DatabaseSource
-from projections.runner.projector import attach
+from projections.runner.projector import Projector
 from projections.vocabulary import SEVERITIES, word
 
 console = Console()
@@ -42,15 +41,16 @@ def demo(
         database_url=f"sqlite:///{directory}/ledger.db", log_keys=directory / "log-keys"
     )
     clock = ManualClock()
-    service = settings.open_service(clock=clock)
-    projector = attach(service)  # SQLite: the read models follow each commit in this process
+    opened = settings.open_ledger(clock=clock)
+    service, projector = opened.service, Projector(opened.store)
+    service.subscribe(projector.after_commit)  # SQLite: the read models follow each commit
     built = build_demo(service, clock)
     table = Table(title="medledger demo")
     for column in ("ledger", "events", "matters", "checkpoint root", "verified"):
         table.add_column(column)
     for org in (built.buf, built.ballerup):
         service.issue_checkpoint(org.origin)
-        report = verify_ledger(service.store, org.origin)
+        report = service.verify(org.origin)
         matters = len(service.state(org.origin).matters)
         table.add_row(
             org.origin, str(report.tree_size), str(matters), report.root.hex()[:16] + "…", "yes"

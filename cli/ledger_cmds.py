@@ -23,7 +23,6 @@ from ledger.errors import (
 from ledger.protocol.canonical import parse_canonical, parse_json
 from ledger.protocol.envelope import Envelope
 from ledger.protocol.note import NoteVerifier
-from ledger.service.verification import verify_ledger
 from verifier.bundle import BundleVerificationError, verify_bundle_file
 
 console = Console()
@@ -141,8 +140,7 @@ def verify(
             if done % 500 == 0 or done == total:
                 progress.update(task, completed=done, total=total)
 
-        report = verify_ledger(
-            service().store,
+        report = service().verify(
             chosen,
             log_verifier=verifier,
             trusted_checkpoint=trusted,

@@ -104,7 +104,7 @@ def prove_inclusion(
     origin = svc.origin_of(ledger_id(ledger))
     size = svc.tree_size(origin) if size is None else size
     proof = svc.inclusion_proof(origin, index, size)
-    record = svc.store.record(origin, index)
+    record = svc.record(origin, index)
     assert record is not None and record.entry is not None
     _emit(
         {

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cli.context import ledger_id, service
+from cli.context import ledger_id, service, store
 from cli.errors import handle_errors, stderr
 from projections.read_models.schema import READ_MODELS
 from projections.runner.projector import Projector, check_models
@@ -56,7 +56,7 @@ def run(
     ledger: LedgerOpt = None,
 ) -> None:
     """Follow every ledger's log and keep the read models caught up (until stopped)."""
-    projector = Projector(service().store)
+    projector = Projector(store())
     if once:
         started = time.perf_counter()
         applied = projector.catch_up(_origin(ledger))
@@ -95,7 +95,7 @@ def rebuild(
     """Drop and rebuild read models from the log; the result is byte-identical."""
     models = check_models(names or None)
     origin = _origin(ledger)
-    projector = Projector(service().store)
+    projector = Projector(store())
     done: dict[str, tuple[int, int]] = {}
     with Progress(
         TextColumn("rebuilding {task.description}"),
@@ -135,7 +135,7 @@ def rebuild(
 @handle_errors
 def status(ledger: LedgerOpt = None) -> None:
     """Show each read model's position against each ledger's tree size."""
-    projector = Projector(service().store)
+    projector = Projector(store())
     table = Table(title="read models")
     table.add_column("ledger")
     table.add_column("tree size", justify="right")

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import ledger_id, service
+from cli.context import ledger_id, service, store
 from cli.errors import handle_errors, stderr
 from ledger.errors import MalformedAsOfError
 from ledger.service.bundle import build_bundle
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
 
 @cache
 def _projector() -> Projector:
-    return Projector(service().store)
+    return Projector(store())
 
 
 def _view(ledger: str | None, as_of: str | None, matters: set[str] | None = None) -> View:
@@ -101,7 +101,7 @@ def _view(ledger: str | None, as_of: str | None, matters: set[str] | None = None
 
 
 def _names(origin: str) -> dict[str, str]:
-    return service().store.directory_names(origin)
+    return service().directory_names(origin)
 
 
 def _json(value: Any) -> None:

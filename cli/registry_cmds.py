@@ -93,7 +93,7 @@ def init(
             import_mode=import_mode,
         ),
     )
-    svc.store.set_directory(origin, admin, admin_name, None)
+    svc.set_directory(origin, admin, admin_name, None)
     console.print(f"created ledger [bold]{origin}[/] in {settings().database_url}")
     console.print(f"admin key: {admin_key_path} (keep it safe)")
     console.print(f"log key:   {svc.log_keys.path(ledger_id_of(origin))}")

@@ -76,7 +76,7 @@ class Organisation:
                 rulebook=rulebook,
             ),
         )
-        service.store.set_directory(origin, admin, admin_name, None)
+        service.set_directory(origin, admin, admin_name, None)
 
     def client(self, person: str) -> LedgerClient:
         return LedgerClient(self.transport, self.keys[person], self.origin, clock=self.clock)
@@ -98,7 +98,7 @@ class Organisation:
                 roles=list(roles),  # type: ignore[arg-type]
             )
         )
-        self.service.store.set_directory(self.origin, person, name, email)
+        self.service.set_directory(self.origin, person, name, email)
         return key
 
     def body(self, body: str, name: str, kind: str, *, parent: str | None = None) -> None:

@@ -20,7 +20,7 @@ def get_ledger(ledger: LedgerId, service: ServiceDep) -> LedgerOut:
     A ledger whose log key the operator prepared (``medledger prepare-ledger``)
     but whose genesis event is not in yet answers with ``created: false``.
     """
-    row = service.store.ledger(ledger)
+    row = service.ledger_info(ledger)
     if row is not None:
         return LedgerOut(
             ledger_id=row.ledger_id,

@@ -35,7 +35,7 @@ def me(reader: ReaderDep, state: StateDep) -> MeOut:
 def directory(reader: ReaderDep, state: StateDep, service: ServiceDep) -> DirectoryOut:
     """Names of the ledger's people (admins and auditors only)."""
     require_admin_or_auditor(reader)
-    names = service.store.directory_names(reader.origin)
+    names = service.directory_names(reader.origin)
     people = sorted(state.registry.people)
     return DirectoryOut(entries=[DirectoryEntryOut(person=p, name=names.get(p)) for p in people])
 
@@ -56,5 +56,5 @@ def set_directory_entry(
     require_admin(reader)
     if person not in state.registry.people:
         raise UnknownPersonError(f"no person {person} is enrolled", person=person)
-    service.store.set_directory(reader.origin, person, entry.name, entry.email)
+    service.set_directory(reader.origin, person, entry.name, entry.email)
     return DirectoryEntryOut(person=person, name=entry.name)

@@ -79,7 +79,7 @@ def _point(view: View, as_of: int) -> dict[str, Any]:
 
 
 def _names(context: ContextDep, origin: str) -> dict[str, str]:
-    return context.service.store.directory_names(origin)
+    return context.service.directory_names(origin)
 
 
 def _next(offset: int, limit: int, total: int) -> int | None:

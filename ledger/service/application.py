@@ -1,9 +1,12 @@
 """The ledger application service: admit signed events, keep the log.
 
 Thin by design: load the ledger's state (cached, caught up from the log
-under the ledger's write lock), let the domain judge the event, store it
-with its leaf, tree nodes and payload in one transaction, then fold it into
-the cached state.  Many ledgers can share one database.
+under the ledger's write lock), let the domain admit the event, store it
+with its leaf, tree nodes and payload in one transaction, then apply it to
+the cached state.  Appends that queue behind a write are committed together
+(``group_commit``); checkpoints are signed as ``checkpoint_policy`` says.
+Many ledgers can share one database.  The service writes through the
+storage's ``LedgerTransaction`` and holds no database session.
 """
 
 from __future__ import annotations
@@ -11,12 +14,9 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ledger.domain import events as ev
 from ledger.domain.state import Admitted, LedgerState, StreamHead
@@ -42,12 +42,15 @@ from ledger.protocol.envelope import (
     Submission,
     format_time,
 )
-from ledger.protocol.note import sign_note
+from ledger.protocol.note import NoteVerifier, sign_note
+from ledger.service.checkpoint_policy import CheckpointPolicy
+from ledger.service.group_commit import GroupCommit, Pending
+from ledger.service.verification import Progress, VerificationReport, verify_ledger
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import LedgerRow, LogRecord, Store
+from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 Clock = Callable[[], datetime]
-MAX_BATCH = 256
 logger = logging.getLogger(__name__)
 
 
@@ -81,23 +84,18 @@ class _StoreNodes:
         return self.store.nodes_for(self.origin, list(keys))
 
 
-@dataclass
-class _Cached:
+@dataclass(kw_only=True)
+class _Cached(GroupCommit):
+    """One ledger's state and tree frontier as of its last write here, and its write queue."""
+
     state: LedgerState
     frontier: merkle.Frontier
-    lock: threading.Lock
     last_checkpoint: datetime | None = None
-    queue: deque[_Pending] = field(default_factory=deque)
 
-
-@dataclass
-class _Pending:
-    """One append waiting for the ledger's lock; done once a writer has judged it."""
-
-    submission: Submission
-    receipt: AppendReceipt | None = None
-    error: LedgerError | None = None
-    done: bool = False
+    def forget(self) -> None:
+        """Drop the cached state (a write failed after applying to it); the next load rebuilds it."""
+        self.state = LedgerState(self.state.origin)
+        self.frontier = merkle.Frontier.empty()
 
 
 class LedgerService:
@@ -109,14 +107,12 @@ class LedgerService:
         log_keys: LogKeyring,
         *,
         clock: Clock = system_clock,
-        checkpoint_every: int = 256,
-        checkpoint_interval: timedelta = timedelta(seconds=60),
+        checkpoints: CheckpointPolicy | None = None,
     ) -> None:
         self.store = store
         self.log_keys = log_keys
         self.clock = clock
-        self.checkpoint_every = checkpoint_every
-        self.checkpoint_interval = checkpoint_interval
+        self.checkpoints = checkpoints or CheckpointPolicy()
         self._cache: dict[str, _Cached] = {}
         self._cache_lock = threading.Lock()
         self._listeners: list[Callable[[AppendReceipt], None]] = []
@@ -170,20 +166,19 @@ class LedgerService:
             submission.envelope, submission.payload, submission.salt, now, submission.payload_bytes
         )
         try:
-            with self.store.write() as session:
+            with self.store.transaction() as transaction:
                 # The genesis event is leaf 0: the ledger starts at size 1.
-                self.store.insert_ledger(
-                    session,
-                    LedgerRow(origin, ledger_id, created.name, signer.verifier_key(), 1),
+                transaction.insert_ledger(
+                    LedgerRow(origin, ledger_id, created.name, signer.verifier_key(), 1)
                 )
-                receipt = self._store(session, state, frontier, submission, now)
+                receipt = self._store(transaction, state, frontier, submission, now)
         except Exception as exc:
             if self.store.ledger(origin) is not None:
                 raise LedgerExistsError(f"ledger {origin} already exists", origin=origin) from exc
             raise
         state.apply(admitted)
         with self._cache_lock:
-            self._cache[origin] = _Cached(state, frontier, threading.Lock(), now)
+            self._cache[origin] = _Cached(state=state, frontier=frontier, last_checkpoint=now)
         self.issue_checkpoint(origin)
         self._notify(receipt)
         return receipt
@@ -192,12 +187,8 @@ class LedgerService:
         """Admit one signed event into ``ledger`` (its origin or id).
 
         Raises the named LedgerError of the first check that fails; in that
-        case nothing at all is written.
-
-        Writes to one ledger are serialised under its lock; appends that
-        arrive while another is being written wait in a queue and are then
-        committed together in one transaction (group commit), each judged
-        against the state its predecessors in the batch left.
+        case nothing at all is written.  Appends that arrive while another
+        is being written are committed together with it (group commit).
         """
         if isinstance(submission, bytes):
             submission = Submission.from_wire(submission)
@@ -208,72 +199,56 @@ class LedgerService:
         if body.origin != origin:
             raise WrongLedgerError(f"event is for ledger {body.origin!r}, not {origin!r}")
         cached = self._cached(origin)
-        pending = _Pending(submission)
-        cached.queue.append(pending)
-        with cached.lock:
-            if not pending.done:
-                self._write_batch(cached, origin)
-        if pending.error is not None:
-            raise pending.error
-        assert pending.receipt is not None
-        self._notify(pending.receipt)
-        return pending.receipt
+        receipt = cached.submit(submission, lambda batch: self._write_batch(cached, batch))
+        self._notify(receipt)
+        return receipt
 
-    def _write_batch(self, cached: _Cached, origin: str) -> None:
-        """Write every queued append of the ledger in one transaction (under its lock)."""
-        batch: list[_Pending] = []
-        while cached.queue and len(batch) < MAX_BATCH:
-            batch.append(cached.queue.popleft())
+    def _write_batch(self, cached: _Cached, batch: list[Pending]) -> None:
+        """Load, admit, store and apply a batch of appends in one transaction (under the lock).
+
+        Each append is admitted against the state its predecessors in the
+        batch left; a refused one gets its error and the rest go on.
+        """
         state = cached.state
-        written: list[tuple[_Pending, Admitted]] = []
+        written = 0
         try:
-            with self.store.write() as session:
-                size = self.store.lock_ledger(session, origin, grow=len(batch))
-                if size is None:
-                    raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
-                if size != state.size:
-                    self._catch_up(cached, size)
+            with self.store.transaction() as transaction:
+                self._load(transaction, cached, grow=len(batch))
                 frontier = copy.deepcopy(cached.frontier)
                 now = self.clock()
                 for pending in batch:
-                    admitted = self._admit(pending, state, origin, now)
+                    admitted = self._admit(pending, state, now)
                     if admitted is None:
                         continue
-                    pending.receipt = self._store(session, state, frontier, pending.submission, now)
+                    pending.receipt = self._store(
+                        transaction, state, frontier, pending.submission, now
+                    )
                     state.apply(admitted)  # the next in the batch is judged after this one
-                    written.append((pending, admitted))
-                if len(written) != len(batch):  # some were refused: the size grows less
-                    self.store.set_tree_size(session, origin, state.size)
+                    written += 1
+                if written != len(batch):  # some were refused: the size grows less
+                    transaction.set_tree_size(state.origin, state.size)
                 if written:
                     checkpointed = self._maybe_checkpoint(
-                        session, cached, frontier, now, len(written)
+                        transaction, cached, frontier, now, written
                     )
-        except BaseException as exc:
-            # Nothing of this batch is stored: forget the state folded in for it.
-            if written:
-                cached.state = LedgerState(origin)
-                cached.frontier = merkle.Frontier.empty()
-            failure = (
-                exc
-                if isinstance(exc, LedgerError)
-                else StorageError(f"the write failed and was rolled back: {exc}")
-            )
-            for pending in batch:
-                if pending.receipt is not None or pending.error is None:
-                    pending.receipt, pending.error = None, failure
-                pending.done = True
-            if not isinstance(exc, Exception):
-                raise
-            return
+        except BaseException:
+            if written:  # nothing of this batch is stored: forget what was applied for it
+                cached.forget()
+            raise
         if written:
             cached.frontier = frontier
             cached.last_checkpoint = checkpointed
-        for pending in batch:
-            pending.done = True
 
-    def _admit(
-        self, pending: _Pending, state: LedgerState, origin: str, now: datetime
-    ) -> Admitted | None:
+    def _load(self, transaction: LedgerTransaction, cached: _Cached, *, grow: int) -> None:
+        """Take the ledger's lock and catch its cached state up with other processes' writes."""
+        origin = cached.state.origin
+        size = transaction.lock_ledger(origin, grow=grow)
+        if size is None:
+            raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
+        if size != cached.state.size:
+            self._catch_up(cached, size)
+
+    def _admit(self, pending: Pending, state: LedgerState, now: datetime) -> Admitted | None:
         """Judge one queued append; on refusal, record its error and return None."""
         submission = pending.submission
         try:
@@ -286,7 +261,7 @@ class LedgerService:
             )
         except StaleSequenceError as exc:
             try:
-                self._raise_if_replayed(origin, submission.envelope)
+                self._raise_if_replayed(state.origin, submission.envelope)
             except ReplayedEnvelopeError as replayed:
                 pending.error = replayed
                 return None
@@ -297,27 +272,22 @@ class LedgerService:
 
     def _maybe_checkpoint(
         self,
-        session: Session,
+        transaction: LedgerTransaction,
         cached: _Cached,
         frontier: merkle.Frontier,
         now: datetime,
         added: int,
     ) -> datetime | None:
-        """Checkpoints every N events or T seconds: the tree changes only here."""
+        """Sign a checkpoint if the policy says one is due; return when the last was signed."""
         size = cached.state.size
-        crossed = size // self.checkpoint_every != (size - added) // self.checkpoint_every
-        due = (
-            cached.last_checkpoint is None
-            or now - cached.last_checkpoint >= self.checkpoint_interval
-        )
-        if due or crossed:
-            self._checkpoint_in(session, cached.state.origin, frontier, size)
+        if self.checkpoints.due(size, added, now, cached.last_checkpoint):
+            self._checkpoint_in(transaction, cached.state.origin, frontier, size)
             return now
         return cached.last_checkpoint
 
     def _store(
         self,
-        session: Session,
+        transaction: LedgerTransaction,
         state: LedgerState,
         frontier: merkle.Frontier,
         submission: Submission,
@@ -328,24 +298,25 @@ class LedgerService:
         leaf_index = state.size
         nodes = frontier.append(envelope.leaf_hash)
         recorded_at = format_time(now)
-        self.store.append(
-            session,
-            origin=state.origin,
-            leaf_index=leaf_index,
-            stream=body.stream,
-            seq=body.seq,
-            event_type=body.type,
-            actor=body.actor,
-            claimed_time=body.time,
-            recorded_at=recorded_at,
-            entry=envelope.entry,
-            payload=submission.payload_bytes,
-            salt=submission.salt,
-            nodes=nodes,
+        transaction.append(
+            NewLeaf(
+                origin=state.origin,
+                leaf_index=leaf_index,
+                stream=body.stream,
+                seq=body.seq,
+                event_type=body.type,
+                actor=body.actor,
+                claimed_time=body.time,
+                recorded_at=recorded_at,
+                entry=envelope.entry,
+                payload=submission.payload_bytes,
+                salt=submission.salt,
+                nodes=nodes,
+            )
         )
         if body.type == "PayloadRedacted":
             target = submission.payload["event"]
-            self.store.redact(session, state.origin, body.stream, int(target), leaf_index)
+            transaction.redact(state.origin, body.stream, int(target), leaf_index)
         return AppendReceipt(
             state.origin, body.stream, body.seq, envelope.hash_hex, leaf_index, recorded_at
         )
@@ -377,7 +348,7 @@ class LedgerService:
         with self._cache_lock:
             cached = self._cache.get(origin)
             if cached is None:
-                cached = _Cached(LedgerState(origin), merkle.Frontier.empty(), threading.Lock())
+                cached = _Cached(state=LedgerState(origin), frontier=merkle.Frontier.empty())
                 self._cache[origin] = cached
         return cached
 
@@ -458,20 +429,20 @@ class LedgerService:
     def issue_checkpoint(self, ledger: str) -> str:
         """Sign and keep a checkpoint of the current tree, unless the newest covers it."""
         origin = self.origin_of(ledger)
-        with self.store.write() as session:
-            size = self.store.lock_ledger(session, origin)
+        with self.store.transaction() as transaction:
+            size = transaction.lock_ledger(origin)
             assert size is not None
-            latest = self.store.latest_checkpoint(origin, session)
+            latest = transaction.latest_checkpoint(origin)
             if latest is not None and latest[0] == size:
                 return latest[2]
             frontier = merkle.Frontier.load(self._nodes(origin), size)
-            return self._checkpoint_in(session, origin, frontier, size)
+            return self._checkpoint_in(transaction, origin, frontier, size)
 
     def _checkpoint_in(
-        self, session: Session, origin: str, frontier: merkle.Frontier, size: int
+        self, transaction: LedgerTransaction, origin: str, frontier: merkle.Frontier, size: int
     ) -> str:
         root = frontier.root()
-        latest = self.store.latest_checkpoint(origin, session)
+        latest = transaction.latest_checkpoint(origin)
         if latest is not None:
             old_size, old_root, _ = latest
             if old_size >= size:
@@ -481,7 +452,7 @@ class LedgerService:
             proof = merkle.consistency_proof(self._nodes(origin), old_size, size)
             merkle.verify_consistency(old_size, size, proof, old_root, root)
         note = sign_note(Checkpoint(origin, size, root).text(), [self.log_keys.signer(origin)])
-        self.store.insert_checkpoint(session, origin, size, root, note, format_time(self.clock()))
+        transaction.insert_checkpoint(origin, size, root, note, format_time(self.clock()))
         return note
 
     def latest_checkpoint(self, ledger: str) -> str:
@@ -495,3 +466,48 @@ class LedgerService:
         if stream != REGISTRY_STREAM and not stream.startswith(MATTER_PREFIX):
             raise MalformedEnvelopeError(f"no stream {stream!r}")
         return self.store.stream_records(origin, stream, after_seq, limit)
+
+    def record(self, ledger: str, leaf_index: int) -> LogRecord | None:
+        """The stored event at ``leaf_index``, or None if the log has no such leaf."""
+        return self.store.record(self.origin_of(ledger), leaf_index)
+
+    # --- the ledgers and their directories ----------------------------------
+
+    def ledger_info(self, ledger: str) -> LedgerRow | None:
+        """The ledger's row (origin, id, name, log key, size), or None if it is not created."""
+        return self.store.ledger(ledger)
+
+    def ledgers(self) -> list[LedgerRow]:
+        """Every ledger in the store, by origin."""
+        return self.store.ledgers_list()
+
+    def directory_names(self, ledger: str) -> dict[str, str]:
+        """Person -> name, from the directory kept outside the signed log."""
+        return self.store.directory_names(self.origin_of(ledger))
+
+    def set_directory(self, ledger: str, person: str, name: str | None, email: str | None) -> None:
+        """Record a person's name and e-mail outside the signed log (so they stay erasable)."""
+        self.store.set_directory(self.origin_of(ledger), person, name, email)
+
+    # --- verification -------------------------------------------------------
+
+    def verify(
+        self,
+        ledger: str,
+        *,
+        log_verifier: NoteVerifier | None = None,
+        trusted_checkpoint: str | None = None,
+        progress: Progress | None = None,
+    ) -> VerificationReport:
+        """Re-check every stored byte of ``ledger`` from scratch (see ``verify_ledger``).
+
+        Reads the store directly, not this service's cached state, so that it
+        checks what is on disk.  Raises VerificationError naming the first bad event.
+        """
+        return verify_ledger(
+            self.store,
+            ledger,
+            log_verifier=log_verifier,
+            trusted_checkpoint=trusted_checkpoint,
+            progress=progress,
+        )

@@ -49,7 +49,7 @@ def build_bundle(
             raise UnknownLeafError(
                 f"leaf {index} is not in the log of {size} events", leaf_index=index
             )
-        record = service.store.record(origin, index)
+        record = service.record(origin, index)
         if record is None or record.entry is None:
             raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
         records.append(record)
@@ -74,7 +74,7 @@ def build_bundle(
 def matter_bundle(service: LedgerService, ledger: str, matter: str) -> dict[str, Any]:
     """Every event of one matter."""
     origin = service.origin_of(ledger)
-    records = service.store.stream_records(origin, matter_stream(matter), limit=2**31)
+    records = service.records(origin, matter_stream(matter), limit=2**31)
     if not records:
         raise UnknownStreamError(f"no matter {matter} in {origin}", matter=matter)
     return build_bundle(
@@ -104,9 +104,7 @@ def _authority(
     registry event, so the verifier can trace each key to the genesis admin.
     """
     registry = [
-        r
-        for r in service.store.stream_records(origin, REGISTRY_STREAM, limit=2**31)
-        if r.leaf_index < size
+        r for r in service.records(origin, REGISTRY_STREAM, limit=2**31) if r.leaf_index < size
     ]
     parsed: list[tuple[LogRecord, Envelope, dict[str, Any]]] = []
     for record in registry:

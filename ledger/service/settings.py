@@ -8,16 +8,40 @@ directory beside it; nothing else has to run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.service.application import Clock, LedgerService, system_clock
+from ledger.service.checkpoint_policy import CheckpointPolicy
 from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 
 DEFAULT_DATA_DIR = Path("medledger-data")
+
+
+@dataclass(frozen=True)
+class OpenedLedger:
+    """One database, opened once: the service writes through it, projectors read its log.
+
+    The composition roots (the CLI, the API) hand ``store`` to the read
+    models' projector and use ``service`` for everything else, so no edge
+    reaches storage through the service.
+    """
+
+    store: Store
+    service: LedgerService
+
+    @property
+    def follows_own_writes(self) -> bool:
+        """True on SQLite, where read models catch up in the writing process."""
+        return self.store.dialect == "sqlite"
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.dispose()
 
 
 class Settings(BaseSettings):
@@ -39,11 +63,15 @@ class Settings(BaseSettings):
             path.parent.mkdir(parents=True, exist_ok=True)
         return Store(self.database_url, schema=self.database_schema)
 
-    def open_service(self, clock: Clock = system_clock) -> LedgerService:
-        return LedgerService(
-            self.open_store(),
+    def open_ledger(self, clock: Clock = system_clock) -> OpenedLedger:
+        """Open the configured database once, with the ledger service over it."""
+        store = self.open_store()
+        service = LedgerService(
+            store,
             LogKeyring(self.log_keys),
             clock=clock,
-            checkpoint_every=self.checkpoint_every,
-            checkpoint_interval=timedelta(seconds=self.checkpoint_interval_seconds),
+            checkpoints=CheckpointPolicy(
+                self.checkpoint_every, timedelta(seconds=self.checkpoint_interval_seconds)
+            ),
         )
+        return OpenedLedger(store, service)

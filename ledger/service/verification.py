@@ -60,107 +60,154 @@ def verify_ledger(
     row = store.ledger(ledger)
     if row is None:
         raise VerificationError(f"no ledger {ledger!r} in this store")
-    origin = row.origin
+    origin, total = row.origin, row.tree_size
     verifier = log_verifier or NoteVerifier.from_verifier_key(row.log_verifier_key)
     checkpoints = store.checkpoints_list(origin)
-    wanted_roots = {size for size, _, _ in checkpoints}
     trusted: Checkpoint | None = None
     if trusted_checkpoint is not None:
         trusted = _open_checkpoint(trusted_checkpoint, verifier, origin)
-        wanted_roots.add(trusted.size)
-
-    state = LedgerState(origin)
-    frontier = merkle.Frontier.empty()
-    roots: dict[int, bytes] = {}
-    redacted = imported = 0
-    warnings: list[str] = []
-    last_notification = 0
-    total = row.tree_size
-    pending_nodes: list[tuple[int, int, bytes]] = []
-    node_count = 0
+    walk = _Walk(origin, {size for size, _, _ in checkpoints})
+    if trusted is not None:
+        walk.wanted_roots.add(trusted.size)
     for record in store.log(origin):
-        where = _where(record)
-        if record.leaf_index != state.size:
-            raise VerificationError(
-                f"leaf {state.size} is missing from the log", leaf_index=state.size
-            )
-        envelope = _check_record(record, origin, last_notification, where)
-        last_notification = record.notification_id
-        payload, salt = _payload_of(record, where)
-        if payload is None:
-            redacted += 1
-        try:
-            admitted = state.admit(
-                envelope, payload, salt, parse_time(record.recorded_at), record.payload
-            )
-        except (RuleViolationError, NotAllowedError) as exc:
-            matter = state.matters.get(envelope.body.stream.removeprefix("matter/"))
-            if matter is None or not matter.incomplete:
-                raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
-            warnings.append(f"{where}: not re-checkable after a redaction: {exc.message}")
-            admitted = Admitted(envelope, None)
-        except LedgerError as exc:
-            raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
-        except ValueError as exc:
-            raise _fail(f"{where}: {exc}", record) from exc
-        if envelope.body.imported:
-            imported += 1
-        state.apply(admitted)
-        pending_nodes.extend(frontier.append(envelope.leaf_hash))
-        if len(pending_nodes) >= NODE_BATCH:
-            node_count += _check_nodes(store, origin, pending_nodes)
-        if frontier.size in wanted_roots:
-            roots[frontier.size] = frontier.root()
+        _replay(store, walk, record)
         if progress is not None:
-            progress(state.size, total)
+            progress(walk.state.size, total)
+    root = _check_complete(store, walk, total)
+    _check_event_store(store, origin, walk.state)
+    _check_checkpoints(checkpoints, verifier, walk, total)
+    if trusted is not None:
+        _check_trusted(trusted, walk, total)
+    return VerificationReport(
+        origin=origin,
+        tree_size=total,
+        root=root,
+        streams=len(walk.state.heads),
+        checkpoints=len(checkpoints),
+        redacted=walk.redacted,
+        imported=walk.imported,
+        warnings=walk.warnings,
+    )
 
-    if state.size != total:
+
+@dataclass
+class _Walk:
+    """What re-reading the log, leaf by leaf, has rebuilt so far."""
+
+    origin: str
+    wanted_roots: set[int]
+    state: LedgerState = field(init=False)
+    frontier: merkle.Frontier = field(default_factory=merkle.Frontier.empty)
+    roots: dict[int, bytes] = field(default_factory=dict)
+    redacted: int = 0
+    imported: int = 0
+    warnings: list[str] = field(default_factory=list)
+    last_notification: int = 0
+    pending_nodes: list[tuple[int, int, bytes]] = field(default_factory=list)
+    node_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.state = LedgerState(self.origin)
+
+
+def _replay(store: Store, walk: _Walk, record: LogRecord) -> None:
+    """Re-check one leaf and fold it into the state and the tree."""
+    where = _where(record)
+    if record.leaf_index != walk.state.size:
         raise VerificationError(
-            f"the ledger says {total} events but the log holds {state.size}",
+            f"leaf {walk.state.size} is missing from the log", leaf_index=walk.state.size
+        )
+    envelope = _check_record(record, walk.origin, walk.last_notification, where)
+    walk.last_notification = record.notification_id
+    payload, salt = _payload_of(record, where)
+    if payload is None:
+        walk.redacted += 1
+    admitted = _admit(walk, record, envelope, payload, salt)
+    if envelope.body.imported:
+        walk.imported += 1
+    walk.state.apply(admitted)
+    walk.pending_nodes.extend(walk.frontier.append(envelope.leaf_hash))
+    if len(walk.pending_nodes) >= NODE_BATCH:
+        walk.node_count += _check_nodes(store, walk.origin, walk.pending_nodes)
+    if walk.frontier.size in walk.wanted_roots:
+        walk.roots[walk.frontier.size] = walk.frontier.root()
+
+
+def _admit(
+    walk: _Walk,
+    record: LogRecord,
+    envelope: Envelope,
+    payload: dict[str, object] | None,
+    salt: bytes | None,
+) -> Admitted:
+    """Re-judge one event by every write-time rule, as of the time it was recorded.
+
+    A rule that needs a payload erased since is reported as a warning, not a failure.
+    """
+    where = _where(record)
+    state = walk.state
+    try:
+        return state.admit(envelope, payload, salt, parse_time(record.recorded_at), record.payload)
+    except (RuleViolationError, NotAllowedError) as exc:
+        matter = state.matters.get(envelope.body.stream.removeprefix("matter/"))
+        if matter is None or not matter.incomplete:
+            raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
+        walk.warnings.append(f"{where}: not re-checkable after a redaction: {exc.message}")
+        return Admitted(envelope, None)
+    except LedgerError as exc:
+        raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
+    except ValueError as exc:
+        raise _fail(f"{where}: {exc}", record) from exc
+
+
+def _check_complete(store: Store, walk: _Walk, total: int) -> bytes:
+    """The log holds exactly the ledger's size, and the stored tree nothing more; return its root."""
+    if walk.state.size != total:
+        raise VerificationError(
+            f"the ledger says {total} events but the log holds {walk.state.size}",
             tree_size=total,
-            found=state.size,
+            found=walk.state.size,
         )
     if total == 0:
         raise VerificationError("the ledger has no events")
-    root = frontier.root()
-    node_count += _check_nodes(store, origin, pending_nodes)
-    if store.node_count(origin) != node_count:
+    root = walk.frontier.root()
+    walk.node_count += _check_nodes(store, walk.origin, walk.pending_nodes)
+    if store.node_count(walk.origin) != walk.node_count:
         raise VerificationError("the stored Merkle tree has nodes beyond the log's entries")
-    _check_event_store(store, origin, state)
+    return root
+
+
+def _check_checkpoints(
+    checkpoints: list[tuple[int, str, str]], verifier: NoteVerifier, walk: _Walk, total: int
+) -> None:
+    """Every stored checkpoint is signed by the log key and matches the rebuilt tree."""
     for size, note, _ in checkpoints:
-        checkpoint = _open_checkpoint(note, verifier, origin)
+        checkpoint = _open_checkpoint(note, verifier, walk.origin)
         if checkpoint.size != size or size > total:
             raise VerificationError(
                 f"checkpoint at size {size} is for size {checkpoint.size} of a log of {total}",
                 checkpoint_size=size,
             )
-        if not hmac.compare_digest(checkpoint.root, roots[size]):
+        if not hmac.compare_digest(checkpoint.root, walk.roots[size]):
             raise VerificationError(
                 f"signed checkpoint at size {size} does not match the log: history was rewritten",
                 checkpoint_size=size,
             )
-    if trusted is not None:
-        if trusted.size > total:
-            raise VerificationError(
-                f"the log has {total} events but a trusted checkpoint shows {trusted.size}: "
-                "events were removed",
-                checkpoint_size=trusted.size,
-            )
-        if not hmac.compare_digest(trusted.root, roots[trusted.size]):
-            raise VerificationError(
-                f"the log is not consistent with the trusted checkpoint at size {trusted.size}",
-                checkpoint_size=trusted.size,
-            )
-    return VerificationReport(
-        origin=origin,
-        tree_size=total,
-        root=root,
-        streams=len(state.heads),
-        checkpoints=len(checkpoints),
-        redacted=redacted,
-        imported=imported,
-        warnings=warnings,
-    )
+
+
+def _check_trusted(trusted: Checkpoint, walk: _Walk, total: int) -> None:
+    """The log still contains the tree of a checkpoint the auditor held from earlier."""
+    if trusted.size > total:
+        raise VerificationError(
+            f"the log has {total} events but a trusted checkpoint shows {trusted.size}: "
+            "events were removed",
+            checkpoint_size=trusted.size,
+        )
+    if not hmac.compare_digest(trusted.root, walk.roots[trusted.size]):
+        raise VerificationError(
+            f"the log is not consistent with the trusted checkpoint at size {trusted.size}",
+            checkpoint_size=trusted.size,
+        )
 
 
 NODE_BATCH = 4096

@@ -4,14 +4,10 @@ Events are stored by the ``eventsourcing`` library's application recorder
 (``eventsourcing-sqlalchemy``, one code path for SQLite and PostgreSQL):
 one aggregate sequence per stream (originator id = UUIDv5 of origin and
 stream, originator version = sequence number, topic = event type, state =
-the entry bytes).  Beside it, in the same transaction, the ledger keeps:
-
-- ``ml_ledgers``: one row per ledger, with its tree size (the write lock);
-- ``ml_leaves``: leaf index -> notification id, stream, sequence and times;
-- ``ml_nodes``: the Merkle tree's complete-subtree hashes;
-- ``ml_payloads``: payloads and salts, erasable by ``PayloadRedacted``;
-- ``ml_checkpoints``: every signed checkpoint ever issued;
-- ``ml_directory``: names and e-mail addresses, outside the signed log.
+the entry bytes).  Beside it, in the same transaction, the ledger keeps its
+own tables (``ledger.storage.tables``).  The service writes through a
+``LedgerTransaction`` (``Store.transaction()``); read models write their
+own tables in a plain session (``Store.write()``).
 
 Nothing in this module judges events; it stores and reads.
 """
@@ -20,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,16 +26,7 @@ from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Index,
-    Integer,
-    LargeBinary,
     MetaData,
-    String,
-    Table,
-    Text,
     and_,
     bindparam,
     create_engine,
@@ -54,10 +42,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ledger.errors import ConflictError, StorageError
+from ledger.storage.tables import (
+    checkpoints_table,
+    directory_table,
+    leaves_table,
+    ledgers_table,
+    nodes_table,
+    payloads_table,
+)
+from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
 APP_NAME = "medledger"
-BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def stream_uuid(origin: str, stream: str) -> uuid.UUID:
@@ -120,6 +116,7 @@ class Store:
         self.metadata = MetaData(schema=schema)
         self._define_tables()
         self.metadata.create_all(self.engine, checkfirst=True)
+        # Statements compiled once: every append runs them.
         ledgers = self.ledgers
         self._grow = (
             update(ledgers)
@@ -133,103 +130,30 @@ class Store:
 
     def _define_tables(self) -> None:
         m = self.metadata
-        self.ledgers = Table(
-            "ml_ledgers",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("ledger_id", String(64), nullable=False, unique=True),
-            Column("name", String(500), nullable=False),
-            Column("log_verifier_key", String(500), nullable=False),
-            Column("tree_size", BigInt, nullable=False),
-        )
-        self.leaves = Table(
-            "ml_leaves",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("leaf_index", BigInt, primary_key=True, autoincrement=False),
-            Column("notification_id", BigInt, nullable=False),
-            Column("stream", String(80), nullable=False),
-            Column("seq", BigInt, nullable=False),
-            Column("event_type", String(64), nullable=False),
-            Column("actor", String(64), nullable=False),
-            Column("claimed_time", String(40), nullable=False),
-            Column("recorded_at", String(40), nullable=False),
-        )
-        Index(
-            "ml_leaves_stream_idx",
-            self.leaves.c.origin,
-            self.leaves.c.stream,
-            self.leaves.c.seq,
-            unique=True,
-        )
-        self.nodes = Table(
-            "ml_nodes",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("level", Integer, primary_key=True, autoincrement=False),
-            Column("idx", BigInt, primary_key=True, autoincrement=False),
-            Column("hash", LargeBinary(32), nullable=False),
-        )
-        self.payloads = Table(
-            "ml_payloads",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("leaf_index", BigInt, primary_key=True, autoincrement=False),
-            Column("payload", LargeBinary, nullable=True),
-            Column("salt", LargeBinary(32), nullable=True),
-            Column("redacted_by", BigInt, nullable=True),
-        )
-        self.checkpoints = Table(
-            "ml_checkpoints",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("tree_size", BigInt, primary_key=True, autoincrement=False),
-            Column("root", LargeBinary(32), nullable=False),
-            Column("note", Text, nullable=False),
-            Column("issued_at", String(40), nullable=False),
-        )
-        self.directory = Table(
-            "ml_directory",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("name", String(500), nullable=True),
-            Column("email", String(500), nullable=True),
-            Column("erased", Boolean, nullable=False, default=False),
-        )
+        self.ledgers = ledgers_table(m)
+        self.leaves = leaves_table(m)
+        self.nodes = nodes_table(m)
+        self.payloads = payloads_table(m)
+        self.checkpoints = checkpoints_table(m)
+        self.directory = directory_table(m)
 
     # --- transactions -----------------------------------------------------
 
-    def write(self) -> Any:
-        """A write transaction: ``with store.write() as session: ...``."""
+    def write(self) -> AbstractContextManager[Session]:
+        """A session committed when the block ends: ``with store.write() as session: ...``."""
         return self.datastore.transaction(commit=True)
 
-    def read(self) -> Any:
+    def read(self) -> AbstractContextManager[Session]:
+        """A session for reading; nested in a write, it is the write's own."""
         return self.datastore.transaction(commit=False)
 
-    def lock_ledger(self, session: Session, origin: str, *, grow: int = 0) -> int | None:
-        """Take the ledger's write lock; return its tree size before this write.
-
-        One statement on both backends: an UPDATE of the ledger's row (a row
-        lock on PostgreSQL, the database's write lock on SQLite) that adds
-        ``grow`` (the events this transaction means to append; correct it with
-        ``set_tree_size`` if fewer land) and returns the size.  Every write to
-        a ledger happens under this lock, so leaf indexes are assigned
-        gaplessly in commit order.  Returns None if there is no such ledger.
-        """
-        found = session.execute(self._grow, {"ledger_origin": origin, "growth": grow}).scalar()
-        return None if found is None else int(found) - grow
-
-    def set_tree_size(self, session: Session, origin: str, size: int) -> None:
-        """Record the ledger's new size (under the lock ``lock_ledger`` took)."""
-        session.execute(
-            update(self.ledgers).where(self.ledgers.c.origin == origin).values(tree_size=size)
-        )
+    @contextmanager
+    def transaction(self) -> Iterator[LedgerTransaction]:
+        """The ledger's unit of work: committed when the block ends, rolled back if it raises."""
+        with self.write() as session:
+            yield _SessionTransaction(self, session)
 
     # --- ledgers ----------------------------------------------------------
-
-    def insert_ledger(self, session: Session, row: LedgerRow) -> None:
-        session.execute(insert(self.ledgers).values(**row.__dict__))
 
     def ledger(self, origin_or_id: str) -> LedgerRow | None:
         with self.read() as session:
@@ -245,83 +169,6 @@ class Store:
         with self.read() as session:
             rows = session.execute(select(self.ledgers).order_by(self.ledgers.c.origin)).all()
         return [LedgerRow(**r._mapping) for r in rows]
-
-    # --- appending ----------------------------------------------------------
-
-    def append(
-        self,
-        session: Session,
-        *,
-        origin: str,
-        leaf_index: int,
-        stream: str,
-        seq: int,
-        event_type: str,
-        actor: str,
-        claimed_time: str,
-        recorded_at: str,
-        entry: bytes,
-        payload: bytes,
-        salt: bytes,
-        nodes: Sequence[tuple[int, int, bytes]],
-    ) -> int:
-        """Store one entry and everything beside it; return its notification id.
-
-        Raises ConflictError when the stream already has that sequence number.
-        """
-        stored = StoredEvent(
-            originator_id=stream_uuid(origin, stream),
-            originator_version=seq,
-            topic=event_type,
-            state=entry,
-        )
-        try:
-            ids = self.recorder.insert_events([stored], session=session)
-        except (IntegrityError, sqlalchemy.exc.IntegrityError) as exc:
-            raise ConflictError(f"{stream} already has event {seq}", stream=stream) from exc
-        assert ids
-        notification_id = int(ids[0])
-        session.execute(
-            self._insert_leaf,
-            {
-                "origin": origin,
-                "leaf_index": leaf_index,
-                "notification_id": notification_id,
-                "stream": stream,
-                "seq": seq,
-                "event_type": event_type,
-                "actor": actor,
-                "claimed_time": claimed_time,
-                "recorded_at": recorded_at,
-            },
-        )
-        session.execute(
-            self._insert_payload,
-            {"origin": origin, "leaf_index": leaf_index, "payload": payload, "salt": salt},
-        )
-        if nodes:
-            session.execute(
-                self._insert_node,
-                [{"origin": origin, "level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes],
-            )
-        return notification_id
-
-    def redact(self, session: Session, origin: str, stream: str, seq: int, by_leaf: int) -> None:
-        """Erase the payload and salt of one event; the entry stays."""
-        target = session.execute(
-            select(self.leaves.c.leaf_index).where(
-                and_(
-                    self.leaves.c.origin == origin,
-                    self.leaves.c.stream == stream,
-                    self.leaves.c.seq == seq,
-                )
-            )
-        ).scalar_one()
-        session.execute(
-            update(self.payloads)
-            .where(and_(self.payloads.c.origin == origin, self.payloads.c.leaf_index == target))
-            .values(payload=None, salt=None, redacted_by=by_leaf)
-        )
 
     # --- reading the log --------------------------------------------------
 
@@ -448,17 +295,6 @@ class Store:
             ).scalar()
         return None if found is None else int(found)
 
-    def stream_summaries(self, origin: str) -> list[tuple[str, int]]:
-        leaves = self.leaves
-        with self.read() as session:
-            rows = session.execute(
-                select(leaves.c.stream, func.max(leaves.c.seq))
-                .where(leaves.c.origin == origin)
-                .group_by(leaves.c.stream)
-                .order_by(leaves.c.stream)
-            ).all()
-        return [(str(s), int(n)) for s, n in rows]
-
     def event_store_counts(
         self, stream_ids: Mapping[uuid.UUID, str]
     ) -> dict[uuid.UUID, tuple[int, int]]:
@@ -534,31 +370,6 @@ class Store:
 
     # --- checkpoints ------------------------------------------------------
 
-    def insert_checkpoint(
-        self, session: Session, origin: str, tree_size: int, root: bytes, note: str, issued_at: str
-    ) -> None:
-        session.execute(
-            insert(self.checkpoints).values(
-                origin=origin, tree_size=tree_size, root=root, note=note, issued_at=issued_at
-            )
-        )
-
-    def latest_checkpoint(
-        self, origin: str, session: Session | None = None
-    ) -> tuple[int, bytes, str] | None:
-        query = (
-            select(self.checkpoints.c.tree_size, self.checkpoints.c.root, self.checkpoints.c.note)
-            .where(self.checkpoints.c.origin == origin)
-            .order_by(self.checkpoints.c.tree_size.desc())
-            .limit(1)
-        )
-        if session is not None:
-            row = session.execute(query).first()
-        else:
-            with self.read() as s:
-                row = s.execute(query).first()
-        return None if row is None else (int(row[0]), bytes(row[1]), str(row[2]))
-
     def checkpoints_list(self, origin: str) -> list[tuple[int, str, str]]:
         c = self.checkpoints
         with self.read() as session:
@@ -600,6 +411,118 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()  # type: ignore[union-attr]
+
+
+class _SessionTransaction:
+    """A ``LedgerTransaction`` in one session of the store (see ``Store.transaction``)."""
+
+    def __init__(self, store: Store, session: Session) -> None:
+        self.store = store
+        self.session = session
+
+    def lock_ledger(self, origin: str, *, grow: int = 0) -> int | None:
+        """Take the ledger's write lock; return its tree size before this write.
+
+        One statement on both backends: an UPDATE of the ledger's row (a row
+        lock on PostgreSQL, the database's write lock on SQLite) that adds
+        ``grow`` (the events this transaction means to append; correct it with
+        ``set_tree_size`` if fewer land) and returns the size.  Every write to
+        a ledger happens under this lock, so leaf indexes are assigned
+        gaplessly in commit order.  Returns None if there is no such ledger.
+        """
+        found = self.session.execute(
+            self.store._grow, {"ledger_origin": origin, "growth": grow}
+        ).scalar()
+        return None if found is None else int(found) - grow
+
+    def set_tree_size(self, origin: str, size: int) -> None:
+        """Record the ledger's new size (under the lock ``lock_ledger`` took)."""
+        ledgers = self.store.ledgers
+        self.session.execute(
+            update(ledgers).where(ledgers.c.origin == origin).values(tree_size=size)
+        )
+
+    def insert_ledger(self, row: LedgerRow) -> None:
+        self.session.execute(insert(self.store.ledgers).values(**row.__dict__))
+
+    def append(self, leaf: NewLeaf) -> int:
+        """Store one entry and everything beside it; return its notification id.
+
+        Raises ConflictError when the stream already has that sequence number.
+        """
+        stored = StoredEvent(
+            originator_id=stream_uuid(leaf.origin, leaf.stream),
+            originator_version=leaf.seq,
+            topic=leaf.event_type,
+            state=leaf.entry,
+        )
+        try:
+            ids = self.store.recorder.insert_events([stored], session=self.session)
+        except (IntegrityError, sqlalchemy.exc.IntegrityError) as exc:
+            raise ConflictError(
+                f"{leaf.stream} already has event {leaf.seq}", stream=leaf.stream
+            ) from exc
+        assert ids
+        notification_id = int(ids[0])
+        key = {"origin": leaf.origin, "leaf_index": leaf.leaf_index}
+        self.session.execute(
+            self.store._insert_leaf,
+            {
+                **key,
+                "notification_id": notification_id,
+                "stream": leaf.stream,
+                "seq": leaf.seq,
+                "event_type": leaf.event_type,
+                "actor": leaf.actor,
+                "claimed_time": leaf.claimed_time,
+                "recorded_at": leaf.recorded_at,
+            },
+        )
+        self.session.execute(
+            self.store._insert_payload, {**key, "payload": leaf.payload, "salt": leaf.salt}
+        )
+        if leaf.nodes:
+            self.session.execute(
+                self.store._insert_node,
+                [
+                    {"origin": leaf.origin, "level": lv, "idx": ix, "hash": h}
+                    for lv, ix, h in leaf.nodes
+                ],
+            )
+        return notification_id
+
+    def redact(self, origin: str, stream: str, seq: int, by_leaf: int) -> None:
+        """Erase the payload and salt of one event; the entry stays."""
+        leaves, payloads = self.store.leaves, self.store.payloads
+        target = self.session.execute(
+            select(leaves.c.leaf_index).where(
+                and_(leaves.c.origin == origin, leaves.c.stream == stream, leaves.c.seq == seq)
+            )
+        ).scalar_one()
+        self.session.execute(
+            update(payloads)
+            .where(and_(payloads.c.origin == origin, payloads.c.leaf_index == target))
+            .values(payload=None, salt=None, redacted_by=by_leaf)
+        )
+
+    def latest_checkpoint(self, origin: str) -> tuple[int, bytes, str] | None:
+        checkpoints = self.store.checkpoints
+        row = self.session.execute(
+            select(checkpoints.c.tree_size, checkpoints.c.root, checkpoints.c.note)
+            .where(checkpoints.c.origin == origin)
+            .order_by(checkpoints.c.tree_size.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else (int(row[0]), bytes(row[1]), str(row[2]))
+
+    def insert_checkpoint(
+        self, origin: str, tree_size: int, root: bytes, note: str, issued_at: str
+    ) -> None:
+        self.session.execute(
+            insert(self.store.checkpoints).values(
+                origin=origin, tree_size=tree_size, root=root, note=note, issued_at=issued_at
+            )
+        )
 
 
 def _log_record(row: Any) -> LogRecord:

@@ -1,12 +1,13 @@
-"""Keep the read models up to date: catch up, rebuild, follow, attach to a writer.
+"""Keep the read models up to date: catch up, rebuild, follow, follow a writer.
 
 ``Projector`` reads each ledger's log from the lowest tracked position of
 its read models, folds it batch by batch, and writes each batch's rows and
 new positions in one transaction.  A model already past a batch skips it,
 so any model can be rebuilt while the others stand still.
 
-- SQLite: ``attach(service)`` catches up in the writing process after each
-  commit (a writer reads its own writes).
+- SQLite: the composition root subscribes ``after_commit`` to the ledger
+  service, which catches up in the writing process after each commit (a
+  writer reads its own writes); the projector never knows the service.
 - PostgreSQL: ``medledger projections run`` calls ``run_forever``, which
   polls the ledgers' tree sizes and catches up whenever they grow.
 - ``rebuild`` drops the rows of some or all read models and replays the
@@ -22,11 +23,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import delete, select
 
 from ledger.errors import LedgerError, ReadModelNotFoundError, StorageError, UnknownLedgerError
-from ledger.service.application import AppendReceipt, LedgerService
 from ledger.storage.store import LogRecord, Store
 from projections.facts.fold import LedgerFold
 from projections.facts.logged import LoggedEvent, decode
@@ -83,6 +84,13 @@ def check_models(names: Iterable[str] | None) -> tuple[str, ...]:
             read_models=list(READ_MODELS),
         )
     return tuple(m for m in READ_MODELS if m in chosen) or READ_MODELS
+
+
+class Committed(Protocol):
+    """What a writer announces after a commit: the ledger that grew."""
+
+    @property
+    def origin(self) -> str: ...
 
 
 class Projector:
@@ -146,6 +154,13 @@ class Projector:
                 except _PositionMovedError:
                     self._folds.pop(origin, None)
             raise StorageError(f"read models of {origin} keep moving under the projector")
+
+    def after_commit(self, committed: Committed) -> None:
+        """Catch up the ledger a writer has just committed to (the SQLite way).
+
+        The composition root wires it: ``service.subscribe(projector.after_commit)``.
+        """
+        self.catch_up_ledger(committed.origin)
 
     def _pass(self, origin: str, progress: Progress | None) -> int:
         row = self.store.ledger(origin)
@@ -371,7 +386,10 @@ class Projector:
         ledgers = self.store.ledgers
         t = self.schema.tracking
         with self.store.read() as session:
-            sizes = dict(session.execute(select(ledgers.c.origin, ledgers.c.tree_size)).all())
+            sizes = {
+                str(origin): int(size)
+                for origin, size in session.execute(select(ledgers.c.origin, ledgers.c.tree_size))
+            }
             rows = session.execute(select(t.c.origin, t.c.read_model, t.c.position)).all()
         lowest: dict[str, int] = {}
         seen: dict[str, set[str]] = {}
@@ -384,17 +402,3 @@ class Projector:
             if not complete or lowest.get(origin, 0) < int(size):
                 growing.append(str(origin))
         return growing
-
-
-def attach(service: LedgerService, projector: Projector | None = None) -> Projector:
-    """Catch the read models up after every commit of ``service`` (the SQLite way).
-
-    Returns the projector, so the caller can read through it.
-    """
-    chosen = projector or Projector(service.store)
-
-    def after_commit(receipt: AppendReceipt) -> None:
-        chosen.catch_up_ledger(receipt.origin)
-
-    service.subscribe(after_commit)
-    return chosen

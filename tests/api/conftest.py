@@ -24,7 +24,9 @@ from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
+from ledger.service.settings import OpenedLedger
 from ledger.storage.logkeys import ledger_id_of
+from ledger.storage.store import Store
 
 TEST_SECRET = "a-test-secret-that-is-long-enough-for-production-mode"
 
@@ -78,8 +80,8 @@ class Api:
 
 
 @pytest.fixture
-def api(service: LedgerService, tmp_path: Path) -> Iterator[Api]:
-    app = create_app(api_settings(tmp_path), service=service)
+def api(service: LedgerService, store: Store, tmp_path: Path) -> Iterator[Api]:
+    app = create_app(api_settings(tmp_path), ledger=OpenedLedger(store, service))
     with TestClient(app, raise_server_exceptions=False) as http:
         yield Api(app, http)
 

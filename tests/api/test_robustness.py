@@ -14,14 +14,17 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.logs import JsonFormatter
 from ledger.service.application import LedgerService
+from ledger.service.settings import OpenedLedger
+from ledger.storage.store import Store
 from tests.api.conftest import api_settings
 
 
 @pytest.fixture
-def fragile(service: LedgerService, tmp_path: Path) -> Iterator[TestClient]:
+def fragile(service: LedgerService, store: Store, tmp_path: Path) -> Iterator[TestClient]:
     """The real application plus two routes that misbehave on purpose."""
     app = create_app(
-        api_settings(tmp_path, request_timeout_seconds=1.0, max_body_bytes=2048), service=service
+        api_settings(tmp_path, request_timeout_seconds=1.0, max_body_bytes=2048),
+        ledger=OpenedLedger(store, service),
     )
 
     @app.get("/boom")

@@ -37,14 +37,14 @@ def medledger(
     monkeypatch.setenv("MEDLEDGER_LOG_KEYS", str(tmp_path / "log-keys"))
     monkeypatch.setenv("MEDLEDGER_LEDGER", ledger_id_of(demo.ballerup.origin))
     monkeypatch.setenv("COLUMNS", "240")
-    for cached in (cli.context.settings, cli.context.service, cli.read_cmds._projector):
+    for cached in (cli.context.settings, cli.context.opened, cli.read_cmds._projector):
         cached.cache_clear()
     runner = CliRunner()
     # On PostgreSQL the worker keeps the read models up to date; on SQLite reads catch up.
     run(runner, "projections", "run", "--once", "--ledger", ledger_id_of(demo.buf.origin))
     run(runner, "projections", "run", "--once", "--ledger", ledger_id_of(demo.ballerup.origin))
     yield runner
-    for cached in (cli.context.settings, cli.context.service, cli.read_cmds._projector):
+    for cached in (cli.context.settings, cli.context.opened, cli.read_cmds._projector):
         cached.cache_clear()
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from demo.organisation import Organisation
 from ledger.service.application import LedgerService
+from ledger.storage.store import Store
 from projections.read_models.dossier import Dossier, dossier
 from projections.read_models.findings import FindingsReport, findings
 from projections.read_models.involvement import Involvement, involvement
@@ -25,7 +26,7 @@ from projections.read_models.receipt import Receipt, receipt
 from projections.read_models.source import DatabaseSource, MemorySource, Row, RowSource
 from projections.read_models.statistics import BodyStatistics, statistics
 from projections.read_models.timeline import Timeline, timeline
-from projections.runner.projector import Projector, attach
+from projections.runner.projector import Projector
 from projections.runner.replay import replay
 
 
@@ -95,11 +96,11 @@ def dump(projector: Projector, origins: Mapping[str, object] | list[str]) -> dic
 
 
 @pytest.fixture
-def projector(service: LedgerService, backend: str) -> Projector:
-    """The store's projector; attached to the service on SQLite (the in-process way)."""
-    chosen = Projector(service.store, batch_size=50)
+def projector(service: LedgerService, store: Store, backend: str) -> Projector:
+    """The store's projector; following the service on SQLite (the in-process way)."""
+    chosen = Projector(store, batch_size=50)
     if backend == "sqlite":
-        attach(service, chosen)
+        service.subscribe(chosen.after_commit)
     return chosen
 
 

@@ -18,8 +18,9 @@ from demo.stories import Demo
 from ledger.domain import events as ev
 from ledger.errors import ReadModelNotFoundError, StorageError
 from ledger.service.application import LedgerService
+from ledger.storage.store import Store
 from projections.read_models.schema import READ_MODELS
-from projections.runner.projector import Projector, attach
+from projections.runner.projector import Projector
 from tests.projections.conftest import ReadModels, dump
 from tests.stories.process import Story
 
@@ -29,9 +30,10 @@ def origins(demo: Demo) -> list[str]:
 
 
 def test_on_sqlite_the_writer_catches_the_read_models_up_after_each_commit(
-    service: LedgerService, clock: ManualClock, unique: str, backend: str
+    service: LedgerService, store: Store, clock: ManualClock, unique: str, backend: str
 ) -> None:
-    projector = attach(service, Projector(service.store))
+    projector = Projector(store)
+    service.subscribe(projector.after_commit)
     org = Organisation(service, f"ledger.example/med{unique}", "Kommune", clock)
     org.person("direktor", "Dorte Direktør")
     org.body("hmed", "HovedMED", "hovedmed")
@@ -55,16 +57,17 @@ def test_a_rebuild_gives_byte_identical_read_models(demo: Demo, projector: Proje
 
 
 def test_read_models_built_event_by_event_equal_a_rebuild_in_one_pass(
-    service: LedgerService, clock: ManualClock, unique: str
+    service: LedgerService, store: Store, clock: ManualClock, unique: str
 ) -> None:
     """One projector applies each event after its commit; another replays the log at the end."""
-    follower = attach(service, Projector(service.store, batch_size=1))
+    follower = Projector(store, batch_size=1)
+    service.subscribe(follower.after_commit)
     from demo.stories import build_demo
 
     demo = build_demo(service, clock, suffix=unique)
     live = dump(follower, origins(demo))
-    Projector(service.store, batch_size=5000).rebuild(origin=demo.ballerup.origin)
-    Projector(service.store, batch_size=7).rebuild(origin=demo.buf.origin)
+    Projector(store, batch_size=5000).rebuild(origin=demo.ballerup.origin)
+    Projector(store, batch_size=7).rebuild(origin=demo.buf.origin)
     assert dump(follower, origins(demo)) == live
 
 

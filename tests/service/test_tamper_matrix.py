@@ -268,9 +268,9 @@ def forge_checkpoint(s: Story) -> int:
     note = sign_note(
         Checkpoint(s.origin, s.size + 5, b"\x11" * 32).text(), [NoteSigner.generate(s.origin)]
     )
-    with s.store.write() as session:
-        s.store.insert_checkpoint(
-            session, s.origin, s.size + 5, b"\x11" * 32, note, "2026-01-01T00:00:00Z"
+    with s.store.transaction() as transaction:
+        transaction.insert_checkpoint(
+            s.origin, s.size + 5, b"\x11" * 32, note, "2026-01-01T00:00:00Z"
         )
     return -1
 

@@ -1,0 +1,122 @@
+"""The ledger's own tables, kept beside the event store's in one database.
+
+- ``ml_ledgers``: one row per ledger, with its tree size (the write lock);
+- ``ml_leaves``: leaf index -> notification id, stream, sequence and times;
+- ``ml_nodes``: the Merkle tree's complete-subtree hashes;
+- ``ml_payloads``: payloads and salts, erasable by ``PayloadRedacted``;
+- ``ml_checkpoints``: every signed checkpoint ever issued;
+- ``ml_directory``: names and e-mail addresses, outside the signed log.
+
+Every table is keyed by the ledger's origin first, so many ledgers share
+one database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _origin() -> Column[Any]:
+    """The first part of every key: the ledger the row belongs to."""
+    return Column("origin", String(255), primary_key=True)
+
+
+def _position(name: str) -> Column[Any]:
+    """A key part numbered by the ledger (a leaf index, a tree size), never by the database."""
+    return Column(name, BigInt, primary_key=True, autoincrement=False)
+
+
+def _required(name: str, kind: Any) -> Column[Any]:
+    return Column(name, kind, nullable=False)
+
+
+def ledgers_table(metadata: MetaData) -> Table:
+    return Table(
+        "ml_ledgers",
+        metadata,
+        _origin(),
+        Column("ledger_id", String(64), nullable=False, unique=True),
+        _required("name", String(500)),
+        _required("log_verifier_key", String(500)),
+        _required("tree_size", BigInt),
+    )
+
+
+def leaves_table(metadata: MetaData) -> Table:
+    leaves = Table(
+        "ml_leaves",
+        metadata,
+        _origin(),
+        _position("leaf_index"),
+        _required("notification_id", BigInt),
+        _required("stream", String(80)),
+        _required("seq", BigInt),
+        _required("event_type", String(64)),
+        _required("actor", String(64)),
+        _required("claimed_time", String(40)),
+        _required("recorded_at", String(40)),
+    )
+    Index("ml_leaves_stream_idx", leaves.c.origin, leaves.c.stream, leaves.c.seq, unique=True)
+    return leaves
+
+
+def nodes_table(metadata: MetaData) -> Table:
+    return Table(
+        "ml_nodes",
+        metadata,
+        _origin(),
+        Column("level", Integer, primary_key=True, autoincrement=False),
+        _position("idx"),
+        _required("hash", LargeBinary(32)),
+    )
+
+
+def payloads_table(metadata: MetaData) -> Table:
+    return Table(
+        "ml_payloads",
+        metadata,
+        _origin(),
+        _position("leaf_index"),
+        Column("payload", LargeBinary, nullable=True),
+        Column("salt", LargeBinary(32), nullable=True),
+        Column("redacted_by", BigInt, nullable=True),
+    )
+
+
+def checkpoints_table(metadata: MetaData) -> Table:
+    return Table(
+        "ml_checkpoints",
+        metadata,
+        _origin(),
+        _position("tree_size"),
+        _required("root", LargeBinary(32)),
+        _required("note", Text),
+        _required("issued_at", String(40)),
+    )
+
+
+def directory_table(metadata: MetaData) -> Table:
+    return Table(
+        "ml_directory",
+        metadata,
+        _origin(),
+        Column("person", String(64), primary_key=True),
+        Column("name", String(500), nullable=True),
+        Column("email", String(500), nullable=True),
+        Column("erased", Boolean, nullable=False, default=False),
+    )
