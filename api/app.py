@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.types import Lifespan
 
 from api import errors
 from api.credentials import Sealer
@@ -21,13 +22,17 @@ from api.logs import configure_logging
 from api.middleware import EdgeMiddleware
 from api.routers import (
     auth,
+    bodies,
     bundles,
     checkpoints,
     events,
+    findings,
+    involvement,
     ledgers,
+    matters,
     people,
     proofs,
-    read_models,
+    receipts,
     streams,
 )
 from api.schemas import HealthOut
@@ -59,12 +64,27 @@ def create_app(
     settings = settings or ApiSettings()
     owned = service is None
     service = service or settings.open_service(clock=clock)
-    sealer = Sealer(
-        settings.secret_bytes(),
-        service.clock,
-        token_ttl=settings.token_ttl_seconds,
-        challenge_ttl=settings.challenge_ttl_seconds,
+    app = FastAPI(
+        title="medledger",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=_lifespan(service, owned=owned),
+        redoc_url=None,
     )
+    app.state.context = _context(settings, service)
+    errors.install(app)
+    _add_routes(app)
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        timeout=settings.request_timeout_seconds,
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _lifespan(service: LedgerService, *, owned: bool) -> Lifespan[FastAPI]:
+    """Dispose of the service's database connections at shutdown, if the app opened it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,18 +92,26 @@ def create_app(
         if owned:
             service.store.dispose()
 
-    app = FastAPI(
-        title="medledger",
-        version="1",
-        description=DESCRIPTION,
-        lifespan=lifespan,
-        redoc_url=None,
+    return lifespan
+
+
+def _context(settings: ApiSettings, service: LedgerService) -> ApiContext:
+    """What the routes share: the settings, the service, the credential sealer and the
+    projector the read models are read through."""
+    sealer = Sealer(
+        settings.secret_bytes(),
+        service.clock,
+        token_ttl=settings.token_ttl_seconds,
+        challenge_ttl=settings.challenge_ttl_seconds,
     )
     projector = Projector(service.store)
     if service.store.dialect == "sqlite":
         attach(service, projector)  # the writer keeps its read models current (DESIGN.md 8)
-    app.state.context = ApiContext(settings, service, sealer, projector)
-    errors.install(app)
+    return ApiContext(settings, service, sealer, projector)
+
+
+def _add_routes(app: FastAPI) -> None:
+    """Every resource's router, in the order the OpenAPI document lists them, and /healthz."""
     for module in (
         ledgers,
         events,
@@ -93,7 +121,11 @@ def create_app(
         checkpoints,
         proofs,
         bundles,
-        read_models,
+        matters,
+        findings,
+        involvement,
+        receipts,
+        bodies,
     ):
         app.include_router(module.router)
 
@@ -101,14 +133,6 @@ def create_app(
     def health() -> HealthOut:
         """The process is up (it does not touch the database)."""
         return HealthOut()
-
-    app.add_middleware(
-        EdgeMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        timeout=settings.request_timeout_seconds,
-    )
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    return app
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
