@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.types import Lifespan
 
 from api import errors
 from api.credentials import Sealer
@@ -21,13 +22,17 @@ from api.logs import configure_logging
 from api.middleware import EdgeMiddleware
 from api.routers import (
     auth,
+    bodies,
     bundles,
     checkpoints,
     events,
+    findings,
+    involvement,
     ledgers,
+    matters,
     people,
     proofs,
-    read_models,
+    receipts,
     streams,
 )
 from api.schemas import HealthOut
@@ -60,18 +65,11 @@ def create_app(
     settings = settings or ApiSettings()
     owned = ledger is None
     opened = ledger or settings.open_ledger(clock=clock)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned:
-            opened.close()
-
     app = FastAPI(
         title="medledger",
         version="1",
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=_lifespan(opened, owned=owned),
         redoc_url=None,
     )
     app.state.context = _context(settings, opened)
@@ -84,6 +82,18 @@ def create_app(
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _lifespan(opened: OpenedLedger, *, owned: bool) -> Lifespan[FastAPI]:
+    """Close the ledger's database connections at shutdown, if the app opened it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            opened.close()
+
+    return lifespan
 
 
 def _context(settings: ApiSettings, opened: OpenedLedger) -> ApiContext:
@@ -103,7 +113,7 @@ def _context(settings: ApiSettings, opened: OpenedLedger) -> ApiContext:
 
 
 def _add_routes(app: FastAPI) -> None:
-    """One router per resource, and the health check."""
+    """Every resource's router, in the order the OpenAPI document lists them, and /healthz."""
     for module in (
         ledgers,
         events,
@@ -113,7 +123,11 @@ def _add_routes(app: FastAPI) -> None:
         checkpoints,
         proofs,
         bundles,
-        read_models,
+        matters,
+        findings,
+        involvement,
+        receipts,
+        bodies,
     ):
         app.include_router(module.router)
 

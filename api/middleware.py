@@ -20,7 +20,6 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,6 +35,8 @@ class _BodyTooLargeError(Exception):
 
 
 class EdgeMiddleware:
+    """The ASGI middleware that puts every HTTP request through the edge (module docstring)."""
+
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, timeout: float) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
@@ -45,78 +46,84 @@ class EdgeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        rid = _incoming_request_id(scope) or uuid.uuid4().hex
-        token = request_id.set(rid)
-        state: dict[str, Any] = {"status": None, "started": False}
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                state["status"] = message["status"]
-                state["started"] = True
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", rid.encode("ascii")))
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                headers.append((b"server-timing", f"app;dur={elapsed_ms:.2f}".encode("ascii")))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _BodyTooLargeError
-            return message
-
+        exchange = _Exchange(scope, receive, send, self.max_body_bytes)
+        token = request_id.set(exchange.rid)
         try:
-            declared = _content_length(scope)
-            if declared is not None and declared > self.max_body_bytes:
-                await self._error(
-                    send_with_id, PAYLOAD_TOO_LARGE, "payload_too_large", self._too_large()
-                )
-            else:
-                await asyncio.wait_for(self.app(scope, limited_receive, send_with_id), self.timeout)
+            await self._guarded(exchange)
+        finally:
+            exchange.log()
+            request_id.reset(token)
+
+    async def _guarded(self, exchange: _Exchange) -> None:
+        """Run the application, turning what goes wrong into a JSON error without a trace."""
+        try:
+            await self._dispatch(exchange)
         except _BodyTooLargeError:
-            if not state["started"]:
-                await self._error(
-                    send_with_id, PAYLOAD_TOO_LARGE, "payload_too_large", self._too_large()
-                )
+            await exchange.refuse(PAYLOAD_TOO_LARGE, "payload_too_large", self._too_large())
         except TimeoutError:
             logger.warning("request timed out after %ss", self.timeout)
-            if not state["started"]:
-                await self._error(send_with_id, TIMEOUT, "timeout", "the request took too long")
+            await exchange.refuse(TIMEOUT, "timeout", "the request took too long")
         except Exception:
             logger.exception("unhandled error")
-            if not state["started"]:
-                await self._error(
-                    send_with_id, 500, "internal_error", "the server could not complete the request"
-                )
-        finally:
-            logger.info(
-                "%s %s %s",
-                scope.get("method"),
-                scope.get("path"),
-                state["status"],
-                extra={
-                    "method": scope.get("method"),
-                    "path": scope.get("path"),
-                    "status": state["status"],
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
+            await exchange.refuse(
+                500, "internal_error", "the server could not complete the request"
             )
-            request_id.reset(token)
+
+    async def _dispatch(self, exchange: _Exchange) -> None:
+        declared = _content_length(exchange.scope)
+        if declared is not None and declared > self.max_body_bytes:
+            await exchange.refuse(PAYLOAD_TOO_LARGE, "payload_too_large", self._too_large())
+            return
+        await asyncio.wait_for(
+            self.app(exchange.scope, exchange.receive, exchange.send), self.timeout
+        )
 
     def _too_large(self) -> str:
         return f"the request body is larger than {self.max_body_bytes} bytes"
 
-    @staticmethod
-    async def _error(send: Send, status: int, code: str, message: str) -> None:
+
+class _Exchange:
+    """One HTTP request at the edge: its id, its clock, the body counted in, the status sent."""
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send, max_body_bytes: int) -> None:
+        self.started = time.perf_counter()
+        self.scope = scope
+        self.rid = _incoming_request_id(scope) or uuid.uuid4().hex
+        self.status: int | None = None  # set when the response starts
+        self._receive = receive
+        self._send = send
+        self._max_body_bytes = max_body_bytes
+        self._received = 0
+
+    def _elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    async def send(self, message: Message) -> None:
+        """Send ``message``, adding the request id and server timing to the response's start."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            headers = list(message.get("headers", []))
+            headers.append((b"x-request-id", self.rid.encode("ascii")))
+            headers.append((b"server-timing", f"app;dur={self._elapsed_ms():.2f}".encode("ascii")))
+            message = {**message, "headers": headers}
+        await self._send(message)
+
+    async def receive(self) -> Message:
+        """The next message, counting the body; past the limit, raises _BodyTooLargeError."""
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._received += len(message.get("body", b""))
+            if self._received > self._max_body_bytes:
+                raise _BodyTooLargeError
+        return message
+
+    async def refuse(self, status: int, code: str, message: str) -> None:
+        """Answer with an error body, unless the response has already started (then it is
+        cut short, and the log line tells what happened)."""
+        if self.status is not None:
+            return
         body = json.dumps(error_body(code, message)).encode()
-        await send(
+        await self.send(
             {
                 "type": "http.response.start",
                 "status": status,
@@ -126,7 +133,23 @@ class EdgeMiddleware:
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": body})
+        await self.send({"type": "http.response.body", "body": body})
+
+    def log(self) -> None:
+        """The request's one log line: method, path, status and duration."""
+        method, path = self.scope.get("method"), self.scope.get("path")
+        logger.info(
+            "%s %s %s",
+            method,
+            path,
+            self.status,
+            extra={
+                "method": method,
+                "path": path,
+                "status": self.status,
+                "duration_ms": round(self._elapsed_ms(), 2),
+            },
+        )
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

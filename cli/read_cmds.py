@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -22,7 +21,6 @@ from rich.table import Table
 
 from cli.context import ledger_id, service, store
 from cli.errors import handle_errors, stderr
-from ledger.errors import MalformedAsOfError
 from ledger.service.bundle import build_bundle
 from projections.read_models.dossier import Dossier, dossier
 from projections.read_models.findings import FindingsReport, findings
@@ -30,6 +28,7 @@ from projections.read_models.involvement import Involvement, involvement
 from projections.read_models.receipt import receipt, render_receipt
 from projections.read_models.statistics import BodyStatistics, statistics
 from projections.read_models.timeline import Timeline, timeline
+from projections.runner.moments import parse_now
 from projections.runner.projector import Projector
 from projections.runner.reading import View, open_view
 from projections.vocabulary import (
@@ -441,16 +440,6 @@ def receipt_cmd(
 # --- findings ---------------------------------------------------------------------
 
 
-def _parse_now(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise MalformedAsOfError(f"--now {text!r} is not a date or time", now=text) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @handle_errors
 def findings_cmd(
     body: Annotated[
@@ -470,7 +459,12 @@ def findings_cmd(
     chosen = _lang(lang)
     view = _view(ledger, as_of)
     report = findings(
-        view.source, view.origin, body=body, rule=rule, now=_parse_now(now), lang=chosen
+        view.source,
+        view.origin,
+        body=body,
+        rule=rule,
+        now=parse_now(now, name="--now"),
+        lang=chosen,
     )
     if as_json:
         _json(report)

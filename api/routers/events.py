@@ -49,14 +49,7 @@ async def append_event(
     raw = await request.body()
     ticket = credentials.credentials if credentials is not None else None
     receipt = await run_in_threadpool(_append, context, ledger, raw, ticket)
-    return AppendOut(
-        origin=receipt.origin,
-        stream=receipt.stream,
-        seq=receipt.seq,
-        envelope_hash=receipt.envelope_hash,
-        leaf_index=receipt.leaf_index,
-        recorded_at=receipt.recorded_at,
-    )
+    return AppendOut.model_validate(receipt, from_attributes=True)
 
 
 def _append(context: ContextDep, ledger: str, raw: bytes, ticket: str | None) -> AppendReceipt:

@@ -10,6 +10,7 @@ from api.deps import ReaderDep, ServiceDep
 from api.responses import READ_ERRORS
 from api.schemas import ConsistencyProofOut, InclusionProofOut
 from ledger.protocol.b64 import b64encode
+from ledger.service.application import LedgerService
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"])
 
@@ -24,13 +25,11 @@ def inclusion(
     tree_size: Size | None = None,
 ) -> InclusionProofOut:
     """The audit path of a leaf in the tree of ``tree_size`` leaves (default: the whole tree)."""
-    size = service.tree_size(reader.origin) if tree_size is None else tree_size
+    size = _size(service, reader.origin, tree_size)
     hashes = service.inclusion_proof(reader.origin, leaf_index, size)
+    root = service.root(reader.origin, size)
     return InclusionProofOut(
-        leaf_index=leaf_index,
-        tree_size=size,
-        root=b64encode(service.root(reader.origin, size)),
-        hashes=[b64encode(h) for h in hashes],
+        leaf_index=leaf_index, tree_size=size, root=b64encode(root), hashes=_encoded(hashes)
     )
 
 
@@ -39,12 +38,21 @@ def consistency(
     reader: ReaderDep, service: ServiceDep, old_size: Size, new_size: Size | None = None
 ) -> ConsistencyProofOut:
     """The proof that the tree of ``new_size`` leaves extends the tree of ``old_size``."""
-    size = service.tree_size(reader.origin) if new_size is None else new_size
+    size = _size(service, reader.origin, new_size)
     hashes = service.consistency_proof(reader.origin, old_size, size)
     return ConsistencyProofOut(
         old_size=old_size,
         new_size=size,
         old_root=b64encode(service.root(reader.origin, min(old_size, size))),
         new_root=b64encode(service.root(reader.origin, size)),
-        hashes=[b64encode(h) for h in hashes],
+        hashes=_encoded(hashes),
     )
+
+
+def _size(service: LedgerService, origin: str, asked: int | None) -> int:
+    """The tree size a proof is asked for, or the whole tree's when none is."""
+    return service.tree_size(origin) if asked is None else asked
+
+
+def _encoded(hashes: list[bytes]) -> list[str]:
+    return [b64encode(h) for h in hashes]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.access import may_read_matter, require_stream
 from api.deps import ReaderDep, ServiceDep, StateDep, StreamId
+from api.paging import Limit, SeqPage
 from api.responses import READ_ERRORS
 from api.schemas import EventOut, EventPageOut, HeadOut, StreamListOut, StreamOut
 from ledger.protocol.b64 import b64encode
@@ -22,8 +23,6 @@ from ledger.protocol.envelope import (
 from ledger.storage.store import LogRecord
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/streams", tags=["streams"])
-
-MAX_PAGE = 1000
 
 
 @router.get("", response_model=StreamListOut, responses=READ_ERRORS)
@@ -69,16 +68,16 @@ def stream_events(
     after_seq: Annotated[
         int, Query(ge=0, le=2**53 - 1, description="Events after this sequence.")
     ] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    limit: Limit = 100,
 ) -> EventPageOut:
     """The signed events of a stream in sequence order, with payloads unless redacted."""
     require_stream(state, reader, stream)
     records = service.records(reader.origin, stream, after_seq=after_seq, limit=limit + 1)
-    page = records[:limit]
-    events = [_event(record) for record in page]
-    more = len(records) > limit
+    page = SeqPage.of(records, limit)
     return EventPageOut(
-        stream=stream, events=events, next_after_seq=page[-1].seq if more and page else None
+        stream=stream,
+        events=[_event(record) for record in page.items],
+        next_after_seq=page.next_after_seq,
     )
 
 

@@ -1,0 +1,92 @@
+"""What every read-model route shares: the point of the log it reads and reports.
+
+A route opens a view for its reader (live, or replayed ``as_of`` a past
+tree size or date; ``projections.runner.reading.open_view``), asks a read
+model, and answers with the record dated: which tree size it reflects, how
+the as-of was asked, how far the live read models lag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, Query
+
+from api.access import Reader
+from api.deps import ApiContext, ContextDep, ReaderDep, StateDep
+from api.read_schemas import Point
+from ledger.domain.state import LedgerState
+from projections.runner.reading import View, open_view
+
+AsOfQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=40,
+        description="Replay as of a tree size (`120`) or a date or time "
+        "(`2026-03-01`, `2026-03-01T12:00:00Z`); default: now.",
+        examples=["2026-03-01"],
+    ),
+]
+LangQuery = Annotated[Literal["da", "en"], Query(description="Language of summaries.")]
+IdFilter = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+
+OutT = TypeVar("OutT", bound=Point)
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read-model request: who reads, the ledger's state now, the API it runs in, and
+    the as-of point it asked for (None: live)."""
+
+    reader: Reader
+    state: LedgerState
+    context: ApiContext
+    as_of: str | None
+
+    def view(self, matters: set[str] | None = None) -> View:
+        """The reader's ledger as of ``as_of``, limited to ``matters`` if given.
+
+        Raises MalformedAsOfError or AsOfOutOfRangeError for an as-of point
+        the ledger cannot show.
+        """
+        return open_view(
+            self.context.projector,
+            self.reader.origin,
+            as_of=self.as_of,
+            matters=matters,
+            catch_up=self.context.settings.read_models_catch_up,
+        )
+
+    def names(self) -> dict[str, str]:
+        """People's names from the directory, which lives outside the signed log."""
+        context, origin = self.context, self.reader.origin
+        return context.service.directory_names(origin)
+
+
+async def get_read(
+    reader: ReaderDep, state: StateDep, context: ContextDep, as_of: AsOfQuery = None
+) -> Read:
+    """The parameters every read-model route takes, gathered (it only looks them up)."""
+    return Read(reader, state, context, as_of)
+
+
+ReadDep = Annotated[Read, Depends(get_read)]
+
+
+def point(view: View, as_of: int) -> dict[str, Any]:
+    """The ``Point`` fields of an answer that reflects ``as_of`` leaves of ``view``."""
+    return {
+        "as_of": view.as_of.size if view.as_of is not None else as_of,
+        "as_of_asked": view.as_of.asked if view.as_of is not None else None,
+        "behind": view.behind,
+    }
+
+
+def dated(model: type[OutT], view: View, found: Any, **fields: Any) -> OutT:
+    """``model`` filled from a read model's record ``found`` (a dataclass with ``as_of``)
+    and dated by ``view``; ``fields`` add to the record's own or replace them (a page)."""
+    own = {f.name: getattr(found, f.name) for f in dataclasses.fields(found)}
+    return model(**{**own, **point(view, found.as_of), **fields})

@@ -1,0 +1,34 @@
+"""A person's involvement, matter by matter (the person themself and auditors read it)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.access import require_person_view
+from api.deps import PersonPath
+from api.paging import Limit, Offset, OffsetPage
+from api.read_schemas import InvolvementOut
+from api.reading import IdFilter, ReadDep, dated
+from api.responses import READ_ERRORS
+from projections.read_models.involvement import involvement
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+
+
+@router.get("/people/{person}/involvement", response_model=InvolvementOut, responses=READ_ERRORS)
+def person_involvement(
+    person: PersonPath,
+    read: ReadDep,
+    matter: IdFilter = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> InvolvementOut:
+    """A person's involvement, matter by matter: informed, present or absent, positions,
+    disagreements, acknowledgements, decisions (the person themself and auditors)."""
+    require_person_view(read.reader, person)
+    view = read.view()
+    found = involvement(view.source, read.reader.origin, person, names=read.names())
+    chosen = [m for m in found.matters if matter is None or m.matter == matter]
+    return dated(
+        InvolvementOut, view, found, **OffsetPage.of(chosen, offset, limit).fields("matters")
+    )

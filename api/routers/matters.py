@@ -1,0 +1,99 @@
+"""The matters a reader may read, and each matter's timeline and decision dossier.
+
+Live, or ``as_of`` a past tree size or date (api/reading.py); who reads
+which matter is api/access.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.access import may_read_matter, require_matter
+from api.deps import MatterId
+from api.paging import Limit, Offset, OffsetPage, SeqPage
+from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, TimelineOut
+from api.reading import IdFilter, LangQuery, ReadDep, dated, point
+from api.responses import READ_ERRORS
+from projections.read_models.dossier import dossier
+from projections.read_models.source import Row
+from projections.read_models.timeline import timeline
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+
+
+@router.get("/matters", response_model=MatterListOut, responses=READ_ERRORS)
+def list_matters(
+    read: ReadDep,
+    status: Annotated[
+        str | None, Query(max_length=40, description="e.g. open, decided, closed")
+    ] = None,
+    body: IdFilter = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> MatterListOut:
+    """The matters the reader may read, newest last; filter by status or responsible body."""
+    view = read.view()
+    origin = read.reader.origin
+    rows = [
+        r
+        for r in view.source.rows("rm_matters", origin)
+        if may_read_matter(read.state, read.reader, str(r["matter"]))
+        and (status is None or r["status"] == status)
+        and (body is None or r["responsible_body"] == body)
+    ]
+    return MatterListOut(
+        **point(view, view.source.tracking(origin, "timeline").position),
+        **OffsetPage.of(rows, offset, limit).map(_summary).fields("matters"),
+    )
+
+
+def _summary(row: Row) -> MatterSummaryOut:
+    return MatterSummaryOut(
+        matter=str(row["matter"]),
+        title=str(row["title"]),
+        category=str(row["category"]),
+        influence_level=str(row["influence_level"]),
+        responsible_body=str(row["responsible_body"]),
+        decision_maker=str(row["decision_maker"]),
+        status=str(row["status"]),
+        events=int(row["events"]),
+        opened_time=str(row["opened_time"]),
+    )
+
+
+@router.get("/matters/{matter}/timeline", response_model=TimelineOut, responses=READ_ERRORS)
+def matter_timeline(
+    matter: MatterId,
+    read: ReadDep,
+    lang: LangQuery = "da",
+    event_type: Annotated[str | None, Query(pattern=r"^[A-Z][A-Za-z]{1,63}$")] = None,
+    actor: IdFilter = None,
+    after_seq: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
+    limit: Limit = 200,
+) -> TimelineOut:
+    """Each event of the matter with time, type, actor, the actor's body, side and roles
+    at that moment, a one-line summary and its leaf index."""
+    require_matter(read.state, read.reader, matter)
+    view = read.view({matter})
+    found = timeline(view.source, read.reader.origin, matter, lang=lang, names=read.names())
+    chosen = [
+        e
+        for e in found.entries
+        if e.seq > after_seq
+        and (event_type is None or e.event_type == event_type)
+        and (actor is None or e.actor == actor)
+    ]
+    page = SeqPage.of(chosen, limit)
+    return dated(TimelineOut, view, found, entries=page.items, next_after_seq=page.next_after_seq)
+
+
+@router.get("/matters/{matter}/dossier", response_model=DossierOut, responses=READ_ERRORS)
+def matter_dossier(matter: MatterId, read: ReadDep) -> DossierOut:
+    """The decision dossier: the decision and its rationale, each input and how it was
+    treated, disagreements and answers, compromises and agreements, co-responsibility."""
+    require_matter(read.state, read.reader, matter)
+    view = read.view({matter})
+    found = dossier(view.source, read.reader.origin, matter, names=read.names())
+    return dated(DossierOut, view, found)
