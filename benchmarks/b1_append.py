@@ -14,6 +14,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
@@ -44,7 +45,7 @@ def _reference(url: str, schema: str | None, size: int) -> float:
     env = {"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url}
     if schema:
         env["SQLALCHEMY_SCHEMA"] = schema
-    app = Application[object](env=env)
+    app = Application[UUID](env=env)
     aggregate = Minutes()
     app.save(aggregate)
     filler = "x" * size

@@ -111,7 +111,9 @@ class _Writer:
             ]
             ids = store.recorder.insert_events(stored, session=session)
             assert ids is not None and len(ids) == len(stored)
-            leaves, payloads, nodes = [], [], []
+            leaves: list[dict[str, Any]] = []
+            payloads: list[dict[str, Any]] = []
+            nodes: list[dict[str, Any]] = []
             for item, notification_id in zip(self.pending, ids, strict=True):
                 leaves.append(
                     {

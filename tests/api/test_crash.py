@@ -22,8 +22,9 @@ from ledger.protocol.envelope import Envelope, matter_stream
 from ledger.service.settings import Settings
 from ledger.service.verification import verify_ledger
 from tests.api.conftest import TEST_SECRET
-from tests.stories.http import found_remote, position, school_structure
+from tests.stories.http import found_remote, position
 from tests.stories.live_server import live_server
+from tests.stories.school import school_structure
 
 MATTERS = ["flytning", "budget", "skema"]
 

@@ -12,7 +12,8 @@ import pytest
 from demo.organisation import Organisation
 from ledger.domain import events as ev
 from tests.api.conftest import Api
-from tests.stories.http import open_school_matter, position, school_structure
+from tests.stories.http import open_school_matter, position
+from tests.stories.school import school_structure
 
 SCHOOL = "matter/skolestruktur"
 LOCAL = "matter/stoj"

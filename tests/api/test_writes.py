@@ -24,7 +24,8 @@ from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.logkeys import ledger_id_of
 from tests.api.conftest import Api, ledger_path
-from tests.stories.http import open_school_matter, position, school_structure, signed
+from tests.stories.http import open_school_matter, position, signed
+from tests.stories.school import school_structure
 
 
 def post(api: Api, org: Organisation, wire: bytes, **headers: str) -> Any:

@@ -71,7 +71,7 @@ def test_an_imported_event_is_marked_in_the_timeline(
     from ledger.protocol.envelope import matter_stream
     from ledger.service.application import LedgerService
     from projections.runner.projector import Projector
-    from tests.stories.process import opening
+    from tests.stories.school import school_structure as opening
 
     assert isinstance(service, LedgerService) and isinstance(projector, Projector)
     org = Organisation(service, f"ledger.example/arkiv{unique}", "Kommune", clock, import_mode=True)

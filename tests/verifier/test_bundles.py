@@ -29,7 +29,10 @@ def _key(service: LedgerService, org: Organisation) -> str:
 
 
 def _roundtrip(bundle: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(bundle))  # what a file on a USB stick holds
+    on_the_stick: dict[str, Any] = json.loads(
+        json.dumps(bundle)
+    )  # what a file on a USB stick holds
+    return on_the_stick
 
 
 @pytest.fixture
