@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -27,6 +28,12 @@ from ledger.service.application import LedgerService
 from ledger.storage.logkeys import ledger_id_of
 
 TEST_SECRET = "a-test-secret-that-is-long-enough-for-production-mode"
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> None:
+    """The API refused with ``status`` and the stable error ``code``."""
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
 
 
 def api_settings(tmp_path: Path, **changes: Any) -> ApiSettings:
