@@ -14,11 +14,13 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from benchmarks.common import backend_url, backends, line, rate
+from benchmarks.matters import hovedmed_matter
 from demo.organisation import ManualClock, Organisation
 from ledger.client.sdk import sign_submission
 from ledger.domain import events as ev
@@ -44,7 +46,7 @@ def _reference(url: str, schema: str | None, size: int) -> float:
     env = {"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url}
     if schema:
         env["SQLALCHEMY_SCHEMA"] = schema
-    app = Application[object](env=env)
+    app = Application[UUID](env=env)
     aggregate = Minutes()
     app.save(aggregate)
     filler = "x" * size
@@ -72,19 +74,7 @@ def _ledger(
     org.body("hmed", "HovedMED", "hovedmed")
     org.appoint("hmed", "direktor", "management", "chair")
     org.appoint("hmed", "tr", "employees", "vice_chair", "tr")
-    org.act(
-        "direktor",
-        "budget",
-        ev.MatterOpened(
-            title="Budget",
-            description="Budget 2027",
-            category="budget",
-            responsible_body="hmed",
-            influence_level="discussion",
-            decision_maker="direktor",
-            planned_decision_date="2026-06-01",
-        ),
-    )
+    org.act("direktor", "budget", hovedmed_matter("Budget", "Budget 2027", "budget", "2026-06-01"))
     return service, org, clock
 
 

@@ -18,15 +18,23 @@ PG_URL = os.environ.get(
 )
 
 
-def postgres_available() -> bool:
+def postgres_problem(url: str) -> str | None:
+    """Why PostgreSQL at ``url`` cannot be used (the first line of the error), or None.
+
+    The test suite asks the same before it runs its PostgreSQL half.
+    """
     try:
-        engine = create_engine(PG_URL)
+        engine = create_engine(url)
         with engine.connect() as connection:
             connection.execute(text("select 1"))
         engine.dispose()
-        return True
-    except Exception:
-        return False
+        return None
+    except Exception as exc:  # any failure to connect means "not available"
+        return str(exc).splitlines()[0]
+
+
+def postgres_available() -> bool:
+    return postgres_problem(PG_URL) is None
 
 
 @contextmanager

@@ -13,7 +13,7 @@ because the benchmarks measure reading the log, not writing it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,6 +32,9 @@ from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import LedgerRow, Store, stream_uuid
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
+
+
+_Row = dict[str, Any]
 
 
 @dataclass
@@ -111,36 +114,7 @@ class _Writer:
             ]
             ids = store.recorder.insert_events(stored, session=session)
             assert ids is not None and len(ids) == len(stored)
-            leaves, payloads, nodes = [], [], []
-            for item, notification_id in zip(self.pending, ids, strict=True):
-                leaves.append(
-                    {
-                        key: item[key]
-                        for key in (
-                            "origin",
-                            "leaf_index",
-                            "stream",
-                            "seq",
-                            "event_type",
-                            "actor",
-                            "claimed_time",
-                            "recorded_at",
-                        )
-                    }
-                    | {"notification_id": int(notification_id)}
-                )
-                payloads.append(
-                    {
-                        "origin": self.origin,
-                        "leaf_index": item["leaf_index"],
-                        "payload": item["payload"],
-                        "salt": item["salt"],
-                    }
-                )
-                nodes.extend(
-                    {"origin": self.origin, "level": lv, "idx": ix, "hash": h}
-                    for lv, ix, h in item["nodes"]
-                )
+            leaves, payloads, nodes = self._rows(ids)
             session.execute(insert(store.leaves), leaves)
             session.execute(insert(store.payloads), payloads)
             session.execute(insert(store.nodes), nodes)
@@ -150,6 +124,42 @@ class _Writer:
                 .values(tree_size=self.size)
             )
         self.pending = []
+
+    def _rows(self, ids: Sequence[int]) -> tuple[list[_Row], list[_Row], list[_Row]]:
+        """The leaf, payload and tree-node rows of the pending events, given their row ids."""
+        leaves: list[_Row] = []
+        payloads: list[_Row] = []
+        nodes: list[_Row] = []
+        for item, notification_id in zip(self.pending, ids, strict=True):
+            leaves.append(
+                {
+                    key: item[key]
+                    for key in (
+                        "origin",
+                        "leaf_index",
+                        "stream",
+                        "seq",
+                        "event_type",
+                        "actor",
+                        "claimed_time",
+                        "recorded_at",
+                    )
+                }
+                | {"notification_id": int(notification_id)}
+            )
+            payloads.append(
+                {
+                    "origin": self.origin,
+                    "leaf_index": item["leaf_index"],
+                    "payload": item["payload"],
+                    "salt": item["salt"],
+                }
+            )
+            nodes.extend(
+                {"origin": self.origin, "level": lv, "idx": ix, "hash": h}
+                for lv, ix, h in item["nodes"]
+            )
+        return leaves, payloads, nodes
 
 
 def _doc(title: str) -> ev.Document:
@@ -163,6 +173,30 @@ def generate(
 ) -> int:
     """Write a ledger of about ``events`` events (never fewer); return its size."""
     w = _Writer(store, origin, batch)
+    _found(w, store, origin)
+    _register(w, _members(UNITS))
+    stories = [_story(w, n, n % UNITS) for n in range(concurrency)]
+    started = concurrency
+    while w.size < events:
+        for index, story in enumerate(stories):
+            if w.size >= events:
+                break
+            try:
+                next(story)
+            except StopIteration:
+                stories[index] = _story(w, started, started % UNITS)
+                started += 1
+    w.flush()
+    return w.size
+
+
+UNITS = 6
+
+_Member = tuple[str, str, ev.Side, tuple[ev.MemberRole, ...]]
+
+
+def _found(w: _Writer, store: Store, origin: str) -> None:
+    """The ledger's row and its genesis event, signed by the founding admin."""
     admin = PersonKey.generate("admin")
     w.keys["admin"] = admin
     log_key = NoteSigner.generate(origin)
@@ -182,8 +216,11 @@ def generate(
             ),
         ),
     )
-    units = 6
-    people: list[tuple[str, str, str, tuple[str, ...]]] = [
+
+
+def _members(units: int) -> list[_Member]:
+    """HovedMED's four and six people in each LokalMED: (person, body, side, roles)."""
+    people: list[_Member] = [
         ("direktor", "hmed", "management", ("chair",)),
         ("hmed-sekr", "hmed", "management", ("secretary",)),
         ("hmed-tr", "hmed", "employees", ("tr", "vice_chair")),
@@ -198,6 +235,11 @@ def generate(
             (f"med-{u}a", f"lmed-{u}", "employees", ("member",)),
             (f"med-{u}b", f"lmed-{u}", "employees", ("member",)),
         ]
+    return people
+
+
+def _register(w: _Writer, people: list[_Member]) -> None:
+    """Enrol everyone, establish the bodies and appoint the members."""
     for person, *_ in people:
         key = PersonKey.generate(person)
         w.keys[person] = key
@@ -209,7 +251,7 @@ def generate(
     w.sign(
         "admin", REGISTRY_STREAM, ev.BodyEstablished(body="hmed", name="HovedMED", kind="hovedmed")
     )
-    for u in range(units):
+    for u in range(UNITS):
         w.sign(
             "admin",
             REGISTRY_STREAM,
@@ -226,112 +268,160 @@ def generate(
         w.sign(
             "admin",
             REGISTRY_STREAM,
-            ev.MemberAppointed(body=body, person=person, side=side, roles=list(roles)),  # type: ignore[arg-type]
+            ev.MemberAppointed(body=body, person=person, side=side, roles=list(roles)),
         )
-    stories = [_story(w, n, n % units) for n in range(concurrency)]
-    started = concurrency
-    while w.size < events:
-        for index, story in enumerate(stories):
-            if w.size >= events:
-                break
-            try:
-                next(story)
-            except StopIteration:
-                stories[index] = _story(w, started, started % units)
-                started += 1
-    w.flush()
-    return w.size
+
+
+@dataclass(frozen=True)
+class _Matter:
+    """One synthetic matter and the people of the LokalMED that handles it."""
+
+    n: int
+    stream: str
+    body: str
+    leader: str
+    sekr: str
+    tr: str
+    amr: str
+    member: str
+    day: str
+
+
+CATEGORIES: tuple[ev.Category, ...] = ("reorganisation", "work_environment", "budget", "technology")
 
 
 def _story(w: _Writer, n: int, u: int) -> Iterator[None]:
     """One matter through the MED process, one event per step."""
-    matter = matter_stream(f"sag-{n}")
-    leader, sekr, tr, amr, member = f"leder-{u}", f"sekr-{u}", f"tr-{u}", f"amr-{u}", f"med-{u}a"
-    body = f"lmed-{u}"
-    category = ("reorganisation", "work_environment", "budget", "technology")[n % 4]
-    level = "codetermination" if n % 9 == 0 else "discussion"
-    day = (w.now + timedelta(days=60)).date().isoformat()
+    m = _Matter(
+        n=n,
+        stream=matter_stream(f"sag-{n}"),
+        body=f"lmed-{u}",
+        leader=f"leder-{u}",
+        sekr=f"sekr-{u}",
+        tr=f"tr-{u}",
+        amr=f"amr-{u}",
+        member=f"med-{u}a",
+        day=(w.now + timedelta(days=60)).date().isoformat(),
+    )
+    yield from _opening(w, m)
+    position, proposal = yield from _meeting(w, m)
+    agreement = yield from _agreement(w, m)
+    response = yield from _hearing(w, m)
+    yield from _decision(w, m, [position, agreement, response] + ([proposal] if n % 3 else []))
+
+
+def _opening(w: _Writer, m: _Matter) -> Iterator[None]:
+    """Opened, material shared, consultation opened."""
+    level: ev.InfluenceLevel = "codetermination" if m.n % 9 == 0 else "discussion"
     w.sign(
-        leader,
-        matter,
+        m.leader,
+        m.stream,
         ev.MatterOpened(
-            title=f"Sag {n}: tilpasning af opgaver",
+            title=f"Sag {m.n}: tilpasning af opgaver",
             description="Ledelsen ønsker at drøfte en tilpasning af opgaverne med MED.",
-            category=category,  # type: ignore[arg-type]
-            responsible_body=body,
-            influence_level=level,  # type: ignore[arg-type]
-            decision_maker=leader,
-            planned_decision_date=day,
+            category=CATEGORIES[m.n % 4],
+            responsible_body=m.body,
+            influence_level=level,
+            decision_maker=m.leader,
+            planned_decision_date=m.day,
         ),
     )
     yield
-    w.sign(leader, matter, ev.MaterialShared(documents=[_doc(f"Notat {n}")], bodies=[body]))
+    w.sign(m.leader, m.stream, ev.MaterialShared(documents=[_doc(f"Notat {m.n}")], bodies=[m.body]))
     yield
     w.sign(
-        leader, matter, ev.ConsultationOpened(body=body, question="Hvad mener I?", respond_by=day)
+        m.leader,
+        m.stream,
+        ev.ConsultationOpened(body=m.body, question="Hvad mener I?", respond_by=m.day),
     )
     yield
-    present = [leader, sekr, tr, member] + ([amr] if n % 5 else [])
+
+
+def _meeting(w: _Writer, m: _Matter) -> Generator[None, None, tuple[int, int]]:
+    """The meeting: a position, a proposal, a disagreement, minutes (sometimes left
+    unapproved by the employees, the disagreement sometimes unanswered).
+
+    Returns the sequence numbers of the position and the proposal.
+    """
+    present = [m.leader, m.sekr, m.tr, m.member] + ([m.amr] if m.n % 5 else [])
     meeting = w.sign(
-        sekr,
-        matter,
+        m.sekr,
+        m.stream,
         ev.MeetingHeld(
-            body=body,
+            body=m.body,
             date=w.now.date().isoformat(),
             agenda_item="Punkt 1",
             present=present,
-            absent=[] if n % 5 else [amr],
+            absent=[] if m.n % 5 else [m.amr],
         ),
     )
     yield
     position = w.sign(
-        tr,
-        matter,
+        m.tr,
+        m.stream,
         ev.PositionStated(
-            body=body, side="employees", stance="support_with_changes", text="Ja, men."
+            body=m.body, side="employees", stance="support_with_changes", text="Ja, men."
         ),
     )
     yield
     proposal = w.sign(
-        member, matter, ev.ProposalSubmitted(body=body, title="Forslag", text="Gør det sådan.")
+        m.member,
+        m.stream,
+        ev.ProposalSubmitted(body=m.body, title="Forslag", text="Gør det sådan."),
     )
     yield
     disagreement = w.sign(
-        tr, matter, ev.DisagreementRecorded(body=body, points=["Tidsplanen er for stram."])
+        m.tr, m.stream, ev.DisagreementRecorded(body=m.body, points=["Tidsplanen er for stram."])
     )
     yield
-    w.sign(leader, matter, ev.MinutesApproved(meeting=meeting))
+    w.sign(m.leader, m.stream, ev.MinutesApproved(meeting=meeting))
     yield
-    if n % 7:
-        w.sign(tr, matter, ev.MinutesApproved(meeting=meeting))
+    if m.n % 7:
+        w.sign(m.tr, m.stream, ev.MinutesApproved(meeting=meeting))
         yield
-    if n % 4:
+    if m.n % 4:
         w.sign(
-            leader,
-            matter,
+            m.leader,
+            m.stream,
             ev.DisagreementAnswered(disagreement=disagreement, response="Vi rykker datoen."),
         )
         yield
+    return position, proposal
+
+
+def _agreement(w: _Writer, m: _Matter) -> Generator[None, None, int]:
+    """A compromise both sides accept, and the agreement; returns the agreement's seq."""
     compromise = w.sign(
-        leader, matter, ev.CompromiseProposed(body=body, terms="Vi gør det i to trin.")
+        m.leader, m.stream, ev.CompromiseProposed(body=m.body, terms="Vi gør det i to trin.")
     )
     yield
-    w.sign(leader, matter, ev.CompromiseAccepted(proposal=compromise, side="management"))
+    w.sign(m.leader, m.stream, ev.CompromiseAccepted(proposal=compromise, side="management"))
     yield
-    w.sign(tr, matter, ev.CompromiseAccepted(proposal=compromise, side="employees"))
+    w.sign(m.tr, m.stream, ev.CompromiseAccepted(proposal=compromise, side="employees"))
     yield
     agreement = w.sign(
-        leader, matter, ev.AgreementReached(body=body, compromise=compromise, text="To trin.")
+        m.leader,
+        m.stream,
+        ev.AgreementReached(body=m.body, compromise=compromise, text="To trin."),
     )
     yield
-    w.sign(leader, matter, ev.HearingOpened(bodies=[body, "hmed"], respond_by=day))
+    return agreement
+
+
+def _hearing(w: _Writer, m: _Matter) -> Generator[None, None, int]:
+    """A hearing of the LokalMED and HovedMED; returns the seq of HovedMED's response."""
+    w.sign(m.leader, m.stream, ev.HearingOpened(bodies=[m.body, "hmed"], respond_by=m.day))
     yield
-    response = w.sign("hmed-tr", matter, ev.HearingResponseSubmitted(body="hmed", text="Fint."))
+    response = w.sign("hmed-tr", m.stream, ev.HearingResponseSubmitted(body="hmed", text="Fint."))
     yield
-    inputs = [position, agreement, response] + ([proposal] if n % 3 else [])
+    return response
+
+
+def _decision(w: _Writer, m: _Matter, inputs: list[int]) -> Iterator[None]:
+    """The decision naming its inputs, acknowledged, communicated, and the matter closed."""
     w.sign(
-        leader,
-        matter,
+        m.leader,
+        m.stream,
         ev.DecisionMade(
             outcome="Opgaverne tilpasses i to trin.",
             rationale="Det giver tid til omstilling.",
@@ -341,9 +431,9 @@ def _story(w: _Writer, n: int, u: int) -> Iterator[None]:
         ),
     )
     yield
-    w.sign(tr, matter, ev.ConsultationAcknowledged(body=body, adequate_time=bool(n % 6)))
+    w.sign(m.tr, m.stream, ev.ConsultationAcknowledged(body=m.body, adequate_time=bool(m.n % 6)))
     yield
-    w.sign(leader, matter, ev.DecisionCommunicated(to="Alle ansatte", channel="Personalemøde"))
+    w.sign(m.leader, m.stream, ev.DecisionCommunicated(to="Alle ansatte", channel="Personalemøde"))
     yield
-    w.sign(leader, matter, ev.MatterClosed(reason="Gennemført."))
+    w.sign(m.leader, m.stream, ev.MatterClosed(reason="Gennemført."))
     yield

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from benchmarks.common import postgres_problem
 from demo.organisation import ManualClock, Organisation
 from demo.stories import Demo, build_demo
 from ledger.service.application import LedgerService
@@ -30,21 +31,10 @@ PG_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def _postgres_available() -> str | None:
-    try:
-        engine = create_engine(PG_URL)
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to connect means "not available"
-        return str(exc).splitlines()[0]
-
-
 @pytest.fixture(scope="session")
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema for this test run (and this xdist worker)."""
-    problem = _postgres_available()
+    problem = postgres_problem(PG_URL)
     if problem is not None:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but not reachable: {problem}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -29,6 +30,12 @@ from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import Store
 
 TEST_SECRET = "a-test-secret-that-is-long-enough-for-production-mode"
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> None:
+    """The API refused with ``status`` and the stable error ``code``."""
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
 
 
 def api_settings(tmp_path: Path, **changes: Any) -> ApiSettings:

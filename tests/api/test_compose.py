@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import typer
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from api.app import create_app
 from api.settings import ApiSettings

@@ -16,7 +16,7 @@ from api.logs import JsonFormatter
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
 from ledger.storage.store import Store
-from tests.api.conftest import api_settings
+from tests.api.conftest import api_settings, assert_error
 
 
 @pytest.fixture
@@ -55,8 +55,7 @@ def test_an_unexpected_error_is_500_without_a_trace(fragile: TestClient) -> None
 def test_a_request_that_takes_too_long_is_504(fragile: TestClient) -> None:
     started = time.perf_counter()
     response = fragile.get("/slow")
-    assert response.status_code == 504
-    assert response.json()["error"]["code"] == "timeout"
+    assert_error(response, 504, "timeout")
     assert time.perf_counter() - started < 5
 
 
@@ -66,17 +65,14 @@ def test_a_streamed_body_over_the_limit_is_413(fragile: TestClient) -> None:
             yield b"x" * 1000
 
     response = fragile.post("/v1/ledgers/any/events", content=chunks())
-    assert response.status_code == 413
-    assert response.json()["error"]["code"] == "payload_too_large"
+    assert_error(response, 413, "payload_too_large")
 
 
 def test_an_unknown_route_and_method_answer_in_the_error_shape(fragile: TestClient) -> None:
     missing = fragile.get("/v2/nothing")
-    assert missing.status_code == 404
-    assert missing.json()["error"]["code"] == "unknown_route"
+    assert_error(missing, 404, "unknown_route")
     wrong = fragile.delete("/healthz")
-    assert wrong.status_code == 405
-    assert wrong.json()["error"]["code"] == "method_not_allowed"
+    assert_error(wrong, 405, "method_not_allowed")
 
 
 def test_request_ids_are_made_when_missing_and_refused_when_odd(fragile: TestClient) -> None:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
-import sys
+import shlex
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +29,7 @@ from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.keys import PersonKey
 from ledger.protocol.note import NoteVerifier
 from ledger.service.application import system_clock
+from tests.stories.cli import python_cli
 from tests.stories.live_server import ROOT, LiveServer, live_server
 from verifier.bundle import verify_bundle
 
@@ -42,23 +42,18 @@ def live_schema(backend: str, request: pytest.FixtureRequest) -> str | None:
     return str(request.getfixturevalue("pg_schema")) if backend == "postgres" else None
 
 
-def medledger(server: LiveServer, *args: str, home: Path, operator: bool = False) -> str:
-    """Run the CLI: as the operator with the server's settings, or as a person on their
-    own machine, with nothing of the server's but its URL."""
+def medledger(
+    server: LiveServer, command_line: str, *args: str, home: Path, operator: bool = False
+) -> str:
+    """Run the CLI with a command line as typed in a shell (plus ``args``): as the
+    operator with the server's settings, or as a person on their own machine,
+    with nothing of the server's but its URL."""
     if operator:
         env = dict(server.env)
     else:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDLEDGER_")}
     env["MEDLEDGER_LEDGER"] = LEDGER
-    done = subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = python_cli(env, *shlex.split(command_line), *args, cwd=home, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -69,195 +64,171 @@ def test_the_user_story_works_over_http(
     home = tmp_path / "home"
     home.mkdir()
     with live_server(backend, tmp_path, live_schema, worker=True) as server:
-        url = server.url
         # The operator, on the server's host (same settings as the server).
-        prepared = json.loads(medledger(server, "prepare-ledger", ORIGIN, home=ROOT, operator=True))
+        prepared = json.loads(
+            medledger(server, f"prepare-ledger {ORIGIN}", home=ROOT, operator=True)
+        )
         assert prepared["ledger_id"] == LEDGER
-        # The founding admin, with nothing but the server's address and the ticket.
-        medledger(
-            server,
-            "--server",
-            url,
-            "init",
-            "--origin",
-            ORIGIN,
-            "--name",
-            "Ballerup Kommune",
-            "--keys-dir",
-            "keys",
-            "--ticket",
-            prepared["creation_ticket"],
-            home=home,
-        )
-        admin_key = home / "keys" / "admin.key"
-        assert admin_key.exists()
-        medledger(server, "keygen", "direktor", "--out", "direktor.key", home=home)
-        cli = ["--server", url]
-        medledger(
-            server,
-            *cli,
-            "enroll",
-            "direktor",
-            "--as",
-            str(admin_key),
-            "--key-file",
-            "direktor.key",
-            "--name",
-            "Dorte Direktør",
-            home=home,
-        )
-        medledger(
-            server,
-            *cli,
-            "body",
-            "add",
-            "hmed",
-            "--as",
-            str(admin_key),
-            "--name",
-            "HovedMED",
-            "--kind",
-            "hovedmed",
-            home=home,
-        )
-        medledger(
-            server,
-            *cli,
-            "member",
-            "add",
-            "hmed",
-            "direktor",
-            "--as",
-            str(admin_key),
-            "--side",
-            "management",
-            "--role",
-            "chair",
-            home=home,
-        )
+        admin_key = found_from_the_admins_machine(server, home, prepared["creation_ticket"])
+        people = enrol_the_others(server.url, PersonKey.load(admin_key))
+        position = run_the_matter(server, home, people["tr"])
 
-        admin = PersonKey.load(admin_key)
-        registry = client(url, admin)
-        people = {p: PersonKey.generate(p) for p in ("tr", "revisor")}
-        for person, key in people.items():
-            registry.append(
-                "registry",
-                ev.PersonEnrolled(
-                    person=person,
-                    key_id=key.key_id,
-                    public_key=key.public_key_b64,
-                    roles=["auditor"] if person == "revisor" else [],
-                ),
-            )
-        registry.append(
-            "registry",
-            ev.MemberAppointed(
-                body="hmed", person="tr", side="employees", roles=["vice_chair", "tr"]
-            ),
-        )
-
-        today = datetime.now(UTC).date()
-        opened = {
-            "title": "Besparelse på 4 mio. kr. i økonomiforvaltningen",
-            "description": "Forslag til besparelser; medarbejdersiden inddrages tidligt.",
-            "category": "budget",
-            "responsible_body": "hmed",
-            "influence_level": "discussion",
-            "decision_maker": "direktor",
-            "planned_decision_date": (today + timedelta(days=60)).isoformat(),
-        }
-        receipt = json.loads(
-            medledger(
-                server,
-                *cli,
-                "append",
-                "matter/okonomi",
-                "MatterOpened",
-                "--as",
-                "direktor.key",
-                "--payload",
-                json.dumps(opened),
-                home=home,
-            )
-        )
-        assert receipt["seq"] == 1
-
-        direktor = client(url, PersonKey.load(home / "direktor.key"))
-        tr = client(url, people["tr"])
-        direktor.append(
-            "matter/okonomi",
-            ev.ConsultationOpened(
-                body="hmed",
-                question="Hvor kan vi spare?",
-                respond_by=str(today + timedelta(days=14)),
-            ),
-        )
-        position = tr.append(
-            "matter/okonomi",
-            ev.PositionStated(
-                body="hmed",
-                side="employees",
-                stance="support_with_changes",
-                text="Opgavefællesskaber.",
-            ),
-        )
-        direktor.append(
-            "matter/okonomi",
-            ev.DecisionMade(
-                outcome="Besparelsen findes ved opgavefællesskaber.",
-                rationale="Medarbejdersidens forslag holder fagligheden.",
-                inputs=[
-                    ev.DecisionInput(event=position["seq"], treatment="adopted", reason="Fulgt.")
-                ],
-            ),
-        )
-
-        reader = HttpTransport(url, key=people["tr"])
-        events = reader.get(LEDGER, "/streams/matter/okonomi/events")["events"]
-        assert [e["body"]["type"] for e in events] == [
-            "MatterOpened",
-            "ConsultationOpened",
-            "PositionStated",
-            "DecisionMade",
-        ]
-        note = reader.get_text(LEDGER, "/checkpoint")
         log_key = prepared["log_verifier_key"]
-        checkpoint = verify_checkpoint(note, NoteVerifier.from_verifier_key(log_key))
-        proof = reader.get(
-            LEDGER,
-            "/proofs/inclusion",
-            {"leaf_index": position["leaf_index"], "tree_size": checkpoint.size},
-        )
-        hashes = [base64.b64decode(h) for h in proof["hashes"]]
-        entry_leaf = _leaf(events[2])
-        merkle.verify_inclusion(
-            entry_leaf, position["leaf_index"], checkpoint.size, hashes, checkpoint.root
-        )
-
-        bundle: dict[str, Any] = reader.get(LEDGER, "/matters/okonomi/bundle")
-        report = verify_bundle(json.loads(json.dumps(bundle)), log_key)
-        assert {e.type for e in report.entries} >= {
-            "MatterOpened",
-            "PositionStated",
-            "DecisionMade",
-        }
-
-        timeline = caught_up(reader, "/matters/okonomi/timeline")
-        assert [e["event_type"] for e in timeline["entries"]][-1] == "DecisionMade"
-        dossier = reader.get(LEDGER, "/matters/okonomi/dossier")
-        assert {r["person"]: r["part"] for r in dossier["co_responsibility"]}[
-            "direktor"
-        ] == "decided"
-        assert "findings" in reader.get(LEDGER, "/findings", {"matter": "okonomi"})
-        involvement = reader.get(LEDGER, "/people/tr/involvement")
-        assert [m["matter"] for m in involvement["matters"]] == ["okonomi"]
-        receipt = reader.get(LEDGER, "/people/tr/receipts/okonomi/bundle")
-        receipt_report = verify_bundle(json.loads(json.dumps(receipt)), log_key)
-        assert receipt_report.entries
-        page = reader.get_text(LEDGER, "/people/tr/receipts/okonomi/page")
-        assert "okonomi" in page
+        reader = HttpTransport(server.url, key=people["tr"])
+        the_log_proves_the_matter(reader, log_key, position)
+        the_read_models_show_the_matter(reader, log_key)
         reader.close()
     assert not (home / "medledger-data").exists(), "a person's CLI touched a local database"
+
+
+def found_from_the_admins_machine(server: LiveServer, home: Path, ticket: str) -> Path:
+    """The founding admin, with nothing but the server's address and the ticket, creates
+    the ledger, enrols the director and sets up HovedMED with the CLI; returns the
+    admin's key file."""
+    on_server = f"--server {server.url}"
+    medledger(
+        server,
+        f"{on_server} init --origin {ORIGIN} --name 'Ballerup Kommune' --keys-dir keys --ticket",
+        ticket,
+        home=home,
+    )
+    admin_key = home / "keys" / "admin.key"
+    assert admin_key.exists()
+    medledger(server, "keygen direktor --out direktor.key", home=home)
+    as_admin = f"--as {shlex.quote(str(admin_key))}"
+    medledger(
+        server,
+        f"{on_server} enroll direktor {as_admin} --key-file direktor.key --name 'Dorte Direktør'",
+        home=home,
+    )
+    medledger(
+        server, f"{on_server} body add hmed {as_admin} --name HovedMED --kind hovedmed", home=home
+    )
+    medledger(
+        server,
+        f"{on_server} member add hmed direktor {as_admin} --side management --role chair",
+        home=home,
+    )
+    return admin_key
+
+
+def enrol_the_others(url: str, admin: PersonKey) -> dict[str, PersonKey]:
+    """The admin enrols the union representative and the auditor through the SDK and
+    appoints the representative to HovedMED; returns their keys."""
+    registry = client(url, admin)
+    people = {p: PersonKey.generate(p) for p in ("tr", "revisor")}
+    for person, key in people.items():
+        registry.append(
+            "registry",
+            ev.PersonEnrolled(
+                person=person,
+                key_id=key.key_id,
+                public_key=key.public_key_b64,
+                roles=["auditor"] if person == "revisor" else [],
+            ),
+        )
+    registry.append(
+        "registry",
+        ev.MemberAppointed(body="hmed", person="tr", side="employees", roles=["vice_chair", "tr"]),
+    )
+    return people
+
+
+def run_the_matter(server: LiveServer, home: Path, tr_key: PersonKey) -> dict[str, Any]:
+    """The director opens the matter with the CLI and consults, the representative states
+    a position, the director decides adopting it; returns the position's receipt."""
+    today = datetime.now(UTC).date()
+    opened = {
+        "title": "Besparelse på 4 mio. kr. i økonomiforvaltningen",
+        "description": "Forslag til besparelser; medarbejdersiden inddrages tidligt.",
+        "category": "budget",
+        "responsible_body": "hmed",
+        "influence_level": "discussion",
+        "decision_maker": "direktor",
+        "planned_decision_date": (today + timedelta(days=60)).isoformat(),
+    }
+    receipt = json.loads(
+        medledger(
+            server,
+            f"--server {server.url} append matter/okonomi MatterOpened --as direktor.key --payload",
+            json.dumps(opened),
+            home=home,
+        )
+    )
+    assert receipt["seq"] == 1
+
+    direktor = client(server.url, PersonKey.load(home / "direktor.key"))
+    direktor.append(
+        "matter/okonomi",
+        ev.ConsultationOpened(
+            body="hmed", question="Hvor kan vi spare?", respond_by=str(today + timedelta(days=14))
+        ),
+    )
+    position: dict[str, Any] = client(server.url, tr_key).append(
+        "matter/okonomi",
+        ev.PositionStated(
+            body="hmed", side="employees", stance="support_with_changes", text="Opgavefællesskaber."
+        ),
+    )
+    direktor.append(
+        "matter/okonomi",
+        ev.DecisionMade(
+            outcome="Besparelsen findes ved opgavefællesskaber.",
+            rationale="Medarbejdersidens forslag holder fagligheden.",
+            inputs=[ev.DecisionInput(event=position["seq"], treatment="adopted", reason="Fulgt.")],
+        ),
+    )
+    return position
+
+
+def the_log_proves_the_matter(
+    reader: HttpTransport, log_key: str, position: dict[str, Any]
+) -> None:
+    """The matter's events, a signed checkpoint, an inclusion proof of the position
+    checked against it, and an evidence bundle that verifies with the log key alone."""
+    events = reader.get(LEDGER, "/streams/matter/okonomi/events")["events"]
+    assert [e["body"]["type"] for e in events] == [
+        "MatterOpened",
+        "ConsultationOpened",
+        "PositionStated",
+        "DecisionMade",
+    ]
+    note = reader.get_text(LEDGER, "/checkpoint")
+    checkpoint = verify_checkpoint(note, NoteVerifier.from_verifier_key(log_key))
+    proof = reader.get(
+        LEDGER,
+        "/proofs/inclusion",
+        {"leaf_index": position["leaf_index"], "tree_size": checkpoint.size},
+    )
+    hashes = [base64.b64decode(h) for h in proof["hashes"]]
+    entry_leaf = _leaf(events[2])
+    merkle.verify_inclusion(
+        entry_leaf, position["leaf_index"], checkpoint.size, hashes, checkpoint.root
+    )
+
+    bundle: dict[str, Any] = reader.get(LEDGER, "/matters/okonomi/bundle")
+    report = verify_bundle(json.loads(json.dumps(bundle)), log_key)
+    assert {e.type for e in report.entries} >= {
+        "MatterOpened",
+        "PositionStated",
+        "DecisionMade",
+    }
+
+
+def the_read_models_show_the_matter(reader: HttpTransport, log_key: str) -> None:
+    """Timeline, dossier, findings, the representative's involvement and receipt."""
+    timeline = caught_up(reader, "/matters/okonomi/timeline")
+    assert [e["event_type"] for e in timeline["entries"]][-1] == "DecisionMade"
+    dossier = reader.get(LEDGER, "/matters/okonomi/dossier")
+    assert {r["person"]: r["part"] for r in dossier["co_responsibility"]}["direktor"] == "decided"
+    assert "findings" in reader.get(LEDGER, "/findings", {"matter": "okonomi"})
+    involvement = reader.get(LEDGER, "/people/tr/involvement")
+    assert [m["matter"] for m in involvement["matters"]] == ["okonomi"]
+    receipt = reader.get(LEDGER, "/people/tr/receipts/okonomi/bundle")
+    receipt_report = verify_bundle(json.loads(json.dumps(receipt)), log_key)
+    assert receipt_report.entries
+    page = reader.get_text(LEDGER, "/people/tr/receipts/okonomi/page")
+    assert "okonomi" in page
 
 
 def caught_up(reader: HttpTransport, path: str) -> dict[str, Any]:

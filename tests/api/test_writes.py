@@ -23,8 +23,9 @@ from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.logkeys import ledger_id_of
-from tests.api.conftest import Api, ledger_path
-from tests.stories.http import open_school_matter, position, school_structure, signed
+from tests.api.conftest import Api, assert_error, ledger_path
+from tests.stories.http import open_school_matter, position, signed
+from tests.stories.school import school_structure
 
 
 def post(api: Api, org: Organisation, wire: bytes, **headers: str) -> Any:
@@ -226,8 +227,7 @@ def test_a_claimed_time_far_from_the_servers_clock_is_422(api: Api, org: Organis
 def test_an_unknown_ledger_is_404(api: Api, org: Organisation) -> None:
     submission = signed(org, "direktor", "matter/skole", school_structure(org.clock))
     response = api.http.post("/v1/ledgers/no-such-ledger/events", content=submission.wire())
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "unknown_ledger"
+    assert_error(response, 404, "unknown_ledger")
 
 
 def test_an_event_of_one_ledger_posted_to_another_is_400(
@@ -240,8 +240,7 @@ def test_an_event_of_one_ledger_posted_to_another_is_400(
 
 def test_a_body_over_the_size_limit_is_413(api: Api, org: Organisation) -> None:
     response = post(api, org, b"{" + b" " * (300 * 1024) + b"}")
-    assert response.status_code == 413
-    assert response.json()["error"]["code"] == "payload_too_large"
+    assert_error(response, 413, "payload_too_large")
 
 
 def test_a_ledger_is_created_over_http_only_with_the_operators_ticket(
@@ -284,13 +283,11 @@ def test_a_ledger_is_created_over_http_only_with_the_operators_ticket(
 
     url = f"/v1/ledgers/{ledger}/events"
     no_ticket = api.http.post(url, content=genesis())
-    assert no_ticket.status_code == 403
-    assert no_ticket.json()["error"]["code"] == "creation_ticket_required"
+    assert_error(no_ticket, 403, "creation_ticket_required")
     sealer = api.app.state.context.sealer
     for forged in ("mlk1.e30.AAAA", sealer.ticket("ledger.example/another", 3600)):
         wrong = api.http.post(url, content=genesis(), headers={"Authorization": f"Bearer {forged}"})
-        assert wrong.status_code == 401
-        assert wrong.json()["error"]["code"] == "token_invalid"
+        assert_error(wrong, 401, "token_invalid")
     assert service.store.ledger(origin) is None
 
     ticket = {"Authorization": f"Bearer {sealer.ticket(origin, 3600)}"}
@@ -299,5 +296,4 @@ def test_a_ledger_is_created_over_http_only_with_the_operators_ticket(
     assert created.json()["leaf_index"] == 0
     assert api.http.get(f"/v1/ledgers/{ledger}").json()["created"] is True
     again = api.http.post(url, content=genesis(), headers=ticket)
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "ledger_exists"
+    assert_error(again, 409, "ledger_exists")

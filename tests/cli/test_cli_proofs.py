@@ -13,42 +13,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pymerkle
 import pytest
 
+from tests.stories.cli import demo_ledger, python_cli
 from verifier.bundle import _verify_checkpoint
 
 
 def _run(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = python_cli(env, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    directory = tmp_path_factory.mktemp("demo")
-    env = {
-        **os.environ,
-        "MEDLEDGER_DATABASE_URL": f"sqlite:///{directory}/ledger.db",
-        "MEDLEDGER_LOG_KEYS": f"{directory}/log-keys",
-        "MEDLEDGER_LEDGER": "ballerup",
-    }
-    _run(env, "demo", "--dir", str(directory))
-    return env
+    return demo_ledger(tmp_path_factory.mktemp("demo"))
 
 
 def _entries(env: dict[str, str], tmp_path: Path) -> list[bytes]:
@@ -133,13 +116,7 @@ def test_bad_proof_requests_are_clear_errors_not_tracebacks(demo_env: dict[str, 
         ["prove", "consistency", "0", "3"],
         ["prove", "consistency", "9", "3"],
     ):
-        result = subprocess.run(
-            [sys.executable, "-m", "cli", *args],
-            env=demo_env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = python_cli(demo_env, *args)
         assert result.returncode == 3, result.stderr
         assert "Traceback" not in result.stderr
         assert "error[" in result.stderr

@@ -8,44 +8,30 @@ was altered: each is refused, non-zero, without a traceback.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.note import NoteSigner, sign_note
-
-
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+from tests.stories.cli import demo_ledger, python_cli
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path, str]:
     directory = tmp_path_factory.mktemp("demo")
-    env = {
-        **os.environ,
-        "MEDLEDGER_DATABASE_URL": f"sqlite:///{directory}/ledger.db",
-        "MEDLEDGER_LOG_KEYS": f"{directory}/log-keys",
-        "MEDLEDGER_LEDGER": "ballerup",
-    }
-    assert _run(env, "demo", "--dir", str(directory)).returncode == 0
+    env = demo_ledger(directory)
     bundle = directory / "savings.json"
     assert (
-        _run(env, "export", "bundle", "--matter", "okonomi-4mio", "--out", str(bundle)).returncode
+        python_cli(
+            env, "export", "bundle", "--matter", "okonomi-4mio", "--out", str(bundle)
+        ).returncode
         == 0
     )
-    key = _run(env, "checkpoint", "--key").stdout.strip()
+    key = python_cli(env, "checkpoint", "--key").stdout.strip()
     return env, bundle, key
 
 
@@ -55,35 +41,37 @@ def _refused(result: subprocess.CompletedProcess[str], code: int, words: str) ->
     assert words in result.stderr
 
 
-def test_a_checkpoint_signed_by_an_unknown_key_is_refused(
-    demo: tuple[dict[str, str], Path, str], tmp_path: Path
-) -> None:
-    env, _, key = demo
-    note = tmp_path / "forged.note"
-    note.write_text(
-        sign_note(
-            Checkpoint("ledger.example/ballerup", 3, b"\x01" * 32).text(),
-            [NoteSigner.generate("ledger.example/ballerup")],
-        )
-    )
-    _refused(
-        _run(env, "verify-checkpoint", str(note), "--log-key", key),
-        1,
-        "error[checkpoint_signature_invalid]",
+def _forged_note() -> str:
+    return sign_note(
+        Checkpoint("ledger.example/ballerup", 3, b"\x01" * 32).text(),
+        [NoteSigner.generate("ledger.example/ballerup")],
     )
 
 
-def test_a_malformed_checkpoint_is_refused(
-    demo: tuple[dict[str, str], Path, str], tmp_path: Path
+def _broken_note() -> str:
+    return "ledger.example/ballerup\n007\nnot base64\n\n— x y\n"
+
+
+@pytest.mark.parametrize(
+    ("note_text", "code", "words"),
+    [
+        pytest.param(
+            _forged_note, 1, "error[checkpoint_signature_invalid]", id="signed-by-an-unknown-key"
+        ),
+        pytest.param(_broken_note, 3, "error[malformed_checkpoint]", id="malformed"),
+    ],
+)
+def test_a_forged_or_malformed_checkpoint_is_refused(
+    demo: tuple[dict[str, str], Path, str],
+    tmp_path: Path,
+    note_text: Callable[[], str],
+    code: int,
+    words: str,
 ) -> None:
     env, _, key = demo
-    note = tmp_path / "broken.note"
-    note.write_text("ledger.example/ballerup\n007\nnot base64\n\n— x y\n")
-    _refused(
-        _run(env, "verify-checkpoint", str(note), "--log-key", key),
-        3,
-        "error[malformed_checkpoint]",
-    )
+    note = tmp_path / "checkpoint.note"
+    note.write_text(note_text())
+    _refused(python_cli(env, "verify-checkpoint", str(note), "--log-key", key), code, words)
 
 
 def test_a_checkpoint_without_enough_witnesses_is_refused(
@@ -91,10 +79,10 @@ def test_a_checkpoint_without_enough_witnesses_is_refused(
 ) -> None:
     env, _, key = demo
     note = tmp_path / "latest.note"
-    note.write_text(_run(env, "checkpoint").stdout)
+    note.write_text(python_cli(env, "checkpoint").stdout)
     witness = NoteSigner.generate("witness.example/revision").cosignature_verifier_key()
     _refused(
-        _run(
+        python_cli(
             env,
             "verify-checkpoint",
             str(note),
@@ -110,32 +98,39 @@ def test_a_checkpoint_without_enough_witnesses_is_refused(
     )
 
 
+def _verify_damaged(
+    demo: tuple[dict[str, str], Path, str],
+    tmp_path: Path,
+    damage: Callable[[dict[str, Any]], None],
+) -> subprocess.CompletedProcess[str]:
+    """Run ``medledger verify`` on a copy of the demo's bundle damaged by ``damage``."""
+    env, bundle, key = demo
+    data = json.loads(bundle.read_text())
+    damage(data)
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    return python_cli(env, "verify", "--bundle", str(broken), "--log-key", key)
+
+
 def test_a_bundle_missing_a_signers_enrolment_is_refused(
     demo: tuple[dict[str, str], Path, str], tmp_path: Path
 ) -> None:
-    env, bundle, key = demo
-    data = json.loads(bundle.read_text())
-    data["registry"] = [
-        i for i in data["registry"] if (i["payload"] or {}).get("person") != "tr-okonomi"
-    ]
-    broken = tmp_path / "missing.json"
-    broken.write_text(json.dumps(data))
-    _refused(
-        _run(env, "verify", "--bundle", str(broken), "--log-key", key),
-        1,
-        "error[verification_failed]",
-    )
+    def drop_the_enrolment_of_tr_okonomi(data: dict[str, Any]) -> None:
+        data["registry"] = [
+            i for i in data["registry"] if (i["payload"] or {}).get("person") != "tr-okonomi"
+        ]
+
+    result = _verify_damaged(demo, tmp_path, drop_the_enrolment_of_tr_okonomi)
+    _refused(result, 1, "error[verification_failed]")
 
 
 def test_a_bundle_whose_proof_does_not_match_is_refused(
     demo: tuple[dict[str, str], Path, str], tmp_path: Path
 ) -> None:
-    env, bundle, key = demo
-    data = json.loads(bundle.read_text())
-    data["entries"][-1]["inclusion_proof"].reverse()
-    broken = tmp_path / "proof.json"
-    broken.write_text(json.dumps(data))
-    result = _run(env, "verify", "--bundle", str(broken), "--log-key", key)
+    def reverse_the_last_inclusion_proof(data: dict[str, Any]) -> None:
+        data["entries"][-1]["inclusion_proof"].reverse()
+
+    result = _verify_damaged(demo, tmp_path, reverse_the_last_inclusion_proof)
     _refused(result, 1, "inclusion_proof_invalid")
 
 
@@ -146,7 +141,9 @@ def test_a_file_that_is_no_bundle_is_refused(
     junk = tmp_path / "junk.json"
     junk.write_text("{not json")
     _refused(
-        _run(env, "verify", "--bundle", str(junk), "--log-key", key), 3, "error[malformed_bundle]"
+        python_cli(env, "verify", "--bundle", str(junk), "--log-key", key),
+        3,
+        "error[malformed_bundle]",
     )
 
 
@@ -154,13 +151,15 @@ def test_a_witness_refuses_a_fork(demo: tuple[dict[str, str], Path, str], tmp_pa
     env, _, key = demo
     witness = tmp_path / "witness"
     assert (
-        _run(
+        python_cli(
             env, "witness", "init", "--dir", str(witness), "--name", "witness.example/revision"
         ).returncode
         == 0
     )
-    assert _run(env, "witness", "trust", "--dir", str(witness), "--log-key", key).returncode == 0
-    first = _run(env, "witness", "cosign", "--dir", str(witness))
+    assert (
+        python_cli(env, "witness", "trust", "--dir", str(witness), "--log-key", key).returncode == 0
+    )
+    first = python_cli(env, "witness", "cosign", "--dir", str(witness))
     assert first.returncode == 0, first.stderr
     assert "— witness.example/revision " in first.stdout
     state = json.loads((witness / "witness-state.json").read_text())

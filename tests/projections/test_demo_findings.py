@@ -12,7 +12,7 @@ involved early, shows none.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from demo.organisation import ManualClock
 from demo.stories import Demo
@@ -21,9 +21,9 @@ from projections.read_models.source import DatabaseSource
 from projections.runner.projector import Projector
 
 
-def shown(projector: Projector, origin: str, **options: object) -> list[tuple[str, str]]:
+def shown(projector: Projector, origin: str, now: datetime | None = None) -> list[tuple[str, str]]:
     projector.catch_up(origin)
-    report = findings(DatabaseSource(projector.schema), origin, **options)  # type: ignore[arg-type]
+    report = findings(DatabaseSource(projector.schema), origin, now=now)
     return [(f.matter, f.rule) for f in report.findings]
 
 

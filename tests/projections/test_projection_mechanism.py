@@ -9,6 +9,7 @@ short) the rows come out byte for byte the same.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
@@ -104,11 +105,11 @@ def test_a_crash_halfway_through_a_batch_writes_nothing_and_the_next_pass_comple
     calls = {"n": 0}
     real_write = materialise.write
 
-    def crash_on_third(*args: object, **kwargs: object) -> None:
+    def crash_on_third(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("power cut")
-        real_write(*args, **kwargs)  # type: ignore[arg-type]
+        real_write(*args, **kwargs)
 
     monkeypatch.setattr("projections.runner.projector.write", crash_on_third)
     with pytest.raises(RuntimeError, match="power cut"):

@@ -29,6 +29,16 @@ from tests.projections.conftest import ReadModels
 from tests.stories.process import Story
 from verifier.bundle import verify_bundle
 
+
+def union_rep_opposes(org: Organisation, clock: ManualClock) -> Story:
+    """The director opens the school matter and consults HovedMED; the union rep opposes."""
+    story = Story(org, clock)
+    story.open()
+    story.consult()
+    story.position(by="tr", stance="oppose")
+    return story
+
+
 # --- timeline ----------------------------------------------------------------------
 
 
@@ -36,10 +46,7 @@ def test_the_timeline_shows_each_actors_body_side_and_roles_as_they_were_then(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
     """Tage is vice-chair when he states a position; later he steps down to member."""
-    story = Story(org, clock)
-    story.open()
-    story.consult()
-    story.position(by="tr", stance="oppose")
+    story = union_rep_opposes(org, clock)
     org.registry(ev.MemberLeft(body="hmed", person="tr"))
     org.appoint("hmed", "tr", "employees", "member")
     story.disagree(by="tr")
@@ -71,7 +78,7 @@ def test_an_imported_event_is_marked_in_the_timeline(
     from ledger.protocol.envelope import matter_stream
     from ledger.service.application import LedgerService
     from projections.runner.projector import Projector
-    from tests.stories.process import opening
+    from tests.stories.school import school_structure as opening
 
     assert isinstance(service, LedgerService) and isinstance(projector, Projector)
     org = Organisation(service, f"ledger.example/arkiv{unique}", "Kommune", clock, import_mode=True)
@@ -205,10 +212,7 @@ def test_the_dossier_holds_the_decision_its_inputs_and_who_shares_responsibility
 def test_a_dissent_followed_by_accepting_the_compromise_counts_as_agreed(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
-    story.consult()
-    story.position(by="tr", stance="oppose")
+    story = union_rep_opposes(org, clock)
     proposal = story.act("direktor", ev.CompromiseProposed(body="hmed", terms="Kun trin 1."))
     story.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
     parts = {
@@ -223,9 +227,7 @@ def test_a_dissent_followed_by_accepting_the_compromise_counts_as_agreed(
 def test_body_statistics_count_matters_consultations_proposals_and_lead_time(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    first = Story(org, clock, "budget")
-    first.open(category="budget")
-    first.consult()
+    first = Story.consulted(org, clock, "budget", category="budget")
     first.act(
         "tr", ev.ProposalSubmitted(body="hmed", title="Fælles vikarkorps", text="Spar på vikarer.")
     )
@@ -233,11 +235,7 @@ def test_body_statistics_count_matters_consultations_proposals_and_lead_time(
     disagreement = first.disagree()
     clock.advance(days=30)
     first.decide()
-    second = Story(org, clock, "it-system")
-    second.open(category="technology")
-    second.consult()
-    clock.advance(days=10)
-    second.decide()
+    Story(org, clock, "it-system").consulted_and_decided(10, category="technology")
     first.answer(disagreement)
     year = clock.now.year
     [figures] = read.statistics("hmed", year=year).years

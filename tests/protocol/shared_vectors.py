@@ -17,6 +17,21 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_VECTORS = PROJECT_ROOT.parent / "shared" / "vectors"
 
+RFC6962_ENTRIES = [
+    bytes.fromhex(value)
+    for value in (
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    )
+]
+"""The eight RFC 6962 test inputs behind the vectors' happy paths."""
+
 
 def running_in_ci() -> bool:
     """Whether the CI environment variable says this is a CI run."""

@@ -13,7 +13,7 @@ from ledger.errors import MalformedJSONError, NonCanonicalBodyError
 from ledger.protocol.canonical import canonical, parse_canonical, parse_json
 
 safe_ints = st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1)
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+texts = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
 json_values = st.recursive(
     st.none() | st.booleans() | safe_ints | texts,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4),

@@ -44,6 +44,7 @@ from ledger.protocol.note import (
     sign_note,
     split_note,
 )
+from tests.protocol.shared_vectors import RFC6962_ENTRIES
 
 VECTORS = json.loads(
     (Path(__file__).parents[1] / "vectors" / "checkpoints.json").read_text("utf-8")
@@ -132,19 +133,7 @@ def test_go_documentation_example() -> None:
 
 
 def test_root_of_the_vectors_is_the_rfc6962_tree_of_eight() -> None:
-    leaves = [
-        leaf_hash(bytes.fromhex(h))
-        for h in (
-            "",
-            "00",
-            "10",
-            "2021",
-            "3031",
-            "40414243",
-            "5051525354555657",
-            "606162636465666768696a6b6c6d6e6f",
-        )
-    ]
+    leaves = [leaf_hash(entry) for entry in RFC6962_ENTRIES]
     while len(leaves) > 1:
         leaves = [node_hash(leaves[i], leaves[i + 1]) for i in range(0, len(leaves), 2)]
     assert leaves[0] == ROOT_OF_EIGHT

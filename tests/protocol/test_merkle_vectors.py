@@ -39,27 +39,13 @@ from ledger.protocol.merkle import (
     verify_inclusion,
 )
 from tests.protocol.shared_vectors import (
+    RFC6962_ENTRIES,
     SHARED_VECTORS,
     require_vector_file,
     unavailable,
     vector_files,
     vector_paths,
 )
-
-RFC6962_ENTRIES = [
-    bytes.fromhex(value)
-    for value in (
-        "",
-        "00",
-        "10",
-        "2021",
-        "3031",
-        "40414243",
-        "5051525354555657",
-        "606162636465666768696a6b6c6d6e6f",
-    )
-]
-"""The eight RFC 6962 test inputs behind the vectors' happy paths."""
 
 ENTRIES = RFC6962_ENTRIES + [b"entry %d" % i for i in range(8, 70)]
 """70 distinct entries, starting with the RFC 6962 ones."""

@@ -36,6 +36,7 @@ class Step:
 
 
 def compute() -> list[Step]:
+    """Every value the worked example shows, in the order PROTOCOL.md shows them."""
     admin = PersonKey("admin", Ed25519PrivateKey.from_private_bytes(ADMIN_SEED))
     tr = PersonKey("tr-anna", Ed25519PrivateKey.from_private_bytes(TR_SEED))
     log = NoteSigner(ORIGIN, Ed25519PrivateKey.from_private_bytes(LOG_SEED))
@@ -44,7 +45,18 @@ def compute() -> list[Step]:
         Step("admin key id", admin.key_id),
         Step("log verifier key", log.verifier_key()),
     ]
+    envelope_1 = _genesis(admin, log, steps)
+    envelope_2 = _enrolment(admin, tr, envelope_1, steps)
+    root = merkle.node_hash(envelope_1.leaf_hash, envelope_2.leaf_hash)
+    assert hashlib.sha256(b"\x01" + envelope_1.leaf_hash + envelope_2.leaf_hash).digest() == root
+    steps.append(Step("tree root at size 2", root.hex()))
+    note = sign_note(Checkpoint(ORIGIN, 2, root).text(), [log])
+    steps.append(Step("checkpoint at size 2", note))
+    return steps
 
+
+def _genesis(admin: PersonKey, log: NoteSigner, steps: list[Step]) -> Envelope:
+    """Entry 1, LedgerCreated, with the signature shown; its steps are appended to ``steps``."""
     genesis_payload = {
         "admin": {"key_id": admin.key_id, "person": "admin", "public_key": admin.public_key_b64},
         "import_mode": False,
@@ -56,25 +68,19 @@ def compute() -> list[Step]:
     steps.append(Step("canonical payload 1", canonical(genesis_payload).decode()))
     commitment_1 = payload_commitment(genesis_payload, SALT_1)
     steps.append(Step("payload commitment 1", commitment_1))
-    body_1 = Body(
-        origin=ORIGIN,
-        stream="registry",
-        seq=1,
-        prev=ZERO_HASH,
-        actor="admin",
-        key=admin.key_id,
-        type="LedgerCreated",
-        time="2026-01-05T09:00:00Z",
-        payload=commitment_1,
+    body_1 = _registry_body(
+        admin, 1, ZERO_HASH, "LedgerCreated", "2026-01-05T09:00:00Z", commitment_1
     )
     steps.append(Step("canonical body 1", body_1.canonical().decode()))
     signature_1 = admin.sign(body_1.signing_message())
     steps.append(Step("signature 1 (base64)", base64.b64encode(signature_1).decode()))
     envelope_1 = Envelope.create(body_1, signature_1)
-    steps.append(Step("entry 1", envelope_1.entry.decode()))
-    steps.append(Step("envelope hash 1", envelope_1.hash_hex))
-    steps.append(Step("leaf hash 1", envelope_1.leaf_hash.hex()))
+    steps.extend(_envelope_steps(1, envelope_1))
+    return envelope_1
 
+
+def _enrolment(admin: PersonKey, tr: PersonKey, genesis: Envelope, steps: list[Step]) -> Envelope:
+    """Entry 2, the admin enrols tr-anna; its steps are appended to ``steps``."""
     enrol_payload = {
         "key_id": tr.key_id,
         "person": "tr-anna",
@@ -83,29 +89,38 @@ def compute() -> list[Step]:
     }
     steps.append(Step("canonical payload 2", canonical(enrol_payload).decode()))
     commitment_2 = payload_commitment(enrol_payload, SALT_2)
-    body_2 = Body(
-        origin=ORIGIN,
-        stream="registry",
-        seq=2,
-        prev=envelope_1.hash_hex,
-        actor="admin",
-        key=admin.key_id,
-        type="PersonEnrolled",
-        time="2026-01-05T09:01:00Z",
-        payload=commitment_2,
+    body_2 = _registry_body(
+        admin, 2, genesis.hash_hex, "PersonEnrolled", "2026-01-05T09:01:00Z", commitment_2
     )
     steps.append(Step("canonical body 2", body_2.canonical().decode()))
     envelope_2 = Envelope.create(body_2, admin.sign(body_2.signing_message()))
-    steps.append(Step("entry 2", envelope_2.entry.decode()))
-    steps.append(Step("envelope hash 2", envelope_2.hash_hex))
-    steps.append(Step("leaf hash 2", envelope_2.leaf_hash.hex()))
+    steps.extend(_envelope_steps(2, envelope_2))
+    return envelope_2
 
-    root = merkle.node_hash(envelope_1.leaf_hash, envelope_2.leaf_hash)
-    assert hashlib.sha256(b"\x01" + envelope_1.leaf_hash + envelope_2.leaf_hash).digest() == root
-    steps.append(Step("tree root at size 2", root.hex()))
-    note = sign_note(Checkpoint(ORIGIN, 2, root).text(), [log])
-    steps.append(Step("checkpoint at size 2", note))
-    return steps
+
+def _registry_body(
+    admin: PersonKey, seq: int, prev: str, event_type: str, time: str, commitment: str
+) -> Body:
+    """The body of the admin's ``seq``-th registry event."""
+    return Body(
+        origin=ORIGIN,
+        stream="registry",
+        seq=seq,
+        prev=prev,
+        actor="admin",
+        key=admin.key_id,
+        type=event_type,
+        time=time,
+        payload=commitment,
+    )
+
+
+def _envelope_steps(number: int, envelope: Envelope) -> list[Step]:
+    return [
+        Step(f"entry {number}", envelope.entry.decode()),
+        Step(f"envelope hash {number}", envelope.hash_hex),
+        Step(f"leaf hash {number}", envelope.leaf_hash.hex()),
+    ]
 
 
 if __name__ == "__main__":

@@ -385,6 +385,13 @@ def approval_of_meeting_7(org: Organisation, matter: Matter) -> bytes:
     return wire
 
 
+def refused_as_malformed_json(org: Organisation, matter: Matter, wire: bytes) -> str:
+    """Appending ``wire`` is refused as malformed JSON; returns the error's message."""
+    with refused(org, MalformedJSONError, "malformed_json", stream=matter.stream) as caught:
+        org.service.append(org.origin, wire)
+    return caught.value.message
+
+
 def test_a_float_anywhere_is_refused(org: Organisation, matter: Matter) -> None:
     approval = approval_of_meeting_7(org, matter)
     for where, number in [
@@ -394,23 +401,22 @@ def test_a_float_anywhere_is_refused(org: Organisation, matter: Matter) -> None:
         (b'"seq":2,', b'"seq":2.0,'),
         (b'"seq":2,', b'"seq":2E0,'),
     ]:
-        with refused(org, MalformedJSONError, "malformed_json", stream=matter.stream) as caught:
-            org.service.append(org.origin, approval.replace(where, number))
-        assert "floating-point" in caught.value.message
+        message = refused_as_malformed_json(org, matter, approval.replace(where, number))
+        assert "floating-point" in message
 
 
 def test_an_integer_outside_the_json_safe_range_is_refused(
     org: Organisation, matter: Matter
 ) -> None:
+    too_large = [b"9007199254740992", b"-9007199254740992", b"123456789012345678901234567890"]
     approval = approval_of_meeting_7(org, matter)
-    for where, number in [
-        (b'"meeting":7', b'"meeting":9007199254740992'),
-        (b'"meeting":7', b'"meeting":-9007199254740992'),
-        (b'"meeting":7', b'"meeting":123456789012345678901234567890'),
-        (b'"seq":2,', b'"seq":18446744073709551617,'),
-    ]:
-        with refused(org, MalformedJSONError, "malformed_json", stream=matter.stream):
-            org.service.append(org.origin, approval.replace(where, number))
+    for number in too_large:
+        refused_as_malformed_json(
+            org, matter, approval.replace(b'"meeting":7', b'"meeting":' + number)
+        )
+    refused_as_malformed_json(
+        org, matter, approval.replace(b'"seq":2,', b'"seq":18446744073709551617,')
+    )
 
 
 def test_a_client_cannot_even_sign_a_float(

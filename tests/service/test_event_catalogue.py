@@ -55,110 +55,62 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def by_the_admin(event_type: str, payload: Callable[[Organisation], ev.Payload]) -> None:
+    """A story in which the admin signs ``payload`` in the registry, nothing before it."""
+    STORIES[event_type] = lambda org, clock: Signing("admin", REGISTRY_STREAM, payload(org))
+
+
+def on_the_opened_matter(
+    event_type: str, person: str, payload: Callable[[ManualClock], ev.Payload]
+) -> None:
+    """A story in which ``person`` signs ``payload`` right after the school matter opened."""
+
+    def tell(org: Organisation, clock: ManualClock) -> Signing:
+        matter = opened(org, clock)
+        return Signing(person, matter.stream, payload(clock))
+
+    STORIES[event_type] = tell
+
+
+def with_a_new_key(
+    event: type[ev.PersonEnrolled] | type[ev.KeyAdded], person: str
+) -> ev.PersonEnrolled | ev.KeyAdded:
+    key = PersonKey.generate(person)
+    return event(person=person, key_id=key.key_id, public_key=key.public_key_b64)
+
+
 # --- registry ----------------------------------------------------------------
 
-
-@story("PersonEnrolled")
-def a_new_manager_is_enrolled(org: Organisation, clock: ManualClock) -> Signing:
-    key = PersonKey.generate("ny-leder")
-    return Signing(
-        "admin",
-        REGISTRY_STREAM,
-        ev.PersonEnrolled(person="ny-leder", key_id=key.key_id, public_key=key.public_key_b64),
-    )
-
-
-@story("KeyAdded")
-def the_union_rep_gets_a_second_key(org: Organisation, clock: ManualClock) -> Signing:
-    key = PersonKey.generate("tr")
-    return Signing(
-        "admin",
-        REGISTRY_STREAM,
-        ev.KeyAdded(person="tr", key_id=key.key_id, public_key=key.public_key_b64),
-    )
-
-
-@story("KeyRevoked")
-def a_lost_laptop_key_is_revoked(org: Organisation, clock: ManualClock) -> Signing:
-    key_id = org.keys["tr-lokal"].key_id
-    return Signing(
-        "admin",
-        REGISTRY_STREAM,
-        ev.KeyRevoked(person="tr-lokal", key_id=key_id, reason="Mistet pc"),
-    )
-
-
-@story("BodyEstablished")
-def a_trio_is_established_under_the_local_committee(
-    org: Organisation, clock: ManualClock
-) -> Signing:
-    return Signing(
-        "admin",
-        REGISTRY_STREAM,
-        ev.BodyEstablished(body="trio-skole", name="Trio, skolen", kind="trio", parent="lmed"),
-    )
-
-
-@story("BodyDissolved")
-def the_local_committee_is_dissolved(org: Organisation, clock: ManualClock) -> Signing:
-    return Signing(
-        "admin", REGISTRY_STREAM, ev.BodyDissolved(body="lmed", reason="Lagt sammen med område-MED")
-    )
-
-
-@story("MemberAppointed")
-def an_employee_joins_the_local_committee(org: Organisation, clock: ManualClock) -> Signing:
-    return Signing(
-        "admin",
-        REGISTRY_STREAM,
-        ev.MemberAppointed(body="lmed", person="udenfor", side="employees", roles=["member"]),
-    )
-
-
-@story("MemberLeft")
-def the_work_environment_rep_leaves_hovedmed(org: Organisation, clock: ManualClock) -> Signing:
-    return Signing("admin", REGISTRY_STREAM, ev.MemberLeft(body="hmed", person="amr"))
+# A new manager is enrolled; the union rep gets a second key; a lost laptop key is revoked.
+by_the_admin("PersonEnrolled", lambda org: with_a_new_key(ev.PersonEnrolled, "ny-leder"))
+by_the_admin("KeyAdded", lambda org: with_a_new_key(ev.KeyAdded, "tr"))
+by_the_admin(
+    "KeyRevoked",
+    lambda org: ev.KeyRevoked(
+        person="tr-lokal", key_id=org.keys["tr-lokal"].key_id, reason="Mistet pc"
+    ),
+)
+# A trio is established under the local committee, which is later dissolved.
+by_the_admin(
+    "BodyEstablished",
+    lambda org: ev.BodyEstablished(
+        body="trio-skole", name="Trio, skolen", kind="trio", parent="lmed"
+    ),
+)
+by_the_admin(
+    "BodyDissolved", lambda org: ev.BodyDissolved(body="lmed", reason="Lagt sammen med område-MED")
+)
+# An employee joins the local committee; the work environment rep leaves HovedMED.
+by_the_admin(
+    "MemberAppointed",
+    lambda org: ev.MemberAppointed(
+        body="lmed", person="udenfor", side="employees", roles=["member"]
+    ),
+)
+by_the_admin("MemberLeft", lambda org: ev.MemberLeft(body="hmed", person="amr"))
 
 
 # --- a matter, from opening to closing -----------------------------------------
-
-
-@story("MatterOpened")
-def the_director_opens_the_school_matter(org: Organisation, clock: ManualClock) -> Signing:
-    return Signing("direktor", "matter/skolestruktur", school_structure(clock))
-
-
-@story("MaterialShared")
-def the_director_shares_the_draft(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "direktor",
-        matter.stream,
-        ev.MaterialShared(
-            documents=[ev.Document(title="Udkast til skolestruktur", sha256=sha256("udkast v1"))],
-            bodies=["hmed", "lmed"],
-        ),
-    )
-
-
-@story("ConsultationOpened")
-def the_local_chair_opens_a_consultation(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "leder",
-        matter.stream,
-        ev.ConsultationOpened(
-            body="lmed",
-            question="Hvad betyder sammenlægningen for jer?",
-            respond_by=clock.date(days=21),
-        ),
-    )
-
-
-@story("MeetingHeld")
-def the_secretary_records_the_meeting(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing("sekretaer", matter.stream, hovedmed_meeting(clock))
 
 
 def hovedmed_meeting(clock: ManualClock) -> ev.MeetingHeld:
@@ -171,20 +123,7 @@ def hovedmed_meeting(clock: ManualClock) -> ev.MeetingHeld:
     )
 
 
-@story("MinutesApproved")
-def the_chair_approves_the_minutes(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    meeting = matter.act("sekretaer", hovedmed_meeting(clock))
-    return Signing("direktor", matter.stream, ev.MinutesApproved(meeting=meeting["seq"]))
-
-
-@story("PositionStated")
-def the_employee_side_states_its_position(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing("tr", matter.stream, employee_position())
-
-
-def employee_position() -> ev.PositionStated:
+def employee_position(clock: ManualClock) -> ev.PositionStated:
     return ev.PositionStated(
         body="hmed",
         side="employees",
@@ -194,82 +133,113 @@ def employee_position() -> ev.PositionStated:
     )
 
 
-@story("ProposalSubmitted")
-def the_local_committee_submits_a_proposal(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "tr-lokal",
-        matter.stream,
-        ev.ProposalSubmitted(
-            body="lmed", title="Fælles ledelse", text="Én ledelse for begge skoler."
-        ),
-    )
-
-
-@story("DisagreementRecorded")
-def the_work_environment_rep_disagrees(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing("amr", matter.stream, disagreement())
-
-
-def disagreement() -> ev.DisagreementRecorded:
+def disagreement(clock: ManualClock) -> ev.DisagreementRecorded:
     return ev.DisagreementRecorded(
         body="hmed", points=["Arbejdsmiljøet er ikke vurderet."], legitimate_difference=True
     )
 
 
-@story("DisagreementAnswered")
-def the_director_answers_the_disagreement(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    recorded = matter.act("amr", disagreement())
-    return Signing(
+def compromise(clock: ManualClock) -> ev.CompromiseProposed:
+    return ev.CompromiseProposed(body="hmed", terms="Sammenlægning i 2028.")
+
+
+def hearing(clock: ManualClock) -> ev.HearingOpened:
+    return ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=30))
+
+
+def answering(
+    event_type: str,
+    earlier: tuple[str, Callable[[ManualClock], ev.Payload]],
+    person: str,
+    payload: Callable[[int], ev.Payload],
+) -> None:
+    """A story in which, on the opened school matter, someone signs ``earlier`` and then
+    ``person`` signs ``payload``, given the earlier event's sequence number."""
+
+    def tell(org: Organisation, clock: ManualClock) -> Signing:
+        matter = opened(org, clock)
+        first = matter.act(earlier[0], earlier[1](clock))
+        return Signing(person, matter.stream, payload(first["seq"]))
+
+    STORIES[event_type] = tell
+
+
+@story("MatterOpened")
+def the_director_opens_the_school_matter(org: Organisation, clock: ManualClock) -> Signing:
+    return Signing("direktor", "matter/skolestruktur", school_structure(clock))
+
+
+# The director shares the draft; the local chair opens a consultation.
+on_the_opened_matter(
+    "MaterialShared",
+    "direktor",
+    lambda clock: ev.MaterialShared(
+        documents=[ev.Document(title="Udkast til skolestruktur", sha256=sha256("udkast v1"))],
+        bodies=["hmed", "lmed"],
+    ),
+)
+on_the_opened_matter(
+    "ConsultationOpened",
+    "leder",
+    lambda clock: ev.ConsultationOpened(
+        body="lmed",
+        question="Hvad betyder sammenlægningen for jer?",
+        respond_by=clock.date(days=21),
+    ),
+)
+# The secretary records the meeting; the chair approves the minutes.
+on_the_opened_matter("MeetingHeld", "sekretaer", hovedmed_meeting)
+answering(
+    "MinutesApproved",
+    ("sekretaer", hovedmed_meeting),
+    "direktor",
+    lambda meeting: ev.MinutesApproved(meeting=meeting),
+)
+# The employee side states its position; the local committee submits a proposal.
+on_the_opened_matter("PositionStated", "tr", employee_position)
+on_the_opened_matter(
+    "ProposalSubmitted",
+    "tr-lokal",
+    lambda clock: ev.ProposalSubmitted(
+        body="lmed", title="Fælles ledelse", text="Én ledelse for begge skoler."
+    ),
+)
+# The work environment rep disagrees; the director answers the disagreement.
+on_the_opened_matter("DisagreementRecorded", "amr", disagreement)
+answering(
+    "DisagreementAnswered",
+    ("amr", disagreement),
+    "direktor",
+    lambda recorded: ev.DisagreementAnswered(
+        disagreement=recorded, response="En APV gennemføres før beslutningen."
+    ),
+)
+# The union rep proposes a compromise; the chair accepts it for management; the vice
+# chair rejects an earlier one for the employees.
+on_the_opened_matter("CompromiseProposed", "tr", compromise)
+answering(
+    "CompromiseAccepted",
+    ("tr", compromise),
+    "direktor",
+    lambda proposal: ev.CompromiseAccepted(proposal=proposal, side="management"),
+)
+answering(
+    "CompromiseRejected",
+    (
         "direktor",
-        matter.stream,
-        ev.DisagreementAnswered(
-            disagreement=recorded["seq"], response="En APV gennemføres før beslutningen."
-        ),
-    )
-
-
-def compromise_on_the_table(matter: Matter) -> int:
-    proposed = matter.act("tr", ev.CompromiseProposed(body="hmed", terms="Sammenlægning i 2028."))
-    return int(proposed["seq"])
-
-
-@story("CompromiseProposed")
-def the_union_rep_proposes_a_compromise(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "tr", matter.stream, ev.CompromiseProposed(body="hmed", terms="Sammenlægning i 2028.")
-    )
-
-
-@story("CompromiseAccepted")
-def the_chair_accepts_for_management(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    proposal = compromise_on_the_table(matter)
-    return Signing(
-        "direktor", matter.stream, ev.CompromiseAccepted(proposal=proposal, side="management")
-    )
-
-
-@story("CompromiseRejected")
-def the_vice_chair_rejects_for_the_employees(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    proposed = matter.act(
-        "direktor", ev.CompromiseProposed(body="hmed", terms="Sammenlægning allerede i 2026.")
-    )
-    return Signing(
-        "tr",
-        matter.stream,
-        ev.CompromiseRejected(proposal=proposed["seq"], side="employees", reason="For hurtigt."),
-    )
+        lambda clock: ev.CompromiseProposed(body="hmed", terms="Sammenlægning allerede i 2026."),
+    ),
+    "tr",
+    lambda proposal: ev.CompromiseRejected(
+        proposal=proposal, side="employees", reason="For hurtigt."
+    ),
+)
 
 
 @story("AgreementReached")
 def both_sides_accept_and_agree_a_guideline(org: Organisation, clock: ManualClock) -> Signing:
     matter = opened(org, clock)
-    proposal = compromise_on_the_table(matter)
+    proposal = int(matter.act("tr", compromise(clock))["seq"])
     matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
     matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
     return Signing(
@@ -285,155 +255,101 @@ def both_sides_accept_and_agree_a_guideline(org: Organisation, clock: ManualCloc
     )
 
 
-@story("HearingOpened")
-def the_director_opens_a_hearing(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "direktor", matter.stream, ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=30))
-    )
-
-
-@story("HearingResponseSubmitted")
-def the_local_committee_answers_the_hearing(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    matter.act("direktor", ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=30)))
-    return Signing(
-        "tr-lokal",
-        matter.stream,
-        ev.HearingResponseSubmitted(body="lmed", text="Vi ønsker en fælles ledelse."),
-    )
-
-
-@story("DecisionMade")
-def the_director_decides_and_treats_the_position(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    position = matter.act("tr", employee_position())
-    return Signing(
+# The director opens a hearing; the local committee answers it.
+on_the_opened_matter("HearingOpened", "direktor", hearing)
+answering(
+    "HearingResponseSubmitted",
+    ("direktor", hearing),
+    "tr-lokal",
+    lambda _: ev.HearingResponseSubmitted(body="lmed", text="Vi ønsker en fælles ledelse."),
+)
+# The director decides and treats the employees' position.
+answering(
+    "DecisionMade",
+    ("tr", employee_position),
+    "direktor",
+    lambda position: ev.DecisionMade(
+        outcome="Skolerne lægges sammen i 2027.",
+        rationale="Faldende elevtal.",
+        inputs=[
+            ev.DecisionInput(event=position, treatment="adopted", reason="Ingen afskedigelser.")
+        ],
+    ),
+)
+# The director refers the matter to the committee; the secretary records its decision.
+on_the_opened_matter(
+    "ReferredToPolitics",
+    "direktor",
+    lambda clock: ev.ReferredToPolitics(
+        committee="udvalg", date=clock.date(days=14), proposal_reference="Pkt. 7"
+    ),
+)
+on_the_opened_matter(
+    "PoliticalDecisionRecorded",
+    "sekretaer",
+    lambda clock: ev.PoliticalDecisionRecorded(
+        committee="udvalg", outcome="Godkendt.", date=clock.date()
+    ),
+)
+# The work environment rep confirms being consulted (with too little time).
+on_the_opened_matter(
+    "ConsultationAcknowledged",
+    "amr",
+    lambda clock: ev.ConsultationAcknowledged(
+        body="hmed", adequate_time=False, comment="Kun tre dage."
+    ),
+)
+# The local committee escalates to HovedMED once the draft is shared.
+answering(
+    "EscalatedToBody",
+    (
         "direktor",
-        matter.stream,
-        ev.DecisionMade(
-            outcome="Skolerne lægges sammen i 2027.",
-            rationale="Faldende elevtal.",
-            inputs=[
-                ev.DecisionInput(
-                    event=position["seq"], treatment="adopted", reason="Ingen afskedigelser."
-                )
-            ],
-        ),
-    )
-
-
-@story("ReferredToPolitics")
-def the_director_refers_the_matter_to_the_committee(
-    org: Organisation, clock: ManualClock
-) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "direktor",
-        matter.stream,
-        ev.ReferredToPolitics(
-            committee="udvalg", date=clock.date(days=14), proposal_reference="Pkt. 7"
-        ),
-    )
-
-
-@story("PoliticalDecisionRecorded")
-def the_secretary_records_the_committee_decision(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "sekretaer",
-        matter.stream,
-        ev.PoliticalDecisionRecorded(committee="udvalg", outcome="Godkendt.", date=clock.date()),
-    )
-
-
-@story("ConsultationAcknowledged")
-def the_work_environment_rep_confirms_being_consulted(
-    org: Organisation, clock: ManualClock
-) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "amr",
-        matter.stream,
-        ev.ConsultationAcknowledged(body="hmed", adequate_time=False, comment="Kun tre dage."),
-    )
-
-
-@story("EscalatedToBody")
-def the_local_committee_escalates_to_hovedmed(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    matter.act(
-        "direktor",
-        ev.MaterialShared(
+        lambda clock: ev.MaterialShared(
             documents=[ev.Document(title="Udkast", sha256=sha256("udkast"))], bodies=["lmed"]
         ),
-    )
-    return Signing(
-        "tr-lokal",
-        matter.stream,
-        ev.EscalatedToBody(from_body="lmed", to_body="hmed", reason="Uenighed om tidsplanen."),
-    )
-
-
-@story("BreachClaimed")
-def the_union_rep_claims_a_breach(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "tr", matter.stream, ev.BreachClaimed(body="hmed", text="Besluttet uden drøftelse i MED.")
-    )
-
-
-@story("BreachResolved")
-def the_hovedmed_chair_resolves_the_claim(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    claim = matter.act("tr", ev.BreachClaimed(body="hmed", text="Besluttet uden drøftelse."))
-    return Signing(
-        "direktor",
-        matter.stream,
-        ev.BreachResolved(claim=claim["seq"], resolution="compensated", comment="Ny drøftelse."),
-    )
-
-
-@story("DecisionCommunicated")
-def the_director_tells_the_staff(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing(
-        "direktor", matter.stream, ev.DecisionCommunicated(to="Alle ansatte", channel="Intranet")
-    )
-
-
-@story("MatterClosed")
-def the_decision_maker_closes_the_matter(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing("direktor", matter.stream, ev.MatterClosed(reason="Besluttet og meddelt."))
-
-
-@story("MatterWithdrawn")
-def the_decision_maker_withdraws_the_proposal(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    return Signing("direktor", matter.stream, ev.MatterWithdrawn(reason="Forslaget er trukket."))
-
-
-@story("CorrectionIssued")
-def the_union_rep_corrects_their_own_position(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    position = matter.act("tr", employee_position())
-    return Signing(
-        "tr",
-        matter.stream,
-        ev.CorrectionIssued(event=position["seq"], correction="Skulle være 2028, ikke 2027."),
-    )
-
-
-@story("PayloadRedacted")
-def the_admin_erases_a_position_under_gdpr(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    position = matter.act("tr", employee_position())
-    return Signing(
-        "admin",
-        matter.stream,
-        ev.PayloadRedacted(event=position["seq"], legal_basis="GDPR art. 17"),
-    )
+    ),
+    "tr-lokal",
+    lambda _: ev.EscalatedToBody(
+        from_body="lmed", to_body="hmed", reason="Uenighed om tidsplanen."
+    ),
+)
+# The union rep claims a breach; the HovedMED chair resolves an earlier claim.
+on_the_opened_matter(
+    "BreachClaimed",
+    "tr",
+    lambda clock: ev.BreachClaimed(body="hmed", text="Besluttet uden drøftelse i MED."),
+)
+answering(
+    "BreachResolved",
+    ("tr", lambda clock: ev.BreachClaimed(body="hmed", text="Besluttet uden drøftelse.")),
+    "direktor",
+    lambda claim: ev.BreachResolved(claim=claim, resolution="compensated", comment="Ny drøftelse."),
+)
+# The director tells the staff, closes the matter, or withdraws the proposal.
+on_the_opened_matter(
+    "DecisionCommunicated",
+    "direktor",
+    lambda clock: ev.DecisionCommunicated(to="Alle ansatte", channel="Intranet"),
+)
+on_the_opened_matter(
+    "MatterClosed", "direktor", lambda clock: ev.MatterClosed(reason="Besluttet og meddelt.")
+)
+on_the_opened_matter(
+    "MatterWithdrawn", "direktor", lambda clock: ev.MatterWithdrawn(reason="Forslaget er trukket.")
+)
+# The union rep corrects their own position; the admin erases it under the GDPR.
+answering(
+    "CorrectionIssued",
+    ("tr", employee_position),
+    "tr",
+    lambda position: ev.CorrectionIssued(event=position, correction="Skulle være 2028, ikke 2027."),
+)
+answering(
+    "PayloadRedacted",
+    ("tr", employee_position),
+    "admin",
+    lambda position: ev.PayloadRedacted(event=position, legal_basis="GDPR art. 17"),
+)
 
 
 # --- the tests -------------------------------------------------------------------

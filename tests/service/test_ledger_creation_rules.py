@@ -7,13 +7,13 @@ sent to an existing ledger is refused without touching it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
 from demo.organisation import ManualClock, Organisation
-from ledger.client.sdk import sign_submission
 from ledger.domain import events as ev
 from ledger.errors import (
     KeyIdMismatchError,
@@ -25,12 +25,12 @@ from ledger.errors import (
     UnknownLedgerError,
     WrongLedgerError,
 )
-from ledger.protocol.envelope import REGISTRY_STREAM, ZERO_HASH, Submission
+from ledger.protocol.envelope import REGISTRY_STREAM, Submission
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import stream_uuid
-from tests.stories.log_assertions import next_submission, refused
+from tests.stories.log_assertions import first_registry_submission, next_submission, refused
 from tests.stories.school import school_structure
 
 
@@ -64,15 +64,8 @@ def genesis(
             "public_key": public_key or founder.public_key_b64,
         },
     }
-    return sign_submission(
-        signer or founder,
-        origin=origin,
-        stream=REGISTRY_STREAM,
-        seq=1,
-        prev=ZERO_HASH,
-        event_type="LedgerCreated",
-        payload=created,
-        time=clock(),
+    return first_registry_submission(
+        signer or founder, origin, "LedgerCreated", created, time=clock()
     )
 
 
@@ -105,72 +98,72 @@ def test_the_founding_admin_signs_the_genesis_event(
     assert service.tree_size(origin) == 1
 
 
-def test_genesis_must_be_signed_by_the_founding_admins_own_key(
-    service: LedgerService, clock: ManualClock, unique: str
-) -> None:
-    origin = f"ledger.example/ny{unique}"
-    founder, impostor = PersonKey.generate("grundlaegger"), PersonKey.generate("grundlaegger")
+class WrongGenesis(TypedDict, total=False):
+    """The one way a genesis submission is wrong (``genesis``'s keyword arguments)."""
 
-    refused_genesis(
-        service,
-        genesis(service, clock, origin, founder, signer=impostor),
-        KeyIdMismatchError,
-        "key_id_mismatch",
-    )
+    signer: PersonKey
+    public_key: str
+    payload_origin: str
+    log_public_key: str
 
 
-def test_the_founding_admins_key_id_must_be_derived_from_the_key(
-    service: LedgerService, clock: ManualClock, unique: str
-) -> None:
-    origin = f"ledger.example/ny{unique}"
-    founder, other = PersonKey.generate("grundlaegger"), PersonKey.generate("grundlaegger")
-
-    refused_genesis(
-        service,
-        genesis(service, clock, origin, founder, public_key=other.public_key_b64),
-        KeyIdMismatchError,
-        "key_id_mismatch",
-    )
+def signed_by_another_key(founder: PersonKey, service: LedgerService, unique: str) -> WrongGenesis:
+    return {"signer": PersonKey.generate("grundlaegger")}
 
 
-def test_the_founding_admins_key_must_be_canonical_base64(
-    service: LedgerService, clock: ManualClock, unique: str
-) -> None:
-    origin = f"ledger.example/ny{unique}"
-    founder = PersonKey.generate("grundlaegger")
+def naming_a_key_id_not_derived_from_the_key(
+    founder: PersonKey, service: LedgerService, unique: str
+) -> WrongGenesis:
+    return {"public_key": PersonKey.generate("grundlaegger").public_key_b64}
+
+
+def naming_the_key_in_non_canonical_base64(
+    founder: PersonKey, service: LedgerService, unique: str
+) -> WrongGenesis:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     key = founder.public_key_b64
     same_bytes_other_spelling = key[:42] + alphabet[alphabet.index(key[42]) ^ 1] + "="
-
-    refused_genesis(
-        service,
-        genesis(service, clock, origin, founder, public_key=same_bytes_other_spelling),
-        MalformedKeyError,
-        "malformed_key",
-    )
+    return {"public_key": same_bytes_other_spelling}
 
 
-def test_genesis_names_its_own_origin_and_log_key(
-    service: LedgerService, clock: ManualClock, unique: str
+def naming_another_origin(founder: PersonKey, service: LedgerService, unique: str) -> WrongGenesis:
+    return {"payload_origin": f"ledger.example/anden{unique}"}
+
+
+def naming_another_ledgers_log_key(
+    founder: PersonKey, service: LedgerService, unique: str
+) -> WrongGenesis:
+    someone_elses_log_key = service.log_keys.create(f"ledger.example/anden{unique}")
+    return {"log_public_key": someone_elses_log_key.verifier_key()}
+
+
+@pytest.mark.parametrize(
+    ("wrong", "error", "code"),
+    [
+        (signed_by_another_key, KeyIdMismatchError, "key_id_mismatch"),
+        (naming_a_key_id_not_derived_from_the_key, KeyIdMismatchError, "key_id_mismatch"),
+        (naming_the_key_in_non_canonical_base64, MalformedKeyError, "malformed_key"),
+        (naming_another_origin, WrongLedgerError, "wrong_ledger"),
+        (naming_another_ledgers_log_key, WrongLedgerError, "wrong_ledger"),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_a_genesis_must_be_the_founding_admins_own_for_its_own_ledger(
+    service: LedgerService,
+    clock: ManualClock,
+    unique: str,
+    wrong: Callable[[PersonKey, LedgerService, str], WrongGenesis],
+    error: type[LedgerError],
+    code: str,
 ) -> None:
+    """Signed by the founding admin's own key, naming that key canonically and its
+    own origin and log key: each way of being wrong is refused and leaves no ledger."""
     origin = f"ledger.example/ny{unique}"
     founder = PersonKey.generate("grundlaegger")
-    someone_elses_log_key = service.log_keys.create(f"ledger.example/anden{unique}")
 
-    refused_genesis(
-        service,
-        genesis(service, clock, origin, founder, payload_origin=f"ledger.example/anden{unique}"),
-        WrongLedgerError,
-        "wrong_ledger",
-    )
-    refused_genesis(
-        service,
-        genesis(
-            service, clock, origin, founder, log_public_key=someone_elses_log_key.verifier_key()
-        ),
-        WrongLedgerError,
-        "wrong_ledger",
-    )
+    submission = genesis(service, clock, origin, founder, **wrong(founder, service, unique))
+
+    refused_genesis(service, submission, error, code)
 
 
 def test_a_ledger_needs_its_log_key_before_it_is_created(
@@ -233,14 +226,11 @@ def test_a_ledger_cannot_be_created_by_any_other_first_event(
     origin = f"ledger.example/ny{unique}"
     founder = PersonKey.generate("grundlaegger")
     service.log_keys.create(origin)
-    not_a_genesis = sign_submission(
+    not_a_genesis = first_registry_submission(
         founder,
-        origin=origin,
-        stream=REGISTRY_STREAM,
-        seq=1,
-        prev=ZERO_HASH,
-        event_type="BodyEstablished",
-        payload={"body": "hmed", "name": "HovedMED", "kind": "hovedmed"},
+        origin,
+        "BodyEstablished",
+        {"body": "hmed", "name": "HovedMED", "kind": "hovedmed"},
         time=clock(),
     )
 

@@ -56,6 +56,13 @@ def share_with(matter: Matter, *bodies: str) -> None:
     matter.act("direktor", ev.MaterialShared(documents=[draft()], bodies=list(bodies)))
 
 
+def only_lokalmeds_member_signs(org: Organisation, matter: Matter, payload: ev.Payload) -> None:
+    """HovedMED's union rep, no member of LokalMED, is refused ``payload``; LokalMED's signs it."""
+    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+        matter.act("tr", payload)
+    signed_and_logged(org, "tr-lokal", matter.stream, payload)
+
+
 def position(body: str = "hmed", side: ev.Side = "employees") -> ev.PositionStated:
     return ev.PositionStated(body=body, side=side, stance="oppose", text="Vi er imod.")
 
@@ -72,6 +79,14 @@ def meeting(body: str = "hmed", *present: str) -> ev.MeetingHeld:
 def compromise(matter: Matter, by: str = "tr") -> int:
     proposed = matter.act(by, ev.CompromiseProposed(body="hmed", terms="Sammenlægning i 2028."))
     return int(proposed["seq"])
+
+
+def accepted_by_both_sides(matter: Matter) -> int:
+    """The union rep proposes a compromise and both sides accept it; returns its seq."""
+    proposal = compromise(matter)
+    matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
+    matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
+    return proposal
 
 
 def agreement(proposal: int, body: str = "hmed", **fields: object) -> ev.AgreementReached:
@@ -215,9 +230,7 @@ def test_a_proposal_comes_from_a_member_of_the_proposing_body(
     org: Organisation, matter: Matter
 ) -> None:
     proposal = ev.ProposalSubmitted(body="lmed", title="Fælles ledelse", text="Én ledelse.")
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
-        matter.act("tr", proposal)
-    signed_and_logged(org, "tr-lokal", matter.stream, proposal)
+    only_lokalmeds_member_signs(org, matter, proposal)
 
 
 def test_disagreements_and_compromises_are_raised_by_members_of_involved_bodies(
@@ -231,9 +244,7 @@ def test_disagreements_and_compromises_are_raised_by_members_of_involved_bodies(
             matter.act("tr-lokal", payload)
     share_with(matter, "lmed")
     for payload in (disagreement, proposal):
-        with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
-            matter.act("tr", payload)
-        signed_and_logged(org, "tr-lokal", matter.stream, payload)
+        only_lokalmeds_member_signs(org, matter, payload)
 
 
 def test_a_disagreement_is_answered_once_by_management_or_the_decision_maker(
@@ -256,21 +267,31 @@ def test_a_disagreement_is_answered_once_by_management_or_the_decision_maker(
 # --- compromises and agreements ------------------------------------------------------
 
 
+def answered_by_the_vice_chair_alone(
+    org: Organisation,
+    matter: Matter,
+    answer: type[ev.CompromiseAccepted] | type[ev.CompromiseRejected],
+    proposal: int,
+    *,
+    unknown: int,
+) -> None:
+    """For the employees, the AMR (no chair) may not ``answer`` the compromise, nor may
+    anyone answer the event ``unknown``; the vice-chair (tr) answers ``proposal``."""
+    with refused(org, SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
+        matter.act("amr", answer(proposal=proposal, side="employees"))
+    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+        matter.act("tr", answer(proposal=unknown, side="employees"))
+    signed_and_logged(org, "tr", matter.stream, answer(proposal=proposal, side="employees"))
+
+
 def test_a_compromise_is_accepted_by_the_chair_or_vice_chair_for_their_own_side(
     org: Organisation, matter: Matter
 ) -> None:
     proposal = compromise(matter)
 
-    with refused(org, SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
-        matter.act("amr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
     with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="management"))
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
-        matter.act("tr", ev.CompromiseAccepted(proposal=1, side="employees"))
-
-    signed_and_logged(
-        org, "tr", matter.stream, ev.CompromiseAccepted(proposal=proposal, side="employees")
-    )
+    answered_by_the_vice_chair_alone(org, matter, ev.CompromiseAccepted, proposal, unknown=1)
     with refused(org, AlreadyRecordedError, "already_recorded", stream=matter.stream):
         matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
     with refused(org, AlreadyRecordedError, "already_recorded", stream=matter.stream):
@@ -282,13 +303,7 @@ def test_a_compromise_is_rejected_by_the_chair_or_vice_chair_of_that_side(
 ) -> None:
     proposal = compromise(matter, by="direktor")
 
-    with refused(org, SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
-        matter.act("amr", ev.CompromiseRejected(proposal=proposal, side="employees"))
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
-        matter.act("tr", ev.CompromiseRejected(proposal=99, side="employees"))
-    signed_and_logged(
-        org, "tr", matter.stream, ev.CompromiseRejected(proposal=proposal, side="employees")
-    )
+    answered_by_the_vice_chair_alone(org, matter, ev.CompromiseRejected, proposal, unknown=99)
 
 
 def test_an_agreement_needs_acceptance_from_both_sides(org: Organisation, matter: Matter) -> None:
@@ -311,9 +326,7 @@ def test_an_agreement_needs_acceptance_from_both_sides(org: Organisation, matter
 def test_an_agreement_is_about_a_compromise_in_its_own_body_signed_by_a_member(
     org: Organisation, matter: Matter
 ) -> None:
-    proposal = compromise(matter)
-    matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
-    matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
+    proposal = accepted_by_both_sides(matter)
 
     with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
         matter.act("direktor", agreement(1))
@@ -326,9 +339,7 @@ def test_an_agreement_is_about_a_compromise_in_its_own_body_signed_by_a_member(
 def test_a_guideline_agreement_names_its_type_and_only_then(
     org: Organisation, matter: Matter
 ) -> None:
-    proposal = compromise(matter)
-    matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
-    matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
+    proposal = accepted_by_both_sides(matter)
 
     with refused(org, MalformedPayloadError, "malformed_payload", stream=matter.stream):
         matter.act("direktor", agreement(proposal, guideline=True))

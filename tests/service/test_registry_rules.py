@@ -7,6 +7,8 @@ event's position in the log, never by wall-clock time.
 
 from __future__ import annotations
 
+import pytest
+
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.errors import (
@@ -187,11 +189,19 @@ def test_a_key_revoked_after_signing_but_before_logging_is_refused(
 # --- bodies ----------------------------------------------------------------------
 
 
-def test_only_an_admin_establishes_and_dissolves_bodies(org: Organisation) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        ev.BodyEstablished(body="trio", name="Trio", kind="trio"),
+        ev.BodyDissolved(body="lmed", reason="Nedlagt"),
+    ],
+    ids=lambda change: type(change).__name__,
+)
+def test_only_an_admin_establishes_and_dissolves_bodies(
+    org: Organisation, change: ev.BodyEstablished | ev.BodyDissolved
+) -> None:
     with refused(org, SignerNotAdminError, "signer_not_admin"):
-        org.registry(ev.BodyEstablished(body="trio", name="Trio", kind="trio"), by="direktor")
-    with refused(org, SignerNotAdminError, "signer_not_admin"):
-        org.registry(ev.BodyDissolved(body="lmed", reason="Nedlagt"), by="direktor")
+        org.registry(change, by="direktor")
 
 
 def test_a_body_is_established_once_under_a_living_parent(org: Organisation) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import and_, delete, insert, select, update
 
-from demo.organisation import Organisation
+from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.errors import VerificationError
 from ledger.protocol.canonical import canonical, parse_canonical
@@ -23,6 +23,8 @@ from ledger.protocol.note import NoteSigner, sign_note
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.store import Store, stream_uuid
+from tests.stories.matter import consulted
+from tests.stories.school import school_structure
 
 
 @dataclass
@@ -34,34 +36,27 @@ class Story:
 
 
 @pytest.fixture
-def story(org: Organisation, service: LedgerService, clock) -> Story:  # type: ignore[no-untyped-def]
-    matter = "omstilling"
-    org.act(
-        "direktor",
-        matter,
-        ev.MatterOpened(
+def story(org: Organisation, service: LedgerService, clock: ManualClock) -> Story:
+    """The director consults HovedMED on a reorganisation, the employees oppose, the
+    director decides; a checkpoint is issued and the ledger verifies."""
+    matter = consulted(
+        org,
+        "omstilling",
+        school_structure(
+            clock,
             title="Omstilling af administrationen",
             description="Færre enheder, fælles sekretariat.",
-            category="reorganisation",
-            responsible_body="hmed",
-            influence_level="discussion",
-            decision_maker="direktor",
             planned_decision_date=clock.date(days=40),
         ),
-    )
-    org.act(
-        "direktor",
-        matter,
-        ev.ConsultationOpened(body="hmed", question="Jeres syn?", respond_by=clock.date(days=20)),
+        question="Jeres syn?",
+        respond_by=clock.date(days=20),
     )
     clock.advance(days=3)
-    org.act(
-        "tr",
-        matter,
-        ev.PositionStated(body="hmed", side="employees", stance="oppose", text="For hurtigt."),
+    matter.act(
+        "tr", ev.PositionStated(body="hmed", side="employees", stance="oppose", text="For hurtigt.")
     )
     clock.advance(days=20)
-    org.act("direktor", matter, ev.DecisionMade(outcome="Gennemføres", rationale="Økonomien."))
+    matter.act("direktor", ev.DecisionMade(outcome="Gennemføres", rationale="Økonomien."))
     service.issue_checkpoint(org.origin)
     verify_ledger(service.store, org.origin)  # sound before anyone touches it
     return Story(service, service.store, org.origin, service.tree_size(org.origin))
@@ -103,47 +98,35 @@ def flip_entry_byte(position: str, offset: int) -> Callable[[Story], int]:
     return damage
 
 
-def change_payload(s: Story) -> int:
-    leaf = s.size - 2  # the employee side's position
+def overwrite_payload_row(s: Story, leaf: int, **values: object) -> int:
+    """Change the stored payload row of ``leaf`` behind the ledger's back; return ``leaf``."""
+    payloads = s.store.payloads
     with s.store.write() as session:
         session.execute(
-            update(s.store.payloads)
-            .where(
-                and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf)
-            )
-            .values(
-                payload=canonical(
-                    {"body": "hmed", "side": "employees", "stance": "support", "text": "Fint."}
-                )
-            )
+            update(payloads)
+            .where(and_(payloads.c.origin == s.origin, payloads.c.leaf_index == leaf))
+            .values(**values)
         )
     return leaf
+
+
+def change_payload(s: Story) -> int:
+    employee_position = s.size - 2
+    return overwrite_payload_row(
+        s,
+        employee_position,
+        payload=canonical(
+            {"body": "hmed", "side": "employees", "stance": "support", "text": "Fint."}
+        ),
+    )
 
 
 def change_salt(s: Story) -> int:
-    leaf = s.size - 3
-    with s.store.write() as session:
-        session.execute(
-            update(s.store.payloads)
-            .where(
-                and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf)
-            )
-            .values(salt=b"\x00" * 32)
-        )
-    return leaf
+    return overwrite_payload_row(s, s.size - 3, salt=b"\x00" * 32)
 
 
 def erase_payload_silently(s: Story) -> int:
-    leaf = s.size - 2
-    with s.store.write() as session:
-        session.execute(
-            update(s.store.payloads)
-            .where(
-                and_(s.store.payloads.c.origin == s.origin, s.store.payloads.c.leaf_index == leaf)
-            )
-            .values(payload=None, salt=None)
-        )
-    return leaf
+    return overwrite_payload_row(s, s.size - 2, payload=None, salt=None)
 
 
 def delete_event(position: str) -> Callable[[Story], int]:

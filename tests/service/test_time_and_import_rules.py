@@ -7,12 +7,11 @@ ends that, and from then on imported events are refused like anywhere else.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from demo.organisation import ManualClock, Organisation
-from ledger.client.sdk import sign_submission
 from ledger.domain import events as ev
 from ledger.errors import (
     ClaimedTimeDecreasedError,
@@ -20,11 +19,16 @@ from ledger.errors import (
     ImportModeRequiredError,
     SignerNotAdminError,
 )
-from ledger.protocol.envelope import REGISTRY_STREAM, ZERO_HASH
+from ledger.protocol.envelope import REGISTRY_STREAM, Submission
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
-from tests.stories.log_assertions import next_submission, refused, stored_entries
+from tests.stories.log_assertions import (
+    first_registry_submission,
+    next_submission,
+    refused,
+    stored_entries,
+)
 from tests.stories.matter import Matter
 from tests.stories.school import school_structure
 
@@ -86,26 +90,19 @@ def test_the_ledgers_rulebook_sets_the_tolerance(
     )
     body = ev.BodyEstablished(body="hmed", name="HovedMED", kind="hovedmed")
 
-    two_minutes_ahead = next_submission(
-        strict,
-        "admin",
-        REGISTRY_STREAM,
-        "BodyEstablished",
-        body,
-        time=clock() + timedelta(minutes=2),
-    )
-    with refused(strict, ClaimedTimeOutOfToleranceError, "claimed_time_out_of_tolerance"):
-        service.append(strict.origin, two_minutes_ahead.wire())
+    def minutes_ahead(minutes: int) -> Submission:
+        return next_submission(
+            strict,
+            "admin",
+            REGISTRY_STREAM,
+            "BodyEstablished",
+            body,
+            time=clock() + timedelta(minutes=minutes),
+        )
 
-    one_minute_ahead = next_submission(
-        strict,
-        "admin",
-        REGISTRY_STREAM,
-        "BodyEstablished",
-        body,
-        time=clock() + timedelta(minutes=1),
-    )
-    service.append(strict.origin, one_minute_ahead.wire())
+    with refused(strict, ClaimedTimeOutOfToleranceError, "claimed_time_out_of_tolerance"):
+        service.append(strict.origin, minutes_ahead(2).wire())
+    service.append(strict.origin, minutes_ahead(1).wire())
 
 
 def test_claimed_times_never_go_back_within_a_stream(
@@ -175,16 +172,24 @@ def municipality_migrating_history(
     return migrating
 
 
-def test_history_is_imported_with_past_times_and_marked_imported(
+def old_matter_imported(
     service: LedgerService, clock: ManualClock, unique: str
-) -> None:
+) -> tuple[Organisation, Matter, datetime]:
+    """The migrating municipality imports the opening of its 2024 budget matter, dated
+    about a year before now; returns the organisation, the matter and that date."""
     migrating = municipality_migrating_history(service, clock, unique)
     old = Matter(migrating, "budget-2024")
     last_year = clock() - timedelta(days=400)
-
     migrating.client("direktor").append(
         old.stream, school_structure(clock), imported=True, time=last_year
     )
+    return migrating, old, last_year
+
+
+def test_history_is_imported_with_past_times_and_marked_imported(
+    service: LedgerService, clock: ManualClock, unique: str
+) -> None:
+    migrating, old, last_year = old_matter_imported(service, clock, unique)
     migrating.client("tr").append(
         old.stream, union_position(), imported=True, time=last_year + timedelta(days=14)
     )
@@ -206,12 +211,7 @@ def test_history_is_imported_with_past_times_and_marked_imported(
 def test_import_mode_keeps_the_other_time_rules(
     service: LedgerService, clock: ManualClock, unique: str
 ) -> None:
-    migrating = municipality_migrating_history(service, clock, unique)
-    old = Matter(migrating, "budget-2024")
-    last_year = clock() - timedelta(days=400)
-    migrating.client("direktor").append(
-        old.stream, school_structure(clock), imported=True, time=last_year
-    )
+    migrating, old, last_year = old_matter_imported(service, clock, unique)
 
     not_marked_imported = next_submission(
         migrating, "tr", old.stream, "PositionStated", union_position(), time=last_year
@@ -240,12 +240,7 @@ def test_import_mode_keeps_the_other_time_rules(
 def test_the_admin_completes_the_import_and_imported_events_are_refused_after(
     service: LedgerService, clock: ManualClock, unique: str
 ) -> None:
-    migrating = municipality_migrating_history(service, clock, unique)
-    old = Matter(migrating, "budget-2024")
-    last_year = clock() - timedelta(days=400)
-    migrating.client("direktor").append(
-        old.stream, school_structure(clock), imported=True, time=last_year
-    )
+    migrating, old, last_year = old_matter_imported(service, clock, unique)
 
     with refused(migrating, SignerNotAdminError, "signer_not_admin"):
         migrating.registry(ev.ImportCompleted(imported_events=1), by="direktor")
@@ -267,29 +262,25 @@ def test_imported_history_lies_in_the_past_not_the_future(
     migrating = municipality_migrating_history(service, clock, unique)
     stream = "matter/budget-2024"
 
-    next_year = next_submission(
-        migrating,
-        "direktor",
-        stream,
-        "MatterOpened",
-        school_structure(clock),
-        time=clock() + timedelta(days=365),
-        imported=True,
-    )
+    def imported_opening_dated(ahead: timedelta) -> Submission:
+        opened = school_structure(clock)
+        return next_submission(
+            migrating,
+            "direktor",
+            stream,
+            "MatterOpened",
+            opened,
+            time=clock() + ahead,
+            imported=True,
+        )
+
+    next_year = imported_opening_dated(timedelta(days=365))
     with refused(
         migrating, ClaimedTimeOutOfToleranceError, "claimed_time_out_of_tolerance", stream=stream
     ):
         service.append(migrating.origin, next_year.wire())
 
-    a_fast_clock = next_submission(
-        migrating,
-        "direktor",
-        stream,
-        "MatterOpened",
-        school_structure(clock),
-        time=clock() + timedelta(minutes=4),
-        imported=True,
-    )
+    a_fast_clock = imported_opening_dated(timedelta(minutes=4))
     service.append(migrating.origin, a_fast_clock.wire())
 
 
@@ -308,14 +299,11 @@ def test_a_genesis_marked_imported_needs_a_ledger_in_import_mode(
             ),
             import_mode=import_mode,
         )
-        backdated_genesis = sign_submission(
+        backdated_genesis = first_registry_submission(
             founder,
-            origin=origin,
-            stream=REGISTRY_STREAM,
-            seq=1,
-            prev=ZERO_HASH,
-            event_type="LedgerCreated",
-            payload=created,
+            origin,
+            "LedgerCreated",
+            created,
             time=clock() - timedelta(days=3000),
             imported=True,
         )

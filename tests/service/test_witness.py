@@ -89,6 +89,13 @@ def make_witness(
     return Witness(state_dir, NoteSigner.generate(name), {ORIGIN: log_key.verifier()}, clock)
 
 
+def three_witnesses(tmp_path: Path, log_key: NoteSigner, clock: Clock) -> list[Witness]:
+    """Witnesses w0, w1 and w2 of the same log, each with its own state."""
+    return [
+        make_witness(tmp_path / f"w{i}", log_key, clock, f"w{i}.example/witness") for i in range(3)
+    ]
+
+
 @pytest.fixture
 def witness(tmp_path: Path, log_key: NoteSigner, clock: Clock) -> Witness:
     return make_witness(tmp_path / "witness", log_key, clock)
@@ -151,15 +158,20 @@ def test_a_fork_at_the_same_size_is_refused(
     assert witness.latest(ORIGIN) == Checkpoint.parse(split_note(log.checkpoint())[0])
 
 
+def assert_still_trusts_size(witness: Witness, size: int) -> None:
+    """The witness's latest checkpoint of the log is still the one of ``size``."""
+    latest = witness.latest(ORIGIN)
+    assert latest is not None
+    assert latest.size == size
+
+
 def test_a_rollback_is_refused(witness: Witness, log: Log) -> None:
     earlier = log.checkpoint()
     log.append(4)
     witness.cosign(log.checkpoint(), [])
     with pytest.raises(InconsistentCheckpointError):
         witness.cosign(earlier, [])
-    latest = witness.latest(ORIGIN)
-    assert latest is not None
-    assert latest.size == 9
+    assert_still_trusts_size(witness, 9)
 
 
 def test_a_bad_proof_is_refused(witness: Witness, log: Log) -> None:
@@ -170,9 +182,7 @@ def test_a_bad_proof_is_refused(witness: Witness, log: Log) -> None:
     for bad in (tampered, proof[1:], [], log.proof_from(4), [*proof, proof[0]]):
         with pytest.raises(ProofError):
             witness.cosign(log.checkpoint(), bad)
-    latest = witness.latest(ORIGIN)
-    assert latest is not None
-    assert latest.size == 5
+    assert_still_trusts_size(witness, 5)
 
 
 def test_a_larger_tree_with_another_history_is_refused(
@@ -323,9 +333,7 @@ def test_cosignatures_of_other_witnesses_are_kept_and_its_own_replaced(
 def test_a_verifier_requiring_two_of_three_witnesses(
     tmp_path: Path, log: Log, log_key: NoteSigner, clock: Clock
 ) -> None:
-    witnesses = [
-        make_witness(tmp_path / f"w{i}", log_key, clock, f"w{i}.example/witness") for i in range(3)
-    ]
+    witnesses = three_witnesses(tmp_path, log_key, clock)
     known = [w.cosignature_verifier for w in witnesses]
 
     note = witnesses[0].cosign(log.checkpoint(), [])
@@ -346,9 +354,7 @@ def test_witnesses_that_saw_a_fork_leave_it_without_quorum(
     tmp_path: Path, log: Log, log_key: NoteSigner, clock: Clock
 ) -> None:
     """The log shows one history to two witnesses and another to the third."""
-    witnesses = [
-        make_witness(tmp_path / f"w{i}", log_key, clock, f"w{i}.example/witness") for i in range(3)
-    ]
+    witnesses = three_witnesses(tmp_path, log_key, clock)
     known = [w.cosignature_verifier for w in witnesses]
     for witness in witnesses[:2]:
         witness.cosign(log.checkpoint(), [])

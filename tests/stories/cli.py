@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 MEDLEDGER = str(Path(sys.executable).with_name("medledger"))
@@ -39,3 +40,35 @@ def medledger(
         timeout=120,
         check=False,
     )
+
+
+def python_cli(
+    env: Mapping[str, str], *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m cli`` with ``args`` and exactly ``env``; nothing is checked here.
+
+    Unlike ``medledger`` it adds nothing to the environment, so the caller
+    decides which ledger (or server) the command reaches.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=dict(env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def demo_ledger(directory: Path) -> dict[str, str]:
+    """Seed Ballerup's demo ledger in ``directory``; return the environment that reaches it."""
+    env = {
+        **os.environ,
+        "MEDLEDGER_DATABASE_URL": f"sqlite:///{directory}/ledger.db",
+        "MEDLEDGER_LOG_KEYS": f"{directory}/log-keys",
+        "MEDLEDGER_LEDGER": "ballerup",
+    }
+    seeded = python_cli(env, "demo", "--dir", str(directory))
+    assert seeded.returncode == 0, seeded.stderr
+    return env

@@ -19,9 +19,9 @@ from tests.stories.school import school_structure
 
 
 def position(
-    side: str, text: str = "Vi har bemærkninger til forslaget.", body: str = "hmed"
+    side: ev.Side, text: str = "Vi har bemærkninger til forslaget.", body: str = "hmed"
 ) -> ev.PositionStated:
-    return ev.PositionStated(body=body, side=side, stance="support_with_changes", text=text)  # type: ignore[arg-type]
+    return ev.PositionStated(body=body, side=side, stance="support_with_changes", text=text)
 
 
 def signed(
@@ -116,10 +116,9 @@ def found_remote(
         )
     registry.append("registry", ev.BodyEstablished(body="hmed", name="HovedMED", kind="hovedmed"))
     for person in people:
-        side = "management" if person == "direktor" else "employees"
-        roles = ["chair"] if person == "direktor" else ["member"]
+        side: ev.Side = "management" if person == "direktor" else "employees"
+        roles: list[ev.MemberRole] = ["chair"] if person == "direktor" else ["member"]
         registry.append(
-            "registry",
-            ev.MemberAppointed(body="hmed", person=person, side=side, roles=roles),  # type: ignore[arg-type]
+            "registry", ev.MemberAppointed(body="hmed", person=person, side=side, roles=roles)
         )
     return org

@@ -24,7 +24,8 @@ from ledger.domain import events as ev
 from ledger.domain.state import StreamHead
 from ledger.errors import LedgerError
 from ledger.protocol.canonical import parse_canonical
-from ledger.protocol.envelope import ZERO_HASH, Envelope, Submission
+from ledger.protocol.envelope import REGISTRY_STREAM, ZERO_HASH, Envelope, Submission
+from ledger.protocol.keys import PersonKey
 from ledger.storage.store import stream_uuid
 
 
@@ -130,6 +131,29 @@ def next_submission(
     fields.update(overrides)
     key = fields.pop("key", org.keys[person])
     return sign_submission(key, **fields)
+
+
+def first_registry_submission(
+    key: PersonKey,
+    origin: str,
+    event_type: str,
+    payload: dict[str, Any] | ev.Payload,
+    *,
+    time: datetime,
+    imported: bool = False,
+) -> Submission:
+    """``key`` signs ``payload`` as the first event of ``origin``'s registry, nothing sent."""
+    return sign_submission(
+        key,
+        origin=origin,
+        stream=REGISTRY_STREAM,
+        seq=1,
+        prev=ZERO_HASH,
+        event_type=event_type,
+        payload=payload,
+        time=time,
+        imported=imported,
+    )
 
 
 def stored_entries(org: Organisation, stream: str) -> list[Envelope]:

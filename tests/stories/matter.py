@@ -23,3 +23,15 @@ class Matter:
 
     def act(self, person: str, payload: ev.Payload) -> dict[str, Any]:
         return self.org.act(person, self.matter_id, payload)
+
+
+def consulted(
+    org: Organisation, matter_id: str, opened: ev.MatterOpened, *, question: str, respond_by: str
+) -> Matter:
+    """The director opens ``matter_id`` with ``opened`` and consults HovedMED on it."""
+    matter = Matter(org, matter_id)
+    matter.act("direktor", opened)
+    matter.act(
+        "direktor", ev.ConsultationOpened(body="hmed", question=question, respond_by=respond_by)
+    )
+    return matter

@@ -32,6 +32,13 @@ class Story:
         story.open(**changes)
         return story
 
+    @classmethod
+    def consulted(cls, org: Organisation, clock: ManualClock, matter: str, **changes: Any) -> Story:
+        """A matter opened (``changes`` to the opening) and HovedMED consulted on it."""
+        story = cls.opened(org, clock, matter, **changes)
+        story.consult()
+        return story
+
     def act(self, person: str, payload: ev.Payload) -> int:
         """``person`` signs ``payload``; returns its sequence number in the matter."""
         return int(self.org.act(person, self.matter, payload)["seq"])
@@ -42,6 +49,13 @@ class Story:
 
     def open(self, **changes: Any) -> int:
         return self.act("direktor", opening(self.clock, **changes))
+
+    def consulted_and_decided(self, days: int, **changes: Any) -> None:
+        """Opened (``changes`` to the opening), HovedMED consulted, decided ``days`` later."""
+        self.open(**changes)
+        self.consult()
+        self.clock.advance(days=days)
+        self.decide()
 
     def share(self, bodies: tuple[str, ...] = ("hmed",), by: str = "direktor") -> int:
         return self.act(by, ev.MaterialShared(documents=[document("Oplæg")], bodies=list(bodies)))
@@ -73,11 +87,14 @@ class Story:
         )
 
     def position(
-        self, stance: str = "support_with_changes", by: str = "tr", side: str = "employees"
+        self,
+        stance: ev.Stance = "support_with_changes",
+        by: str = "tr",
+        side: ev.Side = "employees",
     ) -> int:
         return self.act(
             by,
-            ev.PositionStated(body="hmed", side=side, stance=stance, text="Vi har bemærkninger."),  # type: ignore[arg-type]
+            ev.PositionStated(body="hmed", side=side, stance=stance, text="Vi har bemærkninger."),
         )
 
     def disagree(self, by: str = "tr", body: str = "hmed") -> int:

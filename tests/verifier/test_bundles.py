@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 
-from demo.organisation import Organisation
+from demo.organisation import ManualClock, Organisation
 from demo.stories import Demo
 from ledger.domain import events as ev
 from ledger.protocol.note import NoteSigner
 from ledger.service.application import LedgerService
 from ledger.service.bundle import build_bundle, ledger_bundle, matter_bundle
 from ledger.service.verification import verify_ledger
+from tests.stories.matter import consulted
+from tests.stories.school import school_structure
 from verifier.bundle import BundleVerificationError, verify_bundle
 
 
@@ -29,7 +31,10 @@ def _key(service: LedgerService, org: Organisation) -> str:
 
 
 def _roundtrip(bundle: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(bundle))  # what a file on a USB stick holds
+    on_the_stick: dict[str, Any] = json.loads(
+        json.dumps(bundle)
+    )  # what a file on a USB stick holds
+    return on_the_stick
 
 
 @pytest.fixture
@@ -121,26 +126,21 @@ def test_a_bundle_checked_with_another_ledgers_key_is_rejected(
 
 
 def test_redaction_erases_the_payload_but_every_proof_stays_valid(
-    org: Organisation, service: LedgerService, clock: Any
+    org: Organisation, service: LedgerService, clock: ManualClock
 ) -> None:
     matter = "trivsel"
-    org.act(
-        "direktor",
+    consulted(
+        org,
         matter,
-        ev.MatterOpened(
+        school_structure(
+            clock,
             title="Trivselsmåling",
             description="Opfølgning på trivselsmålingen.",
             category="work_environment",
-            responsible_body="hmed",
-            influence_level="discussion",
-            decision_maker="direktor",
             planned_decision_date=clock.date(days=30),
         ),
-    )
-    org.act(
-        "direktor",
-        matter,
-        ev.ConsultationOpened(body="hmed", question="Opfølgning?", respond_by=clock.date(days=14)),
+        question="Opfølgning?",
+        respond_by=clock.date(days=14),
     )
     statement = org.act(
         "amr",
@@ -174,18 +174,16 @@ def test_redaction_erases_the_payload_but_every_proof_stays_valid(
 
 
 def test_events_signed_before_a_key_was_revoked_stay_valid(
-    org: Organisation, service: LedgerService, clock: Any
+    org: Organisation, service: LedgerService, clock: ManualClock
 ) -> None:
     opened = org.act(
         "direktor",
         "budget",
-        ev.MatterOpened(
+        school_structure(
+            clock,
             title="Budget",
             description="Budget for næste år.",
             category="budget",
-            responsible_body="hmed",
-            influence_level="discussion",
-            decision_maker="direktor",
             planned_decision_date=clock.date(days=30),
         ),
     )
