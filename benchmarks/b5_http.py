@@ -103,7 +103,7 @@ def _setup(url: str, log_keys: Path, secret: str, writers: int) -> tuple[str, di
 
     from api.credentials import Sealer
     from ledger.client.http import HttpTransport
-    from ledger.client.sdk import LedgerClient, genesis
+    from ledger.client.sdk import LedgerClient
     from ledger.domain import events as ev
     from ledger.protocol.envelope import matter_stream
     from ledger.protocol.keys import PersonKey
@@ -119,15 +119,8 @@ def _setup(url: str, log_keys: Path, secret: str, writers: int) -> tuple[str, di
     admin = PersonKey.generate("admin")
     founding = HttpTransport(url, creation_ticket=ticket)
     vkey = str(founding.ledger_info(ledger)["log_verifier_key"])
-    LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).append(
-        "registry",
-        genesis(
-            admin,
-            origin=origin,
-            name="B5",
-            log_verifier_key=vkey,
-            rulebook={"time_tolerance_seconds": 3600},
-        ),
+    LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).create_ledger(
+        name="B5", log_verifier_key=vkey, rulebook={"time_tolerance_seconds": 3600}
     )
     registry = LedgerClient(
         HttpTransport(url, key=admin), admin, origin, clock=system_clock, ledger=ledger

@@ -1,12 +1,18 @@
 """What every command needs: settings, the ledger service, the ledger chosen.
 
+The app's callback builds one :class:`CliContext` per invocation and keeps
+it in typer's ``ctx.obj``; each command takes ``ctx: typer.Context`` and
+reads it from there.  Nothing lives in module globals, so one process (a
+test) can run many invocations, each with its own settings and database.
+
 Commands write through the SDK's transport: the local database by default,
 or a medledger server when ``--server URL`` or ``MEDLEDGER_SERVER`` is set.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +24,11 @@ from ledger.errors import UnknownLedgerError
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService, system_clock
 from ledger.service.settings import Settings
-from projections.runner.projector import attach
+from projections.runner.projector import Projector, attach
+
+LedgerOpt = Annotated[
+    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
+]
 
 
 class CliSettings(Settings):
@@ -27,85 +37,108 @@ class CliSettings(Settings):
     server: str | None = None
 
 
-_server_option: list[str] = []
+@dataclass
+class CliContext:
+    """One invocation's settings and server, and the service and projector it opened.
+
+    Settings are read, and the database opened, only when a command first
+    asks: ``medledger serve`` or ``medledger demo`` never open the CLI's database.
+    """
+
+    server_option: str | None = None
+    _service: LedgerService | None = field(default=None, init=False)
+    _projector: Projector | None = field(default=None, init=False)
+
+    @cached_property
+    def settings(self) -> CliSettings:
+        return CliSettings()
+
+    @property
+    def server(self) -> str | None:
+        """The server URL commands submit to, or None for the local database."""
+        return self.server_option or self.settings.server
+
+    def service(self) -> LedgerService:
+        """The local ledger service; on SQLite its read models follow every write."""
+        if self._service is None:
+            opened = self.settings.open_service()
+            if opened.store.dialect == "sqlite":
+                attach(opened)  # on PostgreSQL, `medledger projections run` follows the log
+            self._service = opened
+        return self._service
+
+    def projector(self) -> Projector:
+        """The read models' projector over the local database."""
+        if self._projector is None:
+            self._projector = Projector(self.service().store)
+        return self._projector
+
+    def close(self) -> None:
+        """Let go of the database connections this invocation opened."""
+        if self._service is not None:
+            self._service.store.dispose()
+
+    def ledger_id(self, option: str | None) -> str:
+        """The ledger a command works on: the option, the setting, or the only one."""
+        chosen = option or self.settings.ledger
+        if chosen:
+            return chosen
+        if self.server:
+            raise UnknownLedgerError(
+                "with a server, choose the ledger with --ledger or MEDLEDGER_LEDGER"
+            )
+        ledgers = self.service().store.ledgers_list()
+        if len(ledgers) == 1:
+            return ledgers[0].ledger_id
+        if not ledgers:
+            raise UnknownLedgerError("no ledger in this database; run `medledger init` first")
+        names = ", ".join(row.ledger_id for row in ledgers)
+        raise UnknownLedgerError(f"several ledgers ({names}); choose one with --ledger")
+
+    def origin(self, option: str | None) -> str:
+        """The origin of the ledger a command works on in the local database."""
+        return self.service().origin_of(self.ledger_id(option))
+
+    def transport(
+        self, key: PersonKey | None = None, ticket: str | None = None
+    ) -> LocalTransport | HttpTransport:
+        """The SDK transport commands submit through: the server if one is set, else the local database."""
+        url = self.server
+        if url:
+            return HttpTransport(url, key=key, creation_ticket=ticket)
+        return LocalTransport(self.service())
+
+    def client(self, key_file: Path, ledger: str | None) -> LedgerClient:
+        """A client signing as the owner of ``key_file`` in the chosen ledger."""
+        key = PersonKey.load(key_file)
+        chosen = self.ledger_id(ledger)
+        chosen_transport = self.transport(key)
+        if isinstance(chosen_transport, HttpTransport):
+            origin = chosen_transport.origin(chosen)
+        else:
+            origin = self.service().origin_of(chosen)
+        return LedgerClient(chosen_transport, key, origin, clock=system_clock, ledger=chosen)
+
+    def set_directory(
+        self, signer: LedgerClient, person: str, name: str | None, email: str | None
+    ) -> None:
+        """Record a person's name and e-mail outside the signed log (locally, or on the server as an admin)."""
+        if isinstance(signer.transport, HttpTransport):
+            signer.transport.put(
+                signer.ledger, f"/directory/{person}", {"name": name, "email": email}
+            )
+        else:
+            self.service().store.set_directory(signer.origin, person, name, email)
 
 
 def global_options(
+    ctx: typer.Context,
     server: Annotated[
         str | None,
         typer.Option("--server", help="Submit to a medledger server (or set MEDLEDGER_SERVER)."),
     ] = None,
 ) -> None:
     """A signed, verifiable decision ledger for the MED system."""
-    _server_option[:] = [server] if server else []
-
-
-@cache
-def settings() -> CliSettings:
-    return CliSettings()
-
-
-def server() -> str | None:
-    """The server URL commands submit to, or None for the local database."""
-    return _server_option[0] if _server_option else settings().server
-
-
-@cache
-def service() -> LedgerService:
-    """The local ledger service; on SQLite its read models follow every write."""
-    opened = settings().open_service()
-    if opened.store.dialect == "sqlite":
-        attach(opened)  # on PostgreSQL, `medledger projections run` follows the log
-    return opened
-
-
-def ledger_id(option: str | None) -> str:
-    """The ledger a command works on: the option, the setting, or the only one."""
-    chosen = option or settings().ledger
-    if chosen:
-        return chosen
-    if server():
-        raise UnknownLedgerError(
-            "with a server, choose the ledger with --ledger or MEDLEDGER_LEDGER"
-        )
-    ledgers = service().store.ledgers_list()
-    if len(ledgers) == 1:
-        return ledgers[0].ledger_id
-    if not ledgers:
-        raise UnknownLedgerError("no ledger in this database; run `medledger init` first")
-    names = ", ".join(row.ledger_id for row in ledgers)
-    raise UnknownLedgerError(f"several ledgers ({names}); choose one with --ledger")
-
-
-def load_key(path: Path) -> PersonKey:
-    return PersonKey.load(path)
-
-
-def transport(
-    key: PersonKey | None = None, ticket: str | None = None
-) -> LocalTransport | HttpTransport:
-    """The SDK transport commands submit through: the server if one is set, else the local database."""
-    url = server()
-    if url:
-        return HttpTransport(url, key=key, creation_ticket=ticket)
-    return LocalTransport(service())
-
-
-def client(key_file: Path, ledger: str | None) -> LedgerClient:
-    """A client signing as the owner of ``key_file`` in the chosen ledger."""
-    key = load_key(key_file)
-    chosen = ledger_id(ledger)
-    chosen_transport = transport(key)
-    if isinstance(chosen_transport, HttpTransport):
-        origin = chosen_transport.origin(chosen)
-    else:
-        origin = service().origin_of(chosen)
-    return LedgerClient(chosen_transport, key, origin, clock=system_clock, ledger=chosen)
-
-
-def set_directory(signer: LedgerClient, person: str, name: str | None, email: str | None) -> None:
-    """Record a person's name and e-mail outside the signed log (locally, or on the server as an admin)."""
-    if isinstance(signer.transport, HttpTransport):
-        signer.transport.put(signer.ledger, f"/directory/{person}", {"name": name, "email": email})
-    else:
-        service().store.set_directory(signer.origin, person, name, email)
+    invocation = CliContext(server_option=server)
+    ctx.obj = invocation
+    ctx.call_on_close(invocation.close)

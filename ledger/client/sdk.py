@@ -78,28 +78,6 @@ def sign_submission(
     return Submission(envelope, payload, salt)
 
 
-def genesis(
-    founder: PersonKey,
-    *,
-    origin: str,
-    name: str,
-    log_verifier_key: str,
-    import_mode: bool = False,
-    rulebook: dict[str, int] | None = None,
-) -> ev.LedgerCreated:
-    """The LedgerCreated payload that makes ``founder`` the ledger's founding admin."""
-    return ev.LedgerCreated(
-        name=name,
-        origin=origin,
-        log_public_key=log_verifier_key,
-        admin=ev.FoundingAdmin(
-            person=founder.person, key_id=founder.key_id, public_key=founder.public_key_b64
-        ),
-        import_mode=import_mode,
-        rulebook=rulebook or {},
-    )
-
-
 class LedgerClient:
     """Signs events as one person and submits them to one ledger."""
 
@@ -119,6 +97,32 @@ class LedgerClient:
         self.ledger = ledger or origin
         self.clock = clock
         self.retries = retries
+
+    def create_ledger(
+        self,
+        *,
+        name: str,
+        log_verifier_key: str,
+        import_mode: bool = False,
+        rulebook: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """Sign and submit LedgerCreated, the ledger's first event, founded by this client's person.
+
+        The log key is made first, by whoever runs the ledger; the founder
+        becomes the ledger's first admin.
+        """
+        founder = self.key
+        created = ev.LedgerCreated(
+            name=name,
+            origin=self.origin,
+            log_public_key=log_verifier_key,
+            admin=ev.FoundingAdmin(
+                person=founder.person, key_id=founder.key_id, public_key=founder.public_key_b64
+            ),
+            import_mode=import_mode,
+            rulebook=rulebook or {},
+        )
+        return self.append("registry", created)
 
     def append(
         self,
