@@ -44,7 +44,7 @@ from api.credentials import Sealer
 from benchmarks.common import PG_URL, backend_url, line, percentiles, postgres_available
 from benchmarks.matters import hovedmed_matter
 from ledger.client.http import HttpTransport
-from ledger.client.sdk import LedgerClient, genesis
+from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
 from ledger.errors import ConflictError, LedgerError
 from ledger.protocol.envelope import matter_stream
@@ -144,15 +144,8 @@ def _found(url: str, log_keys: Path, secret: str, origin: str) -> PersonKey:
     admin = PersonKey.generate("admin")
     founding = HttpTransport(url, creation_ticket=ticket)
     vkey = str(founding.ledger_info(ledger)["log_verifier_key"])
-    LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).append(
-        "registry",
-        genesis(
-            admin,
-            origin=origin,
-            name="B5",
-            log_verifier_key=vkey,
-            rulebook={"time_tolerance_seconds": 3600},
-        ),
+    LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).create_ledger(
+        name="B5", log_verifier_key=vkey, rulebook={"time_tolerance_seconds": 3600}
     )
     return admin
 

@@ -28,27 +28,20 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from ledger.errors import (
-    AuthenticationError,
-    ConflictError,
-    LedgerError,
-    MalformedError,
-    NotAllowedError,
-    NotFoundError,
-    RuleViolationError,
-    VerificationError,
-)
+from ledger.errors import LedgerError
 
-EXIT_CODES: list[tuple[type[LedgerError], int]] = [
-    (VerificationError, 1),
-    (MalformedError, 3),
-    (AuthenticationError, 4),
-    (NotAllowedError, 5),
-    (ConflictError, 6),
-    (RuleViolationError, 7),
-    (NotFoundError, 8),
-    (LedgerError, 9),
-]
+# Keyed by the stable code of each kind of error (the second level of the
+# LedgerError hierarchy), so every subclass, even one the HTTP transport
+# made for a code this version does not know, exits as its kind does.
+EXIT_CODES: dict[str, int] = {
+    "verification_failed": 1,
+    "malformed": 3,
+    "authentication_failed": 4,
+    "not_allowed": 5,
+    "conflict": 6,
+    "rule_violation": 7,
+    "not_found": 8,
+}
 
 stderr = Console(stderr=True)
 P = ParamSpec("P")
@@ -56,9 +49,11 @@ R = TypeVar("R")
 
 
 def exit_code(error: LedgerError) -> int:
-    for kind, code in EXIT_CODES:
-        if isinstance(error, kind):
-            return code
+    """The exit code of the most specific kind ``error`` is; 9 for any other ledger error."""
+    for cls in type(error).__mro__:
+        code = getattr(cls, "code", None)
+        if code in EXIT_CODES:
+            return EXIT_CODES[code]
     return 9
 
 

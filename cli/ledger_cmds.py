@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cli.context import client, ledger_id, service
+from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors
+from cli.progress import progress_bar
 from ledger.errors import (
     MalformedBundleError,
     MalformedJSONError,
@@ -23,12 +23,10 @@ from ledger.errors import (
 from ledger.protocol.canonical import parse_canonical, parse_json
 from ledger.protocol.envelope import Envelope
 from ledger.protocol.note import NoteVerifier
+from ledger.storage.store import LogRecord
 from verifier.bundle import BundleVerificationError, verify_bundle_file
 
 console = Console()
-LedgerOpt = Annotated[
-    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -53,6 +51,7 @@ def _read_payload(payload: str) -> dict[str, object]:
 
 @handle_errors
 def append(
+    ctx: typer.Context,
     stream: Annotated[str, typer.Argument(help="registry or matter/<id>")],
     event_type: Annotated[str, typer.Argument(help="Event type, e.g. PositionStated")],
     signer: Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")],
@@ -60,34 +59,26 @@ def append(
     ledger: LedgerOpt = None,
 ) -> None:
     """Sign an event with a key file and append it (retrying on a conflict)."""
-    receipt = client(signer, ledger).append(stream, _read_payload(payload), event_type=event_type)
+    cli: CliContext = ctx.obj
+    receipt = cli.client(signer, ledger).append(
+        stream, _read_payload(payload), event_type=event_type
+    )
     console.print_json(json.dumps(receipt))
 
 
 @handle_errors
 def show(
+    ctx: typer.Context,
     stream: Annotated[str, typer.Argument(help="registry or matter/<id>")],
     ledger: LedgerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show the events of one stream with their leaf indexes."""
-    records = service().records(ledger_id(ledger), stream)
+    cli: CliContext = ctx.obj
+    records = cli.service().records(cli.ledger_id(ledger), stream)
     if as_json:
         for record in records:
-            assert record.entry is not None
-            entry = parse_canonical(record.entry)
-            payload = None if record.payload is None else parse_canonical(record.payload)
-            print(
-                json.dumps(
-                    {
-                        "leaf_index": record.leaf_index,
-                        "recorded_at": record.recorded_at,
-                        **entry,
-                        "payload": payload,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            print(json.dumps(_record_json(record), ensure_ascii=False))
         return
     table = Table(title=f"{stream}")
     for column in ("#", "leaf", "claimed time", "type", "actor", "payload"):
@@ -102,8 +93,22 @@ def show(
     console.print(table)
 
 
+def _record_json(record: LogRecord) -> dict[str, object]:
+    """One stored event as ``show --json`` prints it: where it is, its envelope, its payload."""
+    assert record.entry is not None
+    entry = parse_canonical(record.entry)
+    payload = None if record.payload is None else parse_canonical(record.payload)
+    return {
+        "leaf_index": record.leaf_index,
+        "recorded_at": record.recorded_at,
+        **entry,
+        "payload": payload,
+    }
+
+
 @handle_errors
 def verify(
+    ctx: typer.Context,
     ledger: LedgerOpt = None,
     checkpoint: Annotated[
         Path | None, typer.Option(help="A signed checkpoint held from earlier.")
@@ -123,24 +128,18 @@ def verify(
     if bundle is not None:
         _verify_bundle(bundle, log_key)
         return
-    chosen = ledger_id(ledger)
+    cli: CliContext = ctx.obj
+    chosen = cli.ledger_id(ledger)
     verifier = NoteVerifier.from_verifier_key(log_key) if log_key else None
     trusted = checkpoint.read_text() if checkpoint else None
-    with Progress(
-        TextColumn("verifying"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
+    with progress_bar("verifying") as progress:
         task = progress.add_task("verify", total=None)
 
         def advance(done: int, total: int) -> None:
             if done % 500 == 0 or done == total:
                 progress.update(task, completed=done, total=total)
 
-        report = service().verify(
+        report = cli.service().verify(
             chosen,
             log_verifier=verifier,
             trusted_checkpoint=trusted,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from cli.context import ledger_id, service
+from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors
 from ledger.errors import MalformedKeyError
 from ledger.protocol import merkle
@@ -18,13 +18,11 @@ from ledger.protocol.b64 import b64encode
 from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.keys import write_secret
 from ledger.protocol.note import CosignatureVerifier, NoteSigner, NoteVerifier
+from ledger.service.application import LedgerService
 from ledger.service.bundle import ledger_bundle, matter_bundle
 from ledger.service.witness import Witness
 
 console = Console()
-LedgerOpt = Annotated[
-    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
-]
 prove_app = typer.Typer(
     help="Print RFC 9162 inclusion and consistency proofs as JSON.", no_args_is_help=True
 )
@@ -42,6 +40,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
 
 
+def _opened(ctx: typer.Context, ledger: str | None) -> tuple[LedgerService, str]:
+    """The local ledger service, and the origin of the ledger chosen with ``--ledger``."""
+    cli: CliContext = ctx.obj
+    return cli.service(), cli.origin(ledger)
+
+
 def _emit(value: dict[str, Any], out: Path | None = None) -> None:
     text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
     if out is None:
@@ -53,6 +57,7 @@ def _emit(value: dict[str, Any], out: Path | None = None) -> None:
 
 @handle_errors
 def checkpoint(
+    ctx: typer.Context,
     ledger: LedgerOpt = None,
     key: Annotated[
         bool, typer.Option("--key", help="Print the log's verifier key instead.")
@@ -60,8 +65,7 @@ def checkpoint(
     out: Annotated[Path | None, typer.Option(help="Also write the note to this file.")] = None,
 ) -> None:
     """Sign (if the tree grew) and print the latest checkpoint, a C2SP signed note."""
-    svc = service()
-    origin = svc.origin_of(ledger_id(ledger))
+    svc, origin = _opened(ctx, ledger)
     if key:
         sys.stdout.write(svc.log_keys.signer(origin).verifier_key() + "\n")
         return
@@ -95,13 +99,13 @@ def verify_checkpoint_cmd(
 @prove_app.command("inclusion")
 @handle_errors
 def prove_inclusion(
+    ctx: typer.Context,
     index: Annotated[int, typer.Argument(help="Leaf index.")],
     size: Annotated[int | None, typer.Option(help="Tree size (default: current).")] = None,
     ledger: LedgerOpt = None,
 ) -> None:
     """Inclusion proof of one leaf in the tree of a given size (RFC 9162 2.1.3)."""
-    svc = service()
-    origin = svc.origin_of(ledger_id(ledger))
+    svc, origin = _opened(ctx, ledger)
     size = svc.tree_size(origin) if size is None else size
     proof = svc.inclusion_proof(origin, index, size)
     record = svc.record(origin, index)
@@ -121,13 +125,13 @@ def prove_inclusion(
 @prove_app.command("consistency")
 @handle_errors
 def prove_consistency(
+    ctx: typer.Context,
     old: Annotated[int, typer.Argument(help="Old tree size.")],
     new: Annotated[int, typer.Argument(help="New tree size.")],
     ledger: LedgerOpt = None,
 ) -> None:
     """Consistency proof between two tree sizes (RFC 9162 2.1.4)."""
-    svc = service()
-    origin = svc.origin_of(ledger_id(ledger))
+    svc, origin = _opened(ctx, ledger)
     proof = svc.consistency_proof(origin, old, new)
     _emit(
         {
@@ -178,14 +182,14 @@ def witness_trust(
 @witness_app.command("cosign")
 @handle_errors
 def witness_cosign(
+    ctx: typer.Context,
     directory: WitnessDir,
     ledger: LedgerOpt = None,
     out: Annotated[Path | None, typer.Option(help="Write the cosigned note here.")] = None,
 ) -> None:
     """Cosign the ledger's latest checkpoint if it is consistent with the last one seen."""
     witness = _witness(directory)
-    svc = service()
-    origin = svc.origin_of(ledger_id(ledger))
+    svc, origin = _opened(ctx, ledger)
     note = svc.latest_checkpoint(origin)
     kept = witness.latest(origin)
     size = svc.tree_size(origin)
@@ -216,12 +220,14 @@ def _witness(directory: Path) -> Witness:
 @export_app.command("bundle")
 @handle_errors
 def export_bundle(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="Bundle file to write.")],
     matter: Annotated[str | None, typer.Option(help="Only this matter's events.")] = None,
     ledger: LedgerOpt = None,
 ) -> None:
     """Write an evidence bundle: the whole ledger, or one matter."""
-    svc = service()
-    chosen = ledger_id(ledger)
+    cli: CliContext = ctx.obj
+    svc = cli.service()
+    chosen = cli.ledger_id(ledger)
     bundle = matter_bundle(svc, chosen, matter) if matter else ledger_bundle(svc, chosen)
     _emit(bundle, out)

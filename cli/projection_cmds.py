@@ -16,13 +16,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cli.context import ledger_id, service, store
+from cli.context import CliContext
 from cli.errors import handle_errors, stderr
+from cli.progress import progress_bar
 from projections.read_models.schema import READ_MODELS
-from projections.runner.projector import Projector, check_models
+from projections.runner.projector import check_models
 
 
 def _console() -> Console:
@@ -44,22 +44,25 @@ def register(app: typer.Typer) -> None:
     app.add_typer(projections_app, name="projections")
 
 
-def _origin(ledger: str | None) -> str | None:
-    return None if ledger is None else service().origin_of(ledger_id(ledger))
+def _origin(cli: CliContext, ledger: str | None) -> str | None:
+    """The one ledger's origin the command is limited to, or None for every ledger."""
+    return None if ledger is None else cli.origin(ledger)
 
 
 @projections_app.command("run")
 @handle_errors
 def run(
+    ctx: typer.Context,
     poll: Annotated[float, typer.Option("--poll", help="Seconds between polls of the log.")] = 0.5,
     once: Annotated[bool, typer.Option("--once", help="Catch up once and exit.")] = False,
     ledger: LedgerOpt = None,
 ) -> None:
     """Follow every ledger's log and keep the read models caught up (until stopped)."""
-    projector = Projector(store())
+    cli: CliContext = ctx.obj
+    projector = cli.projector()
     if once:
         started = time.perf_counter()
-        applied = projector.catch_up(_origin(ledger))
+        applied = projector.catch_up(_origin(cli, ledger))
         _console().print(f"caught up: {applied} event(s) in {time.perf_counter() - started:.2f}s")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -79,13 +82,16 @@ def run(
     def report(origin: str, applied: int) -> None:
         logging.getLogger("medledger.projections").info("%s: applied %d event(s)", origin, applied)
 
-    projector.run_forever(poll_interval=poll, stop=stop, on_batch=report, origin=_origin(ledger))
+    projector.run_forever(
+        poll_interval=poll, stop=stop, on_batch=report, origin=_origin(cli, ledger)
+    )
     stderr.print("projection worker stopped", highlight=False)
 
 
 @projections_app.command("rebuild")
 @handle_errors
 def rebuild(
+    ctx: typer.Context,
     names: Annotated[
         list[str] | None,
         typer.Argument(help=f"Read models to rebuild (default: all): {', '.join(READ_MODELS)}."),
@@ -93,18 +99,12 @@ def rebuild(
     ledger: LedgerOpt = None,
 ) -> None:
     """Drop and rebuild read models from the log; the result is byte-identical."""
+    cli: CliContext = ctx.obj
     models = check_models(names or None)
-    origin = _origin(ledger)
-    projector = Projector(store())
+    origin = _origin(cli, ledger)
+    projector = cli.projector()
     done: dict[str, tuple[int, int]] = {}
-    with Progress(
-        TextColumn("rebuilding {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
+    with progress_bar("rebuilding {task.description}") as progress:
         tasks: dict[str, object] = {}
 
         def advance(chosen: str, position: int, size: int) -> None:
@@ -133,15 +133,16 @@ def rebuild(
 
 @projections_app.command("status")
 @handle_errors
-def status(ledger: LedgerOpt = None) -> None:
+def status(ctx: typer.Context, ledger: LedgerOpt = None) -> None:
     """Show each read model's position against each ledger's tree size."""
-    projector = Projector(store())
+    cli: CliContext = ctx.obj
+    projector = cli.projector()
     table = Table(title="read models")
     table.add_column("ledger")
     table.add_column("tree size", justify="right")
     for model in READ_MODELS:
         table.add_column(model, justify="right")
-    for origin in projector.origins(_origin(ledger)):
+    for origin in projector.origins(_origin(cli, ledger)):
         _, size = projector.lag(origin)
         positions = projector.tracking.positions(origin, READ_MODELS)
         table.add_row(origin, str(size), *(str(positions[m].position) for m in READ_MODELS))

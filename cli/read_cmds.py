@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,17 +20,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import ledger_id, service, store
+from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors, stderr
 from ledger.service.bundle import build_bundle
 from projections.read_models.dossier import Dossier, dossier
 from projections.read_models.findings import FindingsReport, findings
-from projections.read_models.involvement import Involvement, involvement
+from projections.read_models.involvement import Involvement, MatterInvolvement, involvement
 from projections.read_models.receipt import receipt, render_receipt
+from projections.read_models.source import RowSource
 from projections.read_models.statistics import BodyStatistics, statistics
-from projections.read_models.timeline import Timeline, timeline
+from projections.read_models.timeline import MatterHeader, Timeline, TimelineEntry, timeline
 from projections.runner.moments import parse_now
-from projections.runner.projector import Projector
 from projections.runner.reading import View, open_view
 from projections.vocabulary import (
     CATEGORIES,
@@ -58,9 +59,6 @@ class Language(StrEnum):
     en = "en"
 
 
-LedgerOpt = Annotated[
-    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
-]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -82,25 +80,53 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
 
 
-@cache
-def _projector() -> Projector:
-    return Projector(store())
+@dataclass(frozen=True)
+class _Reading:
+    """What a read command reads from: the view of the ledger, the directory's names, a language."""
+
+    view: View
+    names: dict[str, str]
+    lang: Lang
+
+    @property
+    def source(self) -> RowSource:
+        return self.view.source
+
+    @property
+    def origin(self) -> str:
+        return self.view.origin
 
 
-def _view(ledger: str | None, as_of: str | None, matters: set[str] | None = None) -> View:
-    origin = service().origin_of(ledger_id(ledger))
-    view = open_view(_projector(), origin, as_of=as_of, matters=matters)
+def _reading(
+    cli: CliContext,
+    ledger: str | None,
+    as_of: str | None,
+    lang: Language,
+    matters: set[str] | None = None,
+) -> _Reading:
+    """Open the chosen ledger for reading: the live read models, or a replay as of a point.
+
+    Warns on stderr when the live read models lag behind the log (on
+    PostgreSQL, when no projection worker runs).
+    """
+    origin = cli.origin(ledger)
+    view = open_view(cli.projector(), origin, as_of=as_of, matters=matters)
     if view.behind:
         stderr.print(
             f"[yellow]note[/]: the read models are {view.behind} event(s) behind the log; "
             "is `medledger projections run` running?",
             highlight=False,
         )
-    return view
+    names = cli.service().directory_names(view.origin)
+    return _Reading(view, names, "da" if lang == Language.da else "en")
 
 
-def _names(origin: str) -> dict[str, str]:
-    return service().directory_names(origin)
+def _answer(as_json: bool, found: Any, print_tables: Callable[[], None]) -> None:
+    """Print ``found`` as JSON with ``--json``, else as ``print_tables`` shows it."""
+    if as_json:
+        _json(found)
+    else:
+        print_tables()
 
 
 def _json(value: Any) -> None:
@@ -109,12 +135,21 @@ def _json(value: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _lang(value: Language) -> Lang:
-    return "da" if value == Language.da else "en"
-
-
 def _t(lang: Lang, da: str, en: str) -> str:
     return da if lang == "da" else en
+
+
+def _table(title: str, columns: str, *, left: bool = True, **column: Any) -> Table:
+    """A table with the ``|``-separated ``columns``, each added with the options ``column``."""
+    table = Table(title=title, title_justify="left" if left else "center")
+    for name in columns.split("|"):
+        table.add_column(name, **column)
+    return table
+
+
+def _print(text: str) -> None:
+    """Print ``text`` with its markup, without highlighting numbers and names."""
+    _console().print(text, highlight=False)
 
 
 def _as_of_note(view: View, lang: Lang) -> str:
@@ -139,6 +174,7 @@ def _person(person: str | None, names: dict[str, str]) -> str:
 
 @handle_errors
 def timeline_cmd(
+    ctx: typer.Context,
     matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
@@ -146,31 +182,19 @@ def timeline_cmd(
     lang: LangOpt = Language.da,
 ) -> None:
     """Show a matter's timeline: who did what, for which body, when."""
-    chosen = _lang(lang)
-    view = _view(ledger, as_of, {matter})
-    names = _names(view.origin)
-    found = timeline(view.source, view.origin, matter, lang=chosen, names=names)
-    if as_json:
-        _json(found)
-        return
-    _print_timeline(found, view, chosen, names)
+    reading = _reading(ctx.obj, ledger, as_of, lang, {matter})
+    found = timeline(reading.source, reading.origin, matter, lang=reading.lang, names=reading.names)
+    _answer(as_json, found, lambda: _print_timeline(found, reading))
 
 
-def _print_timeline(found: Timeline, view: View, lang: Lang, names: dict[str, str]) -> None:
-    h = found.matter
-    title = f"{h.title} [{h.matter}]" + _as_of_note(view, lang)
-    table = Table(title=title, title_justify="left")
-    for column in _t(
-        lang, "#|leaf|tid|hændelse|aktør|resumé", "#|leaf|time|event|actor|summary"
-    ).split("|"):
-        table.add_column(column, overflow="fold")
+def _print_timeline(found: Timeline, reading: _Reading) -> None:
+    lang, h = reading.lang, found.matter
+    table = _table(
+        f"{h.title} [{h.matter}]" + _as_of_note(reading.view, lang),
+        _t(lang, "#|leaf|tid|hændelse|aktør|resumé", "#|leaf|time|event|actor|summary"),
+        overflow="fold",
+    )
     for e in found.entries:
-        label = word(EVENT_TYPES, e.event_type, lang)
-        if e.imported:
-            label += _t(lang, " (importeret)", " (imported)")
-        if e.corrected_by:
-            corrections = ", ".join(f"#{s}" for s in e.corrected_by)
-            label += _t(lang, f" (rettet i {corrections})", f" (corrected in {corrections})")
         seat = ", ".join(
             part
             for part in (e.body_name or "", word(SIDES, e.side, lang), roles_text(e.roles, lang))
@@ -180,12 +204,12 @@ def _print_timeline(found: Timeline, view: View, lang: Lang, names: dict[str, st
             str(e.seq),
             str(e.leaf_index),
             e.claimed_time[:16].replace("T", " "),
-            label,
+            _timeline_label(e, lang),
             f"{e.actor}\n[dim]{seat}[/]" if seat else e.actor,
             e.summary,
         )
     _console().print(table)
-    _console().print(
+    _print(
         _t(
             lang,
             f"Ansvarligt udvalg: {h.responsible_body_name}; niveau: "
@@ -194,9 +218,19 @@ def _print_timeline(found: Timeline, view: View, lang: Lang, names: dict[str, st
             f"Responsible body: {h.responsible_body_name}; level: "
             f"{word(INFLUENCE_LEVELS, h.influence_level, lang)}; category: "
             f"{word(CATEGORIES, h.category, lang)}; status: {word(STATUSES, h.status, lang)}",
-        ),
-        highlight=False,
+        )
     )
+
+
+def _timeline_label(entry: TimelineEntry, lang: Lang) -> str:
+    """The event's name, marked when it was imported or corrected later."""
+    label = word(EVENT_TYPES, entry.event_type, lang)
+    if entry.imported:
+        label += _t(lang, " (importeret)", " (imported)")
+    if entry.corrected_by:
+        corrections = ", ".join(f"#{s}" for s in entry.corrected_by)
+        label += _t(lang, f" (rettet i {corrections})", f" (corrected in {corrections})")
+    return label
 
 
 # --- dossier --------------------------------------------------------------------
@@ -204,6 +238,7 @@ def _print_timeline(found: Timeline, view: View, lang: Lang, names: dict[str, st
 
 @handle_errors
 def dossier_cmd(
+    ctx: typer.Context,
     matter: Annotated[str, typer.Argument(help="Matter id.")],
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
@@ -211,132 +246,153 @@ def dossier_cmd(
     lang: LangOpt = Language.da,
 ) -> None:
     """Show a matter's decision dossier: decision, inputs, disagreements, co-responsibility."""
-    chosen = _lang(lang)
-    view = _view(ledger, as_of, {matter})
-    names = _names(view.origin)
-    found = dossier(view.source, view.origin, matter, names=names)
-    matter_findings = findings(view.source, view.origin, matter=matter, lang=chosen)
-    if as_json:
-        _json(
-            {"dossier": dataclasses.asdict(found), "findings": dataclasses.asdict(matter_findings)}
-        )
-        return
-    _print_dossier(found, matter_findings, view, chosen, names)
+    reading = _reading(ctx.obj, ledger, as_of, lang, {matter})
+    found = dossier(reading.source, reading.origin, matter, names=reading.names)
+    report = findings(reading.source, reading.origin, matter=matter, lang=reading.lang)
+    _answer(
+        as_json,
+        {"dossier": dataclasses.asdict(found), "findings": dataclasses.asdict(report)},
+        lambda: _print_dossier(found, report, reading),
+    )
 
 
-def _print_dossier(
-    found: Dossier,
-    report: FindingsReport,
-    view: View,
-    lang: Lang,
-    names: dict[str, str],
-) -> None:
-    doc, h = found.document, found.matter
-    bodies = found.body_names
-    _console().print(f"[bold]{h.title}[/] [{h.matter}]" + _as_of_note(view, lang), highlight=False)
-    _console().print(
+def _print_dossier(found: Dossier, report: FindingsReport, reading: _Reading) -> None:
+    lang, doc = reading.lang, found.document
+    _print_dossier_head(found.matter, reading)
+    if not doc["decisions"]:
+        _console().print(_t(lang, "Ingen beslutning endnu.", "No decision yet."))
+    for decision in doc["decisions"]:
+        _print_decision(decision, found.body_names, reading)
+    _print_unaddressed(doc["unaddressed_inputs"], found.body_names, reading)
+    _print_disagreements(doc["disagreements"], reading)
+    _print_settlements(doc, reading)
+    _print_co_responsibility(found, reading)
+    _print_findings(report, lang, title=_t(lang, "Fund i sagen", "Findings in the matter"))
+
+
+def _print_dossier_head(h: MatterHeader, reading: _Reading) -> None:
+    lang = reading.lang
+    _print(f"[bold]{h.title}[/] [{h.matter}]" + _as_of_note(reading.view, lang))
+    _print(
         _t(lang, "Ansvarligt udvalg", "Responsible body")
         + f": {h.responsible_body_name}; "
         + _t(lang, "beslutningstager", "decision maker")
-        + f": {_person(h.decision_maker, names)}; "
+        + f": {_person(h.decision_maker, reading.names)}; "
         + _t(lang, "niveau", "level")
         + f": {word(INFLUENCE_LEVELS, h.influence_level, lang)}; status: "
-        + word(STATUSES, h.status, lang),
-        highlight=False,
+        + word(STATUSES, h.status, lang)
     )
-    if not doc["decisions"]:
-        _console().print(_t(lang, "Ingen beslutning endnu.", "No decision yet."))
-    for d in doc["decisions"]:
-        _console().print(
-            f"\n[bold]{_t(lang, 'Beslutning', 'Decision')} #{d['seq']}[/] ({d['time']}, "
-            f"{_person(d['actor'], names)})"
-            + (
-                _t(lang, " [ledelsesret]", " [management prerogative]")
-                if d["management_prerogative"]
-                else ""
-            ),
-            highlight=False,
+
+
+def _print_decision(d: dict[str, Any], bodies: dict[str, str], reading: _Reading) -> None:
+    """One decision: who made it and when, its outcome and rationale, how each input was treated."""
+    lang, names = reading.lang, reading.names
+    _print(
+        f"\n[bold]{_t(lang, 'Beslutning', 'Decision')} #{d['seq']}[/] ({d['time']}, "
+        f"{_person(d['actor'], names)})"
+        + (
+            _t(lang, " [ledelsesret]", " [management prerogative]")
+            if d["management_prerogative"]
+            else ""
         )
-        _console().print(f"  {d['outcome'] or '[—]'}", highlight=False)
-        _console().print(
-            f"  {_t(lang, 'Begrundelse', 'Rationale')}: {d['rationale'] or '—'}", highlight=False
+    )
+    _print(f"  {d['outcome'] or '[—]'}")
+    _print(f"  {_t(lang, 'Begrundelse', 'Rationale')}: {d['rationale'] or '—'}")
+    if not d["inputs"]:
+        return
+    table = _table(
+        _t(lang, "Input og behandling", "Inputs and their treatment"),
+        _t(
+            lang,
+            "#|hændelse|fra|udvalg|behandling|begrundelse",
+            "#|event|from|body|treatment|reason",
+        ),
+        left=False,
+        overflow="fold",
+    )
+    for i in d["inputs"]:
+        table.add_row(
+            str(i["seq"]),
+            word(EVENT_TYPES, i.get("type"), lang),
+            _person(i.get("actor"), names),
+            bodies.get(i.get("body") or "", i.get("body") or ""),
+            word(TREATMENTS, i["treatment"], lang),
+            i["reason"],
         )
-        if d["inputs"]:
-            table = Table(title=_t(lang, "Input og behandling", "Inputs and their treatment"))
-            for column in _t(
-                lang,
-                "#|hændelse|fra|udvalg|behandling|begrundelse",
-                "#|event|from|body|treatment|reason",
-            ).split("|"):
-                table.add_column(column, overflow="fold")
-            for i in d["inputs"]:
-                table.add_row(
-                    str(i["seq"]),
-                    word(EVENT_TYPES, i.get("type"), lang),
-                    _person(i.get("actor"), names),
-                    bodies.get(i.get("body") or "", i.get("body") or ""),
-                    word(TREATMENTS, i["treatment"], lang),
-                    i["reason"],
-                )
-            _console().print(table)
-    if doc["unaddressed_inputs"]:
-        _console().print(f"\n[bold]{_t(lang, 'Input uden behandling', 'Inputs not addressed')}[/]")
-        for i in doc["unaddressed_inputs"]:
-            _console().print(
-                f"  #{i['seq']} {word(EVENT_TYPES, i['type'], lang)}, {_person(i['actor'], names)}"
-                f" ({bodies.get(i['body'] or '', i['body'] or '')})",
-                highlight=False,
-            )
-    if doc["disagreements"]:
-        _console().print(f"\n[bold]{_t(lang, 'Uenigheder', 'Disagreements')}[/]")
-        for u in doc["disagreements"]:
-            legit = (
-                _t(lang, " (legitim interesseforskel)", " (legitimate difference)")
-                if u["legitimate_difference"]
-                else ""
-            )
-            _console().print(f"  #{u['seq']} {_person(u['actor'], names)}{legit}:", highlight=False)
-            for point in u["points"] or []:
-                _console().print(f"    - {point}", highlight=False)
-            answer = u["answer"]
-            if answer is None:
-                _console().print("    " + _t(lang, "[red]ubesvaret[/]", "[red]unanswered[/]"))
-            else:
-                _console().print(
-                    f"    {_t(lang, 'Svar', 'Answer')} #{answer['seq']} ({_person(answer['actor'], names)}): "
-                    f"{answer['response'] or '—'}",
-                    highlight=False,
-                )
-    if doc["compromises"] or doc["agreements"]:
-        _console().print(
-            f"\n[bold]{_t(lang, 'Kompromiser og aftaler', 'Compromises and agreements')}[/]"
+    _console().print(table)
+
+
+def _print_unaddressed(
+    inputs: list[dict[str, Any]], bodies: dict[str, str], reading: _Reading
+) -> None:
+    if not inputs:
+        return
+    lang = reading.lang
+    _console().print(f"\n[bold]{_t(lang, 'Input uden behandling', 'Inputs not addressed')}[/]")
+    for i in inputs:
+        _print(
+            f"  #{i['seq']} {word(EVENT_TYPES, i['type'], lang)}, {_person(i['actor'], reading.names)}"
+            f" ({bodies.get(i['body'] or '', i['body'] or '')})"
         )
-        for c in doc["compromises"]:
-            sides = ", ".join(word(SIDES, s, lang) for s in c["accepted_by"]) or "—"
-            _console().print(
-                f"  #{c['seq']} {c['terms'] or '—'} ({_t(lang, 'accepteret af', 'accepted by')}: {sides})",
-                highlight=False,
+
+
+def _print_disagreements(disagreements: list[dict[str, Any]], reading: _Reading) -> None:
+    if not disagreements:
+        return
+    lang, names = reading.lang, reading.names
+    _console().print(f"\n[bold]{_t(lang, 'Uenigheder', 'Disagreements')}[/]")
+    for u in disagreements:
+        legit = (
+            _t(lang, " (legitim interesseforskel)", " (legitimate difference)")
+            if u["legitimate_difference"]
+            else ""
+        )
+        _print(f"  #{u['seq']} {_person(u['actor'], names)}{legit}:")
+        for point in u["points"] or []:
+            _print(f"    - {point}")
+        answer = u["answer"]
+        if answer is None:
+            _console().print("    " + _t(lang, "[red]ubesvaret[/]", "[red]unanswered[/]"))
+        else:
+            _print(
+                f"    {_t(lang, 'Svar', 'Answer')} #{answer['seq']} ({_person(answer['actor'], names)}): "
+                f"{answer['response'] or '—'}"
             )
-        for a in doc["agreements"]:
-            _console().print(
-                f"  #{a['seq']} {_t(lang, 'Aftale', 'Agreement')}: {a['text'] or '—'}",
-                highlight=False,
-            )
-    table = Table(title=_t(lang, "Medansvar", "Co-responsibility"), title_justify="left")
-    for column in _t(
-        lang, "person|del|side|udvalg|hændelser", "person|part|side|bodies|events"
-    ).split("|"):
-        table.add_column(column, overflow="fold")
+
+
+def _print_settlements(doc: dict[str, Any], reading: _Reading) -> None:
+    """The compromises (and the sides that accepted them) and the agreements reached."""
+    if not (doc["compromises"] or doc["agreements"]):
+        return
+    lang = reading.lang
+    _console().print(
+        f"\n[bold]{_t(lang, 'Kompromiser og aftaler', 'Compromises and agreements')}[/]"
+    )
+    for c in doc["compromises"]:
+        sides = ", ".join(word(SIDES, s, lang) for s in c["accepted_by"]) or "—"
+        _print(
+            f"  #{c['seq']} {c['terms'] or '—'} ({_t(lang, 'accepteret af', 'accepted by')}: {sides})"
+        )
+    for a in doc["agreements"]:
+        _print(f"  #{a['seq']} {_t(lang, 'Aftale', 'Agreement')}: {a['text'] or '—'}")
+
+
+def _print_co_responsibility(found: Dossier, reading: _Reading) -> None:
+    lang, bodies = reading.lang, found.body_names
+    table = _table(
+        _t(lang, "Medansvar", "Co-responsibility"),
+        _t(lang, "person|del|side|udvalg|hændelser", "person|part|side|bodies|events"),
+        overflow="fold",
+    )
     for c in found.co_responsibility:
         table.add_row(
-            _person(c.person, names),
+            _person(c.person, reading.names),
             word(PARTS, c.part, lang),
             word(SIDES, c.side, lang),
             ", ".join(bodies.get(b, b) for b in c.bodies),
             ", ".join(f"#{s}" for s in c.evidence),
         )
     _console().print(table)
-    _print_findings(report, lang, title=_t(lang, "Fund i sagen", "Findings in the matter"))
 
 
 # --- involvement ----------------------------------------------------------------
@@ -344,6 +400,7 @@ def _print_dossier(
 
 @handle_errors
 def involvement_cmd(
+    ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="Person id.")],
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
@@ -351,22 +408,19 @@ def involvement_cmd(
     lang: LangOpt = Language.da,
 ) -> None:
     """Show a person's involvement: memberships, and per matter when and how."""
-    chosen = _lang(lang)
-    view = _view(ledger, as_of)
-    names = _names(view.origin)
-    found = involvement(view.source, view.origin, person, names=names)
-    if as_json:
-        _json(found)
-        return
-    _print_involvement(found, view, chosen)
+    reading = _reading(ctx.obj, ledger, as_of, lang)
+    found = involvement(reading.source, reading.origin, person, names=reading.names)
+    _answer(as_json, found, lambda: _print_involvement(found, reading))
 
 
-def _print_involvement(found: Involvement, view: View, lang: Lang) -> None:
+def _print_involvement(found: Involvement, reading: _Reading) -> None:
+    lang = reading.lang
     who = f"{found.name} ({found.person})" if found.name else found.person
-    _console().print(f"[bold]{who}[/]" + _as_of_note(view, lang), highlight=False)
-    seats = Table(title=_t(lang, "Medlemskaber", "Memberships"), title_justify="left")
-    for column in _t(lang, "udvalg|side|roller|fra|til", "body|side|roles|from|until").split("|"):
-        seats.add_column(column)
+    _print(f"[bold]{who}[/]" + _as_of_note(reading.view, lang))
+    seats = _table(
+        _t(lang, "Medlemskaber", "Memberships"),
+        _t(lang, "udvalg|side|roller|fra|til", "body|side|roles|from|until"),
+    )
     for m in found.memberships:
         seats.add_row(
             m.body_name,
@@ -379,26 +433,32 @@ def _print_involvement(found: Involvement, view: View, lang: Lang) -> None:
     if not found.matters:
         _console().print(_t(lang, "Ingen inddragelse i nogen sag.", "Not involved in any matter."))
     for matter in found.matters:
-        table = Table(title=f"{matter.title} [{matter.matter}]", title_justify="left")
-        for column in _t(
+        _print_matter_involvement(matter, lang)
+
+
+def _print_matter_involvement(matter: MatterInvolvement, lang: Lang) -> None:
+    table = _table(
+        f"{matter.title} [{matter.matter}]",
+        _t(
             lang,
             "#|leaf|tid|hvordan|hændelse|udvalg|side|roller|detalje",
             "#|leaf|time|how|event|body|side|roles|detail",
-        ).split("|"):
-            table.add_column(column, overflow="fold")
-        for i in matter.items:
-            table.add_row(
-                str(i.seq),
-                str(i.leaf_index),
-                i.claimed_time,
-                word(INVOLVEMENT_KINDS, i.kind, lang),
-                word(EVENT_TYPES, i.event_type, lang),
-                i.body_name or "",
-                word(SIDES, i.side, lang),
-                roles_text(i.roles, lang),
-                word(DETAILS, i.detail, lang),
-            )
-        _console().print(table)
+        ),
+        overflow="fold",
+    )
+    for i in matter.items:
+        table.add_row(
+            str(i.seq),
+            str(i.leaf_index),
+            i.claimed_time,
+            word(INVOLVEMENT_KINDS, i.kind, lang),
+            word(EVENT_TYPES, i.event_type, lang),
+            i.body_name or "",
+            word(SIDES, i.side, lang),
+            roles_text(i.roles, lang),
+            word(DETAILS, i.detail, lang),
+        )
+    _console().print(table)
 
 
 # --- receipt --------------------------------------------------------------------
@@ -406,6 +466,7 @@ def _print_involvement(found: Involvement, view: View, lang: Lang) -> None:
 
 @handle_errors
 def receipt_cmd(
+    ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="Person id.")],
     matter: Annotated[str, typer.Argument(help="Matter id.")],
     ledger: LedgerOpt = None,
@@ -418,23 +479,26 @@ def receipt_cmd(
     ] = None,
 ) -> None:
     """Show a consultation receipt: the events proving a person's involvement, or its absence."""
-    chosen = _lang(lang)
-    view = _view(ledger, as_of, {matter})
-    found = receipt(view.source, view.origin, person, matter, names=_names(view.origin))
+    cli: CliContext = ctx.obj
+    reading = _reading(cli, ledger, as_of, lang, {matter})
+    found = receipt(reading.source, reading.origin, person, matter, names=reading.names)
     if bundle is not None:
         evidence = build_bundle(
-            service(),
-            view.origin,
+            cli.service(),
+            reading.origin,
             found.leaf_indexes,
             kind="receipt",
             subject={"person": person, "matter": matter, "verdict": found.verdict},
         )
         bundle.write_text(json.dumps(evidence, indent=2, ensure_ascii=False) + "\n")
         stderr.print(f"wrote {bundle}", highlight=False)
-    if as_json:
-        _json({**dataclasses.asdict(found), "leaf_indexes": found.leaf_indexes})
-        return
-    _console().print(render_receipt(found, chosen), highlight=False, markup=False)
+    _answer(
+        as_json,
+        {**dataclasses.asdict(found), "leaf_indexes": found.leaf_indexes},
+        lambda: _console().print(
+            render_receipt(found, reading.lang), highlight=False, markup=False
+        ),
+    )
 
 
 # --- findings ---------------------------------------------------------------------
@@ -442,6 +506,7 @@ def receipt_cmd(
 
 @handle_errors
 def findings_cmd(
+    ctx: typer.Context,
     body: Annotated[
         str | None, typer.Option("--body", help="Only findings about this body.")
     ] = None,
@@ -456,35 +521,33 @@ def findings_cmd(
     lang: LangOpt = Language.da,
 ) -> None:
     """Show the MED rulebook's findings (MED-01 to MED-12)."""
-    chosen = _lang(lang)
-    view = _view(ledger, as_of)
+    reading = _reading(ctx.obj, ledger, as_of, lang)
+    chosen = reading.lang
     report = findings(
-        view.source,
-        view.origin,
+        reading.source,
+        reading.origin,
         body=body,
         rule=rule,
         now=parse_now(now, name="--now"),
         lang=chosen,
     )
-    if as_json:
-        _json(report)
-        return
-    _print_findings(
-        report, chosen, title=_t(chosen, "Fund", "Findings") + _as_of_note(view, chosen)
-    )
+    title = _t(chosen, "Fund", "Findings") + _as_of_note(reading.view, chosen)
+    _answer(as_json, report, lambda: _print_findings(report, chosen, title=title))
 
 
 def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
     if not report.findings:
         _console().print(_t(lang, "Ingen fund.", "No findings."))
         return
-    table = Table(title=title, title_justify="left")
-    for column in _t(
-        lang,
-        "regel|alvor|sag|udvalg|hændelser|forklaring",
-        "rule|severity|matter|body|events|explanation",
-    ).split("|"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        title,
+        _t(
+            lang,
+            "regel|alvor|sag|udvalg|hændelser|forklaring",
+            "rule|severity|matter|body|events|explanation",
+        ),
+        overflow="fold",
+    )
     for f in report.findings:
         table.add_row(
             f"{f.rule}\n{f.title}",
@@ -502,6 +565,7 @@ def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
 
 @handle_errors
 def stats_cmd(
+    ctx: typer.Context,
     body: Annotated[str, typer.Argument(help="Body id, e.g. bal-hmed.")],
     year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
     ledger: LedgerOpt = None,
@@ -510,27 +574,27 @@ def stats_cmd(
     lang: LangOpt = Language.da,
 ) -> None:
     """Show a body's statistics per year: matters, consultations, proposals, lead time, ..."""
-    chosen = _lang(lang)
-    view = _view(ledger, as_of)
-    found = statistics(view.source, view.origin, body, year=year)
-    if as_json:
-        _json(found)
+    reading = _reading(ctx.obj, ledger, as_of, lang)
+    found = statistics(reading.source, reading.origin, body, year=year)
+    _answer(as_json, found, lambda: _print_stats(found, reading))
+
+
+def _print_stats(found: BodyStatistics, reading: _Reading) -> None:
+    lang = reading.lang
+    if not found.years:
+        _console().print(_t(lang, "Ingen tal.", "No figures."))
         return
-    _print_stats(found, view, chosen)
-
-
-def _print_stats(found: BodyStatistics, view: View, lang: Lang) -> None:
-    table = Table(
-        title=f"{found.body_name} [{found.body}]" + _as_of_note(view, lang), title_justify="left"
+    table = _table(
+        f"{found.body_name} [{found.body}]" + _as_of_note(reading.view, lang),
+        _t(
+            lang,
+            "år|sager|inddragelser|forslag fra MED|median varsel (dage)|beslutninger|"
+            "heraf med åben uenighed|kvitteringsrate|for kort tid",
+            "year|matters|consultations|proposals from MED|median lead time (days)|decisions|"
+            "with an open disagreement|acknowledgement rate|inadequate time",
+        ),
+        justify="right",
     )
-    for column in _t(
-        lang,
-        "år|sager|inddragelser|forslag fra MED|median varsel (dage)|beslutninger|"
-        "heraf med åben uenighed|kvitteringsrate|for kort tid",
-        "year|matters|consultations|proposals from MED|median lead time (days)|decisions|"
-        "with an open disagreement|acknowledgement rate|inadequate time",
-    ).split("|"):
-        table.add_column(column, justify="right")
     for y in found.years:
         rate = "—" if y.acknowledgement_rate is None else f"{y.acknowledgement_rate:.0%}"
         lead = "—" if y.median_lead_time_days is None else f"{y.median_lead_time_days:g}"
@@ -545,7 +609,4 @@ def _print_stats(found: BodyStatistics, view: View, lang: Lang) -> None:
             f"{rate} ({y.acknowledged_matters}/{y.consulted_matters})",
             str(y.inadequate_time),
         )
-    if not found.years:
-        _console().print(_t(lang, "Ingen tal.", "No figures."))
-        return
     _console().print(table)

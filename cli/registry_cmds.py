@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cli.context import client, server, service, set_directory, settings
+from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors
 from ledger.client.http import HttpTransport
-from ledger.client.sdk import LedgerClient, LocalTransport, genesis
+from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.domain import events as ev
 from ledger.errors import LedgerError, LedgerExistsError, MalformedKeyError
 from ledger.protocol.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
@@ -22,9 +22,8 @@ from ledger.storage.logkeys import ledger_id_of
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
-LedgerOpt = Annotated[
-    str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
-]
+PersonArg = Annotated[str, typer.Argument()]
+BodyArg = Annotated[str, typer.Argument()]
 
 body_app = typer.Typer(help="Establish and dissolve MED bodies.", no_args_is_help=True)
 member_app = typer.Typer(
@@ -48,6 +47,7 @@ def _print(receipt: dict[str, object]) -> None:
 
 @handle_errors
 def init(
+    ctx: typer.Context,
     origin: Annotated[str, typer.Option(help="Ledger origin, e.g. ledger.example/ballerup.")],
     name: Annotated[str, typer.Option(help="The organisation's name.")],
     admin: Annotated[str, typer.Option(help="Person id of the founding admin.")] = "admin",
@@ -75,30 +75,26 @@ def init(
     admin_key_path = keys_dir / f"{admin}.key"
     if admin_key_path.exists():
         raise MalformedKeyError(f"{admin_key_path} exists; refusing to overwrite a key")
-    url = server()
+    cli: CliContext = ctx.obj
+    url = cli.server
     if url:
         _init_on_server(url, origin, name, admin, admin_name, admin_key_path, import_mode, ticket)
         return
-    svc = service()
+    svc = cli.service()
     log_key = svc.log_keys.create(origin)
     founder = PersonKey.generate(admin)
     founder.save(admin_key_path)
-    receipt = LedgerClient(LocalTransport(svc), founder, origin, clock=system_clock).append(
-        "registry",
-        genesis(
-            founder,
-            origin=origin,
-            name=name,
-            log_verifier_key=log_key.verifier_key(),
-            import_mode=import_mode,
-        ),
+    receipt = LedgerClient(LocalTransport(svc), founder, origin, clock=system_clock).create_ledger(
+        name=name, log_verifier_key=log_key.verifier_key(), import_mode=import_mode
     )
     svc.set_directory(origin, admin, admin_name, None)
-    console.print(f"created ledger [bold]{origin}[/] in {settings().database_url}")
-    console.print(f"admin key: {admin_key_path} (keep it safe)")
-    console.print(f"log key:   {svc.log_keys.path(ledger_id_of(origin))}")
-    console.print(f"log verifier key: {log_key.verifier_key()}")
-    _print(receipt)
+    _report_created(
+        f"created ledger [bold]{origin}[/] in {cli.settings.database_url}",
+        admin_key_path,
+        f"log key:   {svc.log_keys.path(ledger_id_of(origin))}",
+        log_key.verifier_key(),
+        receipt,
+    )
 
 
 def _init_on_server(
@@ -111,6 +107,7 @@ def _init_on_server(
     import_mode: bool,
     ticket: str | None,
 ) -> None:
+    """Create the ledger the operator prepared on the server, founded with a key made here."""
     ledger = ledger_id_of(origin)
     founder = PersonKey.generate(admin)
     with HttpTransport(url, key=founder, creation_ticket=ticket) as http:
@@ -118,25 +115,40 @@ def _init_on_server(
         if info["created"]:
             raise LedgerExistsError(f"ledger {origin} already exists on {url}", origin=origin)
         founder.save(admin_key_path)
+        founding = LedgerClient(http, founder, origin, clock=system_clock, ledger=ledger)
         try:
-            receipt = LedgerClient(http, founder, origin, clock=system_clock, ledger=ledger).append(
-                "registry",
-                genesis(
-                    founder,
-                    origin=origin,
-                    name=name,
-                    log_verifier_key=str(info["log_verifier_key"]),
-                    import_mode=import_mode,
-                ),
+            receipt = founding.create_ledger(
+                name=name,
+                log_verifier_key=str(info["log_verifier_key"]),
+                import_mode=import_mode,
             )
         except LedgerError:
             admin_key_path.unlink()  # the ledger was not created: this key founds nothing
             raise
         http.creation_ticket = None
         http.put(ledger, f"/directory/{admin}", {"name": admin_name})
-    console.print(f"created ledger [bold]{origin}[/] on {url}")
+    _report_created(
+        f"created ledger [bold]{origin}[/] on {url}",
+        admin_key_path,
+        None,
+        str(info["log_verifier_key"]),
+        receipt,
+    )
+
+
+def _report_created(
+    created: str,
+    admin_key_path: Path,
+    log_key_line: str | None,
+    log_verifier_key: str,
+    receipt: dict[str, object],
+) -> None:
+    """Tell the founder where the ledger and its keys are, then the genesis receipt."""
+    console.print(created)
     console.print(f"admin key: {admin_key_path} (keep it safe)")
-    console.print(f"log verifier key: {info['log_verifier_key']}")
+    if log_key_line is not None:
+        console.print(log_key_line)
+    console.print(f"log verifier key: {log_verifier_key}")
     _print(receipt)
 
 
@@ -173,7 +185,8 @@ def _public_key(public_key: str | None, key_file: Path | None) -> tuple[str, str
 
 @handle_errors
 def enroll(
-    person: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    person: PersonArg,
     signer: KeyFile,
     public_key: Annotated[str | None, typer.Option(help="Base64 Ed25519 public key.")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Or the person's key file.")] = None,
@@ -186,7 +199,8 @@ def enroll(
 ) -> None:
     """Enroll a person and their first key (signed by an admin)."""
     key_id, public = _public_key(public_key, key_file)
-    c = client(signer, ledger)
+    cli: CliContext = ctx.obj
+    c = cli.client(signer, ledger)
     receipt = c.append(
         "registry",
         ev.PersonEnrolled.model_validate(
@@ -194,14 +208,15 @@ def enroll(
         ),
     )
     if name or email:
-        set_directory(c, person, name, email)
+        cli.set_directory(c, person, name, email)
     _print(receipt)
 
 
 @body_app.command("add")
 @handle_errors
 def body_add(
-    body: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    body: BodyArg,
     signer: KeyFile,
     name: Annotated[str, typer.Option()],
     kind: Annotated[str, typer.Option(help="hovedmed, omraademed, lokalmed, trio, ...")],
@@ -211,26 +226,28 @@ def body_add(
 ) -> None:
     """Establish a MED body (signed by an admin)."""
     payload = {"body": body, "name": name, "kind": kind, "parent": parent, "unit": unit}
-    _append_registry(signer, ledger, "BodyEstablished", payload)
+    _append_registry(ctx.obj, signer, ledger, "BodyEstablished", payload)
 
 
 @body_app.command("dissolve")
 @handle_errors
 def body_dissolve(
-    body: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    body: BodyArg,
     signer: KeyFile,
     reason: Annotated[str, typer.Option()],
     ledger: LedgerOpt = None,
 ) -> None:
     """Dissolve a body (signed by an admin)."""
-    _append_registry(signer, ledger, "BodyDissolved", {"body": body, "reason": reason})
+    _append_registry(ctx.obj, signer, ledger, "BodyDissolved", {"body": body, "reason": reason})
 
 
 @member_app.command("add")
 @handle_errors
 def member_add(
-    body: Annotated[str, typer.Argument()],
-    person: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    body: BodyArg,
+    person: PersonArg,
     signer: KeyFile,
     side: Annotated[str, typer.Option(help="management or employees")],
     role: Annotated[
@@ -240,25 +257,27 @@ def member_add(
 ) -> None:
     """Appoint a member (signed by an admin or the body's chair)."""
     payload = {"body": body, "person": person, "side": side, "roles": role or ["member"]}
-    _append_registry(signer, ledger, "MemberAppointed", payload)
+    _append_registry(ctx.obj, signer, ledger, "MemberAppointed", payload)
 
 
 @member_app.command("remove")
 @handle_errors
 def member_remove(
-    body: Annotated[str, typer.Argument()],
-    person: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    body: BodyArg,
+    person: PersonArg,
     signer: KeyFile,
     ledger: LedgerOpt = None,
 ) -> None:
     """Record that a member left a body."""
-    _append_registry(signer, ledger, "MemberLeft", {"body": body, "person": person})
+    _append_registry(ctx.obj, signer, ledger, "MemberLeft", {"body": body, "person": person})
 
 
 @key_app.command("add")
 @handle_errors
 def key_add(
-    person: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    person: PersonArg,
     signer: KeyFile,
     key_file: Annotated[Path, typer.Option(help="The new key file (its public half is enrolled).")],
     ledger: LedgerOpt = None,
@@ -266,14 +285,19 @@ def key_add(
     """Add a key for a person (signed by an admin)."""
     key_id, public = _public_key(None, key_file)
     _append_registry(
-        signer, ledger, "KeyAdded", {"person": person, "key_id": key_id, "public_key": public}
+        ctx.obj,
+        signer,
+        ledger,
+        "KeyAdded",
+        {"person": person, "key_id": key_id, "public_key": public},
     )
 
 
 @key_app.command("revoke")
 @handle_errors
 def key_revoke(
-    person: Annotated[str, typer.Argument()],
+    ctx: typer.Context,
+    person: PersonArg,
     key_id: Annotated[str, typer.Argument()],
     signer: KeyFile,
     reason: Annotated[str, typer.Option()],
@@ -281,12 +305,21 @@ def key_revoke(
 ) -> None:
     """Revoke a key (signed by an admin, or by its owner)."""
     _append_registry(
-        signer, ledger, "KeyRevoked", {"person": person, "key_id": key_id, "reason": reason}
+        ctx.obj,
+        signer,
+        ledger,
+        "KeyRevoked",
+        {"person": person, "key_id": key_id, "reason": reason},
     )
 
 
 def _append_registry(
-    signer: Path, ledger: str | None, event_type: str, payload: Mapping[str, object]
+    cli: CliContext,
+    signer: Path,
+    ledger: str | None,
+    event_type: str,
+    payload: Mapping[str, object],
 ) -> None:
+    """Sign one registry event as the owner of ``signer`` and print its receipt."""
     clean = {k: v for k, v in payload.items() if v is not None}
-    _print(client(signer, ledger).append("registry", clean, event_type=event_type))
+    _print(cli.client(signer, ledger).append("registry", clean, event_type=event_type))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ledger.client.sdk import LedgerClient, LocalTransport, genesis
+from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.domain import events as ev
 from ledger.protocol.envelope import matter_stream
 from ledger.protocol.keys import PersonKey
@@ -65,16 +65,11 @@ class Organisation:
         founder = PersonKey.generate(admin)
         self.keys[admin] = founder
         self.admin = admin
-        self.client(admin).append(
-            "registry",
-            genesis(
-                founder,
-                origin=origin,
-                name=name,
-                log_verifier_key=log_key.verifier_key(),
-                import_mode=import_mode,
-                rulebook=rulebook,
-            ),
+        self.client(admin).create_ledger(
+            name=name,
+            log_verifier_key=log_key.verifier_key(),
+            import_mode=import_mode,
+            rulebook=rulebook,
         )
         service.set_directory(origin, admin, admin_name, None)
 

@@ -120,6 +120,29 @@ class LedgerClient:
         self.clock = clock
         self.retries = retries
 
+    def create_ledger(
+        self,
+        *,
+        name: str,
+        log_verifier_key: str,
+        import_mode: bool = False,
+        rulebook: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """Sign and submit LedgerCreated, the ledger's first event, founded by this client's person.
+
+        The log key is made first, by whoever runs the ledger; the founder
+        becomes the ledger's first admin.
+        """
+        created = genesis(
+            self.key,
+            origin=self.origin,
+            name=name,
+            log_verifier_key=log_verifier_key,
+            import_mode=import_mode,
+            rulebook=rulebook,
+        )
+        return self.append("registry", created)
+
     def append(
         self,
         stream: str,

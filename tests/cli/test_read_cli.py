@@ -10,14 +10,11 @@ never a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import cli.context
-import cli.read_cmds
 from cli.main import app
 from demo.stories import Demo
 from ledger.service.application import LedgerService
@@ -28,7 +25,7 @@ from verifier.bundle import verify_bundle
 @pytest.fixture
 def medledger(
     demo: Demo, service: LedgerService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CliRunner]:
+) -> CliRunner:
     """The CLI over the demo ledgers in this test's database."""
     store = service.store
     monkeypatch.setenv("MEDLEDGER_DATABASE_URL", store.url)
@@ -37,15 +34,11 @@ def medledger(
     monkeypatch.setenv("MEDLEDGER_LOG_KEYS", str(tmp_path / "log-keys"))
     monkeypatch.setenv("MEDLEDGER_LEDGER", ledger_id_of(demo.ballerup.origin))
     monkeypatch.setenv("COLUMNS", "240")
-    for cached in (cli.context.settings, cli.context.opened, cli.read_cmds._projector):
-        cached.cache_clear()
     runner = CliRunner()
     # On PostgreSQL the worker keeps the read models up to date; on SQLite reads catch up.
     run(runner, "projections", "run", "--once", "--ledger", ledger_id_of(demo.buf.origin))
     run(runner, "projections", "run", "--once", "--ledger", ledger_id_of(demo.ballerup.origin))
-    yield runner
-    for cached in (cli.context.settings, cli.context.opened, cli.read_cmds._projector):
-        cached.cache_clear()
+    return runner
 
 
 def run(runner: CliRunner, *args: str, code: int = 0) -> str:
