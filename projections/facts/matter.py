@@ -30,6 +30,17 @@ class Touched:
     everything: bool = False
 
 
+class _Opened:
+    """A text field of a matter's ``MatterOpened`` payload, read as the attribute of
+    the same name (``matter.category``): the fields the rules ask of every matter."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, matter: MatterFacts, owner: type | None = None) -> str:
+        return str(matter.opened[self.name])
+
+
 class MatterFacts:
     """The events of one matter, in sequence order."""
 
@@ -87,21 +98,10 @@ class MatterFacts:
         assert payload is not None
         return payload
 
-    @property
-    def responsible_body(self) -> str:
-        return str(self.opened["responsible_body"])
-
-    @property
-    def category(self) -> str:
-        return str(self.opened["category"])
-
-    @property
-    def influence_level(self) -> str:
-        return str(self.opened["influence_level"])
-
-    @property
-    def decision_maker(self) -> str:
-        return str(self.opened["decision_maker"])
+    responsible_body = _Opened()
+    category = _Opened()
+    influence_level = _Opened()
+    decision_maker = _Opened()
 
     def typed(self, *types: str) -> list[Fact]:
         """The events of the given types (erased ones too), in sequence order."""

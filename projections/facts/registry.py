@@ -13,7 +13,7 @@ for the events at leaves ``a < p < l``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from projections.facts.encoding import json_text
@@ -240,17 +240,17 @@ class RegistryView:
         return {
             "rm_ledgers": self._ledger_rows(changes),
             "rm_people": [
-                self._person_row(p)
+                self._row(p)
                 for key, p in sorted(self.people.items())
                 if changes is None or key in changes.people
             ],
             "rm_bodies": [
-                self._body_row(b)
+                self._row(b)
                 for key, b in sorted(self.bodies.items())
                 if changes is None or key in changes.bodies
             ],
             "rm_memberships": [
-                self._membership_row(t)
+                self._row(t)
                 for body in sorted(self.tenures)
                 for person in sorted(self.tenures[body])
                 for t in self.tenures[body][person]
@@ -274,43 +274,13 @@ class RegistryView:
             }
         ]
 
-    def _person_row(self, p: PersonInfo) -> Row:
-        return {
-            "origin": self.origin,
-            "person": p.person,
-            "roles": ",".join(p.roles),
-            "enrolled_leaf": p.enrolled_leaf,
-            "enrolled_time": p.enrolled_time,
-        }
-
-    def _body_row(self, b: BodyInfo) -> Row:
-        return {
-            "origin": self.origin,
-            "body": b.body,
-            "name": b.name,
-            "kind": b.kind,
-            "parent": b.parent,
-            "unit": b.unit,
-            "established_leaf": b.established_leaf,
-            "established_time": b.established_time,
-            "dissolved_leaf": b.dissolved_leaf,
-            "dissolved_time": b.dissolved_time,
-        }
-
-    def _membership_row(self, t: Tenure) -> Row:
-        return {
-            "origin": self.origin,
-            "body": t.body,
-            "person": t.person,
-            "from_leaf": t.from_leaf,
-            "until_leaf": t.until_leaf,
-            "side": t.side,
-            "roles": ",".join(t.roles),
-            "from_date": t.from_date,
-            "until_date": t.until_date,
-            "appointed_time": t.appointed_time,
-            "left_time": t.left_time,
-        }
+    def _row(self, record: PersonInfo | BodyInfo | Tenure) -> Row:
+        """A person, body or appointment as its read-model row: the table's columns are
+        named for the record's fields, under the ledger's origin, with roles as text."""
+        row: Row = {"origin": self.origin, **asdict(record)}
+        if "roles" in row:
+            row["roles"] = ",".join(row["roles"])
+        return row
 
 
 _FOLDS: dict[str, Callable[[RegistryView, Payload, int, str, RegistryChanges], None]] = {

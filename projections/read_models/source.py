@@ -8,6 +8,7 @@ a past point.  That is what lets the tests check that the two agree.
 
 from __future__ import annotations
 
+from dataclasses import InitVar, dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import and_, select
@@ -50,23 +51,23 @@ class DatabaseSource:
         return self.recorder.positions(origin, [model])[model]
 
 
+@dataclass
 class MemorySource:
-    """Rows computed in memory (by ``projections.runner.replay``), as of one tree size."""
+    """Rows computed in memory (by ``projections.runner.replay``), as of one tree size.
 
-    def __init__(
-        self,
-        schema: ReadModelSchema,
-        origin: str,
-        tables: dict[str, list[Row]],
-        position: int,
-        latest_time: str,
-    ) -> None:
-        self.schema = schema
-        self.origin = origin
-        self.position = position
-        self.latest_time = latest_time
-        self._tables: dict[str, list[Row]] = {}
-        for name, spec in schema.specs.items():
+    Each table's rows are kept sorted by its primary key, the order the
+    database gives them in.
+    """
+
+    schema: ReadModelSchema
+    origin: str
+    tables: InitVar[dict[str, list[Row]]]
+    position: int
+    latest_time: str
+    _tables: dict[str, list[Row]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self, tables: dict[str, list[Row]]) -> None:
+        for name, spec in self.schema.specs.items():
             rows = tables.get(name, [])
             self._tables[name] = sorted(rows, key=lambda r: tuple(_key(r[c]) for c in spec.order))
 

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.rule import Flag, ref, rule
+from projections.rulebook.rule import Flag, Parameters, ref, rule
 from projections.rulebook.sequence import before_first
 
 
 @rule(
     "MED-06",
-    ground="Rammeaftalen § 8",
-    severity="high",
-    title_da="Medbestemmelse uden aftale",
-    title_en="Co-determination without agreement",
+    "Rammeaftalen § 8",
+    "high",
+    "Medbestemmelse uden aftale",
+    "Co-determination without agreement",
 )
-def med_06(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_06(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Co-determination without agreement: a co-determination matter decided before
     any agreement was reached (an erased agreement counts as one)."""
     if matter.influence_level != "codetermination":

@@ -7,32 +7,23 @@ its ``inputs``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from ledger.domain.groupings import INPUTS_TO_ADDRESS
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.rule import Flag, ref, rule
-from projections.rulebook.sequence import any_erased, first_after
+from projections.rulebook.rule import Flag, Parameters, ref, rule
+from projections.rulebook.sequence import answered_seqs, any_erased, first_after
 from projections.vocabulary import EVENT_TYPES, word
 
 
-@rule(
-    "MED-04",
-    ground="medansvar, good practice",
-    severity="high",
-    title_da="Ubesvaret uenighed",
-    title_en="Unanswered disagreement",
-)
-def med_04(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+@rule("MED-04", "medansvar, good practice", "high", "Ubesvaret uenighed", "Unanswered disagreement")
+def med_04(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Unanswered disagreement: a disagreement with no answer when a decision was made
     (an answer, however late, closes the finding)."""
-    answers = matter.typed("DisagreementAnswered")
-    if any_erased(answers):
+    answered = answered_seqs(matter, "DisagreementAnswered", "disagreement")
+    if answered is None:
         return
-    answered = {int(f.get("disagreement")) for f in answers}
     decisions = matter.typed("DecisionMade")
     for disagreement in matter.typed("DisagreementRecorded"):
         decision = first_after(decisions, disagreement.seq)
@@ -51,16 +42,8 @@ def med_04(
         )
 
 
-@rule(
-    "MED-05",
-    ground="good practice",
-    severity="medium",
-    title_da="Input ikke behandlet",
-    title_en="Input not addressed",
-)
-def med_05(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+@rule("MED-05", "good practice", "medium", "Input ikke behandlet", "Input not addressed")
+def med_05(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Input not addressed: a position, proposal or hearing response made before a
     decision that no later decision names among its inputs."""
     decisions = matter.typed("DecisionMade")
@@ -85,16 +68,8 @@ def med_05(
         )
 
 
-@rule(
-    "MED-10",
-    ground="good practice",
-    severity="medium",
-    title_da="Forslag ubehandlet",
-    title_en="Proposal unanswered",
-)
-def med_10(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+@rule("MED-10", "good practice", "medium", "Forslag ubehandlet", "Proposal unanswered")
+def med_10(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Proposal unanswered: a proposal from MED not treated in any decision when the
     hearing opened or the matter went to politics."""
     gates = matter.typed("HearingOpened", "ReferredToPolitics")

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import add_months
-from projections.rulebook.rule import Flag, ref, rule
-from projections.rulebook.sequence import any_erased
+from projections.rulebook.rule import Flag, Parameters, ref, rule
+from projections.rulebook.sequence import answered_seqs
 
 
 @rule(
-    "MED-11",
-    ground="Rammeaftalen § 21",
-    severity="high",
-    title_da="Brudsag uafklaret",
-    title_en="Breach claim unresolved",
-    parameters={"months": 1},
+    "MED-11", "Rammeaftalen § 21", "high", "Brudsag uafklaret", "Breach claim unresolved", months=1
 )
-def med_11(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_11(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Breach claim unresolved after one month (N months)."""
     months = parameters["months"]
-    resolutions = matter.typed("BreachResolved")
-    if any_erased(resolutions):
+    resolved = answered_seqs(matter, "BreachResolved", "claim")
+    if resolved is None:
         return
-    resolved = {int(f.get("claim")) for f in resolutions}
     for claim in matter.typed("BreachClaimed"):
         if claim.seq in resolved:
             continue

@@ -7,7 +7,7 @@ by a consultation or meeting (docs/RULEBOOK.md, "Words used below").
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -15,7 +15,7 @@ from ledger.domain.groupings import INVOLVING_TYPES
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, ref, rule
+from projections.rulebook.rule import Flag, Parameters, ref, rule
 from projections.rulebook.sequence import before_first, first_after
 
 CONSULTING_TYPES = ("ConsultationOpened", "MeetingHeld")
@@ -44,14 +44,12 @@ def _maybe_heard(matter: MatterFacts, fact: Fact) -> bool:
 
 @rule(
     "MED-01",
-    ground="Rammeaftalen § 7",
-    severity="high",
-    title_da="Besluttet uden inddragelse",
-    title_en="Decided without involvement",
+    "Rammeaftalen § 7",
+    "high",
+    "Besluttet uden inddragelse",
+    "Decided without involvement",
 )
-def med_01(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_01(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Decided without involvement: no consultation, meeting or hearing of the
     responsible body before a decision on a discussion or co-determination matter."""
     if matter.influence_level not in ("discussion", "codetermination"):
@@ -77,14 +75,12 @@ def med_01(
 
 @rule(
     "MED-02",
-    ground="Rammeaftalen § 7",
-    severity="high",
-    title_da="Uden om MED til politisk behandling",
-    title_en="Around MED to politics",
+    "Rammeaftalen § 7",
+    "high",
+    "Uden om MED til politisk behandling",
+    "Around MED to politics",
 )
-def med_02(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_02(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Around MED to politics: referred to a political committee before the
     responsible body was informed or consulted."""
     body = matter.responsible_body
@@ -137,17 +133,8 @@ def _first_milestone(matter: MatterFacts) -> Milestone | None:
     return min(milestones, key=lambda m: (m.day, m.what_da)) if milestones else None
 
 
-@rule(
-    "MED-03",
-    ground="Rammeaftalen § 7",
-    severity="medium",
-    title_da="Sen inddragelse",
-    title_en="Late involvement",
-    parameters={"lead_days": 14},
-)
-def med_03(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+@rule("MED-03", "Rammeaftalen § 7", "medium", "Sen inddragelse", "Late involvement", lead_days=14)
+def med_03(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Late involvement: the responsible body first involved less than N days
     before the decision, the referral or the political deadline, whichever is first."""
     milestone = _first_milestone(matter)
@@ -207,15 +194,9 @@ def _involved_late(
 
 
 @rule(
-    "MED-09",
-    ground="Rammeaftalen § 7",
-    severity="medium",
-    title_da="Inddragelse efter høring",
-    title_en="Consultation after hearing",
+    "MED-09", "Rammeaftalen § 7", "medium", "Inddragelse efter høring", "Consultation after hearing"
 )
-def med_09(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_09(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Consultation after hearing: the responsible body not consulted (consultation
     or meeting) before the first hearing opened."""
     hearing = matter.first("HearingOpened")

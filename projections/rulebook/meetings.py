@@ -6,13 +6,13 @@ the log, never today's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, ref, rule
+from projections.rulebook.rule import Flag, Parameters, ref, rule
 from projections.rulebook.sequence import any_erased, first_after
 
 
@@ -27,17 +27,8 @@ def _next_meeting(meetings: list[Fact], shared: Fact, body: str) -> Fact | None:
     )
 
 
-@rule(
-    "MED-07",
-    ground="local rule",
-    severity="low",
-    title_da="Materiale for sent",
-    title_en="Material too late",
-    parameters={"material_days": 5},
-)
-def med_07(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+@rule("MED-07", "local rule", "low", "Materiale for sent", "Material too late", material_days=5)
+def med_07(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Material too late: material shared less than N days before the first meeting
     of a receiving body after it."""
     days = parameters["material_days"]
@@ -76,14 +67,12 @@ def _amrs(registry: RegistryView, meeting: Fact, people: list[str]) -> list[str]
 
 @rule(
     "MED-08",
-    ground="work-environment rules",
-    severity="medium",
-    title_da="Arbejdsmiljø uden AMR",
-    title_en="Work environment without AMR",
+    "work-environment rules",
+    "medium",
+    "Arbejdsmiljø uden AMR",
+    "Work environment without AMR",
 )
-def med_08(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_08(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Work environment without AMR: a work environment matter discussed at a meeting
     where no work environment representative of the body was present."""
     if matter.category != "work_environment":
@@ -127,16 +116,9 @@ def _minutes_approved(registry: RegistryView, meeting: Fact, approvals: list[Fac
 
 
 @rule(
-    "MED-12",
-    ground="local rule",
-    severity="low",
-    title_da="Referat ikke godkendt",
-    title_en="Minutes not approved",
-    parameters={"approval_days": 14},
+    "MED-12", "local rule", "low", "Referat ikke godkendt", "Minutes not approved", approval_days=14
 )
-def med_12(
-    matter: MatterFacts, registry: RegistryView, parameters: Mapping[str, int]
-) -> Iterator[Flag]:
+def med_12(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Minutes not approved within N days of the meeting by its chair and vice-chair."""
     days = parameters["approval_days"]
     approvals = matter.typed("MinutesApproved")

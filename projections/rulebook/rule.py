@@ -57,7 +57,10 @@ class Finding:
     explanation_en: str
 
 
-Check = Callable[[MatterFacts, RegistryView, Mapping[str, int]], Iterator[Flag]]
+Parameters = Mapping[str, int]
+"""A rule's parameters by name: its defaults, or the settings a ledger gives them."""
+
+Check = Callable[[MatterFacts, RegistryView, Parameters], Iterator[Flag]]
 """A rule's check: the matter, the registry view and the rule's parameters by name."""
 
 
@@ -75,7 +78,7 @@ class Rule:
     severity: Severity
     title_da: str
     title_en: str
-    parameters: Mapping[str, int]
+    parameters: Parameters
     evaluate: Check = field(compare=False)
 
     def key(self, name: str) -> str:
@@ -118,18 +121,17 @@ class Rule:
 
 
 def rule(
-    rule_id: str,
-    *,
-    ground: str,
-    severity: Severity,
-    title_da: str,
-    title_en: str,
-    parameters: Mapping[str, int] | None = None,
+    rule_id: str, ground: str, severity: Severity, title_da: str, title_en: str, **parameters: int
 ) -> Callable[[Check], Rule]:
-    """Make the check below this decorator the rule ``rule_id``, ready to register."""
+    """Make the check below this decorator the rule ``rule_id``, ready to register.
+
+    The rule's whole description fits on the one line above its check, so a
+    rule module reads as its rules; ``parameters`` are the defaults by name
+    (``@rule("MED-11", ..., months=1)``).
+    """
 
     def register(check: Check) -> Rule:
-        return Rule(rule_id, ground, severity, title_da, title_en, dict(parameters or {}), check)
+        return Rule(rule_id, ground, severity, title_da, title_en, dict(parameters), check)
 
     return register
 
