@@ -10,6 +10,7 @@ employees).  Every refusal names its rule and stores nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -420,6 +421,26 @@ def test_a_decisions_inputs_are_earlier_positions_proposals_and_responses(
             )
 
 
+def refused_unless_management_names_a_committee(
+    org: Organisation,
+    matter: Matter,
+    political_step: Callable[[str], ev.Payload],
+    manager: str,
+    med_body: str,
+) -> None:
+    """The two rules every step towards politics shares: refused from the union side,
+    and refused by ``manager`` when it names ``med_body`` instead of a political committee."""
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+        matter.act("tr", political_step("udvalg"))
+    with refused(
+        org,
+        errors.PoliticalCommitteeRequiredError,
+        "political_committee_required",
+        stream=matter.stream,
+    ):
+        matter.act(manager, political_step(med_body))
+
+
 def test_a_referral_goes_from_management_to_a_political_committee(
     org: Organisation, matter: Matter, clock: ManualClock
 ) -> None:
@@ -428,15 +449,7 @@ def test_a_referral_goes_from_management_to_a_political_committee(
             committee=committee, date=clock.date(), proposal_reference="Pkt. 4"
         )
 
-    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
-        matter.act("tr", referral("udvalg"))
-    with refused(
-        org,
-        errors.PoliticalCommitteeRequiredError,
-        "political_committee_required",
-        stream=matter.stream,
-    ):
-        matter.act("direktor", referral("lmed"))
+    refused_unless_management_names_a_committee(org, matter, referral, "direktor", "lmed")
     with refused(org, errors.UnknownBodyError, "unknown_body", stream=matter.stream):
         matter.act("direktor", referral("byraadet"))
 
@@ -449,15 +462,7 @@ def test_a_political_decision_is_recorded_by_management_or_the_secretary(
             committee=committee, outcome="Godkendt.", date=clock.date()
         )
 
-    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
-        matter.act("tr", recorded("udvalg"))
-    with refused(
-        org,
-        errors.PoliticalCommitteeRequiredError,
-        "political_committee_required",
-        stream=matter.stream,
-    ):
-        matter.act("sekretaer", recorded("hmed"))
+    refused_unless_management_names_a_committee(org, matter, recorded, "sekretaer", "hmed")
 
     # A secretary on the employee side may record it too.
     org.registry(
