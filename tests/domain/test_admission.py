@@ -7,17 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from ledger import errors
 from ledger.domain import events as ev
-from ledger.errors import (
-    BadSignatureError,
-    ClaimedTimeOutOfToleranceError,
-    RevokedKeyError,
-    StalePreviousHashError,
-    StaleSequenceError,
-    StreamAlreadyStartedError,
-    UnknownKeyError,
-    WrongLedgerError,
-)
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope
 from ledger.protocol.keys import PersonKey
 from tests.domain.memory_ledger import MemoryLedger
@@ -52,7 +43,7 @@ def test_an_event_signed_for_a_stale_sequence_is_refused(ledger: MemoryLedger, b
     annas = ledger.sign("tr-anna", budget, _position())
     bos = ledger.sign("leder-bo", budget, _position("Ledelsen er enig."))
     ledger.submit(annas)
-    with pytest.raises(StaleSequenceError) as refused:
+    with pytest.raises(errors.StaleSequenceError) as refused:
         ledger.admit(bos)
     assert refused.value.details["expected_seq"] == 3
 
@@ -61,13 +52,13 @@ def test_an_event_that_names_the_wrong_previous_hash_is_refused(
     ledger: MemoryLedger, budget: str
 ) -> None:
     wrong = ledger.sign("tr-anna", budget, _position(), prev="ab" * 32)
-    with pytest.raises(StalePreviousHashError):
+    with pytest.raises(errors.StalePreviousHashError):
         ledger.admit(wrong)
 
 
 def test_a_refused_event_changes_nothing(ledger: MemoryLedger, budget: str) -> None:
     size, head = ledger.state.size, ledger.state.head(budget)
-    with pytest.raises(StalePreviousHashError):
+    with pytest.raises(errors.StalePreviousHashError):
         ledger.submit(ledger.sign("tr-anna", budget, _position(), prev="ab" * 32))
     assert (ledger.state.size, ledger.state.head(budget)) == (size, head)
 
@@ -82,7 +73,7 @@ def test_a_revoked_key_signs_nothing_more_but_a_new_key_does(
         REGISTRY_STREAM,
         ev.KeyRevoked(person="tr-anna", key_id=old.key_id, reason="Bærbar computer stjålet"),
     )
-    with pytest.raises(RevokedKeyError):
+    with pytest.raises(errors.RevokedKeyError):
         ledger.admit(ledger.sign("tr-anna", budget, _position(), key=old))
     new = PersonKey.generate("tr-anna")
     ledger.write(
@@ -95,7 +86,7 @@ def test_a_revoked_key_signs_nothing_more_but_a_new_key_does(
 
 def test_a_key_the_registry_does_not_know_signs_nothing(ledger: MemoryLedger, budget: str) -> None:
     stranger = PersonKey.generate("tr-anna")
-    with pytest.raises(UnknownKeyError):
+    with pytest.raises(errors.UnknownKeyError):
         ledger.admit(ledger.sign("tr-anna", budget, _position(), key=stranger))
 
 
@@ -105,21 +96,21 @@ def test_a_signature_that_does_not_cover_the_body_is_refused(
     submission = ledger.sign("tr-anna", budget, _position())
     envelope = submission.envelope
     forged = Envelope.create(envelope.body, bytes(64))
-    with pytest.raises(BadSignatureError):
+    with pytest.raises(errors.BadSignatureError):
         ledger.admit(replace(submission, envelope=forged))
 
 
 def test_an_event_for_another_ledger_is_refused(ledger: MemoryLedger, budget: str) -> None:
     elsewhere = MemoryLedger(origin="ledger.example/andetsted")
     elsewhere.keys = ledger.keys
-    with pytest.raises(WrongLedgerError):
+    with pytest.raises(errors.WrongLedgerError):
         ledger.admit(elsewhere.sign("tr-anna", budget, _position()))
 
 
 def test_a_claimed_time_far_from_the_clock_is_refused(ledger: MemoryLedger, budget: str) -> None:
     submission = ledger.sign("tr-anna", budget, _position())
     ledger.now += timedelta(hours=1)
-    with pytest.raises(ClaimedTimeOutOfToleranceError):
+    with pytest.raises(errors.ClaimedTimeOutOfToleranceError):
         ledger.admit(submission)
 
 
@@ -138,5 +129,5 @@ def test_a_ledger_is_created_once(ledger: MemoryLedger) -> None:
             ),
         ),
     )
-    with pytest.raises(StreamAlreadyStartedError):
+    with pytest.raises(errors.StreamAlreadyStartedError):
         ledger.admit(again)

@@ -39,7 +39,7 @@ def test_on_sqlite_the_writer_catches_the_read_models_up_after_each_commit(
     org.person("direktor", "Dorte Direktør")
     org.body("hmed", "HovedMED", "hovedmed")
     org.appoint("hmed", "direktor", "management", "chair")
-    Story(org, clock).open()
+    Story.opened(org, clock)
     size = service.tree_size(org.origin)
     positions = projector.tracking.positions(org.origin, READ_MODELS)
     assert {t.position for t in positions.values()} == {size}, backend
@@ -185,8 +185,7 @@ def test_the_worker_follows_new_events_until_stopped(
     )
     thread.start()
     try:
-        story = Story(org, clock)
-        story.open()
+        story = Story.opened(org, clock)
         story.consult()
         size = service.tree_size(org.origin)
         assert worker.tracking.wait(org.origin, READ_MODELS, size, timeout=20)
@@ -209,8 +208,7 @@ def test_unknown_read_models_are_named_in_the_error(projector: Projector) -> Non
 def test_erasing_a_persons_details_changes_no_read_model_only_the_name_shown(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.position(by="tr")
     read.live()
@@ -225,8 +223,7 @@ def test_erasing_a_persons_details_changes_no_read_model_only_the_name_shown(
 def test_an_erased_payload_shows_as_erased_and_a_rebuild_agrees(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     position = story.position(by="tr")
     story.act("tr", ev.CorrectionIssued(event=position, correction="Skulle have været 'imod'."))

@@ -32,8 +32,7 @@ from verifier.bundle import verify_bundle
 
 def union_rep_opposes(org: Organisation, clock: ManualClock) -> Story:
     """The director opens the school matter and consults HovedMED; the union rep opposes."""
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.consult()
     story.position(by="tr", stance="oppose")
     return story
@@ -100,8 +99,7 @@ def test_an_imported_event_is_marked_in_the_timeline(
 def test_involvement_shows_when_a_person_was_informed_heard_present_and_what_they_said(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share(bodies=("hmed", "lmed"))
     story.consult()
     meeting = story.meeting(present=("direktor", "sekretaer", "tr"), absent=("amr",))
@@ -130,8 +128,7 @@ def test_involvement_shows_when_a_person_was_informed_heard_present_and_what_the
 def test_someone_appointed_after_the_material_was_shared_was_not_informed_by_it(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     org.person("ny-tr", "Nina Ny")
     org.appoint("hmed", "ny-tr", "employees", "member")
@@ -153,8 +150,7 @@ def test_the_dossier_holds_the_decision_its_inputs_and_who_shares_responsibility
 ) -> None:
     org.person("medlem", "Mads Medlem")
     org.appoint("hmed", "medlem", "employees", "member")
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share(bodies=("hmed", "lmed"))
     story.consult()
     story.meeting(present=("direktor", "sekretaer", "tr"), absent=("medlem",))
@@ -267,8 +263,7 @@ def test_findings_for_an_unknown_body_or_rule_are_refused(read: ReadModels) -> N
 def test_a_receipt_proves_involvement_and_its_bundle_verifies_offline(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share()
     story.consult()
     story.meeting(present=("direktor", "sekretaer", "tr", "amr"))
@@ -300,8 +295,7 @@ def test_a_receipt_shows_a_member_who_was_never_sent_material_nor_invited(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
     """The director discusses the matter in the LokalMED only; HovedMED's AMR hears nothing."""
-    story = Story(org, clock)
-    story.open()
+    story = Story.opened(org, clock)
     story.share(bodies=("lmed",))
     story.consult(body="lmed", by="leder")
     story.meeting(body="lmed", present=("leder", "tr-lokal"), by="leder")
@@ -321,7 +315,7 @@ def test_a_receipt_shows_a_member_who_was_never_sent_material_nor_invited(
 def test_a_receipt_for_an_unknown_person_or_matter_is_refused(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    Story(org, clock).open()
+    Story.opened(org, clock)
     with pytest.raises(PersonNotFoundError):
         read.receipt("ingen", "skolestruktur")
     with pytest.raises(MatterNotFoundError):

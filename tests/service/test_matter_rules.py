@@ -10,36 +10,15 @@ employees).  Every refusal names its rule and stores nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from demo.organisation import ManualClock, Organisation
+from ledger import errors
 from ledger.domain import events as ev
 from ledger.domain.matters import AFTER_END_TYPES
-from ledger.errors import (
-    AgreementNeedsBothSidesError,
-    AlreadyRecordedError,
-    AlreadyRedactedError,
-    BodyDissolvedError,
-    BodyNotInvolvedError,
-    MalformedPayloadError,
-    MatterEndedError,
-    NotAllowedError,
-    NotAnAncestorBodyError,
-    NotRedactableError,
-    PoliticalCommitteeRequiredError,
-    SignerLacksRoleError,
-    SignerNotAdminError,
-    SignerNotDecisionMakerError,
-    SignerNotMemberError,
-    SignerNotOriginalActorError,
-    SignerWrongSideError,
-    StreamNotStartedError,
-    UnknownBodyError,
-    UnknownEventReferenceError,
-    UnknownPersonError,
-)
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.logkeys import LogKeyring
@@ -58,7 +37,7 @@ def share_with(matter: Matter, *bodies: str) -> None:
 
 def only_lokalmeds_member_signs(org: Organisation, matter: Matter, payload: ev.Payload) -> None:
     """HovedMED's union rep, no member of LokalMED, is refused ``payload``; LokalMED's signs it."""
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("tr", payload)
     signed_and_logged(org, "tr-lokal", matter.stream, payload)
 
@@ -102,9 +81,9 @@ def test_only_management_of_the_responsible_body_opens_a_matter(
     org: Organisation, clock: ManualClock
 ) -> None:
     stream = "matter/ny-sag"
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=stream):
         org.act("tr", "ny-sag", school_structure(clock))
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=stream):
         org.act("leder", "ny-sag", school_structure(clock))
 
     signed_and_logged(org, "sekretaer", stream, school_structure(clock))
@@ -114,26 +93,26 @@ def test_a_matter_belongs_to_an_existing_med_body_and_decision_maker(
     org: Organisation, clock: ManualClock
 ) -> None:
     stream = "matter/ny-sag"
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=stream):
         org.act("direktor", "ny-sag", school_structure(clock, responsible_body="udvalg"))
-    with refused(org, UnknownBodyError, "unknown_body", stream=stream):
+    with refused(org, errors.UnknownBodyError, "unknown_body", stream=stream):
         org.act("direktor", "ny-sag", school_structure(clock, responsible_body="omraade-nord"))
-    with refused(org, UnknownPersonError, "unknown_person", stream=stream):
+    with refused(org, errors.UnknownPersonError, "unknown_person", stream=stream):
         org.act("direktor", "ny-sag", school_structure(clock, decision_maker="borgmester"))
 
     org.registry(ev.BodyDissolved(body="lmed", reason="Nedlagt"))
-    with refused(org, BodyDissolvedError, "body_dissolved", stream=stream):
+    with refused(org, errors.BodyDissolvedError, "body_dissolved", stream=stream):
         org.act("leder", "ny-sag", school_structure(clock, responsible_body="lmed"))
 
 
 def test_a_matter_starts_with_matter_opened_and_opens_once(
     org: Organisation, clock: ManualClock
 ) -> None:
-    with refused(org, StreamNotStartedError, "stream_not_started", stream="matter/ny-sag"):
+    with refused(org, errors.StreamNotStartedError, "stream_not_started", stream="matter/ny-sag"):
         org.act("tr", "ny-sag", position())
 
     org.act("direktor", "ny-sag", school_structure(clock))
-    with refused(org, AlreadyRecordedError, "already_recorded", stream="matter/ny-sag"):
+    with refused(org, errors.AlreadyRecordedError, "already_recorded", stream="matter/ny-sag"):
         org.act("direktor", "ny-sag", school_structure(clock))
 
 
@@ -144,11 +123,11 @@ def test_material_is_shared_by_management_with_existing_bodies(
     org: Organisation, matter: Matter
 ) -> None:
     shared = ev.MaterialShared(documents=[draft()], bodies=["lmed"])
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", shared)
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("leder", shared)
-    with refused(org, UnknownBodyError, "unknown_body", stream=matter.stream):
+    with refused(org, errors.UnknownBodyError, "unknown_body", stream=matter.stream):
         matter.act("direktor", ev.MaterialShared(documents=[draft()], bodies=["omraade-nord"]))
 
 
@@ -160,11 +139,11 @@ def test_a_consultation_is_opened_by_management_or_the_bodys_chair(
             body=body, question="Hvad mener I?", respond_by=clock.date(days=14)
         )
 
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr-lokal", consultation("lmed"))
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("udenfor", consultation("lmed"))
-    with refused(org, UnknownBodyError, "unknown_body", stream=matter.stream):
+    with refused(org, errors.UnknownBodyError, "unknown_body", stream=matter.stream):
         matter.act("direktor", consultation("omraade-nord"))
 
     # An employee-side chair may open one too.
@@ -178,11 +157,11 @@ def test_a_consultation_is_opened_by_management_or_the_bodys_chair(
 def test_a_meeting_is_recorded_by_the_chair_or_secretary_of_an_involved_body(
     org: Organisation, matter: Matter
 ) -> None:
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
         matter.act("leder", meeting("lmed", "leder", "tr-lokal"))
-    with refused(org, SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
+    with refused(org, errors.SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
         matter.act("amr", meeting("hmed"))
-    with refused(org, UnknownPersonError, "unknown_person", stream=matter.stream):
+    with refused(org, errors.UnknownPersonError, "unknown_person", stream=matter.stream):
         matter.act("sekretaer", meeting("hmed", "direktor", "borgmester"))
 
     signed_and_logged(org, "direktor", matter.stream, meeting("hmed"))
@@ -194,18 +173,22 @@ def test_minutes_are_approved_once_by_the_chair_and_once_by_the_vice_chair(
     held = matter.act("sekretaer", meeting("hmed"))
     approval = ev.MinutesApproved(meeting=held["seq"])
 
-    with refused(org, SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
+    with refused(org, errors.SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
         matter.act("amr", approval)
     signed_and_logged(org, "direktor", matter.stream, approval)
-    with refused(org, AlreadyRecordedError, "already_recorded", stream=matter.stream):
+    with refused(org, errors.AlreadyRecordedError, "already_recorded", stream=matter.stream):
         matter.act("direktor", approval)
     signed_and_logged(org, "tr", matter.stream, approval)
 
 
 def test_only_minutes_of_a_meeting_can_be_approved(org: Organisation, matter: Matter) -> None:
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act("direktor", ev.MinutesApproved(meeting=1))
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act("direktor", ev.MinutesApproved(meeting=99))
 
 
@@ -215,11 +198,11 @@ def test_only_minutes_of_a_meeting_can_be_approved(org: Organisation, matter: Ma
 def test_a_position_is_stated_by_a_member_for_their_own_side(
     org: Organisation, matter: Matter
 ) -> None:
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", position(side="management"))
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("udenfor", position())
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
         matter.act("tr-lokal", position(body="lmed"))
 
     share_with(matter, "lmed")
@@ -240,7 +223,7 @@ def test_disagreements_and_compromises_are_raised_by_members_of_involved_bodies(
     proposal = ev.CompromiseProposed(body="lmed", terms="Udskyd et år.")
 
     for payload in (disagreement, proposal):
-        with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+        with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
             matter.act("tr-lokal", payload)
     share_with(matter, "lmed")
     for payload in (disagreement, proposal):
@@ -253,14 +236,16 @@ def test_a_disagreement_is_answered_once_by_management_or_the_decision_maker(
     recorded = matter.act("amr", ev.DisagreementRecorded(body="hmed", points=["For hurtigt."]))
     answer = ev.DisagreementAnswered(disagreement=recorded["seq"], response="Tidsplanen udskydes.")
 
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", answer)
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act(
             "direktor", ev.DisagreementAnswered(disagreement=1, response="Det er ikke en uenighed.")
         )
     signed_and_logged(org, "sekretaer", matter.stream, answer)
-    with refused(org, AlreadyRecordedError, "already_recorded", stream=matter.stream):
+    with refused(org, errors.AlreadyRecordedError, "already_recorded", stream=matter.stream):
         matter.act("direktor", answer)
 
 
@@ -277,9 +262,11 @@ def answered_by_the_vice_chair_alone(
 ) -> None:
     """For the employees, the AMR (no chair) may not ``answer`` the compromise, nor may
     anyone answer the event ``unknown``; the vice-chair (tr) answers ``proposal``."""
-    with refused(org, SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
+    with refused(org, errors.SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
         matter.act("amr", answer(proposal=proposal, side="employees"))
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act("tr", answer(proposal=unknown, side="employees"))
     signed_and_logged(org, "tr", matter.stream, answer(proposal=proposal, side="employees"))
 
@@ -289,12 +276,12 @@ def test_a_compromise_is_accepted_by_the_chair_or_vice_chair_for_their_own_side(
 ) -> None:
     proposal = compromise(matter)
 
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="management"))
     answered_by_the_vice_chair_alone(org, matter, ev.CompromiseAccepted, proposal, unknown=1)
-    with refused(org, AlreadyRecordedError, "already_recorded", stream=matter.stream):
+    with refused(org, errors.AlreadyRecordedError, "already_recorded", stream=matter.stream):
         matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
-    with refused(org, AlreadyRecordedError, "already_recorded", stream=matter.stream):
+    with refused(org, errors.AlreadyRecordedError, "already_recorded", stream=matter.stream):
         matter.act("tr", ev.CompromiseRejected(proposal=proposal, side="employees"))
 
 
@@ -310,12 +297,12 @@ def test_an_agreement_needs_acceptance_from_both_sides(org: Organisation, matter
     proposal = compromise(matter)
 
     with refused(
-        org, AgreementNeedsBothSidesError, "agreement_needs_both_sides", stream=matter.stream
+        org, errors.AgreementNeedsBothSidesError, "agreement_needs_both_sides", stream=matter.stream
     ):
         matter.act("direktor", agreement(proposal))
     matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
     with refused(
-        org, AgreementNeedsBothSidesError, "agreement_needs_both_sides", stream=matter.stream
+        org, errors.AgreementNeedsBothSidesError, "agreement_needs_both_sides", stream=matter.stream
     ):
         matter.act("direktor", agreement(proposal))
     matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
@@ -328,11 +315,13 @@ def test_an_agreement_is_about_a_compromise_in_its_own_body_signed_by_a_member(
 ) -> None:
     proposal = accepted_by_both_sides(matter)
 
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act("direktor", agreement(1))
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
         matter.act("leder", agreement(proposal, body="lmed"))
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("leder", agreement(proposal))
 
 
@@ -341,9 +330,9 @@ def test_a_guideline_agreement_names_its_type_and_only_then(
 ) -> None:
     proposal = accepted_by_both_sides(matter)
 
-    with refused(org, MalformedPayloadError, "malformed_payload", stream=matter.stream):
+    with refused(org, errors.MalformedPayloadError, "malformed_payload", stream=matter.stream):
         matter.act("direktor", agreement(proposal, guideline=True))
-    with refused(org, MalformedPayloadError, "malformed_payload", stream=matter.stream):
+    with refused(org, errors.MalformedPayloadError, "malformed_payload", stream=matter.stream):
         matter.act("direktor", agreement(proposal, guideline_type="mandatory"))
     signed_and_logged(
         org,
@@ -366,7 +355,7 @@ def test_an_agreement_still_needs_both_sides_after_a_restart_with_a_redaction(
     org.transport.service = restarted
 
     with refused(
-        org, AgreementNeedsBothSidesError, "agreement_needs_both_sides", stream=matter.stream
+        org, errors.AgreementNeedsBothSidesError, "agreement_needs_both_sides", stream=matter.stream
     ):
         matter.act("direktor", agreement(proposal))
 
@@ -377,9 +366,9 @@ def test_an_agreement_still_needs_both_sides_after_a_restart_with_a_redaction(
 def test_a_hearing_is_opened_by_management_to_existing_bodies(
     org: Organisation, matter: Matter, clock: ManualClock
 ) -> None:
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=30)))
-    with refused(org, UnknownBodyError, "unknown_body", stream=matter.stream):
+    with refused(org, errors.UnknownBodyError, "unknown_body", stream=matter.stream):
         matter.act(
             "direktor", ev.HearingOpened(bodies=["omraade-nord"], respond_by=clock.date(days=30))
         )
@@ -390,11 +379,11 @@ def test_only_a_body_asked_in_a_hearing_responds_by_one_of_its_members(
 ) -> None:
     response = ev.HearingResponseSubmitted(body="lmed", text="Vi er imod.")
     share_with(matter, "lmed")
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
         matter.act("tr-lokal", response)
 
     matter.act("direktor", ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=30)))
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("udenfor", response)
     signed_and_logged(org, "tr-lokal", matter.stream, response)
 
@@ -405,7 +394,7 @@ def test_only_a_body_asked_in_a_hearing_responds_by_one_of_its_members(
 def test_only_the_decision_maker_decides(org: Organisation, matter: Matter) -> None:
     decision = ev.DecisionMade(outcome="Skolerne lægges sammen.", rationale="Færre elever.")
     with refused(
-        org, SignerNotDecisionMakerError, "signer_not_decision_maker", stream=matter.stream
+        org, errors.SignerNotDecisionMakerError, "signer_not_decision_maker", stream=matter.stream
     ):
         matter.act("sekretaer", decision)
     signed_and_logged(org, "direktor", matter.stream, decision)
@@ -418,7 +407,7 @@ def test_a_decisions_inputs_are_earlier_positions_proposals_and_responses(
 
     for not_an_input in (2, 99):
         with refused(
-            org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+            org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
         ):
             matter.act(
                 "direktor",
@@ -432,6 +421,26 @@ def test_a_decisions_inputs_are_earlier_positions_proposals_and_responses(
             )
 
 
+def refused_unless_management_names_a_committee(
+    org: Organisation,
+    matter: Matter,
+    political_step: Callable[[str], ev.Payload],
+    manager: str,
+    med_body: str,
+) -> None:
+    """The two rules every step towards politics shares: refused from the union side,
+    and refused by ``manager`` when it names ``med_body`` instead of a political committee."""
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+        matter.act("tr", political_step("udvalg"))
+    with refused(
+        org,
+        errors.PoliticalCommitteeRequiredError,
+        "political_committee_required",
+        stream=matter.stream,
+    ):
+        matter.act(manager, political_step(med_body))
+
+
 def test_a_referral_goes_from_management_to_a_political_committee(
     org: Organisation, matter: Matter, clock: ManualClock
 ) -> None:
@@ -440,13 +449,8 @@ def test_a_referral_goes_from_management_to_a_political_committee(
             committee=committee, date=clock.date(), proposal_reference="Pkt. 4"
         )
 
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
-        matter.act("tr", referral("udvalg"))
-    with refused(
-        org, PoliticalCommitteeRequiredError, "political_committee_required", stream=matter.stream
-    ):
-        matter.act("direktor", referral("lmed"))
-    with refused(org, UnknownBodyError, "unknown_body", stream=matter.stream):
+    refused_unless_management_names_a_committee(org, matter, referral, "direktor", "lmed")
+    with refused(org, errors.UnknownBodyError, "unknown_body", stream=matter.stream):
         matter.act("direktor", referral("byraadet"))
 
 
@@ -458,12 +462,7 @@ def test_a_political_decision_is_recorded_by_management_or_the_secretary(
             committee=committee, outcome="Godkendt.", date=clock.date()
         )
 
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
-        matter.act("tr", recorded("udvalg"))
-    with refused(
-        org, PoliticalCommitteeRequiredError, "political_committee_required", stream=matter.stream
-    ):
-        matter.act("sekretaer", recorded("hmed"))
+    refused_unless_management_names_a_committee(org, matter, recorded, "sekretaer", "hmed")
 
     # A secretary on the employee side may record it too.
     org.registry(
@@ -476,10 +475,10 @@ def test_a_member_of_an_involved_body_acknowledges_being_consulted(
     org: Organisation, matter: Matter
 ) -> None:
     acknowledgement = ev.ConsultationAcknowledged(body="lmed", adequate_time=True)
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
         matter.act("tr-lokal", acknowledgement)
     share_with(matter, "lmed")
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("tr", acknowledgement)
     signed_and_logged(org, "tr-lokal", matter.stream, acknowledgement)
 
@@ -493,19 +492,23 @@ def test_a_matter_is_escalated_only_up_the_med_structure(
     def escalation(from_body: str, to_body: str) -> ev.EscalatedToBody:
         return ev.EscalatedToBody(from_body=from_body, to_body=to_body, reason="Uenighed.")
 
-    with refused(org, NotAnAncestorBodyError, "escalation_not_to_ancestor", stream=local.stream):
+    with refused(
+        org, errors.NotAnAncestorBodyError, "escalation_not_to_ancestor", stream=local.stream
+    ):
         local.act("tr-lokal", escalation("lmed", "udvalg"))
-    with refused(org, UnknownBodyError, "unknown_body", stream=local.stream):
+    with refused(org, errors.UnknownBodyError, "unknown_body", stream=local.stream):
         local.act("tr-lokal", escalation("lmed", "omraade-nord"))
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=local.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=local.stream):
         local.act("tr", escalation("hmed", "lmed"))
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=local.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=local.stream):
         local.act("tr", escalation("lmed", "hmed"))
 
     signed_and_logged(org, "tr-lokal", local.stream, escalation("lmed", "hmed"))
     # Once escalated, HovedMED is involved, and it cannot escalate back down.
     signed_and_logged(org, "tr", local.stream, position("hmed"))
-    with refused(org, NotAnAncestorBodyError, "escalation_not_to_ancestor", stream=local.stream):
+    with refused(
+        org, errors.NotAnAncestorBodyError, "escalation_not_to_ancestor", stream=local.stream
+    ):
         local.act("tr", escalation("hmed", "lmed"))
 
 
@@ -515,9 +518,9 @@ def test_a_matter_is_escalated_only_up_the_med_structure(
 def test_a_breach_is_claimed_by_the_employee_side_of_an_involved_body(
     org: Organisation, matter: Matter
 ) -> None:
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("direktor", ev.BreachClaimed(body="hmed", text="Ledelsen klager over sig selv."))
-    with refused(org, BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
+    with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
         matter.act("tr-lokal", ev.BreachClaimed(body="lmed", text="Vi blev aldrig spurgt."))
 
 
@@ -529,15 +532,17 @@ def test_only_the_hovedmed_chair_resolves_a_breach_claim_once(
     claim = local.act("tr-lokal", ev.BreachClaimed(body="lmed", text="Besluttet uden drøftelse."))
     resolution = ev.BreachResolved(claim=claim["seq"], resolution="rejected")
 
-    with refused(org, NotAllowedError, "not_allowed", stream=local.stream):
+    with refused(org, errors.NotAllowedError, "not_allowed", stream=local.stream):
         local.act("leder", resolution)  # chair of the LokalMED, not of HovedMED
-    with refused(org, NotAllowedError, "not_allowed", stream=local.stream):
+    with refused(org, errors.NotAllowedError, "not_allowed", stream=local.stream):
         local.act("tr", resolution)  # vice-chair of HovedMED
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=local.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=local.stream
+    ):
         local.act("direktor", ev.BreachResolved(claim=1, resolution="rejected"))
 
     signed_and_logged(org, "direktor", local.stream, resolution)
-    with refused(org, AlreadyRecordedError, "already_recorded", stream=local.stream):
+    with refused(org, errors.AlreadyRecordedError, "already_recorded", stream=local.stream):
         local.act("direktor", ev.BreachResolved(claim=claim["seq"], resolution="withdrawn"))
 
 
@@ -545,7 +550,7 @@ def test_only_the_hovedmed_chair_resolves_a_breach_claim_once(
 
 
 def test_management_communicates_the_decision(org: Organisation, matter: Matter) -> None:
-    with refused(org, SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
+    with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
         matter.act("tr", ev.DecisionCommunicated(to="Alle ansatte", channel="Opslag"))
     signed_and_logged(
         org, "sekretaer", matter.stream, ev.DecisionCommunicated(to="Alle ansatte", channel="Mail")
@@ -559,7 +564,7 @@ def test_only_the_decision_maker_ends_a_matter(
     org: Organisation, matter: Matter, ending: ev.Payload
 ) -> None:
     with refused(
-        org, SignerNotDecisionMakerError, "signer_not_decision_maker", stream=matter.stream
+        org, errors.SignerNotDecisionMakerError, "signer_not_decision_maker", stream=matter.stream
     ):
         matter.act("sekretaer", ending)
     signed_and_logged(org, "direktor", matter.stream, ending)
@@ -580,7 +585,7 @@ def test_an_ended_matter_takes_only_records_about_its_past(
         ("direktor", ev.MaterialShared(documents=[draft()], bodies=["lmed"])),
         ("direktor", ev.MatterClosed(reason="Igen.")),
     ]:
-        with refused(org, MatterEndedError, "matter_ended", stream=matter.stream):
+        with refused(org, errors.MatterEndedError, "matter_ended", stream=matter.stream):
             matter.act(person, too_late)
 
     signed_and_logged(
@@ -613,12 +618,14 @@ def test_only_the_original_actor_corrects_an_event(org: Organisation, matter: Ma
     stated = matter.act("tr", position())
 
     with refused(
-        org, SignerNotOriginalActorError, "signer_not_original_actor", stream=matter.stream
+        org, errors.SignerNotOriginalActorError, "signer_not_original_actor", stream=matter.stream
     ):
         matter.act(
             "direktor", ev.CorrectionIssued(event=stated["seq"], correction="Nej, de støttede.")
         )
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act("tr", ev.CorrectionIssued(event=99, correction="Findes ikke."))
 
 
@@ -628,15 +635,17 @@ def test_an_admin_erases_a_payload_once_and_never_the_matters_opening(
     stated = matter.act("tr", position())
     erasure = ev.PayloadRedacted(event=stated["seq"], legal_basis="GDPR art. 17")
 
-    with refused(org, SignerNotAdminError, "signer_not_admin", stream=matter.stream):
+    with refused(org, errors.SignerNotAdminError, "signer_not_admin", stream=matter.stream):
         matter.act("direktor", erasure)
-    with refused(org, NotRedactableError, "not_redactable", stream=matter.stream):
+    with refused(org, errors.NotRedactableError, "not_redactable", stream=matter.stream):
         matter.act("admin", ev.PayloadRedacted(event=1, legal_basis="GDPR art. 17"))
-    with refused(org, UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream):
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
         matter.act("admin", ev.PayloadRedacted(event=99, legal_basis="GDPR art. 17"))
 
     receipt = signed_and_logged(org, "admin", matter.stream, erasure)
-    with refused(org, AlreadyRedactedError, "already_redacted", stream=matter.stream):
+    with refused(org, errors.AlreadyRedactedError, "already_redacted", stream=matter.stream):
         matter.act("admin", erasure)
 
     [erased] = org.service.records(org.origin, matter.stream, after_seq=stated["seq"] - 1, limit=1)
@@ -665,5 +674,5 @@ def test_payloads_later_rules_depend_on_cannot_be_redacted(
         )
     else:
         target = matter.act("direktor", ev.CompromiseProposed(body="hmed", terms="To faser."))
-    with refused(org, NotRedactableError, "not_redactable", stream=matter.stream):
+    with refused(org, errors.NotRedactableError, "not_redactable", stream=matter.stream):
         matter.act("admin", ev.PayloadRedacted(event=target["seq"], legal_basis="GDPR art. 17"))

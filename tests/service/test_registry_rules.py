@@ -10,24 +10,8 @@ from __future__ import annotations
 import pytest
 
 from demo.organisation import ManualClock, Organisation
+from ledger import errors
 from ledger.domain import events as ev
-from ledger.errors import (
-    AlreadyAMemberError,
-    BodyDissolvedError,
-    DuplicateBodyError,
-    DuplicateKeyError,
-    DuplicatePersonError,
-    KeyIdMismatchError,
-    MalformedKeyError,
-    NotAMemberError,
-    RevokedKeyError,
-    SignerLacksRoleError,
-    SignerNotAdminError,
-    SignerNotMemberError,
-    UnknownBodyError,
-    UnknownKeyError,
-    UnknownPersonError,
-)
 from ledger.protocol.keys import PersonKey
 from ledger.service.verification import verify_ledger
 from tests.stories.log_assertions import next_submission, refused, signed_and_logged
@@ -55,7 +39,7 @@ def test_only_an_admin_enrolls_people(org: Organisation) -> None:
         person="nyansat", key_id=newcomer.key_id, public_key=newcomer.public_key_b64
     )
 
-    with refused(org, SignerNotAdminError, "signer_not_admin"):
+    with refused(org, errors.SignerNotAdminError, "signer_not_admin"):
         org.registry(enrolment, by="direktor")
 
     signed_and_logged(org, "admin", REGISTRY, enrolment)
@@ -64,7 +48,7 @@ def test_only_an_admin_enrolls_people(org: Organisation) -> None:
 def test_a_person_is_enrolled_only_once(org: Organisation) -> None:
     second = PersonKey.generate("tr")
 
-    with refused(org, DuplicatePersonError, "duplicate_person"):
+    with refused(org, errors.DuplicatePersonError, "duplicate_person"):
         org.registry(
             ev.PersonEnrolled(person="tr", key_id=second.key_id, public_key=second.public_key_b64)
         )
@@ -73,7 +57,7 @@ def test_a_person_is_enrolled_only_once(org: Organisation) -> None:
 def test_a_key_id_must_be_derived_from_its_public_key(org: Organisation) -> None:
     newcomer, other = PersonKey.generate("nyansat"), PersonKey.generate("nyansat")
 
-    with refused(org, KeyIdMismatchError, "key_id_mismatch"):
+    with refused(org, errors.KeyIdMismatchError, "key_id_mismatch"):
         org.registry(
             ev.PersonEnrolled(
                 person="nyansat", key_id=other.key_id, public_key=newcomer.public_key_b64
@@ -95,13 +79,13 @@ def sloppy_base64(key: PersonKey) -> str:
 def test_a_public_key_must_be_canonical_base64(org: Organisation) -> None:
     newcomer = PersonKey.generate("nyansat")
 
-    with refused(org, MalformedKeyError, "malformed_key"):
+    with refused(org, errors.MalformedKeyError, "malformed_key"):
         org.registry(
             ev.PersonEnrolled(
                 person="nyansat", key_id=newcomer.key_id, public_key=sloppy_base64(newcomer)
             )
         )
-    with refused(org, MalformedKeyError, "malformed_key"):
+    with refused(org, errors.MalformedKeyError, "malformed_key"):
         org.registry(
             ev.KeyAdded(person="tr", key_id=newcomer.key_id, public_key=sloppy_base64(newcomer))
         )
@@ -110,7 +94,7 @@ def test_a_public_key_must_be_canonical_base64(org: Organisation) -> None:
 def test_one_key_belongs_to_one_person(org: Organisation) -> None:
     union_rep_key = org.keys["tr"]
 
-    with refused(org, DuplicateKeyError, "duplicate_key"):
+    with refused(org, errors.DuplicateKeyError, "duplicate_key"):
         org.registry(
             ev.KeyAdded(
                 person="amr", key_id=union_rep_key.key_id, public_key=union_rep_key.public_key_b64
@@ -122,9 +106,9 @@ def test_keys_are_added_by_an_admin_for_an_enrolled_person(org: Organisation) ->
     spare = PersonKey.generate("tr")
     spare_key = ev.KeyAdded(person="tr", key_id=spare.key_id, public_key=spare.public_key_b64)
 
-    with refused(org, SignerNotAdminError, "signer_not_admin"):
+    with refused(org, errors.SignerNotAdminError, "signer_not_admin"):
         org.registry(spare_key, by="tr")
-    with refused(org, UnknownPersonError, "unknown_person"):
+    with refused(org, errors.UnknownPersonError, "unknown_person"):
         org.registry(
             ev.KeyAdded(person="spoegelse", key_id=spare.key_id, public_key=spare.public_key_b64)
         )
@@ -136,7 +120,7 @@ def test_a_person_may_revoke_their_own_key_but_not_someone_elses(org: Organisati
     own_key = org.keys["tr"].key_id
     amr_key = org.keys["amr"].key_id
 
-    with refused(org, SignerNotAdminError, "signer_not_admin"):
+    with refused(org, errors.SignerNotAdminError, "signer_not_admin"):
         org.registry(ev.KeyRevoked(person="amr", key_id=amr_key, reason="Drilleri"), by="tr")
 
     signed_and_logged(
@@ -147,10 +131,10 @@ def test_a_person_may_revoke_their_own_key_but_not_someone_elses(org: Organisati
 def test_only_an_enrolled_unrevoked_key_can_be_revoked(org: Organisation) -> None:
     tr_key = org.keys["tr"].key_id
 
-    with refused(org, UnknownKeyError, "unknown_key"):
+    with refused(org, errors.UnknownKeyError, "unknown_key"):
         org.registry(ev.KeyRevoked(person="tr", key_id="0123456789abcdef", reason="Ukendt"))
     org.registry(ev.KeyRevoked(person="tr", key_id=tr_key, reason="Mistet"))
-    with refused(org, RevokedKeyError, "revoked_key"):
+    with refused(org, errors.RevokedKeyError, "revoked_key"):
         org.registry(ev.KeyRevoked(person="tr", key_id=tr_key, reason="Mistet igen"))
 
 
@@ -160,7 +144,7 @@ def test_a_revoked_key_is_refused_but_what_it_signed_before_stays_valid(
     matter.act("tr", hovedmed_position("tr"))
     org.registry(ev.KeyRevoked(person="tr", key_id=org.keys["tr"].key_id, reason="Mistet pc"))
 
-    with refused(org, RevokedKeyError, "revoked_key", stream=matter.stream) as caught:
+    with refused(org, errors.RevokedKeyError, "revoked_key", stream=matter.stream) as caught:
         matter.act("tr", hovedmed_position("tr"))
     assert caught.value.details == {"person": "tr", "key": org.keys["tr"].key_id}
 
@@ -182,7 +166,7 @@ def test_a_key_revoked_after_signing_but_before_logging_is_refused(
     )
     org.registry(ev.KeyRevoked(person="tr", key_id=org.keys["tr"].key_id, reason="Kompromitteret"))
 
-    with refused(org, RevokedKeyError, "revoked_key", stream=matter.stream):
+    with refused(org, errors.RevokedKeyError, "revoked_key", stream=matter.stream):
         org.service.append(org.origin, signed_earlier.wire())
 
 
@@ -200,38 +184,38 @@ def test_a_key_revoked_after_signing_but_before_logging_is_refused(
 def test_only_an_admin_establishes_and_dissolves_bodies(
     org: Organisation, change: ev.BodyEstablished | ev.BodyDissolved
 ) -> None:
-    with refused(org, SignerNotAdminError, "signer_not_admin"):
+    with refused(org, errors.SignerNotAdminError, "signer_not_admin"):
         org.registry(change, by="direktor")
 
 
 def test_a_body_is_established_once_under_a_living_parent(org: Organisation) -> None:
-    with refused(org, DuplicateBodyError, "duplicate_body"):
+    with refused(org, errors.DuplicateBodyError, "duplicate_body"):
         org.registry(ev.BodyEstablished(body="hmed", name="HovedMED igen", kind="hovedmed"))
-    with refused(org, UnknownBodyError, "unknown_body"):
+    with refused(org, errors.UnknownBodyError, "unknown_body"):
         org.registry(
             ev.BodyEstablished(body="trio", name="Trio", kind="trio", parent="omraade-nord")
         )
 
     org.registry(ev.BodyDissolved(body="lmed", reason="Nedlagt"))
-    with refused(org, BodyDissolvedError, "body_dissolved"):
+    with refused(org, errors.BodyDissolvedError, "body_dissolved"):
         org.registry(ev.BodyEstablished(body="trio", name="Trio", kind="trio", parent="lmed"))
 
 
 def test_only_an_existing_body_can_be_dissolved_and_only_once(org: Organisation) -> None:
-    with refused(org, UnknownBodyError, "unknown_body"):
+    with refused(org, errors.UnknownBodyError, "unknown_body"):
         org.registry(ev.BodyDissolved(body="omraade-nord", reason="Findes ikke"))
 
     signed_and_logged(org, "admin", REGISTRY, ev.BodyDissolved(body="lmed", reason="Nedlagt"))
-    with refused(org, BodyDissolvedError, "body_dissolved"):
+    with refused(org, errors.BodyDissolvedError, "body_dissolved"):
         org.registry(ev.BodyDissolved(body="lmed", reason="Nedlagt igen"))
 
 
 def test_no_one_can_sign_for_a_dissolved_body(org: Organisation, matter: Matter) -> None:
     org.registry(ev.BodyDissolved(body="hmed", reason="Ny MED-struktur"))
 
-    with refused(org, BodyDissolvedError, "body_dissolved", stream=matter.stream):
+    with refused(org, errors.BodyDissolvedError, "body_dissolved", stream=matter.stream):
         matter.act("tr", hovedmed_position("tr"))
-    with refused(org, BodyDissolvedError, "body_dissolved"):
+    with refused(org, errors.BodyDissolvedError, "body_dissolved"):
         org.registry(ev.MemberAppointed(body="hmed", person="udenfor", side="employees"))
 
 
@@ -251,34 +235,34 @@ def test_a_chair_may_appoint_and_release_members_of_their_own_body(org: Organisa
 def test_a_member_who_is_not_chair_may_not_appoint(org: Organisation) -> None:
     appointment = ev.MemberAppointed(body="lmed", person="udenfor", side="employees")
 
-    with refused(org, SignerLacksRoleError, "signer_lacks_role"):
+    with refused(org, errors.SignerLacksRoleError, "signer_lacks_role"):
         org.registry(appointment, by="tr-lokal")
-    with refused(org, SignerLacksRoleError, "signer_lacks_role"):
+    with refused(org, errors.SignerLacksRoleError, "signer_lacks_role"):
         org.registry(ev.MemberLeft(body="lmed", person="leder"), by="tr-lokal")
 
 
 def test_the_chair_of_another_body_may_not_appoint(org: Organisation) -> None:
-    with refused(org, SignerNotMemberError, "signer_not_member"):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member"):
         org.registry(
             ev.MemberAppointed(body="lmed", person="udenfor", side="employees"), by="direktor"
         )
-    with refused(org, SignerNotMemberError, "signer_not_member"):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member"):
         org.registry(ev.MemberLeft(body="lmed", person="tr-lokal"), by="direktor")
 
 
 def test_only_enrolled_people_are_appointed_once_to_existing_bodies(org: Organisation) -> None:
-    with refused(org, UnknownPersonError, "unknown_person"):
+    with refused(org, errors.UnknownPersonError, "unknown_person"):
         org.registry(ev.MemberAppointed(body="lmed", person="spoegelse", side="employees"))
-    with refused(org, AlreadyAMemberError, "already_a_member"):
+    with refused(org, errors.AlreadyAMemberError, "already_a_member"):
         org.registry(ev.MemberAppointed(body="hmed", person="tr", side="employees"))
-    with refused(org, UnknownBodyError, "unknown_body"):
+    with refused(org, errors.UnknownBodyError, "unknown_body"):
         org.registry(ev.MemberAppointed(body="omraade-nord", person="tr", side="employees"))
 
 
 def test_only_a_member_can_leave(org: Organisation) -> None:
-    with refused(org, NotAMemberError, "not_a_member"):
+    with refused(org, errors.NotAMemberError, "not_a_member"):
         org.registry(ev.MemberLeft(body="lmed", person="udenfor"))
-    with refused(org, UnknownBodyError, "unknown_body"):
+    with refused(org, errors.UnknownBodyError, "unknown_body"):
         org.registry(ev.MemberLeft(body="omraade-nord", person="tr"))
 
 
@@ -294,7 +278,7 @@ def test_a_member_who_left_can_no_longer_sign_for_the_body(
     matter.act("tr-lokal", lokalmed_position())
     org.registry(ev.MemberLeft(body="lmed", person="tr-lokal"))
 
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("tr-lokal", lokalmed_position())
 
     verify_ledger(org.service.store, org.origin)
@@ -309,7 +293,7 @@ def test_membership_is_judged_at_the_log_position_not_when_signed(
     clock.advance(minutes=1)
     org.registry(ev.MemberLeft(body="hmed", person="amr"))
 
-    with refused(org, SignerNotMemberError, "signer_not_member", stream=matter.stream):
+    with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         org.service.append(org.origin, signed_while_member.wire())
 
     org.registry(ev.MemberAppointed(body="hmed", person="amr", side="employees", roles=["amr"]))

@@ -12,13 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from demo.organisation import ManualClock, Organisation
+from ledger import errors
 from ledger.domain import events as ev
-from ledger.errors import (
-    ClaimedTimeDecreasedError,
-    ClaimedTimeOutOfToleranceError,
-    ImportModeRequiredError,
-    SignerNotAdminError,
-)
 from ledger.protocol.envelope import REGISTRY_STREAM, Submission
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
@@ -46,7 +41,7 @@ def test_a_claimed_time_far_from_the_servers_clock_is_refused(
         )
         with refused(
             org,
-            ClaimedTimeOutOfToleranceError,
+            errors.ClaimedTimeOutOfToleranceError,
             "claimed_time_out_of_tolerance",
             stream=matter.stream,
         ) as caught:
@@ -100,7 +95,7 @@ def test_the_ledgers_rulebook_sets_the_tolerance(
             time=clock() + timedelta(minutes=minutes),
         )
 
-    with refused(strict, ClaimedTimeOutOfToleranceError, "claimed_time_out_of_tolerance"):
+    with refused(strict, errors.ClaimedTimeOutOfToleranceError, "claimed_time_out_of_tolerance"):
         service.append(strict.origin, minutes_ahead(2).wire())
     service.append(strict.origin, minutes_ahead(1).wire())
 
@@ -119,7 +114,9 @@ def test_claimed_times_never_go_back_within_a_stream(
         union_position("Bagud."),
         time=clock() - timedelta(minutes=1),
     )
-    with refused(org, ClaimedTimeDecreasedError, "claimed_time_decreased", stream=matter.stream):
+    with refused(
+        org, errors.ClaimedTimeDecreasedError, "claimed_time_decreased", stream=matter.stream
+    ):
         org.service.append(org.origin, backdated.wire())
 
     # The same moment is not going back; and other streams have their own order.
@@ -141,7 +138,7 @@ def test_claimed_times_never_go_back_within_a_stream(
 def test_imported_events_need_a_ledger_in_import_mode(
     org: Organisation, matter: Matter, clock: ManualClock
 ) -> None:
-    with refused(org, ImportModeRequiredError, "import_mode_required", stream=matter.stream):
+    with refused(org, errors.ImportModeRequiredError, "import_mode_required", stream=matter.stream):
         org.client("tr").append(matter.stream, union_position(), imported=True)
 
     a_year_ago = next_submission(
@@ -153,7 +150,7 @@ def test_imported_events_need_a_ledger_in_import_mode(
         time=clock() - timedelta(days=365),
         imported=True,
     )
-    with refused(org, ImportModeRequiredError, "import_mode_required", stream=matter.stream):
+    with refused(org, errors.ImportModeRequiredError, "import_mode_required", stream=matter.stream):
         org.service.append(org.origin, a_year_ago.wire())
 
 
@@ -218,7 +215,7 @@ def test_import_mode_keeps_the_other_time_rules(
     )
     with refused(
         migrating,
-        ClaimedTimeOutOfToleranceError,
+        errors.ClaimedTimeOutOfToleranceError,
         "claimed_time_out_of_tolerance",
         stream=old.stream,
     ):
@@ -233,7 +230,9 @@ def test_import_mode_keeps_the_other_time_rules(
         time=last_year - timedelta(days=1),
         imported=True,
     )
-    with refused(migrating, ClaimedTimeDecreasedError, "claimed_time_decreased", stream=old.stream):
+    with refused(
+        migrating, errors.ClaimedTimeDecreasedError, "claimed_time_decreased", stream=old.stream
+    ):
         service.append(migrating.origin, before_the_opening.wire())
 
 
@@ -242,11 +241,13 @@ def test_the_admin_completes_the_import_and_imported_events_are_refused_after(
 ) -> None:
     migrating, old, last_year = old_matter_imported(service, clock, unique)
 
-    with refused(migrating, SignerNotAdminError, "signer_not_admin"):
+    with refused(migrating, errors.SignerNotAdminError, "signer_not_admin"):
         migrating.registry(ev.ImportCompleted(imported_events=1), by="direktor")
     migrating.registry(ev.ImportCompleted(imported_events=1))
 
-    with refused(migrating, ImportModeRequiredError, "import_mode_required", stream=old.stream):
+    with refused(
+        migrating, errors.ImportModeRequiredError, "import_mode_required", stream=old.stream
+    ):
         migrating.client("tr").append(
             old.stream, union_position(), imported=True, time=last_year + timedelta(days=1)
         )
@@ -276,7 +277,10 @@ def test_imported_history_lies_in_the_past_not_the_future(
 
     next_year = imported_opening_dated(timedelta(days=365))
     with refused(
-        migrating, ClaimedTimeOutOfToleranceError, "claimed_time_out_of_tolerance", stream=stream
+        migrating,
+        errors.ClaimedTimeOutOfToleranceError,
+        "claimed_time_out_of_tolerance",
+        stream=stream,
     ):
         service.append(migrating.origin, next_year.wire())
 
@@ -311,7 +315,7 @@ def test_a_genesis_marked_imported_needs_a_ledger_in_import_mode(
             service.append(origin, backdated_genesis.wire())
             assert verify_ledger(service.store, origin).imported == 1
         else:
-            with pytest.raises(ImportModeRequiredError) as caught:
+            with pytest.raises(errors.ImportModeRequiredError) as caught:
                 service.append(origin, backdated_genesis.wire())
             assert caught.value.code == "import_mode_required"
             assert service.store.ledger(origin) is None

@@ -26,6 +26,19 @@ from tests.stories.school import school_structure
 from verifier.bundle import BundleVerificationError, verify_bundle
 
 
+def _due_in_a_month(
+    clock: ManualClock, title: str, description: str, category: str
+) -> ev.MatterOpened:
+    """A matter opened on ``title`` to be decided in 30 days: the bundles need a short story."""
+    return school_structure(
+        clock,
+        title=title,
+        description=description,
+        category=category,
+        planned_decision_date=clock.date(days=30),
+    )
+
+
 def _key(service: LedgerService, org: Organisation) -> str:
     return service.log_keys.signer(org.origin).verifier_key()
 
@@ -132,12 +145,8 @@ def test_redaction_erases_the_payload_but_every_proof_stays_valid(
     consulted(
         org,
         matter,
-        school_structure(
-            clock,
-            title="Trivselsmåling",
-            description="Opfølgning på trivselsmålingen.",
-            category="work_environment",
-            planned_decision_date=clock.date(days=30),
+        _due_in_a_month(
+            clock, "Trivselsmåling", "Opfølgning på trivselsmålingen.", "work_environment"
         ),
         question="Opfølgning?",
         respond_by=clock.date(days=14),
@@ -179,13 +188,7 @@ def test_events_signed_before_a_key_was_revoked_stay_valid(
     opened = org.act(
         "direktor",
         "budget",
-        school_structure(
-            clock,
-            title="Budget",
-            description="Budget for næste år.",
-            category="budget",
-            planned_decision_date=clock.date(days=30),
-        ),
+        _due_in_a_month(clock, "Budget", "Budget for næste år.", "budget"),
     )
     org.registry(
         ev.KeyRevoked(person="direktor", key_id=org.keys["direktor"].key_id, reason="Ny computer")
