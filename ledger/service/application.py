@@ -399,32 +399,31 @@ class LedgerService:
         return _StoreNodes(self.store, origin)
 
     def root(self, ledger: str, size: int | None = None) -> bytes:
-        origin = self.origin_of(ledger)
-        current = self.tree_size(origin)
-        size = current if size is None else size
-        self._check_size(size, current)
-        return merkle.root(self._nodes(origin), size)
+        nodes, size = self._tree_at(ledger, size)
+        return merkle.root(nodes, size)
 
     def inclusion_proof(self, ledger: str, index: int, size: int | None = None) -> list[bytes]:
+        nodes, size = self._tree_at(ledger, size)
+        return merkle.inclusion_proof(nodes, index, size)
+
+    def consistency_proof(self, ledger: str, old: int, new: int | None = None) -> list[bytes]:
+        nodes, new = self._tree_at(ledger, new)
+        return merkle.consistency_proof(nodes, old, new)
+
+    def _tree_at(self, ledger: str, size: int | None) -> tuple[_StoreNodes, int]:
+        """The ledger's tree nodes and the asked size (the current one when None).
+
+        Raises MalformedProofRequestError when the size lies outside 1..current, so
+        every proof and root request refuses an impossible size the same way.
+        """
         origin = self.origin_of(ledger)
         current = self.tree_size(origin)
         size = current if size is None else size
-        self._check_size(size, current)
-        return merkle.inclusion_proof(self._nodes(origin), index, size)
-
-    def consistency_proof(self, ledger: str, old: int, new: int | None = None) -> list[bytes]:
-        origin = self.origin_of(ledger)
-        current = self.tree_size(origin)
-        new = current if new is None else new
-        self._check_size(new, current)
-        return merkle.consistency_proof(self._nodes(origin), old, new)
-
-    @staticmethod
-    def _check_size(size: int, current: int) -> None:
         if size < 1 or size > current:
             raise MalformedProofRequestError(
                 f"tree size {size} is outside 1..{current}", size=size, tree_size=current
             )
+        return self._nodes(origin), size
 
     def issue_checkpoint(self, ledger: str) -> str:
         """Sign and keep a checkpoint of the current tree, unless the newest covers it."""
