@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ledger.domain import events as ev
-from ledger.domain.groupings import DECISION_INPUT_TYPES as INPUT_TYPES
+from ledger.domain.groupings import DECISION_INPUT_TYPES
 from ledger.domain.registry import RegistryState
 from ledger.errors import (
     AgreementNeedsBothSidesError,
@@ -305,7 +305,7 @@ class MatterState:
     ) -> None:
         self._require_decision_maker(actor)
         for item in payload.inputs:
-            self._ref(item.event, INPUT_TYPES)
+            self._ref(item.event, DECISION_INPUT_TYPES)
 
     @_checks(ev.ReferredToPolitics)
     def _check_referred_to_politics(
