@@ -86,6 +86,17 @@ def unique() -> str:
     return "-" + uuid.uuid4().hex[:8]
 
 
+# The ``org`` fixture's seats: body, person, side, then the person's roles in the body.
+_APPOINTMENTS: tuple[tuple[str, ...], ...] = (
+    ("hmed", "direktor", "management", "chair"),
+    ("hmed", "sekretaer", "management", "secretary"),
+    ("hmed", "tr", "employees", "vice_chair", "tr"),
+    ("hmed", "amr", "employees", "amr"),
+    ("lmed", "leder", "management", "chair"),
+    ("lmed", "tr-lokal", "employees", "vice_chair", "tr"),
+)
+
+
 @pytest.fixture
 def org(service: LedgerService, clock: ManualClock, unique: str) -> Organisation:
     """A small municipality: HovedMED over a LokalMED, with people on both sides.
@@ -112,12 +123,8 @@ def org(service: LedgerService, clock: ManualClock, unique: str) -> Organisation
     o.body("hmed", "HovedMED", "hovedmed")
     o.body("lmed", "LokalMED Skole", "lokalmed", parent="hmed")
     o.body("udvalg", "Børne- og Ungdomsudvalget", "political_committee")
-    o.appoint("hmed", "direktor", "management", "chair")
-    o.appoint("hmed", "sekretaer", "management", "secretary")
-    o.appoint("hmed", "tr", "employees", "vice_chair", "tr")
-    o.appoint("hmed", "amr", "employees", "amr")
-    o.appoint("lmed", "leder", "management", "chair")
-    o.appoint("lmed", "tr-lokal", "employees", "vice_chair", "tr")
+    for body, person, side, *roles in _APPOINTMENTS:
+        o.appoint(body, person, side, *roles)
     return o
 
 
