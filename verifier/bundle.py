@@ -320,7 +320,7 @@ def _check_chains(items: list[dict[str, Any]]) -> None:
 
 def _inclusion_ok(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
     """RFC 9162 section 2.1.3.2, step by step."""
-    if index >= size:
+    if not 0 <= index < size:
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
@@ -345,12 +345,18 @@ def _inclusion_ok(leaf: bytes, index: int, size: int, proof: list[bytes], root: 
 def _items(bundle: dict[str, Any], name: str) -> list[dict[str, Any]]:
     items = bundle.get(name)
     if not isinstance(items, list) or not all(
-        isinstance(i, dict) and isinstance(i.get("leaf_index"), int) for i in items
+        isinstance(i, dict) and _is_index(i.get("leaf_index")) for i in items
     ):
         raise BundleVerificationError(
-            "malformed_bundle", f"{name} must be a list of entries with leaf_index"
+            "malformed_bundle",
+            f"{name} must be a list of entries, each with a non-negative integer leaf_index",
         )
     return items
+
+
+def _is_index(value: object) -> bool:
+    """A leaf index is a non-negative JSON integer (``true`` is not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _field(obj: dict[str, Any], name: str, kind: type) -> Any:

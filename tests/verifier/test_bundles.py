@@ -104,6 +104,13 @@ def _damaged(bundle: dict[str, Any], change: str) -> dict[str, Any]:
         broken["checkpoint"] = broken["checkpoint"].replace("\n50\n", "\n49\n", 1)
     elif change == "format":
         broken["format"] = "something-else"
+    elif change == "negative_leaf_index":
+        # Leaf 0's proof also "leads to the root" from leaf -2**64: shifts keep it even.
+        genesis = next(i for i in broken["registry"] if i["leaf_index"] == 0)
+        genesis["leaf_index"] = -(2**64)
+    elif change == "boolean_leaf_index":
+        second = next(i for i in broken["registry"] if i["leaf_index"] == 1)
+        second["leaf_index"] = True  # JSON true is not the integer 1
     return broken
 
 
@@ -117,6 +124,8 @@ def _damaged(bundle: dict[str, Any], change: str) -> dict[str, Any]:
         ("missing_enrolment", "unknown_key"),
         ("checkpoint", "checkpoint_signature_invalid"),
         ("format", "malformed_bundle"),
+        ("negative_leaf_index", "malformed_bundle"),
+        ("boolean_leaf_index", "malformed_bundle"),
     ],
 )
 def test_every_damaged_bundle_is_rejected_with_its_reason(
