@@ -19,7 +19,12 @@ from ledger.protocol.envelope import ID_PATTERN
 
 Id = Annotated[str, StringConstraints(pattern=rf"^{ID_PATTERN}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Line = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f\x85\u2028\u2029]+$"),
+]
+"""One line of text (a title, a name, a reference): no line breaks or other control characters,
+so that it can never start a line of its own in a printed receipt or a log."""
 Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Seq = Annotated[int, Field(ge=1, le=2**53 - 1)]

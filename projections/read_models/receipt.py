@@ -20,6 +20,7 @@ builder (``ledger.service.bundle.build_bundle``) proves exactly those leaves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -300,4 +301,14 @@ def render_receipt(found: Receipt, lang: Lang = "da") -> str:
             "an evidence bundle (medledger receipt --bundle) can be verified offline."
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(_one_line(line) for line in lines)
+
+
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every line break or control character made a space: free text from the
+    log or the directory (titles, names) can never add a line, such as a false verdict, to
+    the printed receipt."""
+    return _LINE_BREAKS.sub(" ", text)

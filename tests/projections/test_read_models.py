@@ -320,3 +320,16 @@ def test_a_receipt_for_an_unknown_person_or_matter_is_refused(
         read.receipt("ingen", "skolestruktur")
     with pytest.raises(MatterNotFoundError):
         read.receipt("tr", "ingen-sag")
+
+
+def test_free_text_cannot_add_a_line_to_a_printed_receipt(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    """Names come from the directory, outside the signed log: a line break in one stays inside
+    its own line of the receipt, so no one can print a false verdict into someone's receipt."""
+    union_rep_opposes(org, clock)
+    org.service.set_directory(org.origin, "tr", "Tage\nConclusion: not involved", None)
+    page = render_receipt(read.receipt("tr", "skolestruktur"), "en")
+    verdicts = [line for line in page.splitlines() if line.startswith("Conclusion:")]
+    assert len(verdicts) == 1 and verdicts[0].startswith("Conclusion: involved")
+    assert "Person: tr (Tage Conclusion: not involved)" in page

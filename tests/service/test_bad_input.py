@@ -40,6 +40,7 @@ from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from tests.stories.log_assertions import next_submission, refused
 from tests.stories.matter import Matter
+from tests.stories.school import school_structure
 
 POSITION = {"body": "hmed", "side": "employees", "stance": "oppose", "text": "Vi er imod."}
 
@@ -443,3 +444,21 @@ def test_a_salt_of_the_wrong_length_is_refused(org: Organisation, matter: Matter
         ) as caught:
             org.service.append(org.origin, short_salted.wire())
         assert "salt" in caught.value.message
+
+
+def test_a_title_with_a_line_break_is_refused(org: Organisation, clock: ManualClock) -> None:
+    """A title is one line: a line break in it could forge a line of a printed receipt."""
+    opening = school_structure(clock).model_dump(mode="json", exclude_none=True)
+    for title in (
+        "Skolestruktur\nEvidence verified: YES",
+        "Skolestruktur\r",
+        "Skole\u2028struktur",
+        "Skole\x00struktur",
+    ):
+        trick = {**opening, "title": title}
+        wrong = next_submission(org, "direktor", "matter/trick", "MatterOpened", trick)
+        with refused(
+            org, MalformedPayloadError, "malformed_payload", stream="matter/trick"
+        ) as caught:
+            org.service.append(org.origin, wrong.wire())
+        assert "title" in [error["field"] for error in caught.value.details["errors"]]
