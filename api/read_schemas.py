@@ -9,16 +9,15 @@ paging.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, get_type_hints
+from typing import Any
 
-from pydantic import Field, create_model
+from pydantic import Field
 
 from api.schemas import _Out
 from projections.read_models.dossier import CoResponsibility
 from projections.read_models.findings import FindingView
 from projections.read_models.involvement import MatterInvolvement, MembershipLine
-from projections.read_models.receipt import Receipt
+from projections.read_models.receipt import ReceiptItem
 from projections.read_models.statistics import BodyYear
 from projections.read_models.timeline import MatterHeader, TimelineEntry
 
@@ -85,20 +84,17 @@ class InvolvementOut(Point):
     next_offset: int | None
 
 
-def _record_fields(record: type[Any]) -> dict[str, Any]:
-    """The fields of a projection's record dataclass, as ``create_model`` field definitions,
-    so a response model restates no field the record already declares (``as_of`` comes
-    from ``Point``)."""
-    hints = get_type_hints(record)
-    return {f.name: (hints[f.name], ...) for f in dataclasses.fields(record) if f.name != "as_of"}
-
-
-ReceiptOut = create_model(
-    "ReceiptOut",
-    __base__=Point,
-    **_record_fields(Receipt),
-    leaf_indexes=(list[int], Field(description="The leaves the receipt's bundle proves.")),
-)
+class ReceiptOut(Point):
+    origin: str
+    person: str
+    name: str | None
+    matter: str
+    title: str
+    responsible_body: str
+    responsible_body_name: str
+    verdict: str
+    items: list[ReceiptItem]
+    leaf_indexes: list[int] = Field(description="The leaves the receipt's bundle proves.")
 
 
 class StatisticsOut(Point):
