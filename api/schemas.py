@@ -77,7 +77,7 @@ class LedgerOut(_Out):
 class BodyIn(_In):
     """The signed body of an envelope (docs/PROTOCOL.md)."""
 
-    v: Literal[1]
+    v: Literal[2]
     origin: Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$")]
     stream: Annotated[str, StringConstraints(pattern=rf"^(registry|matter/{ID_PATTERN})$")]
     seq: Annotated[int, Field(ge=1, le=2**53 - 1)]
@@ -88,7 +88,10 @@ class BodyIn(_In):
     time: Annotated[
         str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
     ]
-    payload: Hex64
+    fields: Annotated[
+        dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")], Hex64],
+        Field(max_length=64, description="Field name -> hex SHA-256(salt || [name, value])."),
+    ]
     imported: Literal[True] | None = None
 
 
@@ -97,13 +100,18 @@ SUBMISSION_EXAMPLE: dict[str, Any] = {
         "actor": "tr",
         "key": "3f1c2a9b8d7e6f50",
         "origin": "ledger.example/ballerup",
-        "payload": "9b1e0c1f4f6a0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60",
+        "fields": {
+            "body": "9b1e0c1f4f6a0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60",
+            "side": "1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f609b1e0c1f4f6a0c2d8e7b5a3c",
+            "stance": "c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f609b1e0c1f4f6a0c2d8e7b5a3",
+            "text": "0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f609b1e0c1f4f6a",
+        },
         "prev": "5d41402abc4b2a76b9719d911017c592ae6c4d6b0f1e2d3c4b5a69788796a5b4",
         "seq": 4,
         "stream": "matter/okonomi-4mio",
         "time": "2026-02-03T10:15:00Z",
         "type": "PositionStated",
-        "v": 1,
+        "v": 2,
     },
     "payload": {
         "body": "hmed",
@@ -111,7 +119,12 @@ SUBMISSION_EXAMPLE: dict[str, Any] = {
         "stance": "support_with_changes",
         "text": "Vi støtter forslaget, men ønsker opgavefællesskaber på tværs af afdelinger.",
     },
-    "salt": "q2Zb3kYcJ8l0mXo9nVb1Qw7sR4tU6yE2aP5dF8gH1jK=",
+    "salts": {
+        "body": "q2Zb3kYcJ8l0mXo9nVb1Qw==",
+        "side": "7sR4tU6yE2aP5dF8gH1jKw==",
+        "stance": "mXo9nVb1Qw7sR4tU6yE2aA==",
+        "text": "J8l0mXo9nVb1Qw7sR4tU6w==",
+    },
     "signature": "mU2v...64 bytes of Ed25519 signature in base64...==",
 }
 
@@ -123,24 +136,28 @@ def submission_schema() -> dict[str, Any]:
         "type": "object",
         "title": "Submission",
         "description": (
-            "RFC 8785 canonical JSON of {body, signature, payload, salt}: exactly the bytes "
+            "RFC 8785 canonical JSON of {body, signature, payload, salts}: exactly the bytes "
             "`Submission.wire()` produces. Non-canonical bytes are refused (400)."
         ),
-        "required": ["body", "signature", "payload", "salt"],
+        "required": ["body", "signature", "payload", "salts"],
         "additionalProperties": False,
         "properties": {
             "body": body,
             "signature": {
                 "type": "string",
-                "description": "Base64 Ed25519 signature over `medledger/event/v1\\n` || canonical(body).",
+                "description": "Base64 Ed25519 signature over `medledger/event/v2\\n` || canonical(body).",
             },
             "payload": {
                 "type": "object",
                 "description": "The event's payload (its schema per type).",
             },
-            "salt": {
-                "type": "string",
-                "description": "Base64 of the 32 random bytes of the commitment.",
+            "salts": {
+                "type": "object",
+                "description": "Field name -> base64 of the field's 16 random salt bytes.",
+                "additionalProperties": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9+/]{21}[AQgw]==$",
+                },
             },
         },
         "example": SUBMISSION_EXAMPLE,
@@ -233,8 +250,10 @@ class EventOut(_Out):
     envelope_hash: str
     body: dict[str, Any] = Field(description="The signed body as stored.")
     signature: str
-    payload: dict[str, Any] | None = Field(description="Null once redacted by PayloadRedacted.")
-    salt: str | None
+    payload: dict[str, Any] | None = Field(
+        description="The disclosed fields; a field PayloadRedacted erased is missing."
+    )
+    salts: dict[str, str] | None = Field(description="Field name -> base64 salt of each field.")
     redacted_by: int | None = Field(description="Leaf index of the PayloadRedacted event, if any.")
 
 

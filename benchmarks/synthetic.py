@@ -84,7 +84,7 @@ class _Writer:
                 "recorded_at": format_time(self.now),
                 "entry": envelope.entry,
                 "payload": canonical(submission.payload),
-                "salt": submission.salt,
+                "salts": submission.salts_bytes,
                 "nodes": self.frontier.append(envelope.leaf_hash),
             }
         )
@@ -152,7 +152,7 @@ class _Writer:
                     "origin": self.origin,
                     "leaf_index": item["leaf_index"],
                     "payload": item["payload"],
-                    "salt": item["salt"],
+                    "salts": item["salts"],
                 }
             )
             nodes.extend(

@@ -17,7 +17,7 @@ from cli.progress import progress_bar
 from ledger.errors import (
     MalformedBundleError,
     MalformedJSONError,
-    MalformedKeyError,
+    MalformedTrustRootError,
     VerificationError,
 )
 from ledger.protocol.canonical import parse_canonical, parse_json
@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
     app.command()(append)
     app.command()(show)
     app.command()(verify)
+    app.command()(trust)
 
 
 def _read_payload(payload: str) -> dict[str, object]:
@@ -119,14 +120,18 @@ def verify(
     bundle: Annotated[
         Path | None, typer.Option(help="Verify this evidence bundle offline instead.")
     ] = None,
+    trust: Annotated[
+        Path | None,
+        typer.Option(help="The ledger's trust root (`medledger trust`), pinned for --bundle."),
+    ] = None,
 ) -> None:
-    """Re-check every signature, chain link, rule and the Merkle tree from scratch.
+    """Re-check every signature, chain link, rule, stream head and the Merkle tree from scratch.
 
-    With --bundle FILE --log-key KEY, verify an evidence bundle with nothing
-    but the bundle and the key (no database is opened).
+    With --bundle FILE --trust ROOT, verify an evidence bundle with nothing
+    but the bundle and the pinned trust root (no database is opened).
     """
     if bundle is not None:
-        _verify_bundle(bundle, log_key)
+        _verify_bundle(bundle, trust)
         return
     cli: CliContext = ctx.obj
     chosen = cli.ledger_id(ledger)
@@ -155,19 +160,53 @@ def verify(
         console.print(f"[yellow]warning[/]: {warning}")
 
 
-def _verify_bundle(path: Path, log_key: str | None) -> None:
-    if not log_key:
-        raise MalformedKeyError("--bundle needs --log-key, the log's verifier key")
+@handle_errors
+def trust(
+    ctx: typer.Context,
+    ledger: LedgerOpt = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A witness's cosignature verifier key the verifiers require (repeatable)."
+        ),
+    ] = None,
+    quorum: Annotated[int, typer.Option(help="How many of the witnesses must cosign.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Write the trust root here.")] = None,
+) -> None:
+    """Print the ledger's trust root: origin, log key, genesis hash, witnesses and quorum.
+
+    Publish it where verifiers find it independently of any bundle; they pin it with
+    `medledger verify --bundle B --trust T`.
+    """
+    cli: CliContext = ctx.obj
+    root = cli.service().trust_root(cli.ledger_id(ledger), witness or [], quorum)
+    text = json.dumps(root.to_json(), indent=2, sort_keys=True) + "\n"
+    if out is not None:
+        out.write_text(text)
+    sys.stdout.write(text)
+
+
+def _verify_bundle(path: Path, trust: Path | None) -> None:
+    if trust is None:
+        raise MalformedTrustRootError("--bundle needs --trust, the ledger's pinned trust root")
     try:
-        report = verify_bundle_file(str(path), log_key)
+        report = verify_bundle_file(str(path), str(trust))
     except BundleVerificationError as exc:
         kind = MalformedBundleError if exc.code.startswith("malformed") else VerificationError
         raise kind(exc.message, reason=exc.code, leaf_index=exc.leaf_index) from exc
     console.print(
         f"[bold green]verified[/] bundle of {report.origin} ({report.kind}): {len(report.entries)} events "
-        f"included in the signed tree of size {report.tree_size}"
-        + (f"; payloads redacted at leaves {report.redacted}" if report.redacted else "")
+        f"included in the signed tree of size {report.tree_size}, "
+        f"{report.cosignatures} witness cosignatures"
+        + (f"; complete streams: {', '.join(report.complete)}" if report.complete else "")
+        + (f"; fields not disclosed at leaves {report.undisclosed}" if report.undisclosed else "")
     )
+    if report.subject:
+        console.print(
+            f"receipt of {report.subject['person']} for {report.subject['matter']}: "
+            f"[bold]{report.subject['verdict']}[/] (derived from the events)",
+            highlight=False,
+        )
     for entry in report.entries:
         console.print(
             f"  leaf {entry.leaf_index}: {entry.stream} #{entry.seq} {entry.type} by {entry.actor} at {entry.time}",

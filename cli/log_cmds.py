@@ -198,7 +198,7 @@ def witness_cosign(
         if kept is None or kept.size in (0, size)
         else svc.consistency_proof(origin, kept.size, size)
     )
-    cosigned = witness.cosign(note, proof)
+    cosigned = svc.add_cosignatures(origin, witness.cosign(note, proof))
     if out is not None:
         out.write_text(cosigned)
     sys.stdout.write(cosigned)

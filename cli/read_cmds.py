@@ -22,7 +22,7 @@ from rich.table import Table
 
 from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors, stderr
-from ledger.service.bundle import build_bundle
+from ledger.service.bundle import receipt_bundle
 from projections.read_models.dossier import Dossier, dossier
 from projections.read_models.findings import FindingsReport, findings
 from projections.read_models.involvement import Involvement, MatterInvolvement, involvement
@@ -483,12 +483,9 @@ def receipt_cmd(
     reading = _reading(cli, ledger, as_of, lang, {matter})
     found = receipt(reading.source, reading.origin, person, matter, names=reading.names)
     if bundle is not None:
-        evidence = build_bundle(
-            cli.service(),
-            reading.origin,
-            found.leaf_indexes,
-            kind="receipt",
-            subject={"person": person, "matter": matter, "verdict": found.verdict},
+        # The operator reads everything: the full receipt, every field disclosed.
+        evidence = receipt_bundle(
+            cli.service(), reading.origin, person, matter, found.verdict, full=True
         )
         bundle.write_text(json.dumps(evidence, indent=2, ensure_ascii=False) + "\n")
         stderr.print(f"wrote {bundle}", highlight=False)

@@ -61,6 +61,12 @@ class MalformedPayloadError(MalformedError):
     code = "malformed_payload"
 
 
+class MalformedTrustRootError(MalformedError):
+    """A trust root document is not one ``medledger trust`` could have printed."""
+
+    code = "malformed_trust_root"
+
+
 class PayloadCommitmentMismatchError(MalformedError):
     """SHA-256(salt || canonical payload) is not the body's commitment."""
 
@@ -318,6 +324,10 @@ class UnknownLedgerError(NotFoundError):
 
 class UnknownStreamError(NotFoundError):
     code = "unknown_stream"
+
+
+class UnknownCheckpointError(NotFoundError):
+    code = "unknown_checkpoint"
 
 
 class UnknownLeafError(NotFoundError):

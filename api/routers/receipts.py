@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from api.access import require_matter, require_person_view
+from api.access import may_read_matter, require_matter, require_person_view
 from api.deps import MatterId, PersonPath
 from api.read_schemas import ReceiptOut
 from api.reading import LangQuery, Read, ReadDep, dated
 from api.responses import BUNDLE_DOC, READ_ERRORS, json_errors
-from ledger.service.bundle import build_bundle
+from ledger.service.bundle import receipt_bundle
 from projections.read_models.receipt import Receipt, receipt, render_receipt
 from projections.runner.reading import View
 
@@ -62,10 +62,11 @@ def consultation_receipt_bundle(
 ) -> dict[str, Any]:
     """The receipt's events as an evidence bundle that verifies offline."""
     _, found = _read_receipt(read, person, matter)
-    return build_bundle(
+    return receipt_bundle(
         read.context.service,
         read.reader.origin,
-        found.leaf_indexes,
-        kind="receipt",
-        subject={"person": person, "matter": matter, "verdict": found.verdict},
+        person,
+        matter,
+        found.verdict,
+        full=may_read_matter(read.state, read.reader, matter),
     )

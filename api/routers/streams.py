@@ -92,6 +92,6 @@ def _event(record: LogRecord) -> EventOut:
         body=envelope.body.to_json(),
         signature=b64encode(envelope.signature),
         payload=payload,
-        salt=None if record.salt is None else b64encode(record.salt),
+        salts=None if record.salts is None else parse_canonical(record.salts),
         redacted_by=record.redacted_by,
     )

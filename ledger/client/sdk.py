@@ -21,9 +21,9 @@ from ledger.protocol.envelope import (
     Body,
     Envelope,
     Submission,
+    field_commitments,
     format_time,
-    new_salt,
-    payload_commitment,
+    new_salts,
 )
 from ledger.protocol.keys import PersonKey
 
@@ -56,12 +56,12 @@ def sign_submission(
     payload: JSONObject | ev.Payload,
     time: datetime,
     imported: bool = False,
-    salt: bytes | None = None,
+    salts: dict[str, bytes] | None = None,
 ) -> Submission:
     """Build and sign one submission (nothing is sent)."""
     if isinstance(payload, ev.Payload):
         payload = ev.payload_json(payload)
-    salt = new_salt() if salt is None else salt
+    salts = new_salts(payload) if salts is None else salts
     body = Body(
         origin=origin,
         stream=stream,
@@ -71,11 +71,11 @@ def sign_submission(
         key=key.key_id,
         type=event_type,
         time=format_time(time),
-        payload=payload_commitment(payload, salt),
+        fields=field_commitments(payload, salts),
         imported=imported,
     )
     envelope = Envelope.create(body, key.sign(body.signing_message()))
-    return Submission(envelope, payload, salt)
+    return Submission(envelope, payload, salts)
 
 
 def genesis(

@@ -9,9 +9,17 @@ body and matter ids match ``ledger.protocol.envelope.ID_PATTERN``; dates are
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
 
 from ledger.errors import MalformedPayloadError, UnknownEventTypeError
 from ledger.protocol.canonical import JSONObject
@@ -30,6 +38,7 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Seq = Annotated[int, Field(ge=1, le=2**53 - 1)]
 Base64Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{43}=$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 Side = Literal["management", "employees"]
 BodyKind = Literal[
@@ -60,10 +69,42 @@ GuidelineType = Literal["procedure", "mandatory", "optional"]
 BreachResolution = Literal["withdrawn", "compensated", "rejected"]
 
 
+def _fields(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
 class Payload(BaseModel):
-    """Base of every payload: frozen, strict about unknown fields."""
+    """Base of every payload: frozen, strict about unknown fields.
+
+    Each top-level field is committed to on its own (docs/PROTOCOL.md section 4), so a
+    payload can be disclosed, or erased, one field at a time:
+
+    - ``routing``: the fields an absence receipt discloses to a person who may not
+      read the matter: bodies addressed, dates, references to earlier events,
+      sides, stances; never free text.  ``None`` (the registry's events): every
+      field, since every enrolled person reads the registry.
+    - ``kept``: fields besides the routing fields that rules read and that
+      ``PayloadRedacted`` therefore may not erase (a decision's inputs, the
+      digests of documents and minutes).  Every other field is erasable.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    routing: ClassVar[frozenset[str] | None] = None
+    kept: ClassVar[frozenset[str]] = frozenset()
+    erased: ClassVar[frozenset[str]] = frozenset()
+    """Fields this copy lacks because ``PayloadRedacted`` erased them (see ``parse_payload``)."""
+
+    def committed_fields(self) -> frozenset[str]:
+        """The fields the signed body commits to: those given, and those erased since."""
+        return frozenset(self.model_fields_set) | self.erased
+
+    @classmethod
+    def routing_fields(cls) -> frozenset[str]:
+        return frozenset(cls.model_fields) if cls.routing is None else cls.routing
+
+    @classmethod
+    def erasable_fields(cls) -> frozenset[str]:
+        return frozenset(cls.model_fields) - cls.routing_fields() - cls.kept
 
 
 # --- registry stream -------------------------------------------------------
@@ -141,6 +182,14 @@ class MemberLeft(Payload):
 
 
 class MatterOpened(Payload):
+    routing = _fields(
+        "responsible_body",
+        "decision_maker",
+        "category",
+        "influence_level",
+        "planned_decision_date",
+        "political_deadline",
+    )
     title: Line
     description: Text
     category: Category
@@ -160,17 +209,22 @@ class Document(Payload):
 
 
 class MaterialShared(Payload):
+    routing = _fields("bodies")
+    kept = _fields("documents")
     documents: Annotated[list[Document], Field(min_length=1)]
     bodies: Annotated[list[Id], Field(min_length=1)]
 
 
 class ConsultationOpened(Payload):
+    routing = _fields("body", "respond_by")
     body: Id
     question: Text
     respond_by: Date
 
 
 class MeetingHeld(Payload):
+    routing = _fields("body", "date", "present", "absent")
+    kept = _fields("minutes_sha256")
     body: Id
     date: Date
     agenda_item: Line
@@ -180,10 +234,12 @@ class MeetingHeld(Payload):
 
 
 class MinutesApproved(Payload):
+    routing = _fields("meeting")
     meeting: Seq
 
 
 class PositionStated(Payload):
+    routing = _fields("body", "side", "stance")
     body: Id
     side: Side
     stance: Stance
@@ -192,39 +248,46 @@ class PositionStated(Payload):
 
 
 class ProposalSubmitted(Payload):
+    routing = _fields("body")
     body: Id
     title: Line
     text: Text
 
 
 class DisagreementRecorded(Payload):
+    routing = _fields("body", "legitimate_difference")
     body: Id
     points: Annotated[list[Text], Field(min_length=1)]
     legitimate_difference: bool = False
 
 
 class DisagreementAnswered(Payload):
+    routing = _fields("disagreement")
     disagreement: Seq
     response: Text
 
 
 class CompromiseProposed(Payload):
+    routing = _fields("body")
     body: Id
     terms: Text
 
 
 class CompromiseAccepted(Payload):
+    routing = _fields("proposal", "side")
     proposal: Seq
     side: Side
 
 
 class CompromiseRejected(Payload):
+    routing = _fields("proposal", "side")
     proposal: Seq
     side: Side
     reason: Text | None = None
 
 
 class AgreementReached(Payload):
+    routing = _fields("body", "compromise", "guideline", "guideline_type")
     body: Id
     compromise: Seq
     text: Text
@@ -233,11 +296,13 @@ class AgreementReached(Payload):
 
 
 class HearingOpened(Payload):
+    routing = _fields("bodies", "respond_by")
     bodies: Annotated[list[Id], Field(min_length=1)]
     respond_by: Date
 
 
 class HearingResponseSubmitted(Payload):
+    routing = _fields("body")
     body: Id
     text: Text
 
@@ -249,6 +314,8 @@ class DecisionInput(Payload):
 
 
 class DecisionMade(Payload):
+    routing = _fields("management_prerogative")
+    kept = _fields("inputs")
     outcome: Text
     rationale: Text
     inputs: list[DecisionInput] = Field(default_factory=list)
@@ -256,60 +323,75 @@ class DecisionMade(Payload):
 
 
 class ReferredToPolitics(Payload):
+    routing = _fields("committee", "date")
     committee: Id
     date: Date
     proposal_reference: Line
 
 
 class PoliticalDecisionRecorded(Payload):
+    routing = _fields("committee", "date")
     committee: Id
     outcome: Text
     date: Date
 
 
 class ConsultationAcknowledged(Payload):
+    routing = _fields("body", "adequate_time")
     body: Id
     adequate_time: bool
     comment: Text | None = None
 
 
 class EscalatedToBody(Payload):
+    routing = _fields("from_body", "to_body")
     from_body: Id
     to_body: Id
     reason: Text
 
 
 class BreachClaimed(Payload):
+    routing = _fields("body")
     body: Id
     text: Text
 
 
 class BreachResolved(Payload):
+    routing = _fields("claim", "resolution")
     claim: Seq
     resolution: BreachResolution
     comment: Text | None = None
 
 
 class DecisionCommunicated(Payload):
+    routing = _fields()
     to: Line
     channel: Line
 
 
 class MatterClosed(Payload):
+    routing = _fields()
     reason: Text
 
 
 class MatterWithdrawn(Payload):
+    routing = _fields()
     reason: Text
 
 
 class CorrectionIssued(Payload):
+    routing = _fields("event")
     event: Seq
     correction: Text
 
 
 class PayloadRedacted(Payload):
+    """Erases the named fields of an earlier event of the matter (their values and salts)."""
+
+    routing = _fields("event", "fields")
+    kept = _fields("legal_basis")
     event: Seq
+    fields: Annotated[list[FieldName], Field(min_length=1, max_length=64)]
     legal_basis: Text
 
 
@@ -382,9 +464,17 @@ def payload_model(event_type: str, stream: str) -> type[Payload]:
         raise UnknownEventTypeError(f"unknown event type {event_type!r}") from None
 
 
-def parse_payload(event_type: str, stream: str, payload: JSONObject) -> Payload:
-    """Validate ``payload`` against its event type; raise MalformedPayloadError."""
+def parse_payload(
+    event_type: str, stream: str, payload: JSONObject, erased: frozenset[str] = frozenset()
+) -> Payload:
+    """Validate ``payload`` against its event type; raise MalformedPayloadError.
+
+    ``erased`` names fields a ``PayloadRedacted`` erased: they may be missing
+    (only erasable fields ever are), and read as None.
+    """
     model = payload_model(event_type, stream)
+    if erased:
+        model = _with_erased(model, erased & model.erasable_fields())
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -400,3 +490,17 @@ def parse_payload(event_type: str, stream: str, payload: JSONObject) -> Payload:
 def payload_json(payload: Payload) -> dict[str, Any]:
     """The payload as the JSON object to commit to, without unset optional fields."""
     return payload.model_dump(mode="json", exclude_none=True)
+
+
+@cache
+def _with_erased(model: type[Payload], erased: frozenset[str]) -> type[Payload]:
+    """``model`` with the ``erased`` fields optional: a subclass, so ``isinstance`` holds."""
+    overrides: dict[str, Any] = {
+        name: (Optional[model.model_fields[name].annotation], None)  # noqa: UP045
+        for name in sorted(erased)
+    }
+    erased_model: type[Payload] = create_model(
+        f"{model.__name__}Erased", __base__=model, **overrides
+    )
+    erased_model.erased = erased
+    return erased_model

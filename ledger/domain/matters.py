@@ -66,12 +66,6 @@ STATE_TYPES = frozenset(
 )
 
 
-# Payloads that later rules read (the matter's structure, a meeting's body, a
-# compromise's body, and the state above) can never be redacted; only the
-# statements people make can.  Correct those with CorrectionIssued instead.
-NOT_REDACTABLE = STATE_TYPES | {"MatterOpened", "MeetingHeld", "CompromiseProposed"}
-
-
 @dataclass
 class EventInfo:
     """What later rules need to know of an earlier event in the matter."""
@@ -137,13 +131,20 @@ def _require_original_actor(info: EventInfo, seq: int, actor: str) -> None:
         )
 
 
-def _require_redactable(info: EventInfo, seq: int) -> None:
-    if info.type in NOT_REDACTABLE:
-        raise NotRedactableError(
-            f"{info.type} carries structure later rules depend on and cannot be "
-            "redacted; only statements (positions, disagreements, responses, ...) can",
-            event=seq,
-        )
+def _require_erasable(info: EventInfo, seq: int, names: list[str]) -> None:
+    """Each named field is one the event committed to and no rule reads (docs/PROTOCOL.md)."""
+    model = ev.MATTER_EVENTS.get(info.type) or ev.ANY_MATTER_EVENTS[info.type]
+    for name in names:
+        if name not in model.erasable_fields():
+            raise NotRedactableError(
+                f"{info.type} field {name!r} cannot be erased: it is a routing field or "
+                "one the rules read, or no field of that event (correct it with "
+                "CorrectionIssued instead)",
+                event=seq,
+                field=name,
+            )
+        if info.payload is not None and name not in info.payload.committed_fields():
+            raise NotRedactableError(f"event {seq} has no field {name!r}", event=seq, field=name)
 
 
 @dataclass
@@ -157,7 +158,7 @@ class MatterState:
     answered: set[int] = field(default_factory=set)
     resolved_claims: set[int] = field(default_factory=set)
     minutes_approvals: dict[int, set[str]] = field(default_factory=dict)
-    redacted: set[int] = field(default_factory=set)
+    erased: dict[int, set[str]] = field(default_factory=dict)
     ended: bool = False
     incomplete: bool = False  # a payload the rules depend on is not available
 
@@ -366,8 +367,8 @@ class MatterState:
     def _check_redaction(self, reg: RegistryState, actor: str, payload: ev.PayloadRedacted) -> None:
         reg.require_admin(actor)
         info = self._ref(payload.event, None)
-        _require_redactable(info, payload.event)
-        self._require_not_redacted(payload.event)
+        _require_erasable(info, payload.event, payload.fields)
+        self._require_not_erased(payload.event, payload.fields)
 
     # --- the rules the checks share -------------------------------------
 
@@ -453,9 +454,13 @@ class MatterState:
                 f"{actor} is not the chair of the HovedMED over {responsible}", person=actor
             )
 
-    def _require_not_redacted(self, seq: int) -> None:
-        if seq in self.redacted:
-            raise AlreadyRedactedError(f"event {seq} is already redacted", event=seq)
+    def _require_not_erased(self, seq: int, names: list[str]) -> None:
+        again = sorted(set(names) & self.erased.get(seq, set()))
+        if again or len(set(names)) != len(names):
+            raise AlreadyRedactedError(
+                f"event {seq}: field(s) {', '.join(again) or 'named twice'} already erased",
+                event=seq,
+            )
 
     # --- folding events in ------------------------------------------------
 
@@ -485,7 +490,7 @@ class MatterState:
                 self.resolved_claims.add(claim)
             case ev.MatterClosed() | ev.MatterWithdrawn():
                 self.ended = True
-            case ev.PayloadRedacted(event=target):
-                self.redacted.add(target)
-                if target in self.events:
-                    self.events[target].payload = None
+            case ev.PayloadRedacted(event=target, fields=names):
+                # The target keeps its payload here: only erasable fields go, and no
+                # rule of this state reads them.
+                self.erased.setdefault(target, set()).update(names)

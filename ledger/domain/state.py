@@ -21,19 +21,20 @@ from ledger.errors import (
     ClaimedTimeOutOfToleranceError,
     ImportModeRequiredError,
     KeyIdMismatchError,
+    PayloadCommitmentMismatchError,
     StalePreviousHashError,
     StaleSequenceError,
     StreamAlreadyStartedError,
     StreamNotStartedError,
     WrongLedgerError,
 )
-from ledger.protocol.canonical import JSONObject, canonical
+from ledger.protocol.canonical import JSONObject
 from ledger.protocol.envelope import (
     MATTER_PREFIX,
     REGISTRY_STREAM,
     ZERO_HASH,
     Envelope,
-    verify_commitment_bytes,
+    open_fields,
 )
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes, verify_signature
 
@@ -45,6 +46,7 @@ class StreamHead:
     seq: int
     hash: str
     time: datetime
+    leaf_index: int
 
 
 @dataclass(frozen=True)
@@ -73,15 +75,17 @@ class LedgerState:
         self,
         envelope: Envelope,
         payload: JSONObject | None,
-        salt: bytes | None,
+        salts: dict[str, bytes] | None,
         now: datetime,
-        payload_bytes: bytes | None = None,
     ) -> Admitted:
         """Judge one signed event as the next entry of the log.
 
-        ``payload`` and ``salt`` are None only when the verifier replays an
-        event whose payload was redacted: then the rules that need the
-        payload are not re-checked (the signature, chain and tree still are).
+        ``payload`` and ``salts`` hold the fields that are disclosed: all of
+        them when an event is submitted; when the verifier replays the log,
+        fields that ``PayloadRedacted`` erased are missing (only erasable
+        fields, which no rule reads), and both are None for an event it
+        replays without any payload (the rules are then not re-checked; the
+        signature, chain and tree still are).
         Raises a LedgerError subclass naming the broken rule.
         """
         body = envelope.body
@@ -91,35 +95,37 @@ class LedgerState:
             )
         if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM:
             # Genesis: the founding admin's key travels in the payload itself.
-            parsed = self._open_payload(envelope, payload, salt, payload_bytes)
+            parsed = self._open_payload(envelope, payload, salts)
             self._verify_signature(envelope, parsed)
         else:
             self._verify_signature(envelope, None)
-            parsed = self._open_payload(envelope, payload, salt, payload_bytes)
+            parsed = self._open_payload(envelope, payload, salts)
         self._check_head(envelope)
         self._check_time(envelope, now)
         if parsed is not None:
             self._check_rules(envelope, parsed)
         elif body.type in ("LedgerCreated", "MatterOpened") or body.stream == REGISTRY_STREAM:
-            # Structure events are never redactable; without them nothing can be judged.
+            # Structure events always carry their payload; without them nothing can be judged.
             raise StreamNotStartedError(f"{body.type} in {body.stream} has no payload")
         return Admitted(envelope, parsed)
 
     @staticmethod
     def _open_payload(
-        envelope: Envelope,
-        payload: JSONObject | None,
-        salt: bytes | None,
-        payload_bytes: bytes | None,
+        envelope: Envelope, payload: JSONObject | None, salts: dict[str, bytes] | None
     ) -> ev.Payload | None:
         body = envelope.body
-        if payload is None or salt is None:
+        if payload is None or salts is None:
             ev.payload_model(body.type, body.stream)
             return None
-        verify_commitment_bytes(
-            body.payload, canonical(payload) if payload_bytes is None else payload_bytes, salt
-        )
-        return ev.parse_payload(body.type, body.stream, payload)
+        erased = frozenset(body.fields) - frozenset(payload)
+        open_fields(body.fields, payload, salts, complete=False)
+        model = ev.payload_model(body.type, body.stream)
+        if not erased <= model.erasable_fields():
+            raise PayloadCommitmentMismatchError(
+                f"{body.type} lacks field(s) that cannot have been erased",
+                missing=sorted(erased - model.erasable_fields()),
+            )
+        return ev.parse_payload(body.type, body.stream, payload, erased)
 
     def _verify_signature(self, envelope: Envelope, genesis: ev.Payload | None) -> None:
         body = envelope.body
@@ -220,5 +226,7 @@ class LedgerState:
                 self.matters[matter_id] = MatterState.open(matter_id, body.actor, payload)
             else:
                 self.matters[matter_id].apply(body.seq, body.type, body.actor, payload)
-        self.heads[body.stream] = StreamHead(body.seq, envelope.hash_hex, body.claimed_time)
+        self.heads[body.stream] = StreamHead(
+            body.seq, envelope.hash_hex, body.claimed_time, self.size
+        )
         self.size += 1

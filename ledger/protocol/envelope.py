@@ -1,12 +1,14 @@
-"""The signed envelope: body, payload commitment, signature, entry and leaf.
+"""The signed envelope: body, field commitments, signature, entry and leaf (protocol v2).
 
 Every byte here is specified in docs/PROTOCOL.md; change nothing without
 changing the protocol version.
 
 - body: a JSON object, RFC 8785 canonical, binding the ledger origin, the
   stream, the sequence number, the previous envelope hash, the actor, the
-  key id, the event type, the claimed time and the payload commitment;
-- payload commitment: SHA-256(salt || canonical(payload)), 32-byte salt;
+  key id, the event type, the claimed time and one commitment per payload field;
+- field commitment: ``fields[name] = hex SHA-256(salt || canonical([name, value]))``
+  with a random 16-byte salt per field, so that each field can be disclosed
+  or erased on its own (as SD-JWT does for claims);
 - signature: Ed25519 over ``SIGNING_PREFIX || canonical(body)``;
 - entry: canonical({"body": body, "signature": base64(signature)}), the
   bytes the log stores and the Merkle tree commits to;
@@ -27,6 +29,7 @@ from typing import Any
 
 from ledger.errors import (
     MalformedEnvelopeError,
+    MalformedError,
     PayloadCommitmentMismatchError,
     UnsupportedProtocolVersionError,
 )
@@ -34,10 +37,11 @@ from ledger.protocol import merkle
 from ledger.protocol.b64 import b64decode, b64encode
 from ledger.protocol.canonical import JSONObject, canonical, parse_canonical
 
-PROTOCOL_VERSION = 1
-SIGNING_PREFIX = b"medledger/event/v1\n"
+PROTOCOL_VERSION = 2
+SIGNING_PREFIX = b"medledger/event/v2\n"
 ZERO_HASH = "0" * 64
-SALT_BYTES = 32
+SALT_BYTES = 16
+MAX_FIELDS = 64
 
 REGISTRY_STREAM = "registry"
 MATTER_PREFIX = "matter/"
@@ -50,9 +54,10 @@ _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 _ORIGIN = re.compile(r"[\x21-\x7e]{1,255}")
+_FIELD = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 BODY_FIELDS = frozenset(
-    {"v", "origin", "stream", "seq", "prev", "actor", "key", "type", "time", "payload"}
+    {"v", "origin", "stream", "seq", "prev", "actor", "key", "type", "time", "fields"}
 )
 OPTIONAL_BODY_FIELDS = frozenset({"imported"})
 
@@ -95,7 +100,7 @@ class Body:
     key: str
     type: str
     time: str
-    payload: str
+    fields: dict[str, str]
     imported: bool = False
     v: int = PROTOCOL_VERSION
 
@@ -110,7 +115,7 @@ class Body:
             "key": self.key,
             "type": self.type,
             "time": self.time,
-            "payload": self.payload,
+            "fields": dict(self.fields),
         }
         if self.imported:
             body["imported"] = True
@@ -158,10 +163,7 @@ class Body:
             ("actor", is_valid_id(data["actor"])),
             ("key", isinstance(data["key"], str) and bool(_KEY_ID.fullmatch(data["key"]))),
             ("type", isinstance(data["type"], str) and bool(_TYPE.fullmatch(data["type"]))),
-            (
-                "payload",
-                isinstance(data["payload"], str) and bool(_HEX64.fullmatch(data["payload"])),
-            ),
+            ("fields", _is_field_map(data["fields"])),
             ("imported", data.get("imported", True) is True),
         ]
         bad = [name for name, ok in checks if not ok]
@@ -182,7 +184,7 @@ class Body:
             key=data["key"],
             type=data["type"],
             time=data["time"],
-            payload=data["payload"],
+            fields=dict(data["fields"]),
             imported=data.get("imported", False),
         )
 
@@ -234,25 +236,45 @@ class Envelope:
         return merkle.leaf_hash(self.entry)
 
 
+def _is_field_map(value: Any) -> bool:
+    """``fields``: at most 64 field names, each mapped to a hex SHA-256 digest."""
+    return (
+        isinstance(value, dict)
+        and len(value) <= MAX_FIELDS
+        and all(
+            isinstance(name, str)
+            and _FIELD.fullmatch(name) is not None
+            and isinstance(digest, str)
+            and _HEX64.fullmatch(digest) is not None
+            for name, digest in value.items()
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Submission:
-    """What a signer sends: the envelope, and the payload with its salt beside it."""
+    """What a signer sends: the envelope, and the payload with one salt per field beside it."""
 
     envelope: Envelope
     payload: JSONObject
-    salt: bytes
+    salts: dict[str, bytes]
 
     @cached_property
     def payload_bytes(self) -> bytes:
-        """The canonical payload: what the commitment covers and the store keeps."""
+        """The canonical payload: what the store keeps (field by field erasable)."""
         return canonical(self.payload)
+
+    @cached_property
+    def salts_bytes(self) -> bytes:
+        """The canonical salts object (name -> base64 salt) the store keeps beside it."""
+        return canonical(encode_salts(self.salts))
 
     def to_json(self) -> JSONObject:
         return {
             "body": self.envelope.body.to_json(),
             "signature": b64encode(self.envelope.signature),
             "payload": self.payload,
-            "salt": b64encode(self.salt),
+            "salts": encode_salts(self.salts),
         }
 
     def wire(self) -> bytes:
@@ -270,17 +292,17 @@ class Submission:
 
     @classmethod
     def from_json(cls, data: Any) -> Submission:
-        if not isinstance(data, dict) or set(data) != {"body", "signature", "payload", "salt"}:
+        if not isinstance(data, dict) or set(data) != {"body", "signature", "payload", "salts"}:
             raise MalformedEnvelopeError(
-                "a submission is an object with exactly body, signature, payload and salt"
+                "a submission is an object with exactly body, signature, payload and salts"
             )
         body = Body.from_json(data["body"])
         if not isinstance(data["payload"], dict):
             raise MalformedEnvelopeError("payload must be a JSON object")
-        salt = b64decode(data["salt"], length=SALT_BYTES, what="salt", error=MalformedEnvelopeError)
+        salts = decode_salts(data["salts"], error=MalformedEnvelopeError)
         envelope = Envelope.create(body, _signature(data["signature"]))
-        submission = cls(envelope, data["payload"], salt)
-        verify_commitment_bytes(body.payload, submission.payload_bytes, salt)
+        submission = cls(envelope, data["payload"], salts)
+        open_fields(body.fields, data["payload"], salts, complete=True)
         return submission
 
 
@@ -288,21 +310,61 @@ def _signature(value: Any) -> bytes:
     return b64decode(value, length=64, what="signature", error=MalformedEnvelopeError)
 
 
-def new_salt() -> bytes:
-    return os.urandom(SALT_BYTES)
+def new_salts(payload: JSONObject) -> dict[str, bytes]:
+    """A fresh random salt for each field of ``payload``."""
+    return {name: os.urandom(SALT_BYTES) for name in payload}
 
 
-def payload_commitment(payload: JSONObject, salt: bytes) -> str:
-    """Hex SHA-256 of the salt followed by the canonical payload."""
-    return hashlib.sha256(salt + canonical(payload)).hexdigest()
+def encode_salts(salts: dict[str, bytes]) -> JSONObject:
+    return {name: b64encode(salt) for name, salt in salts.items()}
 
 
-def verify_commitment(commitment: str, payload: JSONObject, salt: bytes) -> None:
-    """Return None when payload and salt open the commitment, else raise."""
-    verify_commitment_bytes(commitment, canonical(payload), salt)
+def decode_salts(value: Any, *, error: type[MalformedError] = MalformedError) -> dict[str, bytes]:
+    """Parse a salts object (name -> canonical base64 of 16 bytes); raise ``error``."""
+    if not isinstance(value, dict) or not all(
+        isinstance(name, str) and _FIELD.fullmatch(name) for name in value
+    ):
+        raise error("salts must be an object of field names")
+    return {
+        name: b64decode(salt, length=SALT_BYTES, what=f"salt of {name}", error=error)
+        for name, salt in value.items()
+    }
 
 
-def verify_commitment_bytes(commitment: str, payload: bytes, salt: bytes) -> None:
-    """As ``verify_commitment``, for an already canonical payload."""
-    if not hmac.compare_digest(hashlib.sha256(salt + payload).hexdigest(), commitment):
-        raise PayloadCommitmentMismatchError("payload and salt do not match the body's commitment")
+def field_digest(name: str, value: Any, salt: bytes) -> str:
+    """Hex SHA-256 of the salt followed by the canonical ``[name, value]`` array."""
+    return hashlib.sha256(salt + canonical([name, value])).hexdigest()
+
+
+def field_commitments(payload: JSONObject, salts: dict[str, bytes]) -> dict[str, str]:
+    """The body's ``fields``: one digest per payload field."""
+    return {name: field_digest(name, value, salts[name]) for name, value in payload.items()}
+
+
+def open_fields(
+    commitments: dict[str, str],
+    payload: JSONObject,
+    salts: dict[str, bytes],
+    *,
+    complete: bool,
+) -> None:
+    """Return None when every disclosed field opens its commitment, else raise.
+
+    ``complete``: every committed field must be disclosed (a submission); otherwise
+    (a stored, partly erased payload) the disclosed fields are a subset.
+    """
+    if set(payload) != set(salts):
+        raise PayloadCommitmentMismatchError("payload and salts name different fields")
+    unknown = set(payload) - set(commitments)
+    missing = set(commitments) - set(payload)
+    if unknown or (complete and missing):
+        raise PayloadCommitmentMismatchError(
+            "payload fields differ from the body's field commitments",
+            unknown=sorted(unknown),
+            missing=sorted(missing) if complete else [],
+        )
+    for name, value in payload.items():
+        if not hmac.compare_digest(field_digest(name, value, salts[name]), commitments[name]):
+            raise PayloadCommitmentMismatchError(
+                f"field {name!r} and its salt do not match the body's commitment", field=name
+            )

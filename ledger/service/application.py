@@ -12,6 +12,7 @@ storage's ``LedgerTransaction`` and holds no database session.
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from ledger.errors import (
     StaleSequenceError,
     StorageError,
     StreamNotStartedError,
+    UnknownCheckpointError,
     UnknownLedgerError,
     WrongLedgerError,
 )
@@ -42,7 +44,9 @@ from ledger.protocol.envelope import (
     Submission,
     format_time,
 )
-from ledger.protocol.note import NoteVerifier, sign_note
+from ledger.protocol.heads import HeadsTree, StreamTip
+from ledger.protocol.note import NoteVerifier, sign_note, split_note
+from ledger.protocol.trust import TrustRoot
 from ledger.service.checkpoint_policy import CheckpointPolicy
 from ledger.service.group_commit import GroupCommit, Pending
 from ledger.service.verification import Progress, VerificationReport, verify_ledger
@@ -162,9 +166,7 @@ class LedgerService:
         state = LedgerState(origin)
         frontier = merkle.Frontier.empty()
         now = self.clock()
-        admitted = state.admit(
-            submission.envelope, submission.payload, submission.salt, now, submission.payload_bytes
-        )
+        admitted = state.admit(submission.envelope, submission.payload, submission.salts, now)
         try:
             with self.store.transaction() as transaction:
                 # The genesis event is leaf 0: the ledger starts at size 1.
@@ -252,13 +254,7 @@ class LedgerService:
         """Judge one queued append; on refusal, record its error and return None."""
         submission = pending.submission
         try:
-            return state.admit(
-                submission.envelope,
-                submission.payload,
-                submission.salt,
-                now,
-                submission.payload_bytes,
-            )
+            return state.admit(submission.envelope, submission.payload, submission.salts, now)
         except StaleSequenceError as exc:
             try:
                 self._raise_if_replayed(state.origin, submission.envelope)
@@ -281,7 +277,8 @@ class LedgerService:
         """Sign a checkpoint if the policy says one is due; return when the last was signed."""
         size = cached.state.size
         if self.checkpoints.due(size, added, now, cached.last_checkpoint):
-            self._checkpoint_in(transaction, cached.state.origin, frontier, size)
+            tips = tips_of(cached.state)
+            self._checkpoint_in(transaction, cached.state.origin, frontier, size, tips)
             return now
         return cached.last_checkpoint
 
@@ -310,13 +307,19 @@ class LedgerService:
                 recorded_at=recorded_at,
                 entry=envelope.entry,
                 payload=submission.payload_bytes,
-                salt=submission.salt,
+                salts=submission.salts_bytes,
                 nodes=nodes,
             )
         )
         if body.type == "PayloadRedacted":
-            target = submission.payload["event"]
-            transaction.redact(state.origin, body.stream, int(target), leaf_index)
+            redaction = submission.payload
+            transaction.redact(
+                state.origin,
+                body.stream,
+                int(redaction["event"]),
+                [str(name) for name in redaction["fields"]],
+                leaf_index,
+            )
         return AppendReceipt(
             state.origin, body.stream, body.seq, envelope.hash_hex, leaf_index, recorded_at
         )
@@ -364,9 +367,10 @@ class LedgerService:
             envelope = Envelope.from_entry(record.entry)
             payload: ev.Payload | None = None
             if record.payload is not None:
-                payload = ev.parse_payload(
-                    envelope.body.type, envelope.body.stream, parse_canonical(record.payload)
-                )
+                fields = parse_canonical(record.payload)
+                assert isinstance(fields, dict)
+                erased = frozenset(envelope.body.fields) - frozenset(fields)
+                payload = ev.parse_payload(envelope.body.type, envelope.body.stream, fields, erased)
             state.apply(Admitted(envelope, payload))
         cached.frontier = merkle.Frontier.load(_StoreNodes(self.store, state.origin), size)
 
@@ -435,11 +439,18 @@ class LedgerService:
             if latest is not None and latest[0] == size:
                 return latest[2]
             frontier = merkle.Frontier.load(self._nodes(origin), size)
-            return self._checkpoint_in(transaction, origin, frontier, size)
+            tips = self.heads_at(origin, size).tips
+            return self._checkpoint_in(transaction, origin, frontier, size, tips)
 
     def _checkpoint_in(
-        self, transaction: LedgerTransaction, origin: str, frontier: merkle.Frontier, size: int
+        self,
+        transaction: LedgerTransaction,
+        origin: str,
+        frontier: merkle.Frontier,
+        size: int,
+        tips: list[StreamTip],
     ) -> str:
+        """Sign and keep a checkpoint of the tree and its stream heads at ``size``."""
         root = frontier.root()
         latest = transaction.latest_checkpoint(origin)
         if latest is not None:
@@ -450,9 +461,20 @@ class LedgerService:
             # last.  Reads inside this transaction see the nodes it has just written.
             proof = merkle.consistency_proof(self._nodes(origin), old_size, size)
             merkle.verify_consistency(old_size, size, proof, old_root, root)
-        note = sign_note(Checkpoint(origin, size, root).text(), [self.log_keys.signer(origin)])
+        heads = HeadsTree(tips)
+        checkpoint = Checkpoint(origin, size, root, (heads.line(),))
+        note = sign_note(checkpoint.text(), [self.log_keys.signer(origin)])
         transaction.insert_checkpoint(origin, size, root, note, format_time(self.clock()))
         return note
+
+    def heads_at(self, ledger: str, size: int) -> HeadsTree:
+        """The stream heads a checkpoint of ``size`` commits to, read from the log."""
+        origin = self.origin_of(ledger)
+        tips = []
+        for record in self.store.heads_at(origin, size):
+            assert record.entry is not None
+            tips.append(tip_of_record(record.stream, record.seq, record.entry, record.leaf_index))
+        return HeadsTree(tips)
 
     def latest_checkpoint(self, ledger: str) -> str:
         """The newest signed checkpoint (issuing one first if the tree grew)."""
@@ -471,6 +493,42 @@ class LedgerService:
         return self.store.record(self.origin_of(ledger), leaf_index)
 
     # --- the ledgers and their directories ----------------------------------
+
+    def trust_root(self, ledger: str, witnesses: Sequence[str] = (), quorum: int = 0) -> TrustRoot:
+        """The ledger's trust root, with the witnesses and quorum its verifiers require."""
+        origin = self.origin_of(ledger)
+        genesis = self.record(origin, 0)
+        if genesis is None or genesis.entry is None:
+            raise UnknownLedgerError(f"ledger {origin} has no genesis yet", ledger=origin)
+        return TrustRoot(
+            origin,
+            self.log_keys.signer(origin).verifier_key(),
+            hashlib.sha256(genesis.entry).hexdigest(),
+            tuple(witnesses),
+            quorum,
+        )
+
+    def add_cosignatures(self, ledger: str, cosigned_note: str) -> str:
+        """Keep a witness's cosignatures with the checkpoint they cosign; return the note.
+
+        The note's text must be a checkpoint this ledger signed; signature lines it
+        does not have yet are added (verifiers judge the witnesses they trust).
+        Raises MalformedCheckpointError or UnknownCheckpointError.
+        """
+        origin = self.origin_of(ledger)
+        text, lines = split_note(cosigned_note)
+        size = Checkpoint.parse(text).size
+        with self.store.transaction() as transaction:
+            stored = transaction.checkpoint_note(origin, size)
+            if stored is None or split_note(stored)[0] != text:
+                raise UnknownCheckpointError(
+                    f"{origin} signed no checkpoint with this text at size {size}", size=size
+                )
+            kept = [signature.line() for signature in split_note(stored)[1]]
+            merged = kept + [s.line() for s in lines if s.line() not in kept]
+            note = text + "\n" + "".join(merged)
+            transaction.set_checkpoint_note(origin, size, note)
+        return note
 
     def ledger_info(self, ledger: str) -> LedgerRow | None:
         """The ledger's row (origin, id, name, log key, size), or None if it is not created."""
@@ -510,3 +568,15 @@ class LedgerService:
             trusted_checkpoint=trusted_checkpoint,
             progress=progress,
         )
+
+
+def tips_of(state: LedgerState) -> list[StreamTip]:
+    """The stream heads of a ledger state, as a checkpoint commits to them."""
+    return [
+        StreamTip(stream, head.seq, head.hash, head.leaf_index)
+        for stream, head in list(state.heads.items())
+    ]
+
+
+def tip_of_record(stream: str, seq: int, entry: bytes, leaf_index: int) -> StreamTip:
+    return StreamTip(stream, seq, hashlib.sha256(entry).hexdigest(), leaf_index)

@@ -1,11 +1,18 @@
-"""Build evidence bundles: events with proofs that anyone can verify offline.
+"""Build evidence bundles: events with proofs that anyone can verify offline (protocol v2).
 
-A bundle (format ``medledger-bundle/v1``, docs/PROTOCOL.md) holds the
-chosen envelopes with their payloads (unless redacted), the registry events
-that authorise the signers' keys, a checkpoint signed by the log key, and
-an RFC 6962 inclusion proof of every entry to that checkpoint.  It is
-checked by ``verifier.bundle`` with nothing but the bundle and the
-log's verifier key.
+A bundle (format ``medledger-bundle/v2``, docs/PROTOCOL.md section 13) holds
+the chosen entries, each with the payload fields it discloses (value and
+salt, checked against the signed field commitments), the registry events
+that authorise the signers' keys, a checkpoint signed by the log key (with
+any witness cosignatures), an RFC 6962 inclusion proof of every entry, and
+for each stream it proves complete, that stream's head in the checkpoint's
+stream heads.  ``verifier.bundle`` checks it with nothing but the bundle
+and the ledger's trust root.
+
+Disclosure: a bundle discloses every field of every entry, except in an
+absence receipt (``routing_only``), where the matter's entries disclose only
+their routing fields (``ledger.domain.events.Payload.routing``): event
+types, times, bodies addressed, sides, references; never free text.
 """
 
 from __future__ import annotations
@@ -13,16 +20,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ledger.domain import events as ev
 from ledger.errors import NotFoundError, UnknownLeafError, UnknownStreamError
 from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope, matter_stream
+from ledger.protocol.heads import HeadsTree
 from ledger.protocol.note import split_note
 from ledger.service.application import LedgerService
 from ledger.storage.store import LogRecord
 
-BUNDLE_FORMAT = "medledger-bundle/v1"
+BUNDLE_FORMAT = "medledger-bundle/v2"
 AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "KeyRevoked"})
 
 
@@ -33,59 +42,117 @@ def build_bundle(
     *,
     kind: str = "events",
     subject: dict[str, str] | None = None,
+    complete: Iterable[str] = (),
+    routing_only: bool = False,
 ) -> dict[str, Any]:
-    """A bundle of the given leaves, proven to a fresh checkpoint.
+    """A bundle of the given leaves (and every event of the ``complete`` streams),
+    proven to the newest checkpoint.
 
-    Raises UnknownLedgerError, or UnknownLeafError for an index beyond the log.
+    Raises UnknownLedgerError, or UnknownLeafError for an index the newest
+    checkpoint does not cover.
     """
     origin = service.origin_of(ledger)
     note = service.latest_checkpoint(origin)
-    checkpoint = Checkpoint.parse(split_note(note)[0])
-    size = checkpoint.size
-    wanted = sorted(set(leaf_indexes))
-    records: list[LogRecord] = []
-    for index in wanted:
-        if index < 0 or index >= size:
-            raise UnknownLeafError(
-                f"leaf {index} is not in the log of {size} events", leaf_index=index
-            )
-        record = service.record(origin, index)
-        if record is None or record.entry is None:
-            raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
-        records.append(record)
-    signers = {_signer(r) for r in records}
-    registry = _authority(service, origin, signers, size)
+    size = Checkpoint.parse(split_note(note)[0]).size
+    complete = sorted(set(complete))
+    wanted = set(leaf_indexes)
+    for stream in complete:
+        wanted.update(r.leaf_index for r in _stream(service, origin, stream, size))
+    records = [_record(service, origin, index, size) for index in sorted(wanted)]
+    if REGISTRY_STREAM in complete:
+        registry: list[LogRecord] = []
+    else:
+        registry = _authority(service, origin, {_signer(r) for r in records}, size)
     chosen = {r.leaf_index for r in records}
+    heads = service.heads_at(origin, size)
+
+    def item(record: LogRecord) -> dict[str, Any]:
+        hide = routing_only and record.stream != REGISTRY_STREAM
+        return _item(service, origin, record, size, routing_only=hide)
+
     return {
         "format": BUNDLE_FORMAT,
         "origin": origin,
         "kind": kind,
         "subject": subject or {},
-        "log_verifier_key": service.log_keys.signer(origin).verifier_key(),
         "checkpoint": note,
         "tree_size": size,
-        "registry": [
-            _item(service, origin, r, size) for r in registry if r.leaf_index not in chosen
-        ],
-        "entries": [_item(service, origin, r, size) for r in records],
+        "heads": _heads(heads, complete),
+        "registry": [item(r) for r in registry if r.leaf_index not in chosen],
+        "entries": [item(r) for r in records],
     }
 
 
 def matter_bundle(service: LedgerService, ledger: str, matter: str) -> dict[str, Any]:
-    """Every event of one matter."""
+    """Every event of one matter, and the whole registry, both proven complete."""
     origin = service.origin_of(ledger)
-    records = service.records(origin, matter_stream(matter), limit=2**31)
-    if not records:
+    if not service.records(origin, matter_stream(matter), limit=1):
         raise UnknownStreamError(f"no matter {matter} in {origin}", matter=matter)
     return build_bundle(
-        service, origin, [r.leaf_index for r in records], kind="matter", subject={"matter": matter}
+        service,
+        origin,
+        [],
+        kind="matter",
+        subject={"matter": matter},
+        complete=[matter_stream(matter), REGISTRY_STREAM],
+    )
+
+
+def receipt_bundle(
+    service: LedgerService, ledger: str, person: str, matter: str, verdict: str, *, full: bool
+) -> dict[str, Any]:
+    """A person's consultation receipt: the matter and the registry, proven complete.
+
+    ``full``: the person may read the matter; otherwise this is an absence
+    receipt that discloses only the matter's routing fields.
+    """
+    origin = service.origin_of(ledger)
+    return build_bundle(
+        service,
+        origin,
+        [],
+        kind="receipt",
+        subject={"person": person, "matter": matter, "verdict": verdict},
+        complete=[matter_stream(matter), REGISTRY_STREAM],
+        routing_only=not full,
     )
 
 
 def ledger_bundle(service: LedgerService, ledger: str) -> dict[str, Any]:
-    """Every event of the ledger (for an auditor's full offline copy)."""
+    """Every event of the ledger (for an auditor's full offline copy), every stream complete."""
     origin = service.origin_of(ledger)
-    return build_bundle(service, origin, range(service.tree_size(origin)), kind="ledger")
+    size = Checkpoint.parse(split_note(service.latest_checkpoint(origin))[0]).size
+    streams = [tip.stream for tip in service.heads_at(origin, size).tips]
+    return build_bundle(service, origin, [], kind="ledger", complete=streams)
+
+
+def _stream(service: LedgerService, origin: str, stream: str, size: int) -> list[LogRecord]:
+    return [r for r in service.records(origin, stream, limit=2**31) if r.leaf_index < size]
+
+
+def _record(service: LedgerService, origin: str, index: int, size: int) -> LogRecord:
+    if not 0 <= index < size:
+        raise UnknownLeafError(
+            f"leaf {index} is not in the checkpointed log of {size} events", leaf_index=index
+        )
+    record = service.record(origin, index)
+    if record is None or record.entry is None:
+        raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
+    return record
+
+
+def _heads(heads: HeadsTree, streams: list[str]) -> dict[str, Any]:
+    proven: dict[str, Any] = {}
+    for stream in streams:
+        tip, index, proof = heads.proof(stream)
+        proven[stream] = {
+            "seq": tip.seq,
+            "hash": tip.hash,
+            "leaf_index": tip.leaf_index,
+            "index": index,
+            "proof": [b64encode(p) for p in proof],
+        }
+    return {"count": heads.count, "streams": proven}
 
 
 def _signer(record: LogRecord) -> tuple[str, str]:
@@ -103,11 +170,8 @@ def _authority(
     and revocations of every key that signed a chosen event or a kept
     registry event, so the verifier can trace each key to the genesis admin.
     """
-    registry = [
-        r for r in service.records(origin, REGISTRY_STREAM, limit=2**31) if r.leaf_index < size
-    ]
     parsed: list[tuple[LogRecord, Envelope, dict[str, Any]]] = []
-    for record in registry:
+    for record in _stream(service, origin, REGISTRY_STREAM, size):
         assert record.entry is not None and record.payload is not None
         envelope = Envelope.from_entry(record.entry)
         if envelope.body.type in AUTHORITY_TYPES:
@@ -120,8 +184,7 @@ def _authority(
         for record, envelope, payload in parsed:
             if record.leaf_index in kept:
                 continue
-            key = _key_of(envelope, payload)
-            if envelope.body.type == "LedgerCreated" or key in needed:
+            if envelope.body.type == "LedgerCreated" or _key_of(envelope, payload) in needed:
                 kept[record.leaf_index] = record
                 signer = (envelope.body.actor, envelope.body.key)
                 if signer not in needed:
@@ -141,15 +204,26 @@ def _key_of(envelope: Envelope, payload: dict[str, Any]) -> tuple[str, str] | No
     return None
 
 
-def _item(service: LedgerService, origin: str, record: LogRecord, size: int) -> dict[str, Any]:
-    assert record.entry is not None
-    proof = service.inclusion_proof(origin, record.leaf_index, size)
+def _item(
+    service: LedgerService, origin: str, record: LogRecord, size: int, *, routing_only: bool
+) -> dict[str, Any]:
+    assert record.entry is not None and record.payload is not None and record.salts is not None
+    envelope = Envelope.from_entry(record.entry)
+    payload = parse_canonical(record.payload)
+    salts = parse_canonical(record.salts)
+    assert isinstance(payload, dict) and isinstance(salts, dict)
+    shown = set(payload)
+    if routing_only:
+        model = ev.payload_model(envelope.body.type, envelope.body.stream)
+        shown &= model.routing_fields()
     return {
         "leaf_index": record.leaf_index,
         "recorded_at": record.recorded_at,
         "entry": parse_canonical(record.entry),
-        "payload": None if record.payload is None else parse_canonical(record.payload),
-        "salt": None if record.salt is None else b64encode(record.salt),
-        "redacted": record.payload is None,
-        "inclusion_proof": [b64encode(p) for p in proof],
+        "disclosed": {
+            name: {"salt": salts[name], "value": payload[name]} for name in sorted(shown)
+        },
+        "inclusion_proof": [
+            b64encode(p) for p in service.inclusion_proof(origin, record.leaf_index, size)
+        ],
     }

@@ -21,7 +21,8 @@ from ledger.protocol import merkle
 from ledger.protocol.canonical import parse_json
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.cosignature import verify_checkpoint
-from ledger.protocol.envelope import Envelope, parse_time
+from ledger.protocol.envelope import Envelope, decode_salts, parse_time
+from ledger.protocol.heads import HeadsTree, StreamTip, parse_heads_line
 from ledger.protocol.note import NoteVerifier
 from ledger.storage.store import LogRecord, Store, stream_uuid
 
@@ -99,6 +100,7 @@ class _Walk:
     state: LedgerState = field(init=False)
     frontier: merkle.Frontier = field(default_factory=merkle.Frontier.empty)
     roots: dict[int, bytes] = field(default_factory=dict)
+    heads: dict[int, HeadsTree] = field(default_factory=dict)
     redacted: int = 0
     imported: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -119,10 +121,14 @@ def _replay(store: Store, walk: _Walk, record: LogRecord) -> None:
         )
     envelope = _check_record(record, walk.origin, walk.last_notification, where)
     walk.last_notification = record.notification_id
-    payload, salt = _payload_of(record, where)
-    if payload is None:
+    payload, salts = _payload_of(record, where)
+    if set(payload) != set(envelope.body.fields):
+        if record.redacted_by is None:
+            raise _fail(
+                f"{where}: payload fields are missing but no PayloadRedacted erased them", record
+            )
         walk.redacted += 1
-    admitted = _admit(walk, record, envelope, payload, salt)
+    admitted = _admit(walk, record, envelope, payload, salts)
     if envelope.body.imported:
         walk.imported += 1
     walk.state.apply(admitted)
@@ -131,14 +137,18 @@ def _replay(store: Store, walk: _Walk, record: LogRecord) -> None:
         walk.node_count += _check_nodes(store, walk.origin, walk.pending_nodes)
     if walk.frontier.size in walk.wanted_roots:
         walk.roots[walk.frontier.size] = walk.frontier.root()
+        walk.heads[walk.frontier.size] = HeadsTree(
+            StreamTip(stream, head.seq, head.hash, head.leaf_index)
+            for stream, head in walk.state.heads.items()
+        )
 
 
 def _admit(
     walk: _Walk,
     record: LogRecord,
     envelope: Envelope,
-    payload: dict[str, object] | None,
-    salt: bytes | None,
+    payload: dict[str, object],
+    salts: dict[str, bytes],
 ) -> Admitted:
     """Re-judge one event by every write-time rule, as of the time it was recorded.
 
@@ -147,7 +157,7 @@ def _admit(
     where = _where(record)
     state = walk.state
     try:
-        return state.admit(envelope, payload, salt, parse_time(record.recorded_at), record.payload)
+        return state.admit(envelope, payload, salts, parse_time(record.recorded_at))
     except (RuleViolationError, NotAllowedError) as exc:
         matter = state.matters.get(envelope.body.stream.removeprefix("matter/"))
         if matter is None or not matter.incomplete:
@@ -193,6 +203,23 @@ def _check_checkpoints(
                 f"signed checkpoint at size {size} does not match the log: history was rewritten",
                 checkpoint_size=size,
             )
+        _check_heads(checkpoint, walk.heads[size])
+
+
+def _check_heads(checkpoint: Checkpoint, heads: HeadsTree) -> None:
+    """The checkpoint's stream-heads line is the one the log gives at its size."""
+    try:
+        count, root = parse_heads_line(checkpoint.extensions)
+    except LedgerError as exc:
+        raise VerificationError(
+            f"checkpoint at size {checkpoint.size}: {exc.message}", checkpoint_size=checkpoint.size
+        ) from exc
+    if count != heads.count or not hmac.compare_digest(root, heads.root):
+        raise VerificationError(
+            f"checkpoint at size {checkpoint.size} commits to stream heads the log does not "
+            "have: a stream was shortened or padded",
+            checkpoint_size=checkpoint.size,
+        )
 
 
 def _check_trusted(trusted: Checkpoint, walk: _Walk, total: int) -> None:
@@ -265,20 +292,20 @@ def _check_record(record: LogRecord, origin: str, last_notification: int, where:
     return envelope
 
 
-def _payload_of(record: LogRecord, where: str) -> tuple[dict[str, object] | None, bytes | None]:
-    if record.payload is None or record.salt is None:
-        if record.redacted_by is None:
-            raise _fail(f"{where}: payload is missing but no PayloadRedacted erased it", record)
-        return None, None
+def _payload_of(record: LogRecord, where: str) -> tuple[dict[str, object], dict[str, bytes]]:
+    """The stored payload fields and their salts (erased fields are missing from both)."""
+    if record.payload is None or record.salts is None:
+        raise _fail(f"{where}: the payload row is missing", record)
     try:
-        # The commitment is checked over these very bytes, so a plain parse is
-        # enough here: changed bytes cannot open the signed commitment.
+        # Each field is checked against its signed commitment, so a plain parse is
+        # enough here: changed bytes cannot open a commitment.
         payload = parse_json(record.payload)
+        salts = decode_salts(parse_json(record.salts))
     except LedgerError as exc:
         raise _fail(f"{where}: stored payload is damaged: {exc.message}", record, exc) from exc
     if not isinstance(payload, dict):
         raise _fail(f"{where}: stored payload is not an object", record)
-    return payload, record.salt
+    return payload, salts
 
 
 def _open_checkpoint(note: str, verifier: NoteVerifier, origin: str) -> Checkpoint:

@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ledger.errors import ConflictError, StorageError
+from ledger.protocol.canonical import canonical, parse_canonical
 from ledger.storage.tables import (
     checkpoints_table,
     directory_table,
@@ -84,7 +85,8 @@ class LogRecord:
     seq: int
     recorded_at: str
     payload: bytes | None
-    salt: bytes | None
+    salts: bytes | None
+    """Canonical JSON object, field name -> base64 salt, of the fields still disclosed."""
     redacted_by: int | None
 
 
@@ -222,7 +224,7 @@ class Store:
             leaves.c.recorded_at,
             events.c.state,
             payloads.c.payload,
-            payloads.c.salt,
+            payloads.c.salts,
             payloads.c.redacted_by,
         ]
         if event_store_columns:
@@ -281,6 +283,22 @@ class Store:
         as of a log position without reading the rest of the log.
         """
         query = self._log_query(origin, 0, stop, 2**31).where(self.leaves.c.stream == stream)
+        with self.read() as session:
+            rows = session.execute(query).all()
+        return [_log_record(row) for row in rows]
+
+    def heads_at(self, origin: str, size: int) -> list[LogRecord]:
+        """The last event of every stream below leaf ``size`` (a checkpoint's stream heads)."""
+        leaves = self.leaves
+        last = (
+            select(leaves.c.stream, func.max(leaves.c.seq).label("seq"))
+            .where(and_(leaves.c.origin == origin, leaves.c.leaf_index < size))
+            .group_by(leaves.c.stream)
+            .subquery()
+        )
+        query = self._log_query(origin, 0, size, 2**31).join(
+            last, and_(leaves.c.stream == last.c.stream, leaves.c.seq == last.c.seq)
+        )
         with self.read() as session:
             rows = session.execute(query).all()
         return [_log_record(row) for row in rows]
@@ -479,7 +497,7 @@ class _SessionTransaction:
             },
         )
         self.session.execute(
-            self.store._insert_payload, {**key, "payload": leaf.payload, "salt": leaf.salt}
+            self.store._insert_payload, {**key, "payload": leaf.payload, "salts": leaf.salts}
         )
         if leaf.nodes:
             self.session.execute(
@@ -491,18 +509,25 @@ class _SessionTransaction:
             )
         return notification_id
 
-    def redact(self, origin: str, stream: str, seq: int, by_leaf: int) -> None:
-        """Erase the payload and salt of one event; the entry stays."""
+    def redact(self, origin: str, stream: str, seq: int, fields: list[str], by_leaf: int) -> None:
+        """Erase the named fields (values and salts) of one event; the entry stays."""
         leaves, payloads = self.store.leaves, self.store.payloads
         target = self.session.execute(
             select(leaves.c.leaf_index).where(
                 and_(leaves.c.origin == origin, leaves.c.stream == stream, leaves.c.seq == seq)
             )
         ).scalar_one()
+        where = and_(payloads.c.origin == origin, payloads.c.leaf_index == target)
+        row = self.session.execute(select(payloads.c.payload, payloads.c.salts).where(where)).one()
+        payload, salts = parse_canonical(bytes(row[0])), parse_canonical(bytes(row[1]))
+        assert isinstance(payload, dict) and isinstance(salts, dict)
+        for name in fields:
+            payload.pop(name, None)
+            salts.pop(name, None)
         self.session.execute(
             update(payloads)
-            .where(and_(payloads.c.origin == origin, payloads.c.leaf_index == target))
-            .values(payload=None, salt=None, redacted_by=by_leaf)
+            .where(where)
+            .values(payload=canonical(payload), salts=canonical(salts), redacted_by=by_leaf)
         )
 
     def latest_checkpoint(self, origin: str) -> tuple[int, bytes, str] | None:
@@ -514,6 +539,23 @@ class _SessionTransaction:
             .limit(1)
         ).first()
         return None if row is None else (int(row[0]), bytes(row[1]), str(row[2]))
+
+    def checkpoint_note(self, origin: str, tree_size: int) -> str | None:
+        checkpoints = self.store.checkpoints
+        found = self.session.execute(
+            select(checkpoints.c.note).where(
+                and_(checkpoints.c.origin == origin, checkpoints.c.tree_size == tree_size)
+            )
+        ).scalar()
+        return None if found is None else str(found)
+
+    def set_checkpoint_note(self, origin: str, tree_size: int, note: str) -> None:
+        checkpoints = self.store.checkpoints
+        self.session.execute(
+            update(checkpoints)
+            .where(and_(checkpoints.c.origin == origin, checkpoints.c.tree_size == tree_size))
+            .values(note=note)
+        )
 
     def insert_checkpoint(
         self, origin: str, tree_size: int, root: bytes, note: str, issued_at: str
@@ -527,7 +569,7 @@ class _SessionTransaction:
 
 def _log_record(row: Any) -> LogRecord:
     """A row of ``_log_query`` as a record (columns by position: this is a hot path)."""
-    leaf, notification, stream, seq, recorded, state, payload, salt, by = row[:9]
+    leaf, notification, stream, seq, recorded, state, payload, salts, by = row[:9]
     originator = version = topic = None
     if len(row) > 9:
         originator, version, topic = row[9:12]
@@ -544,7 +586,7 @@ def _log_record(row: Any) -> LogRecord:
         seq=int(seq),
         recorded_at=str(recorded),
         payload=None if payload is None else bytes(payload),
-        salt=None if salt is None else bytes(salt),
+        salts=None if salts is None else bytes(salts),
         redacted_by=None if by is None else int(by),
     )
 

@@ -3,7 +3,8 @@
 - ``ml_ledgers``: one row per ledger, with its tree size (the write lock);
 - ``ml_leaves``: leaf index -> notification id, stream, sequence and times;
 - ``ml_nodes``: the Merkle tree's complete-subtree hashes;
-- ``ml_payloads``: payloads and salts, erasable by ``PayloadRedacted``;
+- ``ml_payloads``: payloads and their per-field salts, erasable field by field by
+  ``PayloadRedacted``;
 - ``ml_checkpoints``: every signed checkpoint ever issued;
 - ``ml_directory``: names and e-mail addresses, outside the signed log.
 
@@ -93,7 +94,7 @@ def payloads_table(metadata: MetaData) -> Table:
         _origin(),
         _position("leaf_index"),
         Column("payload", LargeBinary, nullable=True),
-        Column("salt", LargeBinary(32), nullable=True),
+        Column("salts", LargeBinary, nullable=True),
         Column("redacted_by", BigInt, nullable=True),
     )
 

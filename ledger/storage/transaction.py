@@ -31,7 +31,8 @@ class NewLeaf:
     recorded_at: str
     entry: bytes
     payload: bytes
-    salt: bytes
+    salts: bytes
+    """Canonical JSON object: field name -> base64 salt."""
     nodes: Sequence[tuple[int, int, bytes]]
     """The tree's complete-subtree hashes this leaf completes: (level, index, hash)."""
 
@@ -61,12 +62,20 @@ class LedgerTransaction(Protocol):
         """
         ...
 
-    def redact(self, origin: str, stream: str, seq: int, by_leaf: int) -> None:
-        """Erase the payload and salt of one event; the entry stays."""
+    def redact(self, origin: str, stream: str, seq: int, fields: list[str], by_leaf: int) -> None:
+        """Erase the named fields (values and salts) of one event; the entry stays."""
         ...
 
     def latest_checkpoint(self, origin: str) -> tuple[int, bytes, str] | None:
         """The newest checkpoint's (size, root, note), as this transaction sees it."""
+        ...
+
+    def checkpoint_note(self, origin: str, tree_size: int) -> str | None:
+        """The signed note of the checkpoint at ``tree_size``, if one was signed."""
+        ...
+
+    def set_checkpoint_note(self, origin: str, tree_size: int, note: str) -> None:
+        """Replace a checkpoint's note by the same text with more (co)signatures."""
         ...
 
     def insert_checkpoint(

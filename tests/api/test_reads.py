@@ -33,13 +33,18 @@ def test_stream_events_come_in_pages_with_their_signatures(api: Api, org: Organi
     assert Envelope.from_entry(record.entry).hash_hex == event["envelope_hash"]
 
 
-def test_a_redacted_payload_reads_as_null(api: Api, org: Organisation) -> None:
+def test_an_erased_field_reads_as_missing_and_the_rest_stays(api: Api, org: Organisation) -> None:
     stream = open_school_matter(org)
     org.act("tr", "skolestruktur", position("employees", "Et navn der skal slettes"))
-    org.act("admin", "skolestruktur", ev.PayloadRedacted(event=3, legal_basis="GDPR art. 17"))
+    org.act(
+        "admin",
+        "skolestruktur",
+        ev.PayloadRedacted(event=3, fields=["text"], legal_basis="GDPR art. 17"),
+    )
     events = api.get(org, "revisor", f"/streams/{stream}/events").json()["events"]
-    assert events[2]["payload"] is None
-    assert events[2]["salt"] is None
+    assert "text" not in events[2]["payload"] and events[2]["payload"]["side"] == "employees"
+    assert set(events[2]["salts"]) == set(events[2]["payload"])
+    assert "Et navn der skal slettes" not in str(events)
     assert events[2]["redacted_by"] == events[3]["leaf_index"]
 
 

@@ -74,13 +74,7 @@ class MemoryLedger:
 
     def admit(self, submission: Submission) -> Admitted:
         """Judge a submission as the next entry of the log; change nothing."""
-        return self.state.admit(
-            submission.envelope,
-            submission.payload,
-            submission.salt,
-            self.now,
-            submission.payload_bytes,
-        )
+        return self.state.admit(submission.envelope, submission.payload, submission.salts, self.now)
 
     def submit(self, submission: Submission) -> Admitted:
         """Admit a submission and fold it in."""

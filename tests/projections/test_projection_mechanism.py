@@ -229,7 +229,8 @@ def test_an_erased_payload_shows_as_erased_and_a_rebuild_agrees(
     story.act("tr", ev.CorrectionIssued(event=position, correction="Skulle have været 'imod'."))
     assert read.timeline("skolestruktur").entries[2].corrected_by == [4]
     org.client(org.admin).append(
-        "matter/skolestruktur", ev.PayloadRedacted(event=position, legal_basis="GDPR art. 17")
+        "matter/skolestruktur",
+        ev.PayloadRedacted(event=position, fields=["text"], legal_basis="GDPR art. 17"),
     )
     entries = read.timeline("skolestruktur").entries
     assert entries[2].redacted and entries[2].summary == "[indhold slettet]"

@@ -17,16 +17,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ledger.protocol import merkle
 from ledger.protocol.canonical import canonical
 from ledger.protocol.checkpoint import Checkpoint
-from ledger.protocol.envelope import ZERO_HASH, Body, Envelope, payload_commitment
+from ledger.protocol.envelope import ZERO_HASH, Body, Envelope, field_commitments, field_digest
+from ledger.protocol.heads import HeadsTree, StreamTip
 from ledger.protocol.keys import PersonKey
 from ledger.protocol.note import NoteSigner, sign_note
+from ledger.protocol.trust import TrustRoot
 
 ORIGIN = "ledger.example/testkommune"
 ADMIN_SEED = bytes(range(32))
 LOG_SEED = bytes(range(32, 64))
 TR_SEED = bytes(range(64, 96))
-SALT_1 = bytes([0x11]) * 32
-SALT_2 = bytes([0x22]) * 32
+
+
+def fixed_salts(payload: dict[str, object], first: int) -> dict[str, bytes]:
+    """Salts for the example: 16 bytes of 0x11, 0x12, ... per field in name order (never do
+    this for real: salts are random, or a field's value can be guessed from its digest)."""
+    return {name: bytes([first + i]) * 16 for i, name in enumerate(sorted(payload))}
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,13 @@ def compute() -> list[Step]:
     root = merkle.node_hash(envelope_1.leaf_hash, envelope_2.leaf_hash)
     assert hashlib.sha256(b"\x01" + envelope_1.leaf_hash + envelope_2.leaf_hash).digest() == root
     steps.append(Step("tree root at size 2", root.hex()))
-    note = sign_note(Checkpoint(ORIGIN, 2, root).text(), [log])
+    heads = HeadsTree([StreamTip("registry", 2, envelope_2.hash_hex, 1)])
+    steps.append(Step("stream head leaf (registry)", heads.tips[0].leaf().decode()))
+    steps.append(Step("stream heads line at size 2", heads.line()))
+    note = sign_note(Checkpoint(ORIGIN, 2, root, (heads.line(),)).text(), [log])
     steps.append(Step("checkpoint at size 2", note))
+    trust = TrustRoot(ORIGIN, log.verifier_key(), envelope_1.hash_hex)
+    steps.append(Step("trust root", canonical(trust.to_json()).decode()))
     return steps
 
 
@@ -65,11 +76,19 @@ def _genesis(admin: PersonKey, log: NoteSigner, steps: list[Step]) -> Envelope:
         "origin": ORIGIN,
         "rulebook": {},
     }
-    steps.append(Step("canonical payload 1", canonical(genesis_payload).decode()))
-    commitment_1 = payload_commitment(genesis_payload, SALT_1)
-    steps.append(Step("payload commitment 1", commitment_1))
+    salts = fixed_salts(genesis_payload, 0x11)
+    steps.append(
+        Step("canonical [name, value] of field name", canonical(["name", "Testkommune"]).decode())
+    )
+    steps.append(Step("salt of field name (base64)", base64.b64encode(salts["name"]).decode()))
+    steps.append(Step("digest of field name", field_digest("name", "Testkommune", salts["name"])))
     body_1 = _registry_body(
-        admin, 1, ZERO_HASH, "LedgerCreated", "2026-01-05T09:00:00Z", commitment_1
+        admin,
+        1,
+        ZERO_HASH,
+        "LedgerCreated",
+        "2026-01-05T09:00:00Z",
+        field_commitments(genesis_payload, salts),
     )
     steps.append(Step("canonical body 1", body_1.canonical().decode()))
     signature_1 = admin.sign(body_1.signing_message())
@@ -87,10 +106,13 @@ def _enrolment(admin: PersonKey, tr: PersonKey, genesis: Envelope, steps: list[S
         "public_key": tr.public_key_b64,
         "roles": [],
     }
-    steps.append(Step("canonical payload 2", canonical(enrol_payload).decode()))
-    commitment_2 = payload_commitment(enrol_payload, SALT_2)
     body_2 = _registry_body(
-        admin, 2, genesis.hash_hex, "PersonEnrolled", "2026-01-05T09:01:00Z", commitment_2
+        admin,
+        2,
+        genesis.hash_hex,
+        "PersonEnrolled",
+        "2026-01-05T09:01:00Z",
+        field_commitments(enrol_payload, fixed_salts(enrol_payload, 0x21)),
     )
     steps.append(Step("canonical body 2", body_2.canonical().decode()))
     envelope_2 = Envelope.create(body_2, admin.sign(body_2.signing_message()))
@@ -99,7 +121,7 @@ def _enrolment(admin: PersonKey, tr: PersonKey, genesis: Envelope, steps: list[S
 
 
 def _registry_body(
-    admin: PersonKey, seq: int, prev: str, event_type: str, time: str, commitment: str
+    admin: PersonKey, seq: int, prev: str, event_type: str, time: str, fields: dict[str, str]
 ) -> Body:
     """The body of the admin's ``seq``-th registry event."""
     return Body(
@@ -111,7 +133,7 @@ def _registry_body(
         key=admin.key_id,
         type=event_type,
         time=time,
-        payload=commitment,
+        fields=fields,
     )
 
 

@@ -35,7 +35,7 @@ from ledger.errors import (
 )
 from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import canonical
-from ledger.protocol.envelope import SIGNING_PREFIX, Envelope, Submission
+from ledger.protocol.envelope import SIGNING_PREFIX, Envelope, Submission, encode_salts
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from tests.stories.log_assertions import next_submission, refused
@@ -52,7 +52,7 @@ def union_position(org: Organisation, matter: Matter, **overrides: Any) -> Submi
 
 def with_signature(submission: Submission, signature: bytes) -> bytes:
     envelope = Envelope.create(submission.envelope.body, signature)
-    return Submission(envelope, submission.payload, submission.salt).wire()
+    return Submission(envelope, submission.payload, submission.salts).wire()
 
 
 def signed_body(key: PersonKey, body: dict[str, Any], submission: Submission) -> bytes:
@@ -63,7 +63,7 @@ def signed_body(key: PersonKey, body: dict[str, Any], submission: Submission) ->
             "body": body,
             "signature": b64encode(signature),
             "payload": submission.payload,
-            "salt": b64encode(submission.salt),
+            "salts": encode_salts(submission.salts),
         }
     )
 
@@ -223,7 +223,7 @@ def test_a_body_changed_after_signing_is_refused(org: Organisation, matter: Matt
             "body": body,
             "signature": b64encode(good.envelope.signature),
             "payload": good.payload,
-            "salt": b64encode(good.salt),
+            "salts": encode_salts(good.salts),
         }
     )
 
@@ -339,10 +339,20 @@ def test_a_payload_or_salt_that_does_not_open_the_commitment_is_refused(
     org: Organisation, matter: Matter
 ) -> None:
     good = union_position(org, matter)
-    swapped_payload = Submission(good.envelope, {**POSITION, "stance": "support"}, good.salt)
-    swapped_salt = Submission(good.envelope, good.payload, bytes(32))
+    swapped_payload = Submission(good.envelope, {**POSITION, "stance": "support"}, good.salts)
+    swapped_salt = Submission(good.envelope, good.payload, {**good.salts, "stance": bytes(16)})
+    swapped_fields = Submission(
+        good.envelope,
+        {**POSITION, "side": POSITION["stance"], "stance": POSITION["side"]},
+        {**good.salts, "side": good.salts["stance"], "stance": good.salts["side"]},
+    )
+    missing_field = Submission(
+        good.envelope,
+        {k: v for k, v in POSITION.items() if k != "text"},
+        {k: v for k, v in good.salts.items() if k != "text"},
+    )
 
-    for wrong in (swapped_payload, swapped_salt):
+    for wrong in (swapped_payload, swapped_salt, swapped_fields, missing_field):
         with refused(
             org, PayloadCommitmentMismatchError, "payload_commitment_mismatch", stream=matter.stream
         ):
@@ -437,8 +447,9 @@ def test_a_client_cannot_even_sign_a_float(
 
 
 def test_a_salt_of_the_wrong_length_is_refused(org: Organisation, matter: Matter) -> None:
-    for salt in (bytes(16), bytes(33), b""):
-        short_salted = union_position(org, matter, salt=salt)
+    for salt in (bytes(15), bytes(17), bytes(32), b""):
+        salts = dict.fromkeys(POSITION, salt)
+        short_salted = union_position(org, matter, salts=salts)
         with refused(
             org, MalformedEnvelopeError, "malformed_envelope", stream=matter.stream
         ) as caught:

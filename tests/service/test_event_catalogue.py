@@ -348,7 +348,9 @@ answering(
     "PayloadRedacted",
     ("tr", employee_position),
     "admin",
-    lambda position: ev.PayloadRedacted(event=position, legal_basis="GDPR art. 17"),
+    lambda position: ev.PayloadRedacted(
+        event=position, fields=["text"], legal_basis="GDPR art. 17"
+    ),
 )
 
 

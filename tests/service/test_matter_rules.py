@@ -19,6 +19,7 @@ from demo.organisation import ManualClock, Organisation
 from ledger import errors
 from ledger.domain import events as ev
 from ledger.domain.matters import AFTER_END_TYPES
+from ledger.protocol.canonical import parse_canonical
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.logkeys import LogKeyring
@@ -347,7 +348,10 @@ def test_an_agreement_still_needs_both_sides_after_a_restart_with_a_redaction(
 ) -> None:
     """A GDPR erasure elsewhere in the matter must not switch the rule off in a fresh process."""
     stated = matter.act("tr", position())
-    matter.act("admin", ev.PayloadRedacted(event=stated["seq"], legal_basis="GDPR art. 17"))
+    matter.act(
+        "admin",
+        ev.PayloadRedacted(event=stated["seq"], fields=["text"], legal_basis="GDPR art. 17"),
+    )
     proposal = compromise(matter)
     matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
     restarted = LedgerService(service.store, LogKeyring(tmp_path / "log-keys"), clock=clock)
@@ -607,7 +611,10 @@ def test_an_ended_matter_takes_only_records_about_its_past(
         org, "direktor", matter.stream, ev.DecisionCommunicated(to="Personalet", channel="Mail")
     )
     signed_and_logged(
-        org, "admin", matter.stream, ev.PayloadRedacted(event=stated["seq"], legal_basis="GDPR")
+        org,
+        "admin",
+        matter.stream,
+        ev.PayloadRedacted(event=stated["seq"], fields=["text"], legal_basis="GDPR"),
     )
     after_the_end = {entry.body.type for entry in stored_entries(org, matter.stream)[3:]}
     assert after_the_end == AFTER_END_TYPES
@@ -629,20 +636,26 @@ def test_only_the_original_actor_corrects_an_event(org: Organisation, matter: Ma
         matter.act("tr", ev.CorrectionIssued(event=99, correction="Findes ikke."))
 
 
-def test_an_admin_erases_a_payload_once_and_never_the_matters_opening(
+def test_an_admin_erases_a_field_once_and_never_one_the_rules_read(
     org: Organisation, matter: Matter
 ) -> None:
     stated = matter.act("tr", position())
-    erasure = ev.PayloadRedacted(event=stated["seq"], legal_basis="GDPR art. 17")
+    erasure = ev.PayloadRedacted(event=stated["seq"], fields=["text"], legal_basis="GDPR art. 17")
+
+    def erase(event: int, *fields: str) -> ev.PayloadRedacted:
+        return ev.PayloadRedacted(event=event, fields=list(fields), legal_basis="GDPR art. 17")
 
     with refused(org, errors.SignerNotAdminError, "signer_not_admin", stream=matter.stream):
         matter.act("direktor", erasure)
-    with refused(org, errors.NotRedactableError, "not_redactable", stream=matter.stream):
-        matter.act("admin", ev.PayloadRedacted(event=1, legal_basis="GDPR art. 17"))
+    for event, field in ((1, "responsible_body"), (stated["seq"], "stance"), (1, "nonsense")):
+        with refused(org, errors.NotRedactableError, "not_redactable", stream=matter.stream):
+            matter.act("admin", erase(event, field))
     with refused(
         org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
     ):
-        matter.act("admin", ev.PayloadRedacted(event=99, legal_basis="GDPR art. 17"))
+        matter.act("admin", erase(99, "text"))
+    with refused(org, errors.AlreadyRedactedError, "already_redacted", stream=matter.stream):
+        matter.act("admin", erase(stated["seq"], "text", "text"))
 
     receipt = signed_and_logged(org, "admin", matter.stream, erasure)
     with refused(org, errors.AlreadyRedactedError, "already_redacted", stream=matter.stream):
@@ -650,13 +663,16 @@ def test_an_admin_erases_a_payload_once_and_never_the_matters_opening(
 
     [erased] = org.service.records(org.origin, matter.stream, after_seq=stated["seq"] - 1, limit=1)
     assert erased.entry is not None, "the signed entry stays in the log"
-    assert (erased.payload, erased.salt, erased.redacted_by) == (None, None, receipt["leaf_index"])
+    assert erased.payload is not None and erased.salts is not None
+    kept = parse_canonical(erased.payload)
+    assert isinstance(kept, dict) and "text" not in kept and kept["stance"] == "oppose"
+    assert b"text" not in erased.salts and erased.redacted_by == receipt["leaf_index"]
     report = verify_ledger(org.service.store, org.origin)
     assert report.redacted == 1
 
 
 @pytest.mark.parametrize("kind", ["consultation", "meeting", "compromise"])
-def test_payloads_later_rules_depend_on_cannot_be_redacted(
+def test_fields_later_rules_depend_on_cannot_be_redacted(
     org: Organisation, matter: Matter, clock: ManualClock, kind: str
 ) -> None:
     """Erasing a meeting's or a compromise's body would let anyone approve or accept it."""
@@ -675,4 +691,7 @@ def test_payloads_later_rules_depend_on_cannot_be_redacted(
     else:
         target = matter.act("direktor", ev.CompromiseProposed(body="hmed", terms="To faser."))
     with refused(org, errors.NotRedactableError, "not_redactable", stream=matter.stream):
-        matter.act("admin", ev.PayloadRedacted(event=target["seq"], legal_basis="GDPR art. 17"))
+        matter.act(
+            "admin",
+            ev.PayloadRedacted(event=target["seq"], fields=["body"], legal_basis="GDPR art. 17"),
+        )
