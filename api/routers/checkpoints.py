@@ -37,3 +37,12 @@ async def checkpoint(reader: ReaderDep, service: ServiceDep) -> PlainTextRespons
     """The newest checkpoint of the whole tree (one is signed first if the tree grew)."""
     note = await run_in_threadpool(service.latest_checkpoint, reader.origin)
     return PlainTextResponse(note, media_type="text/plain; charset=utf-8")
+
+
+@router.get("/trust", responses=json_errors(400, 401, 403, 404))
+async def trust_root(reader: ReaderDep, service: ServiceDep) -> dict[str, object]:
+    """The ledger's trust root (origin, log verifier key, genesis hash), as `medledger trust`
+    prints it without witnesses.  A verifier should obtain it independently (from the
+    organisation's own publication) and pin it; this route lets a client compare."""
+    root = await run_in_threadpool(service.trust_root, reader.origin)
+    return root.to_json()

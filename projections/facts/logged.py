@@ -40,7 +40,9 @@ class LoggedEvent:
     moment: datetime
     recorded_at: str
     imported: bool
-    payload: Payload | None
+    payload: Payload
+    """The disclosed fields: a field ``PayloadRedacted`` erased is missing (only free text
+    ever is; the fields rules read stay, docs/PROTOCOL.md section 4)."""
     redacted_leaf: int | None
     acting: tuple[str | None, Tenure | None] | None = None
 
@@ -56,18 +58,19 @@ class LoggedEvent:
         """The UTC calendar day of the claimed time."""
         return self.moment.date()
 
+    @property
+    def erased(self) -> bool:
+        """Did a ``PayloadRedacted`` erase fields of this event?"""
+        return self.redacted_leaf is not None
+
     def get(self, name: str, default: Any = None) -> Any:
         """A payload field, or ``default`` when absent or erased."""
-        if self.payload is None:
-            return default
         return self.payload.get(name, default)
 
     @property
     def bodies(self) -> list[str]:
         """The bodies this event names (``body``, ``bodies``, ``from_body``, ``to_body``)."""
         found: list[str] = []
-        if self.payload is None:
-            return found
         for name in ("body", "from_body", "to_body"):
             value = self.payload.get(name)
             if isinstance(value, str):
@@ -93,7 +96,11 @@ def decode(record: LogRecord) -> LoggedEvent:
             leaf_index=record.leaf_index,
         )
     body = json.loads(record.entry.decode())["body"]
-    payload = None if record.payload is None else json.loads(record.payload.decode())
+    if record.payload is None:
+        raise StorageError(
+            f"leaf {record.leaf_index} has no payload row", leaf_index=record.leaf_index
+        )
+    payload = json.loads(record.payload.decode())
     return LoggedEvent(
         leaf=record.leaf_index,
         stream=record.stream,

@@ -60,31 +60,21 @@ class MatterFacts:
         self.events.append(fact)
         self._by_type.setdefault(fact.type, []).append(fact)
         touched.seqs.add(fact.seq)
-        if fact.payload is None:
-            return
         if fact.type == "CorrectionIssued":
             target = int(fact.payload["event"])
             self.corrections.setdefault(target, []).append(fact.seq)
             touched.seqs.add(target)
         elif fact.type == "PayloadRedacted":
-            self._redact(int(fact.payload["event"]), fact.leaf, touched)
+            self._redact(int(fact.payload["event"]), fact.payload["fields"], fact.leaf, touched)
 
-    def _redact(self, target: int, by_leaf: int, touched: Touched) -> None:
+    def _redact(self, target: int, fields: list[str], by_leaf: int, touched: Touched) -> None:
+        """Erase the named (free text) fields of event ``target``; what rules read stays."""
         if not 1 <= target <= len(self.events):
             return
         erased = self.events[target - 1]
-        if erased.type == "CorrectionIssued" and erased.payload is not None:
-            corrected = int(erased.payload["event"])
-            remaining = [s for s in self.corrections.get(corrected, []) if s != erased.seq]
-            if remaining:
-                self.corrections[corrected] = remaining
-            else:
-                self.corrections.pop(corrected, None)
-        erased.payload = None
+        erased.payload = {k: v for k, v in erased.payload.items() if k not in fields}
         erased.redacted_leaf = by_leaf
-        for fact in self.events:
-            fact.acting = None  # an erased meeting or compromise may have named the body
-        touched.everything = True
+        touched.seqs.add(target)
 
     # --- what the matter is -------------------------------------------------
 
@@ -94,9 +84,7 @@ class MatterFacts:
     @property
     def opened(self) -> Payload:
         """The MatterOpened payload (never redactable)."""
-        payload = self.events[0].payload
-        assert payload is not None
-        return payload
+        return self.events[0].payload
 
     responsible_body = _Opened()
     category = _Opened()
@@ -117,8 +105,8 @@ class MatterFacts:
         return found[0] if found else None
 
     def of_type(self, *types: str) -> list[Fact]:
-        """The events of the given types whose payloads are known."""
-        return [f for f in self.typed(*types) if f.payload is not None]
+        """The events of the given types (an alias of ``typed``, kept for the rules' wording)."""
+        return self.typed(*types)
 
     def status(self) -> str:
         """``open``, ``decided``, ``closed`` or ``withdrawn``."""
@@ -130,7 +118,7 @@ class MatterFacts:
     def involves_responsible_body(self, fact: Fact) -> bool:
         """Does ``fact`` inform or consult the responsible body (material, consultation,
         meeting or hearing)?"""
-        if fact.type not in INVOLVING_TYPES or fact.payload is None:
+        if fact.type not in INVOLVING_TYPES:
             return False
         return self.responsible_body in fact.bodies
 

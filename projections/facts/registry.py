@@ -138,8 +138,6 @@ class RegistryView:
 
     def apply(self, event: LoggedEvent, changes: RegistryChanges) -> None:
         """Fold one registry event in, noting which rows it changes."""
-        if event.payload is None:
-            return  # registry payloads are never redacted; nothing to learn otherwise
         fold = _FOLDS.get(event.type)
         if fold is not None:
             fold(self, event.payload, event.leaf, event.time, changes)

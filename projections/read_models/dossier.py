@@ -54,7 +54,7 @@ def _ref(fact: Fact, matter: MatterFacts, registry: RegistryView) -> dict[str, A
         "body": body,
         "side": None if tenure is None else tenure.side,
         "imported": fact.imported,
-        "redacted": fact.payload is None,
+        "redacted": fact.erased,
     }
 
 
@@ -70,7 +70,7 @@ def _input(fact: Fact, matter: MatterFacts, registry: RegistryView) -> dict[str,
         "actor": fact.actor,
         "body": body,
         "side": None if tenure is None else tenure.side,
-        "redacted": fact.payload is None,
+        "redacted": fact.erased,
     }
     if fact.payload is not None:
         found.update({k: fact.payload[k] for k in _INPUT_FIELDS if k in fact.payload})
@@ -273,8 +273,7 @@ def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, 
         if f.type in NOT_A_PART:
             continue
         _note_actor(people, f, matter, registry)
-        if f.payload is not None:
-            _note_reached(people, f, registry)
+        _note_reached(people, f, registry)
     return people
 
 

@@ -42,12 +42,11 @@ def event_rows(
     """The involvement rows one event gives."""
     people: list[Row] = []
     bodies: list[Row] = []
-    if fact.payload is not None:
-        kind = BODY_KINDS.get(fact.type)
-        if kind is not None:
-            bodies = _body_rows(origin, matter.matter, fact, kind)
-        elif fact.type == "MeetingHeld":
-            people = _meeting_rows(origin, matter.matter, fact, registry)
+    kind = BODY_KINDS.get(fact.type)
+    if kind is not None:
+        bodies = _body_rows(origin, matter.matter, fact, kind)
+    elif fact.type == "MeetingHeld":
+        people = _meeting_rows(origin, matter.matter, fact, registry)
     return {"rm_involvement": people, "rm_body_involvement": bodies}
 
 

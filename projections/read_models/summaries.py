@@ -34,7 +34,7 @@ def clip(text: object, limit: int = MAX_TEXT) -> str:
 
 def summarise(fact: Fact, registry: RegistryView) -> Pair:
     """The (Danish, English) one-line summary of ``fact``."""
-    if fact.payload is None:
+    if fact.erased:
         return REDACTED
     render = _RENDERERS.get(fact.type)
     if render is None:

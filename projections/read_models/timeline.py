@@ -84,7 +84,7 @@ def event_rows(
                 "side": None if tenure is None else tenure.side,
                 "roles": "" if tenure is None else ",".join(tenure.roles),
                 "imported": fact.imported,
-                "redacted": fact.payload is None,
+                "redacted": fact.erased,
                 "corrected_by": ",".join(str(s) for s in matter.corrections.get(fact.seq, [])),
                 "summary_da": summary_da,
                 "summary_en": summary_en,

@@ -13,7 +13,7 @@ from ledger.domain.groupings import INPUTS_TO_ADDRESS
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.rule import Flag, Parameters, ref, rule
-from projections.rulebook.sequence import answered_seqs, any_erased, first_after
+from projections.rulebook.sequence import answered_seqs, first_after
 from projections.vocabulary import EVENT_TYPES, word
 
 
@@ -22,8 +22,6 @@ def med_04(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
     """Unanswered disagreement: a disagreement with no answer when a decision was made
     (an answer, however late, closes the finding)."""
     answered = answered_seqs(matter, "DisagreementAnswered", "disagreement")
-    if answered is None:
-        return
     decisions = matter.typed("DecisionMade")
     for disagreement in matter.typed("DisagreementRecorded"):
         decision = first_after(decisions, disagreement.seq)
@@ -49,7 +47,7 @@ def med_05(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
     decisions = matter.typed("DecisionMade")
     for given in matter.typed(*INPUTS_TO_ADDRESS):
         later = [d for d in decisions if d.seq > given.seq]
-        if not later or any_erased(later):
+        if not later:
             continue
         if any(given.seq in matter.treated_inputs(d) for d in later):
             continue
@@ -78,7 +76,7 @@ def med_10(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
         if gate is None:
             continue
         decisions = [f for f in matter.typed("DecisionMade") if proposal.seq < f.seq < gate.seq]
-        if any(d.payload is None or proposal.seq in matter.treated_inputs(d) for d in decisions):
+        if any(proposal.seq in matter.treated_inputs(d) for d in decisions):
             continue
         body = proposal.get("body", matter.responsible_body)
         name = registry.body_name(body)

@@ -18,8 +18,6 @@ def med_11(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
     """Breach claim unresolved after one month (N months)."""
     months = parameters["months"]
     resolved = answered_seqs(matter, "BreachResolved", "claim")
-    if resolved is None:
-        return
     for claim in matter.typed("BreachClaimed"):
         if claim.seq in resolved:
             continue

@@ -22,24 +22,18 @@ CONSULTING_TYPES = ("ConsultationOpened", "MeetingHeld")
 
 
 def _maybe_involving(matter: MatterFacts, fact: Fact) -> bool:
-    """Involves the responsible body, or is a redacted event that might have."""
-    if fact.payload is None:
-        return fact.type in INVOLVING_TYPES
+    """Involves the responsible body (bodies are routing fields: never erased)."""
     return matter.involves_responsible_body(fact)
 
 
 def _maybe_consulting(matter: MatterFacts, fact: Fact) -> bool:
-    """A consultation or meeting of the responsible body (or a redacted one)."""
-    if fact.type not in CONSULTING_TYPES:
-        return False
-    return fact.payload is None or fact.get("body") == matter.responsible_body
+    """A consultation or meeting of the responsible body."""
+    return fact.type in CONSULTING_TYPES and fact.get("body") == matter.responsible_body
 
 
 def _maybe_heard(matter: MatterFacts, fact: Fact) -> bool:
-    """A hearing sent to the responsible body (or a redacted one)."""
-    if fact.type != "HearingOpened":
-        return False
-    return fact.payload is None or matter.responsible_body in fact.get("bodies", [])
+    """A hearing sent to the responsible body."""
+    return fact.type == "HearingOpened" and matter.responsible_body in fact.get("bodies", [])
 
 
 @rule(

@@ -13,7 +13,7 @@ from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
 from projections.rulebook.rule import Flag, Parameters, ref, rule
-from projections.rulebook.sequence import any_erased, first_after
+from projections.rulebook.sequence import first_after
 
 
 def _held(meeting: Fact) -> date:
@@ -122,8 +122,6 @@ def med_12(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
     """Minutes not approved within N days of the meeting by its chair and vice-chair."""
     days = parameters["approval_days"]
     approvals = matter.typed("MinutesApproved")
-    if any_erased(approvals):
-        return
     for meeting in matter.of_type("MeetingHeld"):
         if _minutes_approved(registry, meeting, approvals):
             continue

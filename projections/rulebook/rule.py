@@ -7,8 +7,8 @@ passes).  ``Rule.findings`` turns those flags into ``Finding``s, which the
 findings read model stores.  ``@rule(...)`` above a check makes it a
 ``Rule``; ``projections.rulebook.book`` registers them all.
 
-A redacted event whose type could satisfy a rule is given the benefit of
-the doubt: the rule does not fire on what cannot be seen.
+Erasure (``PayloadRedacted``) removes only free text: every field a rule
+reads stays (docs/PROTOCOL.md section 4), so no rule goes blind after one.
 """
 
 from __future__ import annotations

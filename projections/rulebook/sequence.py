@@ -26,19 +26,7 @@ def first_after(
     return next((f for f in facts if f.seq > seq and counts(f)), None)
 
 
-def any_erased(facts: Iterable[Fact]) -> bool:
-    """Is any of ``facts`` redacted?  Then it might have settled the question."""
-    return any(f.payload is None for f in facts)
-
-
-def answered_seqs(matter: MatterFacts, answer_type: str, field: str) -> set[int] | None:
-    """The events that the ``answer_type`` events of ``matter`` answer, by the seq in ``field``.
-
-    None when an answer is redacted: it might answer any of them, so the
-    rule gives the benefit of the doubt (MED-04 asks it of disagreements,
-    MED-11 of breach claims).
-    """
-    answers = matter.typed(answer_type)
-    if any_erased(answers):
-        return None
-    return {int(f.get(field)) for f in answers}
+def answered_seqs(matter: MatterFacts, answer_type: str, field: str) -> set[int]:
+    """The events that the ``answer_type`` events of ``matter`` answer, by the seq in ``field``
+    (a reference, so a routing field that no erasure removes)."""
+    return {int(f.get(field)) for f in matter.typed(answer_type)}

@@ -13,6 +13,7 @@ import pytest
 from demo.organisation import Organisation
 from ledger.domain import events as ev
 from tests.api.conftest import Api
+from tests.stories.evidence import trust_of
 from tests.stories.http import open_school_matter, position
 from verifier.bundle import verify_bundle
 
@@ -138,8 +139,7 @@ def test_a_receipt_comes_as_json_as_a_page_and_as_a_bundle(api: Api, decided: Or
     assert page.headers["content-type"].startswith("text/plain")
     assert "tr" in page.text
     bundle = api.get(decided, "tr", f"{base}/bundle").json()
-    key = decided.service.log_keys.signer(decided.origin).verifier_key()
-    report = verify_bundle(bundle, key)
+    report = verify_bundle(bundle, trust_of(decided.service, decided.origin))
     assert {e.leaf_index for e in report.entries} >= set(found["leaf_indexes"])
     assert api.get(decided, "amr", base).status_code == 403
 

@@ -116,13 +116,14 @@ def test_proofs_for_sizes_the_tree_cannot_have_are_400(api: Api, org: Organisati
 
 
 def test_a_matter_bundle_from_the_api_verifies_offline(api: Api, org: Organisation) -> None:
+    from tests.stories.evidence import trust_of
     from verifier.bundle import verify_bundle
 
     open_school_matter(org)
     org.act("tr", "skolestruktur", position("employees"))
     response = api.get(org, "tr", "/matters/skolestruktur/bundle")
     assert response.status_code == 200, response.text
-    key = org.service.log_keys.signer(org.origin).verifier_key()
+    key = trust_of(org.service, org.origin)
     report = verify_bundle(response.json(), key)
     assert [e.type for e in report.entries if e.stream == "matter/skolestruktur"] == [
         "MatterOpened",

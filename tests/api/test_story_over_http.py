@@ -30,8 +30,9 @@ from ledger.protocol.keys import PersonKey
 from ledger.protocol.note import NoteVerifier
 from ledger.service.application import system_clock
 from tests.stories.cli import python_cli
+from tests.stories.evidence import trust_from
 from tests.stories.live_server import ROOT, LiveServer, live_server
-from verifier.bundle import verify_bundle
+from verifier.bundle import TrustRoot, verify_bundle
 
 ORIGIN = "ledger.example/ballerup-http"
 LEDGER = "ballerup-http"
@@ -74,9 +75,16 @@ def test_the_user_story_works_over_http(
         position = run_the_matter(server, home, people["tr"])
 
         log_key = prepared["log_verifier_key"]
+        # The organisation publishes its trust root; the auditor pins it.
+        published = json.loads(
+            medledger(server, f"trust --ledger {LEDGER}", home=ROOT, operator=True)
+        )
+        trust = trust_from(published)
+        assert trust.log_key == log_key
         reader = HttpTransport(server.url, key=people["tr"])
-        the_log_proves_the_matter(reader, log_key, position)
-        the_read_models_show_the_matter(reader, log_key)
+        assert reader.get(LEDGER, "/trust") == published
+        the_log_proves_the_matter(reader, log_key, trust, position)
+        the_read_models_show_the_matter(reader, trust)
         reader.close()
     assert not (home / "medledger-data").exists(), "a person's CLI touched a local database"
 
@@ -182,7 +190,7 @@ def run_the_matter(server: LiveServer, home: Path, tr_key: PersonKey) -> dict[st
 
 
 def the_log_proves_the_matter(
-    reader: HttpTransport, log_key: str, position: dict[str, Any]
+    reader: HttpTransport, log_key: str, trust: TrustRoot, position: dict[str, Any]
 ) -> None:
     """The matter's events, a signed checkpoint, an inclusion proof of the position
     checked against it, and an evidence bundle that verifies with the log key alone."""
@@ -207,7 +215,7 @@ def the_log_proves_the_matter(
     )
 
     bundle: dict[str, Any] = reader.get(LEDGER, "/matters/okonomi/bundle")
-    report = verify_bundle(json.loads(json.dumps(bundle)), log_key)
+    report = verify_bundle(json.loads(json.dumps(bundle)), trust)
     assert {e.type for e in report.entries} >= {
         "MatterOpened",
         "PositionStated",
@@ -215,7 +223,7 @@ def the_log_proves_the_matter(
     }
 
 
-def the_read_models_show_the_matter(reader: HttpTransport, log_key: str) -> None:
+def the_read_models_show_the_matter(reader: HttpTransport, trust: TrustRoot) -> None:
     """Timeline, dossier, findings, the representative's involvement and receipt."""
     timeline = caught_up(reader, "/matters/okonomi/timeline")
     assert [e["event_type"] for e in timeline["entries"]][-1] == "DecisionMade"
@@ -225,7 +233,7 @@ def the_read_models_show_the_matter(reader: HttpTransport, log_key: str) -> None
     involvement = reader.get(LEDGER, "/people/tr/involvement")
     assert [m["matter"] for m in involvement["matters"]] == ["okonomi"]
     receipt = reader.get(LEDGER, "/people/tr/receipts/okonomi/bundle")
-    receipt_report = verify_bundle(json.loads(json.dumps(receipt)), log_key)
+    receipt_report = verify_bundle(json.loads(json.dumps(receipt)), trust)
     assert receipt_report.entries
     page = reader.get_text(LEDGER, "/people/tr/receipts/okonomi/page")
     assert "okonomi" in page

@@ -20,7 +20,7 @@ import pymerkle
 import pytest
 
 from tests.stories.cli import demo_ledger, python_cli
-from verifier.bundle import _verify_checkpoint
+from verifier.bundle import TrustRoot, _verify_checkpoint
 
 
 def _run(env: dict[str, str], *args: str) -> str:
@@ -102,12 +102,14 @@ def test_the_cli_checkpoint_is_a_signed_note_over_the_real_root(
     entries = _entries(demo_env, tmp_path)
     note = _run(demo_env, "checkpoint")
     key = _run(demo_env, "checkpoint", "--key").strip()
-    size, root = _verify_checkpoint(note, key, "ledger.example/ballerup")
+    trust = TrustRoot("ledger.example/ballerup", key, genesis="0" * 64)
+    size, root, _, _ = _verify_checkpoint(note, trust)
     assert size == len(entries)
     assert root == _mth(entries)
     lines = note.split("\n")
     assert lines[:3] == ["ledger.example/ballerup", str(size), base64.b64encode(root).decode()]
-    assert lines[3] == "" and lines[4].startswith("\u2014 ledger.example/ballerup ")
+    assert lines[3].startswith("medledger/heads/v2 ")
+    assert lines[4] == "" and lines[5].startswith("\u2014 ledger.example/ballerup ")
 
 
 def test_bad_proof_requests_are_clear_errors_not_tracebacks(demo_env: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ from ledger.errors import (
     PersonNotFoundError,
     RuleNotFoundError,
 )
-from ledger.service.bundle import build_bundle
+from ledger.service.bundle import receipt_bundle
 from projections.read_models.receipt import (
     INVOLVED,
     NOT_A_MEMBER,
@@ -26,6 +26,7 @@ from projections.read_models.receipt import (
     render_receipt,
 )
 from tests.projections.conftest import ReadModels
+from tests.stories.evidence import trust_of
 from tests.stories.process import Story
 from verifier.bundle import verify_bundle
 
@@ -284,11 +285,12 @@ def test_a_receipt_proves_involvement_and_its_bundle_verifies_offline(
     page = render_receipt(found, "en")
     assert "CONSULTATION RECEIPT" in page and "Conclusion: involved" in page
     assert "Present at the meeting of HovedMED" in page
-    bundle = build_bundle(org.service, org.origin, leaves, kind="receipt")
-    report = verify_bundle(bundle, bundle["log_verifier_key"])
-    assert sorted(e.leaf_index for e in report.entries if e.stream != "registry") == [
-        i.leaf_index for i in found.items if i.stream != "registry"
-    ]
+    bundle = receipt_bundle(
+        org.service, org.origin, "tr", "skolestruktur", found.verdict, full=True
+    )
+    report = verify_bundle(bundle, trust_of(org.service, org.origin))
+    assert report.subject == {"person": "tr", "matter": "skolestruktur", "verdict": INVOLVED}
+    assert set(leaves) <= {e.leaf_index for e in report.entries}
 
 
 def test_a_receipt_shows_a_member_who_was_never_sent_material_nor_invited(

@@ -321,6 +321,23 @@ def test_med05_a_position_the_decision_does_not_mention(
     assert read.rules() == [], "a later decision that treats it addresses it"
 
 
+def test_med05_survives_the_erasure_of_the_decisions_text(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    """Erasing a decision's outcome and rationale under the GDPR keeps its inputs: the rule
+    still sees that the position was not treated (an erasure once switched MED-05 off)."""
+    story = Story.opened(org, clock)
+    story.consult()
+    story.position()
+    decision = story.decide_after(20)
+    assert read.rules() == ["MED-05"]
+    erase = ev.PayloadRedacted(event=decision, fields=["outcome", "rationale"], legal_basis="GDPR")
+    story.act("admin", erase)
+    assert read.rules() == ["MED-05"]
+    erased = read.timeline("skolestruktur").entries[decision - 1]
+    assert erased.redacted
+
+
 # --- MED-06 co-determination without agreement ----------------------------------
 
 

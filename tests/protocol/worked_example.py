@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -29,7 +30,7 @@ LOG_SEED = bytes(range(32, 64))
 TR_SEED = bytes(range(64, 96))
 
 
-def fixed_salts(payload: dict[str, object], first: int) -> dict[str, bytes]:
+def fixed_salts(payload: Mapping[str, object], first: int) -> dict[str, bytes]:
     """Salts for the example: 16 bytes of 0x11, 0x12, ... per field in name order (never do
     this for real: salts are random, or a field's value can be guessed from its digest)."""
     return {name: bytes([first + i]) * 16 for i, name in enumerate(sorted(payload))}

@@ -143,7 +143,7 @@ def test_a_body_with_a_malformed_field_is_refused(org: Organisation, matter: Mat
 
 def test_a_body_of_another_protocol_version_is_refused(org: Organisation, matter: Matter) -> None:
     good = union_position(org, matter)
-    for version in (2, 0, "1", None):
+    for version in (1, 3, 0, "2", None):
         body = {**good.envelope.body.to_json(), "v": version}
         with refused(
             org,
@@ -154,8 +154,8 @@ def test_a_body_of_another_protocol_version_is_refused(org: Organisation, matter
             org.service.append(org.origin, signed_body(org.keys["tr"], body, good))
 
 
-def test_json_true_is_not_protocol_version_1(org: Organisation, matter: Matter) -> None:
-    """Python says True == 1; the protocol does not.  The signature covers "v":1."""
+def test_json_true_is_not_a_protocol_version(org: Organisation, matter: Matter) -> None:
+    """Python says True == 1; the protocol does not: a version is a JSON integer."""
     good = union_position(org, matter).to_json()
     sent_as_true = canonical({**good, "body": {**good["body"], "v": True}})
 

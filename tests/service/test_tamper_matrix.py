@@ -19,6 +19,7 @@ from ledger.domain import events as ev
 from ledger.errors import VerificationError
 from ledger.protocol.canonical import canonical, parse_canonical
 from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.heads import HeadsTree, StreamTip
 from ledger.protocol.note import NoteSigner, sign_note
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
@@ -121,12 +122,37 @@ def change_payload(s: Story) -> int:
     )
 
 
+def _stored_fields(s: Story, leaf: int) -> tuple[dict[str, object], dict[str, object]]:
+    record = s.store.record(s.origin, leaf)
+    assert record is not None and record.payload is not None and record.salts is not None
+    payload, salts = parse_canonical(record.payload), parse_canonical(record.salts)
+    assert isinstance(payload, dict) and isinstance(salts, dict)
+    return payload, salts
+
+
 def change_salt(s: Story) -> int:
-    return overwrite_payload_row(s, s.size - 3, salt=b"\x00" * 32)
+    leaf = s.size - 3
+    _, salts = _stored_fields(s, leaf)
+    zeros = dict.fromkeys(salts, "AAAAAAAAAAAAAAAAAAAAAA==")
+    return overwrite_payload_row(s, leaf, salts=canonical(zeros))
 
 
 def erase_payload_silently(s: Story) -> int:
-    return overwrite_payload_row(s, s.size - 2, payload=None, salt=None)
+    """A field removed from the payload and salts rows, with no PayloadRedacted on record."""
+    leaf = s.size - 2
+    payload, salts = _stored_fields(s, leaf)
+    del payload["text"], salts["text"]
+    return overwrite_payload_row(s, leaf, payload=canonical(payload), salts=canonical(salts))
+
+
+def erase_a_routing_field(s: Story) -> int:
+    """An 'erasure' of a field no PayloadRedacted may erase (the body a position was for)."""
+    leaf = s.size - 2
+    payload, salts = _stored_fields(s, leaf)
+    del payload["body"], salts["body"]
+    return overwrite_payload_row(
+        s, leaf, payload=canonical(payload), salts=canonical(salts), redacted_by=s.size - 1
+    )
 
 
 def delete_event(position: str) -> Callable[[Story], int]:
@@ -272,6 +298,28 @@ def fork_checkpoint(s: Story) -> int:
     return -1
 
 
+def false_stream_heads(s: Story) -> int:
+    """The log key signed the true root with stream heads that hide a stream's last event."""
+    signer = s.service.log_keys.signer(s.origin)
+    heads = s.service.heads_at(s.origin, s.size)
+    hidden = [
+        StreamTip(t.stream, t.seq - 1, t.hash, t.leaf_index) if t.stream != "registry" else t
+        for t in heads.tips
+    ]
+    root = s.service.root(s.origin, s.size)
+    note = sign_note(
+        Checkpoint(s.origin, s.size, root, (HeadsTree(hidden).line(),)).text(), [signer]
+    )
+    checkpoints = s.store.checkpoints
+    with s.store.write() as session:
+        session.execute(
+            update(checkpoints)
+            .where(and_(checkpoints.c.origin == s.origin, checkpoints.c.tree_size == s.size))
+            .values(note=note)
+        )
+    return -1
+
+
 DAMAGES: list[Callable[[Story], int]] = [
     flip_entry_byte("first", 10),
     flip_entry_byte("middle", 40),
@@ -280,6 +328,7 @@ DAMAGES: list[Callable[[Story], int]] = [
     change_payload,
     change_salt,
     erase_payload_silently,
+    erase_a_routing_field,
     delete_event("first"),
     delete_event("middle"),
     delete_event("last"),
@@ -292,6 +341,7 @@ DAMAGES: list[Callable[[Story], int]] = [
     change_tree_node,
     forge_checkpoint,
     fork_checkpoint,
+    false_stream_heads,
 ]
 
 
