@@ -32,6 +32,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path
         == 0
     )
     key = python_cli(env, "checkpoint", "--key").stdout.strip()
+    trust = directory / "trust.json"
+    assert python_cli(env, "trust", "--out", str(trust)).returncode == 0
+    env["TRUST_FILE"] = str(trust)
     return env, bundle, key
 
 
@@ -109,19 +112,62 @@ def _verify_damaged(
     damage(data)
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(data))
-    return python_cli(env, "verify", "--bundle", str(broken), "--log-key", key)
+    return python_cli(env, "verify", "--bundle", str(broken), "--trust", env["TRUST_FILE"])
+
+
+def test_the_demo_bundle_verifies_against_the_pinned_trust_root(
+    demo: tuple[dict[str, str], Path, str],
+) -> None:
+    env, bundle, _ = demo
+    result = python_cli(env, "verify", "--bundle", str(bundle), "--trust", env["TRUST_FILE"])
+    assert result.returncode == 0, result.stderr
+    assert "complete streams: matter/okonomi-4mio, registry" in " ".join(result.stdout.split())
+
+
+def _without(data: dict[str, Any], wanted: Callable[[dict[str, Any]], bool]) -> None:
+    data["entries"] = [i for i in data["entries"] if not wanted(i)]
 
 
 def test_a_bundle_missing_a_signers_enrolment_is_refused(
     demo: tuple[dict[str, str], Path, str], tmp_path: Path
 ) -> None:
     def drop_the_enrolment_of_tr_okonomi(data: dict[str, Any]) -> None:
-        data["registry"] = [
-            i for i in data["registry"] if (i["payload"] or {}).get("person") != "tr-okonomi"
-        ]
+        _without(data, lambda i: i["disclosed"].get("person", {}).get("value") == "tr-okonomi")
 
     result = _verify_damaged(demo, tmp_path, drop_the_enrolment_of_tr_okonomi)
     _refused(result, 1, "error[verification_failed]")
+
+
+def test_a_bundle_with_one_event_removed_is_refused(
+    demo: tuple[dict[str, str], Path, str], tmp_path: Path
+) -> None:
+    def drop_the_consultation(data: dict[str, Any]) -> None:
+        _without(data, lambda i: i["entry"]["body"]["type"] == "ConsultationOpened")
+
+    result = _verify_damaged(demo, tmp_path, drop_the_consultation)
+    _refused(result, 1, "incomplete_stream")
+
+
+def test_a_bundle_with_a_negative_leaf_index_is_refused(
+    demo: tuple[dict[str, str], Path, str], tmp_path: Path
+) -> None:
+    def negative_genesis(data: dict[str, Any]) -> None:
+        data["entries"][0]["leaf_index"] = -(2**64)
+
+    result = _verify_damaged(demo, tmp_path, negative_genesis)
+    _refused(result, 3, "error[malformed_bundle]")
+
+
+def test_a_bundle_of_another_genesis_than_the_pinned_one_is_refused(
+    demo: tuple[dict[str, str], Path, str], tmp_path: Path
+) -> None:
+    env, bundle, _ = demo
+    forged_root = json.loads(Path(env["TRUST_FILE"]).read_text())
+    forged_root["genesis"] = "ab" * 32
+    pinned = tmp_path / "other-trust.json"
+    pinned.write_text(json.dumps(forged_root))
+    result = python_cli(env, "verify", "--bundle", str(bundle), "--trust", str(pinned))
+    _refused(result, 1, "genesis_mismatch")
 
 
 def test_a_bundle_whose_proof_does_not_match_is_refused(
@@ -141,7 +187,7 @@ def test_a_file_that_is_no_bundle_is_refused(
     junk = tmp_path / "junk.json"
     junk.write_text("{not json")
     _refused(
-        python_cli(env, "verify", "--bundle", str(junk), "--log-key", key),
+        python_cli(env, "verify", "--bundle", str(junk), "--trust", env["TRUST_FILE"]),
         3,
         "error[malformed_bundle]",
     )
