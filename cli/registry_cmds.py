@@ -19,6 +19,7 @@ from ledger.errors import LedgerError, LedgerExistsError, MalformedKeyError
 from ledger.protocol.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
 from ledger.storage.logkeys import ledger_id_of
+from ledger.storage.secret_files import create_secret_file
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
@@ -39,6 +40,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(body_app, name="body")
     app.add_typer(member_app, name="member")
     app.add_typer(key_app, name="key")
+
+
+def save_key(key: PersonKey, path: Path) -> None:
+    """Write a person's key file: mode 0600, never over anything already at ``path``."""
+    create_secret_file(path, key.to_json() + "\n")
 
 
 def _print(receipt: dict[str, object]) -> None:
@@ -73,7 +79,7 @@ def init(
     is made here, on the admin's machine.
     """
     admin_key_path = keys_dir / f"{admin}.key"
-    if admin_key_path.exists():
+    if admin_key_path.is_symlink() or admin_key_path.exists():
         raise MalformedKeyError(f"{admin_key_path} exists; refusing to overwrite a key")
     cli: CliContext = ctx.obj
     url = cli.server
@@ -83,7 +89,7 @@ def init(
     svc = cli.service()
     log_key = svc.log_keys.create(origin)
     founder = PersonKey.generate(admin)
-    founder.save(admin_key_path)
+    save_key(founder, admin_key_path)
     receipt = LedgerClient(LocalTransport(svc), founder, origin, clock=system_clock).create_ledger(
         name=name, log_verifier_key=log_key.verifier_key(), import_mode=import_mode
     )
@@ -114,7 +120,7 @@ def _init_on_server(
         info = http.ledger_info(ledger)
         if info["created"]:
             raise LedgerExistsError(f"ledger {origin} already exists on {url}", origin=origin)
-        founder.save(admin_key_path)
+        save_key(founder, admin_key_path)
         founding = LedgerClient(http, founder, origin, clock=system_clock, ledger=ledger)
         try:
             receipt = founding.create_ledger(
@@ -158,10 +164,8 @@ def keygen(
     out: Annotated[Path, typer.Option(help="Key file to write (mode 0600).")],
 ) -> None:
     """Make a new Ed25519 key pair for a person; print the public key to enroll."""
-    if out.exists():
-        raise MalformedKeyError(f"{out} exists; refusing to overwrite a key")
     key = PersonKey.generate(person)
-    key.save(out)
+    save_key(key, out)
     console.print_json(
         json.dumps(
             {
