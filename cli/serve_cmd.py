@@ -62,6 +62,7 @@ def serve(
     """Serve the HTTP API (signed writes, authenticated reads, proofs) with uvicorn."""
     settings = _settings()
     configure_logging(settings.log_level)
+    settings.secret_bytes()  # made (or refused) once, before any worker starts
     chosen_workers = workers or settings.api_workers
     options = {
         "host": host or settings.host,

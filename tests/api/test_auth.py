@@ -10,9 +10,7 @@ import base64
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
-from api.settings import DEVELOPMENT_SECRET, ApiSettings
 from demo.organisation import Organisation
 from ledger.client.http import auth_message
 from ledger.domain import events as ev
@@ -161,12 +159,3 @@ def test_the_sdk_logs_in_by_itself(api: Api, org: Organisation) -> None:
     assert [m["body"] for m in me["memberships"]] == ["hmed"]
     with pytest.raises(AuthenticationError):
         api.transport(PersonKey.generate("amr")).get(ledger_id_of(org.origin), "/me")
-
-
-def test_production_mode_refuses_the_development_secret() -> None:
-    with pytest.raises(ValidationError, match="development default"):
-        ApiSettings(mode="production", api_secret=DEVELOPMENT_SECRET)
-    with pytest.raises(ValidationError, match="at least 32"):
-        ApiSettings(mode="production", api_secret="short")
-    ApiSettings(mode="production", api_secret="x" * 48)
-    ApiSettings(mode="development")

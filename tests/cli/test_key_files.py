@@ -82,9 +82,7 @@ def test_init_refuses_a_link_planted_where_the_admin_key_goes(data: Path, tmp_pa
     assert not (data / "log-keys" / "noegler.key").exists(), "no log key for a ledger not made"
 
 
-def test_a_witness_key_is_0600_and_never_written_through_a_link(
-    data: Path, tmp_path: Path
-) -> None:
+def test_a_witness_key_is_0600_and_never_written_through_a_link(data: Path, tmp_path: Path) -> None:
     made = medledger("witness init --dir witness --name witness.example/a", data=data)
     assert made.returncode == 0, made.stderr
     assert _mode(tmp_path / "witness" / "witness.key") == 0o600
