@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from api.app import create_app
-from api.credentials import Sealer
+from api.credentials import creation_ticket
 from api.logs import configure_logging
 from api.settings import ApiSettings
 from cli.errors import handle_errors, stderr
@@ -86,14 +86,14 @@ def prepare_ledger(
     """Make a ledger's log key on this host and print a creation ticket for its founding admin."""
     settings = _settings()
     signer = LogKeyring(settings.log_keys).create(origin)
-    sealer = Sealer(settings.secret_bytes(), system_clock, token_ttl=60, challenge_ttl=60)
+    expires = int(system_clock().timestamp()) + ticket_hours * 3600
     console.print_json(
         json.dumps(
             {
                 "ledger_id": ledger_id_of(origin),
                 "origin": origin,
                 "log_verifier_key": signer.verifier_key(),
-                "creation_ticket": sealer.ticket(origin, ticket_hours * 3600),
+                "creation_ticket": creation_ticket(settings.secret_bytes(), origin, expires),
             }
         )
     )
