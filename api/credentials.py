@@ -13,8 +13,10 @@ process of the deployment.
   person's Ed25519 signature over :func:`ledger.client.http.auth_message`;
 - token (``mlt1``): ``{"origin", "person", "key", "iat", "exp"}``, a short
   lived bearer token for reads in one ledger;
-- ticket (``mlk1``): ``{"origin", "exp"}``, issued by the operator with
-  ``medledger prepare-ledger`` to allow one ledger's genesis over HTTP.
+- ticket (``mlk1``): ``{"origin", "key", "exp"}``, issued by the operator
+  with ``medledger prepare-ledger`` to allow one ledger's genesis over HTTP,
+  signed by the founding admin's key with id ``key`` and no other: a stolen
+  ticket founds nothing without that key.
 """
 
 from __future__ import annotations
@@ -96,9 +98,12 @@ def unseal(
     return claims
 
 
-def creation_ticket(secret: bytes, origin: str, expires: int) -> str:
-    """A creation ticket for ``origin`` valid until ``expires`` (what prepare-ledger prints)."""
-    return seal(secret, TICKET, {"origin": origin, "exp": expires})
+def creation_ticket(secret: bytes, origin: str, key_id: str, expires: int) -> str:
+    """A creation ticket for ``origin``, founded by key ``key_id``, valid until ``expires``.
+
+    What ``medledger prepare-ledger`` prints.
+    """
+    return seal(secret, TICKET, {"origin": origin, "key": key_id, "exp": expires})
 
 
 UseNonce = Callable[[str, str, int], bool]
@@ -168,11 +173,15 @@ class Sealer:
             raise TokenInvalidError("the token's claims are malformed")
         return claims
 
-    def ticket(self, origin: str, ttl: int) -> str:
-        return creation_ticket(self._secret, origin, self.now() + ttl)
+    def ticket(self, origin: str, key_id: str, ttl: int) -> str:
+        return creation_ticket(self._secret, origin, key_id, self.now() + ttl)
 
-    def open_ticket(self, ticket: str, origin: str) -> None:
-        """Return None when ``ticket`` allows creating ``origin``, else raise TokenInvalidError."""
+    def open_ticket(self, ticket: str, origin: str) -> str:
+        """The founding admin's key id a ticket for ``origin`` names; else TokenInvalidError."""
         claims = unseal(self._secret, TICKET, ticket, self.now())
         if claims.get("origin") != origin:
             raise TokenInvalidError("the creation ticket is for another ledger")
+        key_id = claims.get("key")
+        if not isinstance(key_id, str):
+            raise TokenInvalidError("the creation ticket names no founding admin key")
+        return key_id

@@ -138,8 +138,9 @@ def _found(url: str, log_keys: Path, secret: str, origin: str) -> PersonKey:
     """Prepare the log key as the operator does and create the ledger with a ticket."""
     ledger = ledger_id_of(origin)
     LogKeyring(log_keys).create(origin)
-    ticket = creation_ticket(secret.encode(), origin, int(system_clock().timestamp()) + 600)
     admin = PersonKey.generate("admin")
+    expires = int(system_clock().timestamp()) + 600
+    ticket = creation_ticket(secret.encode(), origin, admin.key_id, expires)
     founding = HttpTransport(url, creation_ticket=ticket)
     vkey = str(founding.ledger_info(ledger)["log_verifier_key"])
     LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).create_ledger(

@@ -88,8 +88,9 @@ def found_remote(
     representatives; the director opens the matter ``flytning``.
     """
     LogKeyring(log_keys).create(origin)
-    ticket = creation_ticket(secret.encode(), origin, int(system_clock().timestamp()) + 600)
     admin = PersonKey.generate("admin")
+    expires = int(system_clock().timestamp()) + 600
+    ticket = creation_ticket(secret.encode(), origin, admin.key_id, expires)
     genesis = HttpTransport(url, creation_ticket=ticket)
     LedgerClient(genesis, admin, origin, clock=system_clock, ledger=ledger_id_of(origin)).append(
         "registry",
