@@ -104,6 +104,7 @@ def _context(settings: ApiSettings, opened: OpenedLedger) -> ApiContext:
         service.clock,
         token_ttl=settings.token_ttl_seconds,
         challenge_ttl=settings.challenge_ttl_seconds,
+        use_nonce=service.use_nonce,
     )
     projector = Projector(opened.store)
     if opened.follows_own_writes:

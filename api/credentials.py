@@ -5,13 +5,18 @@ Each credential is ``<kind>.<claims>.<mac>``: ``claims`` is the base64url
 under the server's secret (``MEDLEDGER_API_SECRET``) of ``kind``, a newline
 and the claims text.  The server stores none of them: they are checked by
 recomputing the MAC, so any API process with the same secret accepts them.
+What is kept is the nonce of each answered challenge, in the database
+(through the ledger service), so a challenge logs in once across every
+process of the deployment.
 
 - challenge (``mlc1``): ``{"origin", "nonce", "exp"}``, answered by the
   person's Ed25519 signature over :func:`ledger.client.http.auth_message`;
 - token (``mlt1``): ``{"origin", "person", "key", "iat", "exp"}``, a short
   lived bearer token for reads in one ledger;
-- ticket (``mlk1``): ``{"origin", "exp"}``, issued by the operator with
-  ``medledger prepare-ledger`` to allow one ledger's genesis over HTTP.
+- ticket (``mlk1``): ``{"origin", "key", "exp"}``, issued by the operator
+  with ``medledger prepare-ledger`` to allow one ledger's genesis over HTTP,
+  signed by the founding admin's key with id ``key`` and no other: a stolen
+  ticket founds nothing without that key.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ import binascii
 import hashlib
 import hmac
 import secrets
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -94,6 +98,18 @@ def unseal(
     return claims
 
 
+def creation_ticket(secret: bytes, origin: str, key_id: str, expires: int) -> str:
+    """A creation ticket for ``origin``, founded by key ``key_id``, valid until ``expires``.
+
+    What ``medledger prepare-ledger`` prints.
+    """
+    return seal(secret, TICKET, {"origin": origin, "key": key_id, "exp": expires})
+
+
+UseNonce = Callable[[str, str, int], bool]
+"""Mark (origin, nonce, expiry) used; False if it already was (``LedgerService.use_nonce``)."""
+
+
 class Sealer:
     """Issues and checks this server's credentials with one secret and one clock."""
 
@@ -104,13 +120,13 @@ class Sealer:
         *,
         token_ttl: int,
         challenge_ttl: int,
+        use_nonce: UseNonce,
     ) -> None:
         self._secret = secret
         self._clock = clock
         self.token_ttl = token_ttl
         self.challenge_ttl = challenge_ttl
-        self._used: dict[str, int] = {}
-        self._used_lock = threading.Lock()
+        self._use_nonce = use_nonce
 
     def now(self) -> int:
         return int(self._clock().timestamp())
@@ -123,7 +139,7 @@ class Sealer:
         ), expires
 
     def redeem_challenge(self, challenge: str, origin: str) -> None:
-        """Check a challenge for ``origin`` and mark it used (once per process).
+        """Check a challenge for ``origin`` and mark it used, for every process at once.
 
         Raises ChallengeInvalidError or ChallengeUsedError.
         """
@@ -138,13 +154,11 @@ class Sealer:
         )
         if claims.get("origin") != origin:
             raise ChallengeInvalidError("the challenge was issued for another ledger")
-        nonce = str(claims.get("nonce"))
-        with self._used_lock:
-            for old in [n for n, exp in self._used.items() if exp <= now]:
-                del self._used[old]
-            if nonce in self._used:
-                raise ChallengeUsedError("this challenge was already answered")
-            self._used[nonce] = int(claims["exp"])
+        nonce = claims.get("nonce")
+        if not isinstance(nonce, str):
+            raise ChallengeInvalidError("the challenge's claims are malformed")
+        if not self._use_nonce(origin, nonce, int(claims["exp"])):
+            raise ChallengeUsedError("this challenge was already answered")
 
     def token(self, origin: str, person: str, key_id: str) -> tuple[str, int]:
         now = self.now()
@@ -159,11 +173,15 @@ class Sealer:
             raise TokenInvalidError("the token's claims are malformed")
         return claims
 
-    def ticket(self, origin: str, ttl: int) -> str:
-        return seal(self._secret, TICKET, {"origin": origin, "exp": self.now() + ttl})
+    def ticket(self, origin: str, key_id: str, ttl: int) -> str:
+        return creation_ticket(self._secret, origin, key_id, self.now() + ttl)
 
-    def open_ticket(self, ticket: str, origin: str) -> None:
-        """Return None when ``ticket`` allows creating ``origin``, else raise TokenInvalidError."""
+    def open_ticket(self, ticket: str, origin: str) -> str:
+        """The founding admin's key id a ticket for ``origin`` names; else TokenInvalidError."""
         claims = unseal(self._secret, TICKET, ticket, self.now())
         if claims.get("origin") != origin:
             raise TokenInvalidError("the creation ticket is for another ledger")
+        key_id = claims.get("key")
+        if not isinstance(key_id, str):
+            raise TokenInvalidError("the creation ticket names no founding admin key")
+        return key_id

@@ -100,6 +100,12 @@ class CreationTicketRequiredError(NotAllowedError):
     code = "creation_ticket_required"
 
 
+class CreationTicketWrongKeyError(NotAllowedError):
+    """The genesis is signed by another key than the founding admin's the ticket names."""
+
+    code = "creation_ticket_wrong_key"
+
+
 class UnknownRouteError(NotFoundError):
     code = "unknown_route"
 

@@ -40,7 +40,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from api.credentials import Sealer
+from api.credentials import creation_ticket
 from benchmarks.common import PG_URL, backend_url, line, percentiles, postgres_available
 from benchmarks.matters import hovedmed_matter
 from ledger.client.http import HttpTransport
@@ -138,10 +138,9 @@ def _found(url: str, log_keys: Path, secret: str, origin: str) -> PersonKey:
     """Prepare the log key as the operator does and create the ledger with a ticket."""
     ledger = ledger_id_of(origin)
     LogKeyring(log_keys).create(origin)
-    ticket = Sealer(secret.encode(), system_clock, token_ttl=60, challenge_ttl=60).ticket(
-        origin, 600
-    )
     admin = PersonKey.generate("admin")
+    expires = int(system_clock().timestamp()) + 600
+    ticket = creation_ticket(secret.encode(), origin, admin.key_id, expires)
     founding = HttpTransport(url, creation_ticket=ticket)
     vkey = str(founding.ledger_info(ledger)["log_verifier_key"])
     LedgerClient(founding, admin, origin, clock=system_clock, ledger=ledger).create_ledger(

@@ -12,15 +12,14 @@ from rich.console import Console
 
 from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors
-from ledger.errors import MalformedKeyError
 from ledger.protocol import merkle
 from ledger.protocol.b64 import b64encode
 from ledger.protocol.cosignature import verify_checkpoint
-from ledger.protocol.keys import write_secret
 from ledger.protocol.note import CosignatureVerifier, NoteSigner, NoteVerifier
 from ledger.service.application import LedgerService
 from ledger.service.bundle import ledger_bundle, matter_bundle
 from ledger.service.witness import Witness
+from ledger.storage.secret_files import create_secret_file
 
 console = Console()
 prove_app = typer.Typer(
@@ -157,11 +156,8 @@ def witness_init(
     name: Annotated[str, typer.Option(help="Witness name, e.g. witness.example/auditor.")],
 ) -> None:
     """Create a witness key (0600) and print its cosignature verifier key."""
-    key_file = directory / "witness.key"
-    if key_file.exists():
-        raise MalformedKeyError(f"{key_file} exists; refusing to overwrite a key")
     signer = NoteSigner.generate(name)
-    write_secret(key_file, signer.to_signer_key() + "\n")
+    create_secret_file(directory / "witness.key", signer.to_signer_key() + "\n")
     (directory / "logs.json").write_text("{}\n")
     sys.stdout.write(signer.cosignature_verifier_key() + "\n")
 

@@ -15,10 +15,11 @@ from cli.errors import handle_errors
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.domain import events as ev
-from ledger.errors import LedgerError, LedgerExistsError, MalformedKeyError
+from ledger.errors import LedgerExistsError, MalformedKeyError
 from ledger.protocol.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
 from ledger.storage.logkeys import ledger_id_of
+from ledger.storage.secret_files import create_secret_file
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
@@ -41,6 +42,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(key_app, name="key")
 
 
+def save_key(key: PersonKey, path: Path) -> None:
+    """Write a person's key file: mode 0600, never over anything already at ``path``."""
+    create_secret_file(path, key.to_json() + "\n")
+
+
 def _print(receipt: dict[str, object]) -> None:
     console.print_json(json.dumps(receipt))
 
@@ -50,13 +56,23 @@ def init(
     ctx: typer.Context,
     origin: Annotated[str, typer.Option(help="Ledger origin, e.g. ledger.example/ballerup.")],
     name: Annotated[str, typer.Option(help="The organisation's name.")],
-    admin: Annotated[str, typer.Option(help="Person id of the founding admin.")] = "admin",
+    admin: Annotated[
+        str | None,
+        typer.Option(help="Person id of the founding admin (default: the key file's, or admin)."),
+    ] = None,
     admin_name: Annotated[
         str, typer.Option(help="The admin's name (directory only).")
     ] = "Administrator",
     keys_dir: Annotated[Path, typer.Option(help="Where to write the admin's key file.")] = Path(
         "medledger-data/keys"
     ),
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Found the ledger with this key file (from `medledger keygen`) instead of "
+            "making one. Needed with --server: the creation ticket names this key."
+        ),
+    ] = None,
     import_mode: Annotated[
         bool, typer.Option(help="Open in import mode (past claimed times).")
     ] = False,
@@ -69,25 +85,29 @@ def init(
 
     Key files are written with mode 0600; the log key goes to the directory
     named by MEDLEDGER_LOG_KEYS, never into the database.  With --server,
-    the operator has made the log key (prepare-ledger) and the admin's key
-    is made here, on the admin's machine.
+    the operator has made the log key and a creation ticket for the admin's
+    public key (prepare-ledger --admin-key), and the admin founds the ledger
+    here, with --key-file and --ticket, from their own machine.
     """
-    admin_key_path = keys_dir / f"{admin}.key"
-    if admin_key_path.exists():
-        raise MalformedKeyError(f"{admin_key_path} exists; refusing to overwrite a key")
     cli: CliContext = ctx.obj
     url = cli.server
+    if url and key_file is None:
+        raise MalformedKeyError(
+            "with --server, give --key-file: the founding admin's key (medledger keygen) "
+            "whose public key the operator's creation ticket names (prepare-ledger --admin-key)"
+        )
+    founder, admin_key_path = _founding_key(admin, keys_dir, key_file)
     if url:
-        _init_on_server(url, origin, name, admin, admin_name, admin_key_path, import_mode, ticket)
+        _init_on_server(url, origin, name, founder, admin_name, admin_key_path, import_mode, ticket)
         return
     svc = cli.service()
     log_key = svc.log_keys.create(origin)
-    founder = PersonKey.generate(admin)
-    founder.save(admin_key_path)
+    if key_file is None:
+        save_key(founder, admin_key_path)
     receipt = LedgerClient(LocalTransport(svc), founder, origin, clock=system_clock).create_ledger(
         name=name, log_verifier_key=log_key.verifier_key(), import_mode=import_mode
     )
-    svc.set_directory(origin, admin, admin_name, None)
+    svc.set_directory(origin, founder.person, admin_name, None)
     _report_created(
         f"created ledger [bold]{origin}[/] in {cli.settings.database_url}",
         admin_key_path,
@@ -97,36 +117,45 @@ def init(
     )
 
 
+def _founding_key(
+    admin: str | None, keys_dir: Path, key_file: Path | None
+) -> tuple[PersonKey, Path]:
+    """The founding admin's key and its file: ``key_file``'s, or a new key to save in ``keys_dir``."""
+    if key_file is not None:
+        founder = PersonKey.load(key_file)
+        if admin is not None and admin != founder.person:
+            raise MalformedKeyError(f"{key_file} is {founder.person}'s key, not {admin}'s")
+        return founder, key_file
+    path = keys_dir / f"{admin or 'admin'}.key"
+    if path.is_symlink() or path.exists():
+        raise MalformedKeyError(f"{path} exists; refusing to overwrite a key")
+    return PersonKey.generate(admin or "admin"), path
+
+
 def _init_on_server(
     url: str,
     origin: str,
     name: str,
-    admin: str,
+    founder: PersonKey,
     admin_name: str,
     admin_key_path: Path,
     import_mode: bool,
     ticket: str | None,
 ) -> None:
-    """Create the ledger the operator prepared on the server, founded with a key made here."""
+    """Create the ledger the operator prepared on the server, founded with the admin's own key."""
     ledger = ledger_id_of(origin)
-    founder = PersonKey.generate(admin)
     with HttpTransport(url, key=founder, creation_ticket=ticket) as http:
         info = http.ledger_info(ledger)
         if info["created"]:
             raise LedgerExistsError(f"ledger {origin} already exists on {url}", origin=origin)
-        founder.save(admin_key_path)
         founding = LedgerClient(http, founder, origin, clock=system_clock, ledger=ledger)
-        try:
-            receipt = founding.create_ledger(
-                name=name,
-                log_verifier_key=str(info["log_verifier_key"]),
-                import_mode=import_mode,
-            )
-        except LedgerError:
-            admin_key_path.unlink()  # the ledger was not created: this key founds nothing
-            raise
+        receipt = founding.create_ledger(
+            name=name,
+            log_verifier_key=str(info["log_verifier_key"]),
+            import_mode=import_mode,
+        )
         http.creation_ticket = None
-        http.put(ledger, f"/directory/{admin}", {"name": admin_name})
+        http.put(ledger, f"/directory/{founder.person}", {"name": admin_name})
     _report_created(
         f"created ledger [bold]{origin}[/] on {url}",
         admin_key_path,
@@ -158,10 +187,8 @@ def keygen(
     out: Annotated[Path, typer.Option(help="Key file to write (mode 0600).")],
 ) -> None:
     """Make a new Ed25519 key pair for a person; print the public key to enroll."""
-    if out.exists():
-        raise MalformedKeyError(f"{out} exists; refusing to overwrite a key")
     key = PersonKey.generate(person)
-    key.save(out)
+    save_key(key, out)
     console.print_json(
         json.dumps(
             {

@@ -4,14 +4,16 @@
 settings name (the embedded SQLite file by default, PostgreSQL by
 ``MEDLEDGER_DATABASE_URL``).  ``prepare-ledger`` runs on the server's host:
 it makes the ledger's log key in ``MEDLEDGER_LOG_KEYS`` and prints a
-creation ticket with which the founding admin creates the ledger over HTTP
-(``medledger init --server URL --ticket ...``): the server never holds a
-person's private key.
+creation ticket, bound to the founding admin's public key, with which that
+admin creates the ledger over HTTP (``medledger --server URL init
+--key-file ... --ticket ...``): the server never holds a person's private key.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,14 +22,17 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from api.app import create_app
-from api.credentials import Sealer
+from api.credentials import creation_ticket
 from api.logs import configure_logging
 from api.settings import ApiSettings
 from cli.errors import handle_errors, stderr
+from ledger.errors import MalformedKeyError
+from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 
 console = Console()
+KEY_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def register(app: typer.Typer) -> None:
@@ -62,6 +67,7 @@ def serve(
     """Serve the HTTP API (signed writes, authenticated reads, proofs) with uvicorn."""
     settings = _settings()
     configure_logging(settings.log_level)
+    settings.secret_bytes()  # made (or refused) once, before any worker starts
     chosen_workers = workers or settings.api_workers
     options = {
         "host": host or settings.host,
@@ -80,19 +86,67 @@ def serve(
 @handle_errors
 def prepare_ledger(
     origin: Annotated[str, typer.Argument(help="Ledger origin, e.g. ledger.example/ballerup.")],
+    admin_key: Annotated[
+        str,
+        typer.Option(
+            help="The founding admin's key: its key id, its base64 public key, or a file "
+            "holding its public key (what `medledger keygen` prints, or the key file)."
+        ),
+    ],
     ticket_hours: Annotated[int, typer.Option(help="How long the creation ticket is valid.")] = 24,
 ) -> None:
-    """Make a ledger's log key on this host and print a creation ticket for its founding admin."""
+    """Make a ledger's log key on this host and print a creation ticket for its founding admin.
+
+    The ticket founds the ledger only with a LedgerCreated signed by the key
+    given in --admin-key: whoever else holds it can do nothing with it.
+    """
     settings = _settings()
+    key_id = founding_key_id(admin_key)
+    secret = settings.secret_bytes()  # before the log key: refuse an unsafe secret file first
     signer = LogKeyring(settings.log_keys).create(origin)
-    sealer = Sealer(settings.secret_bytes(), system_clock, token_ttl=60, challenge_ttl=60)
+    expires = int(system_clock().timestamp()) + ticket_hours * 3600
     console.print_json(
         json.dumps(
             {
                 "ledger_id": ledger_id_of(origin),
                 "origin": origin,
                 "log_verifier_key": signer.verifier_key(),
-                "creation_ticket": sealer.ticket(origin, ticket_hours * 3600),
+                "founding_admin_key_id": key_id,
+                "creation_ticket": creation_ticket(secret, origin, key_id, expires),
             }
         )
     )
+
+
+def founding_key_id(admin_key: str) -> str:
+    """The key id ``--admin-key`` names: a key id, a base64 public key, or a file with one.
+
+    Raises MalformedKeyError if it is none of these.
+    """
+    if KEY_ID.fullmatch(admin_key):
+        return admin_key
+    path = Path(admin_key)
+    try:
+        if path.is_file():
+            return _key_id_in_file(path)
+        return key_id_for(public_key_bytes(load_public_key(admin_key)))
+    except MalformedKeyError as exc:
+        raise MalformedKeyError(
+            "--admin-key must be a key id (16 hex digits), a base64 Ed25519 public key "
+            f"or a file holding one: {exc.message}"
+        ) from exc
+
+
+def _key_id_in_file(path: Path) -> str:
+    """The key id of the ``public_key`` in a JSON file (keygen's output or a key file)."""
+    try:
+        found = json.loads(path.read_text())
+        public_key = found["public_key"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise MalformedKeyError(f"{path} holds no public_key") from exc
+    if not isinstance(public_key, str):
+        raise MalformedKeyError(f"{path} holds no public_key")
+    key_id = key_id_for(public_key_bytes(load_public_key(public_key)))
+    if found.get("key_id", key_id) != key_id:
+        raise MalformedKeyError(f"{path}: key_id does not match its public key")
+    return key_id

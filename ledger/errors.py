@@ -87,6 +87,12 @@ class MalformedKeyError(MalformedError):
     code = "malformed_key"
 
 
+class UnsafeSecretFileError(MalformedKeyError):
+    """A secret file is a link, not a regular file, open to others, or too short."""
+
+    code = "unsafe_secret_file"
+
+
 class MalformedProofRequestError(MalformedError):
     """A proof was asked for sizes or indexes the tree cannot have."""
 

@@ -55,6 +55,7 @@ from ledger.storage.store import LedgerRow, LogRecord, Store
 from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 Clock = Callable[[], datetime]
+NONCE_GRACE_SECONDS = 300
 logger = logging.getLogger(__name__)
 
 
@@ -545,6 +546,20 @@ class LedgerService:
     def set_directory(self, ledger: str, person: str, name: str | None, email: str | None) -> None:
         """Record a person's name and e-mail outside the signed log (so they stay erasable)."""
         self.store.set_directory(self.origin_of(ledger), person, name, email)
+
+    # --- single-use nonces ----------------------------------------------------
+
+    def use_nonce(self, origin: str, nonce: str, expires_at: int) -> bool:
+        """Mark a single-use nonce of ``origin`` (a login challenge's) used; False if it was.
+
+        The mark is a row in the database, so every process over it refuses
+        a second use.  Marks are forgotten ``NONCE_GRACE_SECONDS`` after they
+        expire (a process whose clock runs a little behind still finds them).
+        """
+        now = int(self.clock().timestamp())
+        return self.store.use_nonce(
+            origin, nonce, expires_at, forget_before=now - NONCE_GRACE_SECONDS
+        )
 
     # --- verification -------------------------------------------------------
 

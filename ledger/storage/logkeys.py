@@ -3,7 +3,7 @@
 The log key signs checkpoints; it is not any person's key and never goes
 into the database (DESIGN.md section 8).  A keyring is a directory named in
 settings (``MEDLEDGER_LOG_KEYS``) holding ``<ledger id>.key`` files in the
-signed-note private key format, mode 0600.
+signed-note private key format, created mode 0600 without following links.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.errors import MalformedKeyError, UnknownLedgerError
-from ledger.protocol.keys import write_secret
 from ledger.protocol.note import NoteSigner
+from ledger.storage.secret_files import create_secret_file
 
 
 def ledger_id_of(origin: str) -> str:
@@ -33,10 +33,11 @@ class LogKeyring:
     def create(self, origin: str) -> NoteSigner:
         """Generate and save the log key for a new ledger; refuse to overwrite one."""
         path = self.path(ledger_id_of(origin))
-        if path.exists():
-            raise MalformedKeyError(f"a log key already exists at {path}")
         signer = NoteSigner.generate(origin)
-        write_secret(path, signer.to_signer_key() + "\n")
+        try:
+            create_secret_file(path, signer.to_signer_key() + "\n")
+        except MalformedKeyError as exc:
+            raise MalformedKeyError(f"a log key already exists at {path}") from exc
         self._cache[ledger_id_of(origin)] = signer
         return signer
 

@@ -50,6 +50,7 @@ from ledger.storage.tables import (
     ledgers_table,
     nodes_table,
     payloads_table,
+    used_nonces_table,
 )
 from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
@@ -138,6 +139,7 @@ class Store:
         self.payloads = payloads_table(m)
         self.checkpoints = checkpoints_table(m)
         self.directory = directory_table(m)
+        self.used_nonces = used_nonces_table(m)
 
     # --- transactions -----------------------------------------------------
 
@@ -426,6 +428,25 @@ class Store:
                 )
             ).all()
         return {str(p): str(n) for p, n in rows}
+
+    # --- single-use nonces (login challenges) ---------------------------
+
+    def use_nonce(self, origin: str, nonce: str, expires_at: int, *, forget_before: int) -> bool:
+        """Record ``nonce`` of ``origin`` as used; False if it was used before.
+
+        Rows that expired before ``forget_before`` are deleted in the same
+        transaction, so the table holds only the nonces still worth refusing.
+        """
+        used = self.used_nonces
+        try:
+            with self.write() as session:
+                session.execute(delete(used).where(used.c.expires_at < forget_before))
+                session.execute(
+                    insert(used).values(origin=origin, nonce=nonce, expires_at=expires_at)
+                )
+        except (IntegrityError, sqlalchemy.exc.IntegrityError):
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()  # type: ignore[union-attr]

@@ -6,7 +6,8 @@
 - ``ml_payloads``: payloads and their per-field salts, erasable field by field by
   ``PayloadRedacted``;
 - ``ml_checkpoints``: every signed checkpoint ever issued;
-- ``ml_directory``: names and e-mail addresses, outside the signed log.
+- ``ml_directory``: names and e-mail addresses, outside the signed log;
+- ``ml_used_nonces``: login challenges already answered, until they expire.
 
 Every table is keyed by the ledger's origin first, so many ledgers share
 one database.
@@ -121,3 +122,16 @@ def directory_table(metadata: MetaData) -> Table:
         Column("email", String(500), nullable=True),
         Column("erased", Boolean, nullable=False, default=False),
     )
+
+
+def used_nonces_table(metadata: MetaData) -> Table:
+    """One row per answered login challenge: the key makes a second answer fail on insert."""
+    used = Table(
+        "ml_used_nonces",
+        metadata,
+        _origin(),
+        Column("nonce", String(64), primary_key=True),
+        _required("expires_at", BigInt),
+    )
+    Index("ml_used_nonces_expiry_idx", used.c.expires_at)
+    return used

@@ -8,7 +8,9 @@ challenge with their own key, through the SDK's HTTP transport.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,11 @@ from ledger.client.sdk import LedgerClient
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import ledger_id_of
+from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import Store
 
-TEST_SECRET = "a-test-secret-that-is-long-enough-for-production-mode"
+# A fresh random secret per test run: no secret of ours is ever written down.
+TEST_SECRET = secrets.token_urlsafe(48)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
@@ -86,11 +89,29 @@ class Api:
         )
 
 
-@pytest.fixture
-def api(service: LedgerService, store: Store, tmp_path: Path) -> Iterator[Api]:
-    app = create_app(api_settings(tmp_path), ledger=OpenedLedger(store, service))
+@contextmanager
+def running(settings: ApiSettings, ledger: OpenedLedger) -> Iterator[Api]:
+    """An application over ``ledger`` with a test client, as one API process."""
+    app = create_app(settings, ledger=ledger)
     with TestClient(app, raise_server_exceptions=False) as http:
         yield Api(app, http)
+
+
+@pytest.fixture
+def api(service: LedgerService, store: Store, tmp_path: Path) -> Iterator[Api]:
+    with running(api_settings(tmp_path), OpenedLedger(store, service)) as opened:
+        yield opened
+
+
+@pytest.fixture
+def other_process(service: LedgerService, store: Store) -> Iterator[OpenedLedger]:
+    """The ``service`` fixture's database opened again, as another API process opens it:
+    its own connections, its own service and caches, the same log-keys directory."""
+    twin = Store(store.url, schema=store.schema)
+    keys = LogKeyring(service.log_keys.directory)
+    opened = OpenedLedger(twin, LedgerService(twin, keys, clock=service.clock))
+    yield opened
+    opened.close()
 
 
 def ledger_path(org: Organisation) -> str:

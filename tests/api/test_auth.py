@@ -7,20 +7,22 @@ short life, and stops working the moment its key is revoked.
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from sqlalchemy import func, select
 
-from api.settings import DEVELOPMENT_SECRET, ApiSettings
 from demo.organisation import Organisation
 from ledger.client.http import auth_message
 from ledger.domain import events as ev
 from ledger.errors import AuthenticationError
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
+from ledger.service.settings import OpenedLedger
 from ledger.storage.logkeys import ledger_id_of
-from tests.api.conftest import Api, assert_error, ledger_path
+from ledger.storage.store import Store
+from tests.api.conftest import Api, api_settings, assert_error, ledger_path, running
 
 
 def challenge(api: Api, org: Organisation) -> str:
@@ -87,6 +89,41 @@ def test_a_challenge_answers_once(api: Api, org: Organisation) -> None:
     status, error = login(api, org, body)
     assert status == 401
     assert error["error"]["code"] == "challenge_used"
+
+
+def test_a_challenge_answers_once_across_every_process_of_the_deployment(
+    api: Api, other_process: OpenedLedger, org: Organisation, tmp_path: Path
+) -> None:
+    body = answer(org, org.keys["tr"], challenge(api, org))
+    with running(api_settings(tmp_path), other_process) as second:
+        assert login(api, org, body)[0] == 200
+        status, error = login(second, org, body)
+        assert (status, error["error"]["code"]) == (401, "challenge_used")
+        fresh = answer(org, org.keys["tr"], challenge(second, org))
+        assert login(second, org, fresh)[0] == 200
+        status, error = login(api, org, fresh)
+        assert (status, error["error"]["code"]) == (401, "challenge_used")
+
+
+def test_answered_challenges_are_forgotten_once_long_expired(
+    api: Api, service: LedgerService, org: Organisation
+) -> None:
+    for _ in range(3):
+        assert login(api, org, answer(org, org.keys["tr"], challenge(api, org)))[0] == 200
+    assert _marks(service.store, org.origin) == 3
+    org.clock.advance(minutes=10)  # the 2-minute challenges expired over 5 minutes ago
+    assert login(api, org, answer(org, org.keys["tr"], challenge(api, org)))[0] == 200
+    assert _marks(service.store, org.origin) == 1
+
+
+def _marks(store: Store, origin: str) -> int:
+    used = store.used_nonces
+    with store.read() as session:
+        return int(
+            session.execute(
+                select(func.count()).select_from(used).where(used.c.origin == origin)
+            ).scalar_one()
+        )
 
 
 def test_a_made_up_or_expired_challenge_is_401(api: Api, org: Organisation) -> None:
@@ -161,12 +198,3 @@ def test_the_sdk_logs_in_by_itself(api: Api, org: Organisation) -> None:
     assert [m["body"] for m in me["memberships"]] == ["hmed"]
     with pytest.raises(AuthenticationError):
         api.transport(PersonKey.generate("amr")).get(ledger_id_of(org.origin), "/me")
-
-
-def test_production_mode_refuses_the_development_secret() -> None:
-    with pytest.raises(ValidationError, match="development default"):
-        ApiSettings(mode="production", api_secret=DEVELOPMENT_SECRET)
-    with pytest.raises(ValidationError, match="at least 32"):
-        ApiSettings(mode="production", api_secret="short")
-    ApiSettings(mode="production", api_secret="x" * 48)
-    ApiSettings(mode="development")

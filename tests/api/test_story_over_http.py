@@ -64,12 +64,23 @@ def test_the_user_story_works_over_http(
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    with live_server(backend, tmp_path, live_schema, worker=True) as server:
+    # No secret is configured: the server makes its own, and prepare-ledger reads it.
+    with live_server(backend, tmp_path, live_schema, worker=True, secret=None) as server:
+        # The founding admin makes a key pair on their own machine and hands the
+        # operator its public key; the private key never leaves that machine.
+        made = json.loads(medledger(server, "keygen admin --out keys/admin.key", home=home))
         # The operator, on the server's host (same settings as the server).
         prepared = json.loads(
-            medledger(server, f"prepare-ledger {ORIGIN}", home=ROOT, operator=True)
+            medledger(
+                server,
+                f"prepare-ledger {ORIGIN} --admin-key {made['public_key']}",
+                home=ROOT,
+                operator=True,
+            )
         )
         assert prepared["ledger_id"] == LEDGER
+        assert prepared["founding_admin_key_id"] == made["key_id"]
+        assert (tmp_path / "log-keys" / "api.secret").stat().st_mode & 0o777 == 0o600
         admin_key = found_from_the_admins_machine(server, home, prepared["creation_ticket"])
         people = enrol_the_others(server.url, PersonKey.load(admin_key))
         position = run_the_matter(server, home, people["tr"])
@@ -90,18 +101,18 @@ def test_the_user_story_works_over_http(
 
 
 def found_from_the_admins_machine(server: LiveServer, home: Path, ticket: str) -> Path:
-    """The founding admin, with nothing but the server's address and the ticket, creates
-    the ledger, enrols the director and sets up HovedMED with the CLI; returns the
-    admin's key file."""
+    """The founding admin, with nothing but the server's address, the ticket and their own
+    key, creates the ledger, enrols the director and sets up HovedMED with the CLI;
+    returns the admin's key file."""
     on_server = f"--server {server.url}"
+    admin_key = home / "keys" / "admin.key"
     medledger(
         server,
-        f"{on_server} init --origin {ORIGIN} --name 'Ballerup Kommune' --keys-dir keys --ticket",
+        f"{on_server} init --origin {ORIGIN} --name 'Ballerup Kommune' --key-file keys/admin.key",
+        "--ticket",
         ticket,
         home=home,
     )
-    admin_key = home / "keys" / "admin.key"
-    assert admin_key.exists()
     medledger(server, "keygen direktor --out direktor.key", home=home)
     as_admin = f"--as {shlex.quote(str(admin_key))}"
     medledger(

@@ -15,10 +15,10 @@ import pytest
 
 from demo.organisation import Organisation
 from ledger.client.http import HttpTransport
-from ledger.client.sdk import Head, LedgerClient
+from ledger.client.sdk import Head, LedgerClient, sign_submission
 from ledger.domain import events as ev
 from ledger.errors import ConflictError
-from ledger.protocol.envelope import matter_stream
+from ledger.protocol.envelope import ZERO_HASH, matter_stream
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
@@ -243,6 +243,65 @@ def test_a_body_over_the_size_limit_is_413(api: Api, org: Organisation) -> None:
     assert_error(response, 413, "payload_too_large")
 
 
+def genesis_by(
+    signer: PersonKey,
+    origin: str,
+    log_verifier_key: str,
+    service: LedgerService,
+    *,
+    admin: PersonKey | None = None,
+) -> bytes:
+    """A ledger's LedgerCreated signed by ``signer``, naming ``admin`` (else the signer)."""
+    named = admin or signer
+    return sign_submission(
+        signer,
+        origin=origin,
+        stream="registry",
+        seq=1,
+        prev=ZERO_HASH,
+        event_type="LedgerCreated",
+        payload=ev.LedgerCreated(
+            name="Ny kommune",
+            origin=origin,
+            log_public_key=log_verifier_key,
+            admin=ev.FoundingAdmin(
+                person=named.person, key_id=named.key_id, public_key=named.public_key_b64
+            ),
+        ),
+        time=service.clock(),
+    ).wire()
+
+
+def test_a_stolen_creation_ticket_founds_nothing_without_the_admins_key(
+    api: Api, service: LedgerService, unique: str
+) -> None:
+    """The ticket names the founding admin's key: whoever else holds it founds no ledger,
+    whether they sign as themselves or name the rightful admin but sign with their key."""
+    origin = f"ledger.example/stjaalet{unique}"
+    url = f"/v1/ledgers/{ledger_id_of(origin)}/events"
+    log_key = service.log_keys.create(origin).verifier_key()
+    admin, thief = PersonKey.generate("stifter"), PersonKey.generate("tyv")
+    ticket = api.app.state.context.sealer.ticket(origin, admin.key_id, 3600)
+    headers = {"Authorization": f"Bearer {ticket}"}
+
+    for attempt in (
+        genesis_by(thief, origin, log_key, service),
+        genesis_by(PersonKey.generate("stifter"), origin, log_key, service),
+        genesis_by(thief, origin, log_key, service, admin=admin),
+    ):
+        refused = api.http.post(url, content=attempt, headers=headers)
+        assert_error(refused, 403, "creation_ticket_wrong_key")
+        assert refused.json()["error"]["ticket_key"] == admin.key_id
+        assert service.store.ledger(origin) is None
+        assert api.http.get(f"/v1/ledgers/{ledger_id_of(origin)}").json()["created"] is False
+
+    created = api.http.post(
+        url, content=genesis_by(admin, origin, log_key, service), headers=headers
+    )
+    assert created.status_code == 201, created.text
+    assert service.state(origin).registry.people["stifter"].keys.keys() == {admin.key_id}
+
+
 def test_a_ledger_is_created_over_http_only_with_the_operators_ticket(
     api: Api, service: LedgerService, unique: str
 ) -> None:
@@ -260,37 +319,18 @@ def test_a_ledger_is_created_over_http_only_with_the_operators_ticket(
     founder = PersonKey.generate("stifter")
 
     def genesis() -> bytes:
-        from ledger.client.sdk import sign_submission
-        from ledger.protocol.envelope import ZERO_HASH
-
-        return sign_submission(
-            founder,
-            origin=origin,
-            stream="registry",
-            seq=1,
-            prev=ZERO_HASH,
-            event_type="LedgerCreated",
-            payload=ev.LedgerCreated(
-                name="Ny kommune",
-                origin=origin,
-                log_public_key=log_key.verifier_key(),
-                admin=ev.FoundingAdmin(
-                    person="stifter", key_id=founder.key_id, public_key=founder.public_key_b64
-                ),
-            ),
-            time=service.clock(),
-        ).wire()
+        return genesis_by(founder, origin, log_key.verifier_key(), service)
 
     url = f"/v1/ledgers/{ledger}/events"
     no_ticket = api.http.post(url, content=genesis())
     assert_error(no_ticket, 403, "creation_ticket_required")
     sealer = api.app.state.context.sealer
-    for forged in ("mlk1.e30.AAAA", sealer.ticket("ledger.example/another", 3600)):
+    for forged in ("mlk1.e30.AAAA", sealer.ticket("ledger.example/another", founder.key_id, 3600)):
         wrong = api.http.post(url, content=genesis(), headers={"Authorization": f"Bearer {forged}"})
         assert_error(wrong, 401, "token_invalid")
     assert service.store.ledger(origin) is None
 
-    ticket = {"Authorization": f"Bearer {sealer.ticket(origin, 3600)}"}
+    ticket = {"Authorization": f"Bearer {sealer.ticket(origin, founder.key_id, 3600)}"}
     created = api.http.post(url, content=genesis(), headers=ticket)
     assert created.status_code == 201, created.text
     assert created.json()["leaf_index"] == 0

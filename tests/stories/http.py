@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from api.credentials import Sealer
+from api.credentials import creation_ticket
 from demo.organisation import Organisation
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient, sign_submission
@@ -88,10 +88,9 @@ def found_remote(
     representatives; the director opens the matter ``flytning``.
     """
     LogKeyring(log_keys).create(origin)
-    ticket = Sealer(secret.encode(), system_clock, token_ttl=60, challenge_ttl=60).ticket(
-        origin, 600
-    )
     admin = PersonKey.generate("admin")
+    expires = int(system_clock().timestamp()) + 600
+    ticket = creation_ticket(secret.encode(), origin, admin.key_id, expires)
     genesis = HttpTransport(url, creation_ticket=ticket)
     LedgerClient(genesis, admin, origin, clock=system_clock, ledger=ledger_id_of(origin)).append(
         "registry",

@@ -77,15 +77,15 @@ class LiveServer:
                 self.kill()
 
 
-def server_env(backend: str, directory: Path, schema: str | None) -> dict[str, str]:
+def server_env(
+    backend: str, directory: Path, schema: str | None, secret: str | None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDLEDGER_")}
     env.update(
-        {
-            "MEDLEDGER_LOG_KEYS": str(directory / "log-keys"),
-            "MEDLEDGER_API_SECRET": TEST_SECRET,
-            "MEDLEDGER_LOG_LEVEL": "warning",
-        }
+        {"MEDLEDGER_LOG_KEYS": str(directory / "log-keys"), "MEDLEDGER_LOG_LEVEL": "warning"}
     )
+    if secret is not None:
+        env["MEDLEDGER_API_SECRET"] = secret
     if backend == "postgres":
         assert schema is not None
         env["MEDLEDGER_DATABASE_URL"] = PG_URL
@@ -97,16 +97,23 @@ def server_env(backend: str, directory: Path, schema: str | None) -> dict[str, s
 
 @contextmanager
 def live_server(
-    backend: str, directory: Path, pg_schema: str | None, *, worker: bool = False
+    backend: str,
+    directory: Path,
+    pg_schema: str | None,
+    *,
+    worker: bool = False,
+    secret: str | None = TEST_SECRET,
 ) -> Iterator[LiveServer]:
     """A server on a fresh database (a fresh PostgreSQL schema, dropped afterwards).
 
     With ``worker`` and PostgreSQL, the projection worker runs beside it, as in
     docker-compose.yml (on SQLite the server keeps its read models itself).
+    With ``secret=None`` no secret is configured: the server makes its own in
+    the log-keys directory, as a deployment that sets none does.
     """
     schema = f"{pg_schema}_live_{uuid.uuid4().hex[:6]}" if backend == "postgres" else None
     server = LiveServer(
-        server_env(backend, directory, schema), free_port(), directory / "server.log"
+        server_env(backend, directory, schema, secret), free_port(), directory / "server.log"
     )
     follower: subprocess.Popen[bytes] | None = None
     try:

@@ -1,0 +1,96 @@
+"""Every key file the CLI writes is created 0600 and never through a planted link.
+
+Someone who can write to the folder where a key is about to be made plants
+a symbolic link there (to a file of theirs, or to nowhere yet): the CLI
+refuses, writes no key, and the link's target is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.stories.cli import medledger
+
+ORIGIN = "ledger.example/noegler"
+
+
+def _refused_as_existing(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "error[malformed_key]" in result.stderr
+    assert "exists" in result.stderr
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def test_keygen_writes_a_key_only_its_owner_reads(data: Path, tmp_path: Path) -> None:
+    made = medledger("keygen tr --out keys/tr.key", data=data)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["person"] == "tr"
+    assert _mode(tmp_path / "keys" / "tr.key") == 0o600
+
+
+@pytest.mark.parametrize("target_exists", [True, False], ids=["to-a-file", "dangling"])
+def test_keygen_refuses_a_planted_link(data: Path, tmp_path: Path, target_exists: bool) -> None:
+    target = tmp_path / "elsewhere" / "collected.txt"
+    target.parent.mkdir()
+    if target_exists:
+        target.write_text("the attacker's file\n")
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "tr.key").symlink_to(target)
+
+    _refused_as_existing(medledger("keygen tr --out keys/tr.key", data=data))
+
+    assert (tmp_path / "keys" / "tr.key").is_symlink()
+    if target_exists:
+        assert target.read_text() == "the attacker's file\n"
+    else:
+        assert not target.exists()
+
+
+def test_init_refuses_a_link_planted_where_the_log_key_goes(data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "collected.txt"
+    (data / "log-keys").mkdir(parents=True)
+    (data / "log-keys" / "noegler.key").symlink_to(target)
+
+    _refused_as_existing(medledger(f"init --origin {ORIGIN} --name X --keys-dir keys", data=data))
+
+    assert not target.exists()
+    assert not (tmp_path / "keys" / "admin.key").exists()
+
+
+def test_init_refuses_a_link_planted_where_the_admin_key_goes(data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "collected.txt"
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "admin.key").symlink_to(target)
+
+    _refused_as_existing(medledger(f"init --origin {ORIGIN} --name X --keys-dir keys", data=data))
+
+    assert not target.exists()
+    assert not (data / "log-keys" / "noegler.key").exists(), "no log key for a ledger not made"
+
+
+def test_a_witness_key_is_0600_and_never_written_through_a_link(data: Path, tmp_path: Path) -> None:
+    made = medledger("witness init --dir witness --name witness.example/a", data=data)
+    assert made.returncode == 0, made.stderr
+    assert _mode(tmp_path / "witness" / "witness.key") == 0o600
+
+    target = tmp_path / "collected.txt"
+    (tmp_path / "planted").mkdir()
+    (tmp_path / "planted" / "witness.key").symlink_to(target)
+    _refused_as_existing(
+        medledger("witness init --dir planted --name witness.example/b", data=data)
+    )
+    assert not target.exists()
