@@ -107,7 +107,7 @@ def _verify_damaged(
     damage: Callable[[dict[str, Any]], None],
 ) -> subprocess.CompletedProcess[str]:
     """Run ``medledger verify`` on a copy of the demo's bundle damaged by ``damage``."""
-    env, bundle, key = demo
+    env, bundle, _ = demo
     data = json.loads(bundle.read_text())
     damage(data)
     broken = tmp_path / "broken.json"
@@ -183,7 +183,7 @@ def test_a_bundle_whose_proof_does_not_match_is_refused(
 def test_a_file_that_is_no_bundle_is_refused(
     demo: tuple[dict[str, str], Path, str], tmp_path: Path
 ) -> None:
-    env, _, key = demo
+    env, _, _ = demo
     junk = tmp_path / "junk.json"
     junk.write_text("{not json")
     _refused(
