@@ -19,6 +19,7 @@ from cli.main import app
 from demo.stories import Demo
 from ledger.service.application import LedgerService
 from ledger.storage.logkeys import ledger_id_of
+from tests.stories.evidence import trust_of
 from verifier.bundle import verify_bundle
 
 
@@ -76,7 +77,9 @@ def test_the_dossier_names_the_unanswered_disagreement(medledger: CliRunner) -> 
     assert data["dossier"]["document"]["decisions"][0]["management_prerogative"] is True
 
 
-def test_involvement_receipt_and_bundle(medledger: CliRunner, tmp_path: Path) -> None:
+def test_involvement_receipt_and_bundle(
+    medledger: CliRunner, tmp_path: Path, service: LedgerService, demo: Demo
+) -> None:
     assert "Hjemmeplejen flytter" not in run(medledger, "involvement", "hmed-nfmd")
     data = json.loads(run(medledger, "involvement", "tr-hjemmepleje", "--json"))
     assert {m["matter"] for m in data["matters"]} >= {"budget-forslag"}
@@ -86,7 +89,8 @@ def test_involvement_receipt_and_bundle(medledger: CliRunner, tmp_path: Path) ->
     )
     assert "CONSULTATION RECEIPT" in page and "Conclusion: involved" in page
     bundle = json.loads(out.read_text())
-    assert verify_bundle(bundle, bundle["log_verifier_key"]).kind == "receipt"
+    report = verify_bundle(bundle, trust_of(service, demo.ballerup.origin))
+    assert report.kind == "receipt" and report.subject["verdict"] == "involved"
 
 
 def test_findings_filtered_by_rule_and_body_and_as_of_a_past_point(medledger: CliRunner) -> None:

@@ -80,7 +80,7 @@ def offsets_worth_flipping(entry: bytes) -> dict[str, int]:
         "actor": inside(b'"actor":"'),
         "key id": inside(b'"key":"', 5),
         "origin": inside(b'"origin":"', 3),
-        "payload commitment": inside(b'"payload":"', 20),
+        "field commitment": inside(b'"fields":{"', 30),
         "previous hash": inside(b'"prev":"', 63),
         "sequence number": inside(b'"seq":', 0),
         "stream": inside(b'"stream":"', 2),
