@@ -1,23 +1,53 @@
-"""Who may read what: the roles of DESIGN.md section 7, judged against the registry.
+"""Who reads what over HTTP: the one place where every read route's access is judged.
 
-- every enrolled person with a valid key reads their own ledger's registry
-  stream (ids and public keys: what anyone needs to verify a signature),
-  stream heads, checkpoints and proofs (hashes only), and themselves;
-- a member reads the matters of their bodies: a matter any of whose
-  involved bodies they sit in now, or in which they signed an event;
-- an auditor reads everything in their ledger;
-- an admin manages the registry and reads the directory of names;
-- nobody reads another ledger (a token is bound to one ledger's origin).
+A route never judges access itself.  It takes exactly one *guard*, a
+FastAPI dependency for its kind of resource, which authenticates the
+reader (a bearer token, checked against the registry now) and refuses what
+they may not read:
 
-Pure functions over :class:`ledger.domain.state.LedgerState`; no I/O.
+===================  ================================================  ==========================
+guard                resource                                          who passes
+===================  ================================================  ==========================
+LedgerAccess         the registry stream, stream heads, checkpoint,    every person of the ledger
+                     proofs, ``/me``; lists, filtered by ``may_read``  with a valid key
+MatterAccess         one matter: timeline, dossier, bundle             who may read the matter
+StreamAccess         a stream's signed events                          registry: everyone; a
+                                                                       matter: as MatterAccess
+PersonAccess         a person's involvement                            the person, auditors
+ReceiptAccess        a person's receipt of a matter                    the person, auditors; in
+                                                                       full only to who may read
+                                                                       the matter, else routing
+BodyAccess           a body's statistics                               its members now, auditors
+AuditorAccess        the whole ledger as a bundle                      auditors
+DirectoryAccess      the directory of names                            admins and auditors
+AdminAccess          setting a directory entry                         admins
+===================  ================================================  ==========================
+
+Who may read a matter is one rule of the domain (``ledger.domain.readers``):
+members, now, of the bodies the matter's management side addressed, the
+decision maker, and the ledger's auditors.  Admins manage the registry and
+read matters only as members.  Nobody reads another ledger: a token is
+bound to one ledger's origin.  ``tests/api/test_read_matrix.py`` asks
+every GET route as every kind of reader; a route without a guard fails it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated
 
-from api.errors import AdminRequiredError, ReadNotAllowedError
-from ledger.domain.registry import RegistryState
+from fastapi import Depends
+
+from api.deps import BearerDep, BodyPath, ContextDep, MatterId, OriginDep, PersonPath, StateDep
+from api.deps import StreamId as StreamPath
+from api.errors import (
+    AdminRequiredError,
+    OtherLedgerError,
+    ReadNotAllowedError,
+    TokenRequiredError,
+)
+from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 from ledger.errors import UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM
@@ -41,67 +71,179 @@ class Reader:
         return "admin" in self.roles
 
 
-def bodies_of(registry: RegistryState, person: str) -> list[str]:
-    """The bodies ``person`` sits in now, sorted."""
-    # Snapshots (list(...) copies a dict in one step under the GIL): appends in
-    # other threads fold events into this state while requests read it.
-    return sorted(body for body, members in list(registry.members.items()) if person in members)
+async def get_reader(
+    origin: OriginDep, state: StateDep, context: ContextDep, credentials: BearerDep
+) -> Reader:
+    """The person a bearer token stands for, checked against the registry now.
 
-
-def may_read_matter(state: LedgerState, reader: Reader, matter_id: str) -> bool:
-    if reader.is_auditor:
-        return True
-    matter = state.matters.get(matter_id)
-    if matter is None:
-        return False
-    if set(bodies_of(state.registry, reader.person)) & set(matter.involved):
-        return True
-    return any(info.actor == reader.person for info in list(matter.events.values()))
-
-
-def readable_matters(state: LedgerState, reader: Reader) -> list[str]:
-    return sorted(m for m in list(state.matters) if may_read_matter(state, reader, m))
-
-
-def require_matter(state: LedgerState, reader: Reader, matter_id: str) -> None:
-    """Return None if ``reader`` may read the matter; raise UnknownStreamError or ReadNotAllowedError."""
-    if matter_id not in state.matters:
-        raise UnknownStreamError(f"no matter {matter_id} in this ledger", matter=matter_id)
-    if not may_read_matter(state, reader, matter_id):
-        raise ReadNotAllowedError(
-            f"{reader.person} sits in none of the bodies involved in matter {matter_id}",
-            matter=matter_id,
+    Raises TokenRequiredError, TokenInvalidError, TokenExpiredError (401),
+    UnknownKeyError or RevokedKeyError (401: a revoked key's tokens stop
+    working at once) and OtherLedgerError (403).  Authentication only: what
+    the reader may read is a guard's to judge.
+    """
+    if credentials is None:
+        raise TokenRequiredError("this read needs `Authorization: Bearer <token>`")
+    claims = context.sealer.open_token(credentials.credentials)
+    if claims["origin"] != origin:
+        raise OtherLedgerError(
+            "the token was issued for another ledger", token_origin=claims["origin"]
         )
+    registry = state.registry
+    person, key_id = str(claims["person"]), str(claims["key"])
+    registry.signing_key(person, key_id)
+    return Reader(origin, person, key_id, frozenset(registry.people[person].roles))
 
 
-def require_stream(state: LedgerState, reader: Reader, stream: str) -> None:
-    """Return None if ``reader`` may read the events of ``stream``; raise otherwise."""
-    if stream == REGISTRY_STREAM:
-        return
+ReaderDep = Annotated[Reader, Depends(get_reader)]
+
+
+@dataclass(frozen=True)
+class Access:
+    """An authenticated reader, and the ledger state (read once per request) their reads
+    are judged on."""
+
+    reader: Reader
+    state: LedgerState
+
+    @property
+    def origin(self) -> str:
+        return self.reader.origin
+
+    @cached_property
+    def bodies(self) -> list[str]:
+        """The bodies the reader sits in now, sorted."""
+        # Snapshots (list(...) copies a dict in one step under the GIL): appends in
+        # other threads fold events into this state while requests read it.
+        members = list(self.state.registry.members.items())
+        return sorted(body for body, seats in members if self.reader.person in seats)
+
+    def may_read(self, matter_id: str) -> bool:
+        """May the reader read ``matter_id`` in full (an unknown matter: no)?"""
+        return may_read_matter(self.state, self.reader.person, matter_id)
+
+    def readable_matters(self) -> list[str]:
+        return sorted(m for m in list(self.state.matters) if self.may_read(m))
+
+    def require_matter(self, matter_id: str) -> None:
+        """Raise UnknownStreamError (404) or ReadNotAllowedError (403) unless readable."""
+        if matter_id not in self.state.matters:
+            raise UnknownStreamError(f"no matter {matter_id} in this ledger", matter=matter_id)
+        if not self.may_read(matter_id):
+            raise ReadNotAllowedError(
+                f"{self.reader.person} sits in none of the bodies that read matter {matter_id}",
+                matter=matter_id,
+            )
+
+    def require_own_or_auditor(self, person: str) -> None:
+        """A person's own record (involvement, receipts) is theirs and the auditors'."""
+        if self.reader.person != person and not self.reader.is_auditor:
+            raise ReadNotAllowedError(
+                f"only {person} and the ledger's auditors read {person}'s own record",
+                person=person,
+            )
+
+
+@dataclass(frozen=True)
+class ReceiptGrant:
+    """What a receipt may show its reader: in full, or routing information only."""
+
+    access: Access
+    full: bool
+
+
+# --- the guards: one per kind of resource -----------------------------------------
+
+
+async def ledger_access(reader: ReaderDep, state: StateDep) -> Access:
+    """Any person of this ledger with a valid key (lists are filtered with ``may_read``)."""
+    return Access(reader, state)
+
+
+LedgerAccess = Annotated[Access, Depends(ledger_access)]
+
+
+async def matter_access(matter: MatterId, access: LedgerAccess) -> Access:
+    """Who may read the matter in the path; 404 for an unknown matter, else 403."""
+    access.require_matter(matter)
+    return access
+
+
+async def stream_access(stream: StreamPath, access: LedgerAccess) -> Access:
+    """The registry stream: anyone of the ledger; a matter's stream: who may read it."""
     if stream.startswith(MATTER_PREFIX):
-        require_matter(state, reader, stream.removeprefix(MATTER_PREFIX))
-        return
-    raise UnknownStreamError(f"no stream {stream!r}", stream=stream)
+        access.require_matter(stream.removeprefix(MATTER_PREFIX))
+    elif stream != REGISTRY_STREAM:
+        raise UnknownStreamError(f"no stream {stream!r}", stream=stream)
+    return access
 
 
-def require_person_view(reader: Reader, person: str) -> None:
-    """A person's own involvement is theirs and the auditors' to read."""
-    if reader.person != person and not reader.is_auditor:
-        raise ReadNotAllowedError(
-            f"only {person} and the ledger's auditors read {person}'s involvement", person=person
-        )
+async def person_access(person: PersonPath, access: LedgerAccess) -> Access:
+    """The person in the path themself, or an auditor."""
+    access.require_own_or_auditor(person)
+    return access
 
 
-def require_admin(reader: Reader) -> None:
-    if not reader.is_admin:
-        raise AdminRequiredError(f"{reader.person} is not an admin of this ledger")
+async def receipt_access(
+    person: PersonPath, matter: MatterId, access: LedgerAccess
+) -> ReceiptGrant:
+    """A person's own receipt of any matter of their ledger (or an auditor reading anyone's).
+
+    It may prove they were *not* consulted on a matter they may not read:
+    then it shows routing information only (``full`` is False).
+    """
+    access.require_own_or_auditor(person)
+    if matter not in access.state.matters:
+        raise UnknownStreamError(f"no matter {matter} in this ledger", matter=matter)
+    return ReceiptGrant(access, access.may_read(matter))
 
 
-def require_admin_or_auditor(reader: Reader) -> None:
-    if not (reader.is_admin or reader.is_auditor):
-        raise ReadNotAllowedError(f"{reader.person} is neither an admin nor an auditor")
+ReceiptAccess = Annotated[ReceiptGrant, Depends(receipt_access)]
 
 
-def require_auditor(reader: Reader) -> None:
-    if not reader.is_auditor:
-        raise ReadNotAllowedError(f"{reader.person} is not an auditor of this ledger")
+async def body_access(body: BodyPath, access: LedgerAccess) -> Access:
+    """The members of the body in the path (now), and auditors."""
+    if not access.reader.is_auditor and body not in access.bodies:
+        raise ReadNotAllowedError(f"{access.reader.person} does not sit in {body}", body=body)
+    return access
+
+
+async def auditor_access(access: LedgerAccess) -> Access:
+    if not access.reader.is_auditor:
+        raise ReadNotAllowedError(f"{access.reader.person} is not an auditor of this ledger")
+    return access
+
+
+async def directory_access(access: LedgerAccess) -> Access:
+    if not (access.reader.is_admin or access.reader.is_auditor):
+        raise ReadNotAllowedError(f"{access.reader.person} is neither an admin nor an auditor")
+    return access
+
+
+async def admin_access(access: LedgerAccess) -> Access:
+    if not access.reader.is_admin:
+        raise AdminRequiredError(f"{access.reader.person} is not an admin of this ledger")
+    return access
+
+
+MatterAccess = Annotated[Access, Depends(matter_access)]
+StreamAccess = Annotated[Access, Depends(stream_access)]
+PersonAccess = Annotated[Access, Depends(person_access)]
+BodyAccess = Annotated[Access, Depends(body_access)]
+AuditorAccess = Annotated[Access, Depends(auditor_access)]
+DirectoryAccess = Annotated[Access, Depends(directory_access)]
+AdminAccess = Annotated[Access, Depends(admin_access)]
+
+# Every guard; each route that needs a token depends on one (tests/api/test_read_matrix.py).
+GUARDS = frozenset(
+    {
+        ledger_access,
+        matter_access,
+        stream_access,
+        person_access,
+        receipt_access,
+        body_access,
+        auditor_access,
+        directory_access,
+        admin_access,
+    }
+)

@@ -1,4 +1,6 @@
-"""Every dependency the routers use, as ``Annotated`` aliases in one place.
+"""The plumbing dependencies the routers use, as ``Annotated`` aliases: the running API,
+the ledger in the path and its state, path parameters, the bearer credentials.  Who the
+reader is and what they may read are ``api/access.py``'s (the guards).
 
 Dependencies that only look things up in memory are ``async`` (FastAPI runs
 them on the event loop); those that may touch the database are plain
@@ -13,9 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.access import Reader
 from api.credentials import Sealer
-from api.errors import OtherLedgerError, TokenRequiredError
 from api.settings import ApiSettings
 from ledger.domain.state import LedgerState
 from ledger.protocol.envelope import ID_PATTERN
@@ -103,28 +103,3 @@ def get_state(origin: OriginDep, service: ServiceDep) -> LedgerState:
 
 
 StateDep = Annotated[LedgerState, Depends(get_state)]
-
-
-async def get_reader(
-    origin: OriginDep, state: StateDep, context: ContextDep, credentials: BearerDep
-) -> Reader:
-    """The person a bearer token stands for, checked against the registry now.
-
-    Raises TokenRequiredError, TokenInvalidError, TokenExpiredError (401),
-    UnknownKeyError or RevokedKeyError (401: a revoked key's tokens stop
-    working at once) and OtherLedgerError (403).
-    """
-    if credentials is None:
-        raise TokenRequiredError("this read needs `Authorization: Bearer <token>`")
-    claims = context.sealer.open_token(credentials.credentials)
-    if claims["origin"] != origin:
-        raise OtherLedgerError(
-            "the token was issued for another ledger", token_origin=claims["origin"]
-        )
-    registry = state.registry
-    person, key_id = str(claims["person"]), str(claims["key"])
-    registry.signing_key(person, key_id)
-    return Reader(origin, person, key_id, frozenset(registry.people[person].roles))
-
-
-ReaderDep = Annotated[Reader, Depends(get_reader)]

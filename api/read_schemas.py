@@ -9,7 +9,7 @@ paging.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -89,11 +89,17 @@ class ReceiptOut(Point):
     person: str
     name: str | None
     matter: str
-    title: str
+    title: str | None = Field(description="The matter's title; null when withheld.")
     responsible_body: str
     responsible_body_name: str
     verdict: str
     items: list[ReceiptItem]
+    disclosure: Literal["full", "routing"] = Field(
+        description="`full` to a reader of the matter; `routing` to one who may not read it: "
+        "event types, times, leaf indexes, the bodies each event addressed, the actors' "
+        "bodies, sides and roles, and no free text."
+    )
+    withheld: list[str] = Field(description="The fields withheld from this reader (`title`).")
     leaf_indexes: list[int] = Field(description="The leaves the receipt's bundle proves.")
 
 

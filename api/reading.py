@@ -1,9 +1,10 @@
 """What every read-model route shares: the point of the log it reads and reports.
 
-A route opens a view for its reader (live, or replayed ``as_of`` a past
+A route opens a view of its ledger (live, or replayed ``as_of`` a past
 tree size or date; ``projections.runner.reading.open_view``), asks a read
 model, and answers with the record dated: which tree size it reflects, how
-the as-of was asked, how far the live read models lag.
+the as-of was asked, how far the live read models lag.  A ``Read`` carries
+no reader: what the reader may see is the route's guard's (``api/access.py``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Query
 
-from api.access import Reader
-from api.deps import ApiContext, ContextDep, ReaderDep, StateDep
+from api.access import ReaderDep
+from api.deps import ApiContext, ContextDep
 from api.read_schemas import Point
-from ledger.domain.state import LedgerState
 from projections.runner.reading import View, open_view
 
 AsOfQuery = Annotated[
@@ -38,23 +38,22 @@ OutT = TypeVar("OutT", bound=Point)
 
 @dataclass(frozen=True)
 class Read:
-    """One read-model request: who reads, the ledger's state now, the API it runs in, and
-    the as-of point it asked for (None: live)."""
+    """One read-model request: the ledger it reads, the API it runs in, and the as-of
+    point it asked for (None: live)."""
 
-    reader: Reader
-    state: LedgerState
+    origin: str
     context: ApiContext
     as_of: str | None
 
     def view(self, matters: set[str] | None = None) -> View:
-        """The reader's ledger as of ``as_of``, limited to ``matters`` if given.
+        """The ledger as of ``as_of``, limited to ``matters`` if given.
 
         Raises MalformedAsOfError or AsOfOutOfRangeError for an as-of point
         the ledger cannot show.
         """
         return open_view(
             self.context.projector,
-            self.reader.origin,
+            self.origin,
             as_of=self.as_of,
             matters=matters,
             catch_up=self.context.settings.read_models_catch_up,
@@ -62,15 +61,16 @@ class Read:
 
     def names(self) -> dict[str, str]:
         """People's names from the directory, which lives outside the signed log."""
-        context, origin = self.context, self.reader.origin
-        return context.service.directory_names(origin)
+        return self.context.service.directory_names(self.origin)
 
 
-async def get_read(
-    reader: ReaderDep, state: StateDep, context: ContextDep, as_of: AsOfQuery = None
-) -> Read:
-    """The parameters every read-model route takes, gathered (it only looks them up)."""
-    return Read(reader, state, context, as_of)
+async def get_read(reader: ReaderDep, context: ContextDep, as_of: AsOfQuery = None) -> Read:
+    """The parameters every read-model route takes, gathered (it only looks them up).
+
+    Authenticated (a read model is never public), but not a guard: the route
+    takes its guard beside it.
+    """
+    return Read(reader.origin, context, as_of)
 
 
 ReadDep = Annotated[Read, Depends(get_read)]

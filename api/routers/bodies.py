@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.access import BodyAccess
 from api.deps import BodyPath
-from api.errors import ReadNotAllowedError
 from api.read_schemas import StatisticsOut
 from api.reading import ReadDep, dated
 from api.responses import READ_ERRORS
@@ -19,13 +19,11 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 @router.get("/bodies/{body}/statistics", response_model=StatisticsOut, responses=READ_ERRORS)
 def body_statistics(
     body: BodyPath,
+    access: BodyAccess,
     read: ReadDep,
     year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
 ) -> StatisticsOut:
     """A body's figures per year (members of the body, and auditors)."""
-    reader = read.reader
-    if not reader.is_auditor and read.state.registry.membership(body, reader.person) is None:
-        raise ReadNotAllowedError(f"{reader.person} does not sit in {body}", body=body)
     view = read.view()
-    found = statistics(view.source, reader.origin, body, year=year)
+    found = statistics(view.source, read.origin, body, year=year)
     return dated(StatisticsOut, view, found)

@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from api.access import require_auditor, require_matter
-from api.deps import MatterId, ReaderDep, ServiceDep, StateDep
+from api.access import AuditorAccess, MatterAccess
+from api.deps import MatterId, ServiceDep
 from api.responses import BUNDLE_DOC, READ_ERRORS
 from ledger.service.bundle import ledger_bundle, matter_bundle
 
@@ -22,15 +22,13 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["bundles"])
 
 @router.get("/matters/{matter}/bundle", responses={**BUNDLE_DOC, **READ_ERRORS})
 async def matter_evidence(
-    matter: MatterId, reader: ReaderDep, state: StateDep, service: ServiceDep
+    matter: MatterId, access: MatterAccess, service: ServiceDep
 ) -> dict[str, Any]:
     """Every event of one matter, proven to a fresh checkpoint (whoever may read the matter)."""
-    require_matter(state, reader, matter)
-    return await run_in_threadpool(matter_bundle, service, reader.origin, matter)
+    return await run_in_threadpool(matter_bundle, service, access.origin, matter)
 
 
 @router.get("/bundle", responses={**BUNDLE_DOC, **READ_ERRORS})
-async def ledger_evidence(reader: ReaderDep, service: ServiceDep) -> dict[str, Any]:
+async def ledger_evidence(access: AuditorAccess, service: ServiceDep) -> dict[str, Any]:
     """Every event of the ledger, for an auditor's offline copy (auditors only)."""
-    require_auditor(reader)
-    return await run_in_threadpool(ledger_bundle, service, reader.origin)
+    return await run_in_threadpool(ledger_bundle, service, access.origin)

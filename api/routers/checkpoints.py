@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReaderDep, ServiceDep
+from api.access import LedgerAccess
+from api.deps import ServiceDep
 from api.responses import json_errors
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["checkpoints"])
@@ -33,9 +34,9 @@ CHECKPOINT_EXAMPLE = (
         **json_errors(400, 401, 403, 404),
     },
 )
-async def checkpoint(reader: ReaderDep, service: ServiceDep) -> PlainTextResponse:
+async def checkpoint(access: LedgerAccess, service: ServiceDep) -> PlainTextResponse:
     """The newest checkpoint of the whole tree (one is signed first if the tree grew)."""
-    note = await run_in_threadpool(service.latest_checkpoint, reader.origin)
+    note = await run_in_threadpool(service.latest_checkpoint, access.origin)
     return PlainTextResponse(note, media_type="text/plain; charset=utf-8")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.access import may_read_matter, require_matter
+from api.access import LedgerAccess
 from api.paging import Limit, Offset, OffsetPage
 from api.read_schemas import FindingsOut
 from api.reading import IdFilter, LangQuery, ReadDep, dated
@@ -27,6 +27,7 @@ NowQuery = Annotated[
 
 @router.get("/findings", response_model=FindingsOut, responses=READ_ERRORS)
 def rule_findings(
+    access: LedgerAccess,
     read: ReadDep,
     lang: LangQuery = "da",
     matter: IdFilter = None,
@@ -38,13 +39,12 @@ def rule_findings(
     limit: Limit = 100,
 ) -> FindingsOut:
     """The MED rulebook's findings (MED-01 to MED-12) in the matters the reader may read."""
-    state, reader = read.state, read.reader
     if matter is not None:
-        require_matter(state, reader, matter)
+        access.require_matter(matter)
     view = read.view({matter} if matter else None)
     report = findings(
         view.source,
-        reader.origin,
+        read.origin,
         body=body,
         rule=rule,
         matter=matter,
@@ -54,7 +54,7 @@ def rule_findings(
     chosen = [
         f
         for f in report.findings
-        if may_read_matter(state, reader, f.matter) and (severity is None or f.severity == severity)
+        if access.may_read(f.matter) and (severity is None or f.severity == severity)
     ]
     return dated(
         FindingsOut, view, report, **OffsetPage.of(chosen, offset, limit).fields("findings")

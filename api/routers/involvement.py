@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.access import require_person_view
+from api.access import PersonAccess
 from api.deps import PersonPath
 from api.paging import Limit, Offset, OffsetPage
 from api.read_schemas import InvolvementOut
 from api.reading import IdFilter, ReadDep, dated
 from api.responses import READ_ERRORS
-from projections.read_models.involvement import involvement
+from projections.read_models.involvement import involvement, withhold_unreadable
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
@@ -18,16 +18,18 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 @router.get("/people/{person}/involvement", response_model=InvolvementOut, responses=READ_ERRORS)
 def person_involvement(
     person: PersonPath,
+    access: PersonAccess,
     read: ReadDep,
     matter: IdFilter = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> InvolvementOut:
     """A person's involvement, matter by matter: informed, present or absent, positions,
-    disagreements, acknowledgements, decisions (the person themself and auditors)."""
-    require_person_view(read.reader, person)
+    disagreements, acknowledgements, decisions (the person themself and auditors).  The
+    title of a matter the reader may not read is withheld."""
     view = read.view()
-    found = involvement(view.source, read.reader.origin, person, names=read.names())
+    found = involvement(view.source, read.origin, person, names=read.names())
+    found = withhold_unreadable(found, access.may_read)
     chosen = [m for m in found.matters if matter is None or m.matter == matter]
     return dated(
         InvolvementOut, view, found, **OffsetPage.of(chosen, offset, limit).fields("matters")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.access import may_read_matter, require_matter
+from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage, SeqPage
 from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, TimelineOut
@@ -25,6 +25,7 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
 @router.get("/matters", response_model=MatterListOut, responses=READ_ERRORS)
 def list_matters(
+    access: LedgerAccess,
     read: ReadDep,
     status: Annotated[
         str | None, Query(max_length=40, description="e.g. open, decided, closed")
@@ -35,11 +36,11 @@ def list_matters(
 ) -> MatterListOut:
     """The matters the reader may read, newest last; filter by status or responsible body."""
     view = read.view()
-    origin = read.reader.origin
+    origin = read.origin
     rows = [
         r
         for r in view.source.rows("rm_matters", origin)
-        if may_read_matter(read.state, read.reader, str(r["matter"]))
+        if access.may_read(str(r["matter"]))
         and (status is None or r["status"] == status)
         and (body is None or r["responsible_body"] == body)
     ]
@@ -66,6 +67,7 @@ def _summary(row: Row) -> MatterSummaryOut:
 @router.get("/matters/{matter}/timeline", response_model=TimelineOut, responses=READ_ERRORS)
 def matter_timeline(
     matter: MatterId,
+    access: MatterAccess,
     read: ReadDep,
     lang: LangQuery = "da",
     event_type: Annotated[str | None, Query(pattern=r"^[A-Z][A-Za-z]{1,63}$")] = None,
@@ -75,9 +77,8 @@ def matter_timeline(
 ) -> TimelineOut:
     """Each event of the matter with time, type, actor, the actor's body, side and roles
     at that moment, a one-line summary and its leaf index."""
-    require_matter(read.state, read.reader, matter)
     view = read.view({matter})
-    found = timeline(view.source, read.reader.origin, matter, lang=lang, names=read.names())
+    found = timeline(view.source, read.origin, matter, lang=lang, names=read.names())
     chosen = [
         e
         for e in found.entries
@@ -90,10 +91,9 @@ def matter_timeline(
 
 
 @router.get("/matters/{matter}/dossier", response_model=DossierOut, responses=READ_ERRORS)
-def matter_dossier(matter: MatterId, read: ReadDep) -> DossierOut:
+def matter_dossier(matter: MatterId, access: MatterAccess, read: ReadDep) -> DossierOut:
     """The decision dossier: the decision and its rationale, each input and how it was
     treated, disagreements and answers, compromises and agreements, co-responsibility."""
-    require_matter(read.state, read.reader, matter)
     view = read.view({matter})
-    found = dossier(view.source, read.reader.origin, matter, names=read.names())
+    found = dossier(view.source, read.origin, matter, names=read.names())
     return dated(DossierOut, view, found)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.access import bodies_of, readable_matters, require_admin, require_admin_or_auditor
-from api.deps import PersonPath, ReaderDep, ServiceDep, StateDep
+from api.access import AdminAccess, DirectoryAccess, LedgerAccess
+from api.deps import PersonPath, ServiceDep
 from api.responses import READ_ERRORS, errors
 from api.schemas import DirectoryEntryIn, DirectoryEntryOut, DirectoryOut, MembershipOut, MeOut
 from ledger.errors import UnknownPersonError
@@ -14,11 +14,12 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["people"])
 
 
 @router.get("/me", response_model=MeOut, responses=READ_ERRORS)
-def me(reader: ReaderDep, state: StateDep) -> MeOut:
+def me(access: LedgerAccess) -> MeOut:
     """Who the token stands for: roles, memberships, and the matters they may read."""
+    reader, registry = access.reader, access.state.registry
     memberships = []
-    for body in bodies_of(state.registry, reader.person):
-        found = state.registry.membership(body, reader.person)
+    for body in access.bodies:
+        found = registry.membership(body, reader.person)
         if found is not None:
             memberships.append(MembershipOut(body=body, side=found.side, roles=sorted(found.roles)))
     return MeOut(
@@ -27,16 +28,15 @@ def me(reader: ReaderDep, state: StateDep) -> MeOut:
         key_id=reader.key_id,
         roles=sorted(reader.roles),
         memberships=memberships,
-        readable_matters=readable_matters(state, reader),
+        readable_matters=access.readable_matters(),
     )
 
 
 @router.get("/directory", response_model=DirectoryOut, responses=READ_ERRORS)
-def directory(reader: ReaderDep, state: StateDep, service: ServiceDep) -> DirectoryOut:
+def directory(access: DirectoryAccess, service: ServiceDep) -> DirectoryOut:
     """Names of the ledger's people (admins and auditors only)."""
-    require_admin_or_auditor(reader)
-    names = service.directory_names(reader.origin)
-    people = sorted(state.registry.people)
+    names = service.directory_names(access.origin)
+    people = sorted(access.state.registry.people)
     return DirectoryOut(entries=[DirectoryEntryOut(person=p, name=names.get(p)) for p in people])
 
 
@@ -48,13 +48,11 @@ def directory(reader: ReaderDep, state: StateDep, service: ServiceDep) -> Direct
 def set_directory_entry(
     person: PersonPath,
     entry: DirectoryEntryIn,
-    reader: ReaderDep,
-    state: StateDep,
+    access: AdminAccess,
     service: ServiceDep,
 ) -> DirectoryEntryOut:
     """Set an enrolled person's name and e-mail (admins only; not part of the signed log)."""
-    require_admin(reader)
-    if person not in state.registry.people:
+    if person not in access.state.registry.people:
         raise UnknownPersonError(f"no person {person} is enrolled", person=person)
-    service.set_directory(reader.origin, person, entry.name, entry.email)
+    service.set_directory(access.origin, person, entry.name, entry.email)
     return DirectoryEntryOut(person=person, name=entry.name)

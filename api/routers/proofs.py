@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReaderDep, ServiceDep
+from api.access import LedgerAccess
+from api.deps import ServiceDep
 from api.responses import READ_ERRORS
 from api.schemas import ConsistencyProofOut, InclusionProofOut
 from ledger.protocol.b64 import b64encode
@@ -19,15 +20,16 @@ Size = Annotated[int, Query(ge=1, le=2**53 - 1)]
 
 @router.get("/inclusion", response_model=InclusionProofOut, responses=READ_ERRORS)
 def inclusion(
-    reader: ReaderDep,
+    access: LedgerAccess,
     service: ServiceDep,
     leaf_index: Annotated[int, Query(ge=0, le=2**53 - 1)],
     tree_size: Size | None = None,
 ) -> InclusionProofOut:
     """The audit path of a leaf in the tree of ``tree_size`` leaves (default: the whole tree)."""
-    size = _size(service, reader.origin, tree_size)
-    hashes = service.inclusion_proof(reader.origin, leaf_index, size)
-    root = service.root(reader.origin, size)
+    origin = access.origin
+    size = _size(service, origin, tree_size)
+    hashes = service.inclusion_proof(origin, leaf_index, size)
+    root = service.root(origin, size)
     return InclusionProofOut(
         leaf_index=leaf_index, tree_size=size, root=b64encode(root), hashes=_encoded(hashes)
     )
@@ -35,16 +37,17 @@ def inclusion(
 
 @router.get("/consistency", response_model=ConsistencyProofOut, responses=READ_ERRORS)
 def consistency(
-    reader: ReaderDep, service: ServiceDep, old_size: Size, new_size: Size | None = None
+    access: LedgerAccess, service: ServiceDep, old_size: Size, new_size: Size | None = None
 ) -> ConsistencyProofOut:
     """The proof that the tree of ``new_size`` leaves extends the tree of ``old_size``."""
-    size = _size(service, reader.origin, new_size)
-    hashes = service.consistency_proof(reader.origin, old_size, size)
+    origin = access.origin
+    size = _size(service, origin, new_size)
+    hashes = service.consistency_proof(origin, old_size, size)
     return ConsistencyProofOut(
         old_size=old_size,
         new_size=size,
-        old_root=b64encode(service.root(reader.origin, min(old_size, size))),
-        new_root=b64encode(service.root(reader.origin, size)),
+        old_root=b64encode(service.root(origin, min(old_size, size))),
+        new_root=b64encode(service.root(origin, size)),
         hashes=_encoded(hashes),
     )
 

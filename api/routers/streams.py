@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.access import may_read_matter, require_stream
-from api.deps import ReaderDep, ServiceDep, StateDep, StreamId
+from api.access import LedgerAccess, StreamAccess
+from api.deps import ServiceDep, StreamId
 from api.paging import Limit, SeqPage
 from api.responses import READ_ERRORS
 from api.schemas import EventOut, EventPageOut, HeadOut, StreamListOut, StreamOut
@@ -26,27 +26,26 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}/streams", tags=["streams"])
 
 
 @router.get("", response_model=StreamListOut, responses=READ_ERRORS)
-def list_streams(reader: ReaderDep, state: StateDep) -> StreamListOut:
+def list_streams(access: LedgerAccess) -> StreamListOut:
     """The streams the reader may read, each with its head."""
-    heads = dict(state.heads)
+    heads = dict(access.state.heads)
     shown = [
         StreamOut(stream=stream, seq=head.seq, hash=head.hash, time=format_time(head.time))
         for stream, head in sorted(heads.items())
-        if stream == REGISTRY_STREAM
-        or may_read_matter(state, reader, stream.removeprefix(MATTER_PREFIX))
+        if stream == REGISTRY_STREAM or access.may_read(stream.removeprefix(MATTER_PREFIX))
     ]
     return StreamListOut(streams=shown)
 
 
 @router.get("/{stream:path}/head", response_model=HeadOut, responses=READ_ERRORS)
-def stream_head(stream: StreamId, reader: ReaderDep, state: StateDep) -> HeadOut:
+def stream_head(stream: StreamId, access: LedgerAccess) -> HeadOut:
     """The last sequence number and envelope hash of a stream: what the next signer needs.
 
     Any person of the ledger may read any head (it holds no content), since
     one may have to write to a stream one cannot read (a proposal to a
     matter of another body).  An empty stream has seq 0 and 64 zeros.
     """
-    head = state.head(stream)
+    head = access.state.head(stream)
     if head is None:
         return HeadOut(stream=stream, seq=0, hash=ZERO_HASH, time=None, next_seq=1, prev=ZERO_HASH)
     return HeadOut(
@@ -62,8 +61,7 @@ def stream_head(stream: StreamId, reader: ReaderDep, state: StateDep) -> HeadOut
 @router.get("/{stream:path}/events", response_model=EventPageOut, responses=READ_ERRORS)
 def stream_events(
     stream: StreamId,
-    reader: ReaderDep,
-    state: StateDep,
+    access: StreamAccess,
     service: ServiceDep,
     after_seq: Annotated[
         int, Query(ge=0, le=2**53 - 1, description="Events after this sequence.")
@@ -71,8 +69,7 @@ def stream_events(
     limit: Limit = 100,
 ) -> EventPageOut:
     """The signed events of a stream in sequence order, with payloads unless redacted."""
-    require_stream(state, reader, stream)
-    records = service.records(reader.origin, stream, after_seq=after_seq, limit=limit + 1)
+    records = service.records(access.origin, stream, after_seq=after_seq, limit=limit + 1)
     page = SeqPage.of(records, limit)
     return EventPageOut(
         stream=stream,

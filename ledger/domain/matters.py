@@ -4,6 +4,17 @@
 may not add an event to the matter now; ``apply`` folds an admitted event
 in.  Who may sign what is DESIGN.md section 3, judged against the registry
 as of the same position.
+
+Two sets of bodies grow as events come in, for two different questions:
+
+- ``involved`` (may this body speak on the matter?): the responsible body
+  and every body brought in by anyone, including a body that submitted a
+  proposal of its own (docs/PROTOCOL.md section 9);
+- ``readers`` (may this body's members read the matter?): only what the
+  matter's management side did: the responsible body, the bodies it shared
+  material with, sent a hearing to, opened a consultation or held a meeting
+  in, and the bodies a reading body escalated to.  Nothing a body does on
+  its own side makes it a reader (docs/PROTOCOL.md section 17).
 """
 
 from __future__ import annotations
@@ -152,6 +163,7 @@ class MatterState:
     matter_id: str
     opened: ev.MatterOpened
     involved: set[str] = field(default_factory=set)
+    readers: set[str] = field(default_factory=set)
     hearing_bodies: set[str] = field(default_factory=set)
     events: dict[int, EventInfo] = field(default_factory=dict)
     accepted_sides: dict[int, set[str]] = field(default_factory=dict)
@@ -164,7 +176,8 @@ class MatterState:
 
     @classmethod
     def open(cls, matter_id: str, actor: str, payload: ev.MatterOpened) -> MatterState:
-        state = cls(matter_id, payload, involved={payload.responsible_body})
+        body = payload.responsible_body
+        state = cls(matter_id, payload, involved={body}, readers={body})
         state.events[1] = EventInfo("MatterOpened", actor, payload)
         return state
 
@@ -462,15 +475,60 @@ class MatterState:
                 event=seq,
             )
 
+    # --- who reads the matter ---------------------------------------------
+
+    def manages(self, reg: RegistryState, actor: str) -> bool:
+        """Does ``actor`` act for the matter's management side (as of ``reg``)?
+
+        The decision maker, and every management-side member of the
+        responsible body.
+        """
+        if actor == self.decision_maker:
+            return True
+        membership = reg.membership(self.responsible_body, actor)
+        return membership is not None and membership.side == "management"
+
+    def _addressed_readers(self, reg: RegistryState, actor: str, payload: ev.Payload) -> list[str]:
+        """The bodies this event makes readers of the matter.
+
+        Material and hearings are sent by the management side (their
+        write-time rule says so); a consultation or a meeting counts when
+        the management side held it, not when a chair of another body did so
+        on their own; an escalation counts when the body it comes from
+        already reads the matter (the dispute path of the framework
+        agreement goes up from a body that was brought in).  A proposal,
+        position, disagreement or response never does.
+        """
+        match payload:
+            case ev.MaterialShared(bodies=bodies) | ev.HearingOpened(bodies=bodies):
+                return list(bodies) if self.manages(reg, actor) else []
+            case ev.ConsultationOpened(body=body_id) | ev.MeetingHeld(body=body_id):
+                return [body_id] if self.manages(reg, actor) else []
+            case ev.EscalatedToBody(from_body=from_body, to_body=to_body):
+                return [to_body] if from_body in self.readers else []
+        return []
+
     # --- folding events in ------------------------------------------------
 
-    def apply(self, seq: int, event_type: str, actor: str, payload: ev.Payload | None) -> None:
-        """Fold one admitted event in; ``payload`` is None when it was redacted."""
+    def apply(
+        self,
+        seq: int,
+        event_type: str,
+        actor: str,
+        payload: ev.Payload | None,
+        registry: RegistryState,
+    ) -> None:
+        """Fold one admitted event in; ``payload`` is None when it was redacted.
+
+        ``registry`` is the registry as of the event's position: it says
+        whether ``actor`` acted for the matter's management side.
+        """
         self.events[seq] = EventInfo(event_type, actor, payload)
         if payload is None:
             if event_type in STATE_TYPES:
                 self.incomplete = True
             return
+        self.readers.update(self._addressed_readers(registry, actor, payload))
         match payload:
             case ev.MaterialShared(bodies=bodies) | ev.HearingOpened(bodies=bodies):
                 self.involved.update(bodies)

@@ -225,7 +225,9 @@ class LedgerState:
             if isinstance(payload, ev.MatterOpened):
                 self.matters[matter_id] = MatterState.open(matter_id, body.actor, payload)
             else:
-                self.matters[matter_id].apply(body.seq, body.type, body.actor, payload)
+                self.matters[matter_id].apply(
+                    body.seq, body.type, body.actor, payload, self.registry
+                )
         self.heads[body.stream] = StreamHead(
             body.seq, envelope.hash_hex, body.claimed_time, self.size
         )

@@ -19,7 +19,8 @@ force at the event, never today's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ledger.errors import PersonNotFoundError
@@ -113,9 +114,10 @@ class InvolvementItem:
 @dataclass(frozen=True)
 class MatterInvolvement:
     matter: str
-    title: str
+    title: str | None  # None when withheld (``withhold_unreadable``)
     responsible_body: str
     items: list[InvolvementItem]
+    withheld: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,21 @@ def _item(
             detail=detail,
         ),
     )
+
+
+def withhold_unreadable(found: Involvement, may_read: Callable[[str], bool]) -> Involvement:
+    """``found`` with the title of each matter ``may_read`` refuses withheld, and so stated.
+
+    A person keeps their own involvement in a matter they may no longer (or
+    never could) read, such as one their body sent a proposal to, or one of a
+    body they left: what they did and when, which is routing information
+    only.  The matter's title is its one free text here.
+    """
+    matters = [
+        m if may_read(m.matter) else dataclasses.replace(m, title=None, withheld=["title"])
+        for m in found.matters
+    ]
+    return dataclasses.replace(found, matters=matters)
 
 
 def involvement(

@@ -16,13 +16,22 @@ that none of them names the person.
 
 ``receipt_leaf_indexes`` is the seam to the evidence bundle: the bundle
 builder (``ledger.service.bundle.build_bundle``) proves exactly those leaves.
+
+A receipt discloses nothing its requester may not read (DESIGN.md section
+5).  Its items are routing information only (event types, times, leaf
+indexes, the bodies each event addressed, the actors' bodies, sides and
+roles); the matter's title is its one free text.  ``routing_only`` gives the
+form for a person who may not read the matter: the title withheld, and the
+receipt saying so (``disclosure`` and ``withheld``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from projections.read_models.involvement import person_items, require_person
 from projections.read_models.schema import INVOLVEMENT
@@ -40,6 +49,10 @@ from projections.vocabulary import (
 INVOLVED = "involved"
 NOT_INVOLVED = "not_involved"  # a member of the responsible body, never informed nor invited
 NOT_A_MEMBER = "not_a_member"  # no involvement, and no seat in the responsible body
+
+Disclosure = Literal["full", "routing"]
+FULL: Disclosure = "full"  # the requester may read the matter
+ROUTING: Disclosure = "routing"  # they may not: routing information only, free text withheld
 
 VERDICTS: dict[str, tuple[str, str]] = {
     INVOLVED: ("inddraget", "involved"),
@@ -70,6 +83,7 @@ class ReceiptItem:
     imported: bool
     reason_da: str
     reason_en: str
+    addressed: list[str]  # the bodies the event sent material, a consultation or a hearing to
 
     def reason(self, lang: Lang) -> str:
         return self.reason_da if lang == "da" else self.reason_en
@@ -82,11 +96,13 @@ class Receipt:
     person: str
     name: str | None
     matter: str
-    title: str
+    title: str | None  # None when withheld
     responsible_body: str
     responsible_body_name: str
     verdict: str
     items: list[ReceiptItem]
+    disclosure: Disclosure = FULL
+    withheld: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def leaf_indexes(self) -> list[int]:
@@ -135,7 +151,8 @@ def receipt(
     header = matter_header(source, origin, matter)
     bodies = body_names(source, origin)
     timeline_rows = source.rows("rm_timeline", origin, matter=matter)
-    items = _involvement_items(source, origin, person, matter, bodies)
+    addressed = _addressed(source, origin, matter)
+    items = _involvement_items(source, origin, person, matter, bodies, addressed)
     seats = _seats_while_open(source, origin, person, header.responsible_body, timeline_rows)
     if items:
         verdict = INVOLVED
@@ -148,7 +165,7 @@ def receipt(
     listed = {(item.stream, item.seq) for item in items}
     stream = f"matter/{matter}"
     items += [
-        _matter_item(r, stream, rb_name)
+        _matter_item(r, stream, rb_name, addressed)
         for r in timeline_rows
         if (verdict != INVOLVED or int(r["seq"]) == 1) and (stream, int(r["seq"])) not in listed
     ]
@@ -167,8 +184,30 @@ def receipt(
     )
 
 
+def routing_only(found: Receipt) -> Receipt:
+    """``found`` as shown to a requester who may not read the matter: its routing only.
+
+    Every item is routing already; the title, the matter's one free text in
+    a receipt, is withheld, and the receipt states that it was.
+    """
+    return dataclasses.replace(found, title=None, disclosure=ROUTING, withheld=["title"])
+
+
+def _addressed(source: RowSource, origin: str, matter: str) -> dict[int, list[str]]:
+    """For each event of ``matter``, the bodies it sent material, a consultation or a hearing to."""
+    found: dict[int, list[str]] = {}
+    for r in source.rows("rm_body_involvement", origin, matter=matter):
+        found.setdefault(int(r["seq"]), []).append(str(r["body"]))
+    return {seq: sorted(set(bodies)) for seq, bodies in found.items()}
+
+
 def _involvement_items(
-    source: RowSource, origin: str, person: str, matter: str, bodies: Mapping[str, str]
+    source: RowSource,
+    origin: str,
+    person: str,
+    matter: str,
+    bodies: Mapping[str, str],
+    addressed: Mapping[int, list[str]],
 ) -> list[ReceiptItem]:
     """The events that show how ``person`` took part in ``matter``, each with its reason."""
     items = []
@@ -193,6 +232,7 @@ def _involvement_items(
                 reason_en=en.format(
                     body=label, event_en=word(EVENT_TYPES, found.event_type, "en").lower()
                 ),
+                addressed=addressed.get(found.seq, []),
             )
         )
     return items
@@ -230,10 +270,13 @@ def _seat_item(seat: Row, body: str, body_name: str) -> ReceiptItem:
         f"{roles_text(roles, 'da')})",
         reason_en=f"Appointed to {body_name} ({word(SIDES, seat['side'], 'en')}, "
         f"{roles_text(roles, 'en')})",
+        addressed=[],
     )
 
 
-def _matter_item(r: Row, stream: str, body_name: str) -> ReceiptItem:
+def _matter_item(
+    r: Row, stream: str, body_name: str, addressed: Mapping[int, list[str]]
+) -> ReceiptItem:
     """An event of the matter: its opening, or one that does not name the person."""
     first = int(r["seq"]) == 1
     return ReceiptItem(
@@ -253,6 +296,7 @@ def _matter_item(r: Row, stream: str, body_name: str) -> ReceiptItem:
         reason_en=f"The matter is opened with {body_name} as responsible body"
         if first
         else "An event of the matter; it does not name the person",
+        addressed=addressed.get(int(r["seq"]), []),
     )
 
 
@@ -276,21 +320,14 @@ def render_receipt(found: Receipt, lang: Lang = "da") -> str:
         f"Ledger: {found.origin}",
         f"{'Som af træstørrelse' if da else 'As of tree size'}: {found.as_of}",
         f"Person: {who}",
-        f"{'Sag' if da else 'Matter'}: {found.matter}: {found.title}",
+        f"{'Sag' if da else 'Matter'}: {found.matter}: {_title(found, lang)}",
         f"{'Ansvarligt udvalg' if da else 'Responsible body'}: {found.responsible_body_name}",
         f"{'Konklusion' if da else 'Conclusion'}: {found.verdict_text(lang)}",
         "",
         ("Bevis (hændelser i loggen):" if da else "Evidence (events in the log):"),
     ]
     for item in found.items:
-        kind = word(INVOLVEMENT_KINDS, item.kind, lang) if item.kind in INVOLVEMENT_KINDS else ""
-        where = f"#{item.seq}" if item.seq is not None else "registry"
-        imported = (" [importeret]" if da else " [imported]") if item.imported else ""
-        lines.append(
-            f"  leaf {item.leaf_index:>6}  {where:<9} {item.claimed_time}  "
-            f"{word(EVENT_TYPES, item.event_type, lang)}" + (f" ({kind})" if kind else "")
-        )
-        lines.append(f"                  {item.reason(lang)}{imported}")
+        lines += _item_lines(item, lang)
     lines += [
         "",
         (
@@ -302,6 +339,36 @@ def render_receipt(found: Receipt, lang: Lang = "da") -> str:
         ),
     ]
     return "\n".join(_one_line(line) for line in lines)
+
+
+_WITHHELD = (
+    "(titlen er tilbageholdt: du kan ikke læse sagen; kvitteringen viser kun hændelsernes "
+    "typer, tider, udvalg, sider og roller)",
+    "(title withheld: you may not read this matter; the receipt shows only its events' "
+    "types, times, bodies, sides and roles)",
+)
+
+
+def _title(found: Receipt, lang: Lang) -> str:
+    if found.title is None:
+        return _WITHHELD[0] if lang == "da" else _WITHHELD[1]
+    return found.title
+
+
+def _item_lines(item: ReceiptItem, lang: Lang) -> list[str]:
+    """One evidence item of the printed receipt: the event, why it counts, whom it addressed."""
+    da = lang == "da"
+    kind = word(INVOLVEMENT_KINDS, item.kind, lang) if item.kind in INVOLVEMENT_KINDS else ""
+    where = f"#{item.seq}" if item.seq is not None else "registry"
+    imported = (" [importeret]" if da else " [imported]") if item.imported else ""
+    lines = [
+        f"  leaf {item.leaf_index:>6}  {where:<9} {item.claimed_time}  "
+        f"{word(EVENT_TYPES, item.event_type, lang)}" + (f" ({kind})" if kind else ""),
+        f"                  {item.reason(lang)}{imported}",
+    ]
+    if item.addressed:
+        lines.append(f"                  {'Til' if da else 'To'}: {', '.join(item.addressed)}")
+    return lines
 
 
 _LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")

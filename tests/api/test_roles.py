@@ -75,14 +75,71 @@ def test_a_body_brought_into_a_matter_may_read_it(api: Api, matters: Organisatio
     assert events_status(api, matters, "tr-lokal", SCHOOL) == (200, None)
 
 
-def test_who_signed_in_a_matter_still_reads_it_after_leaving_the_body(
+def test_a_proposal_into_another_bodys_matter_does_not_let_that_body_read_it(
     api: Api, matters: Organisation
 ) -> None:
+    """A body speaks on a matter by its own proposal; only the management side brings it in."""
+    matters.act(
+        "tr-lokal",
+        "skolestruktur",
+        ev.ProposalSubmitted(body="lmed", title="Vores forslag", text="Behold begge skoler."),
+    )
+    assert events_status(api, matters, "tr-lokal", SCHOOL) == (403, "read_not_allowed")
+    assert events_status(api, matters, "leder", SCHOOL) == (403, "read_not_allowed")
+    timeline = api.get(matters, "tr-lokal", "/matters/skolestruktur/timeline")
+    assert_error(timeline, 403, "read_not_allowed")
+    listed = api.get(matters, "tr-lokal", "/matters").json()["matters"]
+    assert [m["matter"] for m in listed] == ["stoj"]
+    assert api.get(matters, "tr-lokal", "/me").json()["readable_matters"] == ["stoj"]
+
+
+def test_a_receipt_of_a_matter_one_may_not_read_shows_its_routing_only(
+    api: Api, matters: Organisation
+) -> None:
+    """Not consulted on HovedMED's matter, the LokalMED's representative may prove it, and
+    learns from the receipt the matter's events' types, times and bodies, not its text."""
+    base = "/people/tr-lokal/receipts/skolestruktur"
+    found = api.get(matters, "tr-lokal", base)
+    assert found.status_code == 200
+    receipt = found.json()
+    assert (receipt["title"], receipt["disclosure"], receipt["withheld"]) == (
+        None,
+        "routing",
+        ["title"],
+    )
+    assert receipt["verdict"] == "not_a_member"
+    items = [(i["seq"], i["event_type"], i["addressed"]) for i in receipt["items"]]
+    assert items == [
+        (1, "MatterOpened", []),
+        (2, "ConsultationOpened", ["hmed"]),
+        (3, "PositionStated", []),
+    ]
+    page = api.get(matters, "tr-lokal", f"{base}/page", lang="en").text
+    assert "title withheld" in page
+    for text in (found.text, page):
+        assert "Ny skolestruktur" not in text and "Vi har bemærkninger" not in text
+    assert_error(api.get(matters, "tr-lokal", f"{base}/bundle"), 403, "read_not_allowed")
+    own = api.get(matters, "tr", "/people/tr/receipts/skolestruktur").json()
+    assert (own["title"], own["disclosure"], own["withheld"]) == ("Ny skolestruktur", "full", [])
+
+
+def test_who_left_the_body_no_longer_reads_its_matters_but_keeps_their_own_record(
+    api: Api, matters: Organisation
+) -> None:
+    """Reading follows the seat: after leaving HovedMED the representative reads neither its
+    old matters nor new ones, though they signed in them; their own involvement and
+    receipts stay theirs, with the matter's title withheld."""
     matters.registry(ev.MemberLeft(body="hmed", person="tr"))
-    assert events_status(api, matters, "tr", SCHOOL) == (200, None)
+    assert events_status(api, matters, "tr", SCHOOL) == (403, "read_not_allowed")
     assert events_status(api, matters, "amr", SCHOOL) == (200, None)
-    matters.registry(ev.MemberLeft(body="hmed", person="amr"))
-    assert events_status(api, matters, "amr", SCHOOL) == (403, "read_not_allowed")
+    involvement = api.get(matters, "tr", "/people/tr/involvement").json()["matters"]
+    assert [(m["matter"], m["title"], m["withheld"]) for m in involvement] == [
+        ("skolestruktur", None, ["title"])
+    ]
+    receipt = api.get(matters, "tr", "/people/tr/receipts/skolestruktur").json()
+    assert (receipt["verdict"], receipt["disclosure"]) == ("involved", "routing")
+    auditor = api.get(matters, "revisor", "/people/tr/involvement").json()["matters"]
+    assert auditor[0]["title"] == "Ny skolestruktur"
 
 
 def test_anyone_in_the_ledger_reads_any_head(api: Api, matters: Organisation) -> None:
