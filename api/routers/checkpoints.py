@@ -41,9 +41,9 @@ async def checkpoint(access: LedgerAccess, service: ServiceDep) -> PlainTextResp
 
 
 @router.get("/trust", responses=json_errors(400, 401, 403, 404))
-async def trust_root(reader: ReaderDep, service: ServiceDep) -> dict[str, object]:
+async def trust_root(access: LedgerAccess, service: ServiceDep) -> dict[str, object]:
     """The ledger's trust root (origin, log verifier key, genesis hash), as `medledger trust`
     prints it without witnesses.  A verifier should obtain it independently (from the
     organisation's own publication) and pin it; this route lets a client compare."""
-    root = await run_in_threadpool(service.trust_root, reader.origin)
+    root = await run_in_threadpool(service.trust_root, access.origin)
     return root.to_json()
