@@ -16,8 +16,10 @@ from fastapi import Depends, Query
 
 from api.access import Reader
 from api.deps import ApiContext, ContextDep, ReaderDep, StateDep
+from api.patterns import AS_OF_PATTERN, matches
 from api.read_schemas import Point
 from ledger.domain.state import LedgerState
+from ledger.errors import MalformedAsOfError
 from projections.runner.reading import View, open_view
 
 AsOfQuery = Annotated[
@@ -25,9 +27,12 @@ AsOfQuery = Annotated[
     Query(
         min_length=1,
         max_length=40,
-        description="Replay as of a tree size (`120`) or a date or time "
-        "(`2026-03-01`, `2026-03-01T12:00:00Z`); default: now.",
+        description="Replay as of a tree size (`120`), or a date or time of recording "
+        "(`2026-03-01`, `2026-03-01T12:00:00Z`, `2026-03-01T13:00:00+01:00`; years 1000 to "
+        "9998); default: now. Other text is `malformed_as_of`.",
         examples=["2026-03-01"],
+        # Checked by get_read, so that a refusal keeps its code malformed_as_of.
+        json_schema_extra={"pattern": AS_OF_PATTERN},
     ),
 ]
 LangQuery = Annotated[Literal["da", "en"], Query(description="Language of summaries.")]
@@ -69,7 +74,16 @@ class Read:
 async def get_read(
     reader: ReaderDep, state: StateDep, context: ContextDep, as_of: AsOfQuery = None
 ) -> Read:
-    """The parameters every read-model route takes, gathered (it only looks them up)."""
+    """The parameters every read-model route takes, gathered (it only looks them up).
+
+    Raises MalformedAsOfError for an ``as_of`` of another form than the published one.
+    """
+    if as_of is not None and not matches(AS_OF_PATTERN, as_of):
+        raise MalformedAsOfError(
+            f"as_of {as_of!r} is neither a tree size nor a date (YYYY-MM-DD) or a time "
+            "(YYYY-MM-DDTHH:MM:SS[.ffffff] with Z or an offset)",
+            as_of=as_of,
+        )
     return Read(reader, state, context, as_of)
 
 

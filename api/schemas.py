@@ -10,12 +10,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
-from ledger.protocol.envelope import ID_PATTERN
+from api.patterns import CLAIMED_TIME_PATTERN, MAX_SAFE_INTEGER, canonical_base64_pattern
+from api.payload_schemas import payload_routes
+from ledger.domain.events import EVENT_TYPES
+from ledger.protocol.envelope import ID_PATTERN, ZERO_HASH
 
 PersonId = Annotated[str, StringConstraints(pattern=rf"^{ID_PATTERN}$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
-Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200)]
+Signature = Annotated[str, StringConstraints(pattern=canonical_base64_pattern(64))]
+"""Canonical base64 of a 64-byte Ed25519 signature."""
 Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -74,30 +79,67 @@ class LedgerOut(_Out):
     )
 
 
+def _absent_unless_true(schema: dict[str, Any]) -> None:
+    """``imported`` has no default to publish: absent means not imported."""
+    schema.pop("default", None)
+
+
 class BodyIn(_In):
-    """The signed body of an envelope (docs/PROTOCOL.md)."""
+    """The signed body of an envelope (docs/PROTOCOL.md section 3)."""
+
+    # Documentation only: admission reads the body with ``Body.from_json``, and
+    # tests/api/test_openapi_exact.py holds this schema to admitting exactly what it does.
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            # The first event of a stream chains to nothing: prev is 64 zeros.
+            "if": {"properties": {"seq": {"const": 1}}, "required": ["seq"]},
+            "then": {"properties": {"prev": {"const": ZERO_HASH}}},
+        },
+    )
 
     v: Literal[1]
     origin: Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$")]
     stream: Annotated[str, StringConstraints(pattern=rf"^(registry|matter/{ID_PATTERN})$")]
-    seq: Annotated[int, Field(ge=1, le=2**53 - 1)]
+    seq: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
     prev: Hex64
     actor: PersonId
     key: KeyId
-    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z]{1,63}$")]
+    type: Annotated[
+        str,
+        Field(
+            description="An event type (docs/PROTOCOL.md section 9); the submission's oneOf "
+            "ties it to its stream and its payload's schema.",
+            json_schema_extra={"enum": sorted(EVENT_TYPES)},
+        ),
+    ]
     time: Annotated[
-        str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+        str,
+        StringConstraints(pattern=CLAIMED_TIME_PATTERN),
+        Field(
+            description="RFC 3339 UTC in its shortest form: no fraction when it is zero, "
+            "otherwise six digits (Python's `%S.%f`)."
+        ),
     ]
     payload: Hex64
-    imported: Literal[True] | None = None
+    imported: Literal[True] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Present, and true, only for an event imported in import mode; "
+        "`false` and `null` are refused.",
+        json_schema_extra=_absent_unless_true,
+    )
 
 
 SUBMISSION_EXAMPLE: dict[str, Any] = {
+    # Consistent: the payload and salt open the commitment, and the signature verifies
+    # with the worked example's test key of section 12 of docs/PROTOCOL.md (seed 40..5f).
     "body": {
         "actor": "tr",
-        "key": "3f1c2a9b8d7e6f50",
+        "key": "03396219237f75a6",
         "origin": "ledger.example/ballerup",
-        "payload": "9b1e0c1f4f6a0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60",
+        "payload": "14a6de03c100ebe6fc469562a9fa02ccf48e7a401dfba81892cdc3188536e105",
         "prev": "5d41402abc4b2a76b9719d911017c592ae6c4d6b0f1e2d3c4b5a69788796a5b4",
         "seq": 4,
         "stream": "matter/okonomi-4mio",
@@ -111,13 +153,17 @@ SUBMISSION_EXAMPLE: dict[str, Any] = {
         "stance": "support_with_changes",
         "text": "Vi støtter forslaget, men ønsker opgavefællesskaber på tværs af afdelinger.",
     },
-    "salt": "q2Zb3kYcJ8l0mXo9nVb1Qw7sR4tU6yE2aP5dF8gH1jK=",
-    "signature": "mU2v...64 bytes of Ed25519 signature in base64...==",
+    "salt": "ERERERERERERERERERERERERERERERERERERERERERE=",
+    "signature": "JXjuXurQAj3NVHGcS3ipaaxGkRkUWOqzop1HoOgBerzkn2vLCYYtvWqb76pMNTKEyijrbHBFtS8SUU1MpdxCBw==",
 }
 
 
 def submission_schema() -> dict[str, Any]:
-    """The JSON schema of a submission, inlined (no references) for the OpenAPI document."""
+    """The JSON schema of a submission for the OpenAPI document.
+
+    Its ``oneOf`` ties each event type to its stream and to its payload's schema,
+    ``#/components/schemas/<event type>`` (``api.payload_schemas``).
+    """
     body = BodyIn.model_json_schema()
     return {
         "type": "object",
@@ -132,17 +178,21 @@ def submission_schema() -> dict[str, Any]:
             "body": body,
             "signature": {
                 "type": "string",
-                "description": "Base64 Ed25519 signature over `medledger/event/v1\\n` || canonical(body).",
+                "pattern": canonical_base64_pattern(64),
+                "description": "Canonical base64 of the 64-byte Ed25519 signature over "
+                "`medledger/event/v1\\n` || canonical(body).",
             },
             "payload": {
                 "type": "object",
-                "description": "The event's payload (its schema per type).",
+                "description": "The event's payload: the schema its type names (oneOf).",
             },
             "salt": {
                 "type": "string",
-                "description": "Base64 of the 32 random bytes of the commitment.",
+                "pattern": canonical_base64_pattern(32),
+                "description": "Canonical base64 of the 32 random bytes of the commitment.",
             },
         },
+        "oneOf": payload_routes(),
         "example": SUBMISSION_EXAMPLE,
     }
 
@@ -173,8 +223,9 @@ class TokenIn(_In):
     person: PersonId = Field(examples=["tr"])
     key_id: KeyId = Field(examples=["3f1c2a9b8d7e6f50"])
     challenge: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-    signature: Base64 = Field(
-        description="Base64 Ed25519 signature by the key over the auth message (docs/API.md)."
+    signature: Signature = Field(
+        description="Canonical base64 of the 64-byte Ed25519 signature by the key over the "
+        "auth message (docs/API.md)."
     )
 
 
