@@ -303,6 +303,10 @@ class EventPageOut(_Out):
 class InclusionProofOut(_Out):
     leaf_index: int
     tree_size: int
+    leaf_hash: str = Field(
+        description="Base64 SHA-256(0x00 || entry) of the leaf: where the proof starts "
+        "(docs/PROTOCOL.md section 6)."
+    )
     root: str = Field(description="Base64 root hash of the tree of tree_size leaves.")
     hashes: list[str] = Field(description="Base64 hashes of the RFC 9162 inclusion proof.")
 
