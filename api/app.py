@@ -20,6 +20,7 @@ from api.credentials import Sealer
 from api.deps import ApiContext
 from api.logs import configure_logging
 from api.middleware import EdgeMiddleware
+from api.payload_schemas import payload_components
 from api.routers import (
     auth,
     bodies,
@@ -139,7 +140,9 @@ def _add_routes(app: FastAPI) -> None:
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with FastAPI's own 422 validation error replaced by our 400."""
+    """The OpenAPI document, with FastAPI's own 422 validation error replaced by our 400,
+    the event payloads' schemas the submission refers to, and each query parameter's
+    schema without the ``null`` no query string can carry."""
     if app.openapi_schema is not None:
         return app.openapi_schema
     schema = get_openapi(
@@ -147,6 +150,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     )
     for path in schema.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                parameter["schema"] = _without_null(parameter["schema"])
             responses = operation.get("responses", {})
             found = responses.get("422", {})
             ref = str(
@@ -157,11 +162,26 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             )
             if ref.endswith("/HTTPValidationError"):
                 del responses["422"]
-    components = schema.get("components", {}).get("schemas", {})
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
+    payloads = payload_components()
+    clash = set(payloads) & set(components)
+    if clash:
+        raise RuntimeError(f"payload schemas named like API schemas: {sorted(clash)}")
+    components.update(payloads)
     app.openapi_schema = schema
     return schema
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional parameter's ``anyOf [X, null]`` as X: absent is how it is left out."""
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list) or {"type": "null"} not in branches:
+        return schema
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    rest = {key: value for key, value in schema.items() if key != "anyOf"}
+    return {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
 
 
 def create_app_from_env() -> FastAPI:

@@ -17,7 +17,9 @@ from fastapi import Depends, Query
 
 from api.access import ReaderDep
 from api.deps import ApiContext, ContextDep
+from api.patterns import AS_OF_PATTERN, matches
 from api.read_schemas import Point
+from ledger.errors import MalformedAsOfError
 from projections.runner.reading import View, open_view
 
 AsOfQuery = Annotated[
@@ -25,9 +27,12 @@ AsOfQuery = Annotated[
     Query(
         min_length=1,
         max_length=40,
-        description="Replay as of a tree size (`120`) or a date or time "
-        "(`2026-03-01`, `2026-03-01T12:00:00Z`); default: now.",
+        description="Replay as of a tree size (`120`), or a date or time of recording "
+        "(`2026-03-01`, `2026-03-01T12:00:00Z`, `2026-03-01T13:00:00+01:00`; years 1000 to "
+        "9998); default: now. Other text is `malformed_as_of`.",
         examples=["2026-03-01"],
+        # Checked by get_read, so that a refusal keeps its code malformed_as_of.
+        json_schema_extra={"pattern": AS_OF_PATTERN},
     ),
 ]
 LangQuery = Annotated[Literal["da", "en"], Query(description="Language of summaries.")]
@@ -68,8 +73,15 @@ async def get_read(reader: ReaderDep, context: ContextDep, as_of: AsOfQuery = No
     """The parameters every read-model route takes, gathered (it only looks them up).
 
     Authenticated (a read model is never public), but not a guard: the route
-    takes its guard beside it.
+    takes its guard beside it.  Raises MalformedAsOfError for an ``as_of`` of
+    another form than the published one.
     """
+    if as_of is not None and not matches(AS_OF_PATTERN, as_of):
+        raise MalformedAsOfError(
+            f"as_of {as_of!r} is neither a tree size nor a date (YYYY-MM-DD) or a time "
+            "(YYYY-MM-DDTHH:MM:SS[.ffffff] with Z or an offset)",
+            as_of=as_of,
+        )
     return Read(reader.origin, context, as_of)
 
 

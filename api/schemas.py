@@ -10,12 +10,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
-from ledger.protocol.envelope import ID_PATTERN
+from api.patterns import CLAIMED_TIME_PATTERN, MAX_SAFE_INTEGER, canonical_base64_pattern
+from api.payload_schemas import payload_routes
+from ledger.domain.events import EVENT_TYPES
+from ledger.protocol.envelope import ID_PATTERN, ZERO_HASH
 
 PersonId = Annotated[str, StringConstraints(pattern=rf"^{ID_PATTERN}$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
-Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200)]
+Signature = Annotated[str, StringConstraints(pattern=canonical_base64_pattern(64))]
+"""Canonical base64 of a 64-byte Ed25519 signature."""
 Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -74,38 +79,79 @@ class LedgerOut(_Out):
     )
 
 
+def _absent_unless_true(schema: dict[str, Any]) -> None:
+    """``imported`` has no default to publish: absent means not imported."""
+    schema.pop("default", None)
+
+
 class BodyIn(_In):
-    """The signed body of an envelope (docs/PROTOCOL.md)."""
+    """The signed body of an envelope (docs/PROTOCOL.md section 3)."""
+
+    # Documentation only: admission reads the body with ``Body.from_json``, and
+    # tests/api/test_openapi_exact.py holds this schema to admitting exactly what it does.
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            # The first event of a stream chains to nothing: prev is 64 zeros.
+            "if": {"properties": {"seq": {"const": 1}}, "required": ["seq"]},
+            "then": {"properties": {"prev": {"const": ZERO_HASH}}},
+        },
+    )
 
     v: Literal[2]
     origin: Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,255}$")]
     stream: Annotated[str, StringConstraints(pattern=rf"^(registry|matter/{ID_PATTERN})$")]
-    seq: Annotated[int, Field(ge=1, le=2**53 - 1)]
+    seq: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
     prev: Hex64
     actor: PersonId
     key: KeyId
-    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z]{1,63}$")]
+    type: Annotated[
+        str,
+        Field(
+            description="An event type (docs/PROTOCOL.md section 9); the submission's oneOf "
+            "ties it to its stream and its payload's schema.",
+            json_schema_extra={"enum": sorted(EVENT_TYPES)},
+        ),
+    ]
     time: Annotated[
-        str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+        str,
+        StringConstraints(pattern=CLAIMED_TIME_PATTERN),
+        Field(
+            description="RFC 3339 UTC in its shortest form: no fraction when it is zero, "
+            "otherwise six digits (Python's `%S.%f`)."
+        ),
     ]
     fields: Annotated[
         dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")], Hex64],
-        Field(max_length=64, description="Field name -> hex SHA-256(salt || [name, value])."),
+        Field(
+            max_length=64,
+            description="One digest per payload field: name -> hex SHA-256(salt || "
+            "canonical([name, value])) (docs/PROTOCOL.md section 4).",
+        ),
     ]
-    imported: Literal[True] | None = None
+    imported: Literal[True] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Present, and true, only for an event imported in import mode; "
+        "`false` and `null` are refused.",
+        json_schema_extra=_absent_unless_true,
+    )
 
 
 SUBMISSION_EXAMPLE: dict[str, Any] = {
+    # Consistent: each field opens its digest, and the signature verifies with the worked
+    # example's test key of section 12 of docs/PROTOCOL.md (seed 40..5f).
     "body": {
         "actor": "tr",
-        "key": "3f1c2a9b8d7e6f50",
-        "origin": "ledger.example/ballerup",
         "fields": {
-            "body": "9b1e0c1f4f6a0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f60",
-            "side": "1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f609b1e0c1f4f6a0c2d8e7b5a3c",
-            "stance": "c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f609b1e0c1f4f6a0c2d8e7b5a3",
-            "text": "0c2d8e7b5a3c1d2e4f60718293a4b5c6d7e8f90a1b2c3d4e5f609b1e0c1f4f6a",
+            "body": "665afbd571e1c54b5baaa55425689ecdea724236046355ad8f234380490adcbf",
+            "side": "eec07ee7afa51a11d738fb77efa45b406617cf70b86ee913d599f4e1f8f66e11",
+            "stance": "b7b2157113fcb0ba2d794133de35c3c0b4b0830325532ebcf97e23362ef05404",
+            "text": "ff906447df12b1a444f98b5c263e7d00d94c0e48822f2d9559ccddbc3bc8aaec",
         },
+        "key": "03396219237f75a6",
+        "origin": "ledger.example/ballerup",
         "prev": "5d41402abc4b2a76b9719d911017c592ae6c4d6b0f1e2d3c4b5a69788796a5b4",
         "seq": 4,
         "stream": "matter/okonomi-4mio",
@@ -120,17 +166,21 @@ SUBMISSION_EXAMPLE: dict[str, Any] = {
         "text": "Vi støtter forslaget, men ønsker opgavefællesskaber på tværs af afdelinger.",
     },
     "salts": {
-        "body": "q2Zb3kYcJ8l0mXo9nVb1Qw==",
-        "side": "7sR4tU6yE2aP5dF8gH1jKw==",
-        "stance": "mXo9nVb1Qw7sR4tU6yE2aA==",
-        "text": "J8l0mXo9nVb1Qw7sR4tU6w==",
+        "body": "EREREREREREREREREREREQ==",
+        "side": "EhISEhISEhISEhISEhISEg==",
+        "stance": "ExMTExMTExMTExMTExMTEw==",
+        "text": "FBQUFBQUFBQUFBQUFBQUFA==",
     },
-    "signature": "mU2v...64 bytes of Ed25519 signature in base64...==",
+    "signature": "ivGGEIAhU37Xr4gDL4p2qexVAF9JlPR5sKO5ail4EDjQRzaqOjb9RZkjYDGYzaQMPc+riJGzDp2yFt97CNruDQ==",
 }
 
 
 def submission_schema() -> dict[str, Any]:
-    """The JSON schema of a submission, inlined (no references) for the OpenAPI document."""
+    """The JSON schema of a submission for the OpenAPI document.
+
+    Its ``oneOf`` ties each event type to its stream and to its payload's schema,
+    ``#/components/schemas/<event type>`` (``api.payload_schemas``).
+    """
     body = BodyIn.model_json_schema()
     return {
         "type": "object",
@@ -145,21 +195,26 @@ def submission_schema() -> dict[str, Any]:
             "body": body,
             "signature": {
                 "type": "string",
-                "description": "Base64 Ed25519 signature over `medledger/event/v2\\n` || canonical(body).",
+                "pattern": canonical_base64_pattern(64),
+                "description": "Canonical base64 of the 64-byte Ed25519 signature over "
+                "`medledger/event/v2\\n` || canonical(body).",
             },
             "payload": {
                 "type": "object",
-                "description": "The event's payload (its schema per type).",
+                "description": "The event's payload: the schema its type names (oneOf).",
             },
             "salts": {
                 "type": "object",
-                "description": "Field name -> base64 of the field's 16 random salt bytes.",
+                "description": "Field name -> canonical base64 of the field's 16 random salt "
+                "bytes; exactly the payload's fields.",
+                "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,63}$"},
                 "additionalProperties": {
                     "type": "string",
-                    "pattern": "^[A-Za-z0-9+/]{21}[AQgw]==$",
+                    "pattern": canonical_base64_pattern(16),
                 },
             },
         },
+        "oneOf": payload_routes(),
         "example": SUBMISSION_EXAMPLE,
     }
 
@@ -190,8 +245,9 @@ class TokenIn(_In):
     person: PersonId = Field(examples=["tr"])
     key_id: KeyId = Field(examples=["3f1c2a9b8d7e6f50"])
     challenge: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-    signature: Base64 = Field(
-        description="Base64 Ed25519 signature by the key over the auth message (docs/API.md)."
+    signature: Signature = Field(
+        description="Canonical base64 of the 64-byte Ed25519 signature by the key over the "
+        "auth message (docs/API.md)."
     )
 
 
@@ -271,6 +327,10 @@ class EventPageOut(_Out):
 class InclusionProofOut(_Out):
     leaf_index: int
     tree_size: int
+    leaf_hash: str = Field(
+        description="Base64 SHA-256(0x00 || entry) of the leaf: where the proof starts "
+        "(docs/PROTOCOL.md section 6)."
+    )
     root: str = Field(description="Base64 root hash of the tree of tree_size leaves.")
     hashes: list[str] = Field(description="Base64 hashes of the RFC 9162 inclusion proof.")
 

@@ -8,19 +8,25 @@ from fastapi import APIRouter, Query
 
 from api.access import LedgerAccess
 from api.paging import Limit, Offset, OffsetPage
+from api.patterns import NOW_PATTERN, RULE_PATTERN, matches
 from api.read_schemas import FindingsOut
 from api.reading import IdFilter, LangQuery, ReadDep, dated
 from api.responses import READ_ERRORS
+from ledger.errors import MalformedAsOfError
 from projections.read_models.findings import findings
 from projections.runner.moments import parse_now
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
-RuleFilter = Annotated[str | None, Query(pattern=r"^(?i:med)-?\d{1,2}$", examples=["MED-04"])]
+RuleFilter = Annotated[str | None, Query(pattern=RULE_PATTERN, examples=["MED-04"])]
 NowQuery = Annotated[
     str | None,
     Query(
-        max_length=40, description="Judge deadlines at this time (default: the ledger's latest)."
+        max_length=40,
+        description="Judge deadlines at this date or time (UTC unless it names an offset; "
+        "years 1000 to 9998; default: the ledger's latest). Other text is `malformed_as_of`.",
+        # Checked by the route, so that a refusal keeps its code malformed_as_of.
+        json_schema_extra={"pattern": NOW_PATTERN},
     ),
 ]
 
@@ -39,6 +45,8 @@ def rule_findings(
     limit: Limit = 100,
 ) -> FindingsOut:
     """The MED rulebook's findings (MED-01 to MED-12) in the matters the reader may read."""
+    if now is not None and not matches(NOW_PATTERN, now):
+        raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
     if matter is not None:
         access.require_matter(matter)
     view = read.view({matter} if matter else None)

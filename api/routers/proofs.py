@@ -10,6 +10,8 @@ from api.access import LedgerAccess
 from api.deps import ServiceDep
 from api.responses import READ_ERRORS
 from api.schemas import ConsistencyProofOut, InclusionProofOut
+from ledger.errors import UnknownLeafError
+from ledger.protocol import merkle
 from ledger.protocol.b64 import b64encode
 from ledger.service.application import LedgerService
 
@@ -25,13 +27,21 @@ def inclusion(
     leaf_index: Annotated[int, Query(ge=0, le=2**53 - 1)],
     tree_size: Size | None = None,
 ) -> InclusionProofOut:
-    """The audit path of a leaf in the tree of ``tree_size`` leaves (default: the whole tree)."""
+    """The audit path of a leaf in the tree of ``tree_size`` leaves (default: the whole tree),
+    with the leaf's hash, SHA-256(0x00 || entry), the path starts from."""
     origin = access.origin
     size = _size(service, origin, tree_size)
     hashes = service.inclusion_proof(origin, leaf_index, size)
     root = service.root(origin, size)
+    record = service.record(origin, leaf_index)
+    if record is None or record.entry is None:
+        raise UnknownLeafError(f"no event at leaf {leaf_index}", leaf_index=leaf_index)
     return InclusionProofOut(
-        leaf_index=leaf_index, tree_size=size, root=b64encode(root), hashes=_encoded(hashes)
+        leaf_index=leaf_index,
+        tree_size=size,
+        leaf_hash=b64encode(merkle.leaf_hash(record.entry)),
+        root=b64encode(root),
+        hashes=_encoded(hashes),
     )
 
 

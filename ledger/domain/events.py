@@ -33,10 +33,15 @@ Line = Annotated[
 ]
 """One line of text (a title, a name, a reference): no line breaks or other control characters,
 so that it can never start a line of its own in a printed receipt or a log."""
-Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+Date = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+]
+"""``YYYY-MM-DD`` in ASCII digits (``\\d`` would admit any Unicode digit)."""
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Seq = Annotated[int, Field(ge=1, le=2**53 - 1)]
-Base64Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{43}=$")]
+Base64Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+"""Canonical base64 of a 32-byte key: the last character before ``=`` leaves the two bits
+past the data zero, so that no two texts name the same key."""
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 

@@ -33,6 +33,7 @@ class Tenure:
     from_leaf: int
     appointed_time: str
     from_date: str | None
+    imported: bool = False  # the appointment was imported (docs/PROTOCOL.md section 8)
     until_leaf: int | None = None
     until_date: str | None = None
     left_time: str | None = None
@@ -140,11 +141,12 @@ class RegistryView:
         """Fold one registry event in, noting which rows it changes."""
         fold = _FOLDS.get(event.type)
         if fold is not None:
-            fold(self, event.payload, event.leaf, event.time, changes)
+            fold(self, event.payload, event, changes)
 
     def _ledger_created(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
+        leaf, when = event.leaf, event.time
         self.ledger = LedgerInfo(
             origin=payload["origin"],
             name=payload["name"],
@@ -159,24 +161,26 @@ class RegistryView:
         changes.people.add(admin)
 
     def _import_completed(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
         if self.ledger is not None:
             self.ledger.import_mode = False
-            self.ledger.import_completed_leaf = leaf
+            self.ledger.import_completed_leaf = event.leaf
             changes.ledger = True
 
     def _person_enrolled(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
+        leaf, when = event.leaf, event.time
         person = payload["person"]
         roles = tuple(sorted(payload.get("roles", [])))
         self.people[person] = PersonInfo(person, roles, leaf, when)
         changes.people.add(person)
 
     def _body_established(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
+        leaf, when = event.leaf, event.time
         body = payload["body"]
         self.bodies[body] = BodyInfo(
             body,
@@ -190,8 +194,9 @@ class RegistryView:
         changes.bodies.add(body)
 
     def _body_dissolved(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
+        leaf, when = event.leaf, event.time
         body = payload["body"]
         info = self.bodies.get(body)
         if info is not None:
@@ -204,8 +209,9 @@ class RegistryView:
                     changes.tenures.add((body, person, tenure.from_leaf))
 
     def _member_appointed(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
+        leaf, when = event.leaf, event.time
         body, person = payload["body"], payload["person"]
         tenure = Tenure(
             body=body,
@@ -215,14 +221,14 @@ class RegistryView:
             from_leaf=leaf,
             appointed_time=when,
             from_date=payload.get("from_date"),
+            imported=event.imported,
             until_date=payload.get("until"),
         )
         self.tenures.setdefault(body, {}).setdefault(person, []).append(tenure)
         changes.tenures.add((body, person, leaf))
 
-    def _member_left(
-        self, payload: Payload, leaf: int, when: str, changes: RegistryChanges
-    ) -> None:
+    def _member_left(self, payload: Payload, event: LoggedEvent, changes: RegistryChanges) -> None:
+        leaf, when = event.leaf, event.time
         body, person = payload["body"], payload["person"]
         for tenure in self.tenures.get(body, {}).get(person, ()):
             if tenure.until_leaf is None:
@@ -281,7 +287,7 @@ class RegistryView:
         return row
 
 
-_FOLDS: dict[str, Callable[[RegistryView, Payload, int, str, RegistryChanges], None]] = {
+_FOLDS: dict[str, Callable[[RegistryView, Payload, LoggedEvent, RegistryChanges], None]] = {
     "LedgerCreated": RegistryView._ledger_created,
     "ImportCompleted": RegistryView._import_completed,
     "PersonEnrolled": RegistryView._person_enrolled,

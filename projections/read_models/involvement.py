@@ -130,6 +130,7 @@ class MembershipLine:
     until_leaf: int | None
     appointed_time: str
     left_time: str | None
+    imported: bool
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def memberships(source: RowSource, origin: str, person: str) -> list[MembershipL
             until_leaf=None if r["until_leaf"] is None else int(r["until_leaf"]),
             appointed_time=r["appointed_time"],
             left_time=r["left_time"],
+            imported=bool(r["imported"]),
         )
         for r in source.rows("rm_memberships", origin, person=person)
     ]

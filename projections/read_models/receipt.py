@@ -265,7 +265,7 @@ def _seat_item(seat: Row, body: str, body_name: str) -> ReceiptItem:
         body=body,
         side=seat["side"],
         roles=roles,
-        imported=False,
+        imported=bool(seat["imported"]),
         reason_da=f"Udpeget til {body_name} ({word(SIDES, seat['side'], 'da')}, "
         f"{roles_text(roles, 'da')})",
         reason_en=f"Appointed to {body_name} ({word(SIDES, seat['side'], 'en')}, "

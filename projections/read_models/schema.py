@@ -45,7 +45,7 @@ STATISTICS = "statistics"
 READ_MODELS: tuple[str, ...] = (REGISTRY, TIMELINE, INVOLVEMENT, DOSSIER, FINDINGS, STATISTICS)
 """Every read model, in the order a pass writes them."""
 
-LAYOUT = 1
+LAYOUT = 2
 """The layout of the rm_ tables; change it with any change to them (they are rebuilt)."""
 
 
@@ -151,6 +151,7 @@ def _memberships_table(m: MetaData) -> Table:
         Column("until_date", String(10), nullable=True),
         Column("appointed_time", String(40), nullable=False),
         Column("left_time", String(40), nullable=True),
+        Column("imported", Boolean, nullable=False),
     )
     Index("rm_memberships_person_idx", table.c.origin, table.c.person)
     return table

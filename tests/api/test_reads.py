@@ -9,6 +9,7 @@ import base64
 from demo.organisation import Organisation
 from ledger.domain import events as ev
 from ledger.protocol import merkle
+from ledger.protocol.canonical import canonical
 from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.envelope import Envelope
 from ledger.protocol.note import NoteVerifier
@@ -80,6 +81,36 @@ def test_an_inclusion_proof_leads_to_the_checkpoint_root(api: Api, org: Organisa
         [base64.b64decode(h) for h in proof["hashes"]],
         checkpoint.root,
     )
+
+
+def test_an_inclusion_proof_names_the_leaf_hash_of_the_event_it_proves(
+    api: Api, org: Organisation
+) -> None:
+    """From the API's answers alone: the event's entry hashes to the proof's leaf hash,
+    and the path from it leads to the signed checkpoint's root."""
+    stream = open_school_matter(org)
+    verifier = NoteVerifier.from_verifier_key(
+        org.service.log_keys.signer(org.origin).verifier_key()
+    )
+    checkpoint = verify_checkpoint(api.get(org, "tr", "/checkpoint").text, verifier)
+    for event in api.get(org, "tr", f"/streams/{stream}/events").json()["events"]:
+        entry = canonical({"body": event["body"], "signature": event["signature"]})
+        proof = api.get(
+            org,
+            "tr",
+            "/proofs/inclusion",
+            leaf_index=event["leaf_index"],
+            tree_size=checkpoint.size,
+        ).json()
+        leaf = base64.b64decode(proof["leaf_hash"])
+        assert leaf == merkle.leaf_hash(entry)
+        merkle.verify_inclusion(
+            leaf,
+            event["leaf_index"],
+            checkpoint.size,
+            [base64.b64decode(h) for h in proof["hashes"]],
+            checkpoint.root,
+        )
 
 
 def test_a_consistency_proof_links_an_old_checkpoint_to_the_new(

@@ -7,6 +7,8 @@ memberships as they were at each event, and names only from the directory.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from demo.organisation import ManualClock, Organisation
@@ -17,6 +19,8 @@ from ledger.errors import (
     PersonNotFoundError,
     RuleNotFoundError,
 )
+from ledger.protocol.envelope import matter_stream
+from ledger.service.application import LedgerService
 from ledger.service.bundle import receipt_bundle
 from projections.read_models.receipt import (
     INVOLVED,
@@ -25,9 +29,11 @@ from projections.read_models.receipt import (
     receipt_leaf_indexes,
     render_receipt,
 )
+from projections.runner.projector import Projector
 from tests.projections.conftest import ReadModels
 from tests.stories.evidence import trust_of
 from tests.stories.process import Story
+from tests.stories.school import school_structure
 from verifier.bundle import verify_bundle
 
 
@@ -71,23 +77,15 @@ def test_the_timeline_of_an_unknown_matter_is_refused(read: ReadModels) -> None:
 
 
 def test_an_imported_event_is_marked_in_the_timeline(
-    service: object, clock: ManualClock, unique: str, projector: object
+    service: LedgerService, clock: ManualClock, unique: str, projector: Projector
 ) -> None:
-    from datetime import timedelta
-
-    from ledger.protocol.envelope import matter_stream
-    from ledger.service.application import LedgerService
-    from projections.runner.projector import Projector
-    from tests.stories.school import school_structure as opening
-
-    assert isinstance(service, LedgerService) and isinstance(projector, Projector)
     org = Organisation(service, f"ledger.example/arkiv{unique}", "Kommune", clock, import_mode=True)
     org.person("direktor", "Dorte Direktør")
     org.body("hmed", "HovedMED", "hovedmed")
     org.appoint("hmed", "direktor", "management", "chair")
     earlier = clock.now - timedelta(days=400)
     org.client("direktor").append(
-        matter_stream("gammel-sag"), opening(clock), imported=True, time=earlier
+        matter_stream("gammel-sag"), school_structure(clock), imported=True, time=earlier
     )
     read = ReadModels(projector, org.origin)
     entry = read.timeline("gammel-sag").entries[0]
@@ -312,6 +310,54 @@ def test_a_receipt_shows_a_member_who_was_never_sent_material_nor_invited(
     )
     outsider = read.receipt("udenfor", "skolestruktur")
     assert outsider.verdict == NOT_A_MEMBER
+
+
+def test_a_receipt_flags_an_imported_appointment_as_imported(
+    service: LedgerService, clock: ManualClock, unique: str, projector: Projector
+) -> None:
+    """A ledger opened in import mode: the HovedMED seats and an old matter are imported.
+
+    The receipt of a member never involved shows the appointment as its evidence, and
+    flags it imported like the imported matter events; an appointment signed after
+    ImportCompleted is not flagged, live or replayed as of any size.
+    """
+    org = Organisation(service, f"ledger.example/arkiv{unique}", "Kommune", clock, import_mode=True)
+    for person, name in [("direktor", "Dorte Direktør"), ("amr", "Anna Arbejdsmiljø")]:
+        org.person(person, name)
+    org.person("ny-amr", "Nina Ny")
+    org.body("hmed", "HovedMED", "hovedmed")
+    admin = org.client("admin")
+    for seat in (
+        ev.MemberAppointed(body="hmed", person="direktor", side="management", roles=["chair"]),
+        ev.MemberAppointed(body="hmed", person="amr", side="employees", roles=["amr"]),
+    ):
+        admin.append("registry", seat, imported=True, time=clock.now)
+    earlier = clock.now - timedelta(days=400)
+    org.client("direktor").append(
+        matter_stream("gammel-sag"), school_structure(clock), imported=True, time=earlier
+    )
+    org.registry(ev.ImportCompleted(imported_events=3))
+    org.appoint("hmed", "ny-amr", "employees", "amr")
+    org.act("direktor", "gammel-sag", ev.MatterClosed(reason="Afsluttet i det gamle system."))
+    read = ReadModels(projector, org.origin)
+
+    for source in (read.live(), read.as_of(read.size())):
+        old = read.receipt("amr", "gammel-sag", source)
+        assert old.verdict == NOT_INVOLVED
+        assert [(i.kind, i.event_type, i.imported) for i in old.items] == [
+            ("membership", "MemberAppointed", True),
+            ("matter", "MatterOpened", True),
+            ("matter", "MatterClosed", False),
+        ]
+        new = read.receipt("ny-amr", "gammel-sag", source)
+        assert [(i.kind, i.imported) for i in new.items if i.kind == "membership"] == [
+            ("membership", False)
+        ]
+        [appointment] = read.involvement("amr", source).memberships
+        assert appointment.imported
+    page = render_receipt(read.receipt("amr", "gammel-sag"), "en").splitlines()
+    [seat_line] = [line for line in page if "Appointed to HovedMED" in line]
+    assert seat_line.endswith("(employee side, work env. rep.) [imported]")
 
 
 def test_a_receipt_for_an_unknown_person_or_matter_is_refused(

@@ -19,7 +19,7 @@ from ledger.errors import (
     KeyIdMismatchError,
     LedgerError,
     LedgerExistsError,
-    MalformedKeyError,
+    MalformedPayloadError,
     StreamAlreadyStartedError,
     StreamNotStartedError,
     UnknownLedgerError,
@@ -142,7 +142,7 @@ def naming_another_ledgers_log_key(
     [
         (signed_by_another_key, KeyIdMismatchError, "key_id_mismatch"),
         (naming_a_key_id_not_derived_from_the_key, KeyIdMismatchError, "key_id_mismatch"),
-        (naming_the_key_in_non_canonical_base64, MalformedKeyError, "malformed_key"),
+        (naming_the_key_in_non_canonical_base64, MalformedPayloadError, "malformed_payload"),
         (naming_another_origin, WrongLedgerError, "wrong_ledger"),
         (naming_another_ledgers_log_key, WrongLedgerError, "wrong_ledger"),
     ],

@@ -1,0 +1,1 @@
+"""Scripts that keep the documentation equal to the code."""
