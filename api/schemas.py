@@ -129,6 +129,7 @@ class BodyIn(_In):
             max_length=64,
             description="One digest per payload field: name -> hex SHA-256(salt || "
             "canonical([name, value])) (docs/PROTOCOL.md section 4).",
+            json_schema_extra={"additionalProperties": False},
         ),
     ]
     imported: Literal[True] | SkipJsonSchema[None] = Field(

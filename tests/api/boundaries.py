@@ -126,6 +126,11 @@ PATTERN_SAMPLES: dict[str, list[str]] = {
         *("Ny skolestruktur", "æøå 😀", "a\nb", "a\tb", "a\x7fb", "a\x85b"),
         *("a\u2028b", "a\u2029b", "\x00", "line\r"),
     ],
+    "^[a-z][a-z0-9_]{0,63}$": [
+        *("text", "a", "a" * 64, "side_2"),
+        *("", "A", "1a", "_a", "a" * 65, "a-b", "æ", "a b"),
+    ],
+    canonical_base64_pattern(16): _base64_samples(16),
     canonical_base64_pattern(32): _base64_samples(32),
     canonical_base64_pattern(64): _base64_samples(64),
     "^[A-Z][A-Za-z]{1,63}$": ["MatterOpened", "Ab", "A" * 64, "A", "ab", "A1", "A" * 65, "Æb"],

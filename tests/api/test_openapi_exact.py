@@ -31,7 +31,13 @@ from ledger.domain.events import EVENT_TYPES, REGISTRY_EVENTS
 from ledger.errors import MalformedJSONError
 from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import canonical
-from ledger.protocol.envelope import SIGNING_PREFIX, Submission, format_time, payload_commitment
+from ledger.protocol.envelope import (
+    SIGNING_PREFIX,
+    Submission,
+    encode_salts,
+    field_commitments,
+    format_time,
+)
 from ledger.protocol.keys import PersonKey, verify_signature
 from ledger.storage.logkeys import ledger_id_of
 from tests.api.boundaries import Boundaries, Json
@@ -259,16 +265,23 @@ class Signer:
     never to be stored."""
 
     org: Organisation
-    salt: bytes = bytes(range(32))
+
+    @staticmethod
+    def salts(payload: Json) -> dict[str, bytes]:
+        """A fixed 16-byte salt per field of ``payload`` (none if it is no object)."""
+        names = sorted(payload) if isinstance(payload, dict) else []
+        return {name: bytes([i + 1]) * 16 for i, name in enumerate(names)}
 
     def body(self, event_type: str, payload: Json) -> dict[str, Any]:
         try:
-            commitment = payload_commitment(payload, self.salt)
+            fields = (
+                field_commitments(payload, self.salts(payload)) if isinstance(payload, dict) else {}
+            )
         except MalformedJSONError:
-            commitment = "0" * 64
+            fields = {}
         admin = self.org.keys["admin"]
         return {
-            "v": 1,
+            "v": 2,
             "origin": self.org.origin,
             "stream": "registry" if event_type in REGISTRY_EVENTS else f"matter/{MATTER}",
             "seq": FAR_SEQ,
@@ -277,7 +290,7 @@ class Signer:
             "key": admin.key_id,
             "type": event_type,
             "time": format_time(self.org.clock()),
-            "payload": commitment,
+            "fields": fields,
         }
 
     def submission(self, body: Json, payload: Json) -> dict[str, Any]:
@@ -288,7 +301,7 @@ class Signer:
         return {
             "body": body,
             "payload": payload,
-            "salt": b64encode(self.salt),
+            "salts": encode_salts(self.salts(payload)),
             "signature": b64encode(signature),
         }
 
@@ -308,7 +321,7 @@ def _submissions(boundaries: Boundaries, signer: Signer, schema: dict[str, Any])
     first = {**base, "seq": 1, "prev": "0" * 64}
     yield "body seq", signer.submission(first, payload)
     whole = signer.submission(base, payload)
-    for name in ("signature", "salt"):
+    for name in ("signature", "salts"):
         for value in boundaries.candidates(schema["properties"][name]):
             yield name, {**whole, name: value}
     yield "payload", whole
