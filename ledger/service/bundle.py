@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ledger.errors import NotFoundError, UnknownLeafError, UnknownStreamError
+from ledger.errors import (
+    NotFoundError,
+    NotYetCheckpointedError,
+    UnknownLeafError,
+    UnknownStreamError,
+)
 from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.checkpoint import Checkpoint
@@ -29,30 +34,23 @@ AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "Key
 def build_bundle(
     service: LedgerService,
     ledger: str,
-    leaf_indexes: Iterable[int],
+    leaf_indexes: Iterable[int] | None,
     *,
     kind: str = "events",
     subject: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A bundle of the given leaves, proven to a fresh checkpoint.
+    """A bundle of the given leaves (None: every leaf), proven to the newest stored checkpoint.
 
-    Raises UnknownLedgerError, or UnknownLeafError for an index beyond the log.
+    A read: it never signs a checkpoint.  Raises UnknownLedgerError,
+    UnknownLeafError for an index beyond the log, or NotYetCheckpointedError
+    for a leaf the newest checkpoint does not cover yet.
     """
     origin = service.origin_of(ledger)
     note = service.latest_checkpoint(origin)
     checkpoint = Checkpoint.parse(split_note(note)[0])
     size = checkpoint.size
-    wanted = sorted(set(leaf_indexes))
-    records: list[LogRecord] = []
-    for index in wanted:
-        if index < 0 or index >= size:
-            raise UnknownLeafError(
-                f"leaf {index} is not in the log of {size} events", leaf_index=index
-            )
-        record = service.record(origin, index)
-        if record is None or record.entry is None:
-            raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
-        records.append(record)
+    wanted = range(size) if leaf_indexes is None else sorted(set(leaf_indexes))
+    records = [_record(service, origin, index, size) for index in wanted]
     signers = {_signer(r) for r in records}
     registry = _authority(service, origin, signers, size)
     chosen = {r.leaf_index for r in records}
@@ -83,9 +81,30 @@ def matter_bundle(service: LedgerService, ledger: str, matter: str) -> dict[str,
 
 
 def ledger_bundle(service: LedgerService, ledger: str) -> dict[str, Any]:
-    """Every event of the ledger (for an auditor's full offline copy)."""
-    origin = service.origin_of(ledger)
-    return build_bundle(service, origin, range(service.tree_size(origin)), kind="ledger")
+    """Every event of the ledger up to its newest checkpoint (an auditor's full offline copy)."""
+    return build_bundle(service, ledger, None, kind="ledger")
+
+
+def _record(service: LedgerService, origin: str, index: int, size: int) -> LogRecord:
+    """The stored event at ``index``, which the checkpoint of ``size`` leaves must cover."""
+    if index < 0:
+        raise UnknownLeafError(f"leaf {index} is not in the log", leaf_index=index)
+    if index >= size:
+        tree_size = service.tree_size(origin)
+        if index >= tree_size:
+            raise UnknownLeafError(
+                f"leaf {index} is not in the log of {tree_size} events", leaf_index=index
+            )
+        raise NotYetCheckpointedError(
+            f"leaf {index} is beyond the newest checkpoint ({size} leaves); ask again shortly",
+            leaf_index=index,
+            checkpoint_size=size,
+            tree_size=tree_size,
+        )
+    record = service.record(origin, index)
+    if record is None or record.entry is None:
+        raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
+    return record
 
 
 def _signer(record: LogRecord) -> tuple[str, str]:
