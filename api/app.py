@@ -39,6 +39,7 @@ from api.routers import (
 from api.schemas import HealthOut
 from api.settings import ApiSettings
 from ledger.service.application import Clock, system_clock
+from ledger.service.checkpoint_timer import CheckpointTimer
 from ledger.service.settings import OpenedLedger
 from projections.runner.projector import Projector
 
@@ -86,13 +87,18 @@ def create_app(
 
 
 def _lifespan(opened: OpenedLedger, *, owned: bool) -> Lifespan[FastAPI]:
-    """Close the ledger's database connections at shutdown, if the app opened it."""
+    """Run the checkpoint timer while serving; close the database at shutdown if the app opened it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned:
-            opened.close()
+        timer = CheckpointTimer(opened.service)
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.stop()
+            if owned:
+                opened.close()
 
     return lifespan
 

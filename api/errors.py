@@ -15,7 +15,7 @@ defined here as subclasses of the same kinds, so that they map the same way.
 | ConflictError, LedgerExistsError | 409 |
 | body too large | 413 |
 | RuleViolationError, VerificationError | 422 |
-| StorageError | 503 |
+| StorageError | 503 (an unusable database: ``storage_unavailable``) |
 | request timed out | 504 ``timeout`` |
 | anything else | 500 ``internal_error`` (logged with the request id, never a trace) |
 """
@@ -40,8 +40,10 @@ from ledger.errors import (
     NotFoundError,
     RuleViolationError,
     StorageError,
+    StorageUnavailableError,
     VerificationError,
 )
+from ledger.storage.faults import UNAVAILABLE, unavailable
 
 logger = logging.getLogger("api.errors")
 
@@ -149,7 +151,10 @@ def ledger_error_response(error: LedgerError) -> JSONResponse:
     status = status_of(error)
     if status >= 500:
         logger.error("ledger error %s: %s", error.code, error.message)
-        return error_response(status, error.code, "the server could not complete the request")
+        response = error_response(status, error.code, "the server could not complete the request")
+        if isinstance(error, StorageUnavailableError):
+            response.headers["Retry-After"] = "1"
+        return response
     return JSONResponse(
         {"error": _jsonable(error.to_dict())},
         status_code=status,
@@ -170,6 +175,11 @@ def _jsonable(value: Any) -> Any:
 async def _on_ledger_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, LedgerError)
     return ledger_error_response(error)
+
+
+async def _on_database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """A driver's failure that escaped the store's own translation: the same 503."""
+    return ledger_error_response(unavailable(error))
 
 
 async def _on_validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -200,5 +210,7 @@ async def _on_http_exception(request: Request, error: Exception) -> JSONResponse
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the one error shape."""
     app.add_exception_handler(LedgerError, _on_ledger_error)
+    for failure in UNAVAILABLE:
+        app.add_exception_handler(failure, _on_database_unavailable)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)

@@ -11,10 +11,13 @@ _DESCRIPTIONS = {
     401: "Not authenticated: bad signature, unknown or revoked key, missing or bad token.",
     403: "Not allowed: the signer or reader may not do this.",
     404: "Unknown ledger, stream, matter, person or leaf.",
-    409: "Conflict: stale sequence or previous hash, replayed envelope; re-read the head.",
+    409: (
+        "Conflict: stale sequence or previous hash, replayed envelope (re-read the head); "
+        "or `not_yet_checkpointed`, a leaf beyond the newest checkpoint (ask again shortly)."
+    ),
     413: "The request body is larger than the server accepts.",
     422: "A write-time rule of the MED protocol refused the event.",
-    503: "The database is unavailable; retry later.",
+    503: "`storage_unavailable`: the database cannot be used now; retry (see Retry-After).",
 }
 
 
@@ -25,7 +28,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-READ_ERRORS = errors(400, 401, 403, 404)
+READ_ERRORS = errors(400, 401, 403, 404, 503)
+BUNDLE_ERRORS = errors(400, 401, 403, 404, 409, 503)
 
 
 def json_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -14,8 +14,9 @@ from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors
 from ledger.protocol import merkle
 from ledger.protocol.b64 import b64encode
+from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.cosignature import verify_checkpoint
-from ledger.protocol.note import CosignatureVerifier, NoteSigner, NoteVerifier
+from ledger.protocol.note import CosignatureVerifier, NoteSigner, NoteVerifier, split_note
 from ledger.service.application import LedgerService
 from ledger.service.bundle import ledger_bundle, matter_bundle
 from ledger.service.witness import Witness
@@ -63,12 +64,16 @@ def checkpoint(
     ] = False,
     out: Annotated[Path | None, typer.Option(help="Also write the note to this file.")] = None,
 ) -> None:
-    """Sign (if the tree grew) and print the latest checkpoint, a C2SP signed note."""
+    """Sign a checkpoint of the whole tree now (unless the newest covers it) and print it.
+
+    The operator's way to checkpoint at once; otherwise the writer signs one
+    every N events or T seconds and the server's timer signs a quiet tail.
+    """
     svc, origin = _opened(ctx, ledger)
     if key:
         sys.stdout.write(svc.log_keys.signer(origin).verifier_key() + "\n")
         return
-    note = svc.latest_checkpoint(origin)
+    note = svc.issue_checkpoint(origin)
     if out is not None:
         out.write_text(note)
     sys.stdout.write(note)
@@ -188,7 +193,7 @@ def witness_cosign(
     svc, origin = _opened(ctx, ledger)
     note = svc.latest_checkpoint(origin)
     kept = witness.latest(origin)
-    size = svc.tree_size(origin)
+    size = Checkpoint.parse(split_note(note)[0]).size
     proof = (
         []
         if kept is None or kept.size in (0, size)

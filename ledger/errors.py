@@ -202,6 +202,16 @@ class ReplayedEnvelopeError(ConflictError):
     code = "replayed_envelope"
 
 
+class NotYetCheckpointedError(ConflictError):
+    """A leaf asked for lies beyond the newest signed checkpoint; ask again shortly.
+
+    Reads never sign: the writer's checkpoint policy, the server's timer and
+    ``medledger checkpoint`` do (details: ``checkpoint_size``, ``tree_size``).
+    """
+
+    code = "not_yet_checkpointed"
+
+
 # --- write-time rules of the MED protocol (HTTP 422) ----------------------
 
 
@@ -406,6 +416,12 @@ class StorageError(LedgerError):
     """The database failed or holds something the ledger did not write."""
 
     code = "storage_error"
+
+
+class StorageUnavailableError(StorageError):
+    """The database cannot be used now (connection lost or refused, disk full); retry."""
+
+    code = "storage_unavailable"
 
 
 class LedgerExistsError(LedgerError):

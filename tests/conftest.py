@@ -20,6 +20,7 @@ from benchmarks.common import postgres_problem
 from demo.organisation import ManualClock, Organisation
 from demo.stories import Demo, build_demo
 from ledger.service.application import LedgerService
+from ledger.service.checkpoint_policy import CheckpointPolicy
 from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 from tests.stories.matter import Matter
@@ -75,9 +76,16 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+EVERY_COMMIT = CheckpointPolicy(every=1)
+"""The tests' checkpoint policy: every commit is covered by a checkpoint at once, so proofs
+and bundles of what a test just wrote need no timer (``medledger serve`` signs within a second)."""
+
+
 @pytest.fixture
 def service(store: Store, tmp_path: Path, clock: ManualClock) -> LedgerService:
-    return LedgerService(store, LogKeyring(tmp_path / "log-keys"), clock=clock)
+    return LedgerService(
+        store, LogKeyring(tmp_path / "log-keys"), clock=clock, checkpoints=EVERY_COMMIT
+    )
 
 
 @pytest.fixture

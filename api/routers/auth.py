@@ -27,7 +27,7 @@ def _time(unix: int) -> str:
     return format_time(datetime.fromtimestamp(unix, UTC))
 
 
-@router.post("/challenge", response_model=ChallengeOut, responses=errors(400, 404))
+@router.post("/challenge", response_model=ChallengeOut, responses=errors(400, 404, 503))
 def challenge(origin: OriginDep, context: ContextDep) -> ChallengeOut:
     """A fresh login challenge for this ledger, valid for a short time and usable once."""
     text, expires = context.sealer.challenge(origin)
@@ -39,7 +39,7 @@ def challenge(origin: OriginDep, context: ContextDep) -> ChallengeOut:
     )
 
 
-@router.post("/token", response_model=TokenOut, responses=errors(400, 401, 404))
+@router.post("/token", response_model=TokenOut, responses=errors(400, 401, 404, 503))
 def token(request: TokenIn, origin: OriginDep, state: StateDep, context: ContextDep) -> TokenOut:
     """Exchange a signed challenge for a bearer token.
 

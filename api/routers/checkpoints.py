@@ -31,11 +31,12 @@ CHECKPOINT_EXAMPLE = (
                 "text/plain": {"schema": {"type": "string"}, "example": CHECKPOINT_EXAMPLE}
             },
         },
-        **json_errors(400, 401, 403, 404),
+        **json_errors(400, 401, 403, 404, 409, 503),
     },
 )
 async def checkpoint(access: LedgerAccess, service: ServiceDep) -> PlainTextResponse:
-    """The newest checkpoint of the whole tree (one is signed first if the tree grew)."""
+    """The newest signed checkpoint (a read: it never signs; 409 ``not_yet_checkpointed``
+    before the ledger's first)."""
     note = await run_in_threadpool(service.latest_checkpoint, access.origin)
     return PlainTextResponse(note, media_type="text/plain; charset=utf-8")
 

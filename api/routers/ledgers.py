@@ -13,7 +13,7 @@ from ledger.protocol.note import NoteSigner
 router = APIRouter(prefix="/v1/ledgers", tags=["ledgers"])
 
 
-@router.get("/{ledger}", response_model=LedgerOut, responses=errors(400, 404))
+@router.get("/{ledger}", response_model=LedgerOut, responses=errors(400, 404, 503))
 def get_ledger(ledger: LedgerId, service: ServiceDep) -> LedgerOut:
     """What a signer and a verifier need to know of a ledger; no token needed.
 

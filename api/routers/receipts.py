@@ -12,7 +12,7 @@ from api.access import ReceiptAccess, ReceiptGrant
 from api.deps import MatterId, PersonPath
 from api.read_schemas import ReceiptOut
 from api.reading import LangQuery, Read, ReadDep, dated
-from api.responses import BUNDLE_DOC, READ_ERRORS, json_errors
+from api.responses import BUNDLE_DOC, BUNDLE_ERRORS, READ_ERRORS, json_errors
 from ledger.service.bundle import receipt_bundle
 from projections.read_models.receipt import Receipt, receipt, render_receipt, routing_only
 from projections.runner.reading import View
@@ -24,7 +24,7 @@ PAGE_DOC: dict[int | str, dict[str, Any]] = {
         "description": "The receipt as a printable page of plain text.",
         "content": {"text/plain": {"schema": {"type": "string"}}},
     },
-    **json_errors(400, 401, 403, 404),
+    **json_errors(400, 401, 403, 404, 503),
 }
 
 
@@ -64,7 +64,7 @@ def consultation_receipt_page(
     return PlainTextResponse(render_receipt(found, lang), media_type="text/plain; charset=utf-8")
 
 
-@router.get("/people/{person}/receipts/{matter}/bundle", responses={**BUNDLE_DOC, **READ_ERRORS})
+@router.get("/people/{person}/receipts/{matter}/bundle", responses={**BUNDLE_DOC, **BUNDLE_ERRORS})
 def consultation_receipt_bundle(
     person: PersonPath, matter: MatterId, grant: ReceiptAccess, read: ReadDep
 ) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from ledger.errors import (
     LedgerExistsError,
     MalformedEnvelopeError,
     MalformedProofRequestError,
+    NotYetCheckpointedError,
     ReplayedEnvelopeError,
     StaleSequenceError,
     StorageError,
@@ -43,6 +44,7 @@ from ledger.protocol.envelope import (
     Envelope,
     Submission,
     format_time,
+    parse_time,
 )
 from ledger.protocol.heads import HeadsTree, StreamTip
 from ledger.protocol.note import NoteVerifier, sign_note, split_note
@@ -204,7 +206,21 @@ class LedgerService:
         cached = self._cached(origin)
         receipt = cached.submit(submission, lambda batch: self._write_batch(cached, batch))
         self._notify(receipt)
+        if body.type == "PayloadRedacted":
+            self._scrub_erased(receipt)
         return receipt
+
+    def _scrub_erased(self, receipt: AppendReceipt) -> None:
+        """After an erasure committed (and the read models followed it): no copy left on disk.
+
+        The erasure is committed whatever happens here, so a failure is
+        logged, not raised: the next erasure's scrub removes what is left.
+        """
+        try:
+            if not self.store.scrub_erased():
+                logger.warning("erasure at leaf %s: the database was busy", receipt.leaf_index)
+        except LedgerError as error:
+            logger.error("erasure at leaf %s not scrubbed: %s", receipt.leaf_index, error.message)
 
     def _write_batch(self, cached: _Cached, batch: list[Pending]) -> None:
         """Load, admit, store and apply a batch of appends in one transaction (under the lock).
@@ -431,7 +447,12 @@ class LedgerService:
         return self._nodes(origin), size
 
     def issue_checkpoint(self, ledger: str) -> str:
-        """Sign and keep a checkpoint of the current tree, unless the newest covers it."""
+        """Sign and keep a checkpoint of the current tree now, unless the newest covers it.
+
+        A write: it takes the ledger's lock.  Only the writer's policy, the
+        server's timer (``refresh_checkpoints``) and the operator's
+        ``medledger checkpoint`` call it; reads use ``latest_checkpoint``.
+        """
         origin = self.origin_of(ledger)
         with self.store.transaction() as transaction:
             size = transaction.lock_ledger(origin)
@@ -442,6 +463,27 @@ class LedgerService:
             frontier = merkle.Frontier.load(self._nodes(origin), size)
             tips = self.heads_at(origin, size).tips
             return self._checkpoint_in(transaction, origin, frontier, size, tips)
+
+    def refresh_checkpoints(self) -> list[str]:
+        """Sign a checkpoint for each ledger whose tree outgrew a checkpoint older than the policy's
+        interval (the tail of a quiet ledger); return their origins.  The server's timer calls it.
+
+        Ledgers whose log key this process does not hold are left to the
+        process that holds it.
+        """
+        now = self.clock()
+        signed: list[str] = []
+        for origin, size, checkpointed, issued in self.store.checkpoint_lag():
+            when = None if issued is None else parse_time(issued)
+            if not self.checkpoints.overdue(size, checkpointed, now, when):
+                continue
+            try:
+                self.log_keys.signer(origin)
+            except LedgerError:
+                continue
+            self.issue_checkpoint(origin)
+            signed.append(origin)
+        return signed
 
     def _checkpoint_in(
         self,
@@ -478,8 +520,19 @@ class LedgerService:
         return HeadsTree(tips)
 
     def latest_checkpoint(self, ledger: str) -> str:
-        """The newest signed checkpoint (issuing one first if the tree grew)."""
-        return self.issue_checkpoint(ledger)
+        """The newest signed checkpoint as stored: a read, which never signs one.
+
+        Raises NotYetCheckpointedError when the ledger has none yet.
+        """
+        origin = self.origin_of(ledger)
+        newest = self.store.newest_checkpoint(origin)
+        if newest is None:
+            raise NotYetCheckpointedError(
+                f"{origin} has no signed checkpoint yet; ask again shortly",
+                checkpoint_size=0,
+                tree_size=self.tree_size(origin),
+            )
+        return newest[1]
 
     def records(
         self, ledger: str, stream: str, after_seq: int = 0, limit: int = 1000

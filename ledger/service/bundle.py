@@ -21,7 +21,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ledger.domain import events as ev
-from ledger.errors import NotFoundError, UnknownLeafError, UnknownStreamError
+from ledger.errors import (
+    NotFoundError,
+    NotYetCheckpointedError,
+    UnknownLeafError,
+    UnknownStreamError,
+)
 from ledger.protocol.b64 import b64encode
 from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.checkpoint import Checkpoint
@@ -46,10 +51,11 @@ def build_bundle(
     routing_only: bool = False,
 ) -> dict[str, Any]:
     """A bundle of the given leaves (and every event of the ``complete`` streams),
-    proven to the newest checkpoint.
+    proven to the newest stored checkpoint.
 
-    Raises UnknownLedgerError, or UnknownLeafError for an index the newest
-    checkpoint does not cover.
+    A read: it never signs a checkpoint.  Raises UnknownLedgerError,
+    UnknownLeafError for an index beyond the log, or NotYetCheckpointedError
+    for a leaf or stream the newest checkpoint does not cover yet.
     """
     origin = service.origin_of(ledger)
     note = service.latest_checkpoint(origin)
@@ -131,19 +137,38 @@ def _stream(service: LedgerService, origin: str, stream: str, size: int) -> list
 
 
 def _record(service: LedgerService, origin: str, index: int, size: int) -> LogRecord:
-    if not 0 <= index < size:
-        raise UnknownLeafError(
-            f"leaf {index} is not in the checkpointed log of {size} events", leaf_index=index
-        )
+    """The stored event at ``index``, which the checkpoint of ``size`` leaves must cover."""
+    if index < 0:
+        raise UnknownLeafError(f"leaf {index} is not in the log", leaf_index=index)
+    if index >= size:
+        tree_size = service.tree_size(origin)
+        if index >= tree_size:
+            raise UnknownLeafError(
+                f"leaf {index} is not in the log of {tree_size} events", leaf_index=index
+            )
+        raise _not_yet(index, size, tree_size)
     record = service.record(origin, index)
     if record is None or record.entry is None:
         raise UnknownLeafError(f"leaf {index} has no stored event", leaf_index=index)
     return record
 
 
+def _not_yet(index: int, size: int, tree_size: int) -> NotYetCheckpointedError:
+    return NotYetCheckpointedError(
+        f"leaf {index} is beyond the newest checkpoint ({size} leaves); ask again shortly",
+        leaf_index=index,
+        checkpoint_size=size,
+        tree_size=tree_size,
+    )
+
+
 def _heads(heads: HeadsTree, streams: list[str]) -> dict[str, Any]:
     proven: dict[str, Any] = {}
     for stream in streams:
+        if heads.tip(stream) is None:
+            raise NotYetCheckpointedError(
+                f"{stream} began after the newest checkpoint; ask again shortly", stream=stream
+            )
         tip, index, proof = heads.proof(stream)
         proven[stream] = {
             "seq": tip.seq,

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.service.application import Clock, LedgerService, system_clock
-from ledger.service.checkpoint_policy import CheckpointPolicy
+from ledger.service.checkpoint_policy import DEFAULT_EVERY, DEFAULT_INTERVAL, CheckpointPolicy
 from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 
@@ -53,8 +54,12 @@ class Settings(BaseSettings):
     database_schema: str | None = None
     log_keys: Path = DEFAULT_DATA_DIR / "log-keys"
     ledger: str | None = None
-    checkpoint_every: int = 256
-    checkpoint_interval_seconds: int = 60
+    # The writer signs a checkpoint every N events or T seconds; the server's
+    # timer signs a quiet ledger's tail T seconds after its last checkpoint.
+    checkpoint_every: int = Field(default=DEFAULT_EVERY, ge=1)
+    checkpoint_interval_seconds: float = Field(
+        default=DEFAULT_INTERVAL.total_seconds(), gt=0, le=86_400
+    )
 
     def open_store(self) -> Store:
         """Open (and create the tables of) the configured database."""

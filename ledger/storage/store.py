@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy.exc
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError, StoredEvent
-from eventsourcing.utils import Environment
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import (
     MetaData,
+    Table,
     and_,
     bindparam,
     create_engine,
     delete,
+    event,
     func,
     insert,
     select,
@@ -39,10 +40,12 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ledger.errors import ConflictError, StorageError
 from ledger.protocol.canonical import canonical, parse_canonical
+from ledger.storage.faults import UNAVAILABLE, Guarded, unavailable
 from ledger.storage.tables import (
     checkpoints_table,
     directory_table,
@@ -99,26 +102,24 @@ class Store:
         self.schema = schema
         if schema is not None:
             _ensure_schema(url, schema)
-        env: dict[str, str] = {
-            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
-            "SQLALCHEMY_URL": url,
-        }
-        if schema is not None:
-            env["SQLALCHEMY_SCHEMA"] = schema
-        factory = InfrastructureFactory.construct(Environment(APP_NAME, env))
-        recorder = factory.application_recorder()
-        assert isinstance(recorder, SQLAlchemyApplicationRecorder)
-        self.recorder = recorder
-        datastore = recorder.datastore
-        assert isinstance(datastore, SQLAlchemyDatastore)
+        datastore = SQLAlchemyDatastore(url=url, pool_pre_ping=True)
+        assert isinstance(datastore.engine, Engine)
+        self.engine: Engine = datastore.engine
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _erase_freed_content)
         self.datastore = datastore
-        assert datastore.engine is not None
-        self.engine = datastore.engine
+        self.recorder = SQLAlchemyApplicationRecorder(
+            datastore=datastore, events_table_name=f"{APP_NAME}_events", schema_name=schema
+        )
         self.dialect = self.engine.dialect.name
-        self.events = recorder.events_record_cls.__table__
+        self.events = self.recorder.events_record_cls.__table__
         self.metadata = MetaData(schema=schema)
         self._define_tables()
-        self.metadata.create_all(self.engine, checkfirst=True)
+        try:
+            self.recorder.create_table()
+            self.metadata.create_all(self.engine, checkfirst=True)
+        except UNAVAILABLE as exc:
+            raise unavailable(exc) from exc
         # Statements compiled once: every append runs them.
         ledgers = self.ledgers
         self._grow = (
@@ -144,12 +145,22 @@ class Store:
     # --- transactions -----------------------------------------------------
 
     def write(self) -> AbstractContextManager[Session]:
-        """A session committed when the block ends: ``with store.write() as session: ...``."""
-        return self.datastore.transaction(commit=True)
+        """A session committed when the block ends: ``with store.write() as session: ...``.
+
+        Like ``read``, it raises StorageUnavailableError, never a driver's
+        error, when the database cannot be reached or written.
+        """
+        return self._session(commit=True)
 
     def read(self) -> AbstractContextManager[Session]:
         """A session for reading; nested in a write, it is the write's own."""
-        return self.datastore.transaction(commit=False)
+        return self._session(commit=False)
+
+    def _session(self, *, commit: bool) -> AbstractContextManager[Session]:
+        try:
+            return Guarded(self.datastore.transaction(commit=commit))
+        except UNAVAILABLE as exc:  # the first session of a process sets up SQLite's WAL
+            raise unavailable(exc) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[LedgerTransaction]:
@@ -400,6 +411,46 @@ class Store:
             ).all()
         return [(int(s), str(n), str(t)) for s, n, t in rows]
 
+    def newest_checkpoint(self, origin: str) -> tuple[int, str, str] | None:
+        """The newest stored checkpoint's (tree size, note, issued at), or None: one indexed read."""
+        c = self.checkpoints
+        with self.read() as session:
+            row = session.execute(
+                select(c.c.tree_size, c.c.note, c.c.issued_at)
+                .where(c.c.origin == origin)
+                .order_by(c.c.tree_size.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
+
+    def checkpoint_lag(self) -> list[tuple[str, int, int, str | None]]:
+        """Every ledger whose tree is ahead of its newest checkpoint, in one query.
+
+        Each as (origin, tree size, newest checkpoint's size or 0, when it
+        was issued or None).
+        """
+        ledgers, c = self.ledgers, self.checkpoints
+        newest = (
+            select(func.max(c.c.tree_size))
+            .where(c.c.origin == ledgers.c.origin)
+            .correlate(ledgers)
+            .scalar_subquery()
+        )
+        query = (
+            select(ledgers.c.origin, ledgers.c.tree_size, c.c.tree_size, c.c.issued_at)
+            .select_from(
+                ledgers.outerjoin(c, and_(c.c.origin == ledgers.c.origin, c.c.tree_size == newest))
+            )
+            .where(ledgers.c.tree_size > func.coalesce(c.c.tree_size, 0))
+            .order_by(ledgers.c.origin)
+        )
+        with self.read() as session:
+            rows = session.execute(query).all()
+        return [
+            (str(o), int(t), 0 if s is None else int(s), None if i is None else str(i))
+            for o, t, s, i in rows
+        ]
+
     # --- directory (personal details, outside the signed log) ------------
 
     def set_directory(self, origin: str, person: str, name: str | None, email: str | None) -> None:
@@ -448,8 +499,36 @@ class Store:
             return False
         return True
 
+    # --- erasure -----------------------------------------------------------
+
+    def scrub_erased(self, tables: Sequence[Table] = ()) -> bool:
+        """Remove the copies of erased bytes that the database files keep; call after the commit.
+
+        SQLite zeroes freed content on every connection (``secure_delete``),
+        but the write-ahead log still holds the pages as they were before the
+        erasure: a ``TRUNCATE`` checkpoint copies the current pages into the
+        database file and empties the log.  On PostgreSQL the old row version
+        stays in the payloads table's pages (and in ``tables``: the read
+        models that showed the erased text) until a ``VACUUM`` removes it,
+        outside any transaction.  Returns False when SQLite could not finish
+        the checkpoint because another connection was reading.
+        """
+        try:
+            if self.dialect == "sqlite":
+                with self.engine.connect() as connection:
+                    busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                return busy is None or int(busy[0]) == 0
+            quote = self.engine.dialect.identifier_preparer.format_table
+            names = ", ".join(quote(table) for table in [self.payloads, *tables])
+            with self.engine.connect() as connection:
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                autocommit.exec_driver_sql(f"VACUUM {names}")
+            return True
+        except UNAVAILABLE as exc:
+            raise unavailable(exc) from exc
+
     def dispose(self) -> None:
-        self.engine.dispose()  # type: ignore[union-attr]
+        self.engine.dispose()
 
 
 class _SessionTransaction:
@@ -610,6 +689,13 @@ def _log_record(row: Any) -> LogRecord:
         salts=None if salts is None else bytes(salts),
         redacted_by=None if by is None else int(by),
     )
+
+
+def _erase_freed_content(connection: Any, _record: Any) -> None:
+    """Every SQLite connection overwrites deleted content with zeros (erased payloads)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
 
 
 def _ensure_schema(url: str, schema: str) -> None:

@@ -268,7 +268,19 @@ class Projector:
         for model in writes:
             expected[model] = changes.end
         fold.evict()
+        if any(e.type == "PayloadRedacted" for e in events):
+            self._scrub_erased(fold.origin)
         return changes.end - changes.start
+
+    def _scrub_erased(self, origin: str) -> None:
+        """The read models showed an erased text: leave no old copy of their rows on disk.
+
+        The erasure is committed whatever happens here, so a failure is logged.
+        """
+        try:
+            self.store.scrub_erased([spec.table for spec in self.schema.specs.values()])
+        except LedgerError as error:
+            logger.error("read models of %s: erasure not scrubbed: %s", origin, error.message)
 
     def _commit(self, batch: _Batch) -> None:
         """Write one batch's rows and positions in one transaction."""

@@ -25,6 +25,7 @@ from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
 from ledger.protocol import merkle
+from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.keys import PersonKey
 from ledger.protocol.note import NoteVerifier
@@ -212,8 +213,8 @@ def the_log_proves_the_matter(
         "PositionStated",
         "DecisionMade",
     ]
-    note = reader.get_text(LEDGER, "/checkpoint")
-    checkpoint = verify_checkpoint(note, NoteVerifier.from_verifier_key(log_key))
+    last = max(e["leaf_index"] for e in events)
+    checkpoint = covering(reader, log_key, last)
     proof = reader.get(
         LEDGER,
         "/proofs/inclusion",
@@ -248,6 +249,22 @@ def the_read_models_show_the_matter(reader: HttpTransport, trust: TrustRoot) -> 
     assert receipt_report.entries
     page = reader.get_text(LEDGER, "/people/tr/receipts/okonomi/page")
     assert "okonomi" in page
+
+
+def covering(reader: HttpTransport, log_key: str, leaf_index: int) -> Checkpoint:
+    """The newest checkpoint once it covers ``leaf_index``.
+
+    Reads never sign; the server signs the tail of a burst of writes by its
+    timer within about a second (the default interval), which this waits for.
+    """
+    deadline = time.monotonic() + 10
+    while True:
+        note = reader.get_text(LEDGER, "/checkpoint")
+        checkpoint = verify_checkpoint(note, NoteVerifier.from_verifier_key(log_key))
+        if checkpoint.size > leaf_index:
+            return checkpoint
+        assert time.monotonic() < deadline, "the server signed no checkpoint of the tail"
+        time.sleep(0.1)
 
 
 def caught_up(reader: HttpTransport, path: str) -> dict[str, Any]:
