@@ -94,6 +94,7 @@ def matter_bundle(service: LedgerService, ledger: str, matter: str) -> dict[str,
     origin = service.origin_of(ledger)
     if not service.records(origin, matter_stream(matter), limit=1):
         raise UnknownStreamError(f"no matter {matter} in {origin}", matter=matter)
+    _require_checkpointed(service, origin, matter_stream(matter))
     return build_bundle(
         service,
         origin,
@@ -113,6 +114,7 @@ def receipt_bundle(
     receipt that discloses only the matter's routing fields.
     """
     origin = service.origin_of(ledger)
+    _require_checkpointed(service, origin, matter_stream(matter))
     return build_bundle(
         service,
         origin,
@@ -130,6 +132,14 @@ def ledger_bundle(service: LedgerService, ledger: str) -> dict[str, Any]:
     size = Checkpoint.parse(split_note(service.latest_checkpoint(origin))[0]).size
     streams = [tip.stream for tip in service.heads_at(origin, size).tips]
     return build_bundle(service, origin, [], kind="ledger", complete=streams)
+
+
+def _require_checkpointed(service: LedgerService, origin: str, stream: str) -> None:
+    """A matter's bundle shows it as it is now: its newest event must be checkpointed."""
+    head = service.head(origin, stream)
+    size = Checkpoint.parse(split_note(service.latest_checkpoint(origin))[0]).size
+    if head is not None and head.leaf_index >= size:
+        raise _not_yet(head.leaf_index, size, service.tree_size(origin))
 
 
 def _stream(service: LedgerService, origin: str, stream: str, size: int) -> list[LogRecord]:

@@ -252,6 +252,7 @@ def test_the_log_key_alone_cannot_found_a_second_ledger_under_the_same_origin(
     parallel.body("hmed", "HovedMED", "hovedmed")
     parallel.appoint("hmed", "tr", "management", "chair")
     parallel.act("tr", "budget", _due_in_a_month(clock, "Budget", "Vi accepterer alt.", "budget"))
+    forger.issue_checkpoint(org.origin)
     forged = _roundtrip(matter_bundle(forger, org.origin, "budget"))
     assert forger.log_keys.signer(org.origin).verifier_key() == trust.log_key
     with pytest.raises(BundleVerificationError) as failure:
