@@ -35,6 +35,7 @@ from ledger.service.settings import OpenedLedger
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import Store
 from tests.api.conftest import Api, api_settings
+from tests.conftest import EVERY_COMMIT
 from tests.stories.confidential import MARKERS, MATTER_READERS, READERS, tell
 
 PERSONS = frozenset({"responsible", "other", "consulted", "left", "auditor", "admin"})
@@ -206,7 +207,9 @@ def told(
     else:
         store = Store(f"sqlite:///{tmp}/ledger.db")
     clock = ManualClock()
-    service = LedgerService(store, LogKeyring(tmp / "log-keys"), clock=clock)
+    service = LedgerService(
+        store, LogKeyring(tmp / "log-keys"), clock=clock, checkpoints=EVERY_COMMIT
+    )
     suffix = uuid.uuid4().hex[:8]
     org = Organisation(service, f"ledger.example/matrix-{suffix}", "Matrixkommune", clock)
     tell(org)
