@@ -128,34 +128,35 @@ def _without(data: dict[str, Any], wanted: Callable[[dict[str, Any]], bool]) -> 
     data["entries"] = [i for i in data["entries"] if not wanted(i)]
 
 
-def test_a_bundle_missing_a_signers_enrolment_is_refused(
-    demo: tuple[dict[str, str], Path, str], tmp_path: Path
+def drop_the_enrolment_of_tr_okonomi(data: dict[str, Any]) -> None:
+    _without(data, lambda i: i["disclosed"].get("person", {}).get("value") == "tr-okonomi")
+
+
+def drop_the_consultation(data: dict[str, Any]) -> None:
+    _without(data, lambda i: i["entry"]["body"]["type"] == "ConsultationOpened")
+
+
+def negative_genesis(data: dict[str, Any]) -> None:
+    data["entries"][0]["leaf_index"] = -(2**64)
+
+
+@pytest.mark.parametrize(
+    ("damage", "code", "words"),
+    [
+        (drop_the_enrolment_of_tr_okonomi, 1, "error[verification_failed]"),
+        (drop_the_consultation, 1, "incomplete_stream"),
+        (negative_genesis, 3, "error[malformed_bundle]"),
+    ],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_a_damaged_bundle_is_refused_with_its_reason(
+    demo: tuple[dict[str, str], Path, str],
+    tmp_path: Path,
+    damage: Callable[[dict[str, Any]], None],
+    code: int,
+    words: str,
 ) -> None:
-    def drop_the_enrolment_of_tr_okonomi(data: dict[str, Any]) -> None:
-        _without(data, lambda i: i["disclosed"].get("person", {}).get("value") == "tr-okonomi")
-
-    result = _verify_damaged(demo, tmp_path, drop_the_enrolment_of_tr_okonomi)
-    _refused(result, 1, "error[verification_failed]")
-
-
-def test_a_bundle_with_one_event_removed_is_refused(
-    demo: tuple[dict[str, str], Path, str], tmp_path: Path
-) -> None:
-    def drop_the_consultation(data: dict[str, Any]) -> None:
-        _without(data, lambda i: i["entry"]["body"]["type"] == "ConsultationOpened")
-
-    result = _verify_damaged(demo, tmp_path, drop_the_consultation)
-    _refused(result, 1, "incomplete_stream")
-
-
-def test_a_bundle_with_a_negative_leaf_index_is_refused(
-    demo: tuple[dict[str, str], Path, str], tmp_path: Path
-) -> None:
-    def negative_genesis(data: dict[str, Any]) -> None:
-        data["entries"][0]["leaf_index"] = -(2**64)
-
-    result = _verify_damaged(demo, tmp_path, negative_genesis)
-    _refused(result, 3, "error[malformed_bundle]")
+    _refused(_verify_damaged(demo, tmp_path, damage), code, words)
 
 
 def test_a_bundle_of_another_genesis_than_the_pinned_one_is_refused(
