@@ -132,7 +132,7 @@ def verify_bundle(bundle: Any, trust: TrustRoot) -> BundleReport:
     for item in items:
         one = _check_item(item, trust, size, root)
         _verify_signature(one, keys)
-        if one.entry.stream == "registry" and one.entry.type in AUTHORITY_TYPES:
+        if one.entry.stream == "registry":
             _fold_registry(one.entry, keys, admins)
         checked.append(one)
         report.entries.append(one.entry)
@@ -455,7 +455,8 @@ def _verify_signature(checked: _Checked, keys: dict[tuple[str, str], _Key]) -> N
 def _fold_registry(
     entry: VerifiedEntry, keys: dict[tuple[str, str], _Key], admins: set[str]
 ) -> None:
-    """Learn the keys and admins an authority event of the registry makes or ends."""
+    """Check that a registry event discloses every field (receipts read the seats too);
+    learn the keys and admins an authority event makes or ends."""
     index, kind, payload = entry.leaf_index, entry.type, entry.disclosed
     if entry.undisclosed:
         raise BundleVerificationError(
@@ -463,6 +464,8 @@ def _fold_registry(
             f"registry entry at leaf {index} must disclose every field",
             index,
         )
+    if kind not in AUTHORITY_TYPES:
+        return
     if kind == "LedgerCreated":
         if index != 0:
             raise BundleVerificationError(
