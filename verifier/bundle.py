@@ -280,7 +280,7 @@ def _checkpoint_text(text: str, origin: str) -> tuple[int, bytes, list[str]]:
     if len(lines) < 3 or lines[0] != origin:
         raise BundleVerificationError("malformed_checkpoint", f"checkpoint is not for {origin}")
     size_line, root_line = lines[1], lines[2]
-    if not size_line.isdigit() or str(int(size_line)) != size_line:
+    if not size_line.isdecimal() or str(int(size_line)) != size_line:
         raise BundleVerificationError("malformed_checkpoint", "checkpoint size malformed")
     try:
         root = _strict_b64(root_line)
@@ -304,7 +304,7 @@ def _heads_line(extensions: list[str]) -> tuple[int, bytes]:
         raise BundleVerificationError(
             "malformed_checkpoint", "stream-heads root malformed"
         ) from exc
-    if not count_text.isdigit() or str(int(count_text)) != count_text or len(root) != 32:
+    if not count_text.isdecimal() or str(int(count_text)) != count_text or len(root) != 32:
         raise BundleVerificationError("malformed_checkpoint", "stream-heads line malformed")
     return int(count_text), root
 
