@@ -225,7 +225,12 @@ def test_a_cosignature_that_is_malformed_or_does_not_verify_is_refused() -> None
     name, encoded = cosigned[2:].split(" ")
     raw = base64.b64decode(encoded)
     assert len(raw) == 4 + 72 and raw[:4] == witness.cosignature_key_hash.to_bytes(4, "big")
-    for forged in (raw[:-1], raw + b"\x00", raw[:4] + bytes(8) + raw[12:], raw[:-1] + bytes([raw[-1] ^ 1])):
+    for forged in (
+        raw[:-1],
+        raw + b"\x00",
+        raw[:4] + bytes(8) + raw[12:],
+        raw[:-1] + bytes([raw[-1] ^ 1]),
+    ):
         line = f"\u2014 {name} {base64.b64encode(forged).decode()}"
         failure = refusal(_with_signature_lines(bundle, [log_line, line]), factory.trust())
         assert failure.code == "checkpoint_signature_invalid", forged
