@@ -15,6 +15,7 @@ protocol library, never by ``verifier.bundle``, so the two are compared.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -269,9 +270,9 @@ def _item(logged: Logged, proof: list[bytes], withheld: Iterable[str]) -> dict[s
     hidden = set(withheld)
     return {
         "leaf_index": logged.leaf_index,
-        "entry": logged.entry,
+        "entry": copy.deepcopy(logged.entry),
         "disclosed": {
-            name: {"salt": b64encode(logged.salts[name]), "value": value}
+            name: {"salt": b64encode(logged.salts[name]), "value": copy.deepcopy(value)}
             for name, value in logged.payload.items()
             if name not in hidden
         },
