@@ -53,6 +53,7 @@ EVENT_PREFIX = b"medledger/event/v2\n"
 HEADS_LINE = "medledger/heads/v2"
 NOTE_ED25519 = 0x01
 COSIGNATURE_V1 = 0x04
+MAX_TREE_SIZE = 2**64 - 1
 AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "KeyRevoked"})
 
 INVOLVED, NOT_INVOLVED, NOT_A_MEMBER = "involved", "not_involved", "not_a_member"
@@ -654,8 +655,8 @@ def _routing(e: VerifiedEntry, name: str) -> Any:
 
 
 def _inclusion_ok(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
-    """RFC 9162 section 2.1.3.2, step by step."""
-    if not 0 <= index < size:
+    """RFC 9162 section 2.1.3.2, step by step (tree sizes are 64-bit)."""
+    if not 0 <= index < size <= MAX_TREE_SIZE:
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
