@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def test_a_key_used_after_its_revocation_is_refused_and_before_it_accepted() -> 
     )
     failure = refusal(factory.bundle(), factory.trust())
     assert (failure.code, failure.leaf_index) == ("revoked_key", after.leaf_index)
-    assert str(revoked.leaf_index) in failure.message
+    assert str(revoked.leaf_index) in failure.message and str(failure) == failure.message
 
 
 def test_a_key_revoked_twice_stays_revoked_and_a_revocation_of_an_unknown_key_is_harmless() -> None:
@@ -89,7 +90,11 @@ def test_the_owner_may_revoke_their_own_key_and_nobody_else_may() -> None:
 def test_a_non_admin_cannot_enrol_a_person_or_add_a_key(event_type: str) -> None:
     factory = _with_member()
     key = PersonKey.generate("tr")
-    payload = {"person": "tr", "key_id": key.key_id, "public_key": key.public_key_b64}
+    payload: dict[str, Any] = {
+        "person": "tr",
+        "key_id": key.key_id,
+        "public_key": key.public_key_b64,
+    }
     if event_type == "PersonEnrolled":
         payload["roles"] = []
     forged = factory.append("registry", event_type, "direktor", payload)

@@ -178,6 +178,20 @@ def test_malformed_signature_lines_are_refused() -> None:
         bundle | {"checkpoint": bundle["checkpoint"].replace("\n\n", "\n")}, factory.trust()
     )
     assert failure.code == "malformed_checkpoint"
+    failure = refusal(_with_signature_lines(bundle, [line + " "]), factory.trust())
+    assert failure.code == "malformed_checkpoint"
+
+
+def test_a_note_of_nothing_but_signatures_is_judged_by_its_signature_first() -> None:
+    factory = LedgerFactory()
+    bad = _log_line(factory, bytes(64))
+    assert refusal(factory.bundle() | {"checkpoint": f"\n\n{bad}\n"}, factory.trust()).code == (
+        "checkpoint_signature_invalid"
+    )
+    good = _log_line(factory, factory.log_key.sign(b"\n"))
+    assert refusal(factory.bundle() | {"checkpoint": f"\n\n{good}\n"}, factory.trust()).code == (
+        "malformed_checkpoint"
+    )
 
 
 def test_a_log_signature_that_does_not_verify_is_refused() -> None:
@@ -273,6 +287,7 @@ def test_a_checkpoint_needs_exactly_one_well_formed_stream_heads_line() -> None:
         [heads, heads],
         [f"{line}x {count} {heads_root}"],
         [f"{heads} extra"],
+        [f"{line}  {count} {heads_root}"],
         [f"{line} 01 {heads_root}"],
         [f"{line} \u00b9 {heads_root}"],
         [f"{line} \u0661 {heads_root}"],

@@ -194,3 +194,11 @@ def test_the_responsible_body_cannot_be_withheld_and_free_text_can() -> None:
     failure = refusal(story.receipt(withhold={opened: ["responsible_body"]}), story.factory.trust())
     assert (failure.code, failure.leaf_index) == ("routing_field_missing", opened)
     assert story.verdict(withhold={opened: ["title"]}) == NOT_A_MEMBER
+
+
+def test_a_meeting_that_names_others_does_not_reach_a_member() -> None:
+    story = Story()
+    story.seat("MemberAppointed", "hmed", "amr")
+    _opened_in_hmed(story)
+    story.act("MeetingHeld", present=["leder"])
+    assert story.verdict() == NOT_INVOLVED

@@ -127,6 +127,7 @@ def test_a_head_that_is_not_an_object_or_lacks_a_member_is_refused() -> None:
 
 def test_a_head_proof_that_does_not_lead_to_the_heads_root_is_refused() -> None:
     factory = _matter(2)
+    change: dict[str, Any]
     for change in (
         {"index": 1},
         {"index": 2},
@@ -150,7 +151,7 @@ def _lying(factory: LedgerFactory, **change: Any) -> HeadsTree:
     """The log's heads with the matter's head changed: an operator committing to a false head."""
     tips = []
     for tip in factory.heads().tips:
-        values = {
+        values: dict[str, Any] = {
             "stream": tip.stream,
             "seq": tip.seq,
             "hash": tip.hash,
