@@ -171,6 +171,14 @@ def test_a_key_id_not_derived_from_its_key_is_refused() -> None:
     assert (failure.code, failure.leaf_index) == ("key_id_mismatch", forged.leaf_index)
 
 
+def test_an_enrolled_key_that_is_not_base64_is_malformed() -> None:
+    factory = LedgerFactory()
+    payload = {"person": "direktor", "key_id": "0" * 16, "public_key": "not base64!", "roles": []}
+    forged = factory.append("registry", "PersonEnrolled", "admin", payload)
+    failure = refusal(factory.bundle(), factory.trust())
+    assert (failure.code, failure.leaf_index) == ("malformed_bundle", forged.leaf_index)
+
+
 def test_an_enrolled_key_that_is_not_32_bytes_is_malformed() -> None:
     factory = LedgerFactory()
     raw = bytes(range(31))

@@ -213,3 +213,20 @@ def test_bundle_and_trust_root_files_are_read_and_unreadable_ones_refused(tmp_pa
         with pytest.raises(BundleVerificationError) as failure:
             verify_bundle_file(paths["bundle"], paths["trust"])
         assert failure.value.code == code
+
+
+def test_a_bundle_file_saved_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Some editors on an auditor's machine write one; it is still UTF-8 JSON."""
+    factory = _factory()
+    trust = factory.trust()
+    trust_text = json.dumps(
+        {
+            "format": "medledger-trust/v1",
+            "origin": trust.origin,
+            "log_key": trust.log_key,
+            "genesis": trust.genesis,
+        }
+    )
+    paths = _files(tmp_path, json.dumps(factory.bundle()), trust_text)
+    Path(paths[0]).write_bytes(b"\xef\xbb\xbf" + Path(paths[0]).read_bytes())
+    assert verify_bundle_file(*paths).tree_size == 3
