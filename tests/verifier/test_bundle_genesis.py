@@ -66,8 +66,9 @@ def test_the_genesis_signature_must_verify_with_the_admin_key_it_names() -> None
     assert len(accepted(honest.bundle(), honest.trust()).entries) == 1
     forged = _refounded(admin, PersonKey.generate("admin"))
     assert _refused_at_genesis(forged) == "bad_signature"
-    short = admin | {"public_key": base64.b64encode(bytes(31)).decode()}
-    assert _refused_at_genesis(_refounded(short, founder)) == "malformed_bundle"
+    for public_key in (base64.b64encode(bytes(31)).decode(), "not base64!", None):
+        malformed = admin | {"public_key": public_key}
+        assert _refused_at_genesis(_refounded(malformed, founder)) == "malformed_bundle"
 
 
 def test_a_bundle_without_leaf_0_is_refused() -> None:
