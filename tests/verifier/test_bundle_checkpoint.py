@@ -180,6 +180,9 @@ def test_malformed_signature_lines_are_refused() -> None:
     assert failure.code == "malformed_checkpoint"
     failure = refusal(_with_signature_lines(bundle, [line + " "]), factory.trust())
     assert failure.code == "malformed_checkpoint"
+    spaced = f"\u2014 {factory.origin} x {line.rsplit(' ', 1)[1]}"  # key names have no spaces
+    failure = refusal(_with_signature_lines(bundle, [line, spaced]), factory.trust())
+    assert failure.code == "malformed_checkpoint"
 
 
 def test_a_note_of_nothing_but_signatures_is_judged_by_its_signature_first() -> None:

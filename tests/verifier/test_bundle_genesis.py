@@ -78,3 +78,11 @@ def test_a_bundle_without_leaf_0_is_refused() -> None:
     assert (failure.code, failure.leaf_index) == ("genesis_mismatch", None)
     failure = refusal(factory.bundle(leaves=[]), factory.trust())
     assert (failure.code, failure.leaf_index) == ("genesis_mismatch", None)
+
+
+def test_a_bundle_checked_against_another_genesis_fails_at_leaf_0() -> None:
+    factory = LedgerFactory()
+    trust = factory.trust()
+    other = LedgerFactory().trust().genesis
+    failure = refusal(factory.bundle(), type(trust)(trust.origin, trust.log_key, other))
+    assert (failure.code, failure.leaf_index) == ("genesis_mismatch", 0)
