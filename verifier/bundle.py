@@ -280,6 +280,8 @@ def _checkpoint_text(text: str, origin: str) -> tuple[int, bytes, list[str]]:
     lines = text[:-1].split("\n")
     if len(lines) < 3 or lines[0] != origin:
         raise BundleVerificationError("malformed_checkpoint", f"checkpoint is not for {origin}")
+    if "" in lines:
+        raise BundleVerificationError("malformed_checkpoint", "checkpoint has an empty line")
     size_line, root_line = lines[1], lines[2]
     if not size_line.isdecimal() or str(int(size_line)) != size_line:
         raise BundleVerificationError("malformed_checkpoint", "checkpoint size malformed")

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger.protocol.note import NoteSigner
+from ledger.errors import MalformedCheckpointError
+from ledger.protocol.checkpoint import Checkpoint
+from ledger.protocol.note import NoteSigner, split_note
 from tests.verifier.bundle_factory import LedgerFactory, accepted, refusal
 from verifier.bundle import BundleVerificationError, TrustRoot, parse_trust_root
 
@@ -220,6 +222,22 @@ def test_a_checkpoint_signed_only_by_another_key_is_refused_and_extra_signers_ar
     failure = refusal(_with_signature_lines(bundle, [other_line]), factory.trust())
     assert failure.code == "checkpoint_signature_invalid"
     assert accepted(_with_signature_lines(bundle, [other_line, line]), factory.trust())
+    unknown = "\u2014 witness.example/z " + base64.b64encode(bytes(5) + b"\x17").decode()
+    assert unknown.endswith("X")  # whatever an unknown key's line holds, it is skipped whole
+    assert accepted(_with_signature_lines(bundle, [line, unknown]), factory.trust())
+
+
+def test_a_checkpoint_with_a_blank_line_in_its_text_is_malformed_as_the_library_says() -> None:
+    """tlog-checkpoint lines are non-empty; the note splits at its last blank line."""
+    factory = LedgerFactory()
+    bundle = factory.bundle()
+    origin, size, root, heads = _note_parts(bundle)[0].rstrip("\n").split("\n")
+    blank = _resigned(factory, bundle, [origin, size, root, heads, "", "example/v1 7"])
+    text, signatures = split_note(blank["checkpoint"])
+    assert text.endswith("\n\nexample/v1 7\n") and len(signatures) == 1
+    with pytest.raises(MalformedCheckpointError):
+        Checkpoint.parse(text)
+    assert refusal(blank, factory.trust()).code == "malformed_checkpoint"
 
 
 def test_cosignatures_count_once_per_trusted_witness_up_to_the_quorum() -> None:
