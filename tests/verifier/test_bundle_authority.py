@@ -47,6 +47,8 @@ def test_a_key_enrolled_by_the_admin_signs_and_the_report_says_what_was_signed()
         [],
     )
     assert report.cosignatures == 0 and report.undisclosed == [] and report.subject == {}
+    root_line = factory.bundle()["checkpoint"].split("\n")[2]
+    assert report.root == base64.b64decode(root_line) and len(report.root) == 32
 
 
 def test_a_key_used_after_its_revocation_is_refused_and_before_it_accepted() -> None:
