@@ -238,6 +238,12 @@ def test_a_checkpoint_with_a_blank_line_in_its_text_is_malformed_as_the_library_
     with pytest.raises(MalformedCheckpointError):
         Checkpoint.parse(text)
     assert refusal(blank, factory.trust()).code == "malformed_checkpoint"
+    # Its signature is checked first, over the whole text up to the last blank line.
+    line = blank["checkpoint"].rstrip("\n").rsplit("\n", 1)[1]
+    forged = blank | {
+        "checkpoint": blank["checkpoint"].replace(line, _log_line(factory, bytes(64)))
+    }
+    assert refusal(forged, factory.trust()).code == "checkpoint_signature_invalid"
 
 
 def test_cosignatures_count_once_per_trusted_witness_up_to_the_quorum() -> None:
