@@ -53,6 +53,7 @@ EVENT_PREFIX = b"medledger/event/v2\n"
 HEADS_LINE = "medledger/heads/v2"
 NOTE_ED25519 = 0x01
 COSIGNATURE_V1 = 0x04
+MAX_TREE_SIZE = 2**64 - 1
 AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "KeyRevoked"})
 
 INVOLVED, NOT_INVOLVED, NOT_A_MEMBER = "involved", "not_involved", "not_a_member"
@@ -132,7 +133,7 @@ def verify_bundle(bundle: Any, trust: TrustRoot) -> BundleReport:
     for item in items:
         one = _check_item(item, trust, size, root)
         _verify_signature(one, keys)
-        if one.entry.stream == "registry" and one.entry.type in AUTHORITY_TYPES:
+        if one.entry.stream == "registry":
             _fold_registry(one.entry, keys, admins)
         checked.append(one)
         report.entries.append(one.entry)
@@ -279,8 +280,10 @@ def _checkpoint_text(text: str, origin: str) -> tuple[int, bytes, list[str]]:
     lines = text[:-1].split("\n")
     if len(lines) < 3 or lines[0] != origin:
         raise BundleVerificationError("malformed_checkpoint", f"checkpoint is not for {origin}")
+    if "" in lines:
+        raise BundleVerificationError("malformed_checkpoint", "checkpoint has an empty line")
     size_line, root_line = lines[1], lines[2]
-    if not size_line.isdigit() or str(int(size_line)) != size_line:
+    if not size_line.isdecimal() or str(int(size_line)) != size_line:
         raise BundleVerificationError("malformed_checkpoint", "checkpoint size malformed")
     try:
         root = _strict_b64(root_line)
@@ -304,7 +307,7 @@ def _heads_line(extensions: list[str]) -> tuple[int, bytes]:
         raise BundleVerificationError(
             "malformed_checkpoint", "stream-heads root malformed"
         ) from exc
-    if not count_text.isdigit() or str(int(count_text)) != count_text or len(root) != 32:
+    if not count_text.isdecimal() or str(int(count_text)) != count_text or len(root) != 32:
         raise BundleVerificationError("malformed_checkpoint", "stream-heads line malformed")
     return int(count_text), root
 
@@ -455,7 +458,8 @@ def _verify_signature(checked: _Checked, keys: dict[tuple[str, str], _Key]) -> N
 def _fold_registry(
     entry: VerifiedEntry, keys: dict[tuple[str, str], _Key], admins: set[str]
 ) -> None:
-    """Learn the keys and admins an authority event of the registry makes or ends."""
+    """Check that a registry event discloses every field (receipts read the seats too);
+    learn the keys and admins an authority event makes or ends."""
     index, kind, payload = entry.leaf_index, entry.type, entry.disclosed
     if entry.undisclosed:
         raise BundleVerificationError(
@@ -463,6 +467,8 @@ def _fold_registry(
             f"registry entry at leaf {index} must disclose every field",
             index,
         )
+    if kind not in AUTHORITY_TYPES:
+        return
     if kind == "LedgerCreated":
         if index != 0:
             raise BundleVerificationError(
@@ -651,8 +657,8 @@ def _routing(e: VerifiedEntry, name: str) -> Any:
 
 
 def _inclusion_ok(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
-    """RFC 9162 section 2.1.3.2, step by step."""
-    if not 0 <= index < size:
+    """RFC 9162 section 2.1.3.2, step by step (tree sizes are 64-bit)."""
+    if not 0 <= index < size <= MAX_TREE_SIZE:
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:

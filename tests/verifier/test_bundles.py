@@ -32,6 +32,7 @@ from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 from tests.stories.matter import consulted
 from tests.stories.school import school_structure
+from tests.verifier.conftest import RealBundles
 from verifier.bundle import (
     BundleVerificationError,
     TrustRoot,
@@ -67,16 +68,16 @@ def _roundtrip(bundle: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def savings(demo: Demo, service: LedgerService) -> tuple[dict[str, Any], TrustRoot]:
-    bundle = _roundtrip(matter_bundle(service, demo.ballerup.origin, "okonomi-4mio"))
-    return bundle, _trust(service, demo.ballerup)
+def savings(real_bundles: RealBundles) -> tuple[dict[str, Any], TrustRoot]:
+    """Ballerup's savings matter bundle (a copy to damage) and the ledger's trust root."""
+    return real_bundles.fresh_matter(), real_bundles.trust
 
 
 def test_a_matter_bundle_verifies_against_the_trust_root_and_is_complete(
-    savings: tuple[dict[str, Any], TrustRoot],
+    demo: Demo, service: LedgerService
 ) -> None:
-    bundle, trust = savings
-    report = verify_bundle(bundle, trust)
+    bundle = _roundtrip(matter_bundle(service, demo.ballerup.origin, "okonomi-4mio"))
+    report = verify_bundle(bundle, _trust(service, demo.ballerup))
     matter_events = [e for e in report.entries if e.stream == "matter/okonomi-4mio"]
     assert [e.type for e in matter_events][:3] == [
         "MatterOpened",
@@ -215,8 +216,7 @@ def _damage(broken: dict[str, Any], change: str) -> None:
 def test_every_damaged_bundle_is_rejected_with_its_reason(
     savings: tuple[dict[str, Any], TrustRoot], change: str, code: str
 ) -> None:
-    bundle, trust = savings
-    broken = copy.deepcopy(bundle)
+    broken, trust = savings
     _damage(broken, change)
     with pytest.raises(BundleVerificationError) as failure:
         verify_bundle(broken, trust)
