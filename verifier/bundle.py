@@ -59,7 +59,6 @@ AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "Key
 INVOLVED, NOT_INVOLVED, NOT_A_MEMBER = "involved", "not_involved", "not_a_member"
 # The routing fields a receipt's verdict is derived from, per matter event type.
 _REACHES = {"MaterialShared": "bodies", "ConsultationOpened": "body", "HearingOpened": "bodies"}
-_REACH_KIND = {"MaterialShared": "informed", "ConsultationOpened": "consulted"}
 
 
 class BundleVerificationError(Exception):

@@ -24,6 +24,7 @@ caught by anyone who holds the log.
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ from ledger.protocol.b64 import b64decode, b64encode
 from ledger.protocol.canonical import canonical
 
 HEADS_LINE = "medledger/heads/v2"
+_DECIMAL = re.compile(r"0|[1-9][0-9]*")
 
 
 @dataclass(frozen=True, order=True)
@@ -101,7 +103,7 @@ def parse_heads_line(extensions: Sequence[str]) -> tuple[int, bytes]:
     if len(found) != 1:
         raise MalformedCheckpointError("a checkpoint carries exactly one stream-heads line")
     parts = found[0].split(" ")
-    if len(parts) != 3 or not parts[1].isdigit() or str(int(parts[1])) != parts[1]:
+    if len(parts) != 3 or _DECIMAL.fullmatch(parts[1]) is None:
         raise MalformedCheckpointError("the stream-heads line is malformed")
     root = b64decode(parts[2], what="heads root", error=MalformedCheckpointError, length=32)
     return int(parts[1]), root

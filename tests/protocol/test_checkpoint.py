@@ -29,6 +29,7 @@ from ledger.protocol.cosignature import (
     verify_checkpoint,
     verify_cosignature,
 )
+from ledger.protocol.heads import parse_heads_line
 from ledger.protocol.merkle import leaf_hash, node_hash
 from ledger.protocol.note import (
     COSIGNATURE_V1,
@@ -709,3 +710,10 @@ def test_one_key_listed_under_two_names_counts_once(
 def test_negative_quorum_is_a_programming_error(log: NoteSigner) -> None:
     with pytest.raises(ValueError, match="quorum"):
         verify_checkpoint(_signed(log), log.verifier(), [], quorum=-1)
+
+
+@pytest.mark.parametrize("count", ["¹", "01", "-1", "1.0", ""])
+def test_a_stream_heads_line_counts_in_ascii_decimal_only(count: str) -> None:
+    root = "A" * 43 + "="
+    with pytest.raises(MalformedCheckpointError):
+        parse_heads_line((f"medledger/heads/v2 {count} {root}",))
