@@ -36,9 +36,11 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 # One process (--max-children 1), from scratch; the vectors are read in place from ../shared.
+# ulimit -v: a mutant that loops appending proof ranges dies of MemoryError at 4 GiB.
 mutation: $(STAMP)
 	rm -rf mutants
-	CI=true MEDLEDGER_SHARED_VECTORS=$(CURDIR)/../shared/vectors $(BIN)/mutmut run --max-children 1
+	ulimit -v 4194304 && CI=true MEDLEDGER_SHARED_VECTORS=$(CURDIR)/../shared/vectors \
+		$(BIN)/mutmut run --max-children 1
 	$(BIN)/mutmut results --all true | awk '{ split($$1, name, "."); module = name[3]; \
 		total[module]++; if ($$2 == "killed" || $$2 == "timeout") caught[module]++ } \
 		END { for (module in total) printf "%-12s %4d / %4d caught\n", module, caught[module], total[module] }'
