@@ -1,12 +1,13 @@
 # medledger: two commands on a fresh machine.
 #   make demo   install into .venv, build the demo ledgers on SQLite, verify, show findings
 #   make test   install into .venv (with dev tools), lint, type-check, run the whole suite
+#   make mutation  mutation-test the proof and checkpoint verifiers (slow; docs/TESTING.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint typecheck bench clean
+.PHONY: demo run test lint typecheck bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +35,16 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# One process (--max-children 1), from scratch; the vectors are read in place from ../shared.
+# ulimit -v: a mutant that loops appending proof ranges dies of MemoryError at 4 GiB.
+mutation: $(STAMP)
+	rm -rf mutants
+	ulimit -v 4194304 && CI=true MEDLEDGER_SHARED_VECTORS=$(CURDIR)/../shared/vectors \
+		$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results --all true | awk '{ split($$1, name, "."); module = name[3]; \
+		total[module]++; if ($$2 == "killed" || $$2 == "timeout") caught[module]++ } \
+		END { for (module in total) printf "%-12s %4d / %4d caught\n", module, caught[module], total[module] }'
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) demo-ledger .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-ledger mutants .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,11 @@
 """Where the shared known-answer vectors live, and what to do when they are absent.
 
 The vectors are read in place from ``../shared/vectors`` beside the project
-root.  A clone on its own has no ``../shared``: there the tests that need it
-skip with a visible reason, except under CI (``CI=true``), where a missing
-folder must fail the run rather than hide behind a skip.
+root, or from ``MEDLEDGER_SHARED_VECTORS`` when that is set (the mutation
+run copies the tests into ``mutants/``, one folder deeper).  A clone on its
+own has no ``../shared``: there the tests that need it skip with a visible
+reason, except under CI (``CI=true``), where a missing folder must fail the
+run rather than hide behind a skip.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import NoReturn
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SHARED_VECTORS = PROJECT_ROOT.parent / "shared" / "vectors"
+SHARED_VECTORS = Path(
+    os.environ.get("MEDLEDGER_SHARED_VECTORS") or PROJECT_ROOT.parent / "shared" / "vectors"
+)
 
 RFC6962_ENTRIES = [
     bytes.fromhex(value)

@@ -1,0 +1,282 @@
+"""The Merkle tree at its limits, and what each refusal says.
+
+RFC 9162 sizes are 64-bit: a tree may hold 2**64 - 1 leaves and no more.
+Proofs in such a tree are not built here (no store holds it) but written
+out by hand from the RFC's shape of the right and left edges, so the
+largest size is checked to verify, and the next one to be refused.  Every
+refusal is a ProofError (or, for a proof request, a
+MalformedProofRequestError or StorageError) whose details name the index,
+sizes or node it is about, since clients read those details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from ledger.errors import LedgerError, MalformedProofRequestError, ProofError, StorageError
+from ledger.protocol.merkle import (
+    MAX_TREE_SIZE,
+    Frontier,
+    MemoryNodeStore,
+    consistency_proof,
+    covering_nodes,
+    inclusion_proof,
+    leaf_hash,
+    node_hash,
+    root,
+    verify_consistency,
+    verify_inclusion,
+)
+
+LEAF = leaf_hash(b"the last entry")
+NODES = [leaf_hash(b"node %d" % i) for i in range(64)]
+
+
+def _fold_left_siblings(leaf: bytes, siblings: list[bytes]) -> bytes:
+    """The root above ``leaf`` when every sibling on its way up lies to its left."""
+    result = leaf
+    for sibling in siblings:
+        result = node_hash(sibling, result)
+    return result
+
+
+def _fold_right_siblings(leaf: bytes, siblings: list[bytes]) -> bytes:
+    """The root above ``leaf`` when every sibling on its way up lies to its right."""
+    result = leaf
+    for sibling in siblings:
+        result = node_hash(result, sibling)
+    return result
+
+
+def test_the_last_leaf_of_the_largest_tree_has_a_proof_of_63_hashes() -> None:
+    # 2**64 - 1 leaves: the last leaf's siblings are the complete subtrees of
+    # 2, 4, ..., 2**63 leaves to its left, lowest first.
+    proof = NODES[:63]
+    verify_inclusion(
+        LEAF, MAX_TREE_SIZE - 1, MAX_TREE_SIZE, proof, _fold_left_siblings(LEAF, proof)
+    )
+
+
+def test_the_first_leaf_of_the_largest_tree_has_a_proof_of_64_hashes() -> None:
+    proof = NODES[:64]
+    verify_inclusion(LEAF, 0, MAX_TREE_SIZE, proof, _fold_right_siblings(LEAF, proof))
+
+
+def test_a_tree_one_leaf_larger_than_64_bits_is_refused() -> None:
+    proof = NODES[:64]
+    with pytest.raises(ProofError) as raised:
+        verify_inclusion(LEAF, 0, MAX_TREE_SIZE + 1, proof, _fold_right_siblings(LEAF, proof))
+    assert raised.value.details == {"index": 0, "size": MAX_TREE_SIZE + 1}
+
+
+def test_the_largest_tree_is_consistent_with_its_left_half() -> None:
+    # PROOF(2**63, D[2**64 - 1]) is the root of the right subtree alone.
+    old_root, right = NODES[0], NODES[1]
+    verify_consistency(2**63, MAX_TREE_SIZE, [right], old_root, node_hash(old_root, right))
+    verify_consistency(MAX_TREE_SIZE, MAX_TREE_SIZE, [], old_root, old_root)
+    with pytest.raises(ProofError):
+        verify_consistency(2**63, MAX_TREE_SIZE + 1, [right], old_root, node_hash(old_root, right))
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda store: root(store, MAX_TREE_SIZE),
+        lambda store: inclusion_proof(store, MAX_TREE_SIZE - 1, MAX_TREE_SIZE),
+        lambda store: consistency_proof(store, 1, MAX_TREE_SIZE),
+        lambda store: Frontier.load(store, MAX_TREE_SIZE),
+    ],
+    ids=["root", "inclusion", "consistency", "frontier"],
+)
+def test_the_largest_size_is_a_request_the_store_must_answer(
+    ask: Callable[[MemoryNodeStore], object],
+) -> None:
+    # The size is valid: only the empty store stands in the way.
+    with pytest.raises(StorageError):
+        ask(MemoryNodeStore())
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda store: root(store, MAX_TREE_SIZE + 1),
+        lambda store: inclusion_proof(store, 0, MAX_TREE_SIZE + 1),
+        lambda store: consistency_proof(store, 1, MAX_TREE_SIZE + 1),
+        lambda store: Frontier.load(store, MAX_TREE_SIZE + 1),
+    ],
+    ids=["root", "inclusion", "consistency", "frontier"],
+)
+def test_a_size_beyond_64_bits_is_a_malformed_request(
+    ask: Callable[[MemoryNodeStore], object],
+) -> None:
+    with pytest.raises(MalformedProofRequestError) as raised:
+        ask(MemoryNodeStore())
+    assert raised.value.details == {"size": MAX_TREE_SIZE + 1}
+
+
+def test_a_full_frontier_takes_no_further_leaf() -> None:
+    nodes = [(level, index, NODES[level]) for level, index in covering_nodes(0, MAX_TREE_SIZE)]
+    frontier = Frontier(MAX_TREE_SIZE, nodes)
+    assert len(frontier.nodes) == 64
+    with pytest.raises(ValueError, match="full"):
+        frontier.append(LEAF)
+    assert frontier.size == MAX_TREE_SIZE
+
+
+# --- what each refusal names ---------------------------------------------------
+
+
+def _tree(size: int) -> MemoryNodeStore:
+    store = MemoryNodeStore()
+    frontier = Frontier.empty()
+    for i in range(size):
+        for level, index, hash_ in frontier.append(leaf_hash(b"entry %d" % i)):
+            store.put(level, index, hash_)
+    return store
+
+
+STORE = _tree(10)
+ROOT10 = root(STORE, 10)
+ROOT6 = root(STORE, 6)
+ROOT8 = root(STORE, 8)
+LEAF3 = leaf_hash(b"entry 3")
+PATH3 = inclusion_proof(STORE, 3, 10)
+PROOF6 = consistency_proof(STORE, 6, 10)
+OTHER = leaf_hash(b"no entry")
+
+
+REFUSALS: list[tuple[str, Callable[[], object], type[LedgerError], dict[str, Any]]] = [
+    (
+        "index outside",
+        lambda: verify_inclusion(LEAF3, 10, 10, PATH3, ROOT10),
+        ProofError,
+        {"index": 10, "size": 10},
+    ),
+    (
+        "inclusion too long",
+        lambda: verify_inclusion(LEAF3, 3, 10, [*PATH3, OTHER], ROOT10),
+        ProofError,
+        {"index": 3, "size": 10},
+    ),
+    (
+        "inclusion too short",
+        lambda: verify_inclusion(LEAF3, 3, 10, PATH3[:-1], ROOT10),
+        ProofError,
+        {"index": 3, "size": 10},
+    ),
+    (
+        "inclusion to another root",
+        lambda: verify_inclusion(LEAF3, 3, 10, PATH3, OTHER),
+        ProofError,
+        {"index": 3, "size": 10},
+    ),
+    (
+        "consistency sizes reversed",
+        lambda: verify_consistency(10, 6, PROOF6, ROOT10, ROOT6),
+        ProofError,
+        {"size1": 10, "size2": 6},
+    ),
+    (
+        "consistency from nothing",
+        lambda: verify_consistency(0, 6, [], ROOT6, ROOT6),
+        ProofError,
+        {"size1": 0, "size2": 6},
+    ),
+    (
+        "equal sizes, a proof",
+        lambda: verify_consistency(6, 6, [OTHER], ROOT6, ROOT6),
+        ProofError,
+        {"size1": 6, "size2": 6},
+    ),
+    (
+        "equal sizes, other roots",
+        lambda: verify_consistency(6, 6, [], ROOT6, OTHER),
+        ProofError,
+        {"size1": 6, "size2": 6},
+    ),
+    (
+        "consistency empty",
+        lambda: verify_consistency(6, 10, [], ROOT6, ROOT10),
+        ProofError,
+        {"size1": 6, "size2": 10},
+    ),
+    (
+        "consistency too long",
+        lambda: verify_consistency(6, 10, [*PROOF6, OTHER], ROOT6, ROOT10),
+        ProofError,
+        {"size1": 6, "size2": 10},
+    ),
+    (
+        "consistency too short",
+        lambda: verify_consistency(6, 10, PROOF6[:-1], ROOT6, ROOT10),
+        ProofError,
+        {"size1": 6, "size2": 10},
+    ),
+    (
+        "consistency to another first root",
+        lambda: verify_consistency(6, 10, PROOF6, OTHER, ROOT10),
+        ProofError,
+        {"size1": 6, "size2": 10},
+    ),
+    (
+        "consistency to another second root",
+        lambda: verify_consistency(6, 10, PROOF6, ROOT6, OTHER),
+        ProofError,
+        {"size1": 6, "size2": 10},
+    ),
+    (
+        "power-of-two first tree, another second root",
+        lambda: verify_consistency(8, 10, consistency_proof(STORE, 8, 10), ROOT8, OTHER),
+        ProofError,
+        {"size1": 8, "size2": 10},
+    ),
+    (
+        "inclusion proof request outside",
+        lambda: inclusion_proof(STORE, 10, 10),
+        MalformedProofRequestError,
+        {"index": 10, "size": 10},
+    ),
+    (
+        "consistency proof request reversed",
+        lambda: consistency_proof(STORE, 10, 6),
+        MalformedProofRequestError,
+        {"size1": 10, "size2": 6},
+    ),
+    (
+        "negative size request",
+        lambda: root(STORE, -1),
+        MalformedProofRequestError,
+        {"size": -1},
+    ),
+    (
+        "node missing",
+        lambda: root(STORE, 11),
+        StorageError,
+        {"node": (0, 10)},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("refuse", "error", "details"),
+    [pytest.param(*rest, id=name) for name, *rest in REFUSALS],
+)
+def test_each_refusal_names_what_it_is_about(
+    refuse: Callable[[], object], error: type[LedgerError], details: dict[str, Any]
+) -> None:
+    with pytest.raises(error) as raised:
+        refuse()
+    assert type(raised.value) is error
+    assert raised.value.details == details
+    assert raised.value.message
+
+
+def test_a_stored_node_of_the_wrong_length_is_named() -> None:
+    store = MemoryNodeStore()
+    store.put(0, 0, b"short")
+    with pytest.raises(StorageError) as raised:
+        root(store, 1)
+    assert raised.value.details == {"node": (0, 0)}
