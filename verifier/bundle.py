@@ -117,7 +117,8 @@ def verify_bundle(bundle: Any, trust: TrustRoot) -> BundleReport:
         raise BundleVerificationError("malformed_bundle", f"not a {BUNDLE_FORMAT} document")
     if _field(bundle, "origin", str) != trust.origin:
         raise BundleVerificationError("wrong_ledger", f"the bundle is not for {trust.origin}")
-    size, root, heads, cosigned = _verify_checkpoint(_field(bundle, "checkpoint", str), trust)
+    size, root, extensions, cosigned = _verify_checkpoint(_field(bundle, "checkpoint", str), trust)
+    heads = _heads_line(extensions)
     items = _items(bundle, "registry") + _items(bundle, "entries")
     items.sort(key=lambda i: i["leaf_index"])
     if len({i["leaf_index"] for i in items}) != len(items):
@@ -216,8 +217,8 @@ def _note_key(verifier_key: str, kind: int) -> _NoteKey:
     return _NoteKey(name, key_hash, Ed25519PublicKey.from_public_bytes(raw[1:]))
 
 
-def _verify_checkpoint(note: str, trust: TrustRoot) -> tuple[int, bytes, tuple[int, bytes], int]:
-    """Signed-note checks; return (tree size, root, (heads count, heads root), cosignatures)."""
+def _verify_checkpoint(note: str, trust: TrustRoot) -> tuple[int, bytes, list[str], int]:
+    """Signed-note checks; return (tree size, root, extension lines, cosignatures)."""
     log_key = _note_key(trust.log_key, NOTE_ED25519)
     witnesses = [_note_key(w, COSIGNATURE_V1) for w in trust.witnesses]
     split = note.rfind("\n\n")
@@ -250,7 +251,7 @@ def _verify_checkpoint(note: str, trust: TrustRoot) -> tuple[int, bytes, tuple[i
             f"checkpoint has {len(cosigners)} of the {trust.quorum} witness cosignatures the trust root asks for",
         )
     size, root, extensions = _checkpoint_text(text, trust.origin)
-    return size, root, _heads_line(extensions), len(cosigners)
+    return size, root, extensions, len(cosigners)
 
 
 def _signature_line(line: str) -> tuple[str, int, bytes]:
