@@ -53,6 +53,8 @@ EVENT_PREFIX = b"medledger/event/v2\n"
 HEADS_LINE = "medledger/heads/v2"
 NOTE_ED25519 = 0x01
 COSIGNATURE_V1 = 0x04
+MAX_SIGNATURES = 100  # signature lines read from one note (as Go's note.Open)
+MAX_EXTENSION_LINES = 16  # extension lines read from one checkpoint (as the library)
 MAX_TREE_SIZE = 2**64 - 1
 AUTHORITY_TYPES = frozenset({"LedgerCreated", "PersonEnrolled", "KeyAdded", "KeyRevoked"})
 
@@ -221,12 +223,19 @@ def _verify_checkpoint(note: str, trust: TrustRoot) -> tuple[int, bytes, list[st
     """Signed-note checks; return (tree size, root, extension lines, cosignatures)."""
     log_key = _note_key(trust.log_key, NOTE_ED25519)
     witnesses = [_note_key(w, COSIGNATURE_V1) for w in trust.witnesses]
+    if any(c != "\n" and (ord(c) < 0x20 or ord(c) == 0x7F) for c in note):
+        raise BundleVerificationError("malformed_checkpoint", "a note holds no control character")
     split = note.rfind("\n\n")
     if split < 0:
         raise BundleVerificationError("malformed_checkpoint", "checkpoint has no signature block")
     text, block = note[: split + 1], note[split + 2 :]
+    if not block.endswith("\n") or block.count("\n") > MAX_SIGNATURES:
+        raise BundleVerificationError(
+            "malformed_checkpoint",
+            f"the signature block ends with a newline and holds at most {MAX_SIGNATURES} lines",
+        )
     logged, cosigners = False, set()
-    for line in block.rstrip("\n").split("\n"):
+    for line in block[:-1].split("\n"):
         name, key_hash, sig = _signature_line(line)
         if (name, key_hash) == (log_key.name, log_key.key_hash):
             _check_signature(log_key.public_key, sig, text.encode(), "checkpoint signature")
@@ -282,8 +291,17 @@ def _checkpoint_text(text: str, origin: str) -> tuple[int, bytes, list[str]]:
         raise BundleVerificationError("malformed_checkpoint", f"checkpoint is not for {origin}")
     if "" in lines:
         raise BundleVerificationError("malformed_checkpoint", "checkpoint has an empty line")
+    if len(lines) > 3 + MAX_EXTENSION_LINES:
+        raise BundleVerificationError(
+            "malformed_checkpoint",
+            f"checkpoint has more than {MAX_EXTENSION_LINES} extension lines",
+        )
     size_line, root_line = lines[1], lines[2]
-    if not size_line.isdecimal() or str(int(size_line)) != size_line:
+    if (
+        not size_line.isdecimal()
+        or str(int(size_line)) != size_line
+        or int(size_line) > MAX_TREE_SIZE
+    ):
         raise BundleVerificationError("malformed_checkpoint", "checkpoint size malformed")
     try:
         root = _strict_b64(root_line)
@@ -659,6 +677,8 @@ def _routing(e: VerifiedEntry, name: str) -> Any:
 def _inclusion_ok(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
     """RFC 9162 section 2.1.3.2, step by step (tree sizes are 64-bit)."""
     if not 0 <= index < size <= MAX_TREE_SIZE:
+        return False
+    if any(len(h) != 32 for h in (leaf, root, *proof)):
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
