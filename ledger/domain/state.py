@@ -36,6 +36,7 @@ from ledger.protocol.envelope import (
     Envelope,
     open_fields,
 )
+from ledger.protocol.heads import StreamTip
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes, verify_signature
 
 DEFAULT_TIME_TOLERANCE = timedelta(minutes=5)
@@ -70,6 +71,13 @@ class LedgerState:
 
     def head(self, stream: str) -> StreamHead | None:
         return self.heads.get(stream)
+
+    def tips(self) -> list[StreamTip]:
+        """Every stream's head as a checkpoint commits to it (docs/PROTOCOL.md section 11)."""
+        return [
+            StreamTip(stream, head.seq, head.hash, head.leaf_index)
+            for stream, head in list(self.heads.items())
+        ]
 
     def admit(
         self,

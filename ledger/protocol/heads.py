@@ -27,6 +27,7 @@ import hmac
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ledger.errors import MalformedCheckpointError, ProofError
 from ledger.protocol import merkle
@@ -91,6 +92,21 @@ class HeadsTree:
         """The stream's head, its index in the heads tree and its inclusion proof."""
         index = self._index[stream]
         return self.tips[index], index, merkle.inclusion_proof(self._nodes, index, self.count)
+
+    def proven(self, streams: Iterable[str]) -> dict[str, Any]:
+        """A bundle's ``heads`` member: each stream's head with its index and inclusion proof
+        (docs/PROTOCOL.md section 13).  Raises KeyError for a stream with no head here."""
+        proofs: dict[str, Any] = {}
+        for stream in streams:
+            tip, index, proof = self.proof(stream)
+            proofs[stream] = {
+                "seq": tip.seq,
+                "hash": tip.hash,
+                "leaf_index": tip.leaf_index,
+                "index": index,
+                "proof": [b64encode(p) for p in proof],
+            }
+        return {"count": self.count, "streams": proofs}
 
 
 def parse_heads_line(extensions: Sequence[str]) -> tuple[int, bytes]:

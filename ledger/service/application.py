@@ -294,7 +294,7 @@ class LedgerService:
         """Sign a checkpoint if the policy says one is due; return when the last was signed."""
         size = cached.state.size
         if self.checkpoints.due(size, added, now, cached.last_checkpoint):
-            tips = tips_of(cached.state)
+            tips = cached.state.tips()
             self._checkpoint_in(transaction, cached.state.origin, frontier, size, tips)
             return now
         return cached.last_checkpoint
@@ -636,14 +636,6 @@ class LedgerService:
             trusted_checkpoint=trusted_checkpoint,
             progress=progress,
         )
-
-
-def tips_of(state: LedgerState) -> list[StreamTip]:
-    """The stream heads of a ledger state, as a checkpoint commits to them."""
-    return [
-        StreamTip(stream, head.seq, head.hash, head.leaf_index)
-        for stream, head in list(state.heads.items())
-    ]
 
 
 def tip_of_record(stream: str, seq: int, entry: bytes, leaf_index: int) -> StreamTip:

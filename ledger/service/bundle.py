@@ -47,11 +47,11 @@ def build_bundle(
     *,
     kind: str = "events",
     subject: dict[str, str] | None = None,
-    complete: Iterable[str] = (),
+    complete: Iterable[str] | None = (),
     routing_only: bool = False,
 ) -> dict[str, Any]:
-    """A bundle of the given leaves (and every event of the ``complete`` streams),
-    proven to the newest stored checkpoint.
+    """A bundle of the given leaves (and every event of the ``complete`` streams; None:
+    of every stream), proven to the newest stored checkpoint.
 
     A read: it never signs a checkpoint.  Raises UnknownLedgerError,
     UnknownLeafError for an index beyond the log, or NotYetCheckpointedError
@@ -60,17 +60,17 @@ def build_bundle(
     origin = service.origin_of(ledger)
     note = service.latest_checkpoint(origin)
     size = Checkpoint.parse(split_note(note)[0]).size
-    complete = sorted(set(complete))
+    heads = service.heads_at(origin, size)
+    streams = [tip.stream for tip in heads.tips] if complete is None else sorted(set(complete))
     wanted = set(leaf_indexes)
-    for stream in complete:
+    for stream in streams:
         wanted.update(r.leaf_index for r in _stream(service, origin, stream, size))
     records = [_record(service, origin, index, size) for index in sorted(wanted)]
-    if REGISTRY_STREAM in complete:
+    if REGISTRY_STREAM in streams:
         registry: list[LogRecord] = []
     else:
         registry = _authority(service, origin, {_signer(r) for r in records}, size)
     chosen = {r.leaf_index for r in records}
-    heads = service.heads_at(origin, size)
 
     def item(record: LogRecord) -> dict[str, Any]:
         hide = routing_only and record.stream != REGISTRY_STREAM
@@ -83,7 +83,7 @@ def build_bundle(
         "subject": subject or {},
         "checkpoint": note,
         "tree_size": size,
-        "heads": _heads(heads, complete),
+        "heads": _heads(heads, streams),
         "registry": [item(r) for r in registry if r.leaf_index not in chosen],
         "entries": [item(r) for r in records],
     }
@@ -128,10 +128,7 @@ def receipt_bundle(
 
 def ledger_bundle(service: LedgerService, ledger: str) -> dict[str, Any]:
     """Every event of the ledger (for an auditor's full offline copy), every stream complete."""
-    origin = service.origin_of(ledger)
-    size = Checkpoint.parse(split_note(service.latest_checkpoint(origin))[0]).size
-    streams = [tip.stream for tip in service.heads_at(origin, size).tips]
-    return build_bundle(service, origin, [], kind="ledger", complete=streams)
+    return build_bundle(service, ledger, [], kind="ledger", complete=None)
 
 
 def _require_checkpointed(service: LedgerService, origin: str, stream: str) -> None:
@@ -173,21 +170,12 @@ def _not_yet(index: int, size: int, tree_size: int) -> NotYetCheckpointedError:
 
 
 def _heads(heads: HeadsTree, streams: list[str]) -> dict[str, Any]:
-    proven: dict[str, Any] = {}
     for stream in streams:
         if heads.tip(stream) is None:
             raise NotYetCheckpointedError(
                 f"{stream} began after the newest checkpoint; ask again shortly", stream=stream
             )
-        tip, index, proof = heads.proof(stream)
-        proven[stream] = {
-            "seq": tip.seq,
-            "hash": tip.hash,
-            "leaf_index": tip.leaf_index,
-            "index": index,
-            "proof": [b64encode(p) for p in proof],
-        }
-    return {"count": heads.count, "streams": proven}
+    return heads.proven(streams)
 
 
 def _signer(record: LogRecord) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from ledger.protocol.canonical import parse_json
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.cosignature import verify_checkpoint
 from ledger.protocol.envelope import Envelope, decode_salts, parse_time
-from ledger.protocol.heads import HeadsTree, StreamTip, parse_heads_line
+from ledger.protocol.heads import HeadsTree, parse_heads_line
 from ledger.protocol.note import NoteVerifier
 from ledger.storage.store import LogRecord, Store, stream_uuid
 
@@ -137,10 +137,7 @@ def _replay(store: Store, walk: _Walk, record: LogRecord) -> None:
         walk.node_count += _check_nodes(store, walk.origin, walk.pending_nodes)
     if walk.frontier.size in walk.wanted_roots:
         walk.roots[walk.frontier.size] = walk.frontier.root()
-        walk.heads[walk.frontier.size] = HeadsTree(
-            StreamTip(stream, head.seq, head.hash, head.leaf_index)
-            for stream, head in walk.state.heads.items()
-        )
+        walk.heads[walk.frontier.size] = HeadsTree(walk.state.tips())
 
 
 def _admit(

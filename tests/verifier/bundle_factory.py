@@ -212,7 +212,7 @@ class LedgerFactory:
             "subject": subject or {},
             "checkpoint": self.note(text, cosigners),
             "tree_size": size,
-            "heads": _proven_heads(heads, sorted(set(complete))),
+            "heads": heads.proven(sorted(set(complete))),
             "registry": [],
             "entries": [
                 _item(self.log[i], merkle.inclusion_proof(nodes, i, size), hidden.get(i, ()))
@@ -250,20 +250,6 @@ def _tree(entries: list[bytes]) -> tuple[merkle.MemoryNodeStore, bytes]:
         for level, index, hash_ in frontier.append(merkle.leaf_hash(entry)):
             nodes.put(level, index, hash_)
     return nodes, frontier.root()
-
-
-def _proven_heads(heads: HeadsTree, streams: list[str]) -> dict[str, Any]:
-    proven: dict[str, Any] = {}
-    for stream in streams:
-        tip, index, proof = heads.proof(stream)
-        proven[stream] = {
-            "seq": tip.seq,
-            "hash": tip.hash,
-            "leaf_index": tip.leaf_index,
-            "index": index,
-            "proof": [b64encode(p) for p in proof],
-        }
-    return {"count": heads.count, "streams": proven}
 
 
 def _item(logged: Logged, proof: list[bytes], withheld: Iterable[str]) -> dict[str, Any]:
