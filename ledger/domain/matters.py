@@ -56,26 +56,6 @@ AFTER_END_TYPES = frozenset(
     }
 )
 
-# Events whose payloads ``apply`` folds into the matter's state: without one of
-# them the rules below cannot all be judged.  Other payloads (a position, a
-# proposal's text) change nothing the rules look at.
-STATE_TYPES = frozenset(
-    {
-        "MaterialShared",
-        "HearingOpened",
-        "ConsultationOpened",
-        "ProposalSubmitted",
-        "EscalatedToBody",
-        "MinutesApproved",
-        "DisagreementAnswered",
-        "CompromiseAccepted",
-        "BreachResolved",
-        "MatterClosed",
-        "MatterWithdrawn",
-        "PayloadRedacted",
-    }
-)
-
 
 @dataclass
 class EventInfo:
@@ -172,7 +152,6 @@ class MatterState:
     minutes_approvals: dict[int, set[str]] = field(default_factory=dict)
     erased: dict[int, set[str]] = field(default_factory=dict)
     ended: bool = False
-    incomplete: bool = False  # a payload the rules depend on is not available
 
     @classmethod
     def open(cls, matter_id: str, actor: str, payload: ev.MatterOpened) -> MatterState:
@@ -442,9 +421,8 @@ class MatterState:
             )
 
     def _require_both_sides_accepted(self, proposal: int) -> None:
-        # Replayed without a payload the rules need, the sides cannot be counted.
         accepted = self.accepted_sides.get(proposal, set())
-        if not self.incomplete and accepted != {"management", "employees"}:
+        if accepted != {"management", "employees"}:
             raise AgreementNeedsBothSidesError(
                 f"compromise {proposal} is accepted by {sorted(accepted) or 'no side'}; "
                 "an agreement needs acceptance from both sides",
@@ -525,8 +503,6 @@ class MatterState:
         """
         self.events[seq] = EventInfo(event_type, actor, payload)
         if payload is None:
-            if event_type in STATE_TYPES:
-                self.incomplete = True
             return
         self.readers.update(self._addressed_readers(registry, actor, payload))
         match payload:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ledger.domain.state import Admitted, LedgerState
-from ledger.errors import LedgerError, NotAllowedError, RuleViolationError, VerificationError
+from ledger.errors import LedgerError, VerificationError
 from ledger.protocol import merkle
 from ledger.protocol.canonical import parse_json
 from ledger.protocol.checkpoint import Checkpoint
@@ -149,18 +149,12 @@ def _admit(
 ) -> Admitted:
     """Re-judge one event by every write-time rule, as of the time it was recorded.
 
-    A rule that needs a payload erased since is reported as a warning, not a failure.
+    Erasure keeps every field a rule reads, so every rule is re-checked.
     """
     where = _where(record)
     state = walk.state
     try:
         return state.admit(envelope, payload, salts, parse_time(record.recorded_at))
-    except (RuleViolationError, NotAllowedError) as exc:
-        matter = state.matters.get(envelope.body.stream.removeprefix("matter/"))
-        if matter is None or not matter.incomplete:
-            raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
-        walk.warnings.append(f"{where}: not re-checkable after a redaction: {exc.message}")
-        return Admitted(envelope, None)
     except LedgerError as exc:
         raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
     except ValueError as exc:
