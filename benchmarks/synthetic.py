@@ -32,6 +32,8 @@ from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import LedgerRow, Store, stream_uuid
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
+MINUTES = "0" * 63 + "1"
+"""The digest every synthetic meeting commits to for its minutes."""
 
 
 _Row = dict[str, Any]
@@ -353,6 +355,7 @@ def _meeting(w: _Writer, m: _Matter) -> Generator[None, None, tuple[int, int]]:
             agenda_item="Punkt 1",
             present=present,
             absent=[] if m.n % 5 else [m.amr],
+            minutes_sha256=MINUTES,
         ),
     )
     yield
@@ -374,10 +377,10 @@ def _meeting(w: _Writer, m: _Matter) -> Generator[None, None, tuple[int, int]]:
         m.tr, m.stream, ev.DisagreementRecorded(body=m.body, points=["Tidsplanen er for stram."])
     )
     yield
-    w.sign(m.leader, m.stream, ev.MinutesApproved(meeting=meeting))
+    w.sign(m.leader, m.stream, ev.MinutesApproved(meeting=meeting, minutes_sha256=MINUTES))
     yield
     if m.n % 7:
-        w.sign(m.tr, m.stream, ev.MinutesApproved(meeting=meeting))
+        w.sign(m.tr, m.stream, ev.MinutesApproved(meeting=meeting, minutes_sha256=MINUTES))
         yield
     if m.n % 4:
         w.sign(

@@ -189,8 +189,9 @@ def _buf_budget(org: Organisation, clock: ManualClock) -> None:
         ),
     )
     clock.advance(days=3)
-    org.act("dir-buf", matter, ev.MinutesApproved(meeting=meeting["seq"]))
-    org.act("tr-laerer", matter, ev.MinutesApproved(meeting=meeting["seq"]))
+    minutes = doc("referat", "hmed-referat-2026-02").sha256
+    org.act("dir-buf", matter, ev.MinutesApproved(meeting=meeting["seq"], minutes_sha256=minutes))
+    org.act("tr-laerer", matter, ev.MinutesApproved(meeting=meeting["seq"], minutes_sha256=minutes))
     clock.advance(days=14)
     org.act(
         "dir-buf",
@@ -263,7 +264,7 @@ def _buf_school_structure(org: Organisation, clock: ManualClock) -> None:
         ),
     )
     clock.advance(days=1)
-    org.act(
+    referral = org.act(
         "dir-buf",
         matter,
         ev.ReferredToPolitics(
@@ -276,6 +277,7 @@ def _buf_school_structure(org: Organisation, clock: ManualClock) -> None:
         matter,
         ev.BreachClaimed(
             body="buf-hmed",
+            concerns=referral["seq"],
             text="Forslaget er sendt til politisk behandling uden at HovedMED er informeret "
             "og har drøftet det (rammeaftalen §21).",
         ),
@@ -506,6 +508,7 @@ def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
             date=clock.date(),
             agenda_item="Punkt 1: Besparelse i økonomiadministrationen",
             present=["okonomichef", "sekr-bal", "tr-okonomi", "amr-okonomi"],
+            minutes_sha256=doc("referat", "bal-okonomi-referat").sha256,
         ),
     )
     org.act(
@@ -532,8 +535,11 @@ def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
         ),
     )
     clock.advance(days=2)
-    org.act("okonomichef", matter, ev.MinutesApproved(meeting=meeting["seq"]))
-    org.act("tr-okonomi", matter, ev.MinutesApproved(meeting=meeting["seq"]))
+    minutes = doc("referat", "bal-okonomi-referat").sha256
+    for approver in ("okonomichef", "tr-okonomi"):
+        org.act(
+            approver, matter, ev.MinutesApproved(meeting=meeting["seq"], minutes_sha256=minutes)
+        )
     clock.advance(days=20)
     proposal = org.act(
         "okonomichef",

@@ -327,6 +327,50 @@ class PoliticalCommitteeRequiredError(RuleViolationError):
     code = "political_committee_required"
 
 
+class UnknownGuidelineError(RuleViolationError):
+    """The guideline named is not in the ledger's guideline register."""
+
+    code = "unknown_guideline"
+
+
+class GuidelineExistsError(RuleViolationError):
+    """A new guideline was given an id the register already holds."""
+
+    code = "guideline_exists"
+
+
+class GuidelineEndedError(RuleViolationError):
+    """The guideline was terminated: it can no longer be amended or terminated again."""
+
+    code = "guideline_ended"
+
+
+class GuidelineNotTerminableError(RuleViolationError):
+    """Procedure and mandatory guidelines are changed only by agreement, never terminated."""
+
+    code = "guideline_not_terminable"
+
+
+class TerminationNoticeTooShortError(RuleViolationError):
+    """An optional guideline's termination takes effect sooner than the notice period allows."""
+
+    code = "termination_notice_too_short"
+
+
+class DisputePathError(RuleViolationError):
+    """A step on a dispute's path out of order: escalated past a level, settled at a level
+    it has not reached, an outcome that level cannot give, or a dispute already settled."""
+
+    code = "dispute_path"
+
+
+class MinutesDigestMismatchError(RuleViolationError):
+    """An approval or publication signs another digest than the meeting's minutes (or the
+    meeting recorded no minutes)."""
+
+    code = "minutes_digest_mismatch"
+
+
 # --- not found (HTTP 404) -------------------------------------------------
 
 

@@ -71,7 +71,23 @@ InfluenceLevel = Literal["information", "discussion", "codetermination"]
 Stance = Literal["support", "support_with_changes", "oppose", "abstain"]
 Treatment = Literal["adopted", "partly_adopted", "not_adopted"]
 GuidelineType = Literal["procedure", "mandatory", "optional"]
-BreachResolution = Literal["withdrawn", "compensated", "rejected"]
+"""A guideline (retningslinje) by how it comes about: ``procedure`` and ``mandatory`` (skal)
+guidelines exist only by agreement and are changed only by agreement; an ``optional`` (kan)
+guideline may be declined after negotiation, and terminated with notice (docs/RULEBOOK.md)."""
+BreachResolution = Literal[
+    "withdrawn", "remedied", "compensated", "reprimand", "fine", "rejected", "agreed"
+]
+"""How a dispute ended: withdrawn by the claimant, remedied by management, compensated,
+a reprimand (påtale) or a fine (bod) from the central parties or arbitration, the claim
+rejected, or (for an interpretation dispute) an agreed interpretation."""
+DisputeLevel = Literal["local", "hovedmed", "central_parties", "arbitration"]
+"""Where a dispute stands on its path: the body where it arose, HovedMED, the central
+parties (KL and Forhandlingsfællesskabet), arbitration (faglig voldgift)."""
+EscalationLevel = Literal["hovedmed", "central_parties", "arbitration"]
+Remedy = Literal["decision_withdrawn", "decision_reopened"]
+RulebookSettings = dict[Id, Annotated[int, Field(ge=0, le=3650)]]
+"""Rule parameters by key (``med-07.material_days``, ``med-03.enabled``): a ledger's
+defaults in ``LedgerCreated``, a body's own in ``BodyEstablished`` and ``BodyRulesSet``."""
 
 
 def _fields(*names: str) -> frozenset[str]:
@@ -127,7 +143,7 @@ class LedgerCreated(Payload):
     log_public_key: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     admin: FoundingAdmin
     import_mode: bool = False
-    rulebook: dict[Id, Annotated[int, Field(ge=0, le=3650)]] = Field(default_factory=dict)
+    rulebook: RulebookSettings = Field(default_factory=dict)
 
 
 class ImportCompleted(Payload):
@@ -161,6 +177,15 @@ class BodyEstablished(Payload):
     kind: BodyKind
     parent: Id | None = None
     unit: Line | None = None
+    rulebook: RulebookSettings = Field(default_factory=dict)
+    """The body's local rules (its forretningsorden), over the ledger's defaults."""
+
+
+class BodyRulesSet(Payload):
+    """The body's local rule parameters from now on (its forretningsorden changed)."""
+
+    body: Id
+    rulebook: RulebookSettings
 
 
 class BodyDissolved(Payload):
@@ -194,6 +219,8 @@ class MatterOpened(Payload):
         "influence_level",
         "planned_decision_date",
         "political_deadline",
+        "guideline_type",
+        "touches_guidelines",
     )
     title: Line
     description: Text
@@ -205,6 +232,10 @@ class MatterOpened(Payload):
     political_deadline: Date | None = None
     case_number: Line | None = None
     agenda_item: Line | None = None
+    guideline_type: GuidelineType | None = None
+    """For a ``guideline`` matter: the type of guideline it is to make."""
+    touches_guidelines: list[Id] = Field(default_factory=list)
+    """Guidelines in force that the matter touches (MED-14)."""
 
 
 class Document(Payload):
@@ -228,7 +259,7 @@ class ConsultationOpened(Payload):
 
 
 class MeetingHeld(Payload):
-    routing = _fields("body", "date", "present", "absent")
+    routing = _fields("body", "date", "present", "absent", "annual_work_environment_discussion")
     kept = _fields("minutes_sha256")
     body: Id
     date: Date
@@ -236,11 +267,28 @@ class MeetingHeld(Payload):
     present: list[Id]
     absent: list[Id] = Field(default_factory=list)
     minutes_sha256: Sha256 | None = None
+    """SHA-256 of the minutes document: what each approval and the publication sign."""
+    annual_work_environment_discussion: bool = False
+    """The body's annual work-environment discussion (MED-15) was held at this meeting."""
 
 
 class MinutesApproved(Payload):
-    routing = _fields("meeting")
+    """One approver's approval of the minutes, signing their digest."""
+
+    routing = _fields("meeting", "minutes_sha256", "at_meeting")
     meeting: Seq
+    minutes_sha256: Sha256
+    at_meeting: Seq | None = None
+    """The later meeting of the same body at which the minutes were approved, if any."""
+
+
+class MinutesPublished(Payload):
+    """The approved minutes made known to the employees."""
+
+    routing = _fields("meeting", "minutes_sha256")
+    meeting: Seq
+    minutes_sha256: Sha256
+    channel: Line
 
 
 class PositionStated(Payload):
@@ -292,12 +340,39 @@ class CompromiseRejected(Payload):
 
 
 class AgreementReached(Payload):
-    routing = _fields("body", "compromise", "guideline", "guideline_type")
+    routing = _fields(
+        "body", "compromise", "guideline", "guideline_type", "guideline_id", "effective_from"
+    )
     body: Id
     compromise: Seq
     text: Text
     guideline: bool = False
     guideline_type: GuidelineType | None = None
+    guideline_id: Id | None = None
+    """The new guideline's id in the register (given exactly when ``guideline``)."""
+    effective_from: Date | None = None
+
+
+class GuidelineAmended(Payload):
+    """A guideline in force changed by agreement: both sides accepted the compromise."""
+
+    routing = _fields("guideline", "body", "compromise", "guideline_type", "effective_from")
+    guideline: Id
+    body: Id
+    compromise: Seq
+    text: Text
+    guideline_type: GuidelineType | None = None
+    effective_from: Date | None = None
+
+
+class GuidelineTerminated(Payload):
+    """Notice of termination of an optional guideline, ending it on ``effective_from``."""
+
+    routing = _fields("guideline", "body", "effective_from")
+    guideline: Id
+    body: Id
+    effective_from: Date
+    reason: Text
 
 
 class HearingOpened(Payload):
@@ -356,15 +431,48 @@ class EscalatedToBody(Payload):
 
 
 class BreachClaimed(Payload):
-    routing = _fields("body")
+    """A written claim that the agreement was broken, naming the event it concerns."""
+
+    routing = _fields("body", "concerns")
     body: Id
+    concerns: Seq
     text: Text
 
 
+class InterpretationDisputed(Payload):
+    """A disagreement on how the agreement is to be read: a dispute, not a breach claim."""
+
+    routing = _fields("body", "concerns")
+    body: Id
+    question: Text
+    concerns: Seq | None = None
+
+
+class BreachRemedied(Payload):
+    """Management remedies a breach claim: withdraws or reopens the decision."""
+
+    routing = _fields("claim", "remedy")
+    claim: Seq
+    remedy: Remedy
+    text: Text
+
+
+class DisputeEscalated(Payload):
+    """A breach claim or interpretation dispute taken one step up its path."""
+
+    routing = _fields("dispute", "level")
+    dispute: Seq
+    level: EscalationLevel
+    reason: Text
+
+
 class BreachResolved(Payload):
-    routing = _fields("claim", "resolution")
+    """How a breach claim or an interpretation dispute ended, at the level it had reached."""
+
+    routing = _fields("claim", "resolution", "level")
     claim: Seq
     resolution: BreachResolution
+    level: DisputeLevel = "hovedmed"
     comment: Text | None = None
 
 
@@ -412,6 +520,7 @@ REGISTRY_EVENTS: dict[str, type[Payload]] = {
         BodyDissolved,
         MemberAppointed,
         MemberLeft,
+        BodyRulesSet,
     )
 }
 
@@ -423,6 +532,7 @@ MATTER_EVENTS: dict[str, type[Payload]] = {
         ConsultationOpened,
         MeetingHeld,
         MinutesApproved,
+        MinutesPublished,
         PositionStated,
         ProposalSubmitted,
         DisagreementRecorded,
@@ -431,6 +541,8 @@ MATTER_EVENTS: dict[str, type[Payload]] = {
         CompromiseAccepted,
         CompromiseRejected,
         AgreementReached,
+        GuidelineAmended,
+        GuidelineTerminated,
         HearingOpened,
         HearingResponseSubmitted,
         DecisionMade,
@@ -439,6 +551,9 @@ MATTER_EVENTS: dict[str, type[Payload]] = {
         ConsultationAcknowledged,
         EscalatedToBody,
         BreachClaimed,
+        InterpretationDisputed,
+        BreachRemedied,
+        DisputeEscalated,
         BreachResolved,
         DecisionCommunicated,
         MatterClosed,

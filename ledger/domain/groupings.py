@@ -43,3 +43,17 @@ INVOLVING_TYPES = SENT_TO_BODIES_TYPES | CONSULTING_TYPES
 
 ENDING_TYPES = _names(ev.MatterClosed, ev.MatterWithdrawn)
 """Events that end a matter."""
+
+INFORMING_TYPES = _names(ev.MaterialShared, ev.HearingOpened)
+"""Events that inform a body (DESIGN.md section 6): material shared with it, a hearing
+sent to it.  A hearing informs; it is never a discussion (høring erstatter ikke drøftelse)."""
+
+DISCUSSING_TYPES = _names(ev.ConsultationOpened, ev.MeetingHeld)
+"""Events in which a body discusses (drøfter) a matter: a consultation opened in it, a
+meeting it held on the matter."""
+
+DISPUTE_TYPES = _names(ev.BreachClaimed, ev.InterpretationDisputed)
+"""Events that start a dispute: a breach claim, a disagreement on interpretation."""
+
+GUIDELINE_TYPES = _names(ev.AgreementReached, ev.GuidelineAmended, ev.GuidelineTerminated)
+"""Events the guideline register folds in (an agreement only when it makes a guideline)."""

@@ -21,18 +21,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeVar
 
 from ledger.domain import events as ev
-from ledger.domain.groupings import DECISION_INPUT_TYPES
+from ledger.domain.groupings import DECISION_INPUT_TYPES, DISPUTE_TYPES
+from ledger.domain.guidelines import DEFAULT_NOTICE_MONTHS, NOTICE_MONTHS_KEY, GuidelineRegister
 from ledger.domain.registry import RegistryState
 from ledger.errors import (
     AgreementNeedsBothSidesError,
     AlreadyRecordedError,
     AlreadyRedactedError,
     BodyNotInvolvedError,
+    DisputePathError,
     MalformedPayloadError,
     MatterEndedError,
+    MinutesDigestMismatchError,
     NotAllowedError,
     NotAnAncestorBodyError,
     NotRedactableError,
@@ -43,18 +47,55 @@ from ledger.errors import (
 )
 
 # What may still be added once a matter is closed or withdrawn: records about
-# the past (corrections, erasure, acknowledgements, breach claims on how it was
-# decided, communicating the decision).
+# the past (corrections, erasure, acknowledgements, the minutes of its meetings,
+# disputes on how it was decided and their path, communicating the decision).
 AFTER_END_TYPES = frozenset(
     {
         "CorrectionIssued",
         "PayloadRedacted",
         "ConsultationAcknowledged",
+        "MinutesApproved",
+        "MinutesPublished",
         "BreachClaimed",
+        "InterpretationDisputed",
+        "BreachRemedied",
+        "DisputeEscalated",
         "BreachResolved",
         "DecisionCommunicated",
     }
 )
+
+DISPUTE_LEVELS: tuple[ev.DisputeLevel, ...] = (
+    "local",
+    "hovedmed",
+    "central_parties",
+    "arbitration",
+)
+"""A dispute's path, in order: each escalation takes it exactly one step up."""
+OUTSIDE_OUTCOMES = frozenset({"reprimand", "fine"})
+"""Outcomes only the central parties or arbitration give (påtale, bod)."""
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a write-time rule may ask besides the matter itself: the registry and the
+    guideline register as of the event's position, and the (UTC) day the event claims."""
+
+    registry: RegistryState
+    guidelines: GuidelineRegister
+    day: date
+
+
+@dataclass
+class Dispute:
+    """A breach claim or an interpretation dispute on its path."""
+
+    kind: str  # "BreachClaimed" or "InterpretationDisputed"
+    claimant: str
+    body: str
+    level: ev.DisputeLevel = "local"
+    remedied: bool = False
+    settled: bool = False
 
 
 @dataclass
@@ -98,15 +139,53 @@ def _require_committee(reg: RegistryState, committee: str) -> None:
         )
 
 
-def _require_guideline_type_with_guideline(payload: ev.AgreementReached) -> None:
-    if payload.guideline != (payload.guideline_type is not None):
-        raise MalformedPayloadError("guideline_type is given exactly when guideline is true")
+def _require_guideline_fields(payload: ev.AgreementReached) -> None:
+    given = (payload.guideline_type is not None, payload.guideline_id is not None)
+    if given != (payload.guideline, payload.guideline):
+        raise MalformedPayloadError(
+            "guideline_type and guideline_id are given exactly when guideline is true"
+        )
+
+
+def _require_minutes_digest(meeting: ev.MeetingHeld, seq: int, digest: str) -> None:
+    """An approval or publication signs the digest the meeting event committed to."""
+    if meeting.minutes_sha256 is None:
+        raise MinutesDigestMismatchError(
+            f"meeting {seq} recorded no minutes; record the meeting with minutes_sha256",
+            event=seq,
+        )
+    if meeting.minutes_sha256 != digest:
+        raise MinutesDigestMismatchError(
+            f"minutes_sha256 is not the digest of the minutes of meeting {seq}",
+            event=seq,
+            expected=meeting.minutes_sha256,
+        )
 
 
 def _require_compromise_of_body(compromise: ev.CompromiseProposed, seq: int, body_id: str) -> None:
     if compromise.body != body_id:
         raise BodyNotInvolvedError(
             f"compromise {seq} was proposed in {compromise.body}, not {body_id}"
+        )
+
+
+def _require_outcome_at_level(dispute: Dispute, payload: ev.BreachResolved) -> None:
+    """The dispute is settled at the level it reached (HovedMED may take up a claim that
+    was never escalated), with an outcome that level can give."""
+    allowed = {dispute.level} | ({"hovedmed"} if dispute.level == "local" else set())
+    if payload.level not in allowed:
+        raise DisputePathError(
+            f"the dispute stands at {dispute.level}; it cannot be settled at {payload.level}",
+            level=dispute.level,
+        )
+    if payload.resolution in OUTSIDE_OUTCOMES and payload.level not in (
+        "central_parties",
+        "arbitration",
+    ):
+        raise DisputePathError(
+            f"{payload.resolution} is given by the central parties or arbitration, "
+            f"not at {payload.level}",
+            level=payload.level,
         )
 
 
@@ -148,7 +227,7 @@ class MatterState:
     events: dict[int, EventInfo] = field(default_factory=dict)
     accepted_sides: dict[int, set[str]] = field(default_factory=dict)
     answered: set[int] = field(default_factory=set)
-    resolved_claims: set[int] = field(default_factory=set)
+    disputes: dict[int, Dispute] = field(default_factory=dict)
     minutes_approvals: dict[int, set[str]] = field(default_factory=dict)
     erased: dict[int, set[str]] = field(default_factory=dict)
     ended: bool = False
@@ -171,8 +250,10 @@ class MatterState:
     # --- rules ------------------------------------------------------------
 
     @staticmethod
-    def check_opening(registry: RegistryState, actor: str, payload: ev.MatterOpened) -> None:
-        """Who may open a matter: a management-side member of the responsible body."""
+    def check_opening(at: Admission, actor: str, payload: ev.MatterOpened) -> None:
+        """Who may open a matter: a management-side member of the responsible body; the
+        guidelines it touches must be in the register."""
+        registry = at.registry
         body = registry.body(payload.responsible_body)
         if body.kind == "political_committee":
             raise BodyNotInvolvedError(
@@ -181,10 +262,12 @@ class MatterState:
             )
         registry.require_member(payload.responsible_body, actor, side="management")
         registry.require_person(payload.decision_maker)
+        if payload.guideline_type is not None and payload.category != "guideline":
+            raise MalformedPayloadError("guideline_type is given only for a guideline matter")
+        for guideline_id in payload.touches_guidelines:
+            at.guidelines.get(guideline_id)
 
-    def check(
-        self, registry: RegistryState, actor: str, event_type: str, payload: ev.Payload
-    ) -> None:
+    def check(self, at: Admission, actor: str, event_type: str, payload: ev.Payload) -> None:
         """Raise the named error if ``actor`` may not add ``payload`` now.
 
         The matter must not have ended (unless the event records the past);
@@ -193,171 +276,247 @@ class MatterState:
         self._require_not_ended(event_type)
         check = CHECKS.get(event_type)
         if check is not None:
-            check(self, registry, actor, payload)
+            check(self, at, actor, payload)
 
     @_checks(ev.MatterOpened)
-    def _check_reopened(self, reg: RegistryState, actor: str, payload: ev.MatterOpened) -> None:
+    def _check_reopened(self, at: Admission, actor: str, payload: ev.MatterOpened) -> None:
         raise AlreadyRecordedError("the matter is already open", matter=self.matter_id)
 
     @_checks(ev.MaterialShared, ev.HearingOpened)
     def _check_bodies_brought_in(
-        self, reg: RegistryState, actor: str, payload: ev.MaterialShared | ev.HearingOpened
+        self, at: Admission, actor: str, payload: ev.MaterialShared | ev.HearingOpened
     ) -> None:
-        reg.require_member(self.responsible_body, actor, side="management")
+        at.registry.require_member(self.responsible_body, actor, side="management")
         for body_id in payload.bodies:
-            reg.body(body_id)
+            at.registry.body(body_id)
 
     @_checks(ev.ConsultationOpened)
     def _check_consultation_opened(
-        self, reg: RegistryState, actor: str, payload: ev.ConsultationOpened
+        self, at: Admission, actor: str, payload: ev.ConsultationOpened
     ) -> None:
-        _require_role_or_management(reg, payload.body, actor, "chair")
+        _require_role_or_management(at.registry, payload.body, actor, "chair")
 
     @_checks(ev.MeetingHeld)
-    def _check_meeting_held(self, reg: RegistryState, actor: str, payload: ev.MeetingHeld) -> None:
+    def _check_meeting_held(self, at: Admission, actor: str, payload: ev.MeetingHeld) -> None:
         self._require_involved(payload.body)
-        reg.require_member(payload.body, actor, roles=("chair", "secretary"))
+        at.registry.require_member(payload.body, actor, roles=("chair", "secretary"))
         for person in [*payload.present, *payload.absent]:
-            reg.require_person(person)
+            at.registry.require_person(person)
 
     @_checks(ev.MinutesApproved)
     def _check_minutes_approved(
-        self, reg: RegistryState, actor: str, payload: ev.MinutesApproved
+        self, at: Admission, actor: str, payload: ev.MinutesApproved
     ) -> None:
         info = self._ref(payload.meeting, {"MeetingHeld"})
         if isinstance(info.payload, ev.MeetingHeld):
-            reg.require_member(info.payload.body, actor, roles=("chair", "vice_chair"))
+            at.registry.require_member(info.payload.body, actor, roles=("chair", "vice_chair"))
+            _require_minutes_digest(info.payload, payload.meeting, payload.minutes_sha256)
+            if payload.at_meeting is not None:
+                self._require_later_meeting(payload.at_meeting, payload.meeting, info.payload)
         self._require_minutes_not_yet_approved(payload.meeting, actor)
 
-    @_checks(ev.PositionStated)
-    def _check_position_stated(
-        self, reg: RegistryState, actor: str, payload: ev.PositionStated
+    @_checks(ev.MinutesPublished)
+    def _check_minutes_published(
+        self, at: Admission, actor: str, payload: ev.MinutesPublished
     ) -> None:
+        info = self._ref(payload.meeting, {"MeetingHeld"})
+        if isinstance(info.payload, ev.MeetingHeld):
+            at.registry.require_member(info.payload.body, actor, roles=("chair", "secretary"))
+            _require_minutes_digest(info.payload, payload.meeting, payload.minutes_sha256)
+
+    @_checks(ev.PositionStated)
+    def _check_position_stated(self, at: Admission, actor: str, payload: ev.PositionStated) -> None:
         self._require_involved(payload.body)
-        reg.require_member(payload.body, actor, side=payload.side)
+        at.registry.require_member(payload.body, actor, side=payload.side)
 
     @_checks(ev.ProposalSubmitted)
     def _check_proposal_submitted(
-        self, reg: RegistryState, actor: str, payload: ev.ProposalSubmitted
+        self, at: Admission, actor: str, payload: ev.ProposalSubmitted
     ) -> None:
-        reg.require_member(payload.body, actor)
+        at.registry.require_member(payload.body, actor)
 
     @_checks(ev.DisagreementRecorded, ev.CompromiseProposed, ev.ConsultationAcknowledged)
     def _check_said_in_involved_body(
         self,
-        reg: RegistryState,
+        at: Admission,
         actor: str,
         payload: ev.DisagreementRecorded | ev.CompromiseProposed | ev.ConsultationAcknowledged,
     ) -> None:
         self._require_involved(payload.body)
-        reg.require_member(payload.body, actor)
+        at.registry.require_member(payload.body, actor)
 
     @_checks(ev.DisagreementAnswered)
     def _check_disagreement_answered(
-        self, reg: RegistryState, actor: str, payload: ev.DisagreementAnswered
+        self, at: Admission, actor: str, payload: ev.DisagreementAnswered
     ) -> None:
         self._ref(payload.disagreement, {"DisagreementRecorded"})
         self._require_unanswered(payload.disagreement)
-        self._require_decider_or_management(reg, actor)
+        self._require_decider_or_management(at.registry, actor)
 
     @_checks(ev.CompromiseAccepted, ev.CompromiseRejected)
     def _check_compromise_judged(
         self,
-        reg: RegistryState,
+        at: Admission,
         actor: str,
         payload: ev.CompromiseAccepted | ev.CompromiseRejected,
     ) -> None:
         info = self._ref(payload.proposal, {"CompromiseProposed"})
         if isinstance(info.payload, ev.CompromiseProposed):
-            reg.require_member(
+            at.registry.require_member(
                 info.payload.body, actor, side=payload.side, roles=("chair", "vice_chair")
             )
         self._require_side_not_yet_accepted(payload.proposal, payload.side)
 
     @_checks(ev.AgreementReached)
     def _check_agreement_reached(
-        self, reg: RegistryState, actor: str, payload: ev.AgreementReached
+        self, at: Admission, actor: str, payload: ev.AgreementReached
     ) -> None:
         info = self._ref(payload.compromise, {"CompromiseProposed"})
-        _require_guideline_type_with_guideline(payload)
+        _require_guideline_fields(payload)
         if isinstance(info.payload, ev.CompromiseProposed):
             _require_compromise_of_body(info.payload, payload.compromise, payload.body)
         self._require_both_sides_accepted(payload.compromise)
-        reg.require_member(payload.body, actor)
+        at.registry.require_member(payload.body, actor)
+        if payload.guideline_id is not None:
+            at.guidelines.require_new(payload.guideline_id)
+
+    @_checks(ev.GuidelineAmended)
+    def _check_guideline_amended(
+        self, at: Admission, actor: str, payload: ev.GuidelineAmended
+    ) -> None:
+        at.guidelines.require_not_terminated(payload.guideline)
+        info = self._ref(payload.compromise, {"CompromiseProposed"})
+        if isinstance(info.payload, ev.CompromiseProposed):
+            _require_compromise_of_body(info.payload, payload.compromise, payload.body)
+        self._require_both_sides_accepted(payload.compromise)
+        at.registry.require_member(payload.body, actor)
+
+    @_checks(ev.GuidelineTerminated)
+    def _check_guideline_terminated(
+        self, at: Admission, actor: str, payload: ev.GuidelineTerminated
+    ) -> None:
+        months = at.registry.rule_setting(payload.body, NOTICE_MONTHS_KEY, DEFAULT_NOTICE_MONTHS)
+        guideline = at.guidelines.check_termination(payload, at.day, months)
+        if payload.body != guideline.body:
+            raise BodyNotInvolvedError(
+                f"guideline {guideline.guideline_id} was agreed in {guideline.body}, "
+                f"not {payload.body}",
+                body=payload.body,
+            )
+        self._require_involved(payload.body)
+        at.registry.require_member(payload.body, actor)
 
     @_checks(ev.HearingResponseSubmitted)
     def _check_hearing_response(
-        self, reg: RegistryState, actor: str, payload: ev.HearingResponseSubmitted
+        self, at: Admission, actor: str, payload: ev.HearingResponseSubmitted
     ) -> None:
         self._require_heard(payload.body)
-        reg.require_member(payload.body, actor)
+        at.registry.require_member(payload.body, actor)
 
     @_checks(ev.DecisionMade)
-    def _check_decision_made(
-        self, reg: RegistryState, actor: str, payload: ev.DecisionMade
-    ) -> None:
+    def _check_decision_made(self, at: Admission, actor: str, payload: ev.DecisionMade) -> None:
         self._require_decision_maker(actor)
         for item in payload.inputs:
             self._ref(item.event, DECISION_INPUT_TYPES)
 
     @_checks(ev.ReferredToPolitics)
     def _check_referred_to_politics(
-        self, reg: RegistryState, actor: str, payload: ev.ReferredToPolitics
+        self, at: Admission, actor: str, payload: ev.ReferredToPolitics
     ) -> None:
-        reg.require_member(self.responsible_body, actor, side="management")
-        _require_committee(reg, payload.committee)
+        at.registry.require_member(self.responsible_body, actor, side="management")
+        _require_committee(at.registry, payload.committee)
 
     @_checks(ev.PoliticalDecisionRecorded)
     def _check_political_decision(
-        self, reg: RegistryState, actor: str, payload: ev.PoliticalDecisionRecorded
+        self, at: Admission, actor: str, payload: ev.PoliticalDecisionRecorded
     ) -> None:
-        _require_committee(reg, payload.committee)
-        _require_role_or_management(reg, self.responsible_body, actor, "secretary")
+        _require_committee(at.registry, payload.committee)
+        _require_role_or_management(at.registry, self.responsible_body, actor, "secretary")
 
     @_checks(ev.EscalatedToBody)
-    def _check_escalated(self, reg: RegistryState, actor: str, payload: ev.EscalatedToBody) -> None:
+    def _check_escalated(self, at: Admission, actor: str, payload: ev.EscalatedToBody) -> None:
         self._require_involved(payload.from_body)
-        reg.require_member(payload.from_body, actor)
-        reg.body(payload.to_body)
-        _require_ancestor(reg, payload.from_body, payload.to_body)
+        at.registry.require_member(payload.from_body, actor)
+        at.registry.body(payload.to_body)
+        _require_ancestor(at.registry, payload.from_body, payload.to_body)
 
     @_checks(ev.BreachClaimed)
-    def _check_breach_claimed(
-        self, reg: RegistryState, actor: str, payload: ev.BreachClaimed
-    ) -> None:
+    def _check_breach_claimed(self, at: Admission, actor: str, payload: ev.BreachClaimed) -> None:
+        self._ref(payload.concerns, None)
         self._require_involved(payload.body)
-        reg.require_member(payload.body, actor, side="employees")
+        at.registry.require_member(payload.body, actor, side="employees")
+
+    @_checks(ev.InterpretationDisputed)
+    def _check_interpretation_disputed(
+        self, at: Admission, actor: str, payload: ev.InterpretationDisputed
+    ) -> None:
+        if payload.concerns is not None:
+            self._ref(payload.concerns, None)
+        self._require_involved(payload.body)
+        at.registry.require_member(payload.body, actor)
+
+    @_checks(ev.BreachRemedied)
+    def _check_breach_remedied(self, at: Admission, actor: str, payload: ev.BreachRemedied) -> None:
+        self._ref(payload.claim, {"BreachClaimed"})
+        dispute = self._open_dispute(payload.claim)
+        if dispute.remedied:
+            raise AlreadyRecordedError(
+                f"breach claim {payload.claim} is already remedied", event=payload.claim
+            )
+        self._require_decider_or_management(at.registry, actor)
+
+    @_checks(ev.DisputeEscalated)
+    def _check_dispute_escalated(
+        self, at: Admission, actor: str, payload: ev.DisputeEscalated
+    ) -> None:
+        self._ref(payload.dispute, DISPUTE_TYPES)
+        dispute = self._open_dispute(payload.dispute)
+        step = DISPUTE_LEVELS.index(dispute.level) + 1
+        if step >= len(DISPUTE_LEVELS) or DISPUTE_LEVELS[step] != payload.level:
+            raise DisputePathError(
+                f"dispute {payload.dispute} stands at {dispute.level}; it can go to "
+                f"{DISPUTE_LEVELS[step] if step < len(DISPUTE_LEVELS) else 'no higher level'}, "
+                f"not {payload.level}",
+                event=payload.dispute,
+                level=dispute.level,
+            )
+        self._require_on_dispute_path(at.registry, dispute, actor)
 
     @_checks(ev.BreachResolved)
-    def _check_breach_resolved(
-        self, reg: RegistryState, actor: str, payload: ev.BreachResolved
-    ) -> None:
-        self._ref(payload.claim, {"BreachClaimed"})
+    def _check_breach_resolved(self, at: Admission, actor: str, payload: ev.BreachResolved) -> None:
+        self._ref(payload.claim, DISPUTE_TYPES)
         self._require_unresolved(payload.claim)
-        self._require_hovedmed_chair(reg, actor)
+        dispute = self.disputes.get(payload.claim)
+        if dispute is None:
+            return  # verifying without the claim's payload: the path cannot be judged
+        _require_outcome_at_level(dispute, payload)
+        if payload.resolution == "withdrawn" and actor == dispute.claimant:
+            return
+        if payload.level == "local":
+            at.registry.require_member(dispute.body, actor, roles=("chair", "vice_chair"))
+        else:
+            self._require_hovedmed_chair(at.registry, actor)
 
     @_checks(ev.DecisionCommunicated)
     def _check_decision_communicated(
-        self, reg: RegistryState, actor: str, payload: ev.DecisionCommunicated
+        self, at: Admission, actor: str, payload: ev.DecisionCommunicated
     ) -> None:
-        reg.require_member(self.responsible_body, actor, side="management")
+        at.registry.require_member(self.responsible_body, actor, side="management")
 
     @_checks(ev.MatterClosed, ev.MatterWithdrawn)
     def _check_ended(
-        self, reg: RegistryState, actor: str, payload: ev.MatterClosed | ev.MatterWithdrawn
+        self, at: Admission, actor: str, payload: ev.MatterClosed | ev.MatterWithdrawn
     ) -> None:
         self._require_decision_maker(actor)
 
     @_checks(ev.CorrectionIssued)
-    def _check_correction(
-        self, reg: RegistryState, actor: str, payload: ev.CorrectionIssued
-    ) -> None:
+    def _check_correction(self, at: Admission, actor: str, payload: ev.CorrectionIssued) -> None:
         info = self._ref(payload.event, None)
         _require_original_actor(info, payload.event, actor)
 
     @_checks(ev.PayloadRedacted)
-    def _check_redaction(self, reg: RegistryState, actor: str, payload: ev.PayloadRedacted) -> None:
-        reg.require_admin(actor)
+    def _check_redaction(self, at: Admission, actor: str, payload: ev.PayloadRedacted) -> None:
+        at.registry.require_admin(actor)
         info = self._ref(payload.event, None)
         _require_erasable(info, payload.event, payload.fields)
         self._require_not_erased(payload.event, payload.fields)
@@ -430,8 +589,38 @@ class MatterState:
             )
 
     def _require_unresolved(self, claim: int) -> None:
-        if claim in self.resolved_claims:
+        dispute = self.disputes.get(claim)
+        if dispute is not None and dispute.settled:
             raise AlreadyRecordedError(f"breach claim {claim} is already resolved", event=claim)
+
+    def _open_dispute(self, seq: int) -> Dispute:
+        """The dispute started by event ``seq``, which must not be settled yet."""
+        dispute = self.disputes.get(seq)
+        if dispute is None:
+            raise UnknownEventReferenceError(f"event {seq} started no dispute", event=seq)
+        if dispute.settled:
+            raise DisputePathError(f"dispute {seq} is already settled", event=seq)
+        return dispute
+
+    def _require_on_dispute_path(self, reg: RegistryState, dispute: Dispute, actor: str) -> None:
+        """A member of the body where the dispute arose, or of the HovedMED above the matter."""
+        if reg.membership(dispute.body, actor) is not None:
+            return
+        if any(
+            reg.membership(b, actor) is not None for b in reg.hovedmed_for(self.responsible_body)
+        ):
+            return
+        reg.require_member(dispute.body, actor)
+
+    def _require_later_meeting(self, later: int, meeting: int, held: ev.MeetingHeld) -> None:
+        """``later`` is a meeting of the same body, held on or after meeting ``meeting``."""
+        info = self._ref(later, {"MeetingHeld"})
+        if isinstance(info.payload, ev.MeetingHeld) and (
+            info.payload.body != held.body or info.payload.date < held.date or later == meeting
+        ):
+            raise UnknownEventReferenceError(
+                f"event {later} is not a later meeting of {held.body}", event=later
+            )
 
     def _require_hovedmed_chair(self, reg: RegistryState, actor: str) -> None:
         responsible = self.responsible_body
@@ -520,8 +709,18 @@ class MatterState:
                 self.answered.add(disagreement)
             case ev.CompromiseAccepted(proposal=proposal, side=side):
                 self.accepted_sides.setdefault(proposal, set()).add(side)
-            case ev.BreachResolved(claim=claim):
-                self.resolved_claims.add(claim)
+            case ev.BreachClaimed(body=body_id) | ev.InterpretationDisputed(body=body_id):
+                self.disputes[seq] = Dispute(event_type, actor, body_id)
+            case ev.BreachRemedied(claim=claim) if claim in self.disputes:
+                self.disputes[claim].remedied = True
+            case ev.DisputeEscalated(dispute=disputed, level=level) if disputed in self.disputes:
+                self.disputes[disputed].level = level
+                if level == "hovedmed":
+                    hovedmed = registry.hovedmed_for(self.responsible_body)
+                    self.involved.update(hovedmed)
+                    self.readers.update(hovedmed)
+            case ev.BreachResolved(claim=claim) if claim in self.disputes:
+                self.disputes[claim].settled = True
             case ev.MatterClosed() | ev.MatterWithdrawn():
                 self.ended = True
             case ev.PayloadRedacted(event=target, fields=names):

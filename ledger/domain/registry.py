@@ -55,6 +55,8 @@ class Body:
     parent: str | None
     unit: str | None
     dissolved: bool = False
+    rulebook: dict[str, int] = field(default_factory=dict)
+    """The body's own rule parameters (its forretningsorden), over the ledger's."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,14 @@ class RegistryState:
                 return [candidate]
         return [b.body_id for b in self.bodies.values() if b.kind == "hovedmed" and not b.dissolved]
 
+    def rule_setting(self, body_id: str | None, key: str, default: int) -> int:
+        """A rule parameter as ``body_id``'s local rules set it, else the ledger's, else
+        ``default`` (``key`` as in ``med-16.notice_months``)."""
+        body = self.bodies.get(body_id) if body_id is not None else None
+        if body is not None and key in body.rulebook:
+            return body.rulebook[key]
+        return self.rulebook.get(key, default)
+
     # --- write-time rules -------------------------------------------------
 
     def check(self, actor: str, payload: ev.Payload) -> None:
@@ -204,6 +214,10 @@ class RegistryState:
             case ev.BodyDissolved(body=body_id):
                 self.require_admin(actor)
                 self.body(body_id)
+            case ev.BodyRulesSet(body=body_id):
+                self.body(body_id)
+                if not self.is_admin(actor):
+                    self.require_member(body_id, actor, roles=("chair",))
             case ev.MemberAppointed(body=body_id, person=person):
                 self.body(body_id)
                 if not self.is_admin(actor):
@@ -255,8 +269,15 @@ class RegistryState:
                 self.people[payload.person].keys[payload.key_id].revoked = True
             case ev.BodyEstablished():
                 self.bodies[payload.body] = Body(
-                    payload.body, payload.name, payload.kind, payload.parent, payload.unit
+                    payload.body,
+                    payload.name,
+                    payload.kind,
+                    payload.parent,
+                    payload.unit,
+                    rulebook=dict(payload.rulebook),
                 )
+            case ev.BodyRulesSet():
+                self.bodies[payload.body].rulebook = dict(payload.rulebook)
             case ev.BodyDissolved():
                 self.bodies[payload.body].dissolved = True
                 self.members.pop(payload.body, None)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ledger.domain import events as ev
-from ledger.domain.matters import MatterState
+from ledger.domain.guidelines import GuidelineRegister
+from ledger.domain.matters import Admission, MatterState
 from ledger.domain.registry import RegistryState
 from ledger.errors import (
     ClaimedTimeDecreasedError,
@@ -66,6 +67,7 @@ class LedgerState:
     size: int = 0
     registry: RegistryState = field(default_factory=RegistryState)
     matters: dict[str, MatterState] = field(default_factory=dict)
+    guidelines: GuidelineRegister = field(default_factory=GuidelineRegister)
     heads: dict[str, StreamHead] = field(default_factory=dict)
     time_tolerance: timedelta = DEFAULT_TIME_TOLERANCE
 
@@ -210,12 +212,13 @@ class LedgerState:
             raise StreamNotStartedError("the ledger has not been created")
         matter_id = body.stream.removeprefix(MATTER_PREFIX)
         matter = self.matters.get(matter_id)
+        at = Admission(self.registry, self.guidelines, body.claimed_time.date())
         if matter is None:
             if not isinstance(payload, ev.MatterOpened):
                 raise StreamNotStartedError(f"matter {matter_id} starts with MatterOpened")
-            MatterState.check_opening(self.registry, body.actor, payload)
+            MatterState.check_opening(at, body.actor, payload)
             return
-        matter.check(self.registry, body.actor, body.type, payload)
+        matter.check(at, body.actor, body.type, payload)
 
     def apply(self, admitted: Admitted) -> None:
         """Fold an admitted event in: the state is now one event further."""
@@ -236,6 +239,8 @@ class LedgerState:
                 self.matters[matter_id].apply(
                     body.seq, body.type, body.actor, payload, self.registry
                 )
+                if payload is not None:
+                    self.guidelines.apply(matter_id, body.seq, payload)
         self.heads[body.stream] = StreamHead(
             body.seq, envelope.hash_hex, body.claimed_time, self.size
         )

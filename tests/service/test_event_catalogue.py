@@ -108,6 +108,10 @@ by_the_admin(
     ),
 )
 by_the_admin("MemberLeft", lambda org: ev.MemberLeft(body="hmed", person="amr"))
+# The local committee's forretningsorden asks for material ten days before a meeting.
+by_the_admin(
+    "BodyRulesSet", lambda org: ev.BodyRulesSet(body="lmed", rulebook={"med-07.material_days": 10})
+)
 
 
 # --- a matter, from opening to closing -----------------------------------------
@@ -193,7 +197,15 @@ answering(
     "MinutesApproved",
     ("sekretaer", hovedmed_meeting),
     "direktor",
-    lambda meeting: ev.MinutesApproved(meeting=meeting),
+    lambda meeting: ev.MinutesApproved(meeting=meeting, minutes_sha256=sha256("referat")),
+)
+answering(
+    "MinutesPublished",
+    ("sekretaer", hovedmed_meeting),
+    "sekretaer",
+    lambda meeting: ev.MinutesPublished(
+        meeting=meeting, minutes_sha256=sha256("referat"), channel="Intranettet"
+    ),
 )
 # The employee side states its position; the local committee submits a proposal.
 on_the_opened_matter("PositionStated", "tr", employee_position)
@@ -236,21 +248,76 @@ answering(
 )
 
 
-@story("AgreementReached")
-def both_sides_accept_and_agree_a_guideline(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
+def agreed_compromise(matter: Matter, clock: ManualClock) -> int:
+    """A compromise in HovedMED that both sides accepted: its sequence number."""
     proposal = int(matter.act("tr", compromise(clock))["seq"])
     matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
     matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
+    return proposal
+
+
+def guideline_agreed(matter: Matter, clock: ManualClock, guideline_type: str) -> None:
+    """HovedMED agrees the guideline ``inddragelse`` of ``guideline_type``."""
+    matter.act(
+        "direktor",
+        ev.AgreementReached(
+            body="hmed",
+            compromise=agreed_compromise(matter, clock),
+            text="Retningslinje for inddragelse ved sammenlægninger.",
+            guideline=True,
+            guideline_type=guideline_type,  # type: ignore[arg-type]
+            guideline_id="inddragelse",
+        ),
+    )
+
+
+@story("AgreementReached")
+def both_sides_accept_and_agree_a_guideline(org: Organisation, clock: ManualClock) -> Signing:
+    matter = opened(org, clock)
     return Signing(
         "direktor",
         matter.stream,
         ev.AgreementReached(
             body="hmed",
-            compromise=proposal,
+            compromise=agreed_compromise(matter, clock),
             text="Retningslinje for inddragelse ved sammenlægninger.",
             guideline=True,
             guideline_type="procedure",
+            guideline_id="inddragelse",
+        ),
+    )
+
+
+@story("GuidelineAmended")
+def both_sides_agree_to_amend_the_guideline(org: Organisation, clock: ManualClock) -> Signing:
+    matter = opened(org, clock)
+    guideline_agreed(matter, clock, "procedure")
+    return Signing(
+        "direktor",
+        matter.stream,
+        ev.GuidelineAmended(
+            guideline="inddragelse",
+            body="hmed",
+            compromise=agreed_compromise(matter, clock),
+            text="Også ved flytninger.",
+        ),
+    )
+
+
+@story("GuidelineTerminated")
+def the_employee_side_gives_notice_on_an_optional_guideline(
+    org: Organisation, clock: ManualClock
+) -> Signing:
+    matter = opened(org, clock)
+    guideline_agreed(matter, clock, "optional")
+    return Signing(
+        "tr",
+        matter.stream,
+        ev.GuidelineTerminated(
+            guideline="inddragelse",
+            body="hmed",
+            effective_from=clock.date(days=100),
+            reason="Retningslinjen er forældet.",
         ),
     )
 
@@ -313,15 +380,41 @@ answering(
         from_body="lmed", to_body="hmed", reason="Uenighed om tidsplanen."
     ),
 )
-# The union rep claims a breach; the HovedMED chair resolves an earlier claim.
+
+
+# The union rep claims a breach in writing, naming the opening; the director remedies
+# it by reopening; the claim goes to HovedMED; its chair resolves an earlier claim.
+def breach_claim(clock: ManualClock) -> ev.BreachClaimed:
+    return ev.BreachClaimed(body="hmed", concerns=1, text="Besluttet uden drøftelse i MED.")
+
+
+on_the_opened_matter("BreachClaimed", "tr", breach_claim)
 on_the_opened_matter(
-    "BreachClaimed",
+    "InterpretationDisputed",
+    "direktor",
+    lambda clock: ev.InterpretationDisputed(
+        body="hmed", question="Er en høring en drøftelse?", concerns=1
+    ),
+)
+answering(
+    "BreachRemedied",
+    ("tr", breach_claim),
+    "direktor",
+    lambda claim: ev.BreachRemedied(
+        claim=claim, remedy="decision_reopened", text="Sagen drøftes på ny i HovedMED."
+    ),
+)
+answering(
+    "DisputeEscalated",
+    ("tr", breach_claim),
     "tr",
-    lambda clock: ev.BreachClaimed(body="hmed", text="Besluttet uden drøftelse i MED."),
+    lambda claim: ev.DisputeEscalated(
+        dispute=claim, level="hovedmed", reason="Ledelsen har ikke reageret."
+    ),
 )
 answering(
     "BreachResolved",
-    ("tr", lambda clock: ev.BreachClaimed(body="hmed", text="Besluttet uden drøftelse.")),
+    ("tr", breach_claim),
     "direktor",
     lambda claim: ev.BreachResolved(claim=claim, resolution="compensated", comment="Ny drøftelse."),
 )

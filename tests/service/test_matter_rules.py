@@ -47,12 +47,16 @@ def position(body: str = "hmed", side: ev.Side = "employees") -> ev.PositionStat
     return ev.PositionStated(body=body, side=side, stance="oppose", text="Vi er imod.")
 
 
+MINUTES = hashlib.sha256(b"Referat af moedet").hexdigest()
+
+
 def meeting(body: str = "hmed", *present: str) -> ev.MeetingHeld:
     return ev.MeetingHeld(
         body=body,
         date="2026-01-05",
         agenda_item="Skolestruktur",
         present=list(present or ("direktor", "tr")),
+        minutes_sha256=MINUTES,
     )
 
 
@@ -172,7 +176,7 @@ def test_minutes_are_approved_once_by_the_chair_and_once_by_the_vice_chair(
     org: Organisation, matter: Matter
 ) -> None:
     held = matter.act("sekretaer", meeting("hmed"))
-    approval = ev.MinutesApproved(meeting=held["seq"])
+    approval = ev.MinutesApproved(meeting=held["seq"], minutes_sha256=MINUTES)
 
     with refused(org, errors.SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
         matter.act("amr", approval)
@@ -186,11 +190,11 @@ def test_only_minutes_of_a_meeting_can_be_approved(org: Organisation, matter: Ma
     with refused(
         org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
     ):
-        matter.act("direktor", ev.MinutesApproved(meeting=1))
+        matter.act("direktor", ev.MinutesApproved(meeting=1, minutes_sha256=MINUTES))
     with refused(
         org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
     ):
-        matter.act("direktor", ev.MinutesApproved(meeting=99))
+        matter.act("direktor", ev.MinutesApproved(meeting=99, minutes_sha256=MINUTES))
 
 
 # --- what the employee side says ---------------------------------------------------
@@ -331,15 +335,20 @@ def test_a_guideline_agreement_names_its_type_and_only_then(
 ) -> None:
     proposal = accepted_by_both_sides(matter)
 
-    with refused(org, errors.MalformedPayloadError, "malformed_payload", stream=matter.stream):
-        matter.act("direktor", agreement(proposal, guideline=True))
-    with refused(org, errors.MalformedPayloadError, "malformed_payload", stream=matter.stream):
-        matter.act("direktor", agreement(proposal, guideline_type="mandatory"))
+    for incomplete in [
+        {"guideline": True},
+        {"guideline": True, "guideline_type": "mandatory"},
+        {"guideline": True, "guideline_id": "trivsel"},
+        {"guideline_type": "mandatory"},
+        {"guideline_id": "trivsel"},
+    ]:
+        with refused(org, errors.MalformedPayloadError, "malformed_payload", stream=matter.stream):
+            matter.act("direktor", agreement(proposal, **incomplete))
     signed_and_logged(
         org,
         "direktor",
         matter.stream,
-        agreement(proposal, guideline=True, guideline_type="mandatory"),
+        agreement(proposal, guideline=True, guideline_type="mandatory", guideline_id="trivsel"),
     )
 
 
@@ -523,9 +532,18 @@ def test_a_breach_is_claimed_by_the_employee_side_of_an_involved_body(
     org: Organisation, matter: Matter
 ) -> None:
     with refused(org, errors.SignerWrongSideError, "signer_wrong_side", stream=matter.stream):
-        matter.act("direktor", ev.BreachClaimed(body="hmed", text="Ledelsen klager over sig selv."))
+        matter.act(
+            "direktor",
+            ev.BreachClaimed(body="hmed", concerns=1, text="Ledelsen klager over sig selv."),
+        )
     with refused(org, errors.BodyNotInvolvedError, "body_not_involved", stream=matter.stream):
-        matter.act("tr-lokal", ev.BreachClaimed(body="lmed", text="Vi blev aldrig spurgt."))
+        matter.act(
+            "tr-lokal", ev.BreachClaimed(body="lmed", concerns=1, text="Vi blev aldrig spurgt.")
+        )
+    with refused(
+        org, errors.UnknownEventReferenceError, "unknown_event_reference", stream=matter.stream
+    ):
+        matter.act("tr", ev.BreachClaimed(body="hmed", concerns=9, text="Om en ukendt hændelse."))
 
 
 def test_only_the_hovedmed_chair_resolves_a_breach_claim_once(
@@ -533,7 +551,9 @@ def test_only_the_hovedmed_chair_resolves_a_breach_claim_once(
 ) -> None:
     local = Matter(org, "vikarer")
     local.act("leder", school_structure(clock, responsible_body="lmed", decision_maker="leder"))
-    claim = local.act("tr-lokal", ev.BreachClaimed(body="lmed", text="Besluttet uden drøftelse."))
+    claim = local.act(
+        "tr-lokal", ev.BreachClaimed(body="lmed", concerns=1, text="Besluttet uden drøftelse.")
+    )
     resolution = ev.BreachResolved(claim=claim["seq"], resolution="rejected")
 
     with refused(org, errors.NotAllowedError, "not_allowed", stream=local.stream):
@@ -581,6 +601,7 @@ def test_an_ended_matter_takes_only_records_about_its_past(
     org: Organisation, matter: Matter, ending: ev.Payload
 ) -> None:
     stated = matter.act("tr", position())
+    held = matter.act("sekretaer", meeting("hmed"))
     matter.act("direktor", ending)
 
     for person, too_late in [
@@ -598,14 +619,45 @@ def test_an_ended_matter_takes_only_records_about_its_past(
     signed_and_logged(
         org, "amr", matter.stream, ev.ConsultationAcknowledged(body="hmed", adequate_time=False)
     )
+    for approver in ("direktor", "tr"):
+        signed_and_logged(
+            org,
+            approver,
+            matter.stream,
+            ev.MinutesApproved(meeting=held["seq"], minutes_sha256=MINUTES),
+        )
+    signed_and_logged(
+        org,
+        "sekretaer",
+        matter.stream,
+        ev.MinutesPublished(meeting=held["seq"], minutes_sha256=MINUTES, channel="Intranet"),
+    )
     claim = signed_and_logged(
-        org, "tr", matter.stream, ev.BreachClaimed(body="hmed", text="For sent.")
+        org, "tr", matter.stream, ev.BreachClaimed(body="hmed", concerns=1, text="For sent.")
+    )
+    signed_and_logged(
+        org,
+        "direktor",
+        matter.stream,
+        ev.BreachRemedied(claim=claim["seq"], remedy="decision_reopened", text="Drøftes igen."),
+    )
+    signed_and_logged(
+        org,
+        "tr",
+        matter.stream,
+        ev.DisputeEscalated(dispute=claim["seq"], level="hovedmed", reason="Ikke nok."),
     )
     signed_and_logged(
         org,
         "direktor",
         matter.stream,
         ev.BreachResolved(claim=claim["seq"], resolution="compensated"),
+    )
+    signed_and_logged(
+        org,
+        "direktor",
+        matter.stream,
+        ev.InterpretationDisputed(body="hmed", question="Gælder § 7 også her?"),
     )
     signed_and_logged(
         org, "direktor", matter.stream, ev.DecisionCommunicated(to="Personalet", channel="Mail")
@@ -616,7 +668,7 @@ def test_an_ended_matter_takes_only_records_about_its_past(
         matter.stream,
         ev.PayloadRedacted(event=stated["seq"], fields=["text"], legal_basis="GDPR"),
     )
-    after_the_end = {entry.body.type for entry in stored_entries(org, matter.stream)[3:]}
+    after_the_end = {entry.body.type for entry in stored_entries(org, matter.stream)[4:]}
     assert after_the_end == AFTER_END_TYPES
     verify_ledger(org.service.store, org.origin)
 

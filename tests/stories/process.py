@@ -10,6 +10,9 @@ from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from tests.stories.school import school_structure as opening
 
+MINUTES = hashlib.sha256(b"Referat").hexdigest()
+"""The digest of every meeting's minutes in these stories."""
+
 
 def document(title: str) -> ev.Document:
     return ev.Document(title=title, sha256=hashlib.sha256(title.encode()).hexdigest())
@@ -83,6 +86,7 @@ class Story:
                 agenda_item="Punkt 1",
                 present=list(present),
                 absent=list(absent),
+                minutes_sha256=MINUTES,
             ),
         )
 
@@ -146,14 +150,15 @@ class Story:
                 text="Trivselspolitik",
                 guideline=True,
                 guideline_type="procedure",
+                guideline_id=f"{self.matter}-trivsel",
             ),
         )
 
-    def claim_breach(self, text: str, by: str = "tr") -> int:
-        return self.act(by, ev.BreachClaimed(body="hmed", text=text))
+    def claim_breach(self, text: str, by: str = "tr", concerns: int = 1) -> int:
+        return self.act(by, ev.BreachClaimed(body="hmed", concerns=concerns, text=text))
 
     def approve(self, meeting: int, by: str) -> int:
-        return self.act(by, ev.MinutesApproved(meeting=meeting))
+        return self.act(by, ev.MinutesApproved(meeting=meeting, minutes_sha256=MINUTES))
 
     def refer(self, by: str = "direktor") -> int:
         return self.act(
