@@ -335,13 +335,14 @@ def test_a_guideline_agreement_names_its_type_and_only_then(
 ) -> None:
     proposal = accepted_by_both_sides(matter)
 
-    for incomplete in [
+    incompletes: list[dict[str, object]] = [
         {"guideline": True},
         {"guideline": True, "guideline_type": "mandatory"},
         {"guideline": True, "guideline_id": "trivsel"},
         {"guideline_type": "mandatory"},
         {"guideline_id": "trivsel"},
-    ]:
+    ]
+    for incomplete in incompletes:
         with refused(org, errors.MalformedPayloadError, "malformed_payload", stream=matter.stream):
             matter.act("direktor", agreement(proposal, **incomplete))
     signed_and_logged(

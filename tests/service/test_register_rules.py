@@ -185,8 +185,9 @@ def test_a_dispute_climbs_its_path_one_level_at_a_time(org: Organisation, matter
         matter.act("tr", escalate(claimed, "central_parties"))
     with refused(org, errors.SignerNotMemberError, "signer_not_member", stream=matter.stream):
         matter.act("tr-lokal", escalate(claimed, "hovedmed"))
-    for level in ("hovedmed", "central_parties", "arbitration"):
-        signed_and_logged(org, "tr", matter.stream, escalate(claimed, level))  # type: ignore[arg-type]
+    levels: list[ev.EscalationLevel] = ["hovedmed", "central_parties", "arbitration"]
+    for level in levels:
+        signed_and_logged(org, "tr", matter.stream, escalate(claimed, level))
     with refused(org, errors.DisputePathError, "dispute_path", stream=matter.stream):
         matter.act("tr", escalate(claimed, "arbitration"))
     with refused(
