@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -335,7 +336,7 @@ def test_a_guideline_agreement_names_its_type_and_only_then(
 ) -> None:
     proposal = accepted_by_both_sides(matter)
 
-    incompletes: list[dict[str, object]] = [
+    incompletes: list[dict[str, Any]] = [
         {"guideline": True},
         {"guideline": True, "guideline_type": "mandatory"},
         {"guideline": True, "guideline_id": "trivsel"},
