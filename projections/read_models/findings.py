@@ -63,6 +63,8 @@ class FindingView:
     rule: str
     title: str
     severity: str
+    ground: str
+    """What the rule rests on (``Rammeaftalen § 8``, ``lokal regel (forretningsorden)``)."""
     matter: str
     matter_title: str
     body: str
@@ -88,7 +90,8 @@ def normalise_rule(rule: str) -> str:
         text = f"MED-{int(text[4:]):02d}"
     if text not in RULEBOOK:
         raise RuleNotFoundError(
-            f"no rule {rule!r} in the MED rulebook (MED-01 to MED-12)", rule=rule
+            f"no rule {rule!r} in the MED rulebook ({RULEBOOK.ids[0]} to {RULEBOOK.ids[-1]})",
+            rule=rule,
         )
     return text
 
@@ -106,7 +109,7 @@ def findings(
     """The findings due at the reference time, by matter, rule and key.
 
     Raises BodyNotFoundError for an unknown ``body`` and RuleNotFoundError
-    for a rule outside MED-01 to MED-12.
+    for a rule not in the rulebook.
     """
     names = body_names(source, origin)
     if body is not None and body not in names:
@@ -136,6 +139,7 @@ def _view(r: Row, lang: Lang, titles: Mapping[str, str], names: Mapping[str, str
         rule=r["rule"],
         title=RULEBOOK[r["rule"]].title(lang),
         severity=r["severity"],
+        ground=RULEBOOK[r["rule"]].ground,
         matter=r["matter"],
         matter_title=titles.get(r["matter"], r["matter"]),
         body=r["body"],

@@ -1,7 +1,8 @@
 """A MED rule as one registered object: its ground, severity, titles, parameters and check.
 
 A rule's ``evaluate`` is a pure function of one matter's facts, the
-registry as of each event's position and the rule's parameters; it yields
+registry as of each event's position and the rule's settings (its
+parameters as the body concerned sets them, as of a position); it yields
 a ``Flag`` for each place the rule is broken (or will be once a deadline
 passes).  ``Rule.findings`` turns those flags into ``Finding``s, which the
 findings read model stores.  ``@rule(...)`` above a check makes it a
@@ -58,10 +59,27 @@ class Finding:
 
 
 Parameters = Mapping[str, int]
-"""A rule's parameters by name: its defaults, or the settings a ledger gives them."""
+"""A rule's parameters by name with their defaults."""
 
-Check = Callable[[MatterFacts, RegistryView, Parameters], Iterator[Flag]]
-"""A rule's check: the matter, the registry view and the rule's parameters by name."""
+
+@dataclass(frozen=True)
+class Settings:
+    """A rule's parameters as each body sets them: ``settings("material_days", body, leaf)``
+    is the body's local rule in force at ``leaf`` (its forretningsorden, from
+    ``BodyEstablished.rulebook`` and ``BodyRulesSet``), else the ledger's
+    (``LedgerCreated.rulebook``), else the rule's default."""
+
+    rule_id: str
+    defaults: Parameters
+    registry: RegistryView
+
+    def __call__(self, name: str, body: str | None, at: int) -> int:
+        key = f"{self.rule_id.lower()}.{name}"
+        return self.registry.rule_setting(body, key, self.defaults[name], at)
+
+
+Check = Callable[[MatterFacts, RegistryView, Settings], Iterator[Flag]]
+"""A rule's check: the matter, the registry view and the rule's settings."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +87,12 @@ class Rule:
     """One MED rule: what it rests on, how serious it is, what it is called and checks.
 
     ``parameters`` maps each parameter's name to its default; a ledger sets
-    it in ``LedgerCreated.rulebook`` under ``med-NN.name`` (and switches the
-    rule off with ``med-NN.enabled`` = 0).
+    it in ``LedgerCreated.rulebook`` under ``med-NN.name`` and a body in its
+    own rulebook (``BodyEstablished``, ``BodyRulesSet``), which wins; either
+    switches the rule off with ``med-NN.enabled`` = 0 (a body for the
+    findings about it).  ``ground`` names what the rule rests on: a
+    paragraph of the framework agreement, the work-environment rules, or a
+    local rule; every explanation ends by citing it.
     """
 
     id: str
@@ -92,16 +114,20 @@ class Rule:
         """Is the rule on in a ledger with these rulebook settings?"""
         return rulebook.get(self.key("enabled"), 1) != 0
 
-    def settings(self, rulebook: Mapping[str, int]) -> dict[str, int]:
-        """The rule's parameters by name: the ledger's setting, else the default."""
-        return {
-            name: rulebook.get(self.key(name), default) for name, default in self.parameters.items()
-        }
+    def settings(self, registry: RegistryView) -> Settings:
+        """The rule's parameters as the ledger's bodies set them."""
+        return Settings(self.id, self.parameters, registry)
 
     def findings(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
-        """The findings of this rule in ``matter``, each with its evidence in log order."""
-        settings = self.settings(registry.rulebook)
-        return [self._finding(matter, flag) for flag in self.evaluate(matter, registry, settings)]
+        """The findings of this rule in ``matter``, each with its evidence in log order,
+        leaving out those about a body that switched the rule off (as of the evidence)."""
+        found: list[Finding] = []
+        for flag in self.evaluate(matter, registry, self.settings(registry)):
+            finding = self._finding(matter, flag)
+            at = finding.evidence[-1].leaf
+            if registry.rule_setting(flag.body, self.key("enabled"), 1, at) != 0:
+                found.append(finding)
+        return found
 
     def _finding(self, matter: MatterFacts, flag: Flag) -> Finding:
         evidence = tuple(sorted({f.seq: f for f in flag.evidence}.values(), key=lambda f: f.seq))
@@ -115,8 +141,8 @@ class Rule:
             body=flag.body,
             due=due,
             evidence=evidence,
-            explanation_da=flag.explanation_da,
-            explanation_en=flag.explanation_en,
+            explanation_da=f"{flag.explanation_da} Grundlag: {self.ground}.",
+            explanation_en=f"{flag.explanation_en} Ground: {self.ground}.",
         )
 
 
@@ -127,7 +153,7 @@ def rule(
 
     The rule's whole description fits on the one line above its check, so a
     rule module reads as its rules; ``parameters`` are the defaults by name
-    (``@rule("MED-11", ..., months=1)``).
+    (``@rule("MED-11", ..., months=1)``), each readable per body through ``Settings``.
     """
 
     def register(check: Check) -> Rule:
