@@ -1,5 +1,6 @@
 # medledger: two commands on a fresh machine.
-#   make demo   install into .venv, build the demo ledgers on SQLite, verify, show findings
+#   make run    install into .venv, build the demo ledgers on SQLite, serve the web app on 127.0.0.1:8000
+#   make demo   only build the demo ledgers, verify them, show findings
 #   make test   install into .venv (with dev tools), lint, type-check, run the whole suite
 #   make mutation  mutation-test the proof and checkpoint verifiers (slow; docs/TESTING.md)
 PYTHON ?= python3
@@ -20,7 +21,7 @@ demo: $(STAMP)
 
 run: demo
 	MEDLEDGER_DATABASE_URL=sqlite:///demo-ledger/ledger.db MEDLEDGER_LOG_KEYS=demo-ledger/log-keys \
-		$(BIN)/medledger serve
+		MEDLEDGER_DEMO_KEYS=demo-ledger/demo-keys $(BIN)/medledger serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
