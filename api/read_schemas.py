@@ -16,6 +16,7 @@ from pydantic import Field
 from api.schemas import _Out
 from projections.read_models.dossier import CoResponsibility
 from projections.read_models.findings import FindingView
+from projections.read_models.forecast import Upcoming
 from projections.read_models.involvement import MatterInvolvement, MembershipLine
 from projections.read_models.receipt import ReceiptItem
 from projections.read_models.statistics import BodyYear
@@ -72,6 +73,17 @@ class FindingsOut(Point):
     findings: list[FindingView]
     total: int
     next_offset: int | None
+
+
+class ForecastOut(Point):
+    origin: str
+    reference_time: str = Field(description="The time deadlines are judged at.")
+    matter: str
+    matter_title: str
+    due: list[FindingView] = Field(description="The matter's findings due at the reference time.")
+    upcoming: list[Upcoming] = Field(
+        description="The findings that fall due later unless something happens, soonest first."
+    )
 
 
 class InvolvementOut(Point):

@@ -1,4 +1,5 @@
-"""Commands that read the projections: timeline, dossier, involvement, receipt, findings, stats.
+"""Commands that read the projections: timeline, dossier, involvement, receipt, findings,
+forecast, stats.
 
 Each reads the live read models (caught up first on SQLite) or, with
 ``--as-of``, a replay of the log up to a tree size or date; prints rich
@@ -24,7 +25,8 @@ from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors, stderr
 from ledger.service.bundle import receipt_bundle
 from projections.read_models.dossier import Dossier, dossier
-from projections.read_models.findings import FindingsReport, findings
+from projections.read_models.findings import FindingsReport, FindingView, findings
+from projections.read_models.forecast import Forecast, forecast
 from projections.read_models.involvement import Involvement, MatterInvolvement, involvement
 from projections.read_models.receipt import receipt, render_receipt
 from projections.read_models.source import RowSource
@@ -77,6 +79,7 @@ def register(app: typer.Typer) -> None:
     app.command("involvement")(involvement_cmd)
     app.command("receipt")(receipt_cmd)
     app.command("findings")(findings_cmd)
+    app.command("forecast")(forecast_cmd)
     app.command("stats")(stats_cmd)
 
 
@@ -553,6 +556,83 @@ def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
             f.body_name,
             ", ".join(f"#{e.seq} (leaf {e.leaf_index})" for e in f.evidence),
             f.explanation + (_t(lang, " [importeret]", " [imported]") if f.imported else ""),
+        )
+    _console().print(table)
+
+
+@handle_errors
+def forecast_cmd(
+    ctx: typer.Context,
+    matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Judge deadlines at this time (default: the ledger's latest)."),
+    ] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = Language.da,
+) -> None:
+    """Show a matter's findings due now and those that will fall due, and when, unless
+    something happens first."""
+    reading = _reading(ctx.obj, ledger, as_of, lang, matters={matter})
+    chosen = reading.lang
+    found = forecast(
+        reading.source, reading.origin, matter, now=parse_now(now, name="--now"), lang=chosen
+    )
+    _answer(as_json, found, lambda: _print_forecast(found, reading.view, chosen))
+
+
+def _print_forecast(found: Forecast, view: View, lang: Lang) -> None:
+    _print(
+        f"[bold]{found.matter_title}[/] ({found.matter})"
+        + _t(lang, f", bedømt {found.reference_time}", f", judged at {found.reference_time}")
+        + _as_of_note(view, lang)
+    )
+    if found.due:
+        _print_finding_rows(_t(lang, "Fund nu", "Findings now"), found.due, lang)
+    else:
+        _print(_t(lang, "Ingen fund nu.", "No findings now."))
+    if not found.upcoming:
+        _print(_t(lang, "Intet forfalder senere.", "Nothing falls due later."))
+        return
+    table = _table(
+        _t(lang, "Forfalder, medmindre noget sker", "Falls due unless something happens"),
+        _t(
+            lang,
+            "forfalder|dage|regel|alvor|udvalg|forklaring",
+            "due|days|rule|severity|body|explanation",
+        ),
+        overflow="fold",
+    )
+    for item in found.upcoming:
+        f = item.finding
+        table.add_row(
+            f.due_at[:16].replace("T", " "),
+            str(item.days_left),
+            f"{f.rule}\n{f.title}",
+            word(SEVERITIES, f.severity, lang),
+            f.body_name,
+            f.explanation,
+        )
+    _console().print(table)
+
+
+def _print_finding_rows(title: str, shown: list[FindingView], lang: Lang) -> None:
+    table = _table(
+        title,
+        _t(
+            lang, "regel|alvor|udvalg|hændelser|forklaring", "rule|severity|body|events|explanation"
+        ),
+        overflow="fold",
+    )
+    for f in shown:
+        table.add_row(
+            f"{f.rule}\n{f.title}",
+            word(SEVERITIES, f.severity, lang),
+            f.body_name,
+            ", ".join(f"#{e.seq} (leaf {e.leaf_index})" for e in f.evidence),
+            f.explanation,
         )
     _console().print(table)
 

@@ -1,4 +1,4 @@
-"""The MED rulebook's findings (MED-01 to MED-12) in the matters a reader may read."""
+"""The MED rulebook's findings in the matters a reader may read, and a matter's forecast."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.access import LedgerAccess
+from api.access import LedgerAccess, MatterAccess
+from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
 from api.patterns import NOW_PATTERN, RULE_PATTERN, matches
-from api.read_schemas import FindingsOut
+from api.read_schemas import FindingsOut, ForecastOut
 from api.reading import IdFilter, LangQuery, ReadDep, dated
 from api.responses import READ_ERRORS
 from ledger.errors import MalformedAsOfError
 from projections.read_models.findings import findings
+from projections.read_models.forecast import forecast
 from projections.runner.moments import parse_now
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
@@ -67,3 +69,21 @@ def rule_findings(
     return dated(
         FindingsOut, view, report, **OffsetPage.of(chosen, offset, limit).fields("findings")
     )
+
+
+@router.get("/matters/{matter}/forecast", response_model=ForecastOut, responses=READ_ERRORS)
+def matter_forecast(
+    matter: MatterId,
+    access: MatterAccess,
+    read: ReadDep,
+    lang: LangQuery = "da",
+    now: NowQuery = None,
+) -> ForecastOut:
+    """The findings of the matter due now, and those that will fall due, and when, unless
+    something happens first (a deadline before which the body can still be informed, a
+    breach claim management can still remedy, minutes that can still be approved)."""
+    if now is not None and not matches(NOW_PATTERN, now):
+        raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
+    view = read.view({matter})
+    found = forecast(view.source, read.origin, matter, now=parse_now(now), lang=lang)
+    return dated(ForecastOut, view, found)

@@ -126,14 +126,16 @@ def findings(
         filters["matter"] = matter
     titles: Mapping[str, str] = {r["matter"]: r["title"] for r in source.rows("rm_matters", origin)}
     shown = [
-        _view(r, lang, titles, names)
+        finding_view(r, lang, titles, names)
         for r in source.rows("rm_findings", origin, **filters)
         if r["due_at"] <= reference
     ]
     return FindingsReport(origin, tracking.position, reference, shown)
 
 
-def _view(r: Row, lang: Lang, titles: Mapping[str, str], names: Mapping[str, str]) -> FindingView:
+def finding_view(
+    r: Row, lang: Lang, titles: Mapping[str, str], names: Mapping[str, str]
+) -> FindingView:
     """One stored finding as shown, titled by its rule in ``lang``."""
     return FindingView(
         rule=r["rule"],

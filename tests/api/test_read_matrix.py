@@ -129,6 +129,7 @@ MATRIX: list[Case] = [
         refused=404,
     ),
     *_matter_cases("/matters/{matter}/dossier", "hemmelig", "aaben"),
+    *_matter_cases("/matters/{matter}/forecast", *MARKERS),
     Case(_route("/findings"), "/findings", PERSONS),
     Case(_route("/findings"), "/findings", MATTER_READERS["hemmelig"], {"matter": "hemmelig"}),
     Case(_route("/people/{person}/involvement"), "/people/{me}/involvement", PERSONS),

@@ -1,0 +1,75 @@
+"""``medledger forecast`` and ``medledger dry-run`` as a secretary runs them, on both backends.
+
+Ballerup's technology dialogue ends the demo with its meeting's minutes
+not yet approved: the forecast tells when that falls due (MED-12).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from demo.stories import Demo
+from ledger.service.application import LedgerService
+from ledger.storage.logkeys import ledger_id_of
+
+
+@pytest.fixture
+def medledger(
+    demo: Demo, service: LedgerService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> CliRunner:
+    """The CLI over the demo ledgers in this test's database."""
+    store = service.store
+    monkeypatch.setenv("MEDLEDGER_DATABASE_URL", store.url)
+    if store.schema is not None:
+        monkeypatch.setenv("MEDLEDGER_DATABASE_SCHEMA", store.schema)
+    monkeypatch.setenv("MEDLEDGER_LOG_KEYS", str(tmp_path / "log-keys"))
+    monkeypatch.setenv("MEDLEDGER_LEDGER", ledger_id_of(demo.ballerup.origin))
+    monkeypatch.setenv("COLUMNS", "240")
+    runner = CliRunner()
+    for origin in (demo.buf.origin, demo.ballerup.origin):
+        run(runner, "projections", "run", "--once", "--ledger", ledger_id_of(origin))
+    return runner
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    output = result.stdout + (result.stderr or "")
+    assert result.exit_code == code, output
+    assert "Traceback" not in output
+    return output
+
+
+def test_the_forecast_tells_when_the_minutes_fall_due(medledger: CliRunner) -> None:
+    found = json.loads(run(medledger, "forecast", "teknologi-dialog", "--json", "--lang", "en"))
+    assert found["matter"] == "teknologi-dialog"
+    assert [u["finding"]["rule"] for u in found["upcoming"]] == ["MED-12"]
+    (minutes,) = found["upcoming"]
+    assert minutes["days_left"] > 0
+    table = run(medledger, "forecast", "teknologi-dialog", "--lang", "en")
+    assert "Falls due unless something happens" in table
+    assert "MED-12" in table
+    assert minutes["finding"]["due_at"][:10] in table
+    # At the day it falls due, it is a finding.
+    later = json.loads(
+        run(
+            medledger,
+            "forecast",
+            "teknologi-dialog",
+            "--json",
+            "--now",
+            minutes["finding"]["due_at"],
+        )
+    )
+    assert [f["rule"] for f in later["due"]] == ["MED-12"]
+    assert later["upcoming"] == []
+
+
+def test_the_forecast_refuses_an_unknown_matter(medledger: CliRunner) -> None:
+    output = run(medledger, "forecast", "findes-ikke", code=8)
+    assert "matter_not_found" in output
+    assert "findes-ikke" in output
