@@ -2,8 +2,9 @@
 
 Good practice, not a breach of the agreement (severity low): co-responsibility
 (medansvar) asks that management answers a disagreement before deciding, and
-reports back on how the employees' views and proposals were treated
-(Rammeaftalen § 7, stk. 3).  A disagreement is answered by a
+reports back on how the employees' views and proposals were treated: § 7,
+stk. 2 wants them in the basis for the decision, and stk. 3 has management
+report back on them (docs/RULEBOOK.md says what was read of each).  A disagreement is answered by a
 ``DisagreementAnswered``; a position, proposal or hearing response is
 treated by a decision that names it among its ``inputs``.
 """
@@ -60,7 +61,7 @@ def med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
 
 @rule(
     "MED-05",
-    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 3",
+    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
     "low",
     "Input ikke behandlet",
     "Input not addressed",
@@ -92,7 +93,7 @@ def med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
 
 @rule(
     "MED-10",
-    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 3",
+    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
     "low",
     "Forslag fra MED ubehandlet",
     "Proposal from MED untreated",

@@ -88,15 +88,17 @@ def _given_material(
 
 @rule(
     "MED-08",
-    "arbejdsmiljøreglerne (BEK nr. 1838 af 2023, kap. 2) og den lokale MED-aftale",
+    "arbejdsmiljøloven og den lokale MED-aftale (MED-udvalget som arbejdsmiljøorganisation)",
     "medium",
     "Arbejdsmiljø uden AMR",
     "Work environment without the AMR",
+    requires_amr=1,
 )
 def med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Work environment without the AMR: a work-environment matter at a meeting of a
     body whose AMR was neither present nor given the material before it, or of a body
-    with no AMR at all."""
+    with no AMR at all unless the body says it needs none (``requires_amr`` = 0: a
+    staff meeting, or a body outside the work-environment organisation)."""
     if matter.category != "work_environment":
         return
     for meeting in matter.typed("MeetingHeld"):
@@ -105,6 +107,8 @@ def med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         amrs = amrs_at(registry, body, meeting.leaf)
         when = meeting.get("date")
         if not amrs:
+            if settings("requires_amr", body, meeting.leaf) == 0:
+                continue
             yield Flag(
                 f"meeting-{meeting.seq}",
                 body,

@@ -61,12 +61,12 @@ GROUNDS = {
     "MED-02": "Rammeaftalen § 7, stk. 1 og 2",
     "MED-03": "Rammeaftalen § 7, stk. 2; antal dage: lokal regel (forretningsorden)",
     "MED-04": "medansvar (god praksis)",
-    "MED-05": "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 3",
+    "MED-05": "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
     "MED-06": "Rammeaftalen § 8",
     "MED-07": "lokal regel (forretningsorden)",
-    "MED-08": "arbejdsmiljøreglerne (BEK nr. 1838 af 2023, kap. 2) og den lokale MED-aftale",
+    "MED-08": "arbejdsmiljøloven og den lokale MED-aftale (MED-udvalget som arbejdsmiljøorganisation)",
     "MED-09": "Rammeaftalen § 7, stk. 2",
-    "MED-10": "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 3",
+    "MED-10": "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
     "MED-11": "Rammeaftalen § 21, stk. 1 (regionerne: § 20)",
     "MED-12": "lokal regel (forretningsorden)",
 }
@@ -102,6 +102,7 @@ def test_each_rule_is_registered_with_its_ground_severity_titles_and_parameters(
     assert parameters == {
         "med-03.lead_days": 14,
         "med-07.material_days": 7,
+        "med-08.requires_amr": 1,
         "med-11.months": 1,
         "med-12.approval_days": 14,
     }

@@ -86,7 +86,7 @@ def test_med08_the_amr_absent_and_given_no_material_before_the_meeting() -> None
     [found] = ledger.findings("MED-08")
     assert (found.key, found.severity) == (f"meeting-{meeting.seq}", "medium")
     assert "neither present nor given the material" in found.explanation_en
-    assert "arbejdsmiljøreglerne" in found.explanation_da
+    assert "Grundlag: arbejdsmiljøloven og den lokale MED-aftale" in found.explanation_da
 
 
 def test_med08_quiet_when_the_amr_was_present_or_given_the_material() -> None:
@@ -120,6 +120,17 @@ def test_med08_a_body_with_no_amr_and_only_work_environment_matters() -> None:
     [found] = ledger.findings("MED-08")
     assert (found.matter, found.body) == ("sag", "lmed")
     assert "ingen arbejdsmiljørepræsentant" in found.explanation_da
+
+
+def test_med08_a_body_that_needs_no_amr_is_not_flagged_for_having_none() -> None:
+    ledger = municipality()
+    ledger.rules_set("lmed", {"med-08.requires_amr": 0})
+    matter = ledger.matter(category="work_environment", responsible_body="lmed")
+    matter.meeting("lmed", present=("leder", "tr-lokal"))
+    assert ledger.findings("MED-08") == []
+    ledger.appoint("lmed", "amr-lokal", "employees", "amr")
+    matter.meeting("lmed", present=("leder",))
+    assert len(ledger.findings("MED-08")) == 1, "an AMR it has must still take part"
 
 
 # --- MED-12 minutes not approved ---------------------------------------------------------
