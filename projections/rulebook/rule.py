@@ -63,19 +63,34 @@ Parameters = Mapping[str, int]
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(Mapping[str, int]):
     """A rule's parameters as each body sets them: ``settings("material_days", body, leaf)``
     is the body's local rule in force at ``leaf`` (its forretningsorden, from
     ``BodyEstablished.rulebook`` and ``BodyRulesSet``), else the ledger's
-    (``LedgerCreated.rulebook``), else the rule's default."""
+    (``LedgerCreated.rulebook``), else the rule's default.
+
+    Read as a mapping (``settings["months"]``) it gives the ledger's setting, else the
+    default: for a parameter that no body sets.
+    """
 
     rule_id: str
     defaults: Parameters
     registry: RegistryView
 
+    def key(self, name: str) -> str:
+        return f"{self.rule_id.lower()}.{name}"
+
     def __call__(self, name: str, body: str | None, at: int) -> int:
-        key = f"{self.rule_id.lower()}.{name}"
-        return self.registry.rule_setting(body, key, self.defaults[name], at)
+        return self.registry.rule_setting(body, self.key(name), self.defaults[name], at)
+
+    def __getitem__(self, name: str) -> int:
+        return self.registry.rulebook.get(self.key(name), self.defaults[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.defaults)
+
+    def __len__(self) -> int:
+        return len(self.defaults)
 
 
 Check = Callable[[MatterFacts, RegistryView, Settings], Iterator[Flag]]

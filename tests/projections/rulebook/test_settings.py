@@ -28,6 +28,14 @@ def test_a_body_rules_set_takes_effect_after_its_leaf_and_replaces_the_bodys_rul
     assert view.rule_setting("hmed", "med-12.approval_days", 14, before) == 20
 
 
+def test_settings_read_as_a_mapping_give_the_ledgers_setting_else_the_default() -> None:
+    ledger = municipality({"med-12.approval_days": 21}, hmed_rulebook={"med-12.approval_days": 3})
+    settings = RULEBOOK["MED-12"].settings(ledger.registry)
+    assert dict(settings) == {"approval_days": 21}
+    assert settings("approval_days", "hmed", ledger.leaf + 1) == 3
+    assert dict(RULEBOOK["MED-11"].settings(ledger.registry)) == {"months": 1}
+
+
 def test_a_body_can_switch_a_rule_off_for_the_findings_about_it() -> None:
     ledger = municipality()
     ledger.rules_set("lmed", {"med-07.enabled": 0})
