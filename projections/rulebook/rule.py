@@ -125,10 +125,6 @@ class Rule:
     def title(self, lang: Lang) -> str:
         return self.title_da if lang == "da" else self.title_en
 
-    def enabled(self, rulebook: Mapping[str, int]) -> bool:
-        """Is the rule on in a ledger with these rulebook settings?"""
-        return rulebook.get(self.key("enabled"), 1) != 0
-
     def settings(self, registry: RegistryView) -> Settings:
         """The rule's parameters as the ledger's bodies set them."""
         return Settings(self.id, self.parameters, registry)
