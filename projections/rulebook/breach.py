@@ -35,15 +35,7 @@ def _moved(matter: MatterFacts) -> dict[int, Fact]:
     return moved
 
 
-@rule(
-    "MED-11",
-    "Rammeaftalen § 21, stk. 1 (regionerne: § 20)",
-    "high",
-    "Brudsag ikke afhjulpet",
-    "Breach claim not remedied",
-    months=1,
-)
-def med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Breach claim not remedied: N months (default one) after a written breach claim,
     management has neither remedied it nor has the claim moved on the dispute path."""
     moved = _moved(matter)
@@ -69,3 +61,13 @@ def med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             f"HovedMED within {months} month(s) (due {due.date()}).",
             due=due,
         )
+
+
+med_11 = rule(
+    "MED-11",
+    "Rammeaftalen § 21, stk. 1 (regionerne: § 20)",
+    "high",
+    "Brudsag ikke afhjulpet",
+    "Breach claim not remedied",
+    months=1,
+)(_med_11)

@@ -5,8 +5,10 @@ registry as of each event's position and the rule's settings (its
 parameters as the body concerned sets them, as of a position); it yields
 a ``Flag`` for each place the rule is broken (or will be once a deadline
 passes).  ``Rule.findings`` turns those flags into ``Finding``s, which the
-findings read model stores.  ``@rule(...)`` above a check makes it a
-``Rule``; ``projections.rulebook.book`` registers them all.
+findings read model stores.  ``med_07 = rule(...)(_med_07)`` below a check
+makes it a ``Rule``; ``projections.rulebook.book`` registers them all.  The
+checks are not decorated: mutation testing (mutmut) leaves decorated
+functions alone, and the checks are what it must change.
 
 Erasure (``PayloadRedacted``) removes only free text: every field a rule
 reads stays (docs/PROTOCOL.md section 4), so no rule goes blind after one.
@@ -160,11 +162,11 @@ class Rule:
 def rule(
     rule_id: str, ground: str, severity: Severity, title_da: str, title_en: str, **parameters: int
 ) -> Callable[[Check], Rule]:
-    """Make the check below this decorator the rule ``rule_id``, ready to register.
+    """Make a check the rule ``rule_id``, ready to register:
+    ``med_11 = rule("MED-11", ground, severity, title_da, title_en, months=1)(_med_11)``.
 
-    The rule's whole description fits on the one line above its check, so a
-    rule module reads as its rules; ``parameters`` are the defaults by name
-    (``@rule("MED-11", ..., months=1)``), each readable per body through ``Settings``.
+    ``parameters`` are the defaults by name, each readable per body through
+    ``Settings``.
     """
 
     def register(check: Check) -> Rule:
