@@ -45,13 +45,13 @@ def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
         body = str(claim.get("body", matter.responsible_body))
         months = settings("months", body, claim.leaf)
         due = add_months(claim.moment, months)
-        concerns = claim.get("concerns")
-        about_da = f" om #{concerns}" if concerns is not None else ""
-        about_en = f" about #{concerns}" if concerns is not None else ""
+        concerned = matter.fact(int(claim.get("concerns", 0)))
+        about_da = f" om {ref(concerned)}" if concerned is not None else ""
+        about_en = f" about {ref(concerned)}" if concerned is not None else ""
         yield Flag(
             f"claim-{claim.seq}",
             body,
-            [claim],
+            [claim] + ([concerned] if concerned is not None else []),
             f"Den skriftlige påstand om brud {ref(claim)}{about_da} fra {claim.day} er "
             f"hverken afhjulpet af ledelsen (beslutningen trukket tilbage eller genoptaget) "
             f"eller ført videre til hovedudvalget inden for {months} måned(er) "

@@ -538,7 +538,7 @@ def test_med11_the_month_runs_per_claim_and_escalation_moves_a_claim_on(
     assert "MED-11" not in read.rules()
     time_passes(org, clock, 15)
     found = read.findings(rule="MED-11").findings
-    assert [(f.severity, [e.seq for e in f.evidence]) for f in found] == [("high", [left])]
+    assert [(f.severity, [e.seq for e in f.evidence]) for f in found] == [("high", [3, left])]
     assert "MED-11" not in read.rules(now=clock.now - timedelta(days=10)), "an explicit now"
     story.act(
         "tr", ev.DisputeEscalated(dispute=left, level="hovedmed", reason="Ingen afhjælpning.")
