@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -142,7 +142,8 @@ def test_med12_the_chairs_approval_alone_is_not_enough() -> None:
     meeting = matter.meeting()
     matter.approve(meeting, by="direktor")
     [found] = ledger.findings("MED-12")
-    assert found.due.date() == ledger.now.date() + timedelta(days=15)
+    due = ledger.now.date() + timedelta(days=15)
+    assert found.due == datetime(due.year, due.month, due.day, tzinfo=UTC)
     assert "chair and vice-chair within 14 days" in found.explanation_en
     matter.approve(meeting, by="tr")
     assert ledger.findings("MED-12") == []
