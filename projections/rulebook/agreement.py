@@ -40,14 +40,7 @@ def _needs_agreement(matter: MatterFacts) -> bool:
     return matter.influence_level == "codetermination" or guideline_type(matter) is not None
 
 
-@rule(
-    "MED-06",
-    "Rammeaftalen § 8",
-    "high",
-    "Retningslinje uden aftale",
-    "Guideline without agreement",
-)
-def med_06(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_06(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Guideline without agreement: a decision before any agreement on a procedure or
     mandatory guideline (or a co-determination matter of undeclared type); on an
     optional guideline, only when the responsible body had not negotiated it (no
@@ -86,6 +79,15 @@ def med_06(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             f"The matter is {kind_en}, which exists only by agreement, but decision "
             f"{ref(decision)} was made without an agreement in {name}.",
         )
+
+
+med_06 = rule(
+    "MED-06",
+    "Rammeaftalen § 8",
+    "high",
+    "Retningslinje uden aftale",
+    "Guideline without agreement",
+)(_med_06)
 
 
 def _negotiation_before(matter: MatterFacts, decision: Fact) -> Fact | None:

@@ -2,8 +2,9 @@
 
 Good practice, not a breach of the agreement (severity low): co-responsibility
 (medansvar) asks that management answers a disagreement before deciding, and
-reports back on how the employees' views and proposals were treated
-(Rammeaftalen § 7, stk. 3).  A disagreement is answered by a
+reports back on how the employees' views and proposals were treated: § 7,
+stk. 2 wants them in the basis for the decision, and stk. 3 has management
+report back on them (docs/RULEBOOK.md says what was read of each).  A disagreement is answered by a
 ``DisagreementAnswered``; a position, proposal or hearing response is
 treated by a decision that names it among its ``inputs``.
 """
@@ -20,14 +21,7 @@ from projections.rulebook.sequence import first_after
 from projections.vocabulary import EVENT_TYPES, word
 
 
-@rule(
-    "MED-04",
-    "medansvar (god praksis)",
-    "low",
-    "Ubesvaret uenighed ved beslutningen",
-    "Disagreement unanswered at the decision",
-)
-def med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Unanswered disagreement: a disagreement with no answer logged before the first
     decision after it (an answer given after the decision does not change that it was
     decided with the disagreement open)."""
@@ -58,14 +52,16 @@ def med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         )
 
 
-@rule(
-    "MED-05",
-    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 3",
+med_04 = rule(
+    "MED-04",
+    "medansvar (god praksis)",
     "low",
-    "Input ikke behandlet",
-    "Input not addressed",
-)
-def med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    "Ubesvaret uenighed ved beslutningen",
+    "Disagreement unanswered at the decision",
+)(_med_04)
+
+
+def _med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Input not addressed: a position, proposal or hearing response made before a
     decision that no later decision names among its inputs."""
     decisions = matter.typed("DecisionMade")
@@ -90,14 +86,16 @@ def med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         )
 
 
-@rule(
-    "MED-10",
-    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 3",
+med_05 = rule(
+    "MED-05",
+    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
     "low",
-    "Forslag fra MED ubehandlet",
-    "Proposal from MED untreated",
-)
-def med_10(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    "Input ikke behandlet",
+    "Input not addressed",
+)(_med_05)
+
+
+def _med_10(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Proposal unanswered: a proposal from MED not treated in any decision when the
     hearing opened or the matter went to politics."""
     gates = matter.typed("HearingOpened", "ReferredToPolitics")
@@ -122,3 +120,12 @@ def med_10(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             f"Proposal {ref(proposal)} from {name} had not been treated in any decision when "
             f"{gate_en} ({ref(gate)}).",
         )
+
+
+med_10 = rule(
+    "MED-10",
+    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
+    "low",
+    "Forslag fra MED ubehandlet",
+    "Proposal from MED untreated",
+)(_med_10)

@@ -1,9 +1,9 @@
-"""The MED rulebook (DESIGN.md section 6): MED-01 to MED-12, each a registered ``Rule``.
+"""The MED rulebook (DESIGN.md section 6): each rule a registered ``Rule`` with its ground.
 
 ``RULEBOOK`` holds every rule in id order; the findings read model asks it
-for a matter's findings and for each rule's severity and titles.
-docs/RULEBOOK.md states every rule exactly; the rule modules are that text
-in code.
+for a matter's findings and for each rule's severity, titles and ground.
+docs/RULEBOOK.md states every rule exactly, with the source of its ground;
+the rule modules are that text in code.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class Rulebook:
         return tuple(rule.id for rule in self.rules)
 
     def evaluate(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
-        """Every finding of every rule the ledger has on for ``matter``, in rule and key order."""
+        """Every finding of every rule in ``matter`` that its body (or else the ledger) has
+        on, in rule and key order."""
         if not matter.events:
             return []
         found = [finding for rule in self.rules for finding in rule.findings(matter, registry)]

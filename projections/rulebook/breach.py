@@ -35,15 +35,7 @@ def _moved(matter: MatterFacts) -> dict[int, Fact]:
     return moved
 
 
-@rule(
-    "MED-11",
-    "Rammeaftalen § 21, stk. 1 (regionerne: § 20)",
-    "high",
-    "Brudsag ikke afhjulpet",
-    "Breach claim not remedied",
-    months=1,
-)
-def med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Breach claim not remedied: N months (default one) after a written breach claim,
     management has neither remedied it nor has the claim moved on the dispute path."""
     moved = _moved(matter)
@@ -53,13 +45,13 @@ def med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         body = str(claim.get("body", matter.responsible_body))
         months = settings("months", body, claim.leaf)
         due = add_months(claim.moment, months)
-        concerns = claim.get("concerns")
-        about_da = f" om #{concerns}" if concerns is not None else ""
-        about_en = f" about #{concerns}" if concerns is not None else ""
+        concerned = matter.fact(int(claim.get("concerns", 0)))
+        about_da = f" om {ref(concerned)}" if concerned is not None else ""
+        about_en = f" about {ref(concerned)}" if concerned is not None else ""
         yield Flag(
             f"claim-{claim.seq}",
             body,
-            [claim],
+            [claim] + ([concerned] if concerned is not None else []),
             f"Den skriftlige påstand om brud {ref(claim)}{about_da} fra {claim.day} er "
             f"hverken afhjulpet af ledelsen (beslutningen trukket tilbage eller genoptaget) "
             f"eller ført videre til hovedudvalget inden for {months} måned(er) "
@@ -69,3 +61,13 @@ def med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             f"HovedMED within {months} month(s) (due {due.date()}).",
             due=due,
         )
+
+
+med_11 = rule(
+    "MED-11",
+    "Rammeaftalen § 21, stk. 1 (regionerne: § 20)",
+    "high",
+    "Brudsag ikke afhjulpet",
+    "Breach claim not remedied",
+    months=1,
+)(_med_11)

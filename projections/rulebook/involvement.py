@@ -53,14 +53,7 @@ def opened_early_by(matter: MatterFacts, fact: Fact) -> bool:
     return discussed_in(matter, fact)
 
 
-@rule(
-    "MED-01",
-    "Rammeaftalen § 7, stk. 1 og 2",
-    "high",
-    "Besluttet uden drøftelse",
-    "Decided without discussion",
-)
-def med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Decided without discussion: a decision on a discussion or co-determination matter
     before any meeting or consultation of the responsible body; on an information
     matter, before the body was even informed (a discussion informs it too)."""
@@ -101,14 +94,16 @@ def med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         )
 
 
-@rule(
-    "MED-02",
+med_01 = rule(
+    "MED-01",
     "Rammeaftalen § 7, stk. 1 og 2",
     "high",
-    "Uden om MED til politisk behandling",
-    "Around MED to politics",
-)
-def med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    "Besluttet uden drøftelse",
+    "Decided without discussion",
+)(_med_01)
+
+
+def _med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Around MED to politics: referred to a political committee before the responsible
     body (where the manager who drafts the proposal sits) discussed the matter."""
     body = matter.responsible_body
@@ -130,6 +125,15 @@ def med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             f"The matter was referred to {committee} ({ref(referral)}) before {name} had "
             f"discussed it{after_en}",
         )
+
+
+med_02 = rule(
+    "MED-02",
+    "Rammeaftalen § 7, stk. 1 og 2",
+    "high",
+    "Uden om MED til politisk behandling",
+    "Around MED to politics",
+)(_med_02)
 
 
 class Milestone(NamedTuple):
@@ -162,15 +166,7 @@ def _first_milestone(matter: MatterFacts) -> Milestone | None:
     return min(milestones, key=lambda m: (m.day, m.what_da)) if milestones else None
 
 
-@rule(
-    "MED-03",
-    "Rammeaftalen § 7, stk. 2; antal dage: lokal regel (forretningsorden)",
-    "medium",
-    "Sen information",
-    "Late information",
-    lead_days=14,
-)
-def med_03(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_03(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Late information: the responsible body first given material or a discussion less
     than N days (its own setting) before the first decision, referral or political
     deadline, whichever is first; a hearing does not count."""
@@ -186,6 +182,16 @@ def med_03(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         yield _never_informed(matter, name, milestone, days)
     elif (milestone.day - first.day).days < days:
         yield _informed_late(matter, name, milestone, days, first)
+
+
+med_03 = rule(
+    "MED-03",
+    "Rammeaftalen § 7, stk. 2; antal dage: lokal regel (forretningsorden)",
+    "medium",
+    "Sen information",
+    "Late information",
+    lead_days=14,
+)(_med_03)
 
 
 def _never_informed(matter: MatterFacts, name: str, milestone: Milestone, days: int) -> Flag:
@@ -235,14 +241,7 @@ def _informed_late(
     )
 
 
-@rule(
-    "MED-09",
-    "Rammeaftalen § 7, stk. 2",
-    "medium",
-    "Høring før drøftelse",
-    "Hearing before discussion",
-)
-def med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Hearing before discussion: the first hearing opened before the responsible body
     discussed the matter (meeting or consultation)."""
     hearing = matter.first("HearingOpened")
@@ -264,3 +263,12 @@ def med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         f"Hearing {ref(hearing)} was opened before {name} had discussed the matter"
         f"{after_en}. A hearing does not replace a discussion.",
     )
+
+
+med_09 = rule(
+    "MED-09",
+    "Rammeaftalen § 7, stk. 2",
+    "medium",
+    "Høring før drøftelse",
+    "Hearing before discussion",
+)(_med_09)

@@ -33,15 +33,7 @@ def _next_meeting(meetings: list[Fact], shared: Fact, body: str) -> Fact | None:
     )
 
 
-@rule(
-    "MED-07",
-    "lokal regel (forretningsorden)",
-    "low",
-    "Materiale for sent til mødet",
-    "Material too late for the meeting",
-    material_days=7,
-)
-def med_07(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_07(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Material too late: material shared less than N days (the receiving body's own
     setting as of the meeting) before the first meeting of that body held after it."""
     meetings = matter.typed("MeetingHeld")
@@ -67,6 +59,16 @@ def med_07(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             )
 
 
+med_07 = rule(
+    "MED-07",
+    "lokal regel (forretningsorden)",
+    "low",
+    "Materiale for sent til mødet",
+    "Material too late for the meeting",
+    material_days=7,
+)(_med_07)
+
+
 def amrs_at(registry: RegistryView, body: str, leaf: int) -> list[str]:
     """The work environment representatives sitting in ``body`` at leaf ``leaf``."""
     return sorted(t.person for t in registry.members(body, leaf) if "amr" in t.roles)
@@ -86,17 +88,11 @@ def _given_material(
     return None
 
 
-@rule(
-    "MED-08",
-    "arbejdsmiljøreglerne (BEK nr. 1838 af 2023, kap. 2) og den lokale MED-aftale",
-    "medium",
-    "Arbejdsmiljø uden AMR",
-    "Work environment without the AMR",
-)
-def med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Work environment without the AMR: a work-environment matter at a meeting of a
     body whose AMR was neither present nor given the material before it, or of a body
-    with no AMR at all."""
+    with no AMR at all unless the body says it needs none (``requires_amr`` = 0: a
+    staff meeting, or a body outside the work-environment organisation)."""
     if matter.category != "work_environment":
         return
     for meeting in matter.typed("MeetingHeld"):
@@ -105,6 +101,8 @@ def med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         amrs = amrs_at(registry, body, meeting.leaf)
         when = meeting.get("date")
         if not amrs:
+            if settings("requires_amr", body, meeting.leaf) == 0:
+                continue
             yield Flag(
                 f"meeting-{meeting.seq}",
                 body,
@@ -138,6 +136,16 @@ def med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
         )
 
 
+med_08 = rule(
+    "MED-08",
+    "arbejdsmiljøloven og den lokale MED-aftale (MED-udvalget som arbejdsmiljøorganisation)",
+    "medium",
+    "Arbejdsmiljø uden AMR",
+    "Work environment without the AMR",
+    requires_amr=1,
+)(_med_08)
+
+
 def _approved(registry: RegistryView, meeting: Fact, approvals: list[Fact]) -> bool:
     """Approved by each of chair and vice-chair the body had at the meeting, each approval
     signing the meeting's minutes digest and counting with the roles its signer held
@@ -161,15 +169,7 @@ def _approved(registry: RegistryView, meeting: Fact, approvals: list[Fact]) -> b
     return needed <= approved_roles if needed else bool(approved_roles)
 
 
-@rule(
-    "MED-12",
-    "lokal regel (forretningsorden)",
-    "low",
-    "Referat ikke godkendt",
-    "Minutes not approved",
-    approval_days=14,
-)
-def med_12(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_12(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Minutes not approved within N days (the body's own setting as of the meeting) of
     the meeting by its chair and vice-chair, each signing the minutes' digest; an
     approval at a later meeting counts when it is logged."""
@@ -209,3 +209,13 @@ def med_12(matter: MatterFacts, registry: RegistryView, settings: Settings) -> I
             text_en,
             due=midnight(deadline + timedelta(days=1)),
         )
+
+
+med_12 = rule(
+    "MED-12",
+    "lokal regel (forretningsorden)",
+    "low",
+    "Referat ikke godkendt",
+    "Minutes not approved",
+    approval_days=14,
+)(_med_12)

@@ -5,8 +5,10 @@ registry as of each event's position and the rule's settings (its
 parameters as the body concerned sets them, as of a position); it yields
 a ``Flag`` for each place the rule is broken (or will be once a deadline
 passes).  ``Rule.findings`` turns those flags into ``Finding``s, which the
-findings read model stores.  ``@rule(...)`` above a check makes it a
-``Rule``; ``projections.rulebook.book`` registers them all.
+findings read model stores.  ``med_07 = rule(...)(_med_07)`` below a check
+makes it a ``Rule``; ``projections.rulebook.book`` registers them all.  The
+checks are not decorated: mutation testing (mutmut) leaves decorated
+functions alone, and the checks are what it must change.
 
 Erasure (``PayloadRedacted``) removes only free text: every field a rule
 reads stays (docs/PROTOCOL.md section 4), so no rule goes blind after one.
@@ -63,19 +65,34 @@ Parameters = Mapping[str, int]
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(Mapping[str, int]):
     """A rule's parameters as each body sets them: ``settings("material_days", body, leaf)``
     is the body's local rule in force at ``leaf`` (its forretningsorden, from
     ``BodyEstablished.rulebook`` and ``BodyRulesSet``), else the ledger's
-    (``LedgerCreated.rulebook``), else the rule's default."""
+    (``LedgerCreated.rulebook``), else the rule's default.
+
+    Read as a mapping (``settings["months"]``) it gives the ledger's setting, else the
+    default: for a parameter that no body sets.
+    """
 
     rule_id: str
     defaults: Parameters
     registry: RegistryView
 
+    def key(self, name: str) -> str:
+        return f"{self.rule_id.lower()}.{name}"
+
     def __call__(self, name: str, body: str | None, at: int) -> int:
-        key = f"{self.rule_id.lower()}.{name}"
-        return self.registry.rule_setting(body, key, self.defaults[name], at)
+        return self.registry.rule_setting(body, self.key(name), self.defaults[name], at)
+
+    def __getitem__(self, name: str) -> int:
+        return self.registry.rulebook.get(self.key(name), self.defaults[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.defaults)
+
+    def __len__(self) -> int:
+        return len(self.defaults)
 
 
 Check = Callable[[MatterFacts, RegistryView, Settings], Iterator[Flag]]
@@ -109,10 +126,6 @@ class Rule:
 
     def title(self, lang: Lang) -> str:
         return self.title_da if lang == "da" else self.title_en
-
-    def enabled(self, rulebook: Mapping[str, int]) -> bool:
-        """Is the rule on in a ledger with these rulebook settings?"""
-        return rulebook.get(self.key("enabled"), 1) != 0
 
     def settings(self, registry: RegistryView) -> Settings:
         """The rule's parameters as the ledger's bodies set them."""
@@ -149,11 +162,11 @@ class Rule:
 def rule(
     rule_id: str, ground: str, severity: Severity, title_da: str, title_en: str, **parameters: int
 ) -> Callable[[Check], Rule]:
-    """Make the check below this decorator the rule ``rule_id``, ready to register.
+    """Make a check the rule ``rule_id``, ready to register:
+    ``med_11 = rule("MED-11", ground, severity, title_da, title_en, months=1)(_med_11)``.
 
-    The rule's whole description fits on the one line above its check, so a
-    rule module reads as its rules; ``parameters`` are the defaults by name
-    (``@rule("MED-11", ..., months=1)``), each readable per body through ``Settings``.
+    ``parameters`` are the defaults by name, each readable per body through
+    ``Settings``.
     """
 
     def register(check: Check) -> Rule:

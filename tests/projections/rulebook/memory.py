@@ -15,6 +15,7 @@ below it with ``leder`` and ``tr-lokal``; the political committee ``udvalg``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -128,19 +129,49 @@ class Ledger:
         return found
 
     def findings(self, rule_id: str | None = None) -> list[Finding]:
-        """Every finding (of ``rule_id``) in every matter, whether due yet or not."""
-        return [
+        """Every finding (of ``rule_id``) in every matter, whether due yet or not, each
+        checked for what every finding must be (``well_formed``)."""
+        found = [
             f
             for matter in self.matters.values()
             for f in RULEBOOK.evaluate(matter.facts, self.registry)
             if rule_id is None or f.rule == rule_id
         ]
+        for finding in found:
+            well_formed(finding, self)
+        return found
 
     def rules(self) -> list[str]:
         return sorted(f.rule for f in self.findings())
 
     def keys(self, rule_id: str) -> list[str]:
         return [f.key for f in self.findings(rule_id)]
+
+
+KEY = re.compile(
+    r"^(decision|referral|lead-time|disagreement|input|proposal|hearing|material|meeting|claim)(-[0-9]+)*(-meeting-[0-9]+)?$"
+)
+
+
+def well_formed(finding: Finding, ledger: Ledger) -> None:
+    """What every finding must be: a key naming its events, a body of the registry, the
+    same events cited in Danish and English and each one part of the evidence, the
+    ground cited last, nothing left unset."""
+    assert KEY.match(finding.key), finding.key
+    assert finding.body in ledger.registry.bodies, finding.body
+    facts = ledger.matters[finding.matter].facts
+    assert all(facts.fact(e.seq) is e for e in finding.evidence), "evidence of the matter"
+    assert [e.seq for e in finding.evidence] == sorted({e.seq for e in finding.evidence})
+    for number in re.findall(r"-([0-9]+)", finding.key):
+        assert int(number) in {e.seq for e in finding.evidence}, (finding.key, finding.evidence)
+    cited_da = re.findall(r"#([0-9]+)", finding.explanation_da)
+    cited_en = re.findall(r"#([0-9]+)", finding.explanation_en)
+    assert sorted(cited_da) == sorted(cited_en), (finding.explanation_da, finding.explanation_en)
+    assert {int(n) for n in cited_da} <= {e.seq for e in finding.evidence}, finding.explanation_da
+    for text, word in ((finding.explanation_da, "Grundlag"), (finding.explanation_en, "Ground")):
+        assert "None" not in text and "?" not in text, text
+        assert text.endswith(f". {word}: {finding.ground}."), text
+    assert finding.due.tzinfo is not None
 
 
 def municipality(

@@ -6,7 +6,7 @@ it at all.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests.projections.rulebook.memory import municipality
 
@@ -176,8 +176,8 @@ def test_med03_falls_due_the_first_day_14_days_notice_is_no_longer_possible() ->
     deadline = ledger.now.date() + timedelta(days=30)
     ledger.matter(political_deadline=deadline.isoformat())
     [found] = ledger.findings("MED-03")
-    assert found.due.date() == deadline - timedelta(days=13)
-    assert found.due.time().hour == 0
+    due = deadline - timedelta(days=13)
+    assert found.due == datetime(due.year, due.month, due.day, tzinfo=UTC)
 
 
 def test_med03_lead_days_are_the_responsible_bodys_own_then_the_ledgers() -> None:
