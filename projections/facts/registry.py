@@ -18,6 +18,7 @@ from typing import Any
 
 from projections.facts.encoding import json_text
 from projections.facts.logged import LoggedEvent, Payload
+from projections.facts.organisation import OrganisationFacts
 
 Row = dict[str, Any]
 
@@ -96,12 +97,39 @@ class RegistryView:
         self.people: dict[str, PersonInfo] = {}
         self.bodies: dict[str, BodyInfo] = {}
         self.tenures: dict[str, dict[str, list[Tenure]]] = {}
+        self.body_rules: dict[str, list[tuple[int, dict[str, int]]]] = {}
+        """Each body's local rule parameters (its forretningsorden), with the leaf that set them."""
+        self.organisation = OrganisationFacts()
+        """What the organisation holds across matters (the guideline register, annual
+        work-environment discussions): folded by ``LedgerFold``, asked by the rules."""
 
     # --- questions as of a position ----------------------------------------
 
     @property
     def rulebook(self) -> dict[str, int]:
         return {} if self.ledger is None else self.ledger.rulebook
+
+    def rule_setting(self, body: str | None, key: str, default: int, at: int) -> int:
+        """A rule parameter at leaf ``at``: as ``body``'s local rules then set it, else the
+        ledger's, else ``default`` (the order of ``ledger.domain.registry.rule_setting``)."""
+        for leaf, rulebook in reversed(self.body_rules.get(body or "", [])):
+            if leaf < at:
+                if key in rulebook:
+                    return rulebook[key]
+                break
+        return self.rulebook.get(key, default)
+
+    def body_below(self, body: str, top: str, at: int) -> bool:
+        """Is ``body`` the body ``top`` or one below it (its parent chain at leaf ``at``)?"""
+        seen: set[str] = set()
+        current: str | None = body
+        while current is not None and current not in seen:
+            if current == top:
+                return True
+            seen.add(current)
+            info = self.bodies.get(current)
+            current = info.parent if info is not None and info.established_leaf < at else None
+        return False
 
     def membership(self, body: str, person: str, at: int) -> Tenure | None:
         """The appointment of ``person`` in ``body`` in force at leaf ``at``."""
@@ -191,7 +219,15 @@ class RegistryView:
             leaf,
             when,
         )
+        self.body_rules.setdefault(body, []).append((leaf, dict(payload.get("rulebook", {}))))
         changes.bodies.add(body)
+
+    def _body_rules_set(
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+    ) -> None:
+        self.body_rules.setdefault(payload["body"], []).append(
+            (event.leaf, dict(payload["rulebook"]))
+        )
 
     def _body_dissolved(
         self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
@@ -292,6 +328,7 @@ _FOLDS: dict[str, Callable[[RegistryView, Payload, LoggedEvent, RegistryChanges]
     "ImportCompleted": RegistryView._import_completed,
     "PersonEnrolled": RegistryView._person_enrolled,
     "BodyEstablished": RegistryView._body_established,
+    "BodyRulesSet": RegistryView._body_rules_set,
     "BodyDissolved": RegistryView._body_dissolved,
     "MemberAppointed": RegistryView._member_appointed,
     "MemberLeft": RegistryView._member_left,
