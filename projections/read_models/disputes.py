@@ -36,7 +36,7 @@ from typing import Any
 
 from ledger.domain.guidelines import add_months
 from ledger.errors import BodyNotFoundError
-from projections.facts.encoding import json_text
+from projections.facts.encoding import fixed_time, json_text
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import DISPUTES
@@ -196,7 +196,8 @@ def disputes(
     if body is not None and body not in names:
         raise BodyNotFoundError(f"no body {body!r} in {origin}", body=body)
     tracking = source.tracking(origin, DISPUTES)
-    reference = now.date().isoformat() if now is not None else tracking.latest_time[:10]
+    reference_time = fixed_time(now) if now is not None else tracking.latest_time
+    reference = reference_time[:10]
     filters: dict[str, object] = {} if matter is None else {"matter": matter}
     titles = {r["matter"]: r["title"] for r in source.rows("rm_matters", origin)}
     chairs = _chairs(source, origin)
@@ -206,12 +207,7 @@ def disputes(
         if body is None or body in (r["body"], r["responsible_body"])
     ]
     shown.sort(key=lambda d: d.leaf_index)
-    return DisputesReport(
-        origin,
-        tracking.position,
-        (now.isoformat() if now is not None else tracking.latest_time),
-        shown,
-    )
+    return DisputesReport(origin, tracking.position, reference_time, shown)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from ledger.errors import BodyNotFoundError, GuidelineNotFoundError
 from projections.facts.guidelines import GuidelineState, GuidelineStep, Status, fold_steps, step_of
@@ -147,7 +147,10 @@ def guideline_register(
             f"no guideline {guideline!r} in the register of {origin}", guideline=guideline
         )
     latest = tracking.latest_time
-    day = on.date() if on is not None else (date.fromisoformat(latest[:10]) if latest else None)
+    if on is not None:
+        day: date | None = on.astimezone(UTC).date()
+    else:
+        day = date.fromisoformat(latest[:10]) if latest else None
     shown = [
         _view(state, day, names)
         for key, state in sorted(register.items())
