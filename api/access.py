@@ -9,7 +9,8 @@ they may not read:
 guard                resource                                          who passes
 ===================  ================================================  ==========================
 LedgerAccess         the registry stream, stream heads, checkpoint,    every person of the ledger
-                     proofs, ``/me``; lists, filtered by ``may_read``  with a valid key
+                     proofs, ``/me``, the guideline register; lists,   with a valid key
+                     filtered by ``may_read``
 MatterAccess         one matter: timeline, dossier, bundle             who may read the matter
 StreamAccess         a stream's signed events                          registry: everyone; a
                                                                        matter: as MatterAccess
@@ -17,7 +18,8 @@ PersonAccess         a person's involvement                            the perso
 ReceiptAccess        a person's receipt of a matter                    the person, auditors; in
                                                                        full only to who may read
                                                                        the matter, else routing
-BodyAccess           a body's statistics                               its members now, auditors
+BodyAccess           a body's statistics (and, in the findings list,   its members now, auditors
+                     the findings about a body as a whole)
 AuditorAccess        the whole ledger as a bundle                      auditors
 DirectoryAccess      the directory of names                            admins and auditors
 AdminAccess          setting a directory entry                         admins
@@ -139,6 +141,11 @@ class Access:
         """May the reader read ``matter_id`` in full (an unknown matter: no)?"""
         return may_read_matter(self.state, self.reader.person, matter_id)
 
+    def may_read_body(self, body: str) -> bool:
+        """May the reader read what concerns a body as a whole (its statistics, an
+        organisation finding about it): its members now, and auditors."""
+        return self.reader.is_auditor or body in self.bodies
+
     def readable_matters(self) -> list[str]:
         return sorted(m for m in list(self.state.matters) if self.may_read(m))
 
@@ -220,7 +227,7 @@ ReceiptAccess = Annotated[ReceiptGrant, Depends(receipt_access)]
 
 async def body_access(body: BodyPath, access: LedgerAccess) -> Access:
     """The members of the body in the path (now), and auditors."""
-    if not access.reader.is_auditor and body not in access.bodies:
+    if not access.may_read_body(body):
         raise ReadNotAllowedError(f"{access.reader.person} does not sit in {body}", body=body)
     return access
 

@@ -465,7 +465,10 @@ def build_ballerup(
 
 
 def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
-    """4 million DKK in the economic administration: early involvement, a new solution."""
+    """4 million DKK in the economic administration: early involvement, a new solution.
+
+    The head of finance decides it in the area's own MED body, the level where the
+    decision is taken (MED-13)."""
     matter = "okonomi-4mio"
     clock.advance(days=1)
     org.act(
@@ -478,7 +481,7 @@ def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
             category="reorganisation",
             responsible_body="bal-okonomi",
             influence_level="discussion",
-            decision_maker="kd",
+            decision_maker="okonomichef",
             planned_decision_date=clock.date(days=90),
         ),
     )
@@ -570,7 +573,7 @@ def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
         ),
     )
     org.act(
-        "kd",
+        "okonomichef",
         matter,
         ev.DisagreementAnswered(
             disagreement=disagreement["seq"],
@@ -580,7 +583,7 @@ def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
     )
     clock.advance(days=10)
     org.act(
-        "kd",
+        "okonomichef",
         matter,
         ev.DecisionMade(
             outcome="Opgavefællesskaber indføres; 4 mio. kr. findes over to år.",
@@ -608,7 +611,7 @@ def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
             comment="Vi blev inddraget tidligt og fik tid til at finde en ny løsning.",
         ),
     )
-    org.act("kd", matter, ev.MatterClosed(reason="Besluttet og under implementering."))
+    org.act("okonomichef", matter, ev.MatterClosed(reason="Besluttet og under implementering."))
 
 
 def _ballerup_budget_proposals(org: Organisation, clock: ManualClock) -> None:

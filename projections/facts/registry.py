@@ -18,6 +18,7 @@ from typing import Any
 
 from projections.facts.encoding import json_text
 from projections.facts.logged import LoggedEvent, Payload
+from projections.facts.organisation import OrganisationFacts
 
 Row = dict[str, Any]
 
@@ -107,6 +108,9 @@ class RegistryView:
         self.people: dict[str, PersonInfo] = {}
         self.bodies: dict[str, BodyInfo] = {}
         self.tenures: dict[str, dict[str, list[Tenure]]] = {}
+        self.organisation = OrganisationFacts()
+        """What the organisation holds across matters (the guideline register, annual
+        work-environment discussions): folded by ``LedgerFold``, asked by the rules."""
 
     # --- questions as of a position ----------------------------------------
 
@@ -128,6 +132,18 @@ class RegistryView:
             if key in local:
                 return local[key]
         return self.rulebook.get(key, default)
+
+    def body_below(self, body: str, top: str, at: int) -> bool:
+        """Is ``body`` the body ``top`` or one below it (its parent chain at leaf ``at``)?"""
+        seen: set[str] = set()
+        current: str | None = body
+        while current is not None and current not in seen:
+            if current == top:
+                return True
+            seen.add(current)
+            info = self.bodies.get(current)
+            current = info.parent if info is not None and info.established_leaf < at else None
+        return False
 
     def membership(self, body: str, person: str, at: int) -> Tenure | None:
         """The appointment of ``person`` in ``body`` in force at leaf ``at``."""

@@ -24,28 +24,42 @@ from projections.read_models.schema import FINDINGS
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
 from projections.rulebook.book import RULEBOOK
+from projections.rulebook.organisation import OrganisationRule
+from projections.rulebook.rule import Finding
 from projections.vocabulary import Lang
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
     """The ``rm_findings`` rows of one matter."""
+    return {"rm_findings": [_row(origin, f) for f in RULEBOOK.evaluate(matter, registry)]}
+
+
+def organisation_rows(
+    origin: str, registry: RegistryView, latest: datetime | None
+) -> dict[str, list[Row]]:
+    """The ``rm_findings`` rows of the organisation rules (matter ``""``)."""
+    found = [
+        f
+        for rule in RULEBOOK
+        if isinstance(rule, OrganisationRule) and rule.enabled(registry.rulebook)
+        for f in rule.organisation_findings(registry, latest)
+    ]
+    return {"rm_findings": [_row(origin, f) for f in sorted(found, key=lambda f: (f.rule, f.key))]}
+
+
+def _row(origin: str, f: Finding) -> Row:
     return {
-        "rm_findings": [
-            {
-                "origin": origin,
-                "matter": f.matter,
-                "rule": f.rule,
-                "key": f.key,
-                "severity": f.severity,
-                "body": f.body,
-                "due_at": fixed_time(f.due),
-                "evidence": "[" + ",".join(f"[{e.seq},{e.leaf}]" for e in f.evidence) + "]",
-                "imported": any(e.imported for e in f.evidence),
-                "explanation_da": f.explanation_da,
-                "explanation_en": f.explanation_en,
-            }
-            for f in RULEBOOK.evaluate(matter, registry)
-        ]
+        "origin": origin,
+        "matter": f.matter,
+        "rule": f.rule,
+        "key": f.key,
+        "severity": f.severity,
+        "body": f.body,
+        "due_at": fixed_time(f.due),
+        "evidence": "[" + ",".join(f"[{e.seq},{e.leaf}]" for e in f.evidence) + "]",
+        "imported": any(e.imported for e in f.evidence),
+        "explanation_da": f.explanation_da,
+        "explanation_en": f.explanation_en,
     }
 
 
@@ -109,7 +123,8 @@ def findings(
     """The findings due at the reference time, by matter, rule and key.
 
     Raises BodyNotFoundError for an unknown ``body`` and RuleNotFoundError
-    for a rule not in the rulebook.
+    for a rule not in the rulebook.  Findings of the organisation rules (MED-15) have
+    matter ``""`` and an empty ``matter_title``.
     """
     names = body_names(source, origin)
     if body is not None and body not in names:

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook import agreement, answers, breach, involvement, meetings
+from projections.rulebook import (
+    agreement,
+    answers,
+    breach,
+    guidelines,
+    involvement,
+    level,
+    meetings,
+    work_environment,
+)
 from projections.rulebook.rule import Finding, Rule
 
 
@@ -72,4 +81,8 @@ RULEBOOK = Rulebook.of(
     answers.med_10,
     breach.med_11,
     meetings.med_12,
+    level.med_13,
+    guidelines.med_14,
+    work_environment.med_15,
+    guidelines.med_16,
 )
