@@ -4,7 +4,7 @@ The browser's verifier (``web/static/js/verifier``) must give the same
 verdict as ``verifier/bundle.py`` on every case.  Cases come from two places:
 
 - **recorded**: every bundle the Python verifier's own tests verify
-  (``tests/verifier``, run once with the :mod:`tests.web.verifier.recorder`
+  (``tests/verifier/test_bundle*.py``, run once with the :mod:`tests.web.verifier.recorder`
   plugin), among them every tamper case those tests refuse;
 - **mutated**: hand-built ledgers (an events bundle with added and revoked
   keys, a receipt with withheld fields, a witnessed matter bundle), each
@@ -43,6 +43,8 @@ from verifier.bundle import BundleVerificationError, parse_trust_root, verify_bu
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 Path_ = list[str | int]
+RECORDED_TESTS = sorted((PROJECT_ROOT / "tests" / "verifier").glob("test_bundle*.py"))
+"""The Python verifier's bundle tests, whose bundles the corpus records."""
 MUTATIONS_PER_BASE = 700
 SEED = 20261128
 
@@ -252,27 +254,11 @@ def recorded() -> list[dict[str, Any]]:
         record = Path(folder) / "record.jsonl"
         record.touch()
         env = os.environ | {"MEDLEDGER_BUNDLE_RECORD": str(record), "PYTHONPATH": str(PROJECT_ROOT)}
+        files = sorted(str(p.relative_to(PROJECT_ROOT)) for p in RECORDED_TESTS)
+        command = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
+        command += ["-p", "no:cacheprovider", "-p", "tests.web.verifier.recorder", *files]
         run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-n",
-                "0",
-                "-p",
-                "no:randomly",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "tests.web.verifier.recorder",
-                "tests/verifier",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
         )
         if run.returncode != 0:
             raise RuntimeError(
