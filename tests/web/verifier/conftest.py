@@ -4,7 +4,7 @@ The verifier (``web/static/js/verifier``) runs in Debian's Chromium, driven
 by Playwright, from a page served by a standard-library HTTP server on
 127.0.0.1 (a secure context, as WebCrypto needs).  The server serves the
 ``web`` folder as it is (``/static/...``, and the tests' ES modules under
-``/mutation/test/...``), a test page at ``/`` and the corpus at
+``/mutation/spec/...``), a test page at ``/`` and the corpus at
 ``/corpus.json``.  One browser and one page serve the whole session.
 
 Without ``/usr/bin/chromium`` or Playwright the tests skip with the
@@ -40,7 +40,7 @@ TEST_PAGE = b"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>verifier tests</title>
 <script type="module">
 import * as verifier from "/static/js/verifier/index.js";
-import * as differential from "/mutation/test/differential.mjs";
+import * as differential from "/mutation/spec/differential.mjs";
 window.verifier = verifier;
 window.differential = differential;
 window.verifierReady = true;
@@ -57,11 +57,11 @@ class _Handler(SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".html": "text/html",
     }
-    corpus_bytes: bytes = b"{}"
+    published: dict[str, bytes]
 
     def do_GET(self) -> None:
         if self.path in ("/", "/corpus.json"):
-            body = TEST_PAGE if self.path == "/" else self.corpus_bytes
+            body = TEST_PAGE if self.path == "/" else self.published["corpus"]
             self.send_response(200)
             self.send_header(
                 "Content-Type", "text/html" if self.path == "/" else "application/json"
@@ -76,15 +76,21 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+_PUBLISHED: dict[str, bytes] = {"corpus": b"{}"}
+
+
 @pytest.fixture(scope="session")
 def corpus_data() -> dict[str, Any]:
-    """The differential corpus, judged by the Python verifier (built once per session)."""
-    return corpus.build()
+    """The differential corpus, judged by the Python verifier (built once per session),
+    and served to the page at ``/corpus.json``."""
+    data = corpus.build()
+    _PUBLISHED["corpus"] = json.dumps(data).encode()
+    return data
 
 
 @pytest.fixture(scope="session")
-def server(corpus_data: dict[str, Any]) -> Iterator[str]:
-    handler = type("Handler", (_Handler,), {"corpus_bytes": json.dumps(corpus_data).encode()})
+def server() -> Iterator[str]:
+    handler = type("Handler", (_Handler,), {"published": _PUBLISHED})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(WEB)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

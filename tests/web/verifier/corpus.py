@@ -45,7 +45,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 Path_ = list[str | int]
 RECORDED_TESTS = sorted((PROJECT_ROOT / "tests" / "verifier").glob("test_bundle*.py"))
 """The Python verifier's bundle tests, whose bundles the corpus records."""
-MUTATIONS_PER_BASE = 700
+MUTATIONS_PER_BASE = int(os.environ.get("MEDLEDGER_CORPUS_MUTATIONS", "700"))
+"""One-place mutations per base bundle (fewer for a mutation run, where each mutant reruns them)."""
 SEED = 20261128
 
 

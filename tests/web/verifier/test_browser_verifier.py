@@ -11,13 +11,19 @@ each with the Python verifier's verdict, which the browser must give too.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+import rfc8785
 
+from ledger.protocol.b64 import b64encode
+from ledger.protocol.canonical import canonical
 from tests.protocol.shared_vectors import SHARED_VECTORS, unavailable, vector_paths
+from tests.verifier.bundle_factory import EVENT_PREFIX, LedgerFactory
+from tests.web.verifier import corpus
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 
@@ -129,3 +135,66 @@ def test_the_browser_gives_the_python_verifiers_verdict_on_every_case(
     )
     assert outcome["count"] == len(corpus_data[part]) >= 3
     assert outcome["differing"] == 0, outcome["found"]
+
+
+def _js_verdict(page: Any, bundle: Any, trust: Any) -> Any:
+    return _run(
+        page,
+        "async ([bundle, trust]) => window.differential.judge(bundle, trust)",
+        [bundle, trust],
+    )
+
+
+def _float_in_a_signed_payload() -> tuple[Any, Any]:
+    """A field committed to a float, signed: the ledger's own canonical JSON cannot make it,
+    so the commitment is made here with RFC 8785 (which serializes floats)."""
+    factory = LedgerFactory()
+    factory.enrol("direktor")
+    logged = factory.act(
+        "direktor", "sag", "MatterOpened", {"responsible_body": "hmed", "share": 0}
+    )
+    logged.payload["share"] = 1.5
+    salt = logged.salts["share"]
+    logged.body["fields"]["share"] = hashlib.sha256(
+        salt + rfc8785.dumps(["share", 1.5])
+    ).hexdigest()
+    signature = factory.keys["direktor"].sign(EVENT_PREFIX + canonical(logged.body))
+    logged.entry["signature"] = b64encode(signature)
+    return factory.bundle(complete=["matter/sag"]), corpus.trust_document(factory)
+
+
+def _leaf_index_written_with_a_fraction() -> tuple[Any, Any]:
+    factory = LedgerFactory()
+    factory.enrol("direktor")
+    bundle = factory.bundle()
+    bundle["entries"][1]["leaf_index"] = 1.0
+    return bundle, corpus.trust_document(factory)
+
+
+@pytest.mark.parametrize(
+    ("make", "python", "browser"),
+    [
+        pytest.param(
+            _float_in_a_signed_payload,
+            {"ok": True},
+            {"ok": False, "code": "malformed_bundle", "leaf_index": 2},
+            id="a float in a signed payload: the protocol has none (PROTOCOL.md section 2); "
+            "Python's rfc8785 serializes it, the browser refuses it",
+        ),
+        pytest.param(
+            _leaf_index_written_with_a_fraction,
+            {"ok": False, "code": "malformed_bundle", "leaf_index": None},
+            {"ok": True},
+            id="a leaf index written 1.0: Python's json reads a float and refuses it, JSON.parse "
+            "reads the integer 1, whose proof then holds",
+        ),
+    ],
+)
+def test_the_deliberate_differences_from_the_python_verifier(
+    page: Any, make: Any, python: dict[str, Any], browser: dict[str, Any]
+) -> None:
+    bundle, trust = make()
+    theirs = corpus.verdict(bundle, trust)
+    ours = _js_verdict(page, json.loads(json.dumps(bundle)), trust)
+    assert {k: theirs[k] for k in python} == python
+    assert {k: ours[k] for k in browser} == browser

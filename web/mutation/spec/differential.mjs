@@ -75,8 +75,8 @@ function sameVerdict(c, ours, theirs) {
   return JSON.stringify(ours) === JSON.stringify(theirs) || knownDifference(c, ours, theirs) !== null;
 }
 
-// Every case whose verdicts differ: [{name, ours, theirs}].
-export async function differences(corpus, only = null) {
+// Every case whose verdicts differ: [{name, ours, theirs}], stopping after `limit` of them.
+export async function differences(corpus, only = null, limit = Infinity) {
   const found = [];
   let count = 0;
   for (const c of casesOf(corpus)) {
@@ -84,6 +84,7 @@ export async function differences(corpus, only = null) {
     count++;
     const ours = await judge(c.bundle, c.trust);
     if (!sameVerdict(c, ours, c.expect)) found.push({ name: c.name, ours, theirs: c.expect });
+    if (found.length >= limit) break;
   }
   return { count, found };
 }
