@@ -60,3 +60,220 @@ test("every refusal in the corpus gets a sentence naming its reason and its even
   assert.ok(seen.size >= 18, [...seen].join(" "));
   for (const code of seen) assert.ok(EXPLAINED_CODES.includes(code), code);
 });
+
+// What each base bundle proves and does not, exactly (the claims describe() words).
+const CLAIMS = {
+  "events": {
+    "proves": [
+      {
+        "id": "checkpoint",
+        "origin": "ledger.example/factory",
+        "treeSize": "10"
+      },
+      {
+        "id": "witnesses",
+        "cosigned": 0,
+        "quorum": 0,
+        "witnesses": 0,
+        "names": []
+      },
+      {
+        "id": "genesis",
+        "origin": "ledger.example/factory"
+      },
+      {
+        "id": "in_log",
+        "events": 9,
+        "streams": 3
+      },
+      {
+        "id": "signed",
+        "events": 9
+      },
+      {
+        "id": "complete",
+        "streams": [
+          "matter/m2",
+          "registry"
+        ]
+      },
+      {
+        "id": "disclosed",
+        "fields": 28
+      }
+    ],
+    "doesNotProve": [
+      {
+        "id": "not_complete",
+        "streams": [
+          "matter/m1"
+        ]
+      },
+      {
+        "id": "roles"
+      },
+      {
+        "id": "truth"
+      },
+      {
+        "id": "times"
+      },
+      {
+        "id": "after",
+        "treeSize": "10"
+      },
+      {
+        "id": "no_witness"
+      }
+    ]
+  },
+  "receipt": {
+    "proves": [
+      {
+        "id": "checkpoint",
+        "origin": "ledger.example/factory",
+        "treeSize": "11"
+      },
+      {
+        "id": "witnesses",
+        "cosigned": 0,
+        "quorum": 0,
+        "witnesses": 0,
+        "names": []
+      },
+      {
+        "id": "genesis",
+        "origin": "ledger.example/factory"
+      },
+      {
+        "id": "in_log",
+        "events": 11,
+        "streams": 2
+      },
+      {
+        "id": "signed",
+        "events": 11
+      },
+      {
+        "id": "complete",
+        "streams": [
+          "matter/budget",
+          "registry"
+        ]
+      },
+      {
+        "id": "disclosed",
+        "fields": 29
+      },
+      {
+        "id": "verdict",
+        "person": "amr",
+        "matter": "budget",
+        "verdict": "not_involved"
+      }
+    ],
+    "doesNotProve": [
+      {
+        "id": "undisclosed",
+        "events": 3,
+        "fields": 3,
+        "leaves": [
+          6,
+          7,
+          10
+        ]
+      },
+      {
+        "id": "roles"
+      },
+      {
+        "id": "truth"
+      },
+      {
+        "id": "times"
+      },
+      {
+        "id": "after",
+        "treeSize": "11"
+      },
+      {
+        "id": "no_witness"
+      }
+    ]
+  },
+  "witnessed": {
+    "proves": [
+      {
+        "id": "checkpoint",
+        "origin": "ledger.example/factory",
+        "treeSize": "5"
+      },
+      {
+        "id": "witnesses",
+        "cosigned": 2,
+        "quorum": 2,
+        "witnesses": 3,
+        "names": [
+          "w1.example/a",
+          "w2.example/b"
+        ]
+      },
+      {
+        "id": "genesis",
+        "origin": "ledger.example/factory"
+      },
+      {
+        "id": "in_log",
+        "events": 5,
+        "streams": 2
+      },
+      {
+        "id": "signed",
+        "events": 5
+      },
+      {
+        "id": "complete",
+        "streams": [
+          "matter/sag",
+          "registry"
+        ]
+      },
+      {
+        "id": "disclosed",
+        "fields": 13
+      },
+      {
+        "id": "imported",
+        "events": 1
+      }
+    ],
+    "doesNotProve": [
+      {
+        "id": "roles"
+      },
+      {
+        "id": "truth"
+      },
+      {
+        "id": "times"
+      },
+      {
+        "id": "after",
+        "treeSize": "5"
+      }
+    ]
+  }
+};
+
+test("the claims of each base bundle, exactly", async () => {
+  for (const [name, expected] of Object.entries(CLAIMS)) {
+    const result = await verifyBundle(base(name).bundle, base(name).trust);
+    assert.deepEqual({ proves: result.proves, doesNotProve: result.doesNotProve }, expected, name);
+  }
+});
+
+test("an imported event is said to be imported", async () => {
+  const result = await verifyBundle(base("witnessed").bundle, base("witnessed").trust);
+  assert.equal(describe(result, "en").proves.at(-1), "1 event is marked as imported from an earlier system; their times are the ones the import stated.");
+  assert.equal(describe(result, "da").proves.at(-1), "1 hændelse er mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.");
+});

