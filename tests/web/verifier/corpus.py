@@ -4,7 +4,7 @@ The browser's verifier (``web/static/js/verifier``) must give the same
 verdict as ``verifier/bundle.py`` on every case.  Cases come from two places:
 
 - **recorded**: every bundle the Python verifier's own tests verify
-  (``tests/verifier``, run once with the :mod:`tests.web.verifier.recorder`
+  (``tests/verifier/test_bundle*.py``, run once with the :mod:`tests.web.verifier.recorder`
   plugin), among them every tamper case those tests refuse;
 - **mutated**: hand-built ledgers (an events bundle with added and revoked
   keys, a receipt with withheld fields, a witnessed matter bundle), each
@@ -18,7 +18,8 @@ The verdict of each case is judged here from the case's JSON form, as
 ``medledger verify --bundle FILE --trust TRUST`` judges it: the trust root
 is parsed (``malformed_trust_root``), then the bundle verified.  A
 verdict is ``{"ok": true, "report": ...}`` with what the report says, or
-``{"ok": false, "code": ..., "leaf_index": ...}``; a bundle on which the
+``{"ok": false, "code": ..., "leaf_index": ..., "message": ..., "event": ...}``
+(``event``: what the bundle states of the event at that leaf index); a bundle on which the
 Python verifier raises something other than its own error is recorded as
 ``{"ok": false, "crash": <exception type>}`` (a refusal all the same).
 
@@ -43,7 +44,13 @@ from verifier.bundle import BundleVerificationError, parse_trust_root, verify_bu
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 Path_ = list[str | int]
-MUTATIONS_PER_BASE = 700
+RECORDED_TESTS = sorted((PROJECT_ROOT / "tests" / "verifier").glob("test_bundle*.py"))
+"""The Python verifier's bundle tests, whose bundles the corpus records."""
+MUTATIONS_PER_BASE = int(os.environ.get("MEDLEDGER_CORPUS_MUTATIONS", "700"))
+"""One-place mutations per base bundle (fewer for a mutation run, where each mutant reruns them)."""
+RECORDED_PER_VERDICT = int(os.environ.get("MEDLEDGER_CORPUS_RECORDED_PER_VERDICT", "0"))
+"""At most this many recorded cases per verdict (code), in recording order; 0: all of them.
+A mutation run keeps a few of each, so that every code stays in the corpus."""
 SEED = 20261128
 
 
@@ -52,7 +59,13 @@ def verdict(bundle: Any, trust: Any) -> dict[str, Any]:
     try:
         report = verify_bundle(bundle, parse_trust_root(trust))
     except BundleVerificationError as failure:
-        return {"ok": False, "code": failure.code, "leaf_index": failure.leaf_index}
+        return {
+            "ok": False,
+            "code": failure.code,
+            "leaf_index": failure.leaf_index,
+            "message": failure.message,
+            "event": stated_event(bundle, failure.leaf_index),
+        }
     except Exception as crash:  # the Python verifier's own bug: still a refusal
         return {"ok": False, "crash": type(crash).__name__}
     return {
@@ -67,6 +80,30 @@ def verdict(bundle: Any, trust: Any) -> dict[str, Any]:
             "subject": report.subject,
         },
     }
+
+
+def stated_event(bundle: Any, leaf_index: int | None) -> dict[str, Any] | None:
+    """What the bundle states of the event at ``leaf_index`` (its body's stream, seq, type
+    and actor, where they are text or integers): what a refusal names besides the index."""
+    if leaf_index is None:
+        return None
+    event: dict[str, Any] = {"stream": None, "seq": None, "type": None, "actor": None}
+    for name in ("registry", "entries"):
+        items = bundle.get(name) if isinstance(bundle, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict) or item.get("leaf_index") != leaf_index:
+                continue
+            if type(item.get("leaf_index")) is not int:
+                continue
+            entry = item.get("entry")
+            body = entry.get("body") if isinstance(entry, dict) else None
+            if isinstance(body, dict):
+                for key in event:
+                    value = body.get(key)
+                    if isinstance(value, str) or type(value) is int:
+                        event[key] = value
+                return event
+    return event
 
 
 def has_float(value: Any) -> bool:
@@ -142,13 +179,17 @@ def _receipt_base() -> dict[str, Any]:
 
 
 def _witnessed_base() -> dict[str, Any]:
-    """A matter bundle whose checkpoint two of three witnesses cosign, quorum two."""
+    """A matter bundle whose checkpoint two of three witnesses cosign, quorum two; its last
+    event is marked imported."""
     factory = LedgerFactory()
     first, second = factory.add_witness("w1.example/a"), factory.add_witness("w2.example/b")
     factory.add_witness("w3.example/c")
     factory.enrol("direktor")
     factory.act("direktor", "sag", "MatterOpened", {"responsible_body": "hmed"})
     factory.act("direktor", "sag", "MaterialShared", {"bodies": ["hmed", "lmed"]})
+    factory.append(
+        "matter/sag", "MeetingHeld", "direktor", {"present": []}, override={"imported": True}
+    )
     bundle = factory.bundle(
         kind="matter", complete=["registry", "matter/sag"], cosigners=[first, second]
     )
@@ -252,27 +293,11 @@ def recorded() -> list[dict[str, Any]]:
         record = Path(folder) / "record.jsonl"
         record.touch()
         env = os.environ | {"MEDLEDGER_BUNDLE_RECORD": str(record), "PYTHONPATH": str(PROJECT_ROOT)}
+        files = sorted(str(p.relative_to(PROJECT_ROOT)) for p in RECORDED_TESTS)
+        command = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
+        command += ["-p", "no:cacheprovider", "-p", "tests.web.verifier.recorder", *files]
         run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-n",
-                "0",
-                "-p",
-                "no:randomly",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "tests.web.verifier.recorder",
-                "tests/verifier",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
         )
         if run.returncode != 0:
             raise RuntimeError(
@@ -280,6 +305,7 @@ def recorded() -> list[dict[str, Any]]:
             )
         lines = record.read_text("utf-8", errors="surrogatepass").splitlines()
     seen: set[str] = set()
+    per_verdict: dict[str, int] = {}
     cases = []
     for line in lines:
         if line in seen:
@@ -287,6 +313,10 @@ def recorded() -> list[dict[str, Any]]:
         seen.add(line)
         case = json.loads(line)
         case["expect"] = verdict(case["bundle"], case["trust"])
+        key = str(case["expect"].get("code") or case["expect"].get("crash") or "ok")
+        per_verdict[key] = per_verdict.get(key, 0) + 1
+        if RECORDED_PER_VERDICT and per_verdict[key] > RECORDED_PER_VERDICT:
+            continue
         if has_float([case["bundle"], case["trust"]]):
             case["floats"] = True
         cases.append(case)

@@ -4,7 +4,12 @@
 // medledger's Python verifier (verifier/bundle.py).
 //
 // verifyBundle(bundle, trustRoot) never throws: it resolves to
-// {ok, code, message, event, proves, doesNotProve, report}.
+// {ok, code, message, event, proves, doesNotProve, report}.  `bundle` is the
+// parsed bundle or its text; `trustRoot` the parsed trust root document
+// (`medledger trust` prints it) or its text.  `code` is null when ok, else the
+// stable error code (verifier_error: this verifier failed on odd input);
+// `event` is {leafIndex, stream, seq, type, actor} of the event that failed,
+// as the bundle states them, when the refusal concerns one event.
 
 import { concat, fromBase64, toHex, utf8 } from "./bytes.js";
 import { CanonicalError, canonical } from "./canonical.js";
@@ -14,6 +19,7 @@ import { leafHash, verifyInclusion } from "./merkle.js";
 import { headsLine, verifyCheckpoint } from "./note.js";
 import { isObject, parseTrustRoot } from "./trust.js";
 import { claims } from "./claims.js";
+import { pythonRepr, pythonStr } from "./pyfmt.js";
 
 export const BUNDLE_FORMAT = "medledger-bundle/v2";
 export const EVENT_PREFIX = utf8("medledger/event/v2\n");
@@ -32,8 +38,12 @@ export async function verifyBundle(bundle, trustRoot) {
     if (typeof bundle === "string") bundle = parseBundleText(bundle);
     report = await check(bundle, trust);
     return { ok: true, code: null, message: null, event: null, report, ...claims(report) };
-  } catch (error) {
-    if (!(error instanceof VerificationError)) throw error;
+  } catch (thrown) {
+    // Anything but a refusal is this verifier's own failure on odd input: still a refusal.
+    const error =
+      thrown instanceof VerificationError
+        ? thrown
+        : new VerificationError("verifier_error", `the verifier failed: ${thrown}`);
     const event = failedEvent(bundle, error.leafIndex);
     return {
       ok: false,
@@ -50,7 +60,7 @@ function parseBundleText(text) {
   try {
     return JSON.parse(text);
   } catch {
-    return refuse("malformed_bundle", "the bundle is not JSON");
+    return refuse("malformed_bundle", `not a ${BUNDLE_FORMAT} document`);
   }
 }
 
@@ -64,7 +74,7 @@ function failedEvent(bundle, leafIndex) {
       const body = isObject(item) && item.leaf_index === leafIndex && isObject(item.entry) ? item.entry.body : null;
       if (isObject(body)) {
         for (const key of ["stream", "seq", "type", "actor"]) {
-          if (typeof body[key] === "string" || typeof body[key] === "number") event[key] = body[key];
+          if (typeof body[key] === "string" || Number.isInteger(body[key])) event[key] = body[key];
         }
         return event;
       }
@@ -182,7 +192,7 @@ function bodyOk(body) {
 async function openFields(item, commitments, index) {
   const disclosed = item.disclosed;
   if (!isObject(disclosed)) refuse("malformed_bundle", `disclosed fields at leaf ${index} malformed`, index);
-  const values = {};
+  const values = Object.create(null); // a field may be named __proto__
   for (const [name, opening] of Object.entries(disclosed)) {
     if (!isObject(opening) || !sameNames(opening, ["salt", "value"])) {
       refuse("malformed_bundle", `field ${name} at leaf ${index} malformed`, index);
@@ -337,7 +347,7 @@ function receiptSubject(bundle, report) {
   const verdict = deriveVerdict(report.entries, person, stream);
   const stated = "verdict" in subject ? subject.verdict : verdict;
   if (stated !== verdict) {
-    refuse("verdict_mismatch", `the bundle says ${JSON.stringify(stated)}, its events say ${verdict}`);
+    refuse("verdict_mismatch", `the bundle says ${pythonStr(stated)}, its events say ${verdict}`);
   }
   return { person, matter, verdict };
 }
@@ -407,7 +417,7 @@ function isIndex(value) {
 function field(obj, name, kind) {
   const value = obj[name];
   const ok = kind === "list" ? Array.isArray(value) : typeof value === kind;
-  if (!ok) refuse("malformed_bundle", `${name} is missing or not a ${kind}`);
+  if (!ok) refuse("malformed_bundle", `${name} is missing or not a ${kind === "string" ? "str" : kind}`);
   return value;
 }
 
@@ -421,7 +431,7 @@ function canonicalOf(value, index) {
     return canonical(value);
   } catch (error) {
     if (!(error instanceof CanonicalError || error instanceof RangeError)) throw error;
-    return refuse("malformed_bundle", `entry at leaf ${index} is not canonical JSON: ${error.message}`, index);
+    return refuse("malformed_bundle", `entry at leaf ${pythonRepr(index)} is not JSON`, index);
   }
 }
 
@@ -429,7 +439,7 @@ function b64(value, index) {
   try {
     return fromBase64(value);
   } catch {
-    return refuse("malformed_bundle", `bad base64 at leaf ${index}`, index);
+    return refuse("malformed_bundle", `bad base64 at leaf ${pythonRepr(index)}`, index);
   }
 }
 

@@ -5,6 +5,7 @@ import { concat, fromBase64, toHex, utf8 } from "./bytes.js";
 import { ed25519Verify, sha256 } from "./crypto.js";
 import { MAX_TREE_SIZE } from "./merkle.js";
 import { refuse } from "./errors.js";
+import { pythonRepr } from "./pyfmt.js";
 
 export const NOTE_ED25519 = 0x01;
 export const COSIGNATURE_V1 = 0x04;
@@ -24,20 +25,31 @@ function b64(text) {
 // A verifier key `name+hash+base64(type || key)` of the given type:
 // {name, keyHash (number), publicKey (32 bytes)}; malformed_key otherwise.
 export async function parseVerifierKey(verifierKey, kind) {
-  const bad = (why) => refuse("malformed_key", `verifier key ${JSON.stringify(verifierKey)} ${why}`);
-  if (typeof verifierKey !== "string") bad("is not text");
+  const bad = (why) => refuse("malformed_key", `verifier key ${pythonRepr(verifierKey)}${why}`);
+  if (typeof verifierKey !== "string") bad(" is malformed");
   const first = verifierKey.indexOf("+");
   const second = first < 0 ? -1 : verifierKey.indexOf("+", first + 1);
-  if (second < 0) bad("is malformed");
+  if (second < 0) bad(" is malformed");
   const name = verifierKey.slice(0, first);
   const hashHex = verifierKey.slice(first + 1, second);
   const raw = b64(verifierKey.slice(second + 1));
-  if (raw === null || !/^[0-9a-fA-F]{8}$/.test(hashHex)) bad("is malformed");
-  if (raw.length !== 33 || raw[0] !== kind) bad(`is not an Ed25519 key of type ${kind}`);
+  const keyHash = parseHexInt(hashHex);
+  if (raw === null || keyHash === null) bad(" is malformed");
+  if (hashHex.length !== 8 || raw.length !== 33 || raw[0] !== kind) {
+    bad(` is not an Ed25519 key of type ${kind}`);
+  }
   const digest = await sha256(concat(utf8(name), Uint8Array.of(0x0a), raw));
-  const keyHash = parseInt(hashHex, 16);
-  if (readUint32(digest) !== keyHash) bad("has a hash that does not match");
-  return { name, keyHash, publicKey: raw.slice(1), text: verifierKey };
+  if (BigInt(readUint32(digest)) !== keyHash) bad(": hash does not match");
+  return { name, keyHash: Number(keyHash), publicKey: raw.slice(1), text: verifierKey };
+}
+
+// Python's int(text, 16): optional white space, sign, 0x prefix and single
+// underscores between digits; null where Python raises ValueError.
+function parseHexInt(text) {
+  const match = /^\s*([+-]?)(?:0[xX]_?)?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)\s*$/.exec(text);
+  if (match === null) return null;
+  const value = BigInt("0x" + match[2].replaceAll("_", ""));
+  return match[1] === "-" ? -value : value;
 }
 
 function readUint32(bytes) {

@@ -53,7 +53,14 @@ function summary(report) {
 export async function judge(bundle, trust) {
   const result = await verifyBundle(bundle, trust);
   if (result.ok) return { ok: true, report: summary(result.report) };
-  return { ok: false, code: result.code, leaf_index: result.event ? result.event.leafIndex : null };
+  const event = result.event;
+  return {
+    ok: false,
+    code: result.code,
+    leaf_index: event ? event.leafIndex : null,
+    message: result.message,
+    event: event ? { stream: event.stream, seq: event.seq, type: event.type, actor: event.actor } : null,
+  };
 }
 
 // Deliberate differences, each with its reason; null when the verdicts must be equal.
@@ -75,8 +82,8 @@ function sameVerdict(c, ours, theirs) {
   return JSON.stringify(ours) === JSON.stringify(theirs) || knownDifference(c, ours, theirs) !== null;
 }
 
-// Every case whose verdicts differ: [{name, ours, theirs}].
-export async function differences(corpus, only = null) {
+// Every case whose verdicts differ: [{name, ours, theirs}], stopping after `limit` of them.
+export async function differences(corpus, only = null, limit = Infinity) {
   const found = [];
   let count = 0;
   for (const c of casesOf(corpus)) {
@@ -84,6 +91,7 @@ export async function differences(corpus, only = null) {
     count++;
     const ours = await judge(c.bundle, c.trust);
     if (!sameVerdict(c, ours, c.expect)) found.push({ name: c.name, ours, theirs: c.expect });
+    if (found.length >= limit) break;
   }
   return { count, found };
 }
