@@ -103,6 +103,20 @@ def receipt_bundle(request: Request, ledger: LedgerId, matter: MatterId) -> Resp
     )
 
 
+@router.get("/l/{ledger}/tillidsrod.json")
+def trust_root(request: Request, ledger: LedgerId) -> Response:
+    """The ledger's trust root as ``medledger trust`` prints it (without witnesses), to
+    compare with the one the organisation publishes and pin."""
+    site = site_of(request)
+    session = site.session(request, ledger)
+    root = site.context.service.trust_root(session.origin)
+    return Response(
+        json.dumps(root.to_json(), ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="tillidsrod-{ledger}.json"'},
+    )
+
+
 @router.get("/l/{ledger}/bevis/{leaf}")
 def proof_page(request: Request, ledger: LedgerId, leaf: int) -> Response:
     """One event and the proof that it is in the log: its leaf, the audit path, the root."""
