@@ -67,7 +67,7 @@ def test_a_bundle_verifies_in_the_browser_and_a_tampered_one_is_refused(
     tampered.write_text(json.dumps(data))
     page.set_input_files("#bundle-file", str(tampered))
     page.get_by_role("button", name="Efterprøv").click()
-    page.wait_for_function("document.getElementById('verify-result').dataset.ok === 'false'")
+    page.locator("#verify-result[data-ok=false]").wait_for(state="visible", timeout=30_000)
     assert page.locator("#verify-headline").inner_text().startswith("Bundtet afvises")
     assert person.problems == []
     # Nothing of the bundle went to the server: the page only fetched its own files.
