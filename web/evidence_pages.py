@@ -21,7 +21,7 @@ from api.routers import proofs as proof_routes
 from api.routers import receipts as receipt_routes
 from ledger.errors import UnknownLeafError, UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, Envelope
-from web.context import page_context, site_of
+from web.context import MatterQuery, page_context, site_of
 from web.render import PageRoute, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -149,7 +149,7 @@ def proof_page(request: Request, ledger: LedgerId, leaf: int) -> Response:
 
 
 @router.get("/l/{ledger}/kvittering")
-def any_receipt(request: Request, ledger: LedgerId, matter: MatterId) -> Response:
+def any_receipt(request: Request, ledger: LedgerId, matter: MatterQuery) -> Response:
     """The receipt of the matter chosen in a list (any matter of the ledger)."""
     return RedirectResponse(f"/l/{ledger}/kvittering/{matter}", status_code=303)
 
