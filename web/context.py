@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 
 from api.deps import ApiContext
+from ledger.protocol.envelope import ID_PATTERN
 from web.demo_door import DemoDoor
 from web.session import CSRF_FIELD, Session, open_session
+
+MatterQuery = Annotated[str, Query(pattern=rf"^{ID_PATTERN}$", description="A matter id.")]
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,9 @@ def catalogue(lang: Lang) -> dict[str, str]:
     return {str(k): str(v) for k, v in loaded.items()}
 
 
-def message(lang: Lang, key: str, **values: object) -> str:
-    """The text of ``key`` in ``lang`` with its placeholders filled; KeyError if missing."""
-    text = catalogue(lang)[key]
+def message(lang: Lang, name: str, /, **values: object) -> str:
+    """The text of ``name`` in ``lang`` with its placeholders filled; KeyError if missing."""
+    text = catalogue(lang)[name]
     return text.format(**values) if values else text
 
 

@@ -45,6 +45,12 @@ def choose_language(request: Request, lang: str, next: str | None = None) -> Res
     return response
 
 
+@router.get("/verify")
+def verify_page(request: Request) -> Response:
+    """Verify a bundle against a trust root, in the browser, without an account."""
+    return render(request, "verify.html")
+
+
 @router.get("/l/{ledger}/login")
 def login_page(request: Request, ledger: LedgerId, next: str | None = None) -> Response:
     """Choose a key kept in this browser and sign the login challenge with it."""

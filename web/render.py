@@ -57,8 +57,8 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     """The page ``template`` in the request's language."""
     lang = request_lang(request)
 
-    def t(key: str, **values: object) -> str:
-        return message(lang, key, **values)
+    def t(name: str, /, **values: object) -> str:
+        return message(lang, name, **values)
 
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     page = ENV.get_template(template).render(

@@ -22,7 +22,7 @@ from api.logs import configure_logging
 from api.settings import ApiSettings
 from ledger.service.application import Clock, system_clock
 from ledger.service.settings import OpenedLedger
-from web import matters_pages, pages
+from web import actions, admin_pages, audit_pages, evidence_pages, matters_pages, pages
 from web.context import Site
 from web.demo_door import DemoDoor
 
@@ -88,7 +88,14 @@ def create_site(
     context = app.state.context
     assert isinstance(context, ApiContext)
     app.state.site = Site(context, settings.secret_bytes(), DemoDoor.from_settings(settings))
-    for module in (pages, matters_pages):
+    for module in (
+        pages,
+        matters_pages,
+        actions,
+        evidence_pages,
+        admin_pages,
+        audit_pages,
+    ):
         app.include_router(module.router)
     app.add_middleware(PageHeadersMiddleware)
     return app

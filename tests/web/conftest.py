@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
+from ledger.domain.state import LedgerState
 from tests.api.conftest import TEST_SECRET
 from tests.conftest import IN_CI
 from tests.stories.live_server import ROOT, LiveServer, free_port, server_env
@@ -165,3 +166,23 @@ def assert_accessible(page: Page) -> None:
 
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture(scope="session")
+def demo_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerState]:
+    """The Ballerup demo ledger's state, built in this process (no server, no browser)."""
+    from demo.organisation import ManualClock
+    from demo.stories import build_demo as build_stories
+    from ledger.service.settings import Settings
+
+    directory = tmp_path_factory.mktemp("web-demo-state")
+    settings = Settings(
+        database_url=f"sqlite:///{directory}/ledger.db", log_keys=directory / "log-keys"
+    )
+    clock = ManualClock()
+    opened = settings.open_ledger(clock=clock)
+    build_stories(opened.service, clock)
+    try:
+        yield opened.service.state("ballerup")
+    finally:
+        opened.close()
