@@ -1,0 +1,108 @@
+"""The dry run of an event not yet signed: would it be admitted, which findings would it
+raise or close.  Nothing is written."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fastapi import APIRouter
+
+from api.access import Access, LedgerAccess
+from api.deps import ContextDep
+from api.read_schemas import DryRunOut
+from api.reading import LangQuery
+from api.responses import errors
+from api.schemas import DryRunIn
+from ledger.domain.state import LedgerState
+from ledger.errors import LedgerError
+from ledger.protocol.envelope import MATTER_PREFIX, ZERO_HASH, Body, format_time
+from projections.read_models.dry_run import DryRun, dry_run, refused
+from projections.runner.reading import open_view
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+
+
+@router.post("/dry-run", response_model=DryRunOut, responses=errors(400, 401, 403, 404, 503))
+def dry_run_event(
+    draft: DryRunIn, access: LedgerAccess, context: ContextDep, lang: LangQuery = "da"
+) -> DryRunOut:
+    """Judge an event not yet signed as the next of its stream, and tell which findings
+    signing it would raise or close (in the matters the reader may read).
+
+    The answer is 200 whether or not the event would be admitted: ``admitted``
+    false with the ``refusal`` a real append would give (its code, message
+    and details), or the findings ``raised`` and ``closed`` and the matter's
+    forecast once signed.  A matter's events may be dry run by whoever may
+    read the matter (404 ``unknown_stream`` / 403 ``read_not_allowed``, as
+    for reading it); a new matter's opening, and registry events, by any
+    person of the ledger.  Nothing is written.
+    """
+    new_matter = None
+    if draft.stream.startswith(MATTER_PREFIX):
+        matter = draft.stream.removeprefix(MATTER_PREFIX)
+        if matter in access.state.matters:
+            access.require_matter(matter)
+        else:
+            new_matter = matter
+    service = context.service
+    state = service.state(access.origin)
+    body = _body(draft, access, state, format_time(service.clock()))
+    view = open_view(
+        context.projector, access.origin, catch_up=context.settings.read_models_catch_up
+    )
+    try:
+        size = service.judge_unsigned(access.origin, body, draft.payload)
+    except LedgerError as error:
+        found = refused(access.origin, state.size, body, error)
+    else:
+        found = dry_run(
+            context.projector.store,
+            view.source,
+            access.origin,
+            size,
+            body,
+            draft.payload,
+            lang=lang,
+        )
+    return DryRunOut(**_readable(found, access, new_matter), behind=view.behind)
+
+
+def _body(draft: DryRunIn, access: Access, state: LedgerState, now: str) -> Body:
+    """The body the signer would sign: the draft's fields, the rest as they would be now."""
+    actor = draft.actor or access.reader.person
+    head = state.head(draft.stream)
+    return Body(
+        origin=access.origin,
+        stream=draft.stream,
+        seq=draft.seq if draft.seq is not None else 1 if head is None else head.seq + 1,
+        prev=draft.prev if draft.prev is not None else ZERO_HASH if head is None else head.hash,
+        actor=actor,
+        key=draft.key or _key_of(actor, access, state),
+        type=draft.type,
+        time=draft.time or now,
+        fields={},
+        imported=draft.imported,
+    )
+
+
+def _key_of(actor: str, access: Access, state: LedgerState) -> str:
+    """The key ``actor`` would sign with: the reader's own, else the actor's first in force
+    (none: a key no one holds, which the dry run refuses as a real append would)."""
+    if actor == access.reader.person:
+        return access.reader.key_id
+    person = state.registry.people.get(actor)
+    keys = [] if person is None else [k for k, r in person.keys.items() if not r.revoked]
+    return keys[0] if keys else "0" * 16
+
+
+def _readable(found: DryRun, access: Access, new_matter: str | None) -> dict[str, object]:
+    """The dry run's fields, with findings only of matters the reader may read."""
+
+    def readable(matter: str) -> bool:
+        return matter == new_matter or access.may_read(matter)
+
+    fields = {f.name: getattr(found, f.name) for f in dataclasses.fields(found)}
+    fields["raised"] = [f for f in found.raised if readable(f.matter)]
+    fields["closed"] = [f for f in found.closed if readable(f.matter)]
+    fields["upcoming"] = [u for u in found.upcoming if readable(u.finding.matter)]
+    return fields
