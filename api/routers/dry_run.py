@@ -13,9 +13,8 @@ from api.read_schemas import DryRunOut
 from api.reading import LangQuery
 from api.responses import errors
 from api.schemas import DryRunIn
-from ledger.domain.state import LedgerState
 from ledger.errors import LedgerError
-from ledger.protocol.envelope import MATTER_PREFIX, ZERO_HASH, Body, format_time
+from ledger.protocol.envelope import MATTER_PREFIX, format_time
 from projections.read_models.dry_run import DryRun, dry_run, refused
 from projections.runner.reading import open_view
 
@@ -46,7 +45,17 @@ def dry_run_event(
             new_matter = matter
     service = context.service
     state = service.state(access.origin)
-    body = _body(draft, access, state, format_time(service.clock()))
+    actor = draft.actor or access.reader.person
+    body = state.draft(
+        draft.stream,
+        draft.type,
+        actor,
+        draft.time or format_time(service.clock()),
+        key=draft.key or (access.reader.key_id if actor == access.reader.person else None),
+        seq=draft.seq,
+        prev=draft.prev,
+        imported=draft.imported,
+    )
     view = open_view(
         context.projector, access.origin, catch_up=context.settings.read_models_catch_up
     )
@@ -65,34 +74,6 @@ def dry_run_event(
             lang=lang,
         )
     return DryRunOut(**_readable(found, access, new_matter), behind=view.behind)
-
-
-def _body(draft: DryRunIn, access: Access, state: LedgerState, now: str) -> Body:
-    """The body the signer would sign: the draft's fields, the rest as they would be now."""
-    actor = draft.actor or access.reader.person
-    head = state.head(draft.stream)
-    return Body(
-        origin=access.origin,
-        stream=draft.stream,
-        seq=draft.seq if draft.seq is not None else 1 if head is None else head.seq + 1,
-        prev=draft.prev if draft.prev is not None else ZERO_HASH if head is None else head.hash,
-        actor=actor,
-        key=draft.key or _key_of(actor, access, state),
-        type=draft.type,
-        time=draft.time or now,
-        fields={},
-        imported=draft.imported,
-    )
-
-
-def _key_of(actor: str, access: Access, state: LedgerState) -> str:
-    """The key ``actor`` would sign with: the reader's own, else the actor's first in force
-    (none: a key no one holds, which the dry run refuses as a real append would)."""
-    if actor == access.reader.person:
-        return access.reader.key_id
-    person = state.registry.people.get(actor)
-    keys = [] if person is None else [k for k, r in person.keys.items() if not r.revoked]
-    return keys[0] if keys else "0" * 16
 
 
 def _readable(found: DryRun, access: Access, new_matter: str | None) -> dict[str, object]:

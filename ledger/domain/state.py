@@ -152,6 +152,44 @@ class LedgerState:
             public_key = self.registry.signing_key(body.actor, body.key)
         verify_signature(public_key, envelope.signature, body.signing_message())
 
+    def draft(
+        self,
+        stream: str,
+        event_type: str,
+        actor: str,
+        time: str,
+        *,
+        key: str | None = None,
+        seq: int | None = None,
+        prev: str | None = None,
+        imported: bool = False,
+    ) -> Body:
+        """The body ``actor`` would sign for an event of ``event_type`` as the next of ``stream``.
+
+        What is not given is what a signer would put there now: the stream's
+        next sequence number and its head's hash, and the actor's first key
+        in force (for a person without one, a key id no one holds, which
+        ``judge_unsigned`` refuses as ``append`` would).  The body commits to
+        no payload fields: it is for ``judge_unsigned``, never for signing.
+        """
+        head = self.heads.get(stream)
+        if key is None:
+            person = self.registry.people.get(actor)
+            held = [] if person is None else [k for k, r in person.keys.items() if not r.revoked]
+            key = held[0] if held else "0" * 16
+        return Body(
+            origin=self.origin,
+            stream=stream,
+            seq=seq if seq is not None else 1 if head is None else head.seq + 1,
+            prev=prev if prev is not None else ZERO_HASH if head is None else head.hash,
+            actor=actor,
+            key=key,
+            type=event_type,
+            time=time,
+            fields={},
+            imported=imported,
+        )
+
     def judge_unsigned(self, body: Body, payload: JSONObject, now: datetime) -> ev.Payload:
         """Judge an event not yet signed as if it were the next entry of the log (a dry run).
 
