@@ -754,15 +754,17 @@ def _print_stats(found: BodyStatistics, reading: _Reading) -> None:
         _t(
             lang,
             "år|sager|inddragelser|forslag fra MED|median varsel (dage)|beslutninger|"
-            "heraf med åben uenighed|kvitteringsrate|for kort tid",
+            "heraf med åben uenighed|kvitteringsrate|for kort tid|nået lokalt ud",
             "year|matters|consultations|proposals from MED|median lead time (days)|decisions|"
-            "with an open disagreement|acknowledgement rate|inadequate time",
+            "with an open disagreement|acknowledgement rate|inadequate time|reached local bodies",
         ),
         justify="right",
     )
     for y in found.years:
         rate = "—" if y.acknowledgement_rate is None else f"{y.acknowledgement_rate:.0%}"
         lead = "—" if y.median_lead_time_days is None else f"{y.median_lead_time_days:g}"
+        share = "—" if y.reached_local_share is None else f"{y.reached_local_share:.0%}"
+        reached = f"{share} ({y.reached_local_matters}/{y.matters})"
         table.add_row(
             str(y.year),
             str(y.matters),
@@ -773,5 +775,6 @@ def _print_stats(found: BodyStatistics, reading: _Reading) -> None:
             str(y.decided_with_open_disagreement),
             f"{rate} ({y.acknowledged_matters}/{y.consulted_matters})",
             str(y.inadequate_time),
+            reached,
         )
     _console().print(table)

@@ -25,10 +25,10 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 def dry_run_event(
     draft: DryRunIn, access: LedgerAccess, context: ContextDep, lang: LangQuery = "da"
 ) -> DryRunOut:
-    """Judge an event not yet signed as the next of its stream, and tell which findings
-    signing it would raise or close (in the matters the reader may read).
+    """Would an event not yet signed be admitted, and which findings would it raise or close?
 
-    The answer is 200 whether or not the event would be admitted: ``admitted``
+    The event is judged as the next of its stream; findings are those of the
+    matters the reader may read.  The answer is 200 whether or not the event would be admitted: ``admitted``
     false with the ``refusal`` a real append would give (its code, message
     and details), or the findings ``raised`` and ``closed`` and the matter's
     forecast once signed.  A matter's events may be dry run by whoever may

@@ -31,9 +31,8 @@ from ledger.protocol.canonical import JSONObject
 from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM, Body
 from ledger.storage.store import Store
 from projections.facts.encoding import fixed_time
-from projections.facts.logged import LoggedEvent, decode, parse_moment
-from projections.facts.matter import MatterFacts, Touched
-from projections.facts.registry import RegistryChanges, RegistryView
+from projections.facts.fold import LedgerFold
+from projections.facts.logged import LoggedEvent, parse_moment
 from projections.read_models.findings import FindingView, finding_view, matter_rows
 from projections.read_models.forecast import Upcoming
 from projections.read_models.source import Row, RowSource
@@ -109,26 +108,28 @@ def dry_run(
     """Which findings the admitted event ``body`` with ``payload`` would raise or close as
     leaf ``size`` of ``origin``'s log.
 
-    The event's own matter is judged from the log (its stream and the
-    registry's, below leaf ``size``); the stored findings of other matters
-    come from ``source`` (the live read models), whose ``due_at`` alone
-    decides whether moving the reference time shows them.
+    The event's own matter is judged from the log: the projections' own
+    fold (``LedgerFold.resume``) as of leaf ``size``, with the event folded
+    in after it, exactly as the projector would fold it.  The stored
+    findings of other matters come from ``source`` (the live read models),
+    whose ``due_at`` alone decides whether moving the reference time shows
+    them.
     """
     before_time = _latest_time(store, origin, size)
     after_time = max(before_time, fixed_time(body.claimed_time))
     matter = body.stream.removeprefix(MATTER_PREFIX) if body.stream != REGISTRY_STREAM else None
+    fold = LedgerFold.resume(store, origin, size, before_time, cache_size=1)
+    event = _hypothetical(size, body, payload)
     before_rows: list[Row] = []
-    after_rows: list[Row] = []
+    facts = None if matter is None else fold.matter(matter, event)
+    if facts is not None and facts.events:
+        before_rows = matter_rows(origin, facts, fold.registry)["rm_findings"]
+    fold.apply_one(event, fold.apply([]))
+    after_rows = [] if facts is None else matter_rows(origin, facts, fold.registry)["rm_findings"]
     titles: dict[str, str] = {
         str(r["matter"]): str(r["title"]) for r in source.rows("rm_matters", origin)
     }
-    if matter is not None:
-        registry = _registry(store, origin, size)
-        facts = _facts(store, origin, body.stream, matter, size)
-        if facts.events:
-            before_rows = matter_rows(origin, facts, registry)["rm_findings"]
-        facts.apply(_hypothetical(size, body, payload), Touched())
-        after_rows = matter_rows(origin, facts, registry)["rm_findings"]
+    if matter is not None and facts is not None:
         titles.setdefault(matter, str(facts.opened.get("title", matter)))
     others = [r for r in source.rows("rm_findings", origin) if r["matter"] != matter]
     shown_before = _shown([*before_rows, *others], before_time)
@@ -184,22 +185,6 @@ def _latest_time(store: Store, origin: str, size: int) -> str:
         if record.entry is not None
     ]
     return fixed_time(max(times)) if times else ""
-
-
-def _registry(store: Store, origin: str, size: int) -> RegistryView:
-    registry = RegistryView(origin)
-    changes = RegistryChanges()
-    for record in store.stream_log(origin, REGISTRY_STREAM, size):
-        registry.apply(decode(record), changes)
-    return registry
-
-
-def _facts(store: Store, origin: str, stream: str, matter: str, size: int) -> MatterFacts:
-    facts = MatterFacts(matter)
-    touched = Touched()
-    for record in store.stream_log(origin, stream, size):
-        facts.apply(decode(record), touched)
-    return facts
 
 
 def _hypothetical(size: int, body: Body, payload: JSONObject) -> LoggedEvent:

@@ -45,7 +45,7 @@ STATISTICS = "statistics"
 READ_MODELS: tuple[str, ...] = (REGISTRY, TIMELINE, INVOLVEMENT, DOSSIER, FINDINGS, STATISTICS)
 """Every read model, in the order a pass writes them."""
 
-LAYOUT = 2
+LAYOUT = 3
 """The layout of the rm_ tables; change it with any change to them (they are rebuilt)."""
 
 
@@ -293,6 +293,7 @@ def _statistics_table(m: MetaData) -> Table:
         "consulted",
         "acknowledged",
         "inadequate_time",
+        "reached_local",
     )
     table = Table(
         "rm_statistics",
