@@ -16,6 +16,7 @@ from pydantic import Field
 from api.schemas import _Out
 from projections.read_models.disputes import DisputeView
 from projections.read_models.dossier import CoResponsibility
+from projections.read_models.dry_run import Refusal
 from projections.read_models.findings import FindingView
 from projections.read_models.forecast import Upcoming
 from projections.read_models.guidelines import GuidelineView
@@ -85,6 +86,29 @@ class ForecastOut(Point):
     due: list[FindingView] = Field(description="The matter's findings due at the reference time.")
     upcoming: list[Upcoming] = Field(
         description="The findings that fall due later unless something happens, soonest first."
+    )
+
+
+class DryRunOut(_Out):
+    origin: str
+    as_of: int = Field(description="The tree size the event was judged at (it would be that leaf).")
+    behind: int = Field(description="Events of the log the live read models have not applied yet.")
+    stream: str
+    event_type: str
+    actor: str
+    time: str
+    admitted: bool = Field(description="Would a real append with this body admit the event?")
+    refusal: Refusal | None = Field(
+        description="If not: the error a real append would give (code, message, details)."
+    )
+    reference_time: str = Field(description="The time findings are judged at now.")
+    reference_time_after: str = Field(
+        description="The time findings would be judged at once the event is signed."
+    )
+    raised: list[FindingView] = Field(description="Findings the event would raise.")
+    closed: list[FindingView] = Field(description="Findings the event would close.")
+    upcoming: list[Upcoming] = Field(
+        description="The forecast of the event's matter once signed: findings due later."
     )
 
 

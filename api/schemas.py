@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.patterns import CLAIMED_TIME_PATTERN, MAX_SAFE_INTEGER, canonical_base64_pattern
@@ -363,3 +363,63 @@ class DirectoryOut(_Out):
 
 class HealthOut(_Out):
     status: Literal["ok"] = "ok"
+
+
+# --- dry run ------------------------------------------------------------------
+
+
+class DryRunIn(_In):
+    """An event not yet signed: the body as its signer would sign it, and its payload.
+
+    Only ``stream``, ``type`` and ``payload`` are needed; the rest default to
+    what the signer would put there now: the reader as actor (with the key
+    they logged in with), the server's time, the stream's next sequence
+    number and its head's hash.
+    """
+
+    stream: Annotated[
+        str,
+        StringConstraints(pattern=rf"^(registry|matter/{ID_PATTERN})$"),
+        Field(examples=["matter/okonomi-4mio"]),
+    ]
+    type: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Za-z]{1,64}$"),
+        Field(
+            description="An event type (docs/PROTOCOL.md section 9); an unknown one is "
+            "answered as a refusal (`unknown_event_type`).",
+            examples=["DecisionMade"],
+        ),
+    ]
+    payload: dict[str, Any] = Field(
+        description="The payload as it would be signed; one that does not match its event "
+        "type's schema is answered as a refusal (`malformed_payload`)."
+    )
+    actor: PersonId | None = Field(default=None, description="Default: the reader.")
+    key: KeyId | None = Field(
+        default=None,
+        description="Default: the reader's key, or the actor's first key in force.",
+    )
+    time: (
+        Annotated[
+            str,
+            StringConstraints(pattern=CLAIMED_TIME_PATTERN),
+            Field(description="The claimed time, as in a body; default: the server's now."),
+        ]
+        | None
+    ) = None
+    seq: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)] | None = Field(
+        default=None, description="Default: the stream's next."
+    )
+    prev: Hex64 | None = Field(default=None, description="Default: the stream head's hash.")
+    imported: bool = Field(default=False, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seq_is_a_number(cls, data: Any) -> Any:
+        """``seq`` as JSON Schema reads an integer (``1.0`` is 1): text and booleans, which
+        lax pydantic would turn into numbers, are refused."""
+        seq = data.get("seq") if isinstance(data, dict) else None
+        if isinstance(seq, bool | str):
+            raise ValueError("seq must be a JSON integer")
+        return data

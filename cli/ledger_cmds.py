@@ -36,7 +36,8 @@ def register(app: typer.Typer) -> None:
     app.command()(trust)
 
 
-def _read_payload(payload: str) -> dict[str, object]:
+def read_payload(payload: str) -> dict[str, object]:
+    """A payload given as JSON text, ``@file`` or ``-`` (stdin); raises MalformedJSONError."""
     text = (
         sys.stdin.read()
         if payload == "-"
@@ -62,7 +63,7 @@ def append(
     """Sign an event with a key file and append it (retrying on a conflict)."""
     cli: CliContext = ctx.obj
     receipt = cli.client(signer, ledger).append(
-        stream, _read_payload(payload), event_type=event_type
+        stream, read_payload(payload), event_type=event_type
     )
     console.print_json(json.dumps(receipt))
 

@@ -1,5 +1,5 @@
 """Commands that read the projections: timeline, dossier, involvement, receipt, findings,
-forecast, stats.
+forecast, dry run, stats.
 
 Each reads the live read models (caught up first on SQLite) or, with
 ``--as-of``, a replay of the log up to a tree size or date; prints rich
@@ -22,9 +22,14 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.context import CliContext, LedgerOpt
-from cli.errors import handle_errors, stderr
+from cli.errors import exit_code, handle_errors, stderr
+from cli.ledger_cmds import read_payload
+from ledger.errors import LedgerError, MalformedError
+from ledger.protocol.envelope import format_time
+from ledger.protocol.keys import PersonKey
 from ledger.service.bundle import receipt_bundle
 from projections.read_models.dossier import Dossier, dossier
+from projections.read_models.dry_run import DryRun, dry_run, refused
 from projections.read_models.findings import FindingsReport, FindingView, findings
 from projections.read_models.forecast import Forecast, forecast
 from projections.read_models.involvement import Involvement, MatterInvolvement, involvement
@@ -80,6 +85,7 @@ def register(app: typer.Typer) -> None:
     app.command("receipt")(receipt_cmd)
     app.command("findings")(findings_cmd)
     app.command("forecast")(forecast_cmd)
+    app.command("dry-run")(dry_run_cmd)
     app.command("stats")(stats_cmd)
 
 
@@ -637,6 +643,88 @@ def _print_finding_rows(title: str, shown: list[FindingView], lang: Lang) -> Non
     _console().print(table)
 
 
+@handle_errors
+def dry_run_cmd(
+    ctx: typer.Context,
+    stream: Annotated[str, typer.Argument(help="registry or matter/<id>")],
+    event_type: Annotated[str, typer.Argument(help="Event type, e.g. DecisionMade")],
+    payload: Annotated[str, typer.Option(help="Payload JSON, @file, or - for stdin.")],
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who would sign (or give --as).")
+    ] = None,
+    signer: Annotated[
+        Path | None, typer.Option("--as", help="Key file of the person who would sign.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--time", help="Claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now)."),
+    ] = None,
+    ledger: LedgerOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = Language.da,
+) -> None:
+    """Tell whether an event not yet signed would be admitted, and which findings it
+    would raise or close. Nothing is signed or written."""
+    cli: CliContext = ctx.obj
+    key_id: str | None = None
+    if signer is not None:
+        key = PersonKey.load(signer)
+        if actor not in (None, key.person):
+            raise MalformedError(f"--as is {key.person}'s key file, not {actor}'s")
+        person, key_id = key.person, key.key_id
+    elif actor is not None:
+        person = actor
+    else:
+        raise MalformedError("say who would sign: --actor PERSON or --as KEY-FILE")
+    service = cli.service()
+    origin = cli.origin(ledger)
+    state = service.state(origin)
+    body = state.draft(
+        stream,
+        event_type,
+        person,
+        at or format_time(service.clock()),
+        key=key_id,
+    )
+    fields = read_payload(payload)
+    view = open_view(cli.projector(), origin)
+    chosen: Lang = "da" if lang == Language.da else "en"
+    try:
+        size = service.judge_unsigned(origin, body, fields)
+    except LedgerError as error:
+        found = refused(origin, state.size, body, error)
+        _answer(as_json, found, lambda: _print_dry_run(found, chosen))
+        raise typer.Exit(exit_code(error)) from None
+    found = dry_run(cli.projector().store, view.source, origin, size, body, fields, lang=chosen)
+    _answer(as_json, found, lambda: _print_dry_run(found, chosen))
+
+
+def _print_dry_run(found: DryRun, lang: Lang) -> None:
+    what = f"{found.event_type} #{found.as_of} ({found.stream}, {found.actor}, {found.time})"
+    if found.refusal is not None:
+        _print(
+            _t(lang, "[bold red]Ville blive afvist[/]: ", "[bold red]Would be refused[/]: ")
+            + f"{what}\nerror[{found.refusal.code}]: {found.refusal.message}"
+        )
+        return
+    _print(
+        _t(lang, "[bold green]Ville blive optaget[/]: ", "[bold green]Would be admitted[/]: ")
+        + what
+    )
+    if found.raised:
+        _print_finding_rows(_t(lang, "Ville give fund", "Would raise"), found.raised, lang)
+    if found.closed:
+        _print_finding_rows(_t(lang, "Ville lukke fund", "Would close"), found.closed, lang)
+    if not (found.raised or found.closed):
+        _print(_t(lang, "Ingen fund ændres.", "No finding changes."))
+    for item in found.upcoming:
+        f = item.finding
+        _print(
+            _t(lang, "Forfalder derefter ", "Then falls due ")
+            + f"{f.due_at[:16].replace('T', ' ')}: {f.rule} {f.title} ({f.body_name})"
+        )
+
+
 # --- statistics ---------------------------------------------------------------------
 
 
@@ -666,15 +754,17 @@ def _print_stats(found: BodyStatistics, reading: _Reading) -> None:
         _t(
             lang,
             "år|sager|inddragelser|forslag fra MED|median varsel (dage)|beslutninger|"
-            "heraf med åben uenighed|kvitteringsrate|for kort tid",
+            "heraf med åben uenighed|kvitteringsrate|for kort tid|nået lokalt ud",
             "year|matters|consultations|proposals from MED|median lead time (days)|decisions|"
-            "with an open disagreement|acknowledgement rate|inadequate time",
+            "with an open disagreement|acknowledgement rate|inadequate time|reached local bodies",
         ),
         justify="right",
     )
     for y in found.years:
         rate = "—" if y.acknowledgement_rate is None else f"{y.acknowledgement_rate:.0%}"
         lead = "—" if y.median_lead_time_days is None else f"{y.median_lead_time_days:g}"
+        share = "—" if y.reached_local_share is None else f"{y.reached_local_share:.0%}"
+        reached = f"{share} ({y.reached_local_matters}/{y.matters})"
         table.add_row(
             str(y.year),
             str(y.matters),
@@ -685,5 +775,6 @@ def _print_stats(found: BodyStatistics, reading: _Reading) -> None:
             str(y.decided_with_open_disagreement),
             f"{rate} ({y.acknowledged_matters}/{y.consulted_matters})",
             str(y.inadequate_time),
+            reached,
         )
     _console().print(table)

@@ -82,9 +82,12 @@ def matter_forecast(
     lang: LangQuery = "da",
     now: NowQuery = None,
 ) -> ForecastOut:
-    """The findings of the matter due now, and those that will fall due, and when, unless
-    something happens first (a deadline before which the body can still be informed, a
-    breach claim management can still remedy, minutes that can still be approved)."""
+    """The matter's findings due now, and those that fall due later unless something happens.
+
+    Something can still happen before a forecast finding falls due: the body
+    can still be informed before a political deadline, management can still
+    remedy a breach claim, minutes can still be approved.
+    """
     if now is not None and not matches(NOW_PATTERN, now):
         raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
     view = read.view({matter})

@@ -34,6 +34,7 @@ from ledger.protocol.envelope import (
     MATTER_PREFIX,
     REGISTRY_STREAM,
     ZERO_HASH,
+    Body,
     Envelope,
     open_fields,
 )
@@ -129,10 +130,10 @@ class LedgerState:
         else:
             self._verify_signature(envelope, None, prechecked)
             parsed = self._open_payload(envelope, payload, salts, prechecked)
-        self._check_head(envelope)
-        self._check_time(envelope, now)
+        self._check_head(body)
+        self._check_time(body, now)
         if parsed is not None:
-            self._check_rules(envelope, parsed)
+            self._check_rules(body, parsed)
         elif body.type in ("LedgerCreated", "MatterOpened") or body.stream == REGISTRY_STREAM:
             # Structure events always carry their payload; without them nothing can be judged.
             raise StreamNotStartedError(f"{body.type} in {body.stream} has no payload")
@@ -182,8 +183,67 @@ class LedgerState:
             return
         verify_signature(public_key, envelope.signature, body.signing_message())
 
-    def _check_head(self, envelope: Envelope) -> None:
-        body = envelope.body
+    def draft(
+        self,
+        stream: str,
+        event_type: str,
+        actor: str,
+        time: str,
+        *,
+        key: str | None = None,
+        seq: int | None = None,
+        prev: str | None = None,
+        imported: bool = False,
+    ) -> Body:
+        """The body ``actor`` would sign for an event of ``event_type`` as the next of ``stream``.
+
+        What is not given is what a signer would put there now: the stream's
+        next sequence number and its head's hash, and the actor's first key
+        in force (for a person without one, a key id no one holds, which
+        ``judge_unsigned`` refuses as ``append`` would).  The body commits to
+        no payload fields: it is for ``judge_unsigned``, never for signing.
+        """
+        head = self.heads.get(stream)
+        if key is None:
+            person = self.registry.people.get(actor)
+            held = [] if person is None else [k for k, r in person.keys.items() if not r.revoked]
+            key = held[0] if held else "0" * 16
+        return Body(
+            origin=self.origin,
+            stream=stream,
+            seq=seq if seq is not None else 1 if head is None else head.seq + 1,
+            prev=prev if prev is not None else ZERO_HASH if head is None else head.hash,
+            actor=actor,
+            key=key,
+            type=event_type,
+            time=time,
+            fields={},
+            imported=imported,
+        )
+
+    def judge_unsigned(self, body: Body, payload: JSONObject, now: datetime) -> ev.Payload:
+        """Judge an event not yet signed as if it were the next entry of the log (a dry run).
+
+        Every check ``admit`` makes, in the same order and with the same
+        errors, except those of the signature and the payload commitment,
+        which need the signed envelope: the ledger, the signer's key
+        (enrolled and not revoked), the payload's schema, the stream head,
+        the claimed time against ``now``, and the event's write-time rules.
+        Returns the parsed payload; raises the LedgerError ``append`` would
+        raise.  Changes nothing.
+        """
+        if body.origin != self.origin:
+            raise WrongLedgerError(
+                f"event is for ledger {body.origin!r}, not {self.origin!r}", origin=body.origin
+            )
+        self.registry.signing_key(body.actor, body.key)
+        parsed = ev.parse_payload(body.type, body.stream, payload)
+        self._check_head(body)
+        self._check_time(body, now)
+        self._check_rules(body, parsed)
+        return parsed
+
+    def _check_head(self, body: Body) -> None:
         head = self.heads.get(body.stream)
         expected_seq = 1 if head is None else head.seq + 1
         if body.seq != expected_seq:
@@ -200,8 +260,7 @@ class LedgerState:
                 expected_prev=expected_prev,
             )
 
-    def _check_time(self, envelope: Envelope, now: datetime) -> None:
-        body = envelope.body
+    def _check_time(self, body: Body, now: datetime) -> None:
         claimed = body.claimed_time
         if body.imported:
             # LedgerCreated's own import_mode is checked in _check_rules.
@@ -225,8 +284,7 @@ class LedgerState:
                 claimed=body.time,
             )
 
-    def _check_rules(self, envelope: Envelope, payload: ev.Payload) -> None:
-        body = envelope.body
+    def _check_rules(self, body: Body, payload: ev.Payload) -> None:
         if body.stream == REGISTRY_STREAM:
             first = body.seq == 1
             if first != isinstance(payload, ev.LedgerCreated):

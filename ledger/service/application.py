@@ -36,11 +36,12 @@ from ledger.errors import (
     WrongLedgerError,
 )
 from ledger.protocol import merkle
-from ledger.protocol.canonical import parse_canonical
+from ledger.protocol.canonical import JSONObject, parse_canonical
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.envelope import (
     MATTER_PREFIX,
     REGISTRY_STREAM,
+    Body,
     Envelope,
     Submission,
     format_time,
@@ -209,6 +210,28 @@ class LedgerService:
         if body.type == "PayloadRedacted":
             self._scrub_erased(receipt)
         return receipt
+
+    def judge_unsigned(self, ledger: str, body: Body, payload: JSONObject) -> int:
+        """Judge an event not yet signed as the next entry of ``ledger``: a dry run.
+
+        Runs every check ``append`` runs except the signature and the payload
+        commitment (``LedgerState.judge_unsigned``), under the ledger's lock
+        against its state caught up with the log, and writes nothing.
+        Returns the tree size it was judged at (the event would be leaf that
+        size); raises the LedgerError ``append`` would raise.
+        """
+        origin = self.origin_of(ledger)
+        if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM and body.seq == 1:
+            raise LedgerExistsError(f"ledger {origin} already exists", origin=origin)
+        cached = self._cached(origin)
+        with cached.lock:
+            size = self.store.tree_size(origin)
+            if size is None:
+                raise UnknownLedgerError(f"no ledger {origin}", ledger=origin)
+            if size != cached.state.size:
+                self._catch_up(cached, size)
+            cached.state.judge_unsigned(body, payload, self.clock())
+            return cached.state.size
 
     def _scrub_erased(self, receipt: AppendReceipt) -> None:
         """After an erasure committed (and the read models followed it): no copy left on disk.

@@ -75,6 +75,9 @@ class EvidenceEvent:
 @dataclass(frozen=True)
 class FindingView:
     rule: str
+    key: str
+    """Which finding of the rule in the matter (a rule may find several): with ``matter``
+    and ``rule`` it names the finding while it stands."""
     title: str
     severity: str
     ground: str
@@ -154,6 +157,7 @@ def finding_view(
     """One stored finding as shown, titled by its rule in ``lang``."""
     return FindingView(
         rule=r["rule"],
+        key=r["key"],
         title=RULEBOOK[r["rule"]].title(lang),
         severity=r["severity"],
         ground=RULEBOOK[r["rule"]].ground,

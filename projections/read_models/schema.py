@@ -304,6 +304,7 @@ def _statistics_table(m: MetaData) -> Table:
         "consulted",
         "acknowledged",
         "inadequate_time",
+        "reached_local",
     )
     table = Table(
         "rm_statistics",

@@ -15,7 +15,13 @@ adds them up.  What counts, and in which year:
   year of the decision, for the responsible body;
 - ``acknowledgement rate``: of the matters the body was consulted in
   (consultation, meeting or hearing; year of the first), the share with at
-  least one acknowledgement signed for the body.
+  least one acknowledgement signed for the body;
+- ``reached local``: of the matters the body is responsible for (by the
+  year opened), those whose material or discussion reached a MED body
+  below it (an område-MED, a LokalMED or a trio: material shared with it,
+  a consultation, meeting or hearing in it).  For a HovedMED it measures
+  how far its matters get into the local work, the open problem
+  Copenhagen's BUF names ("how do we get LokalMED further into the work").
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import statistics as stats
 from dataclasses import dataclass, field
 from datetime import date
 
-from ledger.domain.groupings import CONSULTING_TYPES
+from ledger.domain.groupings import CONSULTING_TYPES, INVOLVING_TYPES
 from ledger.errors import BodyNotFoundError
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
@@ -41,7 +47,11 @@ COUNTERS = (
     "consulted",
     "acknowledged",
     "inadequate_time",
+    "reached_local",
 )
+
+LOCAL_KINDS = frozenset({"omraademed", "lokalmed", "trio"})
+"""The MED bodies below a HovedMED where the local work is done."""
 
 Cell = dict[str, int | None]
 
@@ -74,6 +84,8 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
     _count_decisions(m, cells)
     _lead_time(m, cells)
     _count_consulted(m, cells)
+    if _reached_local(m, registry):
+        cells.bump(m.responsible_body, m.events[0].moment.year, "reached_local")
     rows = [
         {"origin": origin, "body": body, "year": year, "matter": m.matter, **values}
         for (body, year), values in sorted(cells.by_key.items())
@@ -108,6 +120,31 @@ def _count_consulted(m: MatterFacts, cells: _Cells) -> None:
     for f in acknowledgements:
         if not f.get("adequate_time", True):
             cells.bump(str(f.get("body")), f.moment.year, "inadequate_time")
+
+
+def _reached_local(m: MatterFacts, registry: RegistryView) -> bool:
+    """Did material or discussion of the matter reach a local MED body below its
+    responsible body?"""
+    for f in m.typed(*INVOLVING_TYPES):
+        for body in f.bodies:
+            info = registry.bodies.get(body)
+            if info is None or info.kind not in LOCAL_KINDS:
+                continue
+            if _below(registry, body, m.responsible_body):
+                return True
+    return False
+
+
+def _below(registry: RegistryView, body: str, ancestor: str) -> bool:
+    """Is ``body`` below ``ancestor`` in the bodies' tree?"""
+    seen: set[str] = set()
+    info = registry.bodies.get(body)
+    while info is not None and info.parent is not None and info.parent not in seen:
+        if info.parent == ancestor:
+            return True
+        seen.add(info.parent)
+        info = registry.bodies.get(info.parent)
+    return False
 
 
 def _lead_time(m: MatterFacts, cells: _Cells) -> None:
@@ -146,6 +183,10 @@ class BodyYear:
     acknowledged_matters: int
     acknowledgement_rate: float | None
     inadequate_time: int
+    reached_local_matters: int
+    """Matters of the body whose material or discussion reached a local body below it."""
+    reached_local_share: float | None
+    """``reached_local_matters`` of ``matters`` (None without matters)."""
 
 
 @dataclass(frozen=True)
@@ -178,10 +219,11 @@ def statistics(
 
         leads = [int(r["lead_time_days"]) for r in rows if r["lead_time_days"] is not None]
         consulted, acknowledged = total("consulted"), total("acknowledged")
+        opened, reached = total("opened"), total("reached_local")
         years.append(
             BodyYear(
                 year=y,
-                matters=total("opened"),
+                matters=opened,
                 consultations=total("consultations"),
                 proposals=total("proposals"),
                 median_lead_time_days=float(stats.median(leads)) if leads else None,
@@ -191,6 +233,8 @@ def statistics(
                 acknowledged_matters=acknowledged,
                 acknowledgement_rate=acknowledged / consulted if consulted else None,
                 inadequate_time=total("inadequate_time"),
+                reached_local_matters=reached,
+                reached_local_share=reached / opened if opened else None,
             )
         )
     return BodyStatistics(

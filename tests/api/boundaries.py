@@ -104,6 +104,10 @@ PATTERN_SAMPLES: dict[str, list[str]] = {
         *("matter/" + "a" * 65, "matter/", "matter/A", "Registry", "registry/"),
         *("matter/a/b", "matters/a", ""),
     ],
+    "^[A-Za-z]{1,64}$": [
+        *("DecisionMade", "a", "Z" * 64, "DecisionTaken"),
+        *("Z" * 65, "", "Decision Made", "Æble", "Decision1", "Decision\n"),
+    ],
     "^[0-9a-f]{16}$": ["0123456789abcdef", "0" * 15, "0" * 17, "0123456789ABCDEF", "g" * 16],
     "^[0-9a-f]{64}$": ["0" * 64, "f" * 64, "0" * 63, "0" * 65, "F" * 64, "g" + "0" * 63],
     r"^[\x21-\x7e]{1,255}$": [

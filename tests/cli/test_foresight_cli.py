@@ -73,3 +73,56 @@ def test_the_forecast_refuses_an_unknown_matter(medledger: CliRunner) -> None:
     output = run(medledger, "forecast", "findes-ikke", code=8)
     assert "matter_not_found" in output
     assert "findes-ikke" in output
+
+
+def test_a_dry_run_tells_what_signing_would_do_and_writes_nothing(
+    medledger: CliRunner, demo: Demo, service: LedgerService
+) -> None:
+    origin = demo.ballerup.origin
+    size = service.tree_size(origin)
+    position = json.dumps(
+        {"body": "bal-hmed", "side": "employees", "stance": "support", "text": "Godt oplæg."}
+    )
+    # HovedMED's vice-chair may state a position: admitted, and nothing is written.
+    found = json.loads(
+        run(
+            medledger,
+            *("dry-run", "matter/teknologi-dialog", "PositionStated", "--actor", "hmed-nfmd"),
+            *("--payload", position, "--json", "--lang", "en"),
+        )
+    )
+    assert found["admitted"] is True and found["refusal"] is None
+    assert (found["event_type"], found["actor"], found["as_of"]) == (
+        "PositionStated",
+        "hmed-nfmd",
+        size,
+    )
+    assert found["reference_time_after"] >= found["reference_time"]
+    table = run(
+        medledger,
+        *("dry-run", "matter/teknologi-dialog", "PositionStated", "--actor", "hmed-nfmd"),
+        *("--payload", position, "--lang", "en"),
+    )
+    assert "Would be admitted" in table
+    # Someone outside HovedMED may not: refused with the append's code and exit code.
+    output = run(
+        medledger,
+        *("dry-run", "matter/teknologi-dialog", "PositionStated", "--actor", "tr-okonomi"),
+        *("--payload", position, "--lang", "en"),
+        code=5,
+    )
+    assert "Would be refused" in output
+    assert service.tree_size(origin) == size
+
+
+def test_a_dry_run_needs_to_know_who_would_sign(medledger: CliRunner) -> None:
+    output = run(
+        medledger,
+        "dry-run",
+        "matter/teknologi-dialog",
+        "MinutesApproved",
+        "--payload",
+        "{}",
+        code=3,
+    )
+    assert "--actor" in output

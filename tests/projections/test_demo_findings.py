@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from demo.organisation import ManualClock
 from demo.stories import Demo
 from projections.read_models.findings import findings
 from projections.read_models.source import DatabaseSource
+from projections.read_models.statistics import statistics
 from projections.runner.projector import Projector
 
 
@@ -59,3 +62,28 @@ def test_the_technology_dialogues_minutes_fall_due_two_weeks_later(
 ) -> None:
     later = clock.now + timedelta(days=20)
     assert ("teknologi-dialog", "MED-12") in shown(projector, demo.ballerup.origin, now=later)
+
+
+@pytest.mark.parametrize("matter", ["okonomi-4mio", "retningslinje-inddragelse"])
+def test_ballerups_early_involvement_comes_out_clean_now_and_later(
+    demo: Demo, projector: Projector, clock: ManualClock, matter: str
+) -> None:
+    much_later = clock.now + timedelta(days=400)
+    for now in (None, much_later):
+        assert [m for m, _ in shown(projector, demo.ballerup.origin, now)].count(matter) == 0
+
+
+def test_the_remedied_breach_claim_never_falls_due(
+    demo: Demo, projector: Projector, clock: ManualClock
+) -> None:
+    later = shown(projector, demo.buf.origin, now=clock.now + timedelta(days=60))
+    assert ("skolestruktur", "MED-11") not in later
+
+
+def test_one_of_hovedmeds_three_matters_reached_the_lokalmed(
+    demo: Demo, projector: Projector
+) -> None:
+    projector.catch_up(demo.buf.origin)
+    (year,) = statistics(DatabaseSource(projector.schema), demo.buf.origin, "buf-hmed").years
+    assert (year.matters, year.reached_local_matters) == (3, 1)
+    assert year.reached_local_share == pytest.approx(1 / 3)
