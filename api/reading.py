@@ -110,18 +110,20 @@ class Read:
     def cached(
         self,
         request: Request,
-        reader: Reader,
+        reader: Reader | None,
         compute: Callable[[], BaseModel],
         *,
         with_names: bool = True,
     ) -> Response:
         """The route's answer, cached by ETag (api/caching.py); 304 when the client has it.
 
-        ``with_names``: the answer shows names from the directory, so they are
-        part of its ETag.  The route's guard has already admitted ``reader``.
+        ``reader``: the reader the answer is filtered for (a list of what they
+        may read), or None when it is the same for everyone the route's guard
+        admits (which it has done by now).  ``with_names``: the answer shows
+        names from the directory, so they are part of its ETag.
         """
         names = self.names() if with_names else None
-        etag = etag_of(request, reader.person, self.version(), names)
+        etag = etag_of(request, "" if reader is None else reader.person, self.version(), names)
         return answer(request, self.context.answers, etag, compute)
 
 

@@ -92,9 +92,7 @@ def matter_timeline(
     """Each event of the matter with time, type, actor, the actor's body, side and roles
     at that moment, a one-line summary and its leaf index."""
     return read.cached(
-        request,
-        access.reader,
-        lambda: _timeline(read, matter, lang, event_type, actor, after_seq, limit),
+        request, None, lambda: _timeline(read, matter, lang, event_type, actor, after_seq, limit)
     )
 
 
@@ -126,7 +124,7 @@ def matter_dossier(
 ) -> Response:
     """The decision dossier: the decision and its rationale, each input and how it was
     treated, disagreements and answers, compromises and agreements, co-responsibility."""
-    return read.cached(request, access.reader, lambda: _dossier(read, matter))
+    return read.cached(request, None, lambda: _dossier(read, matter))
 
 
 def _dossier(read: Read, matter: str) -> DossierOut:

@@ -9,6 +9,7 @@ resource is refused exactly as before, whatever ETag they send.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,7 +38,9 @@ def counted(store: Store) -> Iterator[Statements]:
     seen = Statements()
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.texts.append(statement)
+        # The serving process's checkpoint timer may wake meanwhile: not the request's.
+        if threading.current_thread().name != "medledger-checkpoint-timer":
+            seen.texts.append(statement)
 
     event.listen(store.engine, "before_cursor_execute", record)
     try:
@@ -68,7 +71,7 @@ def test_a_timeline_costs_the_same_statements_for_a_small_and_a_large_matter(
     for matter in ("lille", "stor"):  # warm: tokens issued, read models caught up
         assert _timeline(api, org, matter).status_code == 200
     api.token(org, "tr")
-    counts = {}
+    counts: dict[str, list[str]] = {}
     for matter in ("lille", "stor"):
         _forget_answers(api)
         headers = api.headers(org, "tr")
@@ -78,9 +81,9 @@ def test_a_timeline_costs_the_same_statements_for_a_small_and_a_large_matter(
                 headers=headers,
             )
         assert response.status_code == 200
-        counts[matter] = len(seen.texts)
+        counts[matter] = seen.texts
     assert len(_timeline(api, org, "stor").json()["entries"]) == 42
-    assert counts["lille"] == counts["stor"]
+    assert len(counts["lille"]) == len(counts["stor"]), counts
 
 
 def test_a_repeated_read_is_answered_without_reading_the_read_models(
@@ -112,14 +115,18 @@ def test_the_etag_answers_304_until_a_new_event_changes_it(api: Api, org: Organi
     assert changed.json()["entries"][-1]["event_type"] == "PositionStated"
 
 
-def test_another_query_or_reader_has_another_etag(api: Api, org: Organisation) -> None:
+def test_another_query_has_another_etag_and_every_admitted_reader_the_same(
+    api: Api, org: Organisation
+) -> None:
     open_school_matter(org)
     path = "/matters/skolestruktur/timeline"
     danish = api.get(org, "tr", path)
     english = api.get(org, "tr", path, lang="en")
     director = api.get(org, "direktor", path)
-    assert len({danish.headers["etag"], english.headers["etag"], director.headers["etag"]}) == 3
+    assert danish.headers["etag"] != english.headers["etag"]
     assert danish.json()["entries"][0]["summary"] != english.json()["entries"][0]["summary"]
+    # A timeline is the same for everyone its guard admits, so they share one answer.
+    assert (director.headers["etag"], director.content) == (danish.headers["etag"], danish.content)
 
 
 def test_a_changed_name_in_the_directory_changes_the_etag(api: Api, org: Organisation) -> None:
