@@ -63,7 +63,7 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
     session = site.session(request, ledger)
     access = Access(session.reader, session.state)
     read = Read(session.origin, site.context, None)
-    listed = matter_routes.list_matters(access, read, None, None, 0, 1000)
+    listed = matter_routes.read_matter_list(access, read, None, None, 0, 1000)
     ids = [m.matter for m in listed.matters]
     due = due_items(session.state, access.bodies, ids)
     titles = {m.matter: m.title for m in listed.matters}
@@ -94,8 +94,8 @@ def matter_page(
     access.require_matter(matter)
     read = Read(session.origin, site.context, as_of or None)
     lang = request_lang(request)
-    timeline = matter_routes.matter_timeline(matter, access, read, lang, None, None, 0, 1000)
-    dossier = matter_routes.matter_dossier(matter, access, read)
+    timeline = matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000)
+    dossier = matter_routes.read_dossier(read, matter)
     material = _material(session.state, matter, timeline.entries)
     return render(
         request,

@@ -41,7 +41,7 @@ def organisation_rows(
     found = [
         f
         for rule in RULEBOOK
-        if isinstance(rule, OrganisationRule) and rule.enabled(registry.rulebook)
+        if isinstance(rule, OrganisationRule) and registry.rulebook.get(rule.key("enabled"), 1) != 0
         for f in rule.organisation_findings(registry, latest)
     ]
     return {"rm_findings": [_row(origin, f) for f in sorted(found, key=lambda f: (f.rule, f.key))]}

@@ -21,6 +21,9 @@ from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.rule import Finding, Flag, Parameters, Rule, Severity
 
+NOW = 2**63 - 1
+"""A leaf past every event: an organisation rule reads each body's local rules as they stand."""
+
 ORGANISATION = ""
 """The matter id an organisation finding is stored under."""
 
@@ -46,9 +49,11 @@ class OrganisationRule(Rule):
         self, registry: RegistryView, latest: datetime | None
     ) -> list[Finding]:
         """The rule's findings in the whole organisation, each under matter ``""``."""
-        settings = self.settings(registry.rulebook)
+        settings = self.settings(registry)
         found: list[Finding] = []
         for flag in self.judge(registry, latest, settings):
+            if registry.rule_setting(flag.body, self.key("enabled"), 1, NOW) == 0:
+                continue  # the body switched the rule off in its local rules
             evidence = tuple(
                 sorted({(f.stream, f.seq): f for f in flag.evidence}.values(), key=lambda f: f.leaf)
             )
