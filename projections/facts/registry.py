@@ -54,6 +54,17 @@ class BodyInfo:
     established_time: str
     dissolved_leaf: int | None = None
     dissolved_time: str | None = None
+    rulebooks: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+    """The body's local rule parameters (its forretningsorden) over time: each setting
+    with the leaf that made it (``BodyEstablished``, then each ``BodyRulesSet``)."""
+
+    def rulebook_at(self, leaf: int) -> dict[str, int]:
+        """The body's own rule parameters in force at leaf ``leaf`` (set at a leaf before it)."""
+        found: dict[str, int] = {}
+        for set_at, rulebook in self.rulebooks:
+            if set_at < leaf:
+                found = rulebook
+        return found
 
 
 @dataclass
@@ -97,8 +108,6 @@ class RegistryView:
         self.people: dict[str, PersonInfo] = {}
         self.bodies: dict[str, BodyInfo] = {}
         self.tenures: dict[str, dict[str, list[Tenure]]] = {}
-        self.body_rules: dict[str, list[tuple[int, dict[str, int]]]] = {}
-        """Each body's local rule parameters (its forretningsorden), with the leaf that set them."""
         self.organisation = OrganisationFacts()
         """What the organisation holds across matters (the guideline register, annual
         work-environment discussions): folded by ``LedgerFold``, asked by the rules."""
@@ -110,13 +119,18 @@ class RegistryView:
         return {} if self.ledger is None else self.ledger.rulebook
 
     def rule_setting(self, body: str | None, key: str, default: int, at: int) -> int:
-        """A rule parameter at leaf ``at``: as ``body``'s local rules then set it, else the
-        ledger's, else ``default`` (the order of ``ledger.domain.registry.rule_setting``)."""
-        for leaf, rulebook in reversed(self.body_rules.get(body or "", [])):
-            if leaf < at:
-                if key in rulebook:
-                    return rulebook[key]
-                break
+        """A rule parameter as ``body``'s local rules in force at leaf ``at`` set it, else
+        as the ledger sets it, else ``default`` (``key`` as in ``med-07.material_days``).
+
+        The same lookup order as ``ledger.domain.registry.RegistryState.rule_setting``,
+        asked as of a position so that a later ``BodyRulesSet`` never changes how an
+        earlier event was judged.
+        """
+        info = self.bodies.get(body) if body is not None else None
+        if info is not None:
+            local = info.rulebook_at(at)
+            if key in local:
+                return local[key]
         return self.rulebook.get(key, default)
 
     def body_below(self, body: str, top: str, at: int) -> bool:
@@ -218,16 +232,16 @@ class RegistryView:
             payload.get("unit"),
             leaf,
             when,
+            rulebooks=[(leaf, dict(payload.get("rulebook", {})))],
         )
-        self.body_rules.setdefault(body, []).append((leaf, dict(payload.get("rulebook", {}))))
         changes.bodies.add(body)
 
     def _body_rules_set(
         self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
     ) -> None:
-        self.body_rules.setdefault(payload["body"], []).append(
-            (event.leaf, dict(payload["rulebook"]))
-        )
+        info = self.bodies.get(payload["body"])
+        if info is not None:
+            info.rulebooks.append((event.leaf, dict(payload["rulebook"])))
 
     def _body_dissolved(
         self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
@@ -318,6 +332,7 @@ class RegistryView:
         """A person, body or appointment as its read-model row: the table's columns are
         named for the record's fields, under the ledger's origin, with roles as text."""
         row: Row = {"origin": self.origin, **asdict(record)}
+        row.pop("rulebooks", None)  # read by the rules, not a column of rm_bodies
         if "roles" in row:
             row["roles"] = ",".join(row["roles"])
         return row
