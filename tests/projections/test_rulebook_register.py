@@ -14,10 +14,11 @@ from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.protocol.envelope import REGISTRY_STREAM
 from ledger.service.application import LedgerService
+from ledger.storage.store import Store
 from projections.rulebook.book import RULEBOOK
 from projections.rulebook.organisation import OrganisationRule
 from projections.runner.projector import Projector
-from tests.projections.conftest import ReadModels
+from tests.projections.conftest import ReadModels, dump
 from tests.stories.matter import Matter
 from tests.stories.process import Story
 from tests.stories.register import (
@@ -256,3 +257,25 @@ def test_med16_stays_quiet_for_a_termination_the_ledger_witnessed(
     make_guideline(register, "seniorpolitik", "optional")
     terminate_guideline(register, "seniorpolitik", "2026-05-01")
     assert "MED-16" not in read.rules()
+
+
+# --- a worker that starts afresh -------------------------------------------------------
+
+
+def test_a_fresh_worker_resumes_the_organisation_s_facts_from_the_log(
+    org: Organisation, clock: ManualClock, store: Store
+) -> None:
+    """A worker that starts mid-log (a restart) reloads the guideline register and the AMR
+    appointments with the log, so MED-14 and MED-15 come out as a rebuild gives them."""
+    make_guideline(guideline_matter(Matter(org, "retningslinjer"), clock), "trivsel", "mandatory")
+    Projector(store).catch_up_ledger(org.origin)
+    touching(org, clock, "omlaegning", "trivsel").decide_after(21)
+    year_ends(org, clock)
+
+    restarted = Projector(store)
+    restarted.catch_up_ledger(org.origin)
+    resumed = dump(restarted, [org.origin])
+    shown = ReadModels(restarted, org.origin).rules()
+    assert {"MED-14", "MED-15"} <= set(shown)
+    restarted.rebuild(origin=org.origin)
+    assert dump(restarted, [org.origin]) == resumed
