@@ -7,6 +7,10 @@ time in the ledger (as of the position asked about) unless an explicit
 ``now`` is given.  So a finding that waits for time to pass (minutes not
 approved within 14 days) appears without any new event in its matter,
 and a finding disappears as soon as the event that settles it is folded in.
+
+Findings of an organisation rule (MED-15: a body over a calendar year) are
+stored under matter ``""`` (``organisation_rows``) and shown with an empty
+``matter_title``; the rule switches itself off per body.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ def organisation_rows(
     found = [
         f
         for rule in RULEBOOK
-        if isinstance(rule, OrganisationRule) and registry.rulebook.get(rule.key("enabled"), 1) != 0
+        if isinstance(rule, OrganisationRule)
         for f in rule.organisation_findings(registry, latest)
     ]
     return {"rm_findings": [_row(origin, f) for f in sorted(found, key=lambda f: (f.rule, f.key))]}
@@ -126,8 +130,7 @@ def findings(
     """The findings due at the reference time, by matter, rule and key.
 
     Raises BodyNotFoundError for an unknown ``body`` and RuleNotFoundError
-    for a rule not in the rulebook.  Findings of the organisation rules (MED-15) have
-    matter ``""`` and an empty ``matter_title``.
+    for a rule not in the rulebook.
     """
     names = body_names(source, origin)
     if body is not None and body not in names:

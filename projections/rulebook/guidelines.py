@@ -26,14 +26,7 @@ from projections.rulebook.organisation import enabled_for
 from projections.rulebook.rule import Flag, Parameters, ref, rule
 
 
-@rule(
-    "MED-14",
-    "Rammeaftalen § 8",
-    "high",
-    "Beslutning mod gældende retningslinje",
-    "Decision against a guideline in force",
-)
-def med_14(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
+def _med_14(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Decision against a guideline in force: a matter that touches a guideline in force
     on the decision's day is decided without an agreement in the matter before the
     decision, and without the guideline being amended since the matter was opened."""
@@ -73,14 +66,7 @@ def med_14(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
             )
 
 
-@rule(
-    "MED-16",
-    "Rammeaftalen § 8",
-    "high",
-    "Opsigelse af retningslinje uden bevidnet varsel",
-    "Guideline terminated without witnessed notice",
-)
-def med_16(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
+def _med_16(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """An imported termination of a guideline: the ledger did not witness the day notice
     was given (short notice and terminating a procedure or mandatory guideline are
     refused at write time)."""
@@ -109,3 +95,21 @@ def med_16(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
             "three months' notice, procedure and mandatory guidelines cannot be terminated "
             "(framework agreement § 8).",
         )
+
+
+med_14 = rule(
+    "MED-14",
+    "Rammeaftalen § 8",
+    "high",
+    "Beslutning mod gældende retningslinje",
+    "Decision against a guideline in force",
+)(_med_14)
+
+
+med_16 = rule(
+    "MED-16",
+    "Rammeaftalen § 8",
+    "high",
+    "Opsigelse af retningslinje uden bevidnet varsel",
+    "Guideline terminated without witnessed notice",
+)(_med_16)

@@ -20,14 +20,7 @@ from projections.rulebook.organisation import enabled_for
 from projections.rulebook.rule import Flag, Parameters, ref, rule
 
 
-@rule(
-    "MED-13",
-    "Rammeaftalen § 5, § 7",
-    "medium",
-    "Forkert niveau",
-    "Wrong level",
-)
-def med_13(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
+def _med_13(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Wrong level: at the first decision or referral to politics, the decision maker sits
     on the management side of neither the responsible body nor any body below it."""
     act = matter.first("DecisionMade", "ReferredToPolitics")
@@ -58,3 +51,12 @@ def med_13(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
         f"a body below it{where_en}. A matter is informed and discussed in the body at the "
         "level where it is decided (framework agreement § 5 and § 7).",
     )
+
+
+med_13 = rule(
+    "MED-13",
+    "Rammeaftalen § 5, § 7",
+    "medium",
+    "Forkert niveau",
+    "Wrong level",
+)(_med_13)

@@ -29,7 +29,8 @@ ORGANISATION = ""
 
 OrganisationCheck = Callable[[RegistryView, datetime | None, Parameters], Iterator[Flag]]
 """An organisation rule's check: the registry view (with ``organisation``), the latest
-claimed time folded in (None before any event), the rule's ledger-wide parameters."""
+claimed time folded in (None before any event), the rule's ledger-wide parameters; a
+body's own settings it reads with ``RegistryView.rule_setting`` (``enabled_for``)."""
 
 
 def _no_matter_findings(
@@ -78,7 +79,8 @@ class OrganisationRule(Rule):
 def organisation_rule(
     rule_id: str, ground: str, severity: Severity, title_da: str, title_en: str, **parameters: int
 ) -> Callable[[OrganisationCheck], OrganisationRule]:
-    """Make the check below this decorator the organisation rule ``rule_id``."""
+    """Make a check the organisation rule ``rule_id``, ready to register:
+    ``med_15 = organisation_rule("MED-15", ground, severity, title_da, title_en)(_med_15)``."""
 
     def register(judge: OrganisationCheck) -> OrganisationRule:
         return OrganisationRule(

@@ -32,14 +32,7 @@ def _years(tenure: Tenure, last_year: int) -> range:
     return range(start, min(end, last_year) + 1)
 
 
-@organisation_rule(
-    "MED-15",
-    "Arbejdsmiljøloven § 6 d; BEK nr. 1838 af 2023 kap. 2",
-    "medium",
-    "Ingen årlig arbejdsmiljødrøftelse",
-    "No annual work-environment discussion",
-)
-def med_15(
+def _med_15(
     registry: RegistryView, latest: datetime | None, parameters: Parameters
 ) -> Iterator[Flag]:
     """No annual work-environment discussion: a body that had an AMR member during a
@@ -75,3 +68,12 @@ def med_15(
                 "§ 6 d; Executive Order no. 1838 of 2023, chapter 2).",
                 due=datetime(year + 1, 1, 1, tzinfo=UTC),
             )
+
+
+med_15 = organisation_rule(
+    "MED-15",
+    "Arbejdsmiljøloven § 6 d; BEK nr. 1838 af 2023 kap. 2",
+    "medium",
+    "Ingen årlig arbejdsmiljødrøftelse",
+    "No annual work-environment discussion",
+)(_med_15)

@@ -14,10 +14,11 @@ from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.protocol.envelope import REGISTRY_STREAM
 from ledger.service.application import LedgerService
+from ledger.storage.store import Store
 from projections.rulebook.book import RULEBOOK
 from projections.rulebook.organisation import OrganisationRule
 from projections.runner.projector import Projector
-from tests.projections.conftest import ReadModels
+from tests.projections.conftest import ReadModels, dump
 from tests.stories.matter import Matter
 from tests.stories.process import Story
 from tests.stories.register import (
@@ -256,3 +257,111 @@ def test_med16_stays_quiet_for_a_termination_the_ledger_witnessed(
     make_guideline(register, "seniorpolitik", "optional")
     terminate_guideline(register, "seniorpolitik", "2026-05-01")
     assert "MED-16" not in read.rules()
+
+
+# --- a worker that starts afresh -------------------------------------------------------
+
+
+def test_a_fresh_worker_resumes_the_organisation_s_facts_from_the_log(
+    org: Organisation, clock: ManualClock, store: Store
+) -> None:
+    """A worker that starts mid-log (a restart) reloads the guideline register and the AMR
+    appointments with the log, so MED-14 and MED-15 come out as a rebuild gives them."""
+    make_guideline(guideline_matter(Matter(org, "retningslinjer"), clock), "trivsel", "mandatory")
+    Projector(store).catch_up_ledger(org.origin)
+    touching(org, clock, "omlaegning", "trivsel").decide_after(21)
+    year_ends(org, clock)
+
+    restarted = Projector(store)
+    restarted.catch_up_ledger(org.origin)
+    resumed = dump(restarted, [org.origin])
+    shown = ReadModels(restarted, org.origin).rules()
+    assert {"MED-14", "MED-15"} <= set(shown)
+    restarted.rebuild(origin=org.origin)
+    assert dump(restarted, [org.origin]) == resumed
+
+
+# --- boundaries -------------------------------------------------------------------------
+
+
+def test_med13_an_employee_side_seat_in_the_responsible_body_is_not_the_management_side(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    decided(org, clock, "tr-beslutter", "direktor", decision_maker="tr")
+    assert "MED-13" in read.rules("tr-beslutter")
+
+
+def test_med14_judges_in_force_on_the_decision_s_own_day(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    """A guideline taking effect on the decision's day binds it; one ending that day does not."""
+    register = guideline_matter(Matter(org, "retningslinjer"), clock)
+    decision_day = clock.date(days=21)
+    make_guideline(register, "fra-i-dag", "procedure", effective_from=decision_day)
+    make_guideline(register, "fra-i-morgen", "procedure", effective_from=clock.date(days=22))
+    stories = {g: touching(org, clock, f"sag-{g}", g) for g in ("fra-i-dag", "fra-i-morgen")}
+    clock.advance(days=21)
+    for story in stories.values():
+        story.decide()
+    assert "MED-14" in read.rules("sag-fra-i-dag")
+    assert "MED-14" not in read.rules("sag-fra-i-morgen")
+
+
+def test_med14_an_optional_guideline_binds_until_the_day_its_termination_takes_effect(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    register = guideline_matter(Matter(org, "retningslinjer"), clock)
+    for guideline in ("slutter-i-dag", "slutter-i-morgen"):
+        make_guideline(register, guideline, "optional")
+    terminate_guideline(register, "slutter-i-dag", "2026-05-01")
+    terminate_guideline(register, "slutter-i-morgen", "2026-05-02")
+    stories = {
+        g: touching(org, clock, f"sag-{g}", g) for g in ("slutter-i-dag", "slutter-i-morgen")
+    }
+    clock.now = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    for story in stories.values():
+        story.decide()
+    assert "MED-14" not in read.rules("sag-slutter-i-dag")
+    assert "MED-14" in read.rules("sag-slutter-i-morgen")
+
+
+def annual_discussion(story: Story, held: str) -> None:
+    story.act(
+        "sekretaer",
+        ev.MeetingHeld(
+            body="hmed",
+            date=held,
+            agenda_item="Årlig arbejdsmiljødrøftelse",
+            present=["direktor", "tr", "amr"],
+            annual_work_environment_discussion=True,
+        ),
+    )
+
+
+def test_med15_counts_a_discussion_by_its_meeting_date_to_the_last_day_of_the_year(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    story = Story.consulted(org, clock, "arbejdsmiljoe", category="work_environment")
+    annual_discussion(story, "2026-12-31")
+    year_ends(org, clock)
+    assert "MED-15" not in read.rules()
+
+
+def test_med15_a_discussion_dated_in_the_new_year_does_not_count_for_the_old_one(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    story = Story.consulted(org, clock, "arbejdsmiljoe", category="work_environment")
+    year_ends(org, clock)
+    annual_discussion(story, "2027-01-01")
+    (finding,) = [f for f in read.findings().findings if f.rule == "MED-15"]
+    assert "(amr) i 2026" in finding.explanation
+
+
+def test_med15_falls_due_at_the_first_moment_of_the_next_year(
+    org: Organisation, clock: ManualClock, read: ReadModels
+) -> None:
+    Story.consulted(org, clock, "stoej")
+    year_ends(org, clock)
+    last_second = datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert "MED-15" not in read.rules(now=last_second)
+    assert "MED-15" in read.rules(now=datetime(2027, 1, 1, tzinfo=UTC))
