@@ -35,7 +35,11 @@ REPRESENTATIVE = [
     "/l/ballerup/bevis/3",
     "/l/ballerup/sager/no-such-matter",
 ]
-ADMIN = ["/l/ballerup/admin", "/l/ballerup/admin/handling/enrol", "/l/ballerup/admin/handling/revoke"]
+ADMIN = [
+    "/l/ballerup/admin",
+    "/l/ballerup/admin/handling/enrol",
+    "/l/ballerup/admin/handling/revoke",
+]
 
 
 @pytest.mark.slow
