@@ -59,7 +59,7 @@ def demo(
             org.origin, str(report.tree_size), str(matters), report.root.hex()[:16] + "…", "yes"
         )
     console.print(table)
-    _write_demo_keys(directory / "demo-keys", service, (built.buf, built.ballerup))
+    write_demo_keys(directory / "demo-keys", service, (built.buf, built.ballerup))
     for org in (built.buf, built.ballerup):
         found = findings(DatabaseSource(projector.schema), org.origin, lang="en")
         shown = Table(title=f"findings: {org.origin} (as of {found.reference_time[:10]})")
@@ -80,7 +80,7 @@ def demo(
     )
 
 
-def _write_demo_keys(
+def write_demo_keys(
     directory: Path, service: LedgerService, orgs: tuple[Organisation, ...]
 ) -> None:
     """The demo people's key files and who they are, for the web application's demo door.

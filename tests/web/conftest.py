@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from sqlalchemy import create_engine, text
 
 from ledger.domain.state import LedgerState
 from tests.api.conftest import TEST_SECRET
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, PG_URL
 from tests.stories.live_server import ROOT, LiveServer, free_port, server_env
 
 CHROMIUM = "/usr/bin/chromium"
@@ -91,6 +92,51 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def demo_site_pg(tmp_path_factory: pytest.TempPathFactory, pg_schema: str) -> Iterator[DemoSite]:
+    """The demo ledgers on PostgreSQL (built here, in a schema of their own), served."""
+    from cli.demo_cmd import write_demo_keys
+    from demo.organisation import ManualClock
+    from demo.stories import build_demo as build_stories
+    from ledger.service.settings import Settings
+
+    directory = tmp_path_factory.mktemp("web-demo-pg")
+    schema = f"{pg_schema}_web"
+    settings = Settings(
+        database_url=PG_URL, database_schema=schema, log_keys=directory / "log-keys"
+    )
+    clock = ManualClock()
+    opened = settings.open_ledger(clock=clock)
+    try:
+        built = build_stories(opened.service, clock)
+        write_demo_keys(directory / "demo-keys", opened.service, (built.buf, built.ballerup))
+    finally:
+        opened.close()
+    env = server_env("postgres", directory, schema, TEST_SECRET)
+    env["MEDLEDGER_DEMO_KEYS"] = str(directory / "demo-keys")
+    env["MEDLEDGER_READ_MODELS_CATCH_UP"] = "true"
+    server = LiveServer(env, free_port(), directory / "server.log")
+    server.start()
+    try:
+        people = json.loads((directory / "demo-keys" / "people.json").read_text("utf-8"))
+        yield DemoSite(server, directory, people)
+    finally:
+        server.stop()
+        engine = create_engine(PG_URL)
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_site(request: pytest.FixtureRequest) -> DemoSite:
+    """The served demo ledgers on each store, for the stories where the store matters."""
+    name = "demo_site" if request.param == "sqlite" else "demo_site_pg"
+    site = request.getfixturevalue(name)
+    assert isinstance(site, DemoSite)
+    return site
+
+
 @dataclass
 class Person:
     """One person at their own browser: a context of its own, and what it saw."""
@@ -133,7 +179,7 @@ def open_person(browser: Browser, base: str) -> Person:
 
 
 @pytest.fixture
-def people(browser: Browser, demo_site: DemoSite) -> Iterator[list[Person]]:
+def people(browser: Browser) -> Iterator[list[Person]]:
     """Open people with ``people.append(open_person(...))``; all are closed afterwards."""
     opened: list[Person] = []
     yield opened

@@ -65,6 +65,12 @@ def test_a_representative_logs_in_sees_their_matters_and_logs_out_keeping_the_ke
     assert not [c for c in person.context.cookies() if c["name"] == "medledger_session"]
     # The key is still in the browser: logging in again needs no import.
     log_in(page, "tr-okonomi")
+    # Forgetting a key is asked for explicitly, and confirmed.
+    page.goto("/l/ballerup/login")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Glem nøglen til tr-okonomi").click()
+    page.locator("#login-none").wait_for(state="visible")
+    assert page.locator("button.use-key").count() == 0
     assert person.problems == []
 
 

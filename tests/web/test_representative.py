@@ -177,8 +177,9 @@ def download_bundle(page: Page, tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_a_budget_matter_from_the_representatives_side(
-    browser: Browser, demo_site: DemoSite, people: list[Person], tmp_path: Path
+    browser: Browser, any_site: DemoSite, people: list[Person], tmp_path: Path
 ) -> None:
+    demo_site = any_site
     chief = open_the_matter(demo_site)
     tr = open_person(browser, demo_site.url)
     amr = open_person(browser, demo_site.url)

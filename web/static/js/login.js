@@ -3,7 +3,7 @@
 // with the API's own token route and sets the session cookie.
 
 import { b64encode, utf8 } from "./bytes.js";
-import { fingerprint, importKeyFile, listKeys, sign } from "./keys.js";
+import { fingerprint, forgetKey, importKeyFile, listKeys, sign } from "./keys.js";
 
 const root = document.getElementById("login");
 const words = document.getElementById("login-words").dataset;
@@ -54,6 +54,14 @@ async function show() {
     button.dataset.person = key.person;
     button.addEventListener("click", () => logIn(key).catch((e) => say(status, words.failed.replace("{code}", e.message))));
     item.querySelector(".fingerprint").textContent = fingerprint(key.keyId);
+    const forget = item.querySelector(".forget-key");
+    forget.textContent = words.forget.replace("{person}", key.person);
+    forget.addEventListener("click", async () => {
+      // Only when asked: logging out never forgets a key.
+      if (!window.confirm(words.forgetConfirm.replace("{person}", key.person))) return;
+      await forgetKey(key.id);
+      await show();
+    });
     list.append(item);
   }
 }

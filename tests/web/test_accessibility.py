@@ -1,0 +1,68 @@
+"""axe-core on every page, as the people who use them see them: no violations.
+
+The stories check their own pages as they go; this walks every page kind
+once, including those the stories pass quickly (each action's form, errors,
+the verify page, English)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+
+PUBLIC = ["/", "/verify", "/l/ballerup/login", "/l/ballerup/tilmelding", "/l/nowhere/login"]
+REPRESENTATIVE = [
+    "/l/ballerup/sager",
+    "/l/ballerup/sager/budget-forslag",
+    "/l/ballerup/sager/budget-forslag?as_of=40",
+    *(
+        f"/l/ballerup/sager/teknologi-dialog/handling/{action}"
+        for action in (
+            "position",
+            "disagreement",
+            "compromise",
+            "accept",
+            "proposal",
+            "hearing",
+            "acknowledge",
+            "breach",
+        )
+    ),
+    "/l/ballerup/mig",
+    "/l/ballerup/kvittering/budget-forslag",
+    "/l/ballerup/kvittering/okonomi-4mio",
+    "/l/ballerup/bevis/3",
+    "/l/ballerup/sager/no-such-matter",
+]
+ADMIN = [
+    "/l/ballerup/admin",
+    "/l/ballerup/admin/handling/enrol",
+    "/l/ballerup/admin/handling/revoke",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_page_has_an_accessibility_violation(
+    browser: Browser, demo_site: DemoSite, people: list[Person], lang: str
+) -> None:
+    visitor = open_person(browser, demo_site.url)
+    people.append(visitor)
+    visitor.go(f"/sprog/{lang}?next=/")
+    for path in PUBLIC:
+        assert_accessible(visitor.go(path))
+    representative = open_person(browser, demo_site.url)
+    people.append(representative)
+    become(representative, "ballerup", "hmed-nfmd")
+    representative.go(f"/sprog/{lang}?next=/l/ballerup/sager")
+    for path in REPRESENTATIVE:
+        page = representative.go(path)
+        assert page.locator("html").get_attribute("lang") == lang, path
+        assert_accessible(page)
+    admin = open_person(browser, demo_site.url)
+    people.append(admin)
+    become(admin, "ballerup", "bal-admin")
+    admin.go(f"/sprog/{lang}?next=/l/ballerup/admin")
+    for path in ADMIN:
+        assert_accessible(admin.go(path))
