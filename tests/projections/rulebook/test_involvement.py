@@ -125,6 +125,26 @@ def test_med03_material_exactly_14_days_before_the_decision_is_in_time_13_is_lat
     assert "kun 13 dage før beslutningen" in found.explanation_da
 
 
+def test_med03_information_on_the_decision_day_is_zero_days_before_it() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.share()
+    matter.decide()
+    [found] = ledger.findings("MED-03")
+    assert "only 0 days before the decision" in found.explanation_en
+
+
+def test_med03_information_after_the_political_deadline_counts_the_days_after_it() -> None:
+    ledger = municipality()
+    matter = ledger.matter(political_deadline=ledger.date(5))
+    ledger.advance(days=8)
+    first = matter.share()
+    [found] = ledger.findings("MED-03")
+    assert [e.seq for e in found.evidence] == [1, first.seq]
+    assert "3 dage efter den politiske frist" in found.explanation_da
+    assert "3 days after the political deadline" in found.explanation_en
+
+
 def test_med03_a_hearing_does_not_count_as_information() -> None:
     ledger = municipality()
     matter = ledger.matter()
