@@ -127,6 +127,27 @@ def test_med08_material_shared_on_the_meeting_day_before_the_meeting_reached_the
     assert [f.matter for f in ledger.findings("MED-08")] == ["senere"]
 
 
+def test_med08_judges_every_meeting_after_one_that_was_in_order() -> None:
+    ledger = municipality()
+    ledger.rules_set("lmed", {"med-08.requires_amr": 0})
+    exempt = ledger.matter("fritaget", category="work_environment")
+    exempt.meeting("lmed", present=("leder",))
+    exempt.meeting(present=("direktor",))
+    present = ledger.matter("til-stede", category="work_environment")
+    present.meeting()
+    present.meeting(present=("direktor",))
+    ledger.appoint("lmed", "amr-lokal", "employees", "amr")
+    given = ledger.matter("materiale", category="work_environment")
+    given.share()
+    given.meeting(present=("direktor",))
+    given.meeting("lmed", present=("leder",))
+    assert [(f.matter, f.body) for f in ledger.findings("MED-08")] == [
+        ("fritaget", "hmed"),
+        ("til-stede", "hmed"),
+        ("materiale", "lmed"),
+    ]
+
+
 def test_med08_material_counts_only_if_it_reached_an_amr_sitting_then() -> None:
     ledger = municipality()
     ledger.leave("hmed", "amr")
