@@ -114,3 +114,24 @@ def test_med06_a_discussion_matter_without_a_guideline_is_not_its_business() -> 
     matter.consult()
     matter.decide()
     assert ledger.findings("MED-06") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "da", "en"),
+    [
+        ("procedure", "en procedureretningslinje", "a procedure guideline"),
+        ("mandatory", "en skal-retningslinje", "a mandatory (skal) guideline"),
+        ("optional", "en kan-retningslinje", "an optional (kan) guideline"),
+    ],
+)
+def test_med06_names_the_guideline_type_and_cites_the_opening(kind: str, da: str, en: str) -> None:
+    ledger = municipality()
+    matter = ledger.matter(
+        category="guideline", influence_level="codetermination", guideline_type=kind
+    )
+    first = matter.decide()
+    second = matter.decide()
+    found = ledger.findings("MED-06")
+    assert [[e.seq for e in f.evidence] for f in found] == [[1, first.seq], [1, second.seq]]
+    assert found[0].explanation_da.startswith(f"Sagen gælder {da}")
+    assert found[0].explanation_en.startswith(f"The matter is {en}")

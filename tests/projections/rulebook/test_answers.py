@@ -132,3 +132,40 @@ def test_med10_a_proposal_after_the_gate_waits_for_the_next_one() -> None:
     assert ledger.findings("MED-10") == []
     matter.hearing("lmed")
     assert ledger.keys("MED-10") == [f"proposal-{proposal.seq}"]
+
+
+def test_med05_names_the_kind_of_input_and_its_body_in_both_languages() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.consult()
+    position = matter.position()
+    decision = matter.decide()
+    [found] = ledger.findings("MED-05")
+    assert found.explanation_da.startswith(
+        f"#{position.seq} (holdning fremsat, HMED) kom før beslutningen #{decision.seq}"
+    )
+    assert found.explanation_en.startswith(
+        f"#{position.seq} (position stated, HMED) came before decision #{decision.seq}"
+    )
+
+
+def test_med10_a_treated_proposal_does_not_silence_an_untreated_one_after_it() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.consult()
+    treated = matter.propose()
+    untreated = matter.propose()
+    matter.decide(treated)
+    hearing = matter.hearing("hmed", "lmed")
+    [found] = ledger.findings("MED-10")
+    assert [e.seq for e in found.evidence] == [untreated.seq, hearing.seq]
+    assert "when the hearing opened" in found.explanation_en
+
+
+def test_med10_names_the_referral_in_danish_too() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.propose()
+    matter.refer()
+    [found] = ledger.findings("MED-10")
+    assert "da sagen gik videre til den politiske behandling" in found.explanation_da

@@ -73,6 +73,7 @@ def test_med01_information_matter_needs_the_body_informed_by_material_hearing_or
         informed.decide()
     [found] = ledger.findings("MED-01")
     assert found.matter == "uinformeret"
+    assert [e.seq for e in found.evidence] == [1, 3]
     assert "uden at HMED var informeret" in found.explanation_da
 
 
@@ -89,6 +90,16 @@ def test_med02_referred_before_hovedmed_discussed_names_the_later_discussion() -
     [found] = ledger.findings("MED-02")
     assert [e.seq for e in found.evidence] == [1, referral.seq, later.seq]
     assert f"first discussed afterwards (#{later.seq})" in found.explanation_en
+
+
+def test_med02_names_the_responsible_bodys_later_discussion_not_another_bodys() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    referral = matter.refer()
+    matter.consult("lmed")
+    later = matter.meeting()
+    [found] = ledger.findings("MED-02")
+    assert [e.seq for e in found.evidence] == [1, referral.seq, later.seq]
 
 
 def test_med02_quiet_when_hovedmed_discussed_before_the_referral() -> None:
@@ -123,6 +134,50 @@ def test_med03_material_exactly_14_days_before_the_decision_is_in_time_13_is_lat
     [found] = ledger.findings("MED-03")
     assert (found.matter, found.severity) == ("sent", "medium")
     assert "kun 13 dage før beslutningen" in found.explanation_da
+
+
+def test_med03_information_on_the_decision_day_is_zero_days_before_it() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.share()
+    matter.decide()
+    [found] = ledger.findings("MED-03")
+    assert "only 0 days before the decision" in found.explanation_en
+
+
+def test_med03_information_after_the_political_deadline_counts_the_days_after_it() -> None:
+    ledger = municipality()
+    matter = ledger.matter(political_deadline=ledger.date(5))
+    ledger.advance(days=8)
+    first = matter.share()
+    [found] = ledger.findings("MED-03")
+    assert [e.seq for e in found.evidence] == [1, first.seq]
+    assert "3 dage efter den politiske frist" in found.explanation_da
+    assert "3 days after the political deadline" in found.explanation_en
+
+
+def test_med03_material_to_another_body_is_not_the_responsible_bodys() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.share("lmed")
+    ledger.advance(days=20)
+    first = matter.consult()
+    ledger.advance(days=3)
+    matter.decide()
+    [found] = ledger.findings("MED-03")
+    assert found.evidence[1].seq == first.seq
+
+
+def test_med03_judges_with_the_setting_in_force_at_the_milestone() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    matter.share()
+    ledger.advance(days=10)
+    matter.decide()
+    ledger.rules_set("hmed", {"med-03.lead_days": 5})
+    matter.act("direktor", "DecisionCommunicated", to="Alle", channel="Intranet")
+    [found] = ledger.findings("MED-03")
+    assert "at least 14 days" in found.explanation_en
 
 
 def test_med03_a_hearing_does_not_count_as_information() -> None:

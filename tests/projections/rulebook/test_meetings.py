@@ -61,6 +61,21 @@ def test_med07_each_receiving_body_with_its_own_days_at_its_next_meeting() -> No
     assert "at least 7 days" in found[0].explanation_en
 
 
+def test_med07_a_body_without_a_meeting_or_in_time_does_not_hide_the_next_body() -> None:
+    ledger = municipality()
+    unmet = ledger.matter("uden-moede")
+    unmet.share("hmed", "lmed")
+    unmet.meeting("lmed", held=ledger.now.date() + timedelta(days=2), present=("leder",))
+    in_time = ledger.matter("i-tide")
+    in_time.share("hmed", "lmed")
+    in_time.meeting(held=ledger.now.date() + timedelta(days=8))
+    in_time.meeting("lmed", held=ledger.now.date() + timedelta(days=2), present=("leder",))
+    assert [(f.matter, f.body) for f in ledger.findings("MED-07")] == [
+        ("uden-moede", "lmed"),
+        ("i-tide", "lmed"),
+    ]
+
+
 def test_med07_reads_the_body_setting_in_force_at_the_meeting() -> None:
     ledger = municipality()
     matter = ledger.matter()
@@ -98,6 +113,39 @@ def test_med08_quiet_when_the_amr_was_present_or_given_the_material() -> None:
     ledger.advance(days=7)
     given.meeting(present=("direktor",))
     assert ledger.findings("MED-08") == []
+
+
+def test_med08_material_shared_on_the_meeting_day_before_the_meeting_reached_the_amr() -> None:
+    ledger = municipality()
+    matter = ledger.matter(category="work_environment")
+    matter.share()
+    matter.meeting(present=("direktor",), absent=("amr",))
+    assert ledger.findings("MED-08") == []
+    late = ledger.matter("senere", category="work_environment")
+    late.share()
+    late.meeting(held=ledger.now.date() - timedelta(days=1), present=("direktor",))
+    assert [f.matter for f in ledger.findings("MED-08")] == ["senere"]
+
+
+def test_med08_judges_every_meeting_after_one_that_was_in_order() -> None:
+    ledger = municipality()
+    ledger.rules_set("lmed", {"med-08.requires_amr": 0})
+    exempt = ledger.matter("fritaget", category="work_environment")
+    exempt.meeting("lmed", present=("leder",))
+    exempt.meeting(present=("direktor",))
+    present = ledger.matter("til-stede", category="work_environment")
+    present.meeting()
+    present.meeting(present=("direktor",))
+    ledger.appoint("lmed", "amr-lokal", "employees", "amr")
+    given = ledger.matter("materiale", category="work_environment")
+    given.share()
+    given.meeting(present=("direktor",))
+    given.meeting("lmed", present=("leder",))
+    assert [(f.matter, f.body) for f in ledger.findings("MED-08")] == [
+        ("fritaget", "hmed"),
+        ("til-stede", "hmed"),
+        ("materiale", "lmed"),
+    ]
 
 
 def test_med08_material_counts_only_if_it_reached_an_amr_sitting_then() -> None:
@@ -178,6 +226,39 @@ def test_med12_an_approval_must_sign_the_minutes_digest() -> None:
         matter.approve(meeting, by=chair, digest="0" * 64)
     assert ledger.keys("MED-12") == [f"meeting-{meeting.seq}"]
     assert matter.facts.typed("MinutesApproved")[0].get("minutes_sha256") != MINUTES
+
+
+def test_med12_an_approval_of_the_wrong_digest_does_not_hide_the_right_ones_after_it() -> None:
+    ledger = municipality()
+    matter = ledger.matter()
+    meeting = matter.meeting()
+    matter.approve(meeting, by="direktor", digest="0" * 64)
+    matter.approve(meeting, by="direktor")
+    matter.approve(meeting, by="tr")
+    assert ledger.findings("MED-12") == []
+
+
+def test_med12_chair_and_vice_chair_are_exactly_enough() -> None:
+    ledger = municipality()
+    ledger.body("trio", "trio", parent="lmed")
+    ledger.appoint("trio", "leder", "management", "chair")
+    ledger.appoint("trio", "tr-lokal", "employees", "vice_chair")
+    matter = ledger.matter(responsible_body="trio")
+    meeting = matter.meeting("trio", present=("leder", "tr-lokal"))
+    matter.approve(meeting, by="leder")
+    matter.approve(meeting, by="tr-lokal")
+    assert ledger.findings("MED-12") == []
+
+
+def test_med12_a_body_without_chair_or_vice_chair_needs_one_approval() -> None:
+    ledger = municipality()
+    ledger.body("arbejdsgruppe", "working_group", parent="hmed")
+    ledger.appoint("arbejdsgruppe", "leder", "management", "member")
+    matter = ledger.matter(responsible_body="arbejdsgruppe")
+    meeting = matter.meeting("arbejdsgruppe", present=("leder",))
+    assert len(ledger.findings("MED-12")) == 1
+    matter.approve(meeting, by="leder")
+    assert ledger.findings("MED-12") == []
 
 
 def test_med12_a_meeting_without_minutes_can_never_be_approved() -> None:
