@@ -53,7 +53,7 @@ mutation: $(STAMP)
 MUTATION_WEB_CORPUS := $(CURDIR)/web/mutation/corpus.json
 mutation-web: $(STAMP)
 	cd web/mutation && npm ci --no-audit --no-fund
-	MEDLEDGER_CORPUS_MUTATIONS=60 MEDLEDGER_CORPUS_RECORDED_PER_VERDICT=12 $(BIN)/python -m tests.web.verifier.corpus $(MUTATION_WEB_CORPUS)
+	MEDLEDGER_CORPUS_MUTATIONS=60 MEDLEDGER_CORPUS_RECORDED_PER_VERDICT=20 $(BIN)/python -m tests.web.verifier.corpus $(MUTATION_WEB_CORPUS)
 	CI=true MEDLEDGER_WEB_CORPUS=$(MUTATION_WEB_CORPUS) MEDLEDGER_SHARED_VECTORS=$(CURDIR)/../shared/vectors \
 		web/mutation/node_modules/.bin/stryker run web/mutation/stryker.config.json
 

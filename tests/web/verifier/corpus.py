@@ -49,8 +49,8 @@ RECORDED_TESTS = sorted((PROJECT_ROOT / "tests" / "verifier").glob("test_bundle*
 MUTATIONS_PER_BASE = int(os.environ.get("MEDLEDGER_CORPUS_MUTATIONS", "700"))
 """One-place mutations per base bundle (fewer for a mutation run, where each mutant reruns them)."""
 RECORDED_PER_VERDICT = int(os.environ.get("MEDLEDGER_CORPUS_RECORDED_PER_VERDICT", "0"))
-"""At most this many recorded cases per verdict (code), in recording order; 0: all of them.
-A mutation run keeps a few of each, so that every code stays in the corpus."""
+"""At most this many recorded refusals per error code, in recording order; 0: all of them.
+A mutation run keeps a few of each code, and every accepted bundle (each receipt verdict)."""
 SEED = 20261128
 
 
@@ -313,9 +313,9 @@ def recorded() -> list[dict[str, Any]]:
         seen.add(line)
         case = json.loads(line)
         case["expect"] = verdict(case["bundle"], case["trust"])
-        key = str(case["expect"].get("code") or case["expect"].get("crash") or "ok")
+        key = str(case["expect"].get("code") or case["expect"].get("crash"))
         per_verdict[key] = per_verdict.get(key, 0) + 1
-        if RECORDED_PER_VERDICT and per_verdict[key] > RECORDED_PER_VERDICT:
+        if not case["expect"]["ok"] and 0 < RECORDED_PER_VERDICT < per_verdict[key]:
             continue
         if has_float([case["bundle"], case["trust"]]):
             case["floats"] = True

@@ -277,3 +277,36 @@ test("an imported event is said to be imported", async () => {
   assert.equal(describe(result, "en").proves.at(-1), "1 event is marked as imported from an earlier system; their times are the ones the import stated.");
   assert.equal(describe(result, "da").proves.at(-1), "1 hændelse er mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.");
 });
+
+test("a bundle and a trust root given as text verify as their documents do", async () => {
+  const { bundle, trust } = base("receipt");
+  const asText = await verifyBundle(JSON.stringify(bundle), JSON.stringify(trust));
+  const asDocuments = await verifyBundle(bundle, trust);
+  assert.equal(asText.ok, true);
+  assert.deepEqual(asText.proves, asDocuments.proves);
+  const broken = await verifyBundle("{", trust);
+  assert.deepEqual([broken.code, broken.message, broken.event], ["malformed_bundle", "not a medledger-bundle/v2 document", null]);
+});
+
+test("the report names each verified event as the bundle states it", async () => {
+  const { bundle, trust } = base("witnessed");
+  const { report } = await verifyBundle(bundle, trust);
+  const last = bundle.entries.at(-1);
+  assert.deepEqual(report.entries.at(-1), {
+    leafIndex: 4,
+    stream: "matter/sag",
+    seq: 3,
+    type: "MeetingHeld",
+    actor: "direktor",
+    time: last.entry.body.time,
+    imported: true,
+    recordedAt: last.recorded_at,
+    disclosed: Object.assign(Object.create(null), { present: [] }),
+    undisclosed: [],
+  });
+  assert.equal(report.entries[0].imported, false);
+  assert.deepEqual([report.origin, report.treeSize, report.kind, report.quorum, report.witnesses], [
+    "ledger.example/factory", 5n, "matter", 2, 3,
+  ]);
+  assert.deepEqual(report.complete, ["matter/sag", "registry"]);
+});

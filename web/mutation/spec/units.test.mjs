@@ -165,3 +165,22 @@ test("trust roots: the document, or its text", () => {
   }
   assert.throws(() => parseTrustRoot("{"), (e) => e.message === "the trust root is not JSON");
 });
+
+test("canonical JSON: surrogate pairs at the edges of their ranges", async () => {
+  const { canonicalText, CanonicalError } = await import("../../static/js/verifier/canonical.js");
+  for (const ok of ["\ud800\udc00", "\udbff\udfff", "\udbff\udc00", "\ud800\udfff", "a\ud83d\ude00b", "\ud7ff", "\ue000"]) {
+    assert.equal(canonicalText(ok), JSON.stringify(ok));
+  }
+  for (const bad of ["\ud800", "\udbff", "\udc00", "\udfff", "\ud800\ud800", "\ud800\ue000", "\ud800\udbff", "\udc00\ud800", "x\ud800"]) {
+    assert.throws(() => canonicalText(bad), CanonicalError);
+  }
+});
+
+test("trust roots pin a genesis of exactly 64 lowercase hex digits", () => {
+  const doc = { format: "medledger-trust/v1", origin: "o", log_key: "k", genesis: "0".repeat(64) };
+  for (const genesis of ["0".repeat(65), "x" + "0".repeat(64), "0".repeat(64) + "\n"]) {
+    assert.throws(() => parseTrustRoot({ ...doc, genesis }), (e) => e.code === "malformed_trust_root" && e.name === "VerificationError");
+  }
+  assert.equal(parseTrustRoot({ ...doc, witnesses: ["a", "b"], quorum: 2 }).quorum, 2);
+  assert.throws(() => parseTrustRoot({ ...doc, witnesses: ["a"], quorum: 2 }), (e) => e.code === "malformed_trust_root");
+});
