@@ -8,7 +8,8 @@ every core) and has every read model rebuilt (``Projector.rebuild``).
 Each phase runs in a process of its own, so that its peak resident
 memory (``ru_maxrss``) is its own.  Target (DESIGN.md 9): time linear and
 memory flat in the ledger's size, so the per-event rates and the peaks
-are printed side by side, with each rate's ratio to the smallest size's.
+are printed side by side, with the ratio of the smallest size's CPU
+seconds per event to this size's (1.00: linear, whatever the load).
 The CPU seconds of the phase's own process are printed beside the wall
 time (on a loaded machine they show the work done; verification's
 workers are not in them).
@@ -105,14 +106,15 @@ def main(sizes: list[int] | None = None) -> None:
         for phase in PHASES:
             found = figures[phase]
             per_second = rate(int(found["events"]), found["seconds"])
-            first.setdefault(phase, per_second)
+            cpu_per_event = found["cpu_seconds"] / max(1, int(found["events"]))
+            first.setdefault(phase, cpu_per_event)
             cores = f", {int(found['processes'])} processes" if phase == "verify" else ""
             line(
                 f"B6 {backend} {int(found['events']):>9,} events: {phase}{cores}",
                 f"{found['seconds']:,.1f} s (CPU {found['cpu_seconds']:,.1f} s) "
                 f"{per_second:,.0f} ev/s {found['peak_mib']:,.0f} MiB",
-                per_second / first[phase],
-                "(rate vs the first size; 1.00 = linear)",
+                first[phase] / cpu_per_event if cpu_per_event else None,
+                "(CPU per event, first size / this; 1.00 = linear)",
             )
 
 

@@ -170,12 +170,12 @@ class Body:
         if bad:
             raise MalformedEnvelopeError(f"body field(s) malformed: {', '.join(bad)}", fields=bad)
         try:
-            parse_time(data["time"])
+            claimed = parse_time(data["time"])
         except ValueError as exc:
             raise MalformedEnvelopeError(str(exc), fields=["time"]) from exc
         if data["seq"] == 1 and data["prev"] != ZERO_HASH:
             raise MalformedEnvelopeError("the first event of a stream has prev = 64 zeros")
-        return cls(
+        body = cls(
             origin=data["origin"],
             stream=data["stream"],
             seq=data["seq"],
@@ -187,6 +187,8 @@ class Body:
             fields=dict(data["fields"]),
             imported=data.get("imported", False),
         )
+        body.__dict__["claimed_time"] = claimed  # parsed once, here (a cached property)
+        return body
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ Nothing in this module judges events; it stores and reads.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -61,8 +62,12 @@ STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
 APP_NAME = "medledger"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stream_uuid(origin: str, stream: str) -> uuid.UUID:
-    """The event store's originator id of a stream (documented in PROTOCOL.md)."""
+    """The event store's originator id of a stream (documented in PROTOCOL.md).
+
+    Remembered: verification and appends ask for the same streams again and again.
+    """
     return uuid.uuid5(STREAM_NAMESPACE, f"{origin}\n{stream}")
 
 
