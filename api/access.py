@@ -9,7 +9,8 @@ they may not read:
 guard                resource                                          who passes
 ===================  ================================================  ==========================
 LedgerAccess         the registry stream, stream heads, checkpoint,    every person of the ledger
-                     proofs, ``/me``; lists, filtered by ``may_read``  with a valid key
+                     proofs, ``/me``, the guideline register; lists,   with a valid key
+                     filtered by ``may_read``
 MatterAccess         one matter: timeline, dossier, bundle             who may read the matter
 StreamAccess         a stream's signed events                          registry: everyone; a
                                                                        matter: as MatterAccess
@@ -17,7 +18,8 @@ PersonAccess         a person's involvement                            the perso
 ReceiptAccess        a person's receipt of a matter                    the person, auditors; in
                                                                        full only to who may read
                                                                        the matter, else routing
-BodyAccess           a body's statistics                               its members now, auditors
+BodyAccess           a body's statistics (and, in the findings list,   its members now, auditors
+                     the findings about a body as a whole)
 AuditorAccess        the whole ledger as a bundle                      auditors
 DirectoryAccess      the directory of names                            admins and auditors
 AdminAccess          setting a directory entry                         admins
@@ -39,7 +41,16 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from api.deps import BearerDep, BodyPath, ContextDep, MatterId, OriginDep, PersonPath, StateDep
+from api.deps import (
+    ApiContext,
+    BearerDep,
+    BodyPath,
+    ContextDep,
+    MatterId,
+    OriginDep,
+    PersonPath,
+    StateDep,
+)
 from api.deps import StreamId as StreamPath
 from api.errors import (
     AdminRequiredError,
@@ -83,7 +94,16 @@ async def get_reader(
     """
     if credentials is None:
         raise TokenRequiredError("this read needs `Authorization: Bearer <token>`")
-    claims = context.sealer.open_token(credentials.credentials)
+    return reader_from_token(origin, state, context, credentials.credentials)
+
+
+def reader_from_token(origin: str, state: LedgerState, context: ApiContext, token: str) -> Reader:
+    """The person ``token`` stands for in ``origin``, checked against the registry now.
+
+    What ``get_reader`` checks for a bearer token, and the web application for the
+    token its session cookie carries: one way to authenticate a reader.
+    """
+    claims = context.sealer.open_token(token)
     if claims["origin"] != origin:
         raise OtherLedgerError(
             "the token was issued for another ledger", token_origin=claims["origin"]
@@ -120,6 +140,11 @@ class Access:
     def may_read(self, matter_id: str) -> bool:
         """May the reader read ``matter_id`` in full (an unknown matter: no)?"""
         return may_read_matter(self.state, self.reader.person, matter_id)
+
+    def may_read_body(self, body: str) -> bool:
+        """May the reader read what concerns a body as a whole (its statistics, an
+        organisation finding about it): its members now, and auditors."""
+        return self.reader.is_auditor or body in self.bodies
 
     def readable_matters(self) -> list[str]:
         return sorted(m for m in list(self.state.matters) if self.may_read(m))
@@ -202,7 +227,7 @@ ReceiptAccess = Annotated[ReceiptGrant, Depends(receipt_access)]
 
 async def body_access(body: BodyPath, access: LedgerAccess) -> Access:
     """The members of the body in the path (now), and auditors."""
-    if not access.reader.is_auditor and body not in access.bodies:
+    if not access.may_read_body(body):
         raise ReadNotAllowedError(f"{access.reader.person} does not sit in {body}", body=body)
     return access
 

@@ -9,12 +9,13 @@ functions, which FastAPI runs in its thread pool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.caching import AnswerCache
 from api.credentials import Sealer
 from api.settings import ApiSettings
 from ledger.domain.state import LedgerState
@@ -28,12 +29,13 @@ STREAM_PATTERN = rf"^(registry|matter/{ID_PATTERN})$"
 @dataclass(frozen=True)
 class ApiContext:
     """What one running API holds: settings, the ledger service, the credential sealer,
-    and the projector the read models are read through."""
+    the projector the read models are read through, and the answers cached by ETag."""
 
     settings: ApiSettings
     service: LedgerService
     sealer: Sealer
     projector: Projector
+    answers: AnswerCache = field(default_factory=AnswerCache)
 
 
 async def get_context(request: Request) -> ApiContext:

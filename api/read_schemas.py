@@ -14,10 +14,12 @@ from typing import Any, Literal
 from pydantic import Field
 
 from api.schemas import _Out
+from projections.read_models.disputes import DisputeView
 from projections.read_models.dossier import CoResponsibility
 from projections.read_models.dry_run import Refusal
 from projections.read_models.findings import FindingView
 from projections.read_models.forecast import Upcoming
+from projections.read_models.guidelines import GuidelineView
 from projections.read_models.involvement import MatterInvolvement, MembershipLine
 from projections.read_models.receipt import ReceiptItem
 from projections.read_models.statistics import BodyYear
@@ -144,3 +146,19 @@ class StatisticsOut(Point):
     body: str
     body_name: str
     years: list[BodyYear]
+
+
+class GuidelinesOut(Point):
+    origin: str
+    on: str | None = Field(description="The day each guideline's state is given for.")
+    guidelines: list[GuidelineView]
+    total: int
+    next_offset: int | None
+
+
+class DisputesOut(Point):
+    origin: str
+    reference_time: str = Field(description="The time deadlines are judged at.")
+    disputes: list[DisputeView]
+    total: int
+    next_offset: int | None

@@ -10,16 +10,21 @@ no reader: what the reader may see is the route's guard's (``api/access.py``).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request, Response
+from pydantic import BaseModel
 
-from api.access import ReaderDep
+from api.access import Reader, ReaderDep
+from api.caching import answer, etag_of
 from api.deps import ApiContext, ContextDep
 from api.patterns import AS_OF_PATTERN, matches
 from api.read_schemas import Point
 from ledger.errors import MalformedAsOfError
+from projections.read_models.source import DatabaseSource
 from projections.runner.reading import View, open_view
 
 AsOfQuery = Annotated[
@@ -49,13 +54,21 @@ class Read:
     origin: str
     context: ApiContext
     as_of: str | None
+    _live: list[tuple[int, int]] = field(default_factory=list, compare=False, repr=False)
+    """The live read models' (position, ledger size) once ``version`` has read them."""
 
     def view(self, matters: set[str] | None = None) -> View:
         """The ledger as of ``as_of``, limited to ``matters`` if given.
 
+        A live view reuses the position ``version`` read, so that the answer
+        and its ETag reflect the same point and the lag is not read twice.
         Raises MalformedAsOfError or AsOfOutOfRangeError for an as-of point
         the ledger cannot show.
         """
+        if self.as_of is None and self._live:
+            position, size = self._live[0]
+            source = DatabaseSource(self.context.projector.schema)
+            return View(source, self.origin, None, max(0, size - position))
         return open_view(
             self.context.projector,
             self.origin,
@@ -65,8 +78,53 @@ class Read:
         )
 
     def names(self) -> dict[str, str]:
-        """People's names from the directory, which lives outside the signed log."""
+        """People's names from the directory, which lives outside the signed log
+        (read once per request)."""
+        return self._names
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
         return self.context.service.directory_names(self.origin)
+
+    def version(self) -> tuple[object, ...]:
+        """What the answer to this read depends on in the log, read cheaply.
+
+        Live: the read models' lowest position and the ledger's size (after
+        catching up where this process does).  As of a past point: the
+        ledger's size (the point itself is in the query string), so that
+        nothing is replayed to decide whether a cached answer still holds.
+        """
+        projector = self.context.projector
+        if self.as_of is not None:
+            return ("as_of", projector.store.tree_size(self.origin))
+        position, size = projector.lag(self.origin)
+        catch_up = self.context.settings.read_models_catch_up
+        if catch_up is None:
+            catch_up = projector.store.dialect == "sqlite"
+        if catch_up and position < size:
+            projector.catch_up_ledger(self.origin)
+            position, size = projector.lag(self.origin)
+        self._live[:] = [(position, size)]
+        return ("live", position, size)
+
+    def cached(
+        self,
+        request: Request,
+        reader: Reader | None,
+        compute: Callable[[], BaseModel],
+        *,
+        with_names: bool = True,
+    ) -> Response:
+        """The route's answer, cached by ETag (api/caching.py); 304 when the client has it.
+
+        ``reader``: the reader the answer is filtered for (a list of what they
+        may read), or None when it is the same for everyone the route's guard
+        admits (which it has done by now).  ``with_names``: the answer shows
+        names from the directory, so they are part of its ETag.
+        """
+        names = self.names() if with_names else None
+        etag = etag_of(request, "" if reader is None else reader.person, self.version(), names)
+        return answer(request, self.context.answers, etag, compute)
 
 
 async def get_read(reader: ReaderDep, context: ContextDep, as_of: AsOfQuery = None) -> Read:

@@ -54,6 +54,9 @@ class ApiSettings(Settings):
     # Catch the read models up before each read: None means on SQLite only (on
     # PostgreSQL the projection worker keeps them current and reads report lag).
     read_models_catch_up: bool | None = None
+    # The demo's key files (``medledger demo`` writes them): the web application's
+    # start page offers the demo's people only when this is set (``make run``).
+    demo_keys: Path | None = None
 
     @field_validator("api_secret")
     @classmethod

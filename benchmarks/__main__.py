@@ -11,6 +11,7 @@ BENCHMARKS = {
     "b3": "benchmarks.b3_rebuild",
     "b4": "benchmarks.b4_proofs",
     "b5": "benchmarks.b5_http",
+    "b6": "benchmarks.b6_scale",
 }
 
 

@@ -15,8 +15,14 @@ fresh schema) is driven by client processes on the same machine:
 
 Printed: appends/s and reads/s; p50/p99 of the POST as the client saw it,
 of the time inside the server (its Server-Timing header), and of a whole
-SDK append (head + sign + POST + retries); conflicts retried; ratios
-against the targets (300 appends/s with p99 < 100 ms, 1,000 reads/s).
+SDK append (head + sign + POST + retries); conflicts retried.  The ratios
+of DESIGN.md 9 use references measured in the same run: appends against
+B1's in-process rate on PostgreSQL (``B5_B1_COUNT`` appends), reads
+against FastAPI + uvicorn (as many workers) serving a fixed body of the
+same size to the same readers (``benchmarks/fixed_body.py``).  The
+server runs ``B5_SERVER_WORKERS`` API processes (default 2) on one
+PostgreSQL.  The older absolute targets (300 appends/s, 1,000 reads/s)
+are printed too.
 Client, server, projection worker and PostgreSQL share the machine's
 cores: the figures are for all of them together.
 Nothing asserts.
@@ -27,6 +33,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -59,7 +66,8 @@ APPENDS = int(os.environ.get("B5_APPENDS", "3000"))
 SECONDS = float(os.environ.get("B5_SECONDS", "20"))
 READS = int(os.environ.get("B5_READS", "10000"))
 READ_SECONDS = float(os.environ.get("B5_READ_SECONDS", "10"))
-WORKERS = int(os.environ.get("B5_SERVER_WORKERS", "1"))
+WORKERS = int(os.environ.get("B5_SERVER_WORKERS", "2"))
+B1_COUNT = int(os.environ.get("B5_B1_COUNT", "1000"))
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -89,9 +97,11 @@ def _server_ms(response: httpx.Response) -> float | None:
     return float(timing.split("dur=", 1)[1].split(",", 1)[0])
 
 
-def _start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start_server(
+    env: dict[str, str], port: int, log: Path, command: list[str] | None = None
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+        command or [sys.executable, "-m", "cli", "serve", "--port", str(port)],
         env=env,
         cwd=ROOT,
         stdout=log.open("ab"),
@@ -268,17 +278,26 @@ def _append(job: dict[str, Any], person: str, offset: int, quota: _Quota) -> Sam
 
 
 def _read(job: dict[str, Any], person: str, offset: int, quota: _Quota) -> Samples:
-    """One reader: the matters' timelines in turn, while the quota lasts."""
+    """One reader: the matters' timelines in turn, while the quota lasts.
+
+    Against the reference server (``job["reference"]``) the same requests
+    go out with a token it ignores, and are parsed the same way.
+    """
     mine = Samples()
     transport = _TimedTransport(job["url"], _key(person, job["seeds"]), mine)
     ledger = ledger_id_of(job["origin"])
-    transport.token(ledger)
+    token = "reference" if job.get("reference") else transport.token(ledger)
+    headers = {"Authorization": f"Bearer {token}"}
     n = offset
     while quota.take():
         matter = f"sag-{n % MATTERS}"
+        path = f"/v1/ledgers/{ledger}" + job["read_path"].format(matter=matter)
         started = time.perf_counter()
         try:
-            transport.get(ledger, job["read_path"].format(matter=matter), params={"limit": 50})
+            response = transport.http.get(path, headers=headers, params={"limit": 50})
+            if response.status_code != 200:
+                raise LedgerError(f"read answered {response.status_code}")
+            response.json()
             mine.done += 1
             mine.read_ms.append((time.perf_counter() - started) * 1000)
             server = transport.take_server_ms()
@@ -319,6 +338,7 @@ def _phase(
     quota: int,
     seconds: float,
     read_path: str = "",
+    reference: bool = False,
 ) -> tuple[Samples, float]:
     jobs = []
     for p in range(PROCS):
@@ -331,6 +351,7 @@ def _phase(
                 "quota": quota // PROCS,
                 "seconds": seconds,
                 "read_path": read_path,
+                "reference": reference,
             }
         )
     started = time.perf_counter()
@@ -349,13 +370,10 @@ def main() -> None:
         return
     secret = secrets.token_urlsafe(48)
     writers = PROCS * THREADS
+    in_process = _b1_rate()
     with backend_url("postgresql") as (url, schema), tempfile.TemporaryDirectory() as directory:
         log_keys = Path(directory) / "log-keys"
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
+        port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDLEDGER_")}
         env.update(
             {
@@ -388,12 +406,112 @@ def main() -> None:
                 read, read_seconds = _phase(
                     pool, "read", base, people, READS, READ_SECONDS, timeline
                 )
+                body = _sample_body(base_url, origin, seeds, timeline)
+                fixed, fixed_seconds = _reference_reads(pool, base, people, body, directory)
         finally:
             worker.terminate()
             worker.wait(timeout=20)
             server.terminate()
             server.wait(timeout=20)
     _report(appended, seconds, read, read_seconds, timeline)
+    _report_ratios(appended, seconds, in_process, read, read_seconds, fixed, fixed_seconds, body)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _b1_rate() -> float:
+    """B1's in-process rate on PostgreSQL, measured in this run (server-side appends)."""
+    from benchmarks.b1_append import _ledger, _presigned
+
+    os.environ["B1_COUNT"] = str(B1_COUNT)
+    with backend_url("postgresql") as (url, schema), tempfile.TemporaryDirectory() as keys:
+        service, org, clock = _ledger(url, schema, Path(keys))
+        wires = _presigned(service, org, clock)
+        started = time.perf_counter()
+        for wire in wires:
+            service.append(org.origin, wire)
+        elapsed = time.perf_counter() - started
+        service.store.dispose()
+    return len(wires) / elapsed
+
+
+def _sample_body(url: str, origin: str, seeds: dict[str, bytes], path: str) -> bytes:
+    """One timeline answer as the readers got it: the reference serves bytes of its size."""
+    ledger = ledger_id_of(origin)
+    with HttpTransport(url, key=_key("rep-0", seeds)) as reader:
+        token = reader.token(ledger)
+        response = httpx.get(
+            f"{url}/v1/ledgers/{ledger}" + path.format(matter="sag-0"),
+            headers={"Authorization": f"Bearer {token}"},
+            params={"limit": 50},
+            timeout=30,
+        )
+    return response.content
+
+
+def _reference_reads(
+    pool: Any, base: dict[str, Any], people: list[str], body: bytes, directory: str
+) -> tuple[Samples, float]:
+    """The read phase again against FastAPI + uvicorn serving ``body`` as it is."""
+    fixed = Path(directory) / "fixed-body.json"
+    fixed.write_bytes(body)
+    port = _free_port()
+    env = {**os.environ, "B5_FIXED_BODY": str(fixed)}
+    command = [sys.executable, "-m", "uvicorn", "benchmarks.fixed_body:app"]
+    command += ["--port", str(port), "--workers", str(WORKERS), "--log-level", "warning"]
+    server = _start_server(env, port, Path(directory) / "reference.log", command)
+    try:
+        return _phase(
+            pool,
+            "read",
+            {**base, "url": f"http://127.0.0.1:{port}"},
+            people,
+            READS,
+            READ_SECONDS,
+            "/matters/{matter}/timeline",
+            reference=True,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _report_ratios(
+    appended: Samples,
+    seconds: float,
+    in_process: float,
+    read: Samples,
+    read_seconds: float,
+    fixed: Samples,
+    fixed_seconds: float,
+    body: bytes,
+) -> None:
+    """DESIGN.md 9's B5 ratios: appends to B1's in-process rate, reads to a fixed body."""
+    append_rate = appended.done / seconds if seconds else 0.0
+    line("B5 B1 in-process appends on PostgreSQL, this run", f"{in_process:,.0f}/s")
+    line(
+        f"B5 appends over HTTP, {WORKERS} API processes",
+        f"{append_rate:,.0f}/s",
+        append_rate / in_process if in_process else None,
+        "target >= 0.50 x B1",
+    )
+    fixed_rate = fixed.done / fixed_seconds if fixed_seconds else 0.0
+    read_rate = read.done / read_seconds if read_seconds else 0.0
+    line(
+        f"B5 reference: FastAPI+uvicorn, fixed {len(body):,} B body",
+        f"{fixed_rate:,.0f}/s",
+    )
+    _latency("B5 reference read latency as the client saw it", fixed.read_ms)
+    line(
+        "B5 timeline reads against the reference",
+        f"{read_rate:,.0f}/s",
+        read_rate / fixed_rate if fixed_rate else None,
+        "target >= 0.50",
+    )
 
 
 def _wait_for_read_models(url: str, origin: str, seeds: dict[str, bytes]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -12,8 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.errors import handle_errors
-from demo.organisation import ManualClock
+from demo.organisation import ManualClock, Organisation
 from demo.stories import build_demo
+from ledger.protocol.keys import write_secret
 from ledger.service.application import LedgerService
 from ledger.service.settings import Settings
 from projections.read_models.findings import findings
@@ -58,6 +60,7 @@ def demo(
             org.origin, str(report.tree_size), str(matters), report.root.hex()[:16] + "…", "yes"
         )
     console.print(table)
+    _write_demo_keys(directory / "demo-keys", service, (built.buf, built.ballerup))
     for org in (built.buf, built.ballerup):
         found = findings(DatabaseSource(projector.schema), org.origin, lang="en")
         shown = Table(title=f"findings: {org.origin} (as of {found.reference_time[:10]})")
@@ -94,3 +97,37 @@ def _print_reach(*origins: str, service: LedgerService, projector: Projector) ->
                     f"{year.matters} matters reached the MED bodies below it",
                     highlight=False,
                 )
+
+
+def _write_demo_keys(
+    directory: Path, service: LedgerService, orgs: tuple[Organisation, ...]
+) -> None:
+    """The demo people's key files and who they are, for the web application's demo door.
+
+    ``make run`` serves the demo with ``MEDLEDGER_DEMO_KEYS`` pointing here, so the
+    start page can offer each person and hand their key to the browser.  These keys
+    sign only the demo's ledgers; no real ledger has such a folder.
+    """
+    people: list[dict[str, str]] = []
+    for org in orgs:
+        ledger = org.origin.rsplit("/", 1)[-1]
+        (directory / ledger).mkdir(parents=True, exist_ok=True)
+        names = service.directory_names(org.origin)
+        registry = service.state(org.origin).registry
+        for person, key in org.keys.items():
+            key.save(directory / ledger / f"{person}.key")
+            seats = [
+                f"{registry.bodies[body].name}: {', '.join(sorted(seat.roles))}"
+                for body, members in sorted(registry.members.items())
+                if (seat := members.get(person)) is not None
+            ]
+            roles = sorted(registry.people[person].roles)
+            people.append(
+                {
+                    "ledger": ledger,
+                    "person": person,
+                    "name": names.get(person, person),
+                    "role": "; ".join(seats or roles or ["-"]),
+                }
+            )
+    write_secret(directory / "people.json", json.dumps(people, ensure_ascii=False, indent=2))

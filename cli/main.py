@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import (
+    agreement_cmds,
     demo_cmd,
     ledger_cmds,
     log_cmds,
@@ -29,5 +30,6 @@ demo_cmd.register(app)
 log_cmds.register(app)
 serve_cmd.register(app)
 read_cmds.register(app)
+agreement_cmds.register(app)
 projection_cmds.register(app)
 app.callback()(global_options)

@@ -526,7 +526,7 @@ def findings_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = Language.da,
 ) -> None:
-    """Show the MED rulebook's findings (MED-01 to MED-12)."""
+    """Show the MED rulebook's findings, each with the ground its rule rests on."""
     reading = _reading(ctx.obj, ledger, as_of, lang)
     chosen = reading.lang
     report = findings(
@@ -556,7 +556,7 @@ def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
     )
     for f in report.findings:
         table.add_row(
-            f"{f.rule}\n{f.title}",
+            f"{f.rule}\n{f.title}\n({f.ground})",
             word(SEVERITIES, f.severity, lang),
             f.matter,
             f.body_name,

@@ -21,7 +21,6 @@ import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
 
-from api.app import create_app
 from api.credentials import creation_ticket
 from api.logs import configure_logging
 from api.settings import ApiSettings
@@ -30,6 +29,7 @@ from ledger.errors import MalformedKeyError
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from web.site import create_site
 
 console = Console()
 KEY_ID = re.compile(r"[0-9a-f]{16}")
@@ -64,7 +64,7 @@ def serve(
         int | None, typer.Option(help="Worker processes (default MEDLEDGER_API_WORKERS).")
     ] = None,
 ) -> None:
-    """Serve the HTTP API (signed writes, authenticated reads, proofs) with uvicorn."""
+    """Serve the web application at / and the HTTP API at /v1 (signed writes, reads, proofs)."""
     settings = _settings()
     configure_logging(settings.log_level)
     settings.secret_bytes()  # made (or refused) once, before any worker starts
@@ -78,9 +78,10 @@ def serve(
         "timeout_graceful_shutdown": 10,
     }
     if chosen_workers > 1:
-        uvicorn.run("api.app:create_app_from_env", factory=True, workers=chosen_workers, **options)  # type: ignore[arg-type]
+        factory = "web.site:create_site_from_env"
+        uvicorn.run(factory, factory=True, workers=chosen_workers, **options)  # type: ignore[arg-type]
         return
-    uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+    uvicorn.run(create_site(settings), **options)  # type: ignore[arg-type]
 
 
 @handle_errors

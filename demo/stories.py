@@ -695,7 +695,10 @@ def _ballerup_guideline(org: Organisation, clock: ManualClock) -> None:
 
 
 def _ballerup_savings(org: Organisation, clock: ManualClock) -> None:
-    """4 million DKK in the economic administration: early involvement, a new solution."""
+    """4 million DKK in the economic administration: early involvement, a new solution.
+
+    The head of finance decides it in the area's own MED body, the level where the
+    decision is taken (MED-13)."""
     matter = "okonomi-4mio"
     clock.advance(days=1)
     org.act(

@@ -412,6 +412,13 @@ class BodyNotFoundError(NotFoundError):
     code = "body_not_found"
 
 
+class GuidelineNotFoundError(NotFoundError):
+    """No guideline of that id in the ledger's guideline register (as of the point asked
+    about)."""
+
+    code = "guideline_not_found"
+
+
 class ReadModelNotFoundError(NotFoundError):
     code = "read_model_not_found"
 

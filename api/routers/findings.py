@@ -1,4 +1,5 @@
-"""The MED rulebook's findings in the matters a reader may read, and a matter's forecast."""
+"""The MED rulebook's findings in the matters a reader may read, a matter's forecast, and the
+organisation findings (MED-15, matter ``""``) about the bodies the reader sits in."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def rule_findings(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> FindingsOut:
-    """The MED rulebook's findings (MED-01 to MED-12) in the matters the reader may read."""
+    """The MED rulebook's findings (MED-01 to MED-16) in the matters the reader may read,
+    and those about a body as a whole (matter "") to its members."""
     if now is not None and not matches(NOW_PATTERN, now):
         raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
     if matter is not None:
@@ -64,7 +66,8 @@ def rule_findings(
     chosen = [
         f
         for f in report.findings
-        if access.may_read(f.matter) and (severity is None or f.severity == severity)
+        if (access.may_read(f.matter) if f.matter else access.may_read_body(f.body))
+        and (severity is None or f.severity == severity)
     ]
     return dated(
         FindingsOut, view, report, **OffsetPage.of(chosen, offset, limit).fields("findings")

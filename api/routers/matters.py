@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
-from api.access import LedgerAccess, MatterAccess
+from api.access import Access, LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage, SeqPage
 from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, TimelineOut
-from api.reading import IdFilter, LangQuery, ReadDep, dated, point
+from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, point
 from api.responses import READ_ERRORS
 from projections.read_models.dossier import dossier
 from projections.read_models.source import Row
 from projections.read_models.timeline import timeline
+from projections.vocabulary import Lang
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
 
 @router.get("/matters", response_model=MatterListOut, responses=READ_ERRORS)
 def list_matters(
+    request: Request,
     access: LedgerAccess,
     read: ReadDep,
     status: Annotated[
@@ -33,8 +35,19 @@ def list_matters(
     body: IdFilter = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> MatterListOut:
+) -> Response:
     """The matters the reader may read, newest last; filter by status or responsible body."""
+    return read.cached(
+        request,
+        access.reader,
+        lambda: read_matter_list(access, read, status, body, offset, limit),
+        with_names=False,
+    )
+
+
+def read_matter_list(
+    access: Access, read: Read, status: str | None, body: str | None, offset: int, limit: int
+) -> MatterListOut:
     view = read.view()
     origin = read.origin
     rows = [
@@ -66,6 +79,7 @@ def _summary(row: Row) -> MatterSummaryOut:
 
 @router.get("/matters/{matter}/timeline", response_model=TimelineOut, responses=READ_ERRORS)
 def matter_timeline(
+    request: Request,
     matter: MatterId,
     access: MatterAccess,
     read: ReadDep,
@@ -74,9 +88,25 @@ def matter_timeline(
     actor: IdFilter = None,
     after_seq: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
     limit: Limit = 200,
-) -> TimelineOut:
+) -> Response:
     """Each event of the matter with time, type, actor, the actor's body, side and roles
     at that moment, a one-line summary and its leaf index."""
+    return read.cached(
+        request,
+        None,
+        lambda: read_timeline(read, matter, lang, event_type, actor, after_seq, limit),
+    )
+
+
+def read_timeline(
+    read: Read,
+    matter: str,
+    lang: Lang,
+    event_type: str | None,
+    actor: str | None,
+    after_seq: int,
+    limit: int,
+) -> TimelineOut:
     view = read.view({matter})
     found = timeline(view.source, read.origin, matter, lang=lang, names=read.names())
     chosen = [
@@ -91,9 +121,15 @@ def matter_timeline(
 
 
 @router.get("/matters/{matter}/dossier", response_model=DossierOut, responses=READ_ERRORS)
-def matter_dossier(matter: MatterId, access: MatterAccess, read: ReadDep) -> DossierOut:
+def matter_dossier(
+    request: Request, matter: MatterId, access: MatterAccess, read: ReadDep
+) -> Response:
     """The decision dossier: the decision and its rationale, each input and how it was
     treated, disagreements and answers, compromises and agreements, co-responsibility."""
+    return read.cached(request, None, lambda: read_dossier(read, matter))
+
+
+def read_dossier(read: Read, matter: str) -> DossierOut:
     view = read.view({matter})
     found = dossier(view.source, read.origin, matter, names=read.names())
     return dated(DossierOut, view, found)

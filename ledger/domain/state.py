@@ -53,6 +53,21 @@ class StreamHead:
 
 
 @dataclass(frozen=True)
+class Prechecked:
+    """What another process already established about one stored event.
+
+    Full verification spreads the checks that depend on nothing but the
+    event's own bytes over several processes; ``admit`` then skips exactly
+    those, and still decides which key had to sign.
+    """
+
+    signed_by: bytes | None
+    """The raw public key the signature verified under, or None if it was not checked."""
+    fields_open: bool
+    """Every disclosed payload field opened its commitment (``open_fields``, not complete)."""
+
+
+@dataclass(frozen=True)
 class Admitted:
     """An event that passed every check, with its parsed payload."""
 
@@ -88,6 +103,7 @@ class LedgerState:
         payload: JSONObject | None,
         salts: dict[str, bytes] | None,
         now: datetime,
+        prechecked: Prechecked | None = None,
     ) -> Admitted:
         """Judge one signed event as the next entry of the log.
 
@@ -96,7 +112,10 @@ class LedgerState:
         fields that ``PayloadRedacted`` erased are missing (only erasable
         fields, which no rule reads), and both are None for an event it
         replays without any payload (the rules are then not re-checked; the
-        signature, chain and tree still are).
+        signature, chain and tree still are).  ``prechecked`` names checks
+        another process already made on these same bytes: a signature that
+        verified under the very key the registry names here is not verified
+        again, and opened field commitments are not opened again.
         Raises a LedgerError subclass naming the broken rule.
         """
         body = envelope.body
@@ -106,11 +125,11 @@ class LedgerState:
             )
         if body.type == "LedgerCreated" and body.stream == REGISTRY_STREAM:
             # Genesis: the founding admin's key travels in the payload itself.
-            parsed = self._open_payload(envelope, payload, salts)
-            self._verify_signature(envelope, parsed)
+            parsed = self._open_payload(envelope, payload, salts, prechecked)
+            self._verify_signature(envelope, parsed, prechecked)
         else:
-            self._verify_signature(envelope, None)
-            parsed = self._open_payload(envelope, payload, salts)
+            self._verify_signature(envelope, None, prechecked)
+            parsed = self._open_payload(envelope, payload, salts, prechecked)
         self._check_head(body)
         self._check_time(body, now)
         if parsed is not None:
@@ -122,14 +141,18 @@ class LedgerState:
 
     @staticmethod
     def _open_payload(
-        envelope: Envelope, payload: JSONObject | None, salts: dict[str, bytes] | None
+        envelope: Envelope,
+        payload: JSONObject | None,
+        salts: dict[str, bytes] | None,
+        prechecked: Prechecked | None,
     ) -> ev.Payload | None:
         body = envelope.body
         if payload is None or salts is None:
             ev.payload_model(body.type, body.stream)
             return None
         erased = frozenset(body.fields) - frozenset(payload)
-        open_fields(body.fields, payload, salts, complete=False)
+        if prechecked is None or not prechecked.fields_open:
+            open_fields(body.fields, payload, salts, complete=False)
         model = ev.payload_model(body.type, body.stream)
         if not erased <= model.erasable_fields():
             raise PayloadCommitmentMismatchError(
@@ -138,7 +161,9 @@ class LedgerState:
             )
         return ev.parse_payload(body.type, body.stream, payload, erased)
 
-    def _verify_signature(self, envelope: Envelope, genesis: ev.Payload | None) -> None:
+    def _verify_signature(
+        self, envelope: Envelope, genesis: ev.Payload | None, prechecked: Prechecked | None
+    ) -> None:
         body = envelope.body
         if isinstance(genesis, ev.LedgerCreated):
             admin = genesis.admin
@@ -150,6 +175,12 @@ class LedgerState:
                 raise KeyIdMismatchError("the founding admin's key id is not derived from the key")
         else:
             public_key = self.registry.signing_key(body.actor, body.key)
+        if (
+            prechecked is not None
+            and prechecked.signed_by is not None
+            and public_key_bytes(public_key) == prechecked.signed_by
+        ):
+            return
         verify_signature(public_key, envelope.signature, body.signing_message())
 
     def draft(

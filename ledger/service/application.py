@@ -81,15 +81,46 @@ class AppendReceipt:
         return dict(self.__dict__)
 
 
-class _StoreNodes:
-    """The Merkle node reader over one ledger's stored nodes."""
+HOT_LEVEL = 8
+"""Stored nodes at this level and above (each over 256 leaves or more) are kept in memory
+once read: every proof needs a few of them, and there are few (under 1/128 of the leaves)."""
+HOT_NODES = 1 << 17
+"""At most this many hot nodes are kept per service; beyond, the memory starts again."""
 
-    def __init__(self, store: Store, origin: str) -> None:
+
+class _StoreNodes:
+    """The Merkle node reader over one ledger's stored nodes.
+
+    Complete nodes never change once stored, so the upper ones (``HOT_LEVEL``
+    and above) read from the store are kept in ``hot`` and later proofs ask
+    the store only for the lower ones, in one indexed read.
+    """
+
+    def __init__(
+        self, store: Store, origin: str, hot: dict[tuple[int, int], bytes] | None = None
+    ) -> None:
         self.store = store
         self.origin = origin
+        self.hot = {} if hot is None else hot
 
     def nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        return self.store.nodes_for(self.origin, list(keys))
+        found: dict[tuple[int, int], bytes] = {}
+        missing: list[tuple[int, int]] = []
+        for key in keys:
+            known = self.hot.get(key) if key[0] >= HOT_LEVEL else None
+            if known is None:
+                missing.append(key)
+            else:
+                found[key] = known
+        if missing:
+            read = self.store.nodes_for(self.origin, missing)
+            found.update(read)
+            if len(self.hot) > HOT_NODES:
+                self.hot.clear()
+            for key, hash_ in read.items():
+                if key[0] >= HOT_LEVEL:
+                    self.hot[key] = hash_
+        return found
 
 
 @dataclass(kw_only=True)
@@ -123,6 +154,9 @@ class LedgerService:
         self.checkpoints = checkpoints or CheckpointPolicy()
         self._cache: dict[str, _Cached] = {}
         self._cache_lock = threading.Lock()
+        self._hot_nodes: dict[str, dict[tuple[int, int], bytes]] = {}
+        self._origins: dict[str, str] = {}
+        self._sizes_seen: dict[str, int] = {}
         self._listeners: list[Callable[[AppendReceipt], None]] = []
 
     def subscribe(self, listener: Callable[[AppendReceipt], None]) -> None:
@@ -382,9 +416,14 @@ class LedgerService:
             for origin in self._cache:
                 if ledger in (origin, ledger_id_of(origin)):
                     return origin
+        known = self._origins.get(ledger)
+        if known is not None:
+            return known
         row = self.store.ledger(ledger)
         if row is None:
             raise UnknownLedgerError(f"no ledger {ledger!r} in this store", ledger=ledger)
+        # A ledger's id and origin never change once created: remember them.
+        self._origins[ledger] = row.origin
         return row.origin
 
     def _cached(self, origin: str) -> _Cached:
@@ -440,7 +479,8 @@ class LedgerService:
         return size
 
     def _nodes(self, origin: str) -> _StoreNodes:
-        return _StoreNodes(self.store, origin)
+        """The ledger's stored nodes, through this service's memory of the upper ones."""
+        return _StoreNodes(self.store, origin, self._hot_nodes.setdefault(origin, {}))
 
     def root(self, ledger: str, size: int | None = None) -> bytes:
         nodes, size = self._tree_at(ledger, size)
@@ -461,7 +501,12 @@ class LedgerService:
         every proof and root request refuses an impossible size the same way.
         """
         origin = self.origin_of(ledger)
+        if size is not None and 1 <= size <= self._sizes_seen.get(origin, 0):
+            # A log never shrinks: a size this process has seen is still inside it.
+            return self._nodes(origin), size
         current = self.tree_size(origin)
+        if current > self._sizes_seen.get(origin, 0):
+            self._sizes_seen[origin] = current
         size = current if size is None else size
         if size < 1 or size > current:
             raise MalformedProofRequestError(

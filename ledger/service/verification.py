@@ -7,21 +7,44 @@ commitment, every write-time rule, the Merkle tree (stored nodes and every
 stored checkpoint, signed by the log key) and that the event store holds
 no event outside the log.  The first failure raises a VerificationError
 naming the leaf index, stream and sequence number of the event.
+
+On a long ledger the checks that depend on nothing but an event's own
+bytes (canonical form, field commitments, the Ed25519 signature) run in a
+pool of worker processes, chunks of entries at a time, while this process
+keeps the walk in leaf order: state, chains, keys, rules, tree and
+completeness.  Whatever a worker could not confirm is checked again here,
+in place, so the first failure and its message are exactly those of the
+walk in one process.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 
-from ledger.domain.state import Admitted, LedgerState
-from ledger.errors import LedgerError, VerificationError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ledger.domain.state import Admitted, LedgerState, Prechecked
+from ledger.errors import LedgerError, MalformedKeyError, VerificationError
 from ledger.protocol import merkle
+from ledger.protocol.b64 import b64decode
 from ledger.protocol.canonical import parse_json
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.cosignature import verify_checkpoint
-from ledger.protocol.envelope import Envelope, decode_salts, parse_time
+from ledger.protocol.envelope import (
+    REGISTRY_STREAM,
+    Envelope,
+    decode_salts,
+    open_fields,
+    parse_time,
+)
 from ledger.protocol.heads import HeadsTree, parse_heads_line
 from ledger.protocol.note import NoteVerifier
 from ledger.storage.store import LogRecord, Store, stream_uuid
@@ -41,6 +64,14 @@ class VerificationReport:
     redacted: int
     imported: int
     warnings: list[str] = field(default_factory=list)
+    processes: int = 1
+    """How many processes checked signatures (1: all in this one)."""
+
+
+PARALLEL_FROM = 4096
+"""Ledgers shorter than this are verified in one process: starting workers costs more."""
+CHUNK = 1024
+"""Entries handed to a worker at a time."""
 
 
 def verify_ledger(
@@ -50,12 +81,18 @@ def verify_ledger(
     log_verifier: NoteVerifier | None = None,
     trusted_checkpoint: str | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM,
+    chunk: int = CHUNK,
 ) -> VerificationReport:
     """Verify every stored event of ``ledger``; return a report or raise.
 
     ``log_verifier`` defaults to the key stored with the ledger; an auditor
     passes the key they obtained independently.  ``trusted_checkpoint`` is
     a signed note held from earlier: the log must still contain that tree.
+    ``workers`` processes (default: every core this process may use) check
+    signatures and commitments when the ledger has at least
+    ``parallel_from`` events, ``chunk`` entries at a time.
     Raises VerificationError naming the first bad event.
     """
     row = store.ledger(ledger)
@@ -70,8 +107,16 @@ def verify_ledger(
     walk = _Walk(origin, {size for size, _, _ in checkpoints})
     if trusted is not None:
         walk.wanted_roots.add(trusted.size)
-    for record in store.log(origin):
-        _replay(store, walk, record)
+    processes = available_cores() if workers is None else max(1, workers)
+    if processes < 2 or total < parallel_from:
+        processes = 1
+    records: Iterable[tuple[LogRecord, Prechecked | None]]
+    if processes == 1:
+        records = ((record, None) for record in store.log(origin))
+    else:
+        records = _prechecked(store, origin, processes, chunk)
+    for record, prechecked in records:
+        _replay(store, walk, record, prechecked)
         if progress is not None:
             progress(walk.state.size, total)
     root = _check_complete(store, walk, total)
@@ -88,7 +133,142 @@ def verify_ledger(
         redacted=walk.redacted,
         imported=walk.imported,
         warnings=walk.warnings,
+        processes=processes,
     )
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform has affinity
+        return os.cpu_count() or 1
+
+
+# --- the checks spread over worker processes --------------------------------
+
+_Row = tuple[bytes | None, bytes | None, bytes | None]
+_Result = tuple[bool, bool, bytes | None]
+_loaded_keys: dict[bytes, Ed25519PublicKey] = {}
+
+
+def _precheck_chunk(keys: dict[str, bytes], rows: list[_Row]) -> list[_Result]:
+    """In a worker: for each (entry, payload, salts), what holds by its own bytes alone.
+
+    Returns (entry is a canonical entry, disclosed fields open their
+    commitments, raw key the signature verified under or None).  ``keys``
+    maps key ids to raw public keys as the registry stream announces them;
+    the walk still decides whether that key was the one to sign with.
+    """
+    results: list[_Result] = []
+    for entry, payload, salts in rows:
+        try:
+            envelope = Envelope.from_entry(entry) if entry is not None else None
+        except LedgerError:
+            envelope = None
+        if envelope is None:
+            results.append((False, False, None))
+            continue
+        results.append((True, _fields_open(envelope, payload, salts), _signed_by(envelope, keys)))
+    return results
+
+
+def _fields_open(envelope: Envelope, payload: bytes | None, salts: bytes | None) -> bool:
+    if payload is None or salts is None:
+        return False
+    try:
+        fields = parse_json(payload)
+        opened = decode_salts(parse_json(salts))
+        if not isinstance(fields, dict):
+            return False
+        open_fields(envelope.body.fields, fields, opened, complete=False)
+    except LedgerError:
+        return False
+    return True
+
+
+def _signed_by(envelope: Envelope, keys: dict[str, bytes]) -> bytes | None:
+    raw = keys.get(envelope.body.key)
+    if raw is None:
+        return None
+    public_key = _loaded_keys.get(raw)
+    try:
+        if public_key is None:
+            public_key = _loaded_keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
+        public_key.verify(envelope.signature, envelope.body.signing_message())
+    except (InvalidSignature, ValueError):
+        return None
+    return raw
+
+
+def _announced_keys(store: Store, origin: str) -> dict[str, bytes]:
+    """Key id -> raw public key, as the registry stream's payloads name them.
+
+    Only a hint for the workers: the walk compares the key a worker used
+    with the one the registry state requires, and checks again itself if
+    they differ, so a damaged registry row cannot make a signature pass.
+    """
+    keys: dict[str, bytes] = {}
+    for record in store.stream_log(origin, REGISTRY_STREAM):
+        try:
+            payload = parse_json(record.payload) if record.payload is not None else None
+        except LedgerError:
+            continue
+        if not isinstance(payload, dict):
+            continue
+        for holder in (payload, payload.get("admin")):
+            if not isinstance(holder, dict):
+                continue
+            key_id, public_key = holder.get("key_id"), holder.get("public_key")
+            if isinstance(key_id, str) and isinstance(public_key, str):
+                try:
+                    keys[key_id] = b64decode(
+                        public_key, length=32, what="public key", error=MalformedKeyError
+                    )
+                except LedgerError:
+                    continue
+    return keys
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean server process, not a fork of this (threaded) one."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has imported this module once, instead of
+    # each importing it again.
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def _prechecked(
+    store: Store, origin: str, processes: int, chunk: int
+) -> Iterator[tuple[LogRecord, Prechecked | None]]:
+    """The log in leaf order, each record with what a worker checked of it.
+
+    Keeps two chunks per worker in flight, so memory stays flat.
+    """
+    keys = _announced_keys(store, origin)
+    records = store.log(origin)
+    in_flight: deque[tuple[list[LogRecord], Future[list[_Result]]]] = deque()
+    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
+    try:
+        while True:
+            while len(in_flight) < 2 * processes:
+                batch = list(islice(records, max(1, chunk)))
+                if not batch:
+                    break
+                rows = [(record.entry, record.payload, record.salts) for record in batch]
+                in_flight.append((batch, pool.submit(_precheck_chunk, keys, rows)))
+            if not in_flight:
+                return
+            batch, future = in_flight.popleft()
+            for record, (entry_ok, fields_open, signed_by) in zip(
+                batch, future.result(), strict=True
+            ):
+                yield record, (Prechecked(signed_by, fields_open) if entry_ok else None)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -112,23 +292,31 @@ class _Walk:
         self.state = LedgerState(self.origin)
 
 
-def _replay(store: Store, walk: _Walk, record: LogRecord) -> None:
-    """Re-check one leaf and fold it into the state and the tree."""
+def _replay(
+    store: Store, walk: _Walk, record: LogRecord, prechecked: Prechecked | None = None
+) -> None:
+    """Re-check one leaf and fold it into the state and the tree.
+
+    ``prechecked`` (from a worker) is given only when the entry is canonical.
+    """
     where = _where(record)
     if record.leaf_index != walk.state.size:
         raise VerificationError(
             f"leaf {walk.state.size} is missing from the log", leaf_index=walk.state.size
         )
-    envelope = _check_record(record, walk.origin, walk.last_notification, where)
+    envelope = _check_record(
+        record, walk.origin, walk.last_notification, where, canonical_checked=prechecked is not None
+    )
     walk.last_notification = record.notification_id
-    payload, salts = _payload_of(record, where)
+    fields_open = prechecked is not None and prechecked.fields_open
+    payload, salts = _payload_of(record, where, decode=not fields_open)
     if set(payload) != set(envelope.body.fields):
         if record.redacted_by is None:
             raise _fail(
                 f"{where}: payload fields are missing but no PayloadRedacted erased them", record
             )
         walk.redacted += 1
-    admitted = _admit(walk, record, envelope, payload, salts)
+    admitted = _admit(walk, record, envelope, payload, salts, prechecked)
     if envelope.body.imported:
         walk.imported += 1
     walk.state.apply(admitted)
@@ -146,6 +334,7 @@ def _admit(
     envelope: Envelope,
     payload: dict[str, object],
     salts: dict[str, bytes],
+    prechecked: Prechecked | None,
 ) -> Admitted:
     """Re-judge one event by every write-time rule, as of the time it was recorded.
 
@@ -154,7 +343,7 @@ def _admit(
     where = _where(record)
     state = walk.state
     try:
-        return state.admit(envelope, payload, salts, parse_time(record.recorded_at))
+        return state.admit(envelope, payload, salts, parse_time(record.recorded_at), prechecked)
     except LedgerError as exc:
         raise _fail(f"{where}: {exc.message}", record, cause=exc) from exc
     except ValueError as exc:
@@ -261,13 +450,18 @@ def _fail(message: str, record: LogRecord, cause: LedgerError | None = None) -> 
     return VerificationError(message, **details)
 
 
-def _check_record(record: LogRecord, origin: str, last_notification: int, where: str) -> Envelope:
+def _check_record(
+    record: LogRecord, origin: str, last_notification: int, where: str, *, canonical_checked: bool
+) -> Envelope:
     if record.entry is None:
         raise _fail(f"{where}: the event store has no event behind this leaf", record)
     if record.notification_id <= last_notification:
         raise _fail(f"{where}: leaves are out of commit order", record)
     try:
-        envelope = Envelope.from_entry(record.entry)
+        if canonical_checked:
+            envelope = Envelope.from_canonical_entry(record.entry)
+        else:
+            envelope = Envelope.from_entry(record.entry)
     except LedgerError as exc:
         raise _fail(f"{where}: stored entry is damaged: {exc.message}", record, exc) from exc
     body = envelope.body
@@ -283,15 +477,21 @@ def _check_record(record: LogRecord, origin: str, last_notification: int, where:
     return envelope
 
 
-def _payload_of(record: LogRecord, where: str) -> tuple[dict[str, object], dict[str, bytes]]:
-    """The stored payload fields and their salts (erased fields are missing from both)."""
+def _payload_of(
+    record: LogRecord, where: str, *, decode: bool = True
+) -> tuple[dict[str, object], dict[str, bytes]]:
+    """The stored payload fields and their salts (erased fields are missing from both).
+
+    Without ``decode`` (a worker already opened every field's commitment)
+    the salts are not decoded again and come back empty.
+    """
     if record.payload is None or record.salts is None:
         raise _fail(f"{where}: the payload row is missing", record)
     try:
         # Each field is checked against its signed commitment, so a plain parse is
         # enough here: changed bytes cannot open a commitment.
         payload = parse_json(record.payload)
-        salts = decode_salts(parse_json(record.salts))
+        salts = decode_salts(parse_json(record.salts)) if decode else {}
     except LedgerError as exc:
         raise _fail(f"{where}: stored payload is damaged: {exc.message}", record, exc) from exc
     if not isinstance(payload, dict):

@@ -300,6 +300,22 @@ class Store:
             rows = session.execute(query).all()
         return [_log_record(row) for row in rows]
 
+    def typed_log(
+        self, origin: str, types: Sequence[str], stop: int | None = None
+    ) -> list[LogRecord]:
+        """Every entry of the given event types below leaf ``stop``, in leaf order, in one query.
+
+        Read models use it to rebuild what the organisation as a whole holds
+        (its guideline register, its annual work-environment discussions) as
+        of a log position without decoding the rest of the log.
+        """
+        query = self._log_query(origin, 0, stop, 2**31).where(
+            self.leaves.c.event_type.in_(list(types))
+        )
+        with self.read() as session:
+            rows = session.execute(query).all()
+        return [_log_record(row) for row in rows]
+
     def heads_at(self, origin: str, size: int) -> list[LogRecord]:
         """The last event of every stream below leaf ``size`` (a checkpoint's stream heads)."""
         leaves = self.leaves

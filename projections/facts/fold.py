@@ -20,6 +20,7 @@ from ledger.storage.store import Store
 from projections.facts.encoding import fixed_time
 from projections.facts.logged import LoggedEvent, decode, parse_moment
 from projections.facts.matter import MatterFacts, Touched
+from projections.facts.organisation import ORGANISATION_EVENT_TYPES
 from projections.facts.registry import RegistryChanges, RegistryView
 
 MatterLoader = Callable[[str, int], list[LoggedEvent]]
@@ -65,8 +66,16 @@ class LedgerFold:
 
         fold = cls(origin, loader=load, cache_size=cache_size)
         changes = RegistryChanges()
-        for event in load(REGISTRY_STREAM, position):
-            fold.registry.apply(event, changes)
+        registry = load(REGISTRY_STREAM, position)
+        organisation = [
+            decode(record)
+            for record in store.typed_log(origin, ORGANISATION_EVENT_TYPES, position)
+            if record.stream != REGISTRY_STREAM
+        ]
+        for event in sorted([*registry, *organisation], key=lambda e: e.leaf):
+            if event.matter is None:
+                fold.registry.apply(event, changes)
+            fold.registry.organisation.apply(event)
         fold.position = position
         fold.latest = parse_moment(latest_time) if latest_time else None
         return fold
@@ -96,6 +105,7 @@ class LedgerFold:
     def apply_one(self, event: LoggedEvent, changes: FoldChanges) -> None:
         if self.latest is None or event.moment > self.latest:
             self.latest = event.moment
+        self.registry.organisation.apply(event)
         matter_id = event.matter
         if matter_id is None:
             self.registry.apply(event, changes.registry)
@@ -104,6 +114,14 @@ class LedgerFold:
             facts.apply(event, changes.touched.setdefault(matter_id, Touched()))
         self.position = event.leaf + 1
         changes.end = self.position
+
+    def skip(self, event: LoggedEvent) -> None:
+        """Pass over a matter event a replay does not need the matter of: it still counts
+        for the reference time and for what the organisation holds."""
+        if self.latest is None or event.moment > self.latest:
+            self.latest = event.moment
+        self.registry.organisation.apply(event)
+        self.position = event.leaf + 1
 
     def matter(self, matter_id: str, event: LoggedEvent) -> MatterFacts:
         """The facts of ``matter_id`` up to (not including) ``event``."""

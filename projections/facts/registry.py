@@ -18,6 +18,7 @@ from typing import Any
 
 from projections.facts.encoding import json_text
 from projections.facts.logged import LoggedEvent, Payload
+from projections.facts.organisation import OrganisationFacts
 
 Row = dict[str, Any]
 
@@ -53,6 +54,17 @@ class BodyInfo:
     established_time: str
     dissolved_leaf: int | None = None
     dissolved_time: str | None = None
+    rulebooks: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+    """The body's local rule parameters (its forretningsorden) over time: each setting
+    with the leaf that made it (``BodyEstablished``, then each ``BodyRulesSet``)."""
+
+    def rulebook_at(self, leaf: int) -> dict[str, int]:
+        """The body's own rule parameters in force at leaf ``leaf`` (set at a leaf before it)."""
+        found: dict[str, int] = {}
+        for set_at, rulebook in self.rulebooks:
+            if set_at < leaf:
+                found = rulebook
+        return found
 
 
 @dataclass
@@ -96,12 +108,42 @@ class RegistryView:
         self.people: dict[str, PersonInfo] = {}
         self.bodies: dict[str, BodyInfo] = {}
         self.tenures: dict[str, dict[str, list[Tenure]]] = {}
+        self.organisation = OrganisationFacts()
+        """What the organisation holds across matters (the guideline register, annual
+        work-environment discussions): folded by ``LedgerFold``, asked by the rules."""
 
     # --- questions as of a position ----------------------------------------
 
     @property
     def rulebook(self) -> dict[str, int]:
         return {} if self.ledger is None else self.ledger.rulebook
+
+    def rule_setting(self, body: str | None, key: str, default: int, at: int) -> int:
+        """A rule parameter as ``body``'s local rules in force at leaf ``at`` set it, else
+        as the ledger sets it, else ``default`` (``key`` as in ``med-07.material_days``).
+
+        The same lookup order as ``ledger.domain.registry.RegistryState.rule_setting``,
+        asked as of a position so that a later ``BodyRulesSet`` never changes how an
+        earlier event was judged.
+        """
+        info = self.bodies.get(body) if body is not None else None
+        if info is not None:
+            local = info.rulebook_at(at)
+            if key in local:
+                return local[key]
+        return self.rulebook.get(key, default)
+
+    def body_below(self, body: str, top: str, at: int) -> bool:
+        """Is ``body`` the body ``top`` or one below it (its parent chain at leaf ``at``)?"""
+        seen: set[str] = set()
+        current: str | None = body
+        while current is not None and current not in seen:
+            if current == top:
+                return True
+            seen.add(current)
+            info = self.bodies.get(current)
+            current = info.parent if info is not None and info.established_leaf < at else None
+        return False
 
     def membership(self, body: str, person: str, at: int) -> Tenure | None:
         """The appointment of ``person`` in ``body`` in force at leaf ``at``."""
@@ -190,8 +232,16 @@ class RegistryView:
             payload.get("unit"),
             leaf,
             when,
+            rulebooks=[(leaf, dict(payload.get("rulebook", {})))],
         )
         changes.bodies.add(body)
+
+    def _body_rules_set(
+        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+    ) -> None:
+        info = self.bodies.get(payload["body"])
+        if info is not None:
+            info.rulebooks.append((event.leaf, dict(payload["rulebook"])))
 
     def _body_dissolved(
         self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
@@ -282,6 +332,7 @@ class RegistryView:
         """A person, body or appointment as its read-model row: the table's columns are
         named for the record's fields, under the ledger's origin, with roles as text."""
         row: Row = {"origin": self.origin, **asdict(record)}
+        row.pop("rulebooks", None)  # read by the rules, not a column of rm_bodies
         if "roles" in row:
             row["roles"] = ",".join(row["roles"])
         return row
@@ -292,6 +343,7 @@ _FOLDS: dict[str, Callable[[RegistryView, Payload, LoggedEvent, RegistryChanges]
     "ImportCompleted": RegistryView._import_completed,
     "PersonEnrolled": RegistryView._person_enrolled,
     "BodyEstablished": RegistryView._body_established,
+    "BodyRulesSet": RegistryView._body_rules_set,
     "BodyDissolved": RegistryView._body_dissolved,
     "MemberAppointed": RegistryView._member_appointed,
     "MemberLeft": RegistryView._member_left,

@@ -24,28 +24,42 @@ from projections.read_models.schema import FINDINGS
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
 from projections.rulebook.book import RULEBOOK
+from projections.rulebook.organisation import OrganisationRule
+from projections.rulebook.rule import Finding
 from projections.vocabulary import Lang
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
     """The ``rm_findings`` rows of one matter."""
+    return {"rm_findings": [_row(origin, f) for f in RULEBOOK.evaluate(matter, registry)]}
+
+
+def organisation_rows(
+    origin: str, registry: RegistryView, latest: datetime | None
+) -> dict[str, list[Row]]:
+    """The ``rm_findings`` rows of the organisation rules (matter ``""``)."""
+    found = [
+        f
+        for rule in RULEBOOK
+        if isinstance(rule, OrganisationRule) and registry.rulebook.get(rule.key("enabled"), 1) != 0
+        for f in rule.organisation_findings(registry, latest)
+    ]
+    return {"rm_findings": [_row(origin, f) for f in sorted(found, key=lambda f: (f.rule, f.key))]}
+
+
+def _row(origin: str, f: Finding) -> Row:
     return {
-        "rm_findings": [
-            {
-                "origin": origin,
-                "matter": f.matter,
-                "rule": f.rule,
-                "key": f.key,
-                "severity": f.severity,
-                "body": f.body,
-                "due_at": fixed_time(f.due),
-                "evidence": "[" + ",".join(f"[{e.seq},{e.leaf}]" for e in f.evidence) + "]",
-                "imported": any(e.imported for e in f.evidence),
-                "explanation_da": f.explanation_da,
-                "explanation_en": f.explanation_en,
-            }
-            for f in RULEBOOK.evaluate(matter, registry)
-        ]
+        "origin": origin,
+        "matter": f.matter,
+        "rule": f.rule,
+        "key": f.key,
+        "severity": f.severity,
+        "body": f.body,
+        "due_at": fixed_time(f.due),
+        "evidence": "[" + ",".join(f"[{e.seq},{e.leaf}]" for e in f.evidence) + "]",
+        "imported": any(e.imported for e in f.evidence),
+        "explanation_da": f.explanation_da,
+        "explanation_en": f.explanation_en,
     }
 
 
@@ -66,6 +80,8 @@ class FindingView:
     and ``rule`` it names the finding while it stands."""
     title: str
     severity: str
+    ground: str
+    """What the rule rests on (``Rammeaftalen § 8``, ``lokal regel (forretningsorden)``)."""
     matter: str
     matter_title: str
     body: str
@@ -91,7 +107,8 @@ def normalise_rule(rule: str) -> str:
         text = f"MED-{int(text[4:]):02d}"
     if text not in RULEBOOK:
         raise RuleNotFoundError(
-            f"no rule {rule!r} in the MED rulebook (MED-01 to MED-12)", rule=rule
+            f"no rule {rule!r} in the MED rulebook ({RULEBOOK.ids[0]} to {RULEBOOK.ids[-1]})",
+            rule=rule,
         )
     return text
 
@@ -109,7 +126,8 @@ def findings(
     """The findings due at the reference time, by matter, rule and key.
 
     Raises BodyNotFoundError for an unknown ``body`` and RuleNotFoundError
-    for a rule outside MED-01 to MED-12.
+    for a rule not in the rulebook.  Findings of the organisation rules (MED-15) have
+    matter ``""`` and an empty ``matter_title``.
     """
     names = body_names(source, origin)
     if body is not None and body not in names:
@@ -142,6 +160,7 @@ def finding_view(
         key=r["key"],
         title=RULEBOOK[r["rule"]].title(lang),
         severity=r["severity"],
+        ground=RULEBOOK[r["rule"]].ground,
         matter=r["matter"],
         matter_title=titles.get(r["matter"], r["matter"]),
         body=r["body"],

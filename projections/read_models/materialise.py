@@ -14,6 +14,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, insert
@@ -22,10 +23,20 @@ from sqlalchemy.orm import Session
 from projections.facts.fold import FoldChanges, LedgerFold
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models import dossier, findings, involvement, statistics, timeline
+from projections.read_models import (
+    disputes,
+    dossier,
+    findings,
+    guidelines,
+    involvement,
+    statistics,
+    timeline,
+)
 from projections.read_models.schema import (
+    DISPUTES,
     DOSSIER,
     FINDINGS,
+    GUIDELINES,
     INVOLVEMENT,
     REGISTRY,
     STATISTICS,
@@ -40,13 +51,21 @@ MatterBuilder = Callable[[str, MatterFacts, RegistryView], dict[str, list[Row]]]
 EVENT_BUILDERS: dict[str, tuple[EventBuilder, ...]] = {
     TIMELINE: (timeline.event_rows,),
     INVOLVEMENT: (involvement.event_rows,),
+    GUIDELINES: (guidelines.event_rows,),
 }
 MATTER_BUILDERS: dict[str, tuple[MatterBuilder, ...]] = {
     TIMELINE: (timeline.matter_rows,),
     DOSSIER: (dossier.matter_rows,),
     FINDINGS: (findings.matter_rows,),
     STATISTICS: (statistics.matter_rows,),
+    DISPUTES: (disputes.matter_rows,),
 }
+LedgerBuilder = Callable[[str, RegistryView, datetime | None], dict[str, list[Row]]]
+LEDGER_BUILDERS: dict[str, tuple[LedgerBuilder, ...]] = {
+    FINDINGS: (findings.organisation_rows,),
+}
+"""Rows of the organisation as a whole (matter ""), rebuilt whole with every batch: they
+depend on the registry, on facts of every matter and on the latest time, and are few."""
 REGISTRY_KEYS = {
     "rm_ledgers": ("origin",),
     "rm_people": ("origin", "person"),
@@ -109,6 +128,12 @@ def model_writes(
                 if facts.events[0].leaf < position:
                     target.matters.append(matter_id)
                 target.rows.extend(rows)
+    for build_ledger in LEDGER_BUILDERS.get(model, ()):
+        for name, rows in build_ledger(origin, fold.registry, fold.latest).items():
+            target = table(name)
+            if position > 0:
+                target.matters.append("")
+            target.rows.extend(rows)
     return list(writes.values())
 
 
@@ -195,4 +220,8 @@ def all_rows(fold: LedgerFold, models: Iterable[str]) -> dict[str, list[Row]]:
             for build_matter in MATTER_BUILDERS.get(model, ()):
                 for name, rows in build_matter(fold.origin, facts, fold.registry).items():
                     tables.setdefault(name, []).extend(rows)
+    for model in wanted:
+        for build_ledger in LEDGER_BUILDERS.get(model, ()):
+            for name, rows in build_ledger(fold.origin, fold.registry, fold.latest).items():
+                tables.setdefault(name, []).extend(rows)
     return tables

@@ -41,8 +41,19 @@ INVOLVEMENT = "involvement"
 DOSSIER = "dossier"
 FINDINGS = "findings"
 STATISTICS = "statistics"
+GUIDELINES = "guidelines"
+DISPUTES = "disputes"
 
-READ_MODELS: tuple[str, ...] = (REGISTRY, TIMELINE, INVOLVEMENT, DOSSIER, FINDINGS, STATISTICS)
+READ_MODELS: tuple[str, ...] = (
+    REGISTRY,
+    TIMELINE,
+    INVOLVEMENT,
+    DOSSIER,
+    FINDINGS,
+    STATISTICS,
+    GUIDELINES,
+    DISPUTES,
+)
 """Every read model, in the order a pass writes them."""
 
 LAYOUT = 3
@@ -308,6 +319,51 @@ def _statistics_table(m: MetaData) -> Table:
     return table
 
 
+def _guideline_events_table(m: MetaData) -> Table:
+    table = Table(
+        "rm_guideline_events",
+        m,
+        _origin(),
+        _key("matter"),
+        _seq(),
+        Column("guideline", String(64), nullable=False),
+        Column("act", String(16), nullable=False),
+        Column("guideline_type", String(16), nullable=True),
+        Column("body", String(64), nullable=False),
+        Column("effective_from", String(10), nullable=True),
+        Column("leaf_index", BigInt, nullable=False),
+        Column("claimed_time", String(40), nullable=False),
+        Column("actor", String(64), nullable=False),
+        Column("imported", Boolean, nullable=False),
+    )
+    Index("rm_guideline_events_guideline_idx", table.c.origin, table.c.guideline)
+    return table
+
+
+def _disputes_table(m: MetaData) -> Table:
+    return Table(
+        "rm_disputes",
+        m,
+        _origin(),
+        _key("matter"),
+        _seq(),
+        Column("kind", String(16), nullable=False),
+        Column("body", String(64), nullable=False),
+        Column("responsible_body", String(64), nullable=False),
+        Column("decision_maker", String(64), nullable=False),
+        Column("concerns", BigInt, nullable=True),
+        Column("claimant", String(64), nullable=False),
+        Column("leaf_index", BigInt, nullable=False),
+        Column("claimed_time", String(40), nullable=False),
+        Column("imported", Boolean, nullable=False),
+        Column("level", String(16), nullable=False),
+        Column("remedied", Boolean, nullable=False),
+        Column("resolution", String(16), nullable=True),
+        Column("remedy_due", String(10), nullable=True),
+        Column("steps", Text, nullable=False),
+    )
+
+
 class ReadModelSchema:
     """Defines (and creates, if missing) every ``rm_*`` table for one store."""
 
@@ -331,6 +387,8 @@ class ReadModelSchema:
         self.co_responsibility = _co_responsibility_table(m)
         self.findings = _findings_table(m)
         self.statistics = _statistics_table(m)
+        self.guideline_events = _guideline_events_table(m)
+        self.disputes = _disputes_table(m)
         self.specs = self._specs()
         self._create()
 
@@ -350,6 +408,8 @@ class ReadModelSchema:
             (DOSSIER, self.co_responsibility, "matter"),
             (FINDINGS, self.findings, "matter"),
             (STATISTICS, self.statistics, "matter"),
+            (GUIDELINES, self.guideline_events, "event"),
+            (DISPUTES, self.disputes, "matter"),
         ):
             order = tuple(column.name for column in table.primary_key.columns)
             specs[table.name] = TableSpec(model, table, scope, order)

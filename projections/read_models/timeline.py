@@ -143,13 +143,15 @@ def body_names(source: RowSource, origin: str) -> dict[str, str]:
     return {str(r["body"]): str(r["name"]) for r in source.rows("rm_bodies", origin)}
 
 
-def matter_header(source: RowSource, origin: str, matter: str) -> MatterHeader:
-    """A matter's header; raises MatterNotFoundError."""
+def matter_header(
+    source: RowSource, origin: str, matter: str, bodies: Mapping[str, str] | None = None
+) -> MatterHeader:
+    """A matter's header; raises MatterNotFoundError.  ``bodies``: body names, if read already."""
     found = source.rows("rm_matters", origin, matter=matter)
     if not found:
         raise MatterNotFoundError(f"no matter {matter!r} in {origin}", matter=matter)
     row = found[0]
-    names = body_names(source, origin)
+    names = body_names(source, origin) if bodies is None else bodies
     return MatterHeader(
         matter=matter,
         title=row["title"],
@@ -175,8 +177,8 @@ def timeline(
 
     ``names`` maps person ids to display names (the directory, read now).
     """
-    header = matter_header(source, origin, matter)
     bodies = body_names(source, origin)
+    header = matter_header(source, origin, matter, bodies)
     people = names or {}
     entries = [
         _entry(row, lang, people, bodies)

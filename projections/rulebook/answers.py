@@ -1,8 +1,12 @@
 """Rules on answering what MED said: MED-04 (disagreements), MED-05 (inputs), MED-10 (proposals).
 
-A disagreement is answered by a ``DisagreementAnswered``; a position,
-proposal or hearing response is treated by a decision that names it among
-its ``inputs``.
+Good practice, not a breach of the agreement (severity low): co-responsibility
+(medansvar) asks that management answers a disagreement before deciding, and
+reports back on how the employees' views and proposals were treated: § 7,
+stk. 2 wants them in the basis for the decision, and stk. 3 has management
+report back on them (docs/RULEBOOK.md says what was read of each).  A disagreement is answered by a
+``DisagreementAnswered``; a position, proposal or hearing response is
+treated by a decision that names it among its ``inputs``.
 """
 
 from __future__ import annotations
@@ -12,36 +16,52 @@ from collections.abc import Iterator
 from ledger.domain.groupings import INPUTS_TO_ADDRESS
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.rule import Flag, Parameters, ref, rule
-from projections.rulebook.sequence import answered_seqs, first_after
+from projections.rulebook.rule import Flag, Settings, ref, rule
+from projections.rulebook.sequence import first_after
 from projections.vocabulary import EVENT_TYPES, word
 
 
-@rule("MED-04", "medansvar, good practice", "high", "Ubesvaret uenighed", "Unanswered disagreement")
-def med_04(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Unanswered disagreement: a disagreement with no answer when a decision was made
-    (an answer, however late, closes the finding)."""
-    answered = answered_seqs(matter, "DisagreementAnswered", "disagreement")
+def _med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Unanswered disagreement: a disagreement with no answer logged before the first
+    decision after it (an answer given after the decision does not change that it was
+    decided with the disagreement open)."""
+    answers = {int(f.get("disagreement")): f for f in matter.typed("DisagreementAnswered")}
     decisions = matter.typed("DecisionMade")
     for disagreement in matter.typed("DisagreementRecorded"):
         decision = first_after(decisions, disagreement.seq)
-        if disagreement.seq in answered or decision is None:
+        if decision is None:
+            continue
+        answer = answers.get(disagreement.seq)
+        if answer is not None and answer.seq < decision.seq:
             continue
         body = disagreement.get("body", matter.responsible_body)
         name = registry.body_name(body)
+        if answer is None:
+            still_da, still_en = ", og er det stadig", ", and still is"
+        else:
+            still_da = f"; den blev først besvaret bagefter ({ref(answer)})"
+            still_en = f"; it was answered only afterwards ({ref(answer)})"
         yield Flag(
             f"disagreement-{disagreement.seq}",
             body,
-            [disagreement, decision],
+            [disagreement, decision] + ([answer] if answer is not None else []),
             f"Uenigheden {ref(disagreement)} i {name} var ubesvaret, da beslutningen "
-            f"{ref(decision)} blev truffet, og er det stadig.",
+            f"{ref(decision)} blev truffet{still_da}.",
             f"Disagreement {ref(disagreement)} in {name} was unanswered when decision "
-            f"{ref(decision)} was made, and still is.",
+            f"{ref(decision)} was made{still_en}.",
         )
 
 
-@rule("MED-05", "good practice", "medium", "Input ikke behandlet", "Input not addressed")
-def med_05(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
+med_04 = rule(
+    "MED-04",
+    "medansvar (god praksis)",
+    "low",
+    "Ubesvaret uenighed ved beslutningen",
+    "Disagreement unanswered at the decision",
+)(_med_04)
+
+
+def _med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Input not addressed: a position, proposal or hearing response made before a
     decision that no later decision names among its inputs."""
     decisions = matter.typed("DecisionMade")
@@ -66,8 +86,16 @@ def med_05(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
         )
 
 
-@rule("MED-10", "good practice", "medium", "Forslag ubehandlet", "Proposal unanswered")
-def med_10(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
+med_05 = rule(
+    "MED-05",
+    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
+    "low",
+    "Input ikke behandlet",
+    "Input not addressed",
+)(_med_05)
+
+
+def _med_10(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Proposal unanswered: a proposal from MED not treated in any decision when the
     hearing opened or the matter went to politics."""
     gates = matter.typed("HearingOpened", "ReferredToPolitics")
@@ -92,3 +120,12 @@ def med_10(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
             f"Proposal {ref(proposal)} from {name} had not been treated in any decision when "
             f"{gate_en} ({ref(gate)}).",
         )
+
+
+med_10 = rule(
+    "MED-10",
+    "god praksis (medansvar); jf. Rammeaftalen § 7, stk. 2-3",
+    "low",
+    "Forslag fra MED ubehandlet",
+    "Proposal from MED untreated",
+)(_med_10)

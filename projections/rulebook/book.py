@@ -1,9 +1,9 @@
-"""The MED rulebook (DESIGN.md section 6): MED-01 to MED-12, each a registered ``Rule``.
+"""The MED rulebook (DESIGN.md section 6): each rule a registered ``Rule`` with its ground.
 
 ``RULEBOOK`` holds every rule in id order; the findings read model asks it
-for a matter's findings and for each rule's severity and titles.
-docs/RULEBOOK.md states every rule exactly; the rule modules are that text
-in code.
+for a matter's findings and for each rule's severity, titles and ground.
+docs/RULEBOOK.md states every rule exactly, with the source of its ground;
+the rule modules are that text in code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook import agreement, answers, breach, involvement, meetings
+from projections.rulebook import (
+    agreement,
+    answers,
+    breach,
+    guidelines,
+    involvement,
+    level,
+    meetings,
+    work_environment,
+)
 from projections.rulebook.rule import Finding, Rule
 
 
@@ -51,15 +60,11 @@ class Rulebook:
         return tuple(rule.id for rule in self.rules)
 
     def evaluate(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
-        """Every finding of every rule the ledger has on for ``matter``, in rule and key order."""
+        """Every finding of every rule in ``matter`` that its body (or else the ledger) has
+        on, in rule and key order."""
         if not matter.events:
             return []
-        found = [
-            finding
-            for rule in self.rules
-            if rule.enabled(registry.rulebook)
-            for finding in rule.findings(matter, registry)
-        ]
+        found = [finding for rule in self.rules for finding in rule.findings(matter, registry)]
         return sorted(found, key=lambda f: (f.rule, f.key))
 
 
@@ -76,4 +81,8 @@ RULEBOOK = Rulebook.of(
     answers.med_10,
     breach.med_11,
     meetings.med_12,
+    level.med_13,
+    guidelines.med_14,
+    work_environment.med_15,
+    guidelines.med_16,
 )

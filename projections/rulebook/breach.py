@@ -1,34 +1,73 @@
-"""The rule on breach claims: MED-11, a claim unresolved after N months."""
+"""The rule on breach claims: MED-11, a written claim left where it was after a month.
+
+Rammeaftalen § 21, stk. 1 (§ 20 in the regions' agreement): when the
+employee side claims in writing that the duty to inform and discuss was
+breached, management has one month to remedy it: withdraw the decision, or
+reopen it and take it through MED.  If it does not, the claim goes on the
+dispute path: HovedMED, then the central parties.  The rule flags a claim
+that, a month on, management has not remedied (``BreachRemedied``) and that
+has not moved on that path (``DisputeEscalated``, ``BreachResolved``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from projections.facts.matter import MatterFacts
+from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import add_months
-from projections.rulebook.rule import Flag, Parameters, ref, rule
-from projections.rulebook.sequence import answered_seqs
+from projections.rulebook.rule import Flag, Settings, ref, rule
+
+MOVING_TYPES = {
+    "BreachRemedied": "claim",
+    "DisputeEscalated": "dispute",
+    "BreachResolved": "claim",
+}
+"""What moves a claim on, with the field that names it: management's remedy, an
+escalation on the dispute path, a resolution."""
 
 
-@rule(
-    "MED-11", "Rammeaftalen § 21", "high", "Brudsag uafklaret", "Breach claim unresolved", months=1
-)
-def med_11(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Breach claim unresolved after one month (N months)."""
-    months = parameters["months"]
-    resolved = answered_seqs(matter, "BreachResolved", "claim")
+def _moved(matter: MatterFacts) -> dict[int, Fact]:
+    """The first event that moved each claim on, by the claim's seq."""
+    moved: dict[int, Fact] = {}
+    for fact in matter.typed(*MOVING_TYPES):
+        moved.setdefault(int(fact.get(MOVING_TYPES[fact.type])), fact)
+    return moved
+
+
+def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Breach claim not remedied: N months (default one) after a written breach claim,
+    management has neither remedied it nor has the claim moved on the dispute path."""
+    moved = _moved(matter)
     for claim in matter.typed("BreachClaimed"):
-        if claim.seq in resolved:
+        if claim.seq in moved:
             continue
+        body = str(claim.get("body", matter.responsible_body))
+        months = settings("months", body, claim.leaf)
         due = add_months(claim.moment, months)
+        concerned = matter.fact(int(claim.get("concerns", 0)))
+        about_da = f" om {ref(concerned)}" if concerned is not None else ""
+        about_en = f" about {ref(concerned)}" if concerned is not None else ""
         yield Flag(
             f"claim-{claim.seq}",
-            claim.get("body", matter.responsible_body),
-            [claim],
-            f"Påstanden om brud på informationspligten {ref(claim)} fra {claim.day} er "
-            f"ikke afgjort efter {months} måned(er) (frist {due.date()}).",
-            f"The breach claim {ref(claim)} of {claim.day} is unresolved after {months} "
-            f"month(s) (due {due.date()}).",
+            body,
+            [claim] + ([concerned] if concerned is not None else []),
+            f"Den skriftlige påstand om brud {ref(claim)}{about_da} fra {claim.day} er "
+            f"hverken afhjulpet af ledelsen (beslutningen trukket tilbage eller genoptaget) "
+            f"eller ført videre til hovedudvalget inden for {months} måned(er) "
+            f"(frist {due.date()}).",
+            f"The written breach claim {ref(claim)}{about_en} of {claim.day} has been neither "
+            f"remedied by management (decision withdrawn or reopened) nor taken on to "
+            f"HovedMED within {months} month(s) (due {due.date()}).",
             due=due,
         )
+
+
+med_11 = rule(
+    "MED-11",
+    "Rammeaftalen § 21, stk. 1 (regionerne: § 20)",
+    "high",
+    "Brudsag ikke afhjulpet",
+    "Breach claim not remedied",
+    months=1,
+)(_med_11)

@@ -1,8 +1,18 @@
-"""Rules on involving the responsible body in time: MED-01, MED-02, MED-03 and MED-09.
+"""The duty to inform and discuss before deciding: MED-01, MED-02, MED-03 and MED-09.
 
-The responsible body is *involved* by material shared with it, a
-consultation or meeting in it or a hearing sent to it; it is *consulted*
-by a consultation or meeting (docs/RULEBOOK.md, "Words used below").
+Rammeaftalen § 7: management informs and discusses (informere og drøfte)
+every matter of significance for working, staff, cooperation and work
+environment conditions, in the body at the level where the decision is
+taken (for a political matter, the body where the manager who drafts the
+proposal sits), so early that the employees' views and proposals can be
+part of the basis for the decision.
+
+Words (DESIGN.md section 6): the responsible body is *informed* when
+material is shared with it or a hearing is sent to it; it has *discussed*
+(drøftet) the matter when it held a meeting on it or a consultation was
+opened in it.  A hearing is never a discussion (høring erstatter ikke
+drøftelse), and MED-03 does not count it as information either: a hearing
+asks for an answer by a date, it does not open the matter early.
 """
 
 from __future__ import annotations
@@ -11,95 +21,123 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from ledger.domain.groupings import INVOLVING_TYPES
+from ledger.domain.groupings import DISCUSSING_TYPES, INFORMING_TYPES
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, Parameters, ref, rule
+from projections.rulebook.rule import Flag, Settings, ref, rule
 from projections.rulebook.sequence import before_first, first_after
 
-CONSULTING_TYPES = ("ConsultationOpened", "MeetingHeld")
+DISCUSSING = tuple(sorted(DISCUSSING_TYPES))
+INFORMING = tuple(sorted(INFORMING_TYPES))
+EARLY_TYPES = ("ConsultationOpened", "MaterialShared", "MeetingHeld")
+"""What opens a matter to the responsible body early (MED-03): material shared with it,
+a consultation opened in it, its meeting; never a hearing."""
 
 
-def _maybe_involving(matter: MatterFacts, fact: Fact) -> bool:
-    """Involves the responsible body (bodies are routing fields: never erased)."""
-    return matter.involves_responsible_body(fact)
+def discussed_in(matter: MatterFacts, fact: Fact) -> bool:
+    """A meeting of, or a consultation opened in, the responsible body (routing fields,
+    never erased)."""
+    return fact.type in DISCUSSING_TYPES and fact.get("body") == matter.responsible_body
 
 
-def _maybe_consulting(matter: MatterFacts, fact: Fact) -> bool:
-    """A consultation or meeting of the responsible body."""
-    return fact.type in CONSULTING_TYPES and fact.get("body") == matter.responsible_body
+def informed_by(matter: MatterFacts, fact: Fact) -> bool:
+    """Material shared with, or a hearing sent to, the responsible body."""
+    return fact.type in INFORMING_TYPES and matter.responsible_body in fact.get("bodies", [])
 
 
-def _maybe_heard(matter: MatterFacts, fact: Fact) -> bool:
-    """A hearing sent to the responsible body."""
-    return fact.type == "HearingOpened" and matter.responsible_body in fact.get("bodies", [])
+def opened_early_by(matter: MatterFacts, fact: Fact) -> bool:
+    """Material shared with the responsible body, or a discussion in it (MED-03)."""
+    if fact.type == "MaterialShared":
+        return matter.responsible_body in fact.get("bodies", [])
+    return discussed_in(matter, fact)
 
 
-@rule(
-    "MED-01",
-    "Rammeaftalen § 7",
-    "high",
-    "Besluttet uden inddragelse",
-    "Decided without involvement",
-)
-def med_01(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Decided without involvement: no consultation, meeting or hearing of the
-    responsible body before a decision on a discussion or co-determination matter."""
-    if matter.influence_level not in ("discussion", "codetermination"):
-        return
+def _med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Decided without discussion: a decision on a discussion or co-determination matter
+    before any meeting or consultation of the responsible body; on an information
+    matter, before the body was even informed (a discussion informs it too)."""
     body = matter.responsible_body
     name = registry.body_name(body)
+    if matter.influence_level == "information":
+        for decision in before_first(
+            matter,
+            "DecisionMade",
+            (*INFORMING, *DISCUSSING),
+            lambda f: informed_by(matter, f) or discussed_in(matter, f),
+        ):
+            yield Flag(
+                f"decision-{decision.seq}",
+                body,
+                [matter.events[0], decision],
+                f"Beslutningen {ref(decision)} blev truffet, uden at {name} var informeret "
+                "(intet materiale, ingen høring og ingen drøftelse i udvalget før beslutningen).",
+                f"Decision {ref(decision)} was made without {name} being informed (no "
+                "material, hearing or discussion in the body before the decision).",
+            )
+        return
+    hearings = [f for f in matter.typed("HearingOpened") if informed_by(matter, f)]
     for decision in before_first(
-        matter,
-        "DecisionMade",
-        (*CONSULTING_TYPES, "HearingOpened"),
-        lambda f: _maybe_consulting(matter, f) or _maybe_heard(matter, f),
+        matter, "DecisionMade", DISCUSSING, lambda f: discussed_in(matter, f)
     ):
+        heard = next((f for f in hearings if f.seq < decision.seq), None)
+        note_da = f" Høringen {ref(heard)} erstatter ikke en drøftelse." if heard else ""
+        note_en = f" Hearing {ref(heard)} does not replace a discussion." if heard else ""
         yield Flag(
             f"decision-{decision.seq}",
             body,
-            [matter.events[0], decision],
-            f"Beslutningen {ref(decision)} blev truffet uden at {name} var inddraget "
-            "(ingen inddragelse, intet møde og ingen høring i udvalget før beslutningen).",
-            f"Decision {ref(decision)} was made without involving {name} "
-            "(no consultation, meeting or hearing of the body before the decision).",
+            [matter.events[0], decision] + ([heard] if heard else []),
+            f"Beslutningen {ref(decision)} blev truffet, uden at sagen var drøftet i {name} "
+            f"(intet møde og ingen drøftelse i udvalget før beslutningen).{note_da}",
+            f"Decision {ref(decision)} was made without the matter being discussed in {name} "
+            f"(no meeting or consultation of the body before the decision).{note_en}",
         )
 
 
-@rule(
-    "MED-02",
-    "Rammeaftalen § 7",
+med_01 = rule(
+    "MED-01",
+    "Rammeaftalen § 7, stk. 1 og 2",
     "high",
-    "Uden om MED til politisk behandling",
-    "Around MED to politics",
-)
-def med_02(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Around MED to politics: referred to a political committee before the
-    responsible body was informed or consulted."""
+    "Besluttet uden drøftelse",
+    "Decided without discussion",
+)(_med_01)
+
+
+def _med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Around MED to politics: referred to a political committee before the responsible
+    body (where the manager who drafts the proposal sits) discussed the matter."""
     body = matter.responsible_body
     name = registry.body_name(body)
-    involving = matter.typed(*INVOLVING_TYPES)
+    discussions = matter.typed(*DISCUSSING)
     for referral in before_first(
-        matter, "ReferredToPolitics", tuple(INVOLVING_TYPES), lambda f: _maybe_involving(matter, f)
+        matter, "ReferredToPolitics", DISCUSSING, lambda f: discussed_in(matter, f)
     ):
-        later = first_after(involving, referral.seq, lambda f: _maybe_involving(matter, f))
+        later = first_after(discussions, referral.seq, lambda f: discussed_in(matter, f))
         committee = registry.body_name(referral.get("committee"))
-        after_da = f"; {name} blev først inddraget bagefter ({ref(later)})." if later else "."
-        after_en = f"; {name} was first involved afterwards ({ref(later)})." if later else "."
+        after_da = f"; sagen blev først drøftet bagefter ({ref(later)})." if later else "."
+        after_en = f"; it was first discussed afterwards ({ref(later)})." if later else "."
         yield Flag(
             f"referral-{referral.seq}",
             body,
             [matter.events[0], referral] + ([later] if later else []),
-            f"Sagen blev sendt til {committee} ({ref(referral)}) før {name} var informeret "
-            f"eller inddraget{after_da}",
-            f"The matter was referred to {committee} ({ref(referral)}) before {name} was "
-            f"informed or consulted{after_en}",
+            f"Sagen blev sendt til {committee} ({ref(referral)}), før den var drøftet i "
+            f"{name}{after_da}",
+            f"The matter was referred to {committee} ({ref(referral)}) before {name} had "
+            f"discussed it{after_en}",
         )
 
 
+med_02 = rule(
+    "MED-02",
+    "Rammeaftalen § 7, stk. 1 og 2",
+    "high",
+    "Uden om MED til politisk behandling",
+    "Around MED to politics",
+)(_med_02)
+
+
 class Milestone(NamedTuple):
-    """What the responsible body must be involved ahead of (MED-03)."""
+    """What the responsible body must be informed ahead of (MED-03)."""
 
     day: date
     what_da: str
@@ -108,7 +146,8 @@ class Milestone(NamedTuple):
 
 
 def _first_milestone(matter: MatterFacts) -> Milestone | None:
-    """The earliest of the first decision, the first referral and the political deadline."""
+    """The earliest of the first decision, the first referral and the political deadline
+    (a referral counts from the day it was logged: the matter left MED then)."""
     milestones: list[Milestone] = []
     decision = matter.first("DecisionMade")
     referral = matter.first("ReferredToPolitics")
@@ -127,49 +166,64 @@ def _first_milestone(matter: MatterFacts) -> Milestone | None:
     return min(milestones, key=lambda m: (m.day, m.what_da)) if milestones else None
 
 
-@rule("MED-03", "Rammeaftalen § 7", "medium", "Sen inddragelse", "Late involvement", lead_days=14)
-def med_03(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Late involvement: the responsible body first involved less than N days
-    before the decision, the referral or the political deadline, whichever is first."""
+def _med_03(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Late information: the responsible body first given material or a discussion less
+    than N days (its own setting) before the first decision, referral or political
+    deadline, whichever is first; a hearing does not count."""
     milestone = _first_milestone(matter)
     if milestone is None:
         return
-    days = parameters["lead_days"]
-    name = registry.body_name(matter.responsible_body)
-    first = first_after(matter.typed(*INVOLVING_TYPES), 0, lambda f: _maybe_involving(matter, f))
-    if first is None:
-        yield _never_involved(matter, name, milestone, days)
+    body = matter.responsible_body
+    at = milestone.event.leaf if milestone.event is not None else matter.events[-1].leaf
+    days = settings("lead_days", body, at)
+    name = registry.body_name(body)
+    first = first_after(matter.typed(*EARLY_TYPES), 0, lambda f: opened_early_by(matter, f))
+    if first is None or (milestone.event is not None and first.seq > milestone.event.seq):
+        yield _never_informed(matter, name, milestone, days)
     elif (milestone.day - first.day).days < days:
-        yield _involved_late(matter, name, milestone, days, first)
+        yield _informed_late(matter, name, milestone, days, first)
 
 
-def _never_involved(matter: MatterFacts, name: str, milestone: Milestone, days: int) -> Flag:
-    """MED-03 with no involvement at all: late now, or due N days before the deadline."""
+med_03 = rule(
+    "MED-03",
+    "Rammeaftalen § 7, stk. 2; antal dage: lokal regel (forretningsorden)",
+    "medium",
+    "Sen information",
+    "Late information",
+    lead_days=14,
+)(_med_03)
+
+
+def _never_informed(matter: MatterFacts, name: str, milestone: Milestone, days: int) -> Flag:
+    """MED-03 with no information before the milestone: late now, or due N days before
+    the political deadline."""
     when, what_da, what_en, event = milestone
     if event is not None:
         return Flag(
             "lead-time",
             matter.responsible_body,
             [matter.events[0], event],
-            f"{name} var ikke inddraget før {what_da} ({when}); reglen kræver mindst "
-            f"{days} dages varsel.",
-            f"{name} was not involved before {what_en} ({when}); the rule asks for at "
-            f"least {days} days.",
+            f"{name} havde hverken fået materiale eller drøftet sagen før {what_da} ({when}); "
+            f"reglen kræver mindst {days} dage.",
+            f"{name} had neither received material nor discussed the matter before {what_en} "
+            f"({when}); the rule asks for at least {days} days.",
         )
     return Flag(
         "lead-time",
         matter.responsible_body,
         [matter.events[0]],
-        f"{name} er endnu ikke inddraget, og der er under {days} dage til {what_da} ({when}).",
-        f"{name} has not been involved yet, and {what_en} ({when}) is less than {days} days away.",
-        due=midnight(when) - timedelta(days=days),
+        f"{name} har endnu hverken fået materiale eller drøftet sagen, og der er under "
+        f"{days} dage til {what_da} ({when}).",
+        f"{name} has neither received material nor discussed the matter yet, and {what_en} "
+        f"({when}) is less than {days} days away.",
+        due=midnight(when) - timedelta(days=days - 1),
     )
 
 
-def _involved_late(
+def _informed_late(
     matter: MatterFacts, name: str, milestone: Milestone, days: int, first: Fact
 ) -> Flag:
-    """MED-03 when the first involvement came less than N days before the milestone."""
+    """MED-03 when the first information came less than N days before the milestone."""
     when, what_da, what_en, event = milestone
     lead = (when - first.day).days
     if lead < 0:
@@ -180,35 +234,41 @@ def _involved_late(
         "lead-time",
         matter.responsible_body,
         [matter.events[0], first] + ([event] if event is not None else []),
-        f"{name} blev først inddraget {first.day} ({ref(first)}), {gap_da} "
+        f"{name} blev først informeret {first.day} ({ref(first)}), {gap_da} "
         f"{what_da} ({when}); reglen kræver mindst {days} dage.",
-        f"{name} was first involved on {first.day} ({ref(first)}), {gap_en} "
+        f"{name} was first informed on {first.day} ({ref(first)}), {gap_en} "
         f"{what_en} ({when}); the rule asks for at least {days} days.",
     )
 
 
-@rule(
-    "MED-09", "Rammeaftalen § 7", "medium", "Inddragelse efter høring", "Consultation after hearing"
-)
-def med_09(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Consultation after hearing: the responsible body not consulted (consultation
-    or meeting) before the first hearing opened."""
+def _med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Hearing before discussion: the first hearing opened before the responsible body
+    discussed the matter (meeting or consultation)."""
     hearing = matter.first("HearingOpened")
     if hearing is None:
         return
-    consultations = [f for f in matter.typed(*CONSULTING_TYPES) if _maybe_consulting(matter, f)]
-    if any(f.seq < hearing.seq for f in consultations):
+    discussions = [f for f in matter.typed(*DISCUSSING) if discussed_in(matter, f)]
+    if any(f.seq < hearing.seq for f in discussions):
         return
-    later = first_after(consultations, hearing.seq)
+    later = first_after(discussions, hearing.seq)
     name = registry.body_name(matter.responsible_body)
-    after_da = f"; først inddraget bagefter ({ref(later)})" if later else ""
-    after_en = f"; first consulted afterwards ({ref(later)})" if later else ""
+    after_da = f"; sagen blev først drøftet bagefter ({ref(later)})" if later else ""
+    after_en = f"; it was first discussed afterwards ({ref(later)})" if later else ""
     yield Flag(
         f"hearing-{hearing.seq}",
         matter.responsible_body,
         [hearing] + ([later] if later else []),
-        f"Høringen {ref(hearing)} blev sendt ud, før {name} var inddraget i et møde eller "
-        f"en drøftelse{after_da}.",
-        f"Hearing {ref(hearing)} was opened before {name} had been consulted in a "
-        f"consultation or meeting{after_en}.",
+        f"Høringen {ref(hearing)} blev sendt ud, før sagen var drøftet i {name}{after_da}. "
+        "En høring erstatter ikke en drøftelse.",
+        f"Hearing {ref(hearing)} was opened before {name} had discussed the matter"
+        f"{after_en}. A hearing does not replace a discussion.",
     )
+
+
+med_09 = rule(
+    "MED-09",
+    "Rammeaftalen § 7, stk. 2",
+    "medium",
+    "Høring før drøftelse",
+    "Hearing before discussion",
+)(_med_09)

@@ -1,7 +1,12 @@
 """Rules on the bodies' meetings: MED-07 (material), MED-08 (the AMR), MED-12 (minutes).
 
-Roles are those in force at the meeting's (or the approval's) position in
-the log, never today's.
+MED-07 and MED-12 are local rules: a body's forretningsorden sets when the
+agenda and material go out and when the minutes are approved, so their day
+counts are the body's own parameters (a common norm is material at least 7
+days before the meeting).  MED-08 rests on the work-environment rules: the
+work environment representative (AMR) takes part in the body's work on a
+work-environment matter.  Roles are those in force at the meeting's (or
+the approval's) position in the log, never today's.
 """
 
 from __future__ import annotations
@@ -12,34 +17,33 @@ from datetime import date, timedelta
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, Parameters, ref, rule
+from projections.rulebook.rule import Flag, Settings, ref, rule
 from projections.rulebook.sequence import first_after
 
 
-def _held(meeting: Fact) -> date:
+def held(meeting: Fact) -> date:
+    """The day the meeting was held (its ``date``, not the day it was logged)."""
     return date.fromisoformat(meeting.get("date"))
 
 
 def _next_meeting(meetings: list[Fact], shared: Fact, body: str) -> Fact | None:
     """The first meeting of ``body`` logged after ``shared`` and held on or after its day."""
     return first_after(
-        meetings, shared.seq, lambda f: f.get("body") == body and _held(f) >= shared.day
+        meetings, shared.seq, lambda f: f.get("body") == body and held(f) >= shared.day
     )
 
 
-@rule("MED-07", "local rule", "low", "Materiale for sent", "Material too late", material_days=5)
-def med_07(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Material too late: material shared less than N days before the first meeting
-    of a receiving body after it."""
-    days = parameters["material_days"]
-    meetings = matter.of_type("MeetingHeld")
-    for shared in matter.of_type("MaterialShared"):
+def _med_07(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Material too late: material shared less than N days (the receiving body's own
+    setting as of the meeting) before the first meeting of that body held after it."""
+    meetings = matter.typed("MeetingHeld")
+    for shared in matter.typed("MaterialShared"):
         for body in shared.get("bodies", []):
             meeting = _next_meeting(meetings, shared, body)
             if meeting is None:
                 continue
-            held = _held(meeting)
-            lead = (held - shared.day).days
+            days = settings("material_days", body, meeting.leaf)
+            lead = (held(meeting) - shared.day).days
             if lead >= days:
                 continue
             name = registry.body_name(body)
@@ -47,61 +51,109 @@ def med_07(matter: MatterFacts, registry: RegistryView, parameters: Parameters) 
                 f"material-{shared.seq}-meeting-{meeting.seq}",
                 body,
                 [shared, meeting],
-                f"Materialet {ref(shared)} kom {lead} dage før mødet i {name} {held} "
-                f"({ref(meeting)}); reglen kræver mindst {days} dage.",
+                f"Materialet {ref(shared)} kom {lead} dage før mødet i {name} {held(meeting)} "
+                f"({ref(meeting)}); udvalgets forretningsorden kræver mindst {days} dage.",
                 f"Material {ref(shared)} came {lead} days before the meeting of {name} on "
-                f"{held} ({ref(meeting)}); the rule asks for at least {days} days.",
+                f"{held(meeting)} ({ref(meeting)}); the body's rules of procedure ask for at "
+                f"least {days} days.",
             )
 
 
-def _amrs(registry: RegistryView, meeting: Fact, people: list[str]) -> list[str]:
-    """Those of ``people`` who held the role ``amr`` in the meeting's body at the meeting."""
+med_07 = rule(
+    "MED-07",
+    "lokal regel (forretningsorden)",
+    "low",
+    "Materiale for sent til mødet",
+    "Material too late for the meeting",
+    material_days=7,
+)(_med_07)
+
+
+def amrs_at(registry: RegistryView, body: str, leaf: int) -> list[str]:
+    """The work environment representatives sitting in ``body`` at leaf ``leaf``."""
+    return sorted(t.person for t in registry.members(body, leaf) if "amr" in t.roles)
+
+
+def _given_material(
+    registry: RegistryView, matter: MatterFacts, meeting: Fact, amr: str
+) -> Fact | None:
+    """Material shared with the meeting's body, logged before the meeting and not after
+    its day, while ``amr`` sat in the body (so it reached them)."""
     body = str(meeting.get("body"))
-    return [
-        person
-        for person in people
-        if (seat := registry.membership(body, person, meeting.leaf)) is not None
-        and "amr" in seat.roles
-    ]
+    for shared in matter.typed("MaterialShared"):
+        if shared.seq > meeting.seq or shared.day > held(meeting):
+            continue
+        if body in shared.get("bodies", []) and registry.membership(body, amr, shared.leaf):
+            return shared
+    return None
 
 
-@rule(
-    "MED-08",
-    "work-environment rules",
-    "medium",
-    "Arbejdsmiljø uden AMR",
-    "Work environment without AMR",
-)
-def med_08(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Work environment without AMR: a work environment matter discussed at a meeting
-    where no work environment representative of the body was present."""
+def _med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Work environment without the AMR: a work-environment matter at a meeting of a
+    body whose AMR was neither present nor given the material before it, or of a body
+    with no AMR at all unless the body says it needs none (``requires_amr`` = 0: a
+    staff meeting, or a body outside the work-environment organisation)."""
     if matter.category != "work_environment":
         return
-    for meeting in matter.of_type("MeetingHeld"):
-        if _amrs(registry, meeting, meeting.get("present", [])):
-            continue
-        absent = _amrs(registry, meeting, meeting.get("absent", []))
+    for meeting in matter.typed("MeetingHeld"):
         body = str(meeting.get("body"))
         name = registry.body_name(body)
-        note_da = f" (AMR fraværende: {', '.join(absent)})" if absent else ""
-        note_en = f" (AMR absent: {', '.join(absent)})" if absent else ""
+        amrs = amrs_at(registry, body, meeting.leaf)
+        when = meeting.get("date")
+        if not amrs:
+            if settings("requires_amr", body, meeting.leaf) == 0:
+                continue
+            yield Flag(
+                f"meeting-{meeting.seq}",
+                body,
+                [meeting],
+                f"Arbejdsmiljøsagen blev behandlet på mødet i {name} {when} ({ref(meeting)}), "
+                "men udvalget har ingen arbejdsmiljørepræsentant.",
+                f"The work environment matter was taken up at the meeting of {name} on {when} "
+                f"({ref(meeting)}), but the body has no work environment representative.",
+            )
+            continue
+        present = set(meeting.get("present", []))
+        if present & set(amrs):
+            continue
+        given = [
+            found
+            for amr in amrs
+            if (found := _given_material(registry, matter, meeting, amr)) is not None
+        ]
+        if given:
+            continue
         yield Flag(
             f"meeting-{meeting.seq}",
             body,
             [meeting],
-            f"Arbejdsmiljøsagen blev drøftet på mødet i {name} {meeting.get('date')} "
-            f"({ref(meeting)}) uden en arbejdsmiljørepræsentant til stede{note_da}.",
-            f"The work environment matter was discussed at the meeting of {name} on "
-            f"{meeting.get('date')} ({ref(meeting)}) with no work environment "
-            f"representative present{note_en}.",
+            f"Arbejdsmiljøsagen blev behandlet på mødet i {name} {when} ({ref(meeting)}), "
+            f"uden at arbejdsmiljørepræsentanten ({', '.join(amrs)}) var til stede eller "
+            "havde fået materialet før mødet.",
+            f"The work environment matter was taken up at the meeting of {name} on {when} "
+            f"({ref(meeting)}) with the work environment representative ({', '.join(amrs)}) "
+            "neither present nor given the material before it.",
         )
 
 
-def _minutes_approved(registry: RegistryView, meeting: Fact, approvals: list[Fact]) -> bool:
-    """Approved by each of chair and vice-chair the body had at the meeting, each
-    approval counting with the roles its signer held when approving (a body with
-    neither role needs any one approval)."""
+med_08 = rule(
+    "MED-08",
+    "arbejdsmiljøloven og den lokale MED-aftale (MED-udvalget som arbejdsmiljøorganisation)",
+    "medium",
+    "Arbejdsmiljø uden AMR",
+    "Work environment without the AMR",
+    requires_amr=1,
+)(_med_08)
+
+
+def _approved(registry: RegistryView, meeting: Fact, approvals: list[Fact]) -> bool:
+    """Approved by each of chair and vice-chair the body had at the meeting, each approval
+    signing the meeting's minutes digest and counting with the roles its signer held
+    when approving (a body with neither role needs any one approval)."""
     body = str(meeting.get("body"))
+    digest = meeting.get("minutes_sha256")
+    if digest is None:
+        return False
     needed: set[str] = set()
     for tenure in registry.members(body, meeting.leaf):
         needed.update({"chair", "vice_chair"} & set(tenure.roles))
@@ -109,32 +161,61 @@ def _minutes_approved(registry: RegistryView, meeting: Fact, approvals: list[Fac
     for approval in approvals:
         if int(approval.get("meeting")) != meeting.seq:
             continue
+        if approval.get("minutes_sha256") != digest:
+            continue
         seat = registry.membership(body, approval.actor, approval.leaf)
         if seat is not None:
             approved_roles.update(seat.roles)
     return needed <= approved_roles if needed else bool(approved_roles)
 
 
-@rule(
-    "MED-12", "local rule", "low", "Referat ikke godkendt", "Minutes not approved", approval_days=14
-)
-def med_12(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
-    """Minutes not approved within N days of the meeting by its chair and vice-chair."""
-    days = parameters["approval_days"]
+def _med_12(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+    """Minutes not approved within N days (the body's own setting as of the meeting) of
+    the meeting by its chair and vice-chair, each signing the minutes' digest; an
+    approval at a later meeting counts when it is logged."""
     approvals = matter.typed("MinutesApproved")
-    for meeting in matter.of_type("MeetingHeld"):
-        if _minutes_approved(registry, meeting, approvals):
+    for meeting in matter.typed("MeetingHeld"):
+        if _approved(registry, meeting, approvals):
             continue
-        held = _held(meeting)
-        deadline = held + timedelta(days=days)
-        name = registry.body_name(str(meeting.get("body")))
+        body = str(meeting.get("body"))
+        days = settings("approval_days", body, meeting.leaf)
+        deadline = held(meeting) + timedelta(days=days)
+        name = registry.body_name(body)
+        if meeting.get("minutes_sha256") is None:
+            text_da = (
+                f"Mødet i {name} {held(meeting)} ({ref(meeting)}) blev registreret uden "
+                f"referat (intet digest), så intet referat er godkendt inden for {days} dage "
+                f"(frist {deadline})."
+            )
+            text_en = (
+                f"The meeting of {name} on {held(meeting)} ({ref(meeting)}) was recorded "
+                f"without minutes (no digest), so none were approved within {days} days "
+                f"(due {deadline})."
+            )
+        else:
+            text_da = (
+                f"Referatet af mødet i {name} {held(meeting)} ({ref(meeting)}) er ikke "
+                f"godkendt af formand og næstformand inden for {days} dage (frist {deadline})."
+            )
+            text_en = (
+                f"The minutes of the meeting of {name} on {held(meeting)} ({ref(meeting)}) "
+                f"were not approved by chair and vice-chair within {days} days (due {deadline})."
+            )
         yield Flag(
             f"meeting-{meeting.seq}",
-            str(meeting.get("body")),
+            body,
             [meeting],
-            f"Referatet af mødet i {name} {held} ({ref(meeting)}) er ikke godkendt af "
-            f"formand og næstformand inden for {days} dage (frist {deadline}).",
-            f"The minutes of the meeting of {name} on {held} ({ref(meeting)}) were not "
-            f"approved by chair and vice-chair within {days} days (due {deadline}).",
+            text_da,
+            text_en,
             due=midnight(deadline + timedelta(days=1)),
         )
+
+
+med_12 = rule(
+    "MED-12",
+    "lokal regel (forretningsorden)",
+    "low",
+    "Referat ikke godkendt",
+    "Minutes not approved",
+    approval_days=14,
+)(_med_12)

@@ -1,11 +1,14 @@
 """A MED rule as one registered object: its ground, severity, titles, parameters and check.
 
 A rule's ``evaluate`` is a pure function of one matter's facts, the
-registry as of each event's position and the rule's parameters; it yields
+registry as of each event's position and the rule's settings (its
+parameters as the body concerned sets them, as of a position); it yields
 a ``Flag`` for each place the rule is broken (or will be once a deadline
 passes).  ``Rule.findings`` turns those flags into ``Finding``s, which the
-findings read model stores.  ``@rule(...)`` above a check makes it a
-``Rule``; ``projections.rulebook.book`` registers them all.
+findings read model stores.  ``med_07 = rule(...)(_med_07)`` below a check
+makes it a ``Rule``; ``projections.rulebook.book`` registers them all.  The
+checks are not decorated: mutation testing (mutmut) leaves decorated
+functions alone, and the checks are what it must change.
 
 Erasure (``PayloadRedacted``) removes only free text: every field a rule
 reads stays (docs/PROTOCOL.md section 4), so no rule goes blind after one.
@@ -58,10 +61,42 @@ class Finding:
 
 
 Parameters = Mapping[str, int]
-"""A rule's parameters by name: its defaults, or the settings a ledger gives them."""
+"""A rule's parameters by name with their defaults."""
 
-Check = Callable[[MatterFacts, RegistryView, Parameters], Iterator[Flag]]
-"""A rule's check: the matter, the registry view and the rule's parameters by name."""
+
+@dataclass(frozen=True)
+class Settings(Mapping[str, int]):
+    """A rule's parameters as each body sets them: ``settings("material_days", body, leaf)``
+    is the body's local rule in force at ``leaf`` (its forretningsorden, from
+    ``BodyEstablished.rulebook`` and ``BodyRulesSet``), else the ledger's
+    (``LedgerCreated.rulebook``), else the rule's default.
+
+    Read as a mapping (``settings["months"]``) it gives the ledger's setting, else the
+    default: for a parameter that no body sets.
+    """
+
+    rule_id: str
+    defaults: Parameters
+    registry: RegistryView
+
+    def key(self, name: str) -> str:
+        return f"{self.rule_id.lower()}.{name}"
+
+    def __call__(self, name: str, body: str | None, at: int) -> int:
+        return self.registry.rule_setting(body, self.key(name), self.defaults[name], at)
+
+    def __getitem__(self, name: str) -> int:
+        return self.registry.rulebook.get(self.key(name), self.defaults[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.defaults)
+
+    def __len__(self) -> int:
+        return len(self.defaults)
+
+
+Check = Callable[[MatterFacts, RegistryView, Settings], Iterator[Flag]]
+"""A rule's check: the matter, the registry view and the rule's settings."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +104,12 @@ class Rule:
     """One MED rule: what it rests on, how serious it is, what it is called and checks.
 
     ``parameters`` maps each parameter's name to its default; a ledger sets
-    it in ``LedgerCreated.rulebook`` under ``med-NN.name`` (and switches the
-    rule off with ``med-NN.enabled`` = 0).
+    it in ``LedgerCreated.rulebook`` under ``med-NN.name`` and a body in its
+    own rulebook (``BodyEstablished``, ``BodyRulesSet``), which wins; either
+    switches the rule off with ``med-NN.enabled`` = 0 (a body for the
+    findings about it).  ``ground`` names what the rule rests on: a
+    paragraph of the framework agreement, the work-environment rules, or a
+    local rule; every explanation ends by citing it.
     """
 
     id: str
@@ -88,20 +127,20 @@ class Rule:
     def title(self, lang: Lang) -> str:
         return self.title_da if lang == "da" else self.title_en
 
-    def enabled(self, rulebook: Mapping[str, int]) -> bool:
-        """Is the rule on in a ledger with these rulebook settings?"""
-        return rulebook.get(self.key("enabled"), 1) != 0
-
-    def settings(self, rulebook: Mapping[str, int]) -> dict[str, int]:
-        """The rule's parameters by name: the ledger's setting, else the default."""
-        return {
-            name: rulebook.get(self.key(name), default) for name, default in self.parameters.items()
-        }
+    def settings(self, registry: RegistryView) -> Settings:
+        """The rule's parameters as the ledger's bodies set them."""
+        return Settings(self.id, self.parameters, registry)
 
     def findings(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
-        """The findings of this rule in ``matter``, each with its evidence in log order."""
-        settings = self.settings(registry.rulebook)
-        return [self._finding(matter, flag) for flag in self.evaluate(matter, registry, settings)]
+        """The findings of this rule in ``matter``, each with its evidence in log order,
+        leaving out those about a body that switched the rule off (as of the evidence)."""
+        found: list[Finding] = []
+        for flag in self.evaluate(matter, registry, self.settings(registry)):
+            finding = self._finding(matter, flag)
+            at = finding.evidence[-1].leaf
+            if registry.rule_setting(flag.body, self.key("enabled"), 1, at) != 0:
+                found.append(finding)
+        return found
 
     def _finding(self, matter: MatterFacts, flag: Flag) -> Finding:
         evidence = tuple(sorted({f.seq: f for f in flag.evidence}.values(), key=lambda f: f.seq))
@@ -115,19 +154,19 @@ class Rule:
             body=flag.body,
             due=due,
             evidence=evidence,
-            explanation_da=flag.explanation_da,
-            explanation_en=flag.explanation_en,
+            explanation_da=f"{flag.explanation_da} Grundlag: {self.ground}.",
+            explanation_en=f"{flag.explanation_en} Ground: {self.ground}.",
         )
 
 
 def rule(
     rule_id: str, ground: str, severity: Severity, title_da: str, title_en: str, **parameters: int
 ) -> Callable[[Check], Rule]:
-    """Make the check below this decorator the rule ``rule_id``, ready to register.
+    """Make a check the rule ``rule_id``, ready to register:
+    ``med_11 = rule("MED-11", ground, severity, title_da, title_en, months=1)(_med_11)``.
 
-    The rule's whole description fits on the one line above its check, so a
-    rule module reads as its rules; ``parameters`` are the defaults by name
-    (``@rule("MED-11", ..., months=1)``).
+    ``parameters`` are the defaults by name, each readable per body through
+    ``Settings``.
     """
 
     def register(check: Check) -> Rule:

@@ -12,8 +12,8 @@ def before_first(
 ) -> list[Fact]:
     """The ``target`` events logged before the first of ``candidates`` that ``counts``.
 
-    MED-01 asks it of decisions and consultations, MED-02 of referrals and
-    involvements, MED-06 of decisions and agreements.
+    MED-01 asks it of decisions and discussions, MED-02 of referrals and
+    discussions, MED-06 of decisions and agreements.
     """
     first = first_after(matter.typed(*candidates), 0, counts)
     return [f for f in matter.typed(target) if first is None or f.seq < first.seq]
@@ -24,9 +24,3 @@ def first_after(
 ) -> Fact | None:
     """The first of ``facts`` (in sequence order) after event ``seq`` that ``counts``."""
     return next((f for f in facts if f.seq > seq and counts(f)), None)
-
-
-def answered_seqs(matter: MatterFacts, answer_type: str, field: str) -> set[int]:
-    """The events that the ``answer_type`` events of ``matter`` answer, by the seq in ``field``
-    (a reference, so a routing field that no erasure removes)."""
-    return {int(f.get(field)) for f in matter.typed(answer_type)}

@@ -145,10 +145,7 @@ def replay(
             and record.stream[len(MATTER_PREFIX) :] not in matters
         )
         if skipped:
-            event = decode(record)
-            if fold.latest is None or event.moment > fold.latest:
-                fold.latest = event.moment
-            fold.position = record.leaf_index + 1
+            fold.skip(decode(record))
             continue
         fold.apply_one(decode(record), changes_sink)
     tables = all_rows(fold, READ_MODELS)

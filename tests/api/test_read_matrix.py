@@ -132,6 +132,11 @@ MATRIX: list[Case] = [
     *_matter_cases("/matters/{matter}/forecast", *MARKERS),
     Case(_route("/findings"), "/findings", PERSONS),
     Case(_route("/findings"), "/findings", MATTER_READERS["hemmelig"], {"matter": "hemmelig"}),
+    Case(_route("/guidelines"), "/guidelines", PERSONS),
+    Case(_route("/guidelines"), "/guidelines", PERSONS, {"as_of": "2026-01-05"}),
+    Case(_route("/disputes"), "/disputes", PERSONS),
+    Case(_route("/disputes"), "/disputes", MATTER_READERS["hemmelig"], {"matter": "hemmelig"}),
+    *_matter_cases("/matters/{matter}/disputes", "hemmelig", "aaben"),
     Case(_route("/people/{person}/involvement"), "/people/{me}/involvement", PERSONS),
     Case(
         _route("/people/{person}/involvement"),
@@ -324,3 +329,30 @@ def test_a_receipt_of_a_matter_the_reader_may_not_read_is_routing_only(told: Tol
         ("informed", ("hmed", "lmed")),
         ("heard", ("lmed",)),
     }
+
+
+def test_the_guideline_register_withholds_the_matter_from_who_may_not_read_it(
+    told: Told,
+) -> None:
+    """Every person reads the register (guidelines bind the organisation); the matter that
+    agreed it, and its event number, only who may read that matter."""
+    for reader in PERSONS:
+        (found,) = told.read(reader, "/guidelines")["guidelines"]
+        assert (found["guideline"], found["type"], found["body"]) == (
+            "hjemmearbejde",
+            "optional",
+            "hmed",
+        )
+        readable = reader in MATTER_READERS["hemmelig"]
+        assert found["made"]["matter"] == ("hemmelig" if readable else None), reader
+        assert (found["made"]["seq"] is None) != readable
+        assert found["withheld"] == ([] if readable else ["matter", "seq"])
+
+
+def test_the_dispute_list_shows_each_reader_the_disputes_of_matters_they_may_read(
+    told: Told,
+) -> None:
+    for reader in PERSONS:
+        listed = told.read(reader, "/disputes")["disputes"]
+        expected = ["hemmelig"] if reader in MATTER_READERS["hemmelig"] else []
+        assert [d["matter"] for d in listed] == expected, reader

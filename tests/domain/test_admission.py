@@ -9,6 +9,7 @@ import pytest
 
 from ledger import errors
 from ledger.domain import events as ev
+from ledger.domain.state import Prechecked
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope
 from ledger.protocol.keys import PersonKey
 from tests.domain.memory_ledger import MemoryLedger
@@ -98,6 +99,22 @@ def test_a_signature_that_does_not_cover_the_body_is_refused(
     forged = Envelope.create(envelope.body, bytes(64))
     with pytest.raises(errors.BadSignatureError):
         ledger.admit(replace(submission, envelope=forged))
+
+
+def test_a_signature_checked_elsewhere_counts_only_under_the_key_the_registry_names(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    """Full verification on worker processes hands ``admit`` the key a worker verified under;
+    a claim for any other key is ignored and the signature is verified here."""
+    submission = ledger.sign("tr-anna", budget, _position())
+    forged = replace(submission, envelope=Envelope.create(submission.envelope.body, bytes(64)))
+    someone_else = ledger.key("leder-bo").public_key
+    claim = Prechecked(signed_by=someone_else, fields_open=True)
+    with pytest.raises(errors.BadSignatureError):
+        ledger.state.admit(forged.envelope, forged.payload, forged.salts, ledger.now, claim)
+    annas = Prechecked(signed_by=ledger.key("tr-anna").public_key, fields_open=True)
+    admitted = ledger.state.admit(forged.envelope, forged.payload, forged.salts, ledger.now, annas)
+    assert admitted.envelope is forged.envelope  # her key's check was made elsewhere
 
 
 def test_an_event_for_another_ledger_is_refused(ledger: MemoryLedger, budget: str) -> None:

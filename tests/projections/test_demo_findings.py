@@ -1,19 +1,16 @@
 """The demo's stories show the findings the seed articles are about.
 
 Copenhagen BUF: a proposal on special classes went to the politicians
-around MED (MED-02) and HovedMED was informed too late (MED-03); the
-breach claim was remedied within the month, so it never falls due
-(MED-11).  A noise matter in a LokalMED had material two days before the
-meeting (MED-07), no AMR present (MED-08 under the rule that asks for the
-AMR's presence; the agreement asks only that the AMR had the material)
-and minutes never approved (MED-12).  Of HovedMED's three matters, one
-reached the LokalMED (the statistics' share).  Ballerup: the budget was
-decided with HovedMED's disagreement unanswered (MED-04), the hearing
-response and home care's proposal left out (MED-05, MED-10), HovedMED
-heard only through the hearing (MED-09).  The early involvement in the
-savings matter, with its legitimate difference of interest declared and
-answered, and the procedure guideline agreed in HovedMED show none, now
-or ever.
+around MED (MED-02) and HovedMED was informed too late (MED-03); a noise
+matter in a LokalMED had material two days before the meeting (MED-07)
+and minutes never approved (MED-12); its AMR, absent from the meeting, had
+been given the material, which is what the work-environment rules ask
+(no MED-08).  Ballerup: HovedMED heard of the budget only through the
+hearing, which is no discussion, so the budget was decided without one
+(MED-01) and the hearing came before any discussion (MED-09); the
+decision left HovedMED's disagreement unanswered (MED-04) and the hearing
+response and home care's proposal untreated (MED-05, MED-10).  The
+savings matter, discussed early, shows none.
 """
 
 from __future__ import annotations
@@ -43,7 +40,6 @@ def test_the_buf_proposal_that_went_around_med_and_the_noise_matter(
         ("skolestruktur", "MED-02"),
         ("skolestruktur", "MED-03"),
         ("stoej-valby", "MED-07"),
-        ("stoej-valby", "MED-08"),
         ("stoej-valby", "MED-12"),
     ]
 
@@ -52,6 +48,7 @@ def test_ballerup_budget_decided_with_an_unanswered_disagreement(
     demo: Demo, projector: Projector
 ) -> None:
     assert shown(projector, demo.ballerup.origin) == [
+        ("budget-forslag", "MED-01"),
         ("budget-forslag", "MED-04"),
         ("budget-forslag", "MED-05"),
         ("budget-forslag", "MED-05"),

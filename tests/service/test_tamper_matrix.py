@@ -391,3 +391,30 @@ def test_the_untouched_story_verifies(story: Story) -> None:
             ).scalar()
             == story.size
         )
+
+
+def _verify_on_workers(s: Story) -> None:
+    """Full verification with signatures and commitments checked in two worker processes."""
+    verify_ledger(s.store, s.origin, workers=2, parallel_from=0, chunk=3)
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__.replace("_", " ") for d in DAMAGES])
+def test_verification_on_worker_processes_fails_exactly_as_in_one(
+    story: Story, damage: Callable[[Story], int]
+) -> None:
+    damage(story)
+    with pytest.raises(VerificationError) as alone:
+        verify_ledger(story.store, story.origin, workers=1)
+    with pytest.raises(VerificationError) as spread:
+        _verify_on_workers(story)
+    assert (spread.value.message, spread.value.details) == (
+        alone.value.message,
+        alone.value.details,
+    )
+
+
+def test_the_untouched_story_verifies_on_worker_processes(story: Story) -> None:
+    alone = verify_ledger(story.store, story.origin, workers=1)
+    spread = verify_ledger(story.store, story.origin, workers=2, parallel_from=0, chunk=3)
+    assert (alone.processes, spread.processes) == (1, 2)
+    assert (spread.tree_size, spread.root) == (alone.tree_size, alone.root)

@@ -13,6 +13,9 @@ any response's raw bytes for the text of a matter its reader may not read:
   answers; ``tidligere`` sat in ``lmed`` then, and leaves afterwards;
 - ``lokal`` (``lmed``'s): opened after ``tidligere`` left.
 
+At the end HovedMED agrees the guideline ``hjemmearbejde`` in ``hemmelig``, and a
+breach claim is raised there.
+
 The readers, one of each kind DESIGN.md section 10 names, are ``READERS``.
 """
 
@@ -46,9 +49,9 @@ MATTER_READERS = {
     "lokal": frozenset({"consulted", "auditor"}),
 }
 
-_SEATS: tuple[tuple[str, str, str, str], ...] = (
+_SEATS: tuple[tuple[str, ...], ...] = (
     ("hmed", "direktor", "management", "chair"),
-    ("hmed", "tr", "employees", "tr"),
+    ("hmed", "tr", "employees", "tr", "vice_chair"),
     ("hmed", "mistet", "employees", "member"),
     ("lmed", "leder", "management", "chair"),
     ("lmed", "tr-lokal", "employees", "tr"),
@@ -86,8 +89,8 @@ def found_municipality(org: Organisation) -> None:
     org.body("hmed", "HovedMED", "hovedmed")
     org.body("lmed", "LokalMED Skole", "lokalmed", parent="hmed")
     org.body("anden", "LokalMED Dagtilbud", "lokalmed", parent="hmed")
-    for body, person, side, role in _SEATS:
-        org.appoint(body, person, side, role)
+    for body, person, side, *roles in _SEATS:
+        org.appoint(body, person, side, *roles)
 
 
 def tell_secret_matter(org: Organisation) -> None:
@@ -142,6 +145,28 @@ def tell_local_matter(org: Organisation) -> None:
     org.act("tr-lokal", m, position)
 
 
+def tell_guideline_and_claim(org: Organisation) -> None:
+    """In ``hemmelig``, HovedMED's two sides agree a guideline, and ``tr`` claims in writing
+    that the duty to discuss was breached: the register and the dispute view must show
+    neither the matter's text nor, to whom may not read it, the matter."""
+    m = "hemmelig"
+    proposal = int(
+        org.act("direktor", m, ev.CompromiseProposed(body="hmed", terms=_text(m, "terms")))["seq"]
+    )
+    org.act("direktor", m, ev.CompromiseAccepted(proposal=proposal, side="management"))
+    org.act("tr", m, ev.CompromiseAccepted(proposal=proposal, side="employees"))
+    agreement = ev.AgreementReached(
+        body="hmed",
+        compromise=proposal,
+        text=_text(m, "guideline"),
+        guideline=True,
+        guideline_type="optional",
+        guideline_id="hjemmearbejde",
+    )
+    org.act("direktor", m, agreement)
+    org.act("tr", m, ev.BreachClaimed(body="hmed", concerns=1, text=_text(m, "claim")))
+
+
 def tell(org: Organisation) -> None:
     """The whole story, in log order; every reader's key is still valid at its end."""
     found_municipality(org)
@@ -151,3 +176,4 @@ def tell(org: Organisation) -> None:
     org.registry(ev.MemberLeft(body="lmed", person="tidligere"))
     org.clock.advance(days=1)
     tell_local_matter(org)
+    tell_guideline_and_claim(org)

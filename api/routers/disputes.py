@@ -1,0 +1,90 @@
+"""The dispute view: breach claims and interpretation disputes on their path, with what is
+due from whom by when; per matter (who may read it) and for the organisation (the
+matters the reader may read)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.access import LedgerAccess, MatterAccess
+from api.deps import MatterId
+from api.paging import Limit, Offset, OffsetPage
+from api.patterns import NOW_PATTERN, matches
+from api.read_schemas import DisputesOut
+from api.reading import IdFilter, LangQuery, Read, ReadDep, dated
+from api.responses import READ_ERRORS
+from api.routers.findings import NowQuery
+from ledger.errors import MalformedAsOfError
+from projections.read_models.disputes import DisputeView, disputes
+from projections.runner.moments import parse_now
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+
+StatusFilter = Annotated[
+    Literal["open", "remedied", "settled"] | None,
+    Query(description="Only disputes in this state."),
+]
+
+
+def _answer(
+    read: Read,
+    lang: Literal["da", "en"],
+    now: str | None,
+    matter: str | None,
+    body: str | None,
+    keep: LedgerAccess,
+    status: str | None,
+    offset: int,
+    limit: int,
+) -> DisputesOut:
+    if now is not None and not matches(NOW_PATTERN, now):
+        raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
+    view = read.view({matter} if matter else None)
+    report = disputes(
+        view.source, read.origin, matter=matter, body=body, now=parse_now(now), lang=lang
+    )
+    chosen: list[DisputeView] = [
+        d
+        for d in report.disputes
+        if keep.may_read(d.matter) and (status is None or d.status == status)
+    ]
+    return dated(
+        DisputesOut, view, report, **OffsetPage.of(chosen, offset, limit).fields("disputes")
+    )
+
+
+@router.get("/disputes", response_model=DisputesOut, responses=READ_ERRORS)
+def organisation_disputes(
+    access: LedgerAccess,
+    read: ReadDep,
+    lang: LangQuery = "da",
+    matter: IdFilter = None,
+    body: IdFilter = None,
+    status: StatusFilter = None,
+    now: NowQuery = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> DisputesOut:
+    """The breach claims and interpretation disputes in the matters the reader may read,
+    each with its path and what is due from whom by when."""
+    if matter is not None:
+        access.require_matter(matter)
+    return _answer(read, lang, now, matter, body, access, status, offset, limit)
+
+
+@router.get("/matters/{matter}/disputes", response_model=DisputesOut, responses=READ_ERRORS)
+def matter_disputes(
+    matter: MatterId,
+    access: MatterAccess,
+    read: ReadDep,
+    lang: LangQuery = "da",
+    status: StatusFilter = None,
+    now: NowQuery = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> DisputesOut:
+    """The disputes of one matter: claim, remedy, escalation to HovedMED, to the central
+    parties, arbitration and resolution, and what is due from whom by when."""
+    return _answer(read, lang, now, matter, None, access, status, offset, limit)

@@ -1,0 +1,61 @@
+"""The guideline register: each guideline of the organisation, its agreement, amendments and
+notice of termination, and its state on a day.
+
+Every person of the ledger reads it: guidelines bind the whole organisation,
+and what the register shows (ids, types, bodies, dates, leaf indexes) are
+routing fields (docs/PROTOCOL.md section 9).  The matter and event number
+of a step in a matter the reader may not read are withheld.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.access import LedgerAccess
+from api.paging import Limit, Offset, OffsetPage
+from api.patterns import NOW_PATTERN, matches
+from api.read_schemas import GuidelinesOut
+from api.reading import IdFilter, ReadDep, dated
+from api.responses import READ_ERRORS
+from ledger.errors import MalformedAsOfError
+from projections.read_models.guidelines import guideline_register, withhold_matters
+from projections.runner.moments import parse_now
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+
+OnQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Each guideline's state on this date or time (UTC unless it names an "
+        "offset; default: the ledger's latest). Other text is `malformed_as_of`.",
+        json_schema_extra={"pattern": NOW_PATTERN},
+    ),
+]
+
+
+@router.get("/guidelines", response_model=GuidelinesOut, responses=READ_ERRORS)
+def guidelines(
+    access: LedgerAccess,
+    read: ReadDep,
+    guideline: IdFilter = None,
+    body: IdFilter = None,
+    on: OnQuery = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> GuidelinesOut:
+    """The guideline register: each guideline's type, the agreement that made it, its
+    amendments, notice of termination and effective date, and its state on a day."""
+    if on is not None and not matches(NOW_PATTERN, on):
+        raise MalformedAsOfError(f"on {on!r} is not a date or time", on=on)
+    view = read.view()
+    report = withhold_matters(
+        guideline_register(
+            view.source, read.origin, guideline=guideline, body=body, on=parse_now(on, name="on")
+        ),
+        access.may_read,
+    )
+    page = OffsetPage.of(report.guidelines, offset, limit)
+    return dated(GuidelinesOut, view, report, **page.fields("guidelines"))

@@ -1,0 +1,56 @@
+"""What the organisation as a whole holds, beside its matters: kept whole by every fold.
+
+Most read-model rows are a function of one matter and the registry.  A few
+facts belong to the organisation and are read across matters: the
+guideline register (a matter touching a guideline asks whether it is in
+force, MED-14) and, per body and year, the annual work-environment
+discussions and the work-environment representatives' appointments
+(MED-15).  They are few, so a fold keeps them whole, as it keeps the
+registry; ``LedgerFold.resume`` reloads them with one query over the
+event types in ``ORGANISATION_EVENT_TYPES``.
+"""
+
+from __future__ import annotations
+
+from projections.facts.guidelines import GUIDELINE_EVENT_TYPES, GuidelineHistory, step_of
+from projections.facts.logged import LoggedEvent
+
+ORGANISATION_EVENT_TYPES = (*GUIDELINE_EVENT_TYPES, "MeetingHeld")
+"""The matter event types the organisation's facts are folded from (beside the registry)."""
+
+
+class OrganisationFacts:
+    """The guideline register's history, annual work-environment discussions by body, and
+    the appointments of work-environment representatives (AMR) by body."""
+
+    def __init__(self) -> None:
+        self.guidelines = GuidelineHistory()
+        self.annual_discussions: dict[str, list[LoggedEvent]] = {}
+        self.amr_appointments: dict[str, list[LoggedEvent]] = {}
+        self._last_leaf = -1
+
+    def apply(self, event: LoggedEvent) -> None:
+        """Fold one event of the log in (any stream; most are not the organisation's);
+        an event at or below a leaf already folded is ignored."""
+        if event.leaf <= self._last_leaf:
+            return
+        self._last_leaf = event.leaf
+        if event.type == "MemberAppointed":
+            if "amr" in event.payload.get("roles", ()):
+                self.amr_appointments.setdefault(str(event.payload["body"]), []).append(event)
+        elif event.type == "MeetingHeld":
+            if event.payload.get("annual_work_environment_discussion"):
+                self.annual_discussions.setdefault(str(event.payload["body"]), []).append(event)
+        else:
+            step = step_of(event)
+            if step is not None:
+                self.guidelines.add(step)
+
+    def discussions_in(self, body: str, year: int) -> list[LoggedEvent]:
+        """The annual work-environment discussions held in ``body`` in ``year`` (by the
+        meeting's own date)."""
+        return [
+            m
+            for m in self.annual_discussions.get(body, [])
+            if str(m.payload.get("date", "")).startswith(f"{year:04d}-")
+        ]

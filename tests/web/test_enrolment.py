@@ -1,0 +1,80 @@
+"""Enrolment with a browser-made key, approved in the administrator's browser; a lost key
+revoked, after which its session stops working."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.web.conftest import DemoSite, Person, assert_accessible, become, log_in, open_person
+
+
+@pytest.mark.slow
+def test_a_new_representative_enrols_with_a_browser_made_key(
+    browser: Browser, demo_site: DemoSite, people: list[Person]
+) -> None:
+    newcomer = open_person(browser, demo_site.url)
+    admin = open_person(browser, demo_site.url)
+    people += [newcomer, admin]
+
+    page = newcomer.go("/l/ballerup/tilmelding")
+    assert_accessible(page)
+    page.get_by_label("Dit person-id").fill("ny-tr")
+    page.get_by_role("button", name="Lav min nøgle").click()
+    page.locator("#enrol-request").wait_for(state="visible")
+    request = page.locator("#enrol-text").input_value()
+    asked = json.loads(request)
+    assert asked["person"] == "ny-tr" and asked["origin"] == "ledger.example/ballerup"
+    fingerprint = page.locator("#enrol-fingerprint").inner_text()
+    assert fingerprint.replace(" ", "") == asked["key_id"]
+    qr = page.locator("#enrol-qr")
+    for _ in range(50):  # the QR code (SVG made by the server) has loaded
+        if page.evaluate("document.getElementById('enrol-qr').naturalWidth") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("document.getElementById('enrol-qr').naturalWidth") > 0
+    assert (qr.get_attribute("src") or "").startswith("/l/ballerup/tilmelding/qr.svg?")
+    assert_accessible(page)
+
+    # The administrator approves it in their own browser, signing PersonEnrolled there.
+    admin_page = become(admin, "ballerup", "bal-admin")
+    admin_page.goto("/l/ballerup/admin")
+    assert_accessible(admin_page)
+    admin_page.get_by_role("link", name="Godkend en anmodning om adgang").click()
+    admin_page.get_by_label("Anmodningen").fill(request)
+    admin_page.get_by_role("button", name="Se hvad du underskriver").click()
+    words = admin_page.locator("#confirm-words")
+    words.wait_for(state="visible")
+    assert (
+        f"ny-tr optages i loggen med nøglen med fingeraftrykket {fingerprint}" in words.inner_text()
+    )
+    assert_accessible(admin_page)
+    admin_page.get_by_role("button", name="Underskriv med min nøgle").click()
+    admin_page.locator("#done").wait_for(state="visible", timeout=20_000)
+
+    # The newcomer logs in with the key their browser made.
+    page.goto("/l/ballerup/login")
+    log_in(page, "ny-tr")
+    assert page.get_by_role("heading", level=1).inner_text() == "Mine sager"
+
+    # The administrator names them in the directory (a cookie form, with its CSRF token).
+    admin_page.goto("/l/ballerup/admin")
+    admin_page.get_by_label("Person", exact=True).select_option("ny-tr")
+    admin_page.get_by_label("Navn", exact=True).fill("Nina Ny")
+    admin_page.get_by_label("E-mail").fill("nina@example.org")
+    admin_page.get_by_role("button", name="Gem").click()
+    assert "Navnet for ny-tr er gemt." in admin_page.inner_text("main")
+    assert "Nina Ny" in admin_page.inner_text("main")
+
+    # The key is lost: the administrator revokes it; its session stops at once.
+    admin_page.get_by_role("link", name=f"Spær nøgle {asked['key_id']} for ny-tr").click()
+    admin_page.get_by_label("Begrundelse").fill("Mistet telefon")
+    admin_page.get_by_role("button", name="Se hvad du underskriver").click()
+    admin_page.locator("#confirm-words").wait_for(state="visible")
+    admin_page.get_by_role("button", name="Underskriv med min nøgle").click()
+    admin_page.locator("#done").wait_for(state="visible", timeout=20_000)
+    page.goto("/l/ballerup/sager")
+    assert "/l/ballerup/login?next=" in page.url, page.url
+    assert newcomer.problems == [] and admin.problems == []

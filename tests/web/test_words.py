@@ -1,0 +1,80 @@
+"""The catalogues, Danish dates and the plain words of each signed action (no browser)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ledger.domain.state import LedgerState
+from web.actions import ACTIONS, checked_payload, words
+from web.i18n import catalogue, format_date, format_number, format_time
+from web.render import safe_next
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+
+
+def test_both_catalogues_hold_the_same_keys_with_the_same_placeholders() -> None:
+    da, en = catalogue("da"), catalogue("en")
+    assert set(da) == set(en)
+    for key in da:
+        assert set(re.findall(r"{(\w+)}", da[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+def test_every_literal_key_a_template_asks_for_is_in_the_catalogue() -> None:
+    asked = set()
+    for template in TEMPLATES.glob("*.html"):
+        asked |= set(re.findall(r"""\bt\(["']([a-z0-9_.]*[a-z0-9_])["']""", template.read_text()))
+    assert asked and asked <= set(catalogue("da")), asked - set(catalogue("da"))
+
+
+def test_dates_and_numbers_in_danish_and_english() -> None:
+    assert format_date("2026-03-01", "da") == "1. marts 2026"
+    assert format_date("2026-03-01", "en") == "1 March 2026"
+    # Local time in Copenhagen: UTC+1 in winter, UTC+2 in summer.
+    assert format_time("2026-01-05T09:00:00Z", "da") == "5. januar 2026 kl. 10.00"
+    assert format_time("2026-07-05T09:00:00Z", "en") == "5 July 2026, 11:00"
+    assert format_number(12345, "da") == "12.345"
+    assert format_number(12345, "en") == "12,345"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example", "\\\\x", "", None])
+def test_going_on_never_leaves_the_site(target: str | None) -> None:
+    assert safe_next(target) == "/"
+
+
+def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -> None:
+    forms = {
+        "position": {
+            "body": "bal-okonomi",
+            "side": "employees",
+            "stance": "oppose",
+            "text": "Nej.",
+        },
+        "disagreement": {"body": "bal-okonomi", "points": "A\nB", "legitimate_difference": "yes"},
+        "compromise": {"body": "bal-okonomi", "terms": "Halvdelen."},
+        "accept": {"proposal": "3", "side": "employees"},
+        "proposal": {"body": "bal-okonomi", "title": "Forslag", "text": "Gør sådan."},
+        "hearing": {"body": "bal-okonomi", "text": "Svar."},
+        "acknowledge": {"body": "bal-okonomi", "adequate_time": "no"},
+        "breach": {"body": "bal-okonomi", "concerns": "2", "text": "Ikke drøftet."},
+    }
+    assert set(forms) == set(ACTIONS)
+    for name, form in forms.items():
+        payload = checked_payload(ACTIONS[name], form)
+        said = words(ACTIONS[name], payload, demo_state, "okonomi-4mio", "da")
+        assert said.startswith("Du underskriver: "), said
+        assert "{" not in said, said
+    breach = checked_payload(ACTIONS["breach"], forms["breach"])
+    assert breach == {"body": "bal-okonomi", "concerns": 2, "text": "Ikke drøftet."}
+    acknowledged = checked_payload(ACTIONS["acknowledge"], forms["acknowledge"])
+    assert acknowledged == {"body": "bal-okonomi", "adequate_time": False}
+
+
+def test_a_form_that_is_not_the_event_is_refused_with_its_fields() -> None:
+    from api.errors import MalformedRequestError
+
+    with pytest.raises(MalformedRequestError) as refused:
+        checked_payload(ACTIONS["breach"], {"body": "bal-okonomi", "text": "Mangler concerns"})
+    assert refused.value.details["fields"] == ["concerns"]

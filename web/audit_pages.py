@@ -1,0 +1,113 @@
+"""The auditor's pages: the ledger at a glance, findings by body and rule with their
+grounds, any matter replayed as of a tree size or a date, the whole-ledger bundle.
+
+Read through the API's own routes and guards: the whole-ledger bundle is the
+auditors' alone (``AuditorAccess`` in the API), findings are filtered by who
+may read each matter, as in the API.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.access import Access
+from api.deps import LedgerId
+from api.errors import ReadNotAllowedError
+from api.reading import AsOfQuery, Read
+from api.routers import findings as finding_routes
+from ledger.errors import NotYetCheckpointedError
+from ledger.service.bundle import ledger_bundle
+from web.context import MatterQuery, page_context, site_of
+from web.render import PageRoute, render, request_lang
+from web.session import Session
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _auditor(request: Request, ledger: str) -> tuple[Session, Access]:
+    session = site_of(request).session(request, ledger)
+    access = Access(session.reader, session.state)
+    if not access.reader.is_auditor:
+        raise ReadNotAllowedError(f"{session.person} is not an auditor of this ledger")
+    return session, access
+
+
+def checkpoint_summary(note: str) -> dict[str, Any]:
+    """A C2SP signed note's origin, size and root, and who signed it (log and witnesses)."""
+    text, _, signatures = note.partition("\n\n")
+    lines = text.split("\n")
+    signers = [line.split(" ")[1] for line in signatures.split("\n") if line.startswith("\u2014 ")]
+    return {
+        "origin": lines[0] if lines else "",
+        "size": int(lines[1]) if len(lines) > 1 and lines[1].isdigit() else 0,
+        "root": lines[2] if len(lines) > 2 else "",
+        "signers": signers,
+        "text": note,
+    }
+
+
+@router.get("/l/{ledger}/revision")
+def audit_page(request: Request, ledger: LedgerId) -> Response:
+    """The ledger at a glance, its findings, and the way into any matter as of any point."""
+    site = site_of(request)
+    session, access = _auditor(request, ledger)
+    service = site.context.service
+    read = Read(session.origin, site.context, None)
+    lang = request_lang(request)
+    report = finding_routes.rule_findings(access, read, lang, None, None, None, None, None, 0, 1000)
+    by_body: dict[str, dict[str, list[Any]]] = {}
+    for finding in report.findings:
+        by_body.setdefault(finding.body_name, {}).setdefault(finding.rule, []).append(finding)
+    try:
+        checkpoint: dict[str, Any] | None = checkpoint_summary(
+            service.latest_checkpoint(session.origin)
+        )
+    except NotYetCheckpointedError:
+        checkpoint = None
+    matters = sorted(
+        (m.opened.title, matter_id) for matter_id, m in list(session.state.matters.items())
+    )
+    return render(
+        request,
+        "audit.html",
+        **page_context(
+            session,
+            site,
+            tree_size=service.tree_size(session.origin),
+            checkpoint=checkpoint,
+            trust=json.dumps(service.trust_root(session.origin).to_json(), indent=1),
+            findings=report,
+            by_body=by_body,
+            matters=matters,
+        ),
+    )
+
+
+@router.get("/l/{ledger}/revision/som")
+def replay(
+    request: Request, ledger: LedgerId, matter: MatterQuery, as_of: AsOfQuery = None
+) -> Response:
+    """A matter as it stood at a tree size or a date (the matter page, replayed)."""
+    target = f"/l/{ledger}/sager/{matter}"
+    return RedirectResponse(target + (f"?as_of={as_of}" if as_of else ""), status_code=303)
+
+
+@router.get("/l/{ledger}/revision/bundle.json")
+async def whole_ledger_bundle(request: Request, ledger: LedgerId) -> Response:
+    """Every event up to the newest checkpoint, as one bundle (auditors only)."""
+    site = site_of(request)
+    session, _ = await run_in_threadpool(_auditor, request, ledger)
+    bundle = await run_in_threadpool(ledger_bundle, site.context.service, session.origin)
+    return Response(
+        json.dumps(bundle, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="log-{ledger}.json"',
+            "Cache-Control": "no-store",
+        },
+    )

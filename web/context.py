@@ -1,0 +1,53 @@
+"""What every page shares: the running API's context, the server's secret, the demo door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+
+from api.deps import ApiContext
+from ledger.protocol.envelope import ID_PATTERN
+from web.demo_door import DemoDoor
+from web.session import CSRF_FIELD, Session, open_session
+
+MatterQuery = Annotated[str, Query(pattern=rf"^{ID_PATTERN}$", description="A matter id.")]
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the pages share: the API's context, the server's secret, the demo door."""
+
+    context: ApiContext
+    secret: bytes
+    door: DemoDoor
+
+    def origin(self, ledger: str) -> str:
+        """The ledger's origin; UnknownLedgerError (404) if there is none."""
+        return self.context.service.origin_of(ledger)
+
+    def session(self, request: Request, ledger: str) -> Session:
+        """The logged-in person of ``ledger``; LoginRequiredError otherwise."""
+        return open_session(request, self.context, self.secret, ledger, self.origin(ledger))
+
+    def ledger_name(self, ledger: str) -> str:
+        row = self.context.service.ledger_info(ledger)
+        return row.name if row is not None else ledger
+
+
+def site_of(request: Request) -> Site:
+    site = request.app.state.site
+    assert isinstance(site, Site)
+    return site
+
+
+def page_context(session: Session, site: Site, **more: Any) -> dict[str, Any]:
+    """What every logged-in page's layout shows: who, in which ledger, the CSRF token."""
+    return {
+        "session": session,
+        "ledger": session.ledger,
+        "ledger_name": site.ledger_name(session.ledger),
+        "csrf_field": CSRF_FIELD,
+        **more,
+    }

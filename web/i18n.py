@@ -1,0 +1,112 @@
+"""Words and dates in Danish (first) and English: the message catalogues.
+
+Every text a page shows is a key in ``web/messages/da.json`` and
+``web/messages/en.json``; both catalogues hold the same keys
+(tests/web/test_catalogues.py).  Dates are shown in Danish local time
+(Europe/Copenhagen), in each language's own format: ``28. november 2026
+kl. 17.05`` and ``28 November 2026, 17:05``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+Lang = Literal["da", "en"]
+LANGS: tuple[Lang, ...] = ("da", "en")
+DEFAULT_LANG: Lang = "da"
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+
+_MONTHS = {
+    "da": [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    """The message catalogue of ``lang``: key -> text (``{name}`` placeholders)."""
+    text = resources.files("web").joinpath("messages", f"{lang}.json").read_text("utf-8")
+    loaded = json.loads(text)
+    assert isinstance(loaded, dict)
+    return {str(k): str(v) for k, v in loaded.items()}
+
+
+def message(lang: Lang, name: str, /, **values: object) -> str:
+    """The text of ``name`` in ``lang`` with its placeholders filled; KeyError if missing."""
+    text = catalogue(lang)[name]
+    return text.format(**values) if values else text
+
+
+def as_lang(value: str | None) -> Lang:
+    """``value`` if it is a language we speak, else Danish."""
+    return "en" if value == "en" else "da"
+
+
+def _moment(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TIME)
+
+
+def format_date(value: str | date | datetime, lang: Lang) -> str:
+    """A date as ``3. marts 2026`` (da) or ``3 March 2026`` (en)."""
+    if isinstance(value, str) and len(value) == 10:
+        day = date.fromisoformat(value)
+    elif isinstance(value, datetime | str):
+        day = _moment(value).date()
+    else:
+        day = value
+    month = _MONTHS[lang][day.month - 1]
+    if lang == "da":
+        return f"{day.day}. {month} {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+def format_time(value: str | datetime, lang: Lang) -> str:
+    """A moment in Danish local time: ``3. marts 2026 kl. 14.05`` or ``3 March 2026, 14:05``."""
+    moment = _moment(value)
+    day = format_date(moment, lang)
+    if lang == "da":
+        return f"{day} kl. {moment.hour:02d}.{moment.minute:02d}"
+    return f"{day}, {moment.hour:02d}:{moment.minute:02d}"
+
+
+def format_number(value: int, lang: Lang) -> str:
+    """An integer with thousands separated: ``12.345`` (da) or ``12,345`` (en)."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", ".") if lang == "da" else grouped

@@ -1,0 +1,164 @@
+"""A representative's pages: "Mine sager" and a matter in plain words.
+
+Every read goes through the API's own read routes and guards
+(``api.routers.matters``, ``api.access``): the page asks exactly what the
+API would answer the same person, and shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.access import Access
+from api.deps import LedgerId, MatterId
+from api.reading import AsOfQuery, Read
+from api.routers import matters as matter_routes
+from ledger.domain import events as ev
+from ledger.domain.state import LedgerState
+from web.context import page_context, site_of
+from web.render import PageRoute, render, request_lang
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Due:
+    """Something a body of the reader is asked for in a matter, by a date."""
+
+    matter: str
+    kind: str  # "consultation" or "hearing"
+    body: str
+    respond_by: str
+    seq: int
+
+
+def due_items(state: LedgerState, bodies: list[str], matter_ids: list[str]) -> list[Due]:
+    """Open consultations and hearings addressed to ``bodies`` in ``matter_ids``, by date."""
+    found: list[Due] = []
+    for matter_id in matter_ids:
+        matter = state.matters.get(matter_id)
+        if matter is None or matter.ended:
+            continue
+        for seq, info in list(matter.events.items()):
+            payload = info.payload
+            if isinstance(payload, ev.ConsultationOpened) and payload.body in bodies:
+                found.append(Due(matter_id, "consultation", payload.body, payload.respond_by, seq))
+            elif isinstance(payload, ev.HearingOpened):
+                found.extend(
+                    Due(matter_id, "hearing", body, payload.respond_by, seq)
+                    for body in payload.bodies
+                    if body in bodies
+                )
+    return sorted(found, key=lambda d: (d.respond_by, d.matter, d.seq))
+
+
+@router.get("/l/{ledger}/sager")
+def my_matters(request: Request, ledger: LedgerId) -> Response:
+    """Mine sager: the matters of the reader's bodies, and what is due in them."""
+    site = site_of(request)
+    session = site.session(request, ledger)
+    access = Access(session.reader, session.state)
+    read = Read(session.origin, site.context, None)
+    listed = matter_routes.read_matter_list(access, read, None, None, 0, 1000)
+    ids = [m.matter for m in listed.matters]
+    due = due_items(session.state, access.bodies, ids)
+    titles = {m.matter: m.title for m in listed.matters}
+    bodies = _body_names(session.state)
+    return render(
+        request,
+        "matters.html",
+        **page_context(
+            session,
+            site,
+            matters=listed.matters,
+            due=due,
+            titles=titles,
+            body_names=bodies,
+            my_bodies=access.bodies,
+        ),
+    )
+
+
+@router.get("/l/{ledger}/sager/{matter}")
+def matter_page(
+    request: Request, ledger: LedgerId, matter: MatterId, as_of: AsOfQuery = None
+) -> Response:
+    """A matter in plain words: what happened, who, as what, when; material; the decision."""
+    site = site_of(request)
+    session = site.session(request, ledger)
+    access = Access(session.reader, session.state)
+    access.require_matter(matter)
+    read = Read(session.origin, site.context, as_of or None)
+    lang = request_lang(request)
+    timeline = matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000)
+    dossier = matter_routes.read_dossier(read, matter)
+    material = _material(session.state, matter, timeline.entries)
+    return render(
+        request,
+        "matter.html",
+        **page_context(
+            session,
+            site,
+            matter=timeline.matter,
+            timeline=timeline,
+            dossier=dossier.document,
+            body_names=dossier.body_names,
+            material=material,
+            as_of=as_of,
+            actions=_actions(session.state, access, matter) if as_of is None else [],
+        ),
+    )
+
+
+def _material(state: LedgerState, matter_id: str, entries: list[Any]) -> list[dict[str, Any]]:
+    """Each document shared in the matter with its SHA-256, when and to which bodies."""
+    matter = state.matters.get(matter_id)
+    if matter is None:
+        return []
+    leaves = {e.seq: e for e in entries}
+    shared: list[dict[str, Any]] = []
+    for seq, info in list(matter.events.items()):
+        payload = info.payload
+        if not isinstance(payload, ev.MaterialShared):
+            continue
+        entry = leaves.get(seq)
+        for document in payload.documents:
+            shared.append(
+                {
+                    "title": document.title,
+                    "sha256": document.sha256,
+                    "link": document.link,
+                    "bodies": list(payload.bodies),
+                    "time": entry.claimed_time if entry is not None else None,
+                    "leaf_index": entry.leaf_index if entry is not None else None,
+                }
+            )
+    return shared
+
+
+ACTIONS = (
+    "position",
+    "disagreement",
+    "compromise",
+    "accept",
+    "proposal",
+    "hearing",
+    "acknowledge",
+    "breach",
+)
+
+
+def _actions(state: LedgerState, access: Access, matter_id: str) -> list[str]:
+    """The actions the page offers on an open matter (the write-time rules still decide)."""
+    matter = state.matters.get(matter_id)
+    if matter is None or matter.ended:
+        return []
+    return list(ACTIONS)
+
+
+def _body_names(state: LedgerState) -> dict[str, str]:
+    return {body_id: body.name for body_id, body in list(state.registry.bodies.items())}

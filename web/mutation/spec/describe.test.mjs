@@ -1,0 +1,279 @@
+// describe(): sentences in Danish and English for every claim and every refusal.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { describe, EXPLAINED_CODES } from "../../static/js/verifier/describe.js";
+import { verifyBundle } from "../../static/js/verifier/index.js";
+import { loadCorpus } from "./corpus.mjs";
+import { casesOf } from "./differential.mjs";
+
+const corpus = loadCorpus();
+const base = (name) => corpus.bases.find((b) => b.name === name);
+
+test("a valid receipt: what it proves and what not, in both languages", async () => {
+  const { bundle, trust } = base("receipt");
+  const result = await verifyBundle(bundle, trust);
+  assert.equal(result.ok, true);
+  assert.deepEqual(result.proves.map((c) => c.id), ["checkpoint", "witnesses", "genesis", "in_log", "signed", "complete", "disclosed", "verdict"]);
+  assert.deepEqual(result.doesNotProve.map((c) => c.id), ["undisclosed", "roles", "truth", "times", "after", "no_witness"]);
+  const da = describe(result, "da");
+  const en = describe(result, "en");
+  assert.equal(da.headline, "Bundtet er gyldigt.");
+  assert.equal(en.headline, "The bundle is valid.");
+  assert.match(da.proves.join(" "), /amr sad i det ansvarlige organ mens sagen kørte, men blev aldrig inddraget/);
+  assert.match(en.proves.join(" "), /amr sat in the responsible body while the matter ran, but was never involved/);
+  assert.match(en.proves.join(" "), /Nothing is left out of the matter budget and the registry \(people, keys, bodies\)/);
+  assert.match(en.doesNotProve.join(" "), /The content of 3 fields in 3 events that are not shown/);
+  assert.match(da.doesNotProve.join(" "), /Indholdet af 3 felter i 3 hændelser/);
+  assert.equal(describe(result).headline, da.headline);
+  assert.equal(da.proves.length, result.proves.length);
+  assert.equal(en.doesNotProve.length, result.doesNotProve.length);
+  assert.throws(() => describe(result, "de"), /no sentences in de/);
+});
+
+test("a witnessed matter bundle names its witnesses; an events bundle what it leaves out", async () => {
+  const witnessed = await verifyBundle(base("witnessed").bundle, base("witnessed").trust);
+  assert.match(describe(witnessed, "en").proves[1], /^2 witnesses \(w1.example\/a and w2.example\/b\) cosigned the checkpoint; the trust root asks for 2 of 3\.$/);
+  assert.ok(!witnessed.doesNotProve.some((c) => c.id === "no_witness"));
+  const events = await verifyBundle(base("events").bundle, base("events").trust);
+  assert.deepEqual(events.doesNotProve[0], { id: "not_complete", streams: ["matter/m1"] });
+  assert.match(describe(events, "da").doesNotProve[0], /^At intet er udeladt af sagen m1/);
+  assert.deepEqual(events.proves.find((c) => c.id === "in_log"), { id: "in_log", events: 9, streams: 3 });
+});
+
+test("every refusal in the corpus gets a sentence naming its reason and its event", async () => {
+  const seen = new Set();
+  for (const c of casesOf(corpus)) {
+    if (c.expect.ok || c.expect.crash || seen.has(c.expect.code)) continue;
+    seen.add(c.expect.code);
+    const result = await verifyBundle(c.bundle, c.trust);
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.proves, []);
+    for (const lang of ["da", "en"]) {
+      const text = describe(result, lang);
+      assert.ok(text.headline.includes(result.code) === false, text.headline);
+      assert.equal(text.doesNotProve.length, 1);
+      assert.ok(text.doesNotProve[0].includes(`(${result.code}`), text.doesNotProve[0]);
+      if (result.event) assert.ok(text.doesNotProve[0].includes(` ${result.event.leafIndex} `), text.doesNotProve[0]);
+    }
+  }
+  assert.ok(seen.size >= 18, [...seen].join(" "));
+  for (const code of seen) assert.ok(EXPLAINED_CODES.includes(code), code);
+});
+
+// What each base bundle proves and does not, exactly (the claims describe() words).
+const CLAIMS = {
+  "events": {
+    "proves": [
+      {
+        "id": "checkpoint",
+        "origin": "ledger.example/factory",
+        "treeSize": "10"
+      },
+      {
+        "id": "witnesses",
+        "cosigned": 0,
+        "quorum": 0,
+        "witnesses": 0,
+        "names": []
+      },
+      {
+        "id": "genesis",
+        "origin": "ledger.example/factory"
+      },
+      {
+        "id": "in_log",
+        "events": 9,
+        "streams": 3
+      },
+      {
+        "id": "signed",
+        "events": 9
+      },
+      {
+        "id": "complete",
+        "streams": [
+          "matter/m2",
+          "registry"
+        ]
+      },
+      {
+        "id": "disclosed",
+        "fields": 28
+      }
+    ],
+    "doesNotProve": [
+      {
+        "id": "not_complete",
+        "streams": [
+          "matter/m1"
+        ]
+      },
+      {
+        "id": "roles"
+      },
+      {
+        "id": "truth"
+      },
+      {
+        "id": "times"
+      },
+      {
+        "id": "after",
+        "treeSize": "10"
+      },
+      {
+        "id": "no_witness"
+      }
+    ]
+  },
+  "receipt": {
+    "proves": [
+      {
+        "id": "checkpoint",
+        "origin": "ledger.example/factory",
+        "treeSize": "11"
+      },
+      {
+        "id": "witnesses",
+        "cosigned": 0,
+        "quorum": 0,
+        "witnesses": 0,
+        "names": []
+      },
+      {
+        "id": "genesis",
+        "origin": "ledger.example/factory"
+      },
+      {
+        "id": "in_log",
+        "events": 11,
+        "streams": 2
+      },
+      {
+        "id": "signed",
+        "events": 11
+      },
+      {
+        "id": "complete",
+        "streams": [
+          "matter/budget",
+          "registry"
+        ]
+      },
+      {
+        "id": "disclosed",
+        "fields": 29
+      },
+      {
+        "id": "verdict",
+        "person": "amr",
+        "matter": "budget",
+        "verdict": "not_involved"
+      }
+    ],
+    "doesNotProve": [
+      {
+        "id": "undisclosed",
+        "events": 3,
+        "fields": 3,
+        "leaves": [
+          6,
+          7,
+          10
+        ]
+      },
+      {
+        "id": "roles"
+      },
+      {
+        "id": "truth"
+      },
+      {
+        "id": "times"
+      },
+      {
+        "id": "after",
+        "treeSize": "11"
+      },
+      {
+        "id": "no_witness"
+      }
+    ]
+  },
+  "witnessed": {
+    "proves": [
+      {
+        "id": "checkpoint",
+        "origin": "ledger.example/factory",
+        "treeSize": "5"
+      },
+      {
+        "id": "witnesses",
+        "cosigned": 2,
+        "quorum": 2,
+        "witnesses": 3,
+        "names": [
+          "w1.example/a",
+          "w2.example/b"
+        ]
+      },
+      {
+        "id": "genesis",
+        "origin": "ledger.example/factory"
+      },
+      {
+        "id": "in_log",
+        "events": 5,
+        "streams": 2
+      },
+      {
+        "id": "signed",
+        "events": 5
+      },
+      {
+        "id": "complete",
+        "streams": [
+          "matter/sag",
+          "registry"
+        ]
+      },
+      {
+        "id": "disclosed",
+        "fields": 13
+      },
+      {
+        "id": "imported",
+        "events": 1
+      }
+    ],
+    "doesNotProve": [
+      {
+        "id": "roles"
+      },
+      {
+        "id": "truth"
+      },
+      {
+        "id": "times"
+      },
+      {
+        "id": "after",
+        "treeSize": "5"
+      }
+    ]
+  }
+};
+
+test("the claims of each base bundle, exactly", async () => {
+  for (const [name, expected] of Object.entries(CLAIMS)) {
+    const result = await verifyBundle(base(name).bundle, base(name).trust);
+    assert.deepEqual({ proves: result.proves, doesNotProve: result.doesNotProve }, expected, name);
+  }
+});
+
+test("an imported event is said to be imported", async () => {
+  const result = await verifyBundle(base("witnessed").bundle, base("witnessed").trust);
+  assert.equal(describe(result, "en").proves.at(-1), "1 event is marked as imported from an earlier system; their times are the ones the import stated.");
+  assert.equal(describe(result, "da").proves.at(-1), "1 hændelse er mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.");
+});

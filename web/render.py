@@ -1,0 +1,104 @@
+"""Templates, words and the page route that turns errors into pages.
+
+Pages are Jinja2 templates (``web/templates``) rendered with autoescaping;
+every text comes from the message catalogues through ``t``.  A page handler
+raises as the API does; ``PageRoute`` turns a missing session into a
+redirect to the login page and a ledger error into an error page with the
+same status and stable code the API would answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from api.errors import status_of
+from ledger.errors import LedgerError
+from web.i18n import (
+    LANGS,
+    Lang,
+    as_lang,
+    catalogue,
+    format_date,
+    format_number,
+    format_time,
+    message,
+)
+from web.session import LANG_COOKIE, LoginRequiredError
+
+ENV = Environment(
+    loader=PackageLoader("web", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def request_lang(request: Request) -> Lang:
+    """The page's language: ``?lang=`` if given, else the language cookie, else Danish."""
+    return as_lang(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go to next (never another site: no ``//host`` or scheme)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page ``template`` in the request's language."""
+    lang = request_lang(request)
+
+    def t(name: str, /, **values: object) -> str:
+        return message(lang, name, **values)
+
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    page = ENV.get_template(template).render(
+        t=t,
+        has=lambda key: key in catalogue(lang),
+        lang=lang,
+        langs=LANGS,
+        here=here,
+        here_quoted=quote(here, safe=""),
+        date=lambda value: format_date(value, lang),
+        time=lambda value: format_time(value, lang),
+        number=lambda value: format_number(value, lang),
+        session=context.pop("session", None),
+        **context,
+    )
+    return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+class PageRoute(APIRoute):
+    """A page: a missing session redirects to login, a ledger error becomes an error page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequiredError as missing:
+                target = quote(request.url.path, safe="/")
+                expired = "&expired=1" if missing.expired else ""
+                return RedirectResponse(
+                    f"/l/{missing.ledger}/login?next={target}{expired}", status_code=303
+                )
+            except LedgerError as error:
+                return render(
+                    request,
+                    "error.html",
+                    status=status_of(error),
+                    code=error.code,
+                    detail=str(error),
+                )
+
+        return page_handler

@@ -1,0 +1,196 @@
+// Plain Danish and English sentences of what a verified bundle proves and what
+// it does not (the result of verifyBundle), for people who never read the protocol.
+//
+// describe(result, lang) -> {headline, proves: [sentence], doesNotProve: [sentence]}
+// with lang "da" (the default) or "en".
+
+const LANGS = ["da", "en"];
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function list(items, lang) {
+  if (items.length <= 1) return items.join("");
+  const and = lang === "da" ? " og " : " and ";
+  return items.slice(0, -1).join(", ") + and + items[items.length - 1];
+}
+
+function streamName(stream, lang) {
+  if (stream === "registry") return lang === "da" ? "registret (personer, nøgler, organer)" : "the registry (people, keys, bodies)";
+  if (stream.startsWith("matter/")) return (lang === "da" ? "sagen " : "the matter ") + stream.slice(7);
+  return stream;
+}
+
+const VERDICTS = {
+  da: {
+    involved: "var inddraget i sagen: vedkommende underskrev en hændelse i den, sad i et organ som sagen blev sendt til, eller er nævnt i et mødereferat",
+    not_involved: "sad i det ansvarlige organ mens sagen kørte, men blev aldrig inddraget i den",
+    not_a_member: "sad ikke i det ansvarlige organ mens sagen kørte og blev ikke inddraget",
+  },
+  en: {
+    involved: "was involved in the matter: they signed an event of it, sat in a body it was sent to, or are named in a meeting record",
+    not_involved: "sat in the responsible body while the matter ran, but was never involved in it",
+    not_a_member: "did not sit in the responsible body while the matter ran and was not involved",
+  },
+};
+
+const PROVES = {
+  checkpoint: (c, lang) =>
+    lang === "da"
+      ? `Loggen ${c.origin} har underskrevet et checkpoint med ${c.treeSize} hændelser, med den lognøgle som tillidsankeret angiver.`
+      : `The log ${c.origin} signed a checkpoint of ${c.treeSize} events with the log key the trust root names.`,
+  witnesses: (c, lang) => {
+    if (c.cosigned === 0) {
+      return lang === "da"
+        ? "Ingen vidne har medunderskrevet checkpointet, og tillidsankeret kræver ingen."
+        : "No witness cosigned the checkpoint, and the trust root asks for none.";
+    }
+    return lang === "da"
+      ? `${plural(c.cosigned, "vidne", "vidner")} (${list(c.names, lang)}) har medunderskrevet checkpointet; tillidsankeret kræver ${c.quorum} af ${c.witnesses}.`
+      : `${plural(c.cosigned, "witness", "witnesses")} (${list(c.names, lang)}) cosigned the checkpoint; the trust root asks for ${c.quorum} of ${c.witnesses}.`;
+  },
+  genesis: (c, lang) =>
+    lang === "da"
+      ? `Loggens første hændelse er netop den oprettelse af ${c.origin} som tillidsankeret fastlåser: det er ikke en anden log under samme navn.`
+      : `The log's first event is exactly the founding of ${c.origin} that the trust root pins: it is not another log under the same name.`,
+  in_log: (c, lang) =>
+    lang === "da"
+      ? `${plural(c.events, "hændelse", "hændelser")} fra ${plural(c.streams, "strøm", "strømme")} står i loggen på de angivne pladser og kan ikke ændres eller fjernes uden at checkpointet brydes.`
+      : `${plural(c.events, "event", "events")} of ${plural(c.streams, "stream", "streams")} are in the log at the stated positions and cannot be changed or removed without breaking the checkpoint.`,
+  signed: (c, lang) =>
+    lang === "da"
+      ? "Hver hændelse er underskrevet af den person den nævner, med en nøgle der var tilmeldt og ikke tilbagekaldt på det tidspunkt, og tilmeldingerne går tilbage til loggens første administrator."
+      : "Each event is signed by the person it names, with a key that was enrolled and not revoked at that point, and the enrolments trace back to the log's founding administrator.",
+  complete: (c, lang) =>
+    lang === "da"
+      ? `Intet er udeladt af ${list(c.streams.map((s) => streamName(s, lang)), lang)}: bundtet rummer hver hændelse til og med den seneste som checkpointet kender.`
+      : `Nothing is left out of ${list(c.streams.map((s) => streamName(s, lang)), lang)}: the bundle holds every event up to the latest one the checkpoint knows.`,
+  disclosed: (c, lang) =>
+    lang === "da"
+      ? `De ${plural(c.fields, "viste felt", "viste felter")} er præcis hvad underskriveren skrev.`
+      : `The ${plural(c.fields, "field", "fields")} shown are exactly what the signer wrote.`,
+  verdict: (c, lang) =>
+    lang === "da"
+      ? `Kvitteringen: ${c.person} ${VERDICTS.da[c.verdict] ?? c.verdict} (sag ${c.matter}). Det er udledt her af hændelserne selv.`
+      : `The receipt: ${c.person} ${VERDICTS.en[c.verdict] ?? c.verdict} (matter ${c.matter}). This is derived here from the events themselves.`,
+  imported: (c, lang) =>
+    lang === "da"
+      ? `${plural(c.events, "hændelse er", "hændelser er")} mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.`
+      : `${plural(c.events, "event is", "events are")} marked as imported from an earlier system; their times are the ones the import stated.`,
+};
+
+const DOES_NOT_PROVE = {
+  not_complete: (c, lang) =>
+    lang === "da"
+      ? `At intet er udeladt af ${list(c.streams.map((s) => streamName(s, lang)), lang)}: bundtet viser kun udvalgte hændelser derfra.`
+      : `That nothing is left out of ${list(c.streams.map((s) => streamName(s, lang)), lang)}: the bundle shows only chosen events of it.`,
+  undisclosed: (c, lang) =>
+    lang === "da"
+      ? `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); bundtet viser kun at de findes.`
+      : `The content of ${plural(c.fields, "field", "fields")} in ${plural(c.events, "event", "events")} that are not shown (withheld or erased); the bundle only shows that they exist.`,
+  roles: (c, lang) =>
+    lang === "da"
+      ? "At hver underskriver havde den rette rolle i det rette organ; det kontrollerer en fuld verifikation af hele loggen."
+      : "That each signer held the right role in the right body; a full verification of the whole log checks that.",
+  truth: (c, lang) =>
+    lang === "da"
+      ? "At det der står i hændelserne er sandt; kun hvem der skrev hvad, og hvornår det kom i loggen."
+      : "That what the events say is true; only who wrote what, and that it is in the log.",
+  times: (c, lang) =>
+    lang === "da"
+      ? "De tidspunkter underskriverne angav; loggens egne registreringstider er kun afgrænset af checkpoints som vidner har set."
+      : "The times the signers claimed; the log's own recorded times are bounded only by checkpoints that witnesses saw.",
+  after: (c, lang) =>
+    lang === "da"
+      ? `Noget om hvad der skete efter de ${c.treeSize} hændelser checkpointet dækker.`
+      : `Anything about what happened after the ${c.treeSize} events the checkpoint covers.`,
+  no_witness: (c, lang) =>
+    lang === "da"
+      ? "At loggen viser alle den samme historie: uden vidner hviler det på loggens operatør alene."
+      : "That the log shows everyone the same history: without witnesses that rests on the log's operator alone.",
+  refused: (c, lang) => refusal(c.code, c.event, lang),
+};
+
+// Why a bundle is refused, per stable error code.
+const REASONS = {
+  da: {
+    malformed_bundle: "filen er ikke et gyldigt bevisbundt",
+    malformed_trust_root: "tillidsankeret er ikke gyldigt",
+    malformed_key: "en nøgle i tillidsankeret er ikke gyldig",
+    malformed_checkpoint: "checkpointet er ikke gyldigt",
+    wrong_ledger: "bundtet hører til en anden log end tillidsankeret",
+    checkpoint_signature_invalid: "checkpointet er ikke underskrevet af loggens nøgle, eller en vidneunderskrift holder ikke",
+    witness_quorum_missing: "for få af de vidner tillidsankeret kræver har medunderskrevet checkpointet",
+    genesis_mismatch: "loggens første hændelse er ikke den som tillidsankeret fastlåser",
+    inclusion_proof_invalid: "en hændelse står ikke i loggen som checkpointet dækker",
+    payload_commitment_mismatch: "et vist felt er ikke det underskriveren skrev",
+    unknown_key: "en hændelse er underskrevet med en nøgle der ikke var tilmeldt",
+    revoked_key: "en hændelse er underskrevet med en tilbagekaldt nøgle",
+    bad_signature: "en underskrift holder ikke",
+    registry_payload_missing: "en hændelse i registret viser ikke alle sine felter",
+    signer_not_admin: "en tilmelding eller tilbagekaldelse er ikke underskrevet af en administrator",
+    key_id_mismatch: "et nøgle-id passer ikke til sin nøgle",
+    chain_broken: "to hændelser i samme strøm hænger ikke sammen",
+    head_proof_invalid: "en strøms seneste hændelse står ikke i checkpointet",
+    incomplete_stream: "der mangler hændelser i en strøm som bundtet siger er komplet",
+    routing_field_missing: "kvitteringen mangler et felt som afgørelsen bygger på",
+    verdict_mismatch: "kvitteringens afgørelse passer ikke med hændelserne",
+    verifier_error: "verifikationen kunne ikke gennemføres på denne fil",
+  },
+  en: {
+    malformed_bundle: "the file is not a valid evidence bundle",
+    malformed_trust_root: "the trust root is not valid",
+    malformed_key: "a key in the trust root is not valid",
+    malformed_checkpoint: "the checkpoint is not valid",
+    wrong_ledger: "the bundle belongs to another log than the trust root",
+    checkpoint_signature_invalid: "the checkpoint is not signed by the log key, or a witness cosignature does not hold",
+    witness_quorum_missing: "too few of the witnesses the trust root asks for cosigned the checkpoint",
+    genesis_mismatch: "the log's first event is not the one the trust root pins",
+    inclusion_proof_invalid: "an event is not in the log the checkpoint covers",
+    payload_commitment_mismatch: "a field shown is not what the signer wrote",
+    unknown_key: "an event is signed with a key that was not enrolled",
+    revoked_key: "an event is signed with a revoked key",
+    bad_signature: "a signature does not hold",
+    registry_payload_missing: "a registry event does not show all its fields",
+    signer_not_admin: "an enrolment or revocation is not signed by an administrator",
+    key_id_mismatch: "a key id does not match its key",
+    chain_broken: "two events of one stream do not link up",
+    head_proof_invalid: "a stream's latest event is not in the checkpoint",
+    incomplete_stream: "events are missing from a stream the bundle says is complete",
+    routing_field_missing: "the receipt lacks a field its verdict rests on",
+    verdict_mismatch: "the receipt's verdict does not match its events",
+    verifier_error: "the verification could not be carried out on this file",
+  },
+};
+
+function refusal(code, event, lang) {
+  const reason = REASONS[lang][code] ?? code;
+  if (!event) return lang === "da" ? `Bundtet beviser intet: ${reason} (${code}).` : `The bundle proves nothing: ${reason} (${code}).`;
+  const what = [event.type, event.stream && event.seq !== null ? `${event.stream} #${event.seq}` : event.stream]
+    .filter(Boolean)
+    .join(", ");
+  const where = lang === "da" ? `hændelse ${event.leafIndex} i loggen` : `event ${event.leafIndex} of the log`;
+  return lang === "da"
+    ? `Bundtet beviser intet: ${reason} (${code}; ${where}${what ? ": " + what : ""}).`
+    : `The bundle proves nothing: ${reason} (${code}; ${where}${what ? ": " + what : ""}).`;
+}
+
+export function describe(result, lang = "da") {
+  if (!LANGS.includes(lang)) throw new Error(`no sentences in ${lang}: use one of ${LANGS.join(", ")}`);
+  const headline = result.ok
+    ? lang === "da"
+      ? "Bundtet er gyldigt."
+      : "The bundle is valid."
+    : lang === "da"
+      ? `Bundtet afvises: ${REASONS.da[result.code] ?? result.code}.`
+      : `The bundle is refused: ${REASONS.en[result.code] ?? result.code}.`;
+  return {
+    headline,
+    proves: result.proves.map((claim) => PROVES[claim.id](claim, lang)),
+    doesNotProve: result.doesNotProve.map((claim) => DOES_NOT_PROVE[claim.id](claim, lang)),
+  };
+}
+
+// Every error code a sentence exists for (the tests check none is missing).
+export const EXPLAINED_CODES = Object.keys(REASONS.en);
