@@ -155,3 +155,30 @@ def test_a_dry_run_refuses_with_the_code_a_real_append_gives_and_writes_nothing(
     assert LogSnapshot.of(org, matter.stream) == log_before
     assert [r.entry for r in service.store.entries(org.origin)] == entries_before
     assert dump(projector, [org.origin]) == rows_before
+
+
+def test_the_dry_run_foresees_organisation_findings_falling_due_and_closing(
+    foresight: Foresight, org: Organisation, clock: ManualClock
+) -> None:
+    """HovedMED has an AMR in 2026 and holds no annual work-environment discussion that
+    year: the first event of 2027 makes MED-15 fall due; recording the December meeting
+    as the annual discussion closes it.  Each is foreseen before it is signed."""
+    matter = Matter(org, "arbejdsmiljoe")
+    matter.act("direktor", school_structure(clock, category="work_environment"))
+    clock.now = clock.now.replace(year=2027, month=1, day=4)
+    matter.act(
+        "direktor",
+        ev.MaterialShared(documents=[ev.Document(title="APV", sha256="c" * 64)], bodies=["hmed"]),
+    )
+    matter.act(
+        "sekretaer",
+        ev.MeetingHeld(
+            body="hmed",
+            date="2026-12-15",
+            agenda_item="Den årlige arbejdsmiljødrøftelse",
+            present=["direktor", "sekretaer", "tr", "amr"],
+            annual_work_environment_discussion=True,
+        ),
+    )
+    assert foresight.misses == []
+    assert foresight.changes >= 2
