@@ -20,6 +20,7 @@ from ledger.service.application import LedgerService
 from ledger.service.settings import Settings
 from projections.read_models.findings import findings
 from projections.read_models.source import DatabaseSource
+from projections.read_models.statistics import statistics
 from projections.runner.projector import Projector
 from projections.vocabulary import SEVERITIES, word
 
@@ -72,12 +73,30 @@ def demo(
                 f"[bold]{f.title}[/]: {f.explanation}",
             )
         console.print(shown)
+    _print_reach(built.buf.origin, built.ballerup.origin, service=service, projector=projector)
     console.print(
         f"built and verified in {time.perf_counter() - started:.2f}s; database {directory / 'ledger.db'}\n"
         f"try: MEDLEDGER_DATABASE_URL=sqlite:///{directory}/ledger.db "
         f"MEDLEDGER_LOG_KEYS={directory}/log-keys medledger show matter/okonomi-4mio --ledger ballerup\n"
-        f"     medledger findings --ledger kk-buf; medledger dossier budget-forslag --ledger ballerup"
+        f"     medledger findings --ledger kk-buf; medledger dossier budget-forslag --ledger ballerup\n"
+        f"     medledger forecast teknologi-dialog --ledger ballerup; "
+        f"medledger stats buf-hmed --ledger kk-buf"
     )
+
+
+def _print_reach(*origins: str, service: LedgerService, projector: Projector) -> None:
+    """How many of each HovedMED's matters reached the MED bodies below it (BUF's open
+    problem: "how do we get LokalMED further into the work")."""
+    source = DatabaseSource(projector.schema)
+    for origin in origins:
+        bodies = service.state(origin).registry.bodies.values()
+        for body in sorted(b.body_id for b in bodies if b.kind == "hovedmed"):
+            for year in statistics(source, origin, body).years:
+                console.print(
+                    f"{origin} {body} {year.year}: {year.reached_local_matters} of "
+                    f"{year.matters} matters reached the MED bodies below it",
+                    highlight=False,
+                )
 
 
 def write_demo_keys(

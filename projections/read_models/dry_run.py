@@ -8,7 +8,9 @@ same checks, in the same order, with the same refusal codes as a real
 append, less the signature); a refused event changes nothing.  For an
 admitted one the rulebook is evaluated over its matter's facts with the
 event folded in, as leaf ``size`` of the log, and compared with the
-matter's findings without it.
+matter's findings without it; so are the organisation rules (MED-15, matter
+``""``), whose facts an event may change in any stream (an AMR appointed,
+an annual work-environment discussion held).
 
 "Shown" means what the findings read model would show: a finding whose
 ``due_at`` is not after the reference time, the greatest claimed time in
@@ -33,10 +35,16 @@ from ledger.storage.store import Store
 from projections.facts.encoding import fixed_time
 from projections.facts.fold import LedgerFold
 from projections.facts.logged import LoggedEvent, parse_moment
-from projections.read_models.findings import FindingView, finding_view, matter_rows
+from projections.read_models.findings import (
+    FindingView,
+    finding_view,
+    matter_rows,
+    organisation_rows,
+)
 from projections.read_models.forecast import Upcoming
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
+from projections.rulebook.organisation import ORGANISATION
 from projections.vocabulary import Lang
 
 Identity = tuple[str, str, str]
@@ -108,30 +116,33 @@ def dry_run(
     """Which findings the admitted event ``body`` with ``payload`` would raise or close as
     leaf ``size`` of ``origin``'s log.
 
-    The event's own matter is judged from the log: the projections' own
-    fold (``LedgerFold.resume``) as of leaf ``size``, with the event folded
-    in after it, exactly as the projector would fold it.  The stored
-    findings of other matters come from ``source`` (the live read models),
-    whose ``due_at`` alone decides whether moving the reference time shows
-    them.
+    The event's own matter and the organisation rules are judged from the
+    log: the projections' own fold (``LedgerFold.resume``) as of leaf
+    ``size``, with the event folded in after it, exactly as the projector
+    would fold it.  The stored findings of other matters come from
+    ``source`` (the live read models), whose ``due_at`` alone decides
+    whether moving the reference time shows them.
     """
     before_time = _latest_time(store, origin, size)
     after_time = max(before_time, fixed_time(body.claimed_time))
     matter = body.stream.removeprefix(MATTER_PREFIX) if body.stream != REGISTRY_STREAM else None
     fold = LedgerFold.resume(store, origin, size, before_time, cache_size=1)
     event = _hypothetical(size, body, payload)
-    before_rows: list[Row] = []
+    before_rows = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
     facts = None if matter is None else fold.matter(matter, event)
     if facts is not None and facts.events:
-        before_rows = matter_rows(origin, facts, fold.registry)["rm_findings"]
+        before_rows += matter_rows(origin, facts, fold.registry)["rm_findings"]
     fold.apply_one(event, fold.apply([]))
-    after_rows = [] if facts is None else matter_rows(origin, facts, fold.registry)["rm_findings"]
+    after_rows = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
+    if facts is not None:
+        after_rows += matter_rows(origin, facts, fold.registry)["rm_findings"]
     titles: dict[str, str] = {
         str(r["matter"]): str(r["title"]) for r in source.rows("rm_matters", origin)
     }
     if matter is not None and facts is not None:
         titles.setdefault(matter, str(facts.opened.get("title", matter)))
-    others = [r for r in source.rows("rm_findings", origin) if r["matter"] != matter]
+    judged = {ORGANISATION, matter}
+    others = [r for r in source.rows("rm_findings", origin) if r["matter"] not in judged]
     shown_before = _shown([*before_rows, *others], before_time)
     shown_after = _shown([*after_rows, *others], after_time)
     names = body_names(source, origin)
@@ -146,7 +157,7 @@ def dry_run(
                 (parse_moment(r["due_at"]).date() - parse_moment(after_time).date()).days,
             )
             for r in after_rows
-            if r["due_at"] > after_time
+            if r["due_at"] > after_time and r["matter"] == matter
         ),
         key=lambda u: (u.finding.due_at, u.finding.rule, u.finding.key),
     )

@@ -7,6 +7,7 @@ not yet approved: the forecast tells when that falls due (MED-12).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from cli.main import app
 from demo.stories import Demo
 from ledger.service.application import LedgerService
 from ledger.storage.logkeys import ledger_id_of
+from tests.stories.cli import python_cli
 
 
 @pytest.fixture
@@ -126,3 +128,17 @@ def test_a_dry_run_needs_to_know_who_would_sign(medledger: CliRunner) -> None:
         code=3,
     )
     assert "--actor" in output
+
+
+def test_the_demo_summary_tells_how_far_hovedmeds_matters_reached(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "MEDLEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.db",
+        "MEDLEDGER_LOG_KEYS": f"{tmp_path}/log-keys",
+        "COLUMNS": "200",
+    }
+    built = python_cli(env, "demo", "--dir", str(tmp_path / "demo"))
+    assert built.returncode == 0, built.stderr
+    summary = " ".join(built.stdout.split())
+    assert "ledger.example/kk-buf buf-hmed 2026: 1 of 3 matters reached the MED bodies" in summary
+    assert "medledger forecast teknologi-dialog" in summary

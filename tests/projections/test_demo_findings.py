@@ -1,21 +1,25 @@
 """The demo's stories show the findings the seed articles are about.
 
 Copenhagen BUF: a proposal on special classes went to the politicians
-around MED (MED-02) and HovedMED was informed too late (MED-03); a noise
-matter in a LokalMED had material two days before the meeting (MED-07)
-and minutes never approved (MED-12); its AMR, absent from the meeting, had
-been given the material, which is what the work-environment rules ask
-(no MED-08).  Ballerup: HovedMED heard of the budget only through the
-hearing, which is no discussion, so the budget was decided without one
-(MED-01) and the hearing came before any discussion (MED-09); the
-decision left HovedMED's disagreement unanswered (MED-04) and the hearing
-response and home care's proposal untreated (MED-05, MED-10).  The
-savings matter, discussed early, shows none.
+around MED (MED-02) and HovedMED was informed too late (MED-03); the
+written breach claim was remedied within the month, so it never falls due
+(MED-11).  A noise matter in a LokalMED had material two days before the
+meeting (MED-07) and minutes never approved (MED-12); its AMR, absent from
+the meeting, had been given the material, which is what the
+work-environment rules ask (no MED-08).  Of HovedMED's three matters, one
+reached the LokalMED (the statistics' share).  Ballerup: HovedMED heard
+of the budget only through the hearing, which is no discussion, so the
+budget was decided without one (MED-01) and the hearing came before any
+discussion (MED-09); the decision left HovedMED's disagreement unanswered
+(MED-04) and the hearing response and home care's proposal untreated
+(MED-05, MED-10).  The early involvement in the savings matter, with its
+legitimate difference of interest declared and answered, and the
+procedure guideline agreed in HovedMED show none, now or ever.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -87,3 +91,23 @@ def test_one_of_hovedmeds_three_matters_reached_the_lokalmed(
     (year,) = statistics(DatabaseSource(projector.schema), demo.buf.origin, "buf-hmed").years
     assert (year.matters, year.reached_local_matters) == (3, 1)
     assert year.reached_local_share == pytest.approx(1 / 3)
+
+
+def test_no_body_with_amr_members_held_its_annual_work_environment_discussion_in_2026(
+    demo: Demo, projector: Projector
+) -> None:
+    new_year = datetime(2027, 1, 1, tzinfo=UTC)
+    for origin, bodies in (
+        (demo.buf.origin, ["buf-hmed", "buf-lmed-valby", "buf-trio-valby"]),
+        (demo.ballerup.origin, ["bal-okonomi"]),
+    ):
+        projector.catch_up(origin)
+        found = findings(DatabaseSource(projector.schema), origin, rule="MED-15", now=new_year)
+        assert sorted((f.matter, f.body) for f in found.findings) == [("", b) for b in bodies]
+        before = findings(
+            DatabaseSource(projector.schema),
+            origin,
+            rule="MED-15",
+            now=new_year - timedelta(microseconds=1),
+        )
+        assert before.findings == []

@@ -28,6 +28,7 @@ from projections.runner.projector import Projector
 from tests.projections.conftest import dump
 from tests.stories.log_assertions import LogSnapshot
 from tests.stories.matter import Matter
+from tests.stories.register import guideline_matter, make_guideline
 from tests.stories.school import school_structure
 
 Identity = tuple[str, str, str]
@@ -155,3 +156,50 @@ def test_a_dry_run_refuses_with_the_code_a_real_append_gives_and_writes_nothing(
     assert LogSnapshot.of(org, matter.stream) == log_before
     assert [r.entry for r in service.store.entries(org.origin)] == entries_before
     assert dump(projector, [org.origin]) == rows_before
+
+
+def test_the_dry_run_foresees_organisation_findings_falling_due_and_closing(
+    foresight: Foresight, org: Organisation, clock: ManualClock
+) -> None:
+    """HovedMED has an AMR in 2026 and holds no annual work-environment discussion that
+    year: the first event of 2027 makes MED-15 fall due; recording the December meeting
+    as the annual discussion closes it.  Each is foreseen before it is signed."""
+    matter = Matter(org, "arbejdsmiljoe")
+    matter.act("direktor", school_structure(clock, category="work_environment"))
+    clock.now = clock.now.replace(year=2027, month=1, day=4)
+    matter.act(
+        "direktor",
+        ev.MaterialShared(documents=[ev.Document(title="APV", sha256="c" * 64)], bodies=["hmed"]),
+    )
+    matter.act(
+        "sekretaer",
+        ev.MeetingHeld(
+            body="hmed",
+            date="2026-12-15",
+            agenda_item="Den årlige arbejdsmiljødrøftelse",
+            present=["direktor", "sekretaer", "tr", "amr"],
+            annual_work_environment_discussion=True,
+        ),
+    )
+    assert foresight.misses == []
+    assert foresight.changes >= 2
+
+
+def test_the_dry_run_foresees_a_decision_against_a_guideline_agreed_in_another_matter(
+    foresight: Foresight, org: Organisation, clock: ManualClock, projector: Projector
+) -> None:
+    """HovedMED agrees a procedure guideline in one matter; another matter that touches it
+    is decided without an agreement changing it (MED-14): foreseen before it is signed,
+    from the guideline register the dry run folds from the other matter."""
+    make_guideline(guideline_matter(Matter(org, "retningslinjer"), clock), "trivsel", "procedure")
+    clock.advance(days=2)
+    touching = Matter(org, "trivsel-ny")
+    touching.act("direktor", school_structure(clock, touches_guidelines=["trivsel"]))
+    touching.act(
+        "direktor",
+        ev.ConsultationOpened(body="hmed", question="Ny praksis?", respond_by=clock.date(days=7)),
+    )
+    clock.advance(days=20)
+    touching.act("direktor", ev.DecisionMade(outcome="Ny praksis.", rationale="Hurtigere."))
+    assert foresight.misses == []
+    assert ("trivsel-ny", "MED-14") in {(m, r) for m, r, _ in shown(projector, org.origin)}
