@@ -148,6 +148,14 @@ def test_med08_judges_every_meeting_after_one_that_was_in_order() -> None:
     ]
 
 
+def test_med08_a_body_without_an_amr_does_not_hide_the_next_meeting() -> None:
+    ledger = municipality()
+    matter = ledger.matter(category="work_environment")
+    matter.meeting("lmed", present=("leder",))
+    matter.meeting(present=("direktor",))
+    assert [f.body for f in ledger.findings("MED-08")] == ["lmed", "hmed"]
+
+
 def test_med08_material_counts_only_if_it_reached_an_amr_sitting_then() -> None:
     ledger = municipality()
     ledger.leave("hmed", "amr")
