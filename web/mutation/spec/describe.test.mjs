@@ -326,3 +326,11 @@ test("a cosignature line under a witness's name but another key hash is not that
     "checkpoint has 1 of the 2 witness cosignatures the trust root asks for",
   ]);
 });
+
+test("a witness's key hash and signature under another name is not that witness's", async () => {
+  const { bundle, trust } = base("witnessed");
+  const checkpoint = bundle.checkpoint.replace("\u2014 w1.example/a ", "\u2014 w9.example/z ");
+  assert.notEqual(checkpoint, bundle.checkpoint);
+  const result = await verifyBundle({ ...bundle, checkpoint }, trust);
+  assert.equal(result.code, "witness_quorum_missing");
+});
