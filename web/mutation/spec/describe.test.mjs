@@ -310,3 +310,27 @@ test("the report names each verified event as the bundle states it", async () =>
   ]);
   assert.deepEqual(report.complete, ["matter/sag", "registry"]);
 });
+
+test("a cosignature line under a witness's name but another key hash is not that witness's", async () => {
+  const { bundle, trust } = base("witnessed");
+  const { fromBase64, toBase64 } = await import("../../static/js/verifier/bytes.js");
+  const lines = bundle.checkpoint.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("\u2014 w1.example/a "));
+  const [dash, name, blob] = lines[at].split(" ");
+  const raw = fromBase64(blob);
+  raw[0] ^= 1; // the key hash, not the signature
+  lines[at] = [dash, name, toBase64(raw)].join(" ");
+  const result = await verifyBundle({ ...bundle, checkpoint: lines.join("\n") }, trust);
+  assert.deepEqual([result.code, result.message], [
+    "witness_quorum_missing",
+    "checkpoint has 1 of the 2 witness cosignatures the trust root asks for",
+  ]);
+});
+
+test("a witness's key hash and signature under another name is not that witness's", async () => {
+  const { bundle, trust } = base("witnessed");
+  const checkpoint = bundle.checkpoint.replace("\u2014 w1.example/a ", "\u2014 w9.example/z ");
+  assert.notEqual(checkpoint, bundle.checkpoint);
+  const result = await verifyBundle({ ...bundle, checkpoint }, trust);
+  assert.equal(result.code, "witness_quorum_missing");
+});

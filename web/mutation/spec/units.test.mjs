@@ -99,6 +99,8 @@ test("verifier keys: the parts, the hash in any form Python's int() reads, the t
   await refusal(good, 4, `verifier key '${good}' is not an Ed25519 key of type 4`);
   await refusal(5, 1, "verifier key 5 is malformed");
   await refusal("a+b", 1, "verifier key 'a+b' is malformed");
+  const nameless = good.slice(good.indexOf("+")); // an empty name: read, and its hash checked
+  await refusal(nameless, 1, `verifier key '${nameless}': hash does not match`);
   await refusal(good.replace("+5dc70b5e+", "+5dc70b5f+"), 1, `verifier key '${good.replace("+5dc70b5e+", "+5dc70b5f+")}': hash does not match`);
   await refusal(good.replace("+5dc70b5e+", "+5dc70b5+"), 1, `verifier key '${good.replace("+5dc70b5e+", "+5dc70b5+")}' is not an Ed25519 key of type 1`);
   await refusal(good.replace("+5dc70b5e+", "+5dc70b5g+"), 1, `verifier key '${good.replace("+5dc70b5e+", "+5dc70b5g+")}' is malformed`);
