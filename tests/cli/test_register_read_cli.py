@@ -1,9 +1,10 @@
 """``medledger disputes`` and ``medledger guidelines`` over the demo ledgers, on both backends.
 
 In Copenhagen's BUF the union rep claimed in writing that the special-classes proposal
-went to the committee before HovedMED discussed it; HovedMED's chair settled it later.
-As of the claim, the director of BUF had a month to remedy it.  Ballerup has agreed no
-guideline yet.
+went to the committee before HovedMED discussed it; the director remedied it by
+withdrawing the referral, and the claim was withdrawn.  As of the claim, the director of
+BUF had a month to remedy it.  Ballerup's HovedMED agreed a procedure guideline on early
+involvement.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def test_the_breach_claim_in_copenhagen_its_path_and_what_management_owed(
         "breach_claim",
         "tr-laerer",
     )
-    assert [s["stage"] for s in dispute["path"]] == ["claim", "resolution"]
+    assert [s["stage"] for s in dispute["path"]] == ["claim", "remedy", "resolution"]
     assert (dispute["status"], dispute["due"]) == ("settled", [])
 
     due = add_months(date.fromisoformat(dispute["claimed_time"][:10]), 1).isoformat()
@@ -49,9 +50,17 @@ def test_the_breach_claim_in_copenhagen_its_path_and_what_management_owed(
     assert "No disputes." in run(medledger, "disputes", "--lang", "en")
 
 
-def test_ballerup_has_no_guideline_and_an_unknown_one_is_refused(medledger: CliRunner) -> None:
-    assert "Ingen retningslinjer." in run(medledger, "guidelines")
-    assert json.loads(run(medledger, "guidelines", "--json"))["guidelines"] == []
+def test_ballerups_procedure_guideline_is_in_force_and_an_unknown_one_is_refused(
+    medledger: CliRunner,
+) -> None:
+    (guideline,) = json.loads(run(medledger, "guidelines", "--json"))["guidelines"]
+    assert (guideline["guideline"], guideline["type"], guideline["status"]) == (
+        "tidlig-inddragelse",
+        "procedure",
+        "in_force",
+    )
+    assert "gældende" in run(medledger, "guidelines")
+    assert "Ingen retningslinjer." in run(medledger, "guidelines", "--as-of", "1")
     refused = run(medledger, "guidelines", "--guideline", "ukendt", code=8)
     assert "error[guideline_not_found]" in refused
     assert "error[body_not_found]" in run(medledger, "disputes", "--body", "ukendt", code=8)

@@ -23,19 +23,9 @@ from typing import Any
 
 import pytest
 
-from tests.protocol.shared_vectors import unavailable
 from tests.web.verifier import corpus
 
 WEB = Path(__file__).resolve().parents[3] / "web"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TEST_PAGE = b"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>verifier tests</title>
 <script type="module">
@@ -100,21 +90,17 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def page(server: str) -> Iterator[Any]:
-    """One Chromium page with the verifier loaded as ``window.verifier``."""
-    if not CHROMIUM.exists():
-        unavailable(f"no browser at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright for Python is not installed (pip install playwright)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(server + "/")
-        page.wait_for_function("window.verifierReady === true", timeout=10_000)
-        assert errors == []
-        yield page
-        browser.close()
+def page(server: str, browser: Any) -> Iterator[Any]:
+    """One Chromium page with the verifier loaded as ``window.verifier``.
+
+    The browser is the session's one Chromium (``tests/web/conftest.py``): Playwright's
+    sync API runs one event loop per thread, so a second instance in the same worker
+    would refuse to start."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server + "/")
+    page.wait_for_function("window.verifierReady === true", timeout=10_000)
+    assert errors == []
+    yield page
+    page.close()

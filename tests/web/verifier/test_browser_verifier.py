@@ -172,7 +172,7 @@ def _leaf_index_written_with_a_fraction() -> tuple[Any, Any]:
 
 
 @pytest.mark.parametrize(
-    ("make", "python", "browser"),
+    ("make", "python", "in_browser"),
     [
         pytest.param(
             _float_in_a_signed_payload,
@@ -191,10 +191,10 @@ def _leaf_index_written_with_a_fraction() -> tuple[Any, Any]:
     ],
 )
 def test_the_deliberate_differences_from_the_python_verifier(
-    page: Any, make: Any, python: dict[str, Any], browser: dict[str, Any]
+    page: Any, make: Any, python: dict[str, Any], in_browser: dict[str, Any]
 ) -> None:
     bundle, trust = make()
     theirs = corpus.verdict(bundle, trust)
     ours = _js_verdict(page, json.loads(json.dumps(bundle)), trust)
     assert {k: theirs[k] for k in python} == python
-    assert {k: ours[k] for k in browser} == browser
+    assert {k: ours[k] for k in in_browser} == in_browser
