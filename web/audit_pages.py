@@ -1,5 +1,7 @@
 """The auditor's pages: the ledger at a glance, findings by body and rule with their
-grounds, any matter replayed as of a tree size or a date, the whole-ledger bundle.
+grounds, any matter replayed as of a tree size or a date, the whole-ledger bundle, and
+the newest checkpoint and a consistency proof for the browser to check a checkpoint
+held from earlier against (``web/static/js/audit-consistency.js``).
 
 Read through the API's own routes and guards: the whole-ledger bundle is the
 auditors' alone (``AuditorAccess`` in the API), findings are filtered by who
@@ -12,7 +14,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.access import Access
@@ -20,6 +22,7 @@ from api.deps import LedgerId
 from api.errors import ReadNotAllowedError
 from api.reading import AsOfQuery, Read
 from api.routers import findings as finding_routes
+from api.routers import proofs as proof_routes
 from ledger.errors import NotYetCheckpointedError
 from ledger.service.bundle import ledger_bundle
 from web.context import MatterQuery, page_context, site_of
@@ -111,3 +114,26 @@ async def whole_ledger_bundle(request: Request, ledger: LedgerId) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+@router.get("/l/{ledger}/revision/kontrolpunkt")
+def newest_checkpoint(request: Request, ledger: LedgerId) -> Response:
+    """The newest signed checkpoint, byte for byte, as the API's ``…/checkpoint`` serves it
+    (the browser cannot send the session's token to the API itself)."""
+    site = site_of(request)
+    session, _ = _auditor(request, ledger)
+    note = site.context.service.latest_checkpoint(session.origin)
+    return PlainTextResponse(
+        note, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.get("/l/{ledger}/revision/konsistens")
+def consistency_proof(
+    request: Request, ledger: LedgerId, old_size: proof_routes.Size, new_size: proof_routes.Size
+) -> Response:
+    """The API's consistency proof from ``old_size`` to ``new_size``, as it answers it."""
+    site = site_of(request)
+    _, access = _auditor(request, ledger)
+    proof = proof_routes.consistency(access, site.context.service, old_size, new_size)
+    return JSONResponse(proof.model_dump(), headers={"Cache-Control": "no-store"})
