@@ -23,7 +23,9 @@ function fill(template, values) {
 }
 
 async function fetched(path, kind) {
-  const answer = await fetch(path, { headers: { Accept: kind } });
+  // A redirect is the way to the login page: the session has ended.
+  const answer = await fetch(path, { headers: { Accept: kind }, redirect: "manual" });
+  if (answer.type === "opaqueredirect") throw new Refusal("session_ended", words.loggedOut);
   if (!answer.ok) throw new Refusal("fetch_failed", fill(words.fetchFailed, { status: answer.status }));
   return kind === "application/json" ? answer.json() : answer.text();
 }
@@ -78,7 +80,7 @@ form.addEventListener("submit", async (event) => {
   } catch (error) {
     ok = false;
     code = error.code || "unexpected";
-    sentence = error instanceof Refusal ? error.message : fill(words.heldRefused, { why: words.why_other });
+    sentence = error instanceof Refusal ? error.message : words.unexpected;
   }
   result.textContent = sentence;
   result.dataset.ok = String(ok);
