@@ -257,6 +257,26 @@ def test_med14_an_amendment_after_the_matter_opened_lifts_it_but_not_one_before(
     ]
 
 
+def test_med14_an_amended_guideline_does_not_hide_the_next_one_the_matter_touches() -> None:
+    ledger = organisation()
+    register = make_guideline(ledger, "aendret")
+    make_guideline(ledger, "trivsel")
+    matter = ledger.matter("sag", touches_guidelines=["aendret", "trivsel"])
+    proposal = register.act("direktor", "CompromiseProposed", body="hmed", terms="Ny.")
+    register.act(
+        "direktor",
+        "GuidelineAmended",
+        guideline="aendret",
+        body="hmed",
+        compromise=proposal.seq,
+        text="Ændret.",
+    )
+    decided = matter.decide()
+    assert [(f.matter, f.key) for f in ledger.findings("MED-14")] == [
+        ("sag", f"decision-{decided.seq}-trivsel")
+    ]
+
+
 def test_med14_the_guideline_is_read_as_of_the_decision_and_on_its_day() -> None:
     ledger = organisation()
     early = ledger.matter("for-tidligt", touches_guidelines=["trivsel"])
@@ -313,6 +333,10 @@ def test_med15_a_body_with_an_amr_and_no_annual_discussion_in_a_year() -> None:
     assert (later.key, later.due) == ("hmed-2027", datetime(2028, 1, 1, tzinfo=UTC))
     amr = ledger.registry.organisation.amr_appointments["hmed"][0]
     assert (found.rule, found.key, found.body, found.matter) == ("MED-15", "hmed-2026", "hmed", "")
+    assert (found.severity, found.ground) == (
+        "medium",
+        "Arbejdsmiljøloven § 6 d; BEK nr. 1838 af 2023 kap. 2",
+    )
     assert found.due == datetime(2027, 1, 1, tzinfo=UTC)
     assert [(e.stream, e.seq) for e in found.evidence] == [("registry", amr.seq)]
     assert found.explanation_en == (
@@ -480,3 +504,27 @@ def test_med16_stays_quiet_for_a_witnessed_termination_or_when_switched_off() ->
     off.rules_set("lmed", {"med-16.enabled": 0})
     terminate(off, imported=True)
     assert off.findings("MED-16") == []
+
+
+def test_med16_a_witnessed_termination_does_not_hide_an_imported_one_after_it() -> None:
+    ledger = organisation()
+    make_guideline(ledger, "frugt", "optional")
+    register = make_guideline(ledger, "kantine", "optional")
+    register.act(
+        "direktor",
+        "GuidelineTerminated",
+        guideline="frugt",
+        body="hmed",
+        effective_from="2026-07-01",
+        reason="Ophører.",
+    )
+    ledger.importing = True
+    ended = register.act(
+        "direktor",
+        "GuidelineTerminated",
+        guideline="kantine",
+        body="hmed",
+        effective_from="2026-07-01",
+        reason="Ophører.",
+    )
+    assert [f.key for f in ledger.findings("MED-16")] == [f"termination-{ended.seq}"]
