@@ -528,3 +528,39 @@ def test_med16_a_witnessed_termination_does_not_hide_an_imported_one_after_it() 
         reason="Ophører.",
     )
     assert [f.key for f in ledger.findings("MED-16")] == [f"termination-{ended.seq}"]
+
+
+def test_med13_to_med16_are_registered_with_their_ground_severity_and_titles() -> None:
+    found = {
+        r.id: (r.ground, r.severity, r.title_da, r.title_en, r.parameters)
+        for r in RULEBOOK
+        if r.id >= "MED-13"
+    }
+    assert found == {
+        "MED-13": ("Rammeaftalen § 5, § 7", "medium", "Forkert niveau", "Wrong level", {}),
+        "MED-14": (
+            "Rammeaftalen § 8",
+            "high",
+            "Beslutning mod gældende retningslinje",
+            "Decision against a guideline in force",
+            {},
+        ),
+        "MED-15": (
+            "Arbejdsmiljøloven § 6 d; BEK nr. 1838 af 2023 kap. 2",
+            "medium",
+            "Ingen årlig arbejdsmiljødrøftelse",
+            "No annual work-environment discussion",
+            {},
+        ),
+        "MED-16": (
+            "Rammeaftalen § 8",
+            "high",
+            "Opsigelse af retningslinje uden bevidnet varsel",
+            "Guideline terminated without witnessed notice",
+            {},
+        ),
+    }
+    assert [r.id for r in RULEBOOK if isinstance(r, OrganisationRule)] == ["MED-15"]
+    ledger = organisation()
+    ledger.matter().decide()
+    assert RULEBOOK["MED-15"].findings(ledger.matters["sag"].facts, ledger.registry) == []
