@@ -51,6 +51,8 @@ test("leaving ends only the open seat, of that person, in that body", () => {
   // A dissolved body ends every seat in it.
   assert.equal(verdict([appointed(1, "B"), opened(2), registry(3, "BodyDissolved", { body: "B" }), shared(4)]), NOT_INVOLVED);
   assert.equal(verdict([appointed(1, "B"), opened(2), registry(3, "BodyDissolved", { body: "C" }), shared(4)]), INVOLVED);
+  // Only leaving or dissolving ends a seat, not another registry event naming the person and body.
+  assert.equal(verdict([appointed(1, "B"), opened(2), registry(3, "KeyAdded", { body: "B", person: "amr" }), shared(4)]), INVOLVED);
   // Another person's appointment seats nobody else.
   assert.equal(verdict([appointed(1, "B", "bo"), opened(2), shared(3)]), NOT_A_MEMBER);
 });
