@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { concat, equal, fromBase64, fromHex, toHex } from "../../static/js/verifier/bytes.js";
+import { concat, equal, fromBase64, fromHex, toHex, utf8 } from "../../static/js/verifier/bytes.js";
+import { sha256 } from "../../static/js/verifier/crypto.js";
 import { MAX_TREE_SIZE, verifyConsistency, verifyInclusion } from "../../static/js/verifier/merkle.js";
 import { parseVerifierKey, checkpointText, headsLine, verifyCheckpoint } from "../../static/js/verifier/note.js";
 import { pythonRepr, pythonStr } from "../../static/js/verifier/pyfmt.js";
@@ -115,6 +116,47 @@ test("verifier keys: the parts, the hash in any form Python's int() reads, the t
   for (const form of ["+5dc70b5", "5dc__70b", "_5dc70b5", "5dc70b5_", "0x", "0x__5dc7", "++5dc70b"]) {
     const text = good.replace("+5dc70b5e+", `+${form}+`);
     await refusal(text, 1, `verifier key '${text}' is malformed`);
+  }
+});
+
+test("a key hash written negative is Python's negative number, even where its digits match", async () => {
+  // A name whose key hash begins with a zero digit, so that "-" and seven digits
+  // are eight characters: Python's int() reads a negative number, never the hash.
+  const raw = fromBase64("AY1kp05UIONjp/iIBByfWl8xm/eUqdr0wUrk3Y5mE6t1");
+  let name = null;
+  let hash = "";
+  for (let i = 0; name === null; i += 1) {
+    const digest = await sha256(concat(utf8(`k${i}`), Uint8Array.of(0x0a), raw));
+    if (digest[0] < 0x10) [name, hash] = [`k${i}`, toHex(digest.slice(0, 4))];
+  }
+  const key = (written) => `${name}+${written}+AY1kp05UIONjp/iIBByfWl8xm/eUqdr0wUrk3Y5mE6t1`;
+  assert.equal((await parseVerifierKey(key(hash), 1)).keyHash, parseInt(hash, 16));
+  assert.equal((await parseVerifierKey(key(` ${hash.slice(1)}`), 1)).keyHash, parseInt(hash, 16));
+  const negative = key(`-${hash.slice(1)}`);
+  await assert.rejects(parseVerifierKey(negative, 1), (e) => e.code === "malformed_key" && e.message === `verifier key '${negative}': hash does not match`);
+});
+
+test("consistency proofs between every pair of sizes up to 19, and every bent one refused", async () => {
+  const tree = await treeOf(Array.from({ length: 19 }, (_, i) => Uint8Array.of(i)));
+  const bend = (h) => Uint8Array.from(h, (b, i) => (i === 0 ? b ^ 1 : b));
+  for (let n = 1; n <= 19; n += 1) {
+    const root2 = await tree.rootAt(n);
+    for (let m = 1; m <= n; m += 1) {
+      const root1 = await tree.rootAt(m);
+      const proof = await tree.consistency(m, n);
+      const at = `${m} -> ${n}`;
+      assert.equal(await verifyConsistency(m, n, root1, root2, proof), true, at);
+      assert.equal(await verifyConsistency(m, n, bend(root1), root2, proof), false, `${at} old root`);
+      assert.equal(await verifyConsistency(m, n, root1, bend(root2), proof), false, `${at} new root`);
+      assert.equal(await verifyConsistency(m, n, root1, root2, [...proof, root1]), false, `${at} one hash more`);
+      if (m === n) continue;
+      assert.equal(await verifyConsistency(m, n, root1, root2, proof.slice(0, -1)), false, `${at} one hash less`);
+      assert.equal(await verifyConsistency(m, n, root1, root2, proof.slice(1)), false, `${at} first hash dropped`);
+      for (let i = 0; i < proof.length; i += 1) {
+        const bent = proof.map((h, j) => (j === i ? bend(h) : h));
+        assert.equal(await verifyConsistency(m, n, root1, root2, bent), false, `${at} hash ${i}`);
+      }
+    }
   }
 });
 
