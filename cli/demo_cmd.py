@@ -108,7 +108,7 @@ def write_demo_keys(
     start page can offer each person and hand their key to the browser.  These keys
     sign only the demo's ledgers; no real ledger has such a folder.
     """
-    people: list[dict[str, str]] = []
+    people: list[dict[str, object]] = []
     for org in orgs:
         ledger = org.origin.rsplit("/", 1)[-1]
         (directory / ledger).mkdir(parents=True, exist_ok=True)
@@ -116,11 +116,12 @@ def write_demo_keys(
         registry = service.state(org.origin).registry
         for person, key in org.keys.items():
             key.save(directory / ledger / f"{person}.key")
-            seats = [
-                f"{registry.bodies[body].name}: {', '.join(sorted(seat.roles))}"
+            seated = [
+                (registry.bodies[body].name, sorted(seat.roles))
                 for body, members in sorted(registry.members.items())
                 if (seat := members.get(person)) is not None
             ]
+            seats = [f"{body}: {', '.join(roles)}" for body, roles in seated]
             roles = sorted(registry.people[person].roles)
             people.append(
                 {
@@ -128,6 +129,8 @@ def write_demo_keys(
                     "person": person,
                     "name": names.get(person, person),
                     "role": "; ".join(seats or roles or ["-"]),
+                    "seats": [{"body": body, "roles": roles} for body, roles in seated],
+                    "roles": roles,
                 }
             )
     write_secret(directory / "people.json", json.dumps(people, ensure_ascii=False, indent=2))

@@ -27,6 +27,11 @@ class DemoPerson:
     person: str
     name: str
     role: str
+    """Seats and roles as one line of codes, for a reader without the catalogues."""
+    seats: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Each body the person sits in (its name) with their roles there, as codes."""
+    roles: tuple[str, ...] = ()
+    """The person's ledger roles (``admin``, ``auditor``), as codes."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,17 @@ class DemoDoor:
     def open(cls, directory: Path) -> DemoDoor:
         listed = json.loads((directory / PEOPLE_FILE).read_text("utf-8"))
         people = tuple(
-            DemoPerson(str(p["ledger"]), str(p["person"]), str(p["name"]), str(p["role"]))
+            DemoPerson(
+                str(p["ledger"]),
+                str(p["person"]),
+                str(p["name"]),
+                str(p["role"]),
+                tuple(
+                    (str(seat["body"]), tuple(str(r) for r in seat["roles"]))
+                    for seat in p.get("seats", ())
+                ),
+                tuple(str(r) for r in p.get("roles", ())),
+            )
             for p in listed
         )
         return cls(directory, people)
