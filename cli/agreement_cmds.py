@@ -19,6 +19,7 @@ from cli.read_cmds import (
     JsonOpt,
     LangOpt,
     Language,
+    NowOpt,
     _answer,
     _as_of_note,
     _console,
@@ -151,10 +152,7 @@ def disputes_cmd(
     ] = None,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", help="Judge what is due at this time (default: the latest)."),
-    ] = None,
+    now: NowOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = Language.da,
 ) -> None:

@@ -76,6 +76,12 @@ AsOfOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 LangOpt = Annotated[Language, typer.Option("--lang", help="Language: da (default) or en.")]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--now", help="Judge deadlines and what is due at this time (default: the ledger's latest)."
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -519,10 +525,7 @@ def findings_cmd(
     rule: Annotated[str | None, typer.Option("--rule", help="Only this rule, e.g. MED-04.")] = None,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", help="Judge deadlines at this time (default: the ledger's latest)."),
-    ] = None,
+    now: NowOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = Language.da,
 ) -> None:
@@ -572,10 +575,7 @@ def forecast_cmd(
     matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", help="Judge deadlines at this time (default: the ledger's latest)."),
-    ] = None,
+    now: NowOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = Language.da,
 ) -> None:
