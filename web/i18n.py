@@ -1,8 +1,10 @@
 """Words and dates in Danish (first) and English: the message catalogues.
 
-Every text a page shows is a key in ``web/messages/da.json`` and
-``web/messages/en.json``; both catalogues hold the same keys
-(tests/web/test_catalogues.py).  Dates are shown in Danish local time
+Every text a page shows is a key in the catalogue of each language: the
+files ``web/messages/da/*.json`` and ``web/messages/en/*.json``, one file
+per area of the application (``core.json`` for the first pages), merged;
+a key may be defined in one file only, and both languages hold the same
+keys (tests/web/test_words.py).  Dates are shown in Danish local time
 (Europe/Copenhagen), in each language's own format: ``28. november 2026
 kl. 17.05`` and ``28 November 2026, 17:05``.
 """
@@ -10,9 +12,11 @@ kl. 17.05`` and ``28 November 2026, 17:05``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -56,10 +60,27 @@ _MONTHS = {
 @cache
 def catalogue(lang: Lang) -> dict[str, str]:
     """The message catalogue of ``lang``: key -> text (``{name}`` placeholders)."""
-    text = resources.files("web").joinpath("messages", f"{lang}.json").read_text("utf-8")
-    loaded = json.loads(text)
-    assert isinstance(loaded, dict)
-    return {str(k): str(v) for k, v in loaded.items()}
+    folder = resources.files("web").joinpath("messages", lang)
+    parts = sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=_name)
+    return merge_catalogue_files(lang, parts)
+
+
+def merge_catalogue_files(lang: str, parts: Iterable[Traversable]) -> dict[str, str]:
+    """One catalogue from its files; ValueError if two files define the same key."""
+    merged: dict[str, str] = {}
+    for part in parts:
+        loaded = json.loads(part.read_text("utf-8"))
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{lang}/{part.name} is not a JSON object")
+        twice = merged.keys() & loaded.keys()
+        if twice:
+            raise ValueError(f"{lang}/{part.name} defines keys defined before: {sorted(twice)}")
+        merged.update({str(k): str(v) for k, v in loaded.items()})
+    return merged
+
+
+def _name(item: Traversable) -> str:
+    return item.name
 
 
 def message(lang: Lang, name: str, /, **values: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from ledger.domain.state import LedgerState
 from web.actions import ACTIONS, checked_payload, words
-from web.i18n import catalogue, format_date, format_number, format_time
+from web.i18n import catalogue, format_date, format_number, format_time, merge_catalogue_files
 from web.render import safe_next
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -78,3 +79,10 @@ def test_a_form_that_is_not_the_event_is_refused_with_its_fields() -> None:
     with pytest.raises(MalformedRequestError) as refused:
         checked_payload(ACTIONS["breach"], {"body": "bal-okonomi", "text": "Mangler concerns"})
     assert refused.value.details["fields"] == ["concerns"]
+
+
+def test_a_key_defined_in_two_files_of_a_catalogue_is_refused(tmp_path: Path) -> None:
+    for name, entries in (("a.json", {"x": "1", "y": "2"}), ("b.json", {"y": "3"})):
+        (tmp_path / name).write_text(json.dumps(entries), "utf-8")
+    with pytest.raises(ValueError, match=r"b\.json defines keys defined before: \['y'\]"):
+        merge_catalogue_files("da", sorted(tmp_path.iterdir()))
