@@ -19,7 +19,9 @@ from api.reading import AsOfQuery, Read
 from api.routers import matters as matter_routes
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
+from web.actions import ACTIONS
 from web.context import page_context, site_of
+from web.manage_pages import managed_bodies
 from web.render import PageRoute, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -79,6 +81,7 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
             titles=titles,
             body_names=bodies,
             my_bodies=access.bodies,
+            may_open=bool(managed_bodies(session.state, session.person)),
         ),
     )
 
@@ -140,24 +143,18 @@ def _material(state: LedgerState, matter_id: str, entries: list[Any]) -> list[di
     return shared
 
 
-ACTIONS = (
-    "position",
-    "disagreement",
-    "compromise",
-    "accept",
-    "proposal",
-    "hearing",
-    "acknowledge",
-    "breach",
-)
-
-
 def _actions(state: LedgerState, access: Access, matter_id: str) -> list[str]:
-    """The actions the page offers on an open matter (the write-time rules still decide)."""
+    """The actions the page offers on an open matter: every registered action whose
+    ``offer`` lets this person (the write-time rules still decide)."""
     matter = state.matters.get(matter_id)
     if matter is None or matter.ended:
         return []
-    return list(ACTIONS)
+    person = access.reader.person
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if action.offer is None or action.offer(state, person, matter_id)
+    ]
 
 
 def _body_names(state: LedgerState) -> dict[str, str]:

@@ -61,7 +61,8 @@ def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -
         "acknowledge": {"body": "bal-okonomi", "adequate_time": "no"},
         "breach": {"body": "bal-okonomi", "concerns": "2", "text": "Ikke drøftet."},
     }
-    assert set(forms) == set(ACTIONS)
+    # The representative's actions: those the shared form knows field by field.
+    assert set(forms) == {name for name, action in ACTIONS.items() if action.build is None}
     for name, form in forms.items():
         payload = checked_payload(ACTIONS[name], form)
         said = words(ACTIONS[name], payload, demo_state, "okonomi-4mio", "da")
