@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, FilePayload, Page
 
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
@@ -62,7 +62,7 @@ def review(page: Page) -> str:
     page.get_by_role("button", name=REVIEW).click()
     confirm = page.locator("#confirm-words")
     try:
-        confirm.wait_for(state="visible", timeout=20_000)
+        confirm.wait_for(state="visible", timeout=30_000)
     except Exception:
         raise AssertionError(page.locator("#action-status").inner_text()) from None
     words = confirm.inner_text()
@@ -73,7 +73,7 @@ def review(page: Page) -> str:
 def sign(page: Page) -> int:
     """Sign what the confirm panel shows; the leaf index it was stored as."""
     page.get_by_role("button", name=SIGN).click()
-    page.locator("#done").wait_for(state="visible", timeout=20_000)
+    page.locator("#done").wait_for(state="visible", timeout=30_000)
     return int(page.locator("#done").get_attribute("data-leaf") or "-1")
 
 
@@ -124,7 +124,7 @@ def share_material(page: Page) -> str:
     digest = hashlib.sha256(MATERIAL).hexdigest()
     page.set_input_files(
         "#f-files",
-        files=[{"name": "ramme-2029.txt", "mimeType": "text/plain", "buffer": MATERIAL}],
+        files=[FilePayload(name="ramme-2029.txt", mimeType="text/plain", buffer=MATERIAL)],
     )
     page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
     assert page.locator("#f-bodies-bal-okonomi").is_checked()
@@ -364,9 +364,8 @@ def test_the_dry_run_warns_of_med_04_and_agrees_with_the_rulebook_once_signed(
     assert_accessible(page)
     sign(page)  # anyway
 
-    found = client(demo_site, "okonomichef").transport.get(
-        "ballerup", "/findings", {"matter": matter}
-    )
+    key = PersonKey.load(demo_site.key_file("ballerup", "okonomichef"))
+    found = HttpTransport(demo_site.url, key=key).get("ballerup", "/findings", {"matter": matter})
     rules = {(f["rule"], f["key"]) for f in found["findings"]}
     assert ("MED-04", f"disagreement-{seqs['disagreement']}") in rules
     page.goto("/l/ballerup/regler")
@@ -416,10 +415,10 @@ def test_the_decision_form_with_the_keyboard_alone(
         keys.type("Taget med.")
     tab_to(page, "review-button")
     keys.press("Enter")
-    page.locator("#confirm-words").wait_for(state="visible", timeout=20_000)
+    page.locator("#confirm-words").wait_for(state="visible", timeout=30_000)
     tab_to(page, "sign-button")
     keys.press("Enter")
-    page.locator("#done").wait_for(state="visible", timeout=20_000)
+    page.locator("#done").wait_for(state="visible", timeout=30_000)
     assert chief.problems == []
 
 
