@@ -139,12 +139,31 @@ def share_material(page: Page) -> str:
 def test_ballerup_savings_from_opening_the_matter_to_the_dossier(
     browser: Browser, any_site: DemoSite, people: list[Person]
 ) -> None:
-    site = any_site
     matter = "spar-4mio-2029"
-    chief = open_person(browser, site.url)
-    tr = open_person(browser, site.url)
+    chief = open_person(browser, any_site.url)
+    tr = open_person(browser, any_site.url)
     people += [chief, tr]
     page = become(chief, "ballerup", "okonomichef")
+    digest = management_opens(page, matter)
+    rep = become(tr, "ballerup", "tr-okonomi")
+    rep.goto(f"/l/ballerup/sager/{matter}")
+    assert digest in rep.inner_text("main")
+    representative_disagrees(rep, matter)
+    both_sides_agree(page, rep, matter)
+    answer_and_decide(page, matter)
+
+    page.get_by_role("link", name="Se beslutningsgrundlaget og medansvaret").click()
+    page.wait_for_url(f"**/l/ballerup/sager/{matter}/dossier")
+    table = page.locator("#co-responsibility")
+    assert table.locator("tr[data-person=okonomichef]").get_attribute("data-part") == "decided"
+    assert table.locator("tr[data-person=tr-okonomi]").get_attribute("data-part") == "agreed"
+    assert "Vi har ændret tilgangen." in page.inner_text("main")
+    assert_accessible(page)
+    assert chief.problems == [] and tr.problems == []
+
+
+def management_opens(page: Page, matter: str) -> str:
+    """The economy chief opens the matter, shares the material, opens a consultation."""
     open_matter_in_browser(page, matter)
     digest = share_material(page)
     act(
@@ -158,11 +177,11 @@ def test_ballerup_savings_from_opening_the_matter_to_the_dossier(
         },
         "bedes drøfte sagen",
     )
+    return digest
 
-    # The representative, in their own browser.
-    rep = become(tr, "ballerup", "tr-okonomi")
-    rep.goto(f"/l/ballerup/sager/{matter}")
-    assert digest in rep.inner_text("main")
+
+def representative_disagrees(rep: Page, matter: str) -> None:
+    """A position against, and a disagreement declared a legitimate difference of interest."""
     act(
         rep,
         matter,
@@ -178,50 +197,33 @@ def test_ballerup_savings_from_opening_the_matter_to_the_dossier(
         "Det er en legitim interesseforskel.",
     )
 
-    # A compromise, accepted for both sides, and the agreement on it.
+
+def both_sides_agree(page: Page, rep: Page, matter: str) -> None:
+    """A compromise proposed by management, accepted for both sides, and the agreement."""
     page.goto(f"/l/ballerup/sager/{matter}")
     offered = [a.inner_text() for a in page.locator("ul.actions a").all()]
     assert "Træf beslutningen" in offered and "Besvar en uenighed" in offered
-    act(
-        page,
-        matter,
-        "compromise",
-        {"#f-body": "bal-okonomi", "#f-terms": "Opgavefællesskaber afprøves i et år."},
-        "foreslår et kompromis",
-    )
+    terms = {"#f-body": "bal-okonomi", "#f-terms": "Opgavefællesskaber afprøves i et år."}
+    act(page, matter, "compromise", terms, "foreslår et kompromis")
     proposal = _seq_of(page, matter, "CompromiseProposed")
-    act(
-        page,
-        matter,
-        "accept",
-        {"#f-proposal": str(proposal), "#f-side-management": ""},
-        "accepterer kompromisforslaget",
-    )
-    act(
-        rep,
-        matter,
-        "accept",
-        {"#f-proposal": str(proposal), "#f-side-employees": ""},
-        "accepterer kompromisforslaget",
-    )
-    act(
-        page,
-        matter,
-        "agreement",
-        {"#f-compromise": str(proposal), "#f-body": "bal-okonomi", "#f-text": "Vi afprøver."},
-        "er der aftale i sagen",
-    )
+    for person, side in ((page, "management"), (rep, "employees")):
+        chosen = {"#f-proposal": str(proposal), f"#f-side-{side}": ""}
+        act(person, matter, "accept", chosen, "accepterer kompromisforslaget")
+    agreed = {"#f-compromise": str(proposal), "#f-body": "bal-okonomi", "#f-text": "Vi afprøver."}
+    act(page, matter, "agreement", agreed, "er der aftale i sagen")
+
+
+def answer_and_decide(page: Page, matter: str) -> None:
+    """The disagreement answered; the decision form with every input treated (no MED-04)."""
     disagreement = _seq_of(page, matter, "DisagreementRecorded")
     position = _seq_of(page, matter, "PositionStated")
     page.goto(f"/l/ballerup/sager/{matter}/handling/answer")
     assert_accessible(page)
     fill(page, {"#f-disagreement": str(disagreement), "#f-response": "Vi har ændret tilgangen."})
     review(page)
-    # Answering closes nothing yet (no decision), but is admitted.
     assert page.locator("#dry-run").get_attribute("data-admitted") == "true"
     sign(page)
 
-    # The decision form: every input treated; no MED-04 now that the disagreement is answered.
     page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
     assert_accessible(page)
     required = page.locator("fieldset.decision-input[data-required=yes]")
@@ -242,16 +244,6 @@ def test_ballerup_savings_from_opening_the_matter_to_the_dossier(
     assert "MED-04" not in raised_rules(page)
     assert_accessible(page)
     sign(page)
-
-    # The dossier with the co-responsibility table.
-    page.get_by_role("link", name="Se beslutningsgrundlaget og medansvaret").click()
-    page.wait_for_url(f"**/l/ballerup/sager/{matter}/dossier")
-    table = page.locator("#co-responsibility")
-    assert table.locator("tr[data-person=okonomichef]").get_attribute("data-part") == "decided"
-    assert table.locator("tr[data-person=tr-okonomi]").get_attribute("data-part") == "agreed"
-    assert "Vi har ændret tilgangen." in page.inner_text("main")
-    assert_accessible(page)
-    assert chief.problems == [] and tr.problems == []
 
 
 def _seq_of(page: Page, matter: str, event_type: str) -> int:
