@@ -19,6 +19,7 @@ from api.reading import AsOfQuery, Read
 from api.routers import matters as matter_routes
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
+from ledger.service.documents import documents_kept
 from web.context import page_context, site_of
 from web.render import PageRoute, render, request_lang
 
@@ -97,6 +98,9 @@ def matter_page(
     timeline = matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000)
     dossier = matter_routes.read_dossier(read, matter)
     material = _material(session.state, matter, timeline.entries)
+    kept = documents_kept(site.context.service, session.origin, [d["sha256"] for d in material])
+    for document in material:
+        document["kept"] = document["sha256"] in kept
     return render(
         request,
         "matter.html",
