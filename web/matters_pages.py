@@ -77,9 +77,7 @@ def _asked(payload: ev.Payload | None) -> list[tuple[str, str, str, Answer]]:
     return []
 
 
-def _answered(
-    events: list[tuple[int, Any]], asked_at: int, body: str, answer: Answer
-) -> bool:
+def _answered(events: list[tuple[int, Any]], asked_at: int, body: str, answer: Answer) -> bool:
     return any(
         seq > asked_at
         and isinstance(payload := info.payload, answer)
