@@ -27,6 +27,7 @@ from web import (
     admin_pages,
     audit_pages,
     decision_pages,
+    documents_pages,
     evidence_pages,
     manage_pages,
     matters_pages,
@@ -104,6 +105,7 @@ def create_site(
         evidence_pages,
         admin_pages,
         audit_pages,
+        documents_pages,
         manage_pages,
         decision_pages,
     ):
