@@ -127,6 +127,7 @@ def share_material(page: Page) -> str:
         files=[FilePayload(name="ramme-2029.txt", mimeType="text/plain", buffer=MATERIAL)],
     )
     page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    assert "1 fil(er) klar" in page.locator("#upload-status").inner_text()
     assert page.locator("#f-bodies-bal-okonomi").is_checked()
     assert_accessible(page)
     words = review(page)
@@ -148,6 +149,13 @@ def test_ballerup_savings_from_opening_the_matter_to_the_dossier(
     rep = become(tr, "ballerup", "tr-okonomi")
     rep.goto(f"/l/ballerup/sager/{matter}")
     assert digest in rep.inner_text("main")
+    document = rep.get_by_role("link", name="ramme-2029").get_attribute("href") or ""
+    assert document == f"/l/ballerup/dokument/{digest}"
+    assert rep.request.get(any_site.url + document).body() == MATERIAL
+    outsider = open_person(browser, any_site.url)
+    people.append(outsider)
+    become(outsider, "ballerup", "tr-hjemmepleje")
+    assert outsider.page.request.get(any_site.url + document).status == 404
     representative_disagrees(rep, matter)
     both_sides_agree(page, rep, matter)
     answer_and_decide(page, matter)
