@@ -26,6 +26,7 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.errors import LedgerError, MatterEndedError, UnknownStreamError
 from ledger.protocol.envelope import matter_stream
+from web import offers
 from web.context import Site, page_context, site_of
 from web.dry_run_view import dry_run_words
 from web.i18n import Lang, format_date, message
@@ -69,16 +70,40 @@ class Action:
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("position", ev.PositionStated, ("body", "side", "stance", "text", "proposals")),
         Action(
-            "disagreement", ev.DisagreementRecorded, ("body", "points", "legitimate_difference")
+            "position",
+            ev.PositionStated,
+            ("body", "side", "stance", "text", "proposals"),
+            offer=offers.speaks_in_matter,
         ),
-        Action("compromise", ev.CompromiseProposed, ("body", "terms")),
-        Action("accept", ev.CompromiseAccepted, ("proposal", "side")),
-        Action("proposal", ev.ProposalSubmitted, ("body", "title", "text")),
-        Action("hearing", ev.HearingResponseSubmitted, ("body", "text")),
-        Action("acknowledge", ev.ConsultationAcknowledged, ("body", "adequate_time", "comment")),
-        Action("breach", ev.BreachClaimed, ("body", "concerns", "text")),
+        Action(
+            "disagreement",
+            ev.DisagreementRecorded,
+            ("body", "points", "legitimate_difference"),
+            offer=offers.speaks_in_matter,
+        ),
+        Action(
+            "compromise", ev.CompromiseProposed, ("body", "terms"), offer=offers.speaks_in_matter
+        ),
+        Action(
+            "accept", ev.CompromiseAccepted, ("proposal", "side"), offer=offers.accepts_for_a_side
+        ),
+        Action(
+            "proposal", ev.ProposalSubmitted, ("body", "title", "text"), offer=offers.any_member
+        ),
+        Action("hearing", ev.HearingResponseSubmitted, ("body", "text"), offer=offers.heard),
+        Action(
+            "acknowledge",
+            ev.ConsultationAcknowledged,
+            ("body", "adequate_time", "comment"),
+            offer=offers.speaks_in_matter,
+        ),
+        Action(
+            "breach",
+            ev.BreachClaimed,
+            ("body", "concerns", "text"),
+            offer=offers.employee_side_involved,
+        ),
     )
 }
 

@@ -34,6 +34,7 @@ from ledger.errors import MalformedError
 from web.actions import Action, register
 from web.context import page_context, site_of
 from web.i18n import Lang, message
+from web.offers import decides
 from web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -184,10 +185,6 @@ def _say(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -
     )
 
 
-def _decides(state: LedgerState, person: str, matter: str) -> bool:
-    return state.matters[matter].decision_maker == person
-
-
 register(
     Action(
         "decision",
@@ -197,7 +194,7 @@ register(
         choose=_choose,
         build=_build,
         say=_say,
-        offer=_decides,
+        offer=decides,
     )
 )
 

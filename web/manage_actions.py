@@ -17,6 +17,13 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from web.actions import Action, register
 from web.i18n import Lang, format_date, message
+from web.offers import (
+    chairs_or_manages,
+    decides,
+    management_seat,
+    manages,
+    records_politics,
+)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -30,37 +37,6 @@ def _given(form: dict[str, str], *names: str) -> dict[str, Any]:
 
 def _seq(value: str) -> int | str:
     return int(value) if value.isdigit() else value
-
-
-# --- whom the matter page offers what ---------------------------------------
-
-
-def manages(state: LedgerState, person: str, matter: str) -> bool:
-    """The decision maker, or a management-side member of the responsible body now."""
-    return state.matters[matter].manages(state.registry, person)
-
-
-def management_seat(state: LedgerState, person: str, matter: str) -> bool:
-    """A management-side member of the responsible body now."""
-    seat = state.registry.membership(state.matters[matter].responsible_body, person)
-    return seat is not None and seat.side == "management"
-
-
-def decides(state: LedgerState, person: str, matter: str) -> bool:
-    return state.matters[matter].decision_maker == person
-
-
-def chairs_or_manages(state: LedgerState, person: str, matter: str) -> bool:
-    """Management of the matter, or a chair of any body (who may open a consultation there)."""
-    members = list(state.registry.members.items())
-    return management_seat(state, person, matter) or any(
-        (seat := seats.get(person)) is not None and "chair" in seat.roles for _, seats in members
-    )
-
-
-def records_politics(state: LedgerState, person: str, matter: str) -> bool:
-    seat = state.registry.membership(state.matters[matter].responsible_body, person)
-    return seat is not None and (seat.side == "management" or "secretary" in seat.roles)
 
 
 # --- what the forms offer -----------------------------------------------------

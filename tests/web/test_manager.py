@@ -126,7 +126,10 @@ def share_material(page: Page) -> str:
         "#f-files",
         files=[FilePayload(name="ramme-2029.txt", mimeType="text/plain", buffer=MATERIAL)],
     )
-    page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    try:
+        page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    except Exception:
+        raise AssertionError(page.locator("#upload-status").inner_text()) from None
     assert "1 fil(er) klar" in page.locator("#upload-status").inner_text()
     assert page.locator("#f-bodies-bal-okonomi").is_checked()
     assert_accessible(page)
