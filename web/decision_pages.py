@@ -216,6 +216,9 @@ def dossier_page(request: Request, ledger: LedgerId, matter: MatterId) -> Respon
             site,
             matter=found.matter,
             dossier=found.document,
+            unaddressed=", ".join(
+                f"#{given['seq']}" for given in found.document.get("unaddressed_inputs", [])
+            ),
             people=found.co_responsibility,
             body_names=found.body_names,
             as_of=found.as_of,
