@@ -432,3 +432,46 @@ def tab_to(page: Page, element_id: str, most: int = 80) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached #{element_id}")
+
+
+@pytest.mark.slow
+def test_a_hearing_politics_and_the_end_of_a_matter(
+    browser: Browser, demo_site: DemoSite, people: list[Person]
+) -> None:
+    """The rest of the management side's forms, each signed in the browser: a hearing, a
+    referral to politics and the political decision, a guideline agreed, the decision
+    communicated, the matter closed (after which nothing but its record is offered)."""
+    matter = "arbejdstid-politik"
+    _matter_with_a_disagreement(demo_site, matter)
+    chief = open_person(browser, demo_site.url)
+    people.append(chief)
+    page = become(chief, "ballerup", "okonomichef")
+    hearing = {"#f-bodies-bal-hjemmepleje": "", "#f-respond-by": day(14)}
+    act(page, matter, "hearing_open", hearing, "sendes i høring hos LokalMED Hjemmeplejen")
+    referral = {"#f-committee": "bal-oeu", "#f-date": day(20), "#f-reference": "Punkt 7"}
+    act(page, matter, "referral", referral, "sendes til Økonomiudvalget")
+    political = {"#f-committee": "bal-oeu", "#f-date": day(20), "#f-outcome": "Godkendt."}
+    act(page, matter, "political", political, "Økonomiudvalget besluttede")
+    terms = {"#f-body": "bal-okonomi", "#f-terms": "Fælles retningslinje for arbejdstid."}
+    act(page, matter, "compromise", terms, "foreslår et kompromis")
+    proposal = _seq_of(page, matter, "CompromiseProposed")
+    accepted = {"#f-proposal": str(proposal), "#f-side-management": ""}
+    act(page, matter, "accept", accepted, "accepterer")
+    client(demo_site, "tr-okonomi").append(
+        f"matter/{matter}", ev.CompromiseAccepted(proposal=proposal, side="employees")
+    )
+    agreement = {
+        "#f-compromise": str(proposal),
+        "#f-body": "bal-okonomi",
+        "#f-text": "Arbejdstiden planlægges fælles.",
+        "#f-guideline": "",
+        "#f-guideline-type": "procedure",
+        "#f-guideline-id": "rl-arbejdstid-web",
+    }
+    act(page, matter, "agreement", agreement, "retningslinje (procedure-retningslinje)")
+    told = {"#f-to": "Alle i økonomiadministrationen", "#f-channel": "Personalemøde"}
+    act(page, matter, "communicated", told, "er meddelt Alle i økonomiadministrationen")
+    act(page, matter, "close", {"#f-reason": "Afsluttet politisk."}, "lukkes")
+    page.goto(f"/l/ballerup/sager/{matter}")
+    assert page.locator("ul.actions").count() == 0
+    assert chief.problems == []
