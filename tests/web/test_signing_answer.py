@@ -86,3 +86,15 @@ def test_opening_a_matter_asks_for_a_good_new_id(site: Site) -> None:  # noqa: F
     )
     assert forged.status_code == 403
     assert forged.json()["error"]["code"] == "csrf_failed"
+
+
+def test_an_admins_form_shows_its_dry_run_too(site: Site) -> None:  # noqa: F811
+    admin = site.person("admin")
+    key_id = site.org.keys["tr"].key_id
+    form = {"person": "tr", "key_id": key_id, "reason": "Mistet telefon."}
+    answer = ask(admin, "/admin/handling/revoke/ord", form)
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert found["type"] == "KeyRevoked" and found["dry_run"]["admitted"] is True
+    wrong = ask(admin, "/admin/handling/revoke/ord", form | {"key_id": "0" * 16})
+    assert wrong.json()["dry_run"]["admitted"] is False

@@ -33,10 +33,10 @@ function findingItem(line) {
 // The dry run before the Sign button: findings raised or closed, or the refusal (then no signing).
 function showDryRun(dryRun) {
   const lists = ["raised", "closed", "upcoming"];
-  for (const name of lists) document.getElementById(`dry-run-${name}`).replaceChildren();
   const section = document.getElementById("dry-run");
   const signButton = document.getElementById("sign-button");
-  if (!dryRun) return;
+  if (!section || !dryRun) return;
+  for (const name of lists) document.getElementById(`dry-run-${name}`).replaceChildren();
   section.dataset.admitted = String(dryRun.admitted);
   document.getElementById("dry-run-text").textContent = dryRun.text;
   signButton.disabled = !dryRun.admitted;
@@ -99,10 +99,13 @@ document.getElementById("sign-button").addEventListener("click", async () => {
     const done = document.getElementById("done");
     document.getElementById("done-text").textContent = words.done.replace("{leaf}", stored.leaf_index).replace("{seq}", stored.seq);
     document.getElementById("done-proof").href = `/l/${ledger}/bevis/${stored.leaf_index}`;
-    const matter = pending.stream.replace(/^matter\//, "");
-    document.getElementById("done-matter").href = `/l/${ledger}/sager/${matter}`;
-    const next = document.getElementById("done-next");
-    if (next) next.href = next.getAttribute("href").replace("{matter}", matter);
+    if (pending.stream.startsWith("matter/")) {
+      const matter = pending.stream.slice("matter/".length);
+      const back = document.getElementById("done-matter");
+      if (back) back.href = `/l/${ledger}/sager/${matter}`;
+      const next = document.getElementById("done-next");
+      if (next) next.href = next.getAttribute("href").replace("{matter}", matter);
+    }
     done.hidden = false;
     done.dataset.leaf = stored.leaf_index;
     document.getElementById("done-h").focus();
