@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from api.access import Access
 from api.deps import LedgerId, MatterId
 from api.reading import AsOfQuery, Read
+from api.routers import findings as finding_routes
 from api.routers import matters as matter_routes
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
@@ -134,6 +135,14 @@ def matter_page(
     kept = documents_kept(site.context.service, session.origin, [d["sha256"] for d in material])
     for document in material:
         document["kept"] = document["sha256"] in kept
+    # Findings as of now (a replay shows the record, not today's judgement of it).
+    found = (
+        []
+        if as_of
+        else finding_routes.rule_findings(
+            access, read, lang, matter, None, None, None, None, 0, 100
+        ).findings
+    )
     return render(
         request,
         "matter.html",
@@ -145,6 +154,7 @@ def matter_page(
             dossier=dossier.document,
             body_names=dossier.body_names,
             material=material,
+            findings=found,
             as_of=as_of,
             actions=_actions(session.state, access, matter) if as_of is None else [],
         ),

@@ -371,6 +371,11 @@ def test_the_dry_run_warns_of_med_04_and_agrees_with_the_rulebook_once_signed(
     found = HttpTransport(demo_site.url, key=key).get("ballerup", "/findings", {"matter": matter})
     rules = {(f["rule"], f["key"]) for f in found["findings"]}
     assert ("MED-04", f"disagreement-{seqs['disagreement']}") in rules
+    # ... and the matter page shows it as usual.
+    page.goto(f"/l/ballerup/sager/{matter}")
+    shown = page.locator(f"#findings li[data-key='disagreement-{seqs['disagreement']}']")
+    assert shown.get_attribute("data-rule") == "MED-04"
+    assert_accessible(page)
     page.goto("/l/ballerup/regler")
     assert page.locator("#MED-04").inner_text().startswith("MED-04")
 
