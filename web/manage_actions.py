@@ -11,11 +11,12 @@ side is chosen there).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
-from web.actions import Action, register
+from web.actions import Action, Say, register
 from web.i18n import Lang, format_date, message
 from web.offers import (
     chairs_or_manages,
@@ -106,12 +107,14 @@ def _choose_agreements(state: LedgerState, person: str, matter: str, lang: Lang)
 # --- forms into payloads ------------------------------------------------------
 
 
+_DOCUMENT_ROW = re.compile(r"^doc-sha256-([0-9]{1,4})$")
+
+
 def _build_material(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
     """Each document row ``doc-title-N``/``doc-sha256-N`` (the browser's digest of the file)."""
     documents = []
-    for index in sorted(
-        {int(k.rsplit("-", 1)[1]) for k in form if k.startswith("doc-sha256-") and k[11:].isdigit()}
-    ):
+    rows = {int(found[1]) for key in form if (found := _DOCUMENT_ROW.match(key))}
+    for index in sorted(rows):
         document = {
             "title": form.get(f"doc-title-{index}", "").strip(),
             "sha256": form.get(f"doc-sha256-{index}", "").strip(),
@@ -166,7 +169,7 @@ def _names(state: LedgerState, ids: list[str]) -> str:
     return ", ".join(bodies[b].name if b in bodies else b for b in ids)
 
 
-def _say(name: str) -> Any:
+def _say(name: str) -> Say:
     """Words from ``manage.sign.{name}`` with the payload's fields and the matter's title."""
 
     def say(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
