@@ -98,3 +98,21 @@ def test_an_admins_form_shows_its_dry_run_too(site: Site) -> None:  # noqa: F811
     assert found["type"] == "KeyRevoked" and found["dry_run"]["admitted"] is True
     wrong = ask(admin, "/admin/handling/revoke/ord", form | {"key_id": "0" * 16})
     assert wrong.json()["dry_run"]["admitted"] is False
+
+
+def test_a_second_decision_that_treats_a_forgotten_input_closes_its_finding(site: Site) -> None:  # noqa: F811
+    direktor = site.person("direktor")
+    page = direktor.http.get(f"/l/{direktor.ledger}/sager/hemmelig/handling/decision").text
+    required = [
+        int(part.split('"')[0])
+        for part in page.split('data-seq="')[1:]
+        if 'data-required="yes"' in part.split(">")[0]
+    ]
+    assert required, "the proposal and the disagreement were never treated"
+    form = {"outcome": "Igen.", "rationale": "Nu med alt.", "management_prerogative": "yes"}
+    for seq in required:
+        form |= {f"treatment-{seq}": "partly_adopted", f"reason-{seq}": "Delvist."}
+    answer = ask(direktor, "/sager/hemmelig/handling/decision/ord", form)
+    assert answer.status_code == 200, answer.text
+    closed = {line["rule"]: line for line in answer.json()["dry_run"]["closed"]}
+    assert closed["MED-05"]["text"].startswith("Beslutningen vil lukke MED-05:")
