@@ -129,18 +129,25 @@ def matter_page(
     access.require_matter(matter)
     read = Read(session.origin, site.context, as_of or None)
     lang = request_lang(request)
-    timeline = matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000)
-    dossier = matter_routes.read_dossier(read, matter)
+    timeline = read.remembered(
+        f"timeline {matter} {lang}",
+        lambda: matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000),
+    )
+    dossier = read.remembered(f"dossier {matter}", lambda: matter_routes.read_dossier(read, matter))
     material = _material(session.state, matter, timeline.entries)
     kept = documents_kept(site.context.service, session.origin, [d["sha256"] for d in material])
     for document in material:
         document["kept"] = document["sha256"] in kept
-    # Findings as of now (a replay shows the record, not today's judgement of it).
+    # Findings as of now (a replay shows the record, not today's judgement of it); the
+    # same for every reader of the matter, who alone get this far.
     found = (
         []
         if as_of
-        else finding_routes.rule_findings(
-            access, read, lang, matter, None, None, None, None, 0, 100
+        else read.remembered(
+            f"findings {matter} {lang}",
+            lambda: finding_routes.rule_findings(
+                access, read, lang, matter, None, None, None, None, 0, 100
+            ),
         ).findings
     )
     return render(

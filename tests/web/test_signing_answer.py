@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.web.test_documents_pages import Browserless, Site, site  # noqa: F401
+from tests.web.browserless import Browserless, Site, site_fixture  # noqa: F401 (the ``site`` fixture)
 
 
 def ask(person: Browserless, path: str, form: dict[str, str]) -> httpx.Response:
@@ -25,7 +25,7 @@ def hearing_response(person: Browserless) -> int:
     return int(before[before.rindex('id="seq-') + 8 :].split('"')[0])
 
 
-def test_a_decision_with_an_input_untreated_is_refused_with_a_stable_code(site: Site) -> None:  # noqa: F811
+def test_a_decision_with_an_input_untreated_is_refused_with_a_stable_code(site: Site) -> None:
     direktor = site.person("direktor")
     response = hearing_response(direktor)
     base = {"outcome": "Ja.", "rationale": "Fordi.", "management_prerogative": "yes"}
@@ -51,7 +51,7 @@ def test_a_decision_with_an_input_untreated_is_refused_with_a_stable_code(site: 
     assert raised["MED-01"]["link"] == f"/l/{direktor.ledger}/regler#MED-01"
 
 
-def test_a_refused_event_comes_with_its_refusal_code_and_nothing_is_signed(site: Site) -> None:  # noqa: F811
+def test_a_refused_event_comes_with_its_refusal_code_and_nothing_is_signed(site: Site) -> None:
     tr = site.person("tr")
     answer = ask(tr, "/sager/aaben/handling/close/ord", {"reason": "Færdig."})
     assert answer.status_code == 200
@@ -61,7 +61,7 @@ def test_a_refused_event_comes_with_its_refusal_code_and_nothing_is_signed(site:
     assert "Kun sagens beslutningstager" in dry_run["text"]
 
 
-def test_opening_a_matter_asks_for_a_good_new_id(site: Site) -> None:  # noqa: F811
+def test_opening_a_matter_asks_for_a_good_new_id(site: Site) -> None:
     direktor = site.person("direktor")
     form = {
         "title": "Ny sag",
@@ -88,7 +88,7 @@ def test_opening_a_matter_asks_for_a_good_new_id(site: Site) -> None:  # noqa: F
     assert forged.json()["error"]["code"] == "csrf_failed"
 
 
-def test_an_admins_form_shows_its_dry_run_too(site: Site) -> None:  # noqa: F811
+def test_an_admins_form_shows_its_dry_run_too(site: Site) -> None:
     admin = site.person("admin")
     key_id = site.org.keys["tr"].key_id
     form = {"person": "tr", "key_id": key_id, "reason": "Mistet telefon."}
@@ -100,7 +100,7 @@ def test_an_admins_form_shows_its_dry_run_too(site: Site) -> None:  # noqa: F811
     assert wrong.json()["dry_run"]["admitted"] is False
 
 
-def test_a_second_decision_that_treats_a_forgotten_input_closes_its_finding(site: Site) -> None:  # noqa: F811
+def test_a_second_decision_that_treats_a_forgotten_input_closes_its_finding(site: Site) -> None:
     direktor = site.person("direktor")
     page = direktor.http.get(f"/l/{direktor.ledger}/sager/hemmelig/handling/decision").text
     required = [
