@@ -207,7 +207,7 @@ def dossier_page(request: Request, ledger: LedgerId, matter: MatterId) -> Respon
     session = site.session(request, ledger)
     Access(session.reader, session.state).require_matter(matter)
     read = Read(session.origin, site.context, None)
-    found = matter_routes.read_dossier(read, matter)
+    found = read.remembered(f"dossier {matter}", lambda: matter_routes.read_dossier(read, matter))
     return render(
         request,
         "dossier.html",
