@@ -12,6 +12,7 @@ responsible body.  The manager actions on an open matter live in
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -65,11 +66,22 @@ def _build_opened(form: dict[str, str], state: LedgerState, matter: str) -> dict
         "decision_maker",
         "planned_decision_date",
     )
-    found = {name: form.get(name, "").strip() for name in fields}
+    found: dict[str, Any] = {name: form.get(name, "").strip() for name in fields}
     found.update({name: form[name].strip() for name in OPTIONAL if form.get(name, "").strip()})
     if found.get("category") != "guideline":
         found.pop("guideline_type", None)
+    touched = [line.strip() for line in form.get("touches_guidelines", "").splitlines()]
+    if any(touched):
+        found["touches_guidelines"] = [line for line in touched if line]
     return found
+
+
+def guidelines_in_force(state: LedgerState) -> list[tuple[str, str]]:
+    """The guidelines in force today (id, type), which a new matter may declare it touches
+    (MED-14)."""
+    today = datetime.now(UTC).date()
+    register = list(state.guidelines.guidelines.items())
+    return sorted((g, found.type) for g, found in register if found.in_force(today))
 
 
 def _say_opened(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
@@ -77,7 +89,7 @@ def _say_opened(payload: dict[str, Any], state: LedgerState, matter: str, lang: 
     body = str(payload["responsible_body"])
     extra = [
         message(lang, f"open.sign.{name}", value=_shown(name, payload[name], lang))
-        for name in OPTIONAL
+        for name in (*OPTIONAL, "touches_guidelines")
         if name in payload
     ]
     return message(
@@ -99,6 +111,8 @@ def _shown(name: str, value: object, lang: Lang) -> str:
         return format_date(str(value), lang)
     if name == "guideline_type":
         return message(lang, f"guideline.{value}")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 
@@ -124,6 +138,7 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
             categories=CATEGORIES,
             levels=LEVELS,
             guideline_types=("procedure", "mandatory", "optional"),
+            guidelines=guidelines_in_force(state),
         ),
     )
 

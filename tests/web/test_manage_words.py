@@ -11,7 +11,7 @@ from web.decision_pages import (
     PrerogativeUndeclaredError,
     decision_inputs,
 )
-from web.manage_pages import OPEN, managed_bodies
+from web.manage_pages import OPEN, guidelines_in_force, managed_bodies
 
 MATTER = "okonomi-4mio"
 SHA = "ab" * 32
@@ -66,12 +66,14 @@ def test_opening_a_matter_in_words(demo_state: LedgerState) -> None:
         "planned_decision_date": "2027-01-15",
         "case_number": "24.00",
         "guideline_type": "mandatory",
+        "touches_guidelines": "tidlig-inddragelse",
     }
     payload = checked_payload(OPEN, form, demo_state, "ny-sag")
     assert "guideline_type" not in payload  # only a guideline matter has one
     said = words(OPEN, payload, demo_state, "ny-sag", "da")
     assert said.startswith("Du underskriver: Sagen ny-sag «Ny sag» åbnes: Budget")
     assert "Sagsnummer 24.00." in said
+    assert "Den berører retningslinjerne tidlig-inddragelse." in said
     assert managed_bodies(demo_state, "okonomichef") == [
         ("bal-hmed", "HovedMED Ballerup"),
         ("bal-okonomi", "Område-MED Økonomi og administration"),
@@ -109,3 +111,7 @@ def test_a_decision_without_agreement_declares_the_prerogative(demo_state: Ledge
     form["management_prerogative"] = "yes"
     payload = checked_payload(ACTIONS["decision"], form, demo_state, "teknologi-dialog")
     assert payload["management_prerogative"] is True
+
+
+def test_a_new_matter_may_touch_the_guidelines_in_force(demo_state: LedgerState) -> None:
+    assert "tidlig-inddragelse" in dict(guidelines_in_force(demo_state))
