@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from api.deps import LedgerId
 from api.errors import MalformedRequestError, ledger_error_response
+from api.reading import Read
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.protocol.envelope import ID_PATTERN
@@ -102,7 +103,7 @@ def _say_opened(payload: dict[str, Any], state: LedgerState, matter: str, lang: 
         level=message(lang, f"level.{payload['influence_level']}"),
         decision_maker=payload["decision_maker"],
         planned=format_date(str(payload["planned_decision_date"]), lang),
-        more=" ".join(extra),
+        more="".join(extra),
     )
 
 
@@ -125,7 +126,8 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
     site = site_of(request)
     session = site.session(request, ledger)
     state = session.state
-    people = sorted(person for person in list(state.registry.people))
+    names = Read(session.origin, site.context, None).names()
+    people = sorted((person, names.get(person, person)) for person in list(state.registry.people))
     return render(
         request,
         "manage_open.html",
