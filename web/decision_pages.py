@@ -28,7 +28,7 @@ from api.deps import LedgerId, MatterId
 from api.reading import Read
 from api.routers import matters as matter_routes
 from ledger.domain import events as ev
-from ledger.domain.groupings import DECISION_INPUT_TYPES
+from ledger.domain.groupings import DECISION_INPUT_TYPES, INPUTS_TO_ADDRESS
 from ledger.domain.state import LedgerState
 from ledger.errors import MalformedError
 from web.actions import Action, register
@@ -39,10 +39,9 @@ from web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-REQUIRED_TYPES = frozenset(
-    {"PositionStated", "ProposalSubmitted", "HearingResponseSubmitted", "DisagreementRecorded"}
-)
-"""Inputs every decision must say how it treated (unless an earlier decision did)."""
+REQUIRED_TYPES = INPUTS_TO_ADDRESS | {ev.DisagreementRecorded.__name__}
+"""Inputs every decision must say how it treated (unless an earlier decision did): those
+MED-05 asks to be addressed, and disagreements."""
 TREATMENTS = ("adopted", "partly_adopted", "not_adopted")
 
 
