@@ -22,7 +22,17 @@ from api.logs import configure_logging
 from api.settings import ApiSettings
 from ledger.service.application import Clock, system_clock
 from ledger.service.settings import OpenedLedger
-from web import actions, admin_pages, audit_pages, evidence_pages, matters_pages, pages
+from web import (
+    actions,
+    admin_pages,
+    audit_pages,
+    dashboard_pages,
+    evidence_pages,
+    matters_pages,
+    meeting_pages,
+    pages,
+    reach_pages,
+)
 from web.context import Site
 from web.demo_door import DemoDoor
 
@@ -95,6 +105,9 @@ def create_site(
         evidence_pages,
         admin_pages,
         audit_pages,
+        meeting_pages,
+        dashboard_pages,
+        reach_pages,
     ):
         app.include_router(module.router)
     app.add_middleware(PageHeadersMiddleware)
