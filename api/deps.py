@@ -80,6 +80,14 @@ MatterId = Annotated[
 PersonPath = Annotated[
     str, Path(pattern=rf"^{ID_PATTERN}$", description="A person id.", examples=["tr"])
 ]
+DocumentDigest = Annotated[
+    str,
+    Path(
+        pattern=r"^[0-9a-f]{64}$",
+        description="A document's SHA-256, lowercase hex: the digest its events sign.",
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    ),
+]
 BodyPath = Annotated[
     str, Path(pattern=rf"^{ID_PATTERN}$", description="A body id.", examples=["hmed"])
 ]

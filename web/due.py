@@ -156,25 +156,9 @@ def disagreement_items(access: Access, scope: set[str]) -> list[DueItem]:
     return found
 
 
-ANSWERS: dict[str, tuple[type[ev.Payload], ...]] = {
-    "hearing": (ev.HearingResponseSubmitted,),
-    "consultation": (ev.PositionStated, ev.ConsultationAcknowledged),
-}
-"""What answers a request: a hearing response; a position or an acknowledgement."""
-
-
-def _answered(state: LedgerState, matter: str, seq: int, kind: str, body: str) -> bool:
-    events = list(state.matters[matter].events.items())
-    return any(
-        later > seq
-        and isinstance(info.payload, ANSWERS[kind])
-        and getattr(info.payload, "body", None) == body
-        for later, info in events
-    )
-
-
 def request_items(access: Access, scope: set[str]) -> list[DueItem]:
-    """Consultations and hearings that ask a body in ``scope`` for an answer not yet given."""
+    """Consultations and hearings that ask a body in ``scope`` for an answer not yet given
+    (``web.matters_pages.due_items``, as "Mine sager" lists them)."""
     state = access.state
     readable = [m for m in list(state.matters) if access.may_read(m)]
     return [
@@ -188,7 +172,6 @@ def request_items(access: Access, scope: set[str]) -> list[DueItem]:
             _side(state, d.body, "employees"),
         )
         for d in due_items(state, sorted(scope), readable)
-        if not _answered(state, d.matter, d.seq, d.kind, d.body)
     ]
 
 
