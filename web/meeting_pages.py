@@ -22,6 +22,7 @@ from api.deps import BodyPath, LedgerId
 from api.errors import MalformedRequestError
 from ledger.domain.state import LedgerState
 from ledger.protocol.envelope import ID_PATTERN
+from ledger.service.documents import documents_kept
 from web.context import page_context, site_of
 from web.meetings import (
     Meeting,
@@ -149,5 +150,6 @@ def meeting_page(request: Request, ledger: LedgerId, body: BodyPath, day: str) -
             deadlines=deadlines(session.state, body, date.fromisoformat(day)),
             agenda=agenda_choices(access, body),
             me=session.person,
+            kept=documents_kept(site.context.service, session.origin, meeting.digests),
         ),
     )

@@ -187,6 +187,17 @@ def test_a_lokalmed_meeting_from_attendance_to_published_minutes(
     item = page.locator(".agenda-item").filter(has_text="Indeklima")
     assert "Intranettet" in item.locator(".published").inner_text()
     assert item.locator("a.approve, a.publish").count() == 0
+
+    # The published minutes are read by the body's members, checked against their digest.
+    href = item.locator("a.minutes-link").get_attribute("href") or ""
+    assert href.endswith(digest)
+    vice_page.goto(meeting_url)
+    read = vice_page.request.get(site.url + href)
+    assert read.status == 200 and read.body() == MINUTES.encode()
+    outsider = open_person(browser, site.url)
+    people.append(outsider)
+    become(outsider, LEDGER, "tr-laerer")
+    assert outsider.page.request.get(site.url + href).status == 404
     assert chair.problems == [] and vice.problems == []
 
 

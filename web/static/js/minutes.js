@@ -36,3 +36,40 @@ if (digest) {
   text?.addEventListener("input", recompute);
   file?.addEventListener("change", recompute);
 }
+
+// Before the digest is signed, the minutes themselves are kept under it (the
+// document store, POST /l/{ledger}/dokumenter?sha256=...), so that once the
+// meeting event names the digest its readers can read the minutes, checked
+// against it. Signing waits until they are kept.
+const form = document.getElementById("action-form");
+const signButton = document.getElementById("sign-button");
+const status = document.getElementById("action-status");
+
+async function keep() {
+  const bytes = await minutesBytes();
+  if (bytes === null) return;
+  signButton.disabled = true;
+  const sha = hex(await sha256(bytes));
+  if (sha !== digest.value) {
+    status.textContent = said.dataset.changed;
+    return;
+  }
+  const chosen = file && file.files && file.files.length ? file.files[0].type : "text/plain; charset=utf-8";
+  const csrf = form.querySelector("input[name=csrf]").value;
+  const answer = await fetch(`/l/${form.dataset.ledger}/dokumenter?sha256=${sha}`, {
+    method: "POST",
+    body: bytes,
+    headers: { "Content-Type": chosen || "application/octet-stream", "X-CSRF-Token": csrf },
+  });
+  if (!answer.ok) {
+    const found = await answer.json().catch(() => ({}));
+    const code = found.error ? `${found.error.code}: ${found.error.message}` : String(answer.status);
+    status.textContent = said.dataset.notKept.replace("{code}", code);
+    return;
+  }
+  signButton.disabled = false;
+  signButton.dataset.minutesKept = sha;
+  status.textContent = said.dataset.kept;
+}
+
+if (form && digest) form.addEventListener("submit", () => { keep(); });
