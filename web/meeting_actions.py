@@ -184,5 +184,7 @@ def publish_words(payload: dict[str, Any], state: LedgerState, matter: str, lang
 MEETING = ActionHooks(
     meeting_payload, meeting_words, "meeting_fields.html", meeting_context, ("minutes.js",)
 )
-APPROVE = ActionHooks(_minutes_payload, approval_words, "minutes_fields.html", minutes_context)
+APPROVE = ActionHooks(
+    _minutes_payload, approval_words, "minutes_fields.html", minutes_context, ("approve.js",)
+)
 PUBLISH = ActionHooks(publish_payload, publish_words, "minutes_fields.html", minutes_context)

@@ -1,0 +1,7 @@
+// Approving the minutes is one decision: the form has nothing to fill in (the
+// meeting and its digest are given), so the words of what will be signed are
+// asked for at once and the page opens on them; the person then signs, or not.
+// Runs at "load", after sign.js has taken the form's submit.
+
+const form = document.getElementById("action-form");
+window.addEventListener("load", () => form.requestSubmit());
