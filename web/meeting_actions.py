@@ -51,11 +51,20 @@ def _held_bodies(state: LedgerState, person: str) -> list[tuple[str, str]]:
     ]
 
 
+def recording_bodies(state: LedgerState, person: str, matter: str) -> list[str]:
+    """The bodies where ``person`` may record a meeting on ``matter``: chair or secretary
+    of a body the matter involves."""
+    involved = state.matters[matter].involved
+    return [body for body, _ in _held_bodies(state, person) if body in involved]
+
+
 def meeting_context(request: Request, site: Site, session: Session, matter: str) -> dict[str, Any]:
-    """The body and day asked for (``?body=&date=``), its members on that day, deadlines."""
+    """The body and day asked for (``?body=&date=``; else the first body the reader may
+    record a meeting of on this matter, and today), its members that day, deadlines."""
     bodies = _held_bodies(session.state, session.person)
     asked = request.query_params.get("body", "")
-    body = asked if asked in session.state.registry.bodies else (bodies[0][0] if bodies else "")
+    fitting = recording_bodies(session.state, session.person, matter) or [b for b, _ in bodies]
+    body = asked if asked in session.state.registry.bodies else (fitting[0] if fitting else "")
     day = _chosen_day(request)
     rows: list[dict[str, Any]] = []
     if body:

@@ -98,6 +98,9 @@ def due_rows(page: Page, path: str, want: bool, rule: str = "med-12") -> str:
 
 def record_the_meeting(chair: Page) -> str:
     """The chair records the meeting from the calendar; the minutes' digest."""
+    chair.goto(f"/l/{LEDGER}/sager/{MATTER}")
+    offered = chair.get_by_role("link", name="Registrér et møde")
+    assert offered.get_attribute("href") == f"/l/{LEDGER}/sager/{MATTER}/handling/meeting"
     chair.goto(f"/l/{LEDGER}/moeder")
     assert_accessible(chair)
     chair.locator("#c-body").select_option(BODY)
@@ -174,6 +177,8 @@ def test_a_lokalmed_meeting_from_attendance_to_published_minutes(
     review_and_sign(page, ["Jeg godkender referatet", digest], asked=True)
 
     vice_page = become(vice, LEDGER, "tr-valby")
+    vice_page.goto(f"/l/{LEDGER}/sager/{MATTER}")
+    assert vice_page.get_by_role("link", name="Registrér et møde").count() == 0
     vice_page.goto(meeting_url)
     approve_with_the_keyboard(vice_page)
 
