@@ -146,3 +146,28 @@ def test_the_notification_hook_says_what_is_due_from_whom_by_when(town: Site) ->
     assert minutes[0].by is not None and minutes[0].by > town.org.clock.date()
     assert any(i.kind == "disagreement" and i.matter == "lokal-1" for i in mine["leder"])
     assert "tr-lokal" not in mine or all(i.rule != "MED-12" for i in mine["tr-lokal"])
+
+
+def test_the_meeting_deadlines_are_the_bodys_own_rules(town: Site) -> None:
+    seq = local_meeting(town.org, "lokal-1")
+    town.org.registry(
+        ev.BodyRulesSet(
+            body="lmed", rulebook={"med-07.material_days": 10, "med-12.approval_days": 5}
+        ),
+        by="leder",
+    )
+    chair = town.person("leder")
+    day = town.org.clock.date()
+    page = chair.http.get(
+        f"/l/{chair.ledger}/sager/lokal-1/handling/meeting?body=lmed&date=2026-12-20"
+    )
+    assert "10. december 2026 (10 dage før mødet" in page.text
+    assert "25. december 2026 (5 dage efter mødet" in page.text
+    meeting = chair.http.get(f"/l/{chair.ledger}/moeder/lmed/{day}")
+    assert (
+        "5 dage efter mødet" in meeting.text and f"handling/approve?meeting={seq}" in meeting.text
+    )
+    other = chair.http.get(
+        f"/l/{chair.ledger}/sager/aaben/handling/meeting?body=hmed&date=2026-12-20"
+    )
+    assert "7 dage før mødet" in other.text and "14 dage efter mødet" in other.text
