@@ -71,10 +71,13 @@ def _side(state: LedgerState, body: str, side: str) -> list[str]:
     return sorted(person for person, seat in seats if seat.side == side)
 
 
-def _from_whom(state: LedgerState, rule: str, body: str, matter: str) -> list[str]:
-    """Who can still act before a finding falls due."""
+def _from_whom(state: LedgerState, rule: str, key: str, body: str, matter: str) -> list[str]:
+    """Who can still act before a finding falls due (minutes: the approvers who have not)."""
     if rule == "MED-12":
-        return [person for _, person in approvers(state, body)]
+        seq = key.removeprefix("meeting-")
+        found = state.matters.get(matter)
+        done = found.minutes_approvals.get(int(seq), set()) if found and seq.isdigit() else set()
+        return [person for _, person in approvers(state, body) if person not in done]
     if rule == "MED-15":
         return [person for role, person in approvers(state, body) if role == "chair"]
     found = state.matters.get(matter)
@@ -100,7 +103,7 @@ def upcoming_findings(
             f.body,
             f.explanation,
             f.due_at,
-            _from_whom(access.state, f.rule, f.body, f.matter),
+            _from_whom(access.state, f.rule, f.key, f.body, f.matter),
             rule=f.rule,
         )
         for f in every.findings

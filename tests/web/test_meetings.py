@@ -175,6 +175,8 @@ def test_a_lokalmed_meeting_from_attendance_to_published_minutes(
     item = page.locator(".agenda-item").filter(has_text="Indeklima")
     item.locator("a.approve").click()
     review_and_sign(page, ["Jeg godkender referatet", digest], asked=True)
+    awaiting = due_rows(page, dashboard, want=True)
+    assert "tr-valby" in awaiting and "leder-valby" not in awaiting
 
     vice_page = become(vice, LEDGER, "tr-valby")
     vice_page.goto(f"/l/{LEDGER}/sager/{MATTER}")
