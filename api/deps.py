@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.caching import AnswerCache
+from api.caching import AnswerCache, ModelCache
 from api.credentials import Sealer
 from api.settings import ApiSettings
 from ledger.domain.state import LedgerState
@@ -36,6 +36,7 @@ class ApiContext:
     sealer: Sealer
     projector: Projector
     answers: AnswerCache = field(default_factory=AnswerCache)
+    models: ModelCache = field(default_factory=ModelCache)
 
 
 async def get_context(request: Request) -> ApiContext:

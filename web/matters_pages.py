@@ -126,8 +126,11 @@ def matter_page(
     access.require_matter(matter)
     read = Read(session.origin, site.context, as_of or None)
     lang = request_lang(request)
-    timeline = matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000)
-    dossier = matter_routes.read_dossier(read, matter)
+    timeline = read.remembered(
+        f"timeline {matter} {lang}",
+        lambda: matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000),
+    )
+    dossier = read.remembered(f"dossier {matter}", lambda: matter_routes.read_dossier(read, matter))
     material = _material(session.state, matter, timeline.entries)
     kept = documents_kept(site.context.service, session.origin, [d["sha256"] for d in material])
     for document in material:

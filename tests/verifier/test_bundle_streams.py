@@ -226,3 +226,10 @@ def test_a_stream_claimed_complete_at_seq_0_with_no_events_is_incomplete() -> No
     factory = _matter(2)
     bundle = _complete(factory, leaves=[0, 1], heads=_lying(factory, seq=0))
     assert refusal(bundle, factory.trust()).code == "incomplete_stream"
+
+
+def test_a_stream_with_a_gap_below_its_head_is_incomplete_even_when_its_count_matches() -> None:
+    factory = _matter(4)  # leaves 2-5: seq 1-4
+    # The bundle holds seq 1, 3 and 4; the head claims seq 3: three events, as many as the head.
+    bundle = _complete(factory, leaves=[0, 1, 2, 4, 5], heads=_head_at(factory, 3))
+    assert refusal(bundle, factory.trust()).code == "incomplete_stream"
