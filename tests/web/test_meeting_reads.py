@@ -28,7 +28,7 @@ from ledger.storage.store import Store
 from tests.api.conftest import api_settings
 from tests.stories.confidential import MARKERS, tell
 from tests.stories.school import school_structure
-from tests.web.test_documents_pages import Browserless, Site
+from tests.web.browserless import Browserless, Site
 from web.context import Site as PageSite
 from web.due import by_person, due_in
 from web.site import create_site
