@@ -138,12 +138,16 @@ def dispute_items(disputes: Iterable[Any]) -> list[DueItem]:
 
 
 def disagreement_items(access: Access, scope: set[str]) -> list[DueItem]:
-    """Disagreements not yet answered in open matters of ``scope``'s bodies."""
+    """Disagreements not yet answered in undecided matters of ``scope``'s bodies (once the
+    matter is decided, an unanswered one is MED-04's finding, shown with the findings)."""
     found: list[DueItem] = []
     for matter_id, matter in list(access.state.matters.items()):
         if matter.ended or matter.responsible_body not in scope or not access.may_read(matter_id):
             continue
-        for seq, info in list(matter.events.items()):
+        events = list(matter.events.items())
+        if any(isinstance(info.payload, ev.DecisionMade) for _, info in events):
+            continue
+        for seq, info in events:
             if isinstance(info.payload, ev.DisagreementRecorded) and seq not in matter.answered:
                 found.append(
                     DueItem(

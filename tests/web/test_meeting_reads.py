@@ -171,3 +171,14 @@ def test_the_meeting_deadlines_are_the_bodys_own_rules(town: Site) -> None:
         f"/l/{chair.ledger}/sager/aaben/handling/meeting?body=hmed&date=2026-12-20"
     )
     assert "7 dage før mødet" in other.text and "14 dage efter mødet" in other.text
+
+
+def test_a_hovedmed_dashboard_shows_the_breach_claims_month_and_its_dispute_path(
+    town: Site,
+) -> None:
+    director = town.person("direktor")
+    page = director.http.get(f"/l/{director.ledger}/overblik/hmed")
+    assert page.status_code == 200
+    assert 'class="due-finding due-med-11"' in page.text
+    assert "påtale af brud" in page.text and "hjemmearbejde" in page.text
+    assert 'class="due-disagreement"' not in page.text  # hemmelig is decided
