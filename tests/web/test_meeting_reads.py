@@ -182,3 +182,23 @@ def test_a_hovedmed_dashboard_shows_the_breach_claims_month_and_its_dispute_path
     assert 'class="due-finding due-med-11"' in page.text
     assert "påtale af brud" in page.text and "hjemmearbejde" in page.text
     assert 'class="due-disagreement"' not in page.text  # hemmelig is decided
+
+
+def test_a_meeting_recorded_without_minutes_has_nothing_to_approve(town: Site) -> None:
+    org = town.org
+    org.act(
+        "leder",
+        "uden",
+        school_structure(
+            org.clock, title="Uden referat", responsible_body="lmed", decision_maker="leder"
+        ),
+    )
+    held = ev.MeetingHeld(
+        body="lmed", date=org.clock.date(), agenda_item="Punkt 1", present=["leder"]
+    )
+    seq = int(org.act("leder", "uden", held)["seq"])
+    chair = town.person("leder")
+    form = chair.http.get(f"/l/{chair.ledger}/sager/uden/handling/approve?meeting={seq}")
+    assert "Mødet blev registreret uden referat" in form.text
+    meeting = chair.http.get(f"/l/{chair.ledger}/moeder/lmed/{org.clock.date()}")
+    assert "intet referat" in meeting.text and "handling/approve" not in meeting.text
