@@ -12,6 +12,7 @@ each approval and the publication sign.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -66,6 +67,7 @@ def meeting_context(request: Request, site: Site, session: Session, matter: str)
     fitting = recording_bodies(session.state, session.person, matter) or [b for b, _ in bodies]
     body = asked if asked in session.state.registry.bodies else (fitting[0] if fitting else "")
     day = _chosen_day(request)
+    minutes = request.query_params.get("minutes", "")
     rows: list[dict[str, Any]] = []
     if body:
         read = Read(session.origin, site.context, None)
@@ -78,7 +80,7 @@ def meeting_context(request: Request, site: Site, session: Session, matter: str)
         "attendees": members_on(rows, day.isoformat()),
         "attendance": ATTENDANCE,
         "deadlines": deadlines(session.state, body, day) if body else None,
-        "minutes_given": request.query_params.get("minutes", ""),
+        "minutes_given": minutes if re.fullmatch("[0-9a-f]{64}", minutes) else "",
         "held_bodies": bodies,
     }
 
