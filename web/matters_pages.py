@@ -21,6 +21,7 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.service.documents import documents_kept
 from web.context import page_context, site_of
+from web.meeting_actions import recording_bodies
 from web.render import PageRoute, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -194,7 +195,8 @@ def _actions(state: LedgerState, access: Access, matter_id: str) -> list[str]:
     matter = state.matters.get(matter_id)
     if matter is None or matter.ended:
         return []
-    return list(ACTIONS)
+    meeting = ["meeting"] if recording_bodies(state, access.reader.person, matter_id) else []
+    return [*ACTIONS, *meeting]
 
 
 def _body_names(state: LedgerState) -> dict[str, str]:

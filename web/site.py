@@ -26,10 +26,13 @@ from web import (
     actions,
     admin_pages,
     audit_pages,
+    dashboard_pages,
     documents_pages,
     evidence_pages,
     matters_pages,
+    meeting_pages,
     pages,
+    reach_pages,
 )
 from web.context import Site
 from web.demo_door import DemoDoor
@@ -104,6 +107,9 @@ def create_site(
         admin_pages,
         audit_pages,
         documents_pages,
+        meeting_pages,
+        dashboard_pages,
+        reach_pages,
     ):
         app.include_router(module.router)
     app.add_middleware(PageHeadersMiddleware)
