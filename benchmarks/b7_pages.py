@@ -74,6 +74,17 @@ PAGES: tuple[Page, ...] = (
     Page("a proof", "tr-okonomi", f"{L}/bevis/{{leaf}}"),  # the matter's first event
     Page("audit", "revision", "/l/kk-buf/revision", "kk-buf"),
     Page("administration", "bal-admin", f"{L}/admin"),
+    Page("meeting calendar", "kd", f"{L}/moeder?body=bal-hmed"),
+    Page("a meeting", "kd", f"{L}/moeder/bal-hmed/2026-08-10"),
+    Page(
+        "the meeting form",
+        "kd",
+        f"{L}/sager/teknologi-dialog/handling/meeting?body=bal-hmed&date=2026-08-10",
+    ),
+    Page("approving the minutes", "kd", f"{L}/sager/teknologi-dialog/handling/approve?meeting=3"),
+    Page("dashboards", "kd", f"{L}/overblik"),
+    Page("HovedMED's dashboard", "kd", f"{L}/overblik/bal-hmed"),
+    Page("the LokalMED reach", "dir-buf", "/l/kk-buf/raekkevidde/buf-hmed", "kk-buf"),
 )
 
 

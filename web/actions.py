@@ -23,10 +23,12 @@ from api.deps import LedgerId, MatterId, StreamId
 from api.errors import MalformedRequestError, ledger_error_response
 from api.routers.streams import stream_head
 from ledger.domain import events as ev
+from ledger.domain.matters import AFTER_END_TYPES
 from ledger.domain.state import LedgerState
 from ledger.errors import LedgerError, MatterEndedError, UnknownStreamError
 from ledger.protocol.envelope import matter_stream
-from web import offers
+from web import meeting_actions, offers
+from web.action_hooks import ActionHooks
 from web.context import Site, page_context, site_of
 from web.dry_run_view import dry_run_words
 from web.i18n import Lang, format_date, message
@@ -60,6 +62,8 @@ class Action:
     name: str
     event: type[ev.Payload]
     fields: tuple[str, ...]
+    hooks: ActionHooks | None = None
+    """An action with a form, payload and words of its own (``web/action_hooks.py``)."""
     form: str | None = None
     choose: Choose | None = None
     build: Build | None = None
@@ -104,6 +108,27 @@ ACTIONS: dict[str, Action] = {
             ("body", "concerns", "text"),
             offer=offers.employee_side_involved,
         ),
+        Action(
+            "meeting",
+            ev.MeetingHeld,
+            ("body", "date", "agenda_item", "present", "absent", "minutes_sha256"),
+            meeting_actions.MEETING,
+            offer=offers.records_meetings,
+        ),
+        Action(
+            "approve",
+            ev.MinutesApproved,
+            ("meeting", "minutes_sha256"),
+            meeting_actions.APPROVE,
+            offer=offers.from_the_meeting_page,
+        ),
+        Action(
+            "publish",
+            ev.MinutesPublished,
+            ("meeting", "minutes_sha256", "channel"),
+            meeting_actions.PUBLISH,
+            offer=offers.from_the_meeting_page,
+        ),
     )
 }
 
@@ -125,6 +150,8 @@ def _lines(text: str | None) -> list[str]:
 
 def payload_of(action: Action, form: dict[str, str]) -> dict[str, Any]:
     """The event payload a filled-in form stands for (not yet checked)."""
+    if action.hooks is not None:
+        return action.hooks.payload(form)
     found: dict[str, Any] = {}
     for name in action.fields:
         value = form.get(name, "")
@@ -171,6 +198,9 @@ def words(
     """What the person signs, in plain words ("Du underskriver: ...")."""
     if action.say is not None:
         return message(lang, "sign.prefix") + " " + action.say(payload, state, matter, lang)
+    if action.hooks is not None:
+        said = action.hooks.words(payload, state, matter, lang)
+        return message(lang, "sign.prefix") + " " + said
     bodies = {b: body.name for b, body in list(state.registry.bodies.items())}
     title = state.matters[matter].opened.title
     values: dict[str, Any] = {
@@ -239,10 +269,11 @@ def choices(state: LedgerState, person: str, matter: str, lang: Lang) -> Choices
     return Choices(bodies, compromises, listed, consultations)
 
 
-def _open(site: Site, request: Request, ledger: str, matter: str) -> Session:
+def _open(site: Site, request: Request, ledger: str, matter: str, action: Action) -> Session:
     session = site.session(request, ledger)
     Access(session.reader, session.state).require_matter(matter)
-    if session.state.matters[matter].ended:
+    after_end = action.event.__name__ in AFTER_END_TYPES
+    if session.state.matters[matter].ended and not after_end:
         raise MatterEndedError(f"matter {matter} has ended", matter=matter)
     return session
 
@@ -259,7 +290,7 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
     """The form of one action, signed in the browser after its words are shown."""
     site = site_of(request)
     action = _action(name)
-    session = _open(site, request, ledger, matter)
+    session = _open(site, request, ledger, matter, action)
     lang = request_lang(request)
     chosen = action.choose(session.state, session.person, matter, lang) if action.choose else {}
     return render(
@@ -277,6 +308,7 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
             next_page=chosen.get("next_page"),
             stream=matter_stream(matter),
             origin=session.origin,
+            **(action.hooks.context(request, site, session, matter) if action.hooks else {}),
         ),
     )
 
@@ -287,7 +319,7 @@ async def action_words(request: Request, ledger: LedgerId, matter: MatterId, nam
     exactly that event by that person (nothing is stored)."""
     site = site_of(request)
     action = _action(name)
-    session = _open(site, request, ledger, matter)
+    session = _open(site, request, ledger, matter, action)
     return signing_answer(request, site, session, action, await form_of(request), matter)
 
 

@@ -84,3 +84,18 @@ def records_politics(state: LedgerState, person: str, matter: str) -> bool:
     """Management or the secretary of the responsible body."""
     seat = state.registry.membership(state.matters[matter].responsible_body, person)
     return seat is not None and (seat.side == "management" or "secretary" in seat.roles)
+
+
+def records_meetings(state: LedgerState, person: str, matter: str) -> bool:
+    """A chair or secretary of a body the matter involves (who records its meeting)."""
+    involved = state.matters[matter].involved
+    return any(
+        body in involved and roles & {"chair", "secretary"}
+        for body, (_, roles) in _seats(state, person).items()
+    )
+
+
+def from_the_meeting_page(state: LedgerState, person: str, matter: str) -> bool:
+    """Not on the matter page: the minutes are approved and published from their meeting's
+    page, which names the meeting."""
+    return False

@@ -26,12 +26,15 @@ from web import (
     actions,
     admin_pages,
     audit_pages,
+    dashboard_pages,
     decision_pages,
     documents_pages,
     evidence_pages,
     manage_pages,
     matters_pages,
+    meeting_pages,
     pages,
+    reach_pages,
 )
 from web.context import Site
 from web.demo_door import DemoDoor
@@ -106,6 +109,9 @@ def create_site(
         admin_pages,
         audit_pages,
         documents_pages,
+        meeting_pages,
+        dashboard_pages,
+        reach_pages,
         manage_pages,
         decision_pages,
     ):

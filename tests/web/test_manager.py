@@ -59,6 +59,7 @@ def fill(page: Page, values: dict[str, str]) -> None:
 
 def review(page: Page) -> str:
     """Ask for the words and the dry run; what the confirm panel says."""
+    ready(page)
     page.get_by_role("button", name=REVIEW).click()
     confirm = page.locator("#confirm-words")
     try:
@@ -68,6 +69,11 @@ def review(page: Page) -> str:
     words = confirm.inner_text()
     assert words.startswith("Du underskriver:"), words
     return words
+
+
+def ready(page: Page) -> None:
+    """Wait until the page's signing module runs (before it, the form would post as HTML)."""
+    page.locator("#action-form[data-ready=yes]").wait_for(state="attached")
 
 
 def sign(page: Page) -> int:
@@ -122,6 +128,7 @@ def share_material(page: Page) -> str:
     """Share a file: the browser hashes it; that digest is what is signed."""
     page.get_by_role("link", name="Del materiale i sagen").click()
     digest = hashlib.sha256(MATERIAL).hexdigest()
+    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
     page.set_input_files(
         "#f-files",
         files=[FilePayload(name="ramme-2029.txt", mimeType="text/plain", buffer=MATERIAL)],
@@ -325,6 +332,7 @@ def test_a_decision_with_an_input_left_untreated_cannot_be_signed(
         },
     )
     # The browser blocks the form: the disagreement has no treatment.
+    ready(page)
     page.get_by_role("button", name=REVIEW).click()
     assert page.locator("#confirm").is_hidden()
     untreated = page.locator(f"#f-reason-{seqs['disagreement']}")
@@ -412,6 +420,7 @@ def test_the_decision_form_with_the_keyboard_alone(
     page = become(chief, "ballerup", "okonomichef")
     page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
     keys = page.keyboard
+    ready(page)
     tab_to(page, "f-outcome")
     keys.type("Planen indføres.")
     tab_to(page, "f-rationale")

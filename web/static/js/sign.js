@@ -114,3 +114,6 @@ document.getElementById("sign-button").addEventListener("click", async () => {
     status.textContent = words.failed.replace("{code}", detail);
   }
 });
+
+// The page may now be signed on (tests wait for this before they press a button).
+form.dataset.ready = "yes";

@@ -70,7 +70,7 @@ function row(file, digest) {
   return item;
 }
 
-input.addEventListener("change", async () => {
+async function take() {
   let ready = 0;
   for (const file of input.files) {
     status.textContent = text.hashing;
@@ -88,4 +88,9 @@ input.addEventListener("change", async () => {
     ready += 1;
   }
   status.textContent = text.done.replace("{count}", ready);
-});
+}
+
+input.addEventListener("change", take);
+// Files chosen before this module ran (a slow load, a page restored from history).
+if (input.files.length) take();
+fieldset.dataset.ready = "yes";
