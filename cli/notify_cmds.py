@@ -32,7 +32,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(notify_app, name="notify")
 
 
-def build_notifier(cli: CliContext, settings: NotifySettings) -> Notifier:
+def build_notifier(
+    cli: CliContext, settings: NotifySettings, origin: str | None = None
+) -> Notifier:
     """The worker over the CLI's database, with the configured SMTP server and timings."""
     opened = cli.opened()
     password = settings.smtp_password
@@ -62,7 +64,8 @@ def build_notifier(cli: CliContext, settings: NotifySettings) -> Notifier:
         opened.service,
         SmtpSender(server),
         config,
-        before_pass=lambda: projector.catch_up(),
+        before_pass=lambda: projector.catch_up(origin),
+        origin=origin,
     )
 
 
@@ -74,11 +77,14 @@ def run(
     poll: Annotated[
         float | None, typer.Option("--poll", help="Seconds between passes (default: settings).")
     ] = None,
+    ledger: Annotated[
+        str | None, typer.Option("--ledger", help="Only this ledger (default: every ledger).")
+    ] = None,
 ) -> None:
     """Plan, send and retry notifications by e-mail (until stopped)."""
     cli: CliContext = ctx.obj
     settings = NotifySettings()
-    notifier = build_notifier(cli, settings)
+    notifier = build_notifier(cli, settings, None if ledger is None else cli.origin(ledger))
     if once:
         report = notifier.run_once()
         typer.echo(f"planned {report.planned} message(s); outcomes {report.outcomes}")

@@ -36,6 +36,8 @@ class Mailbox:
     rcpt_delay: float = 0.0
     data_delay: float = 0.0
     hold: threading.Event | None = None
+    hold_at: str = "data"
+    """Where a held message waits for the test: at "rcpt" (before the content) or "data"."""
     holding: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -44,6 +46,8 @@ class Mailbox:
     ) -> str:
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
+        if self.hold is not None and self.hold_at == "rcpt":
+            await self._wait()
         if self.rcpt_reply is not None:
             return self.rcpt_reply
         envelope.rcpt_tos.append(address)
@@ -56,12 +60,16 @@ class Mailbox:
         assert isinstance(message, EmailMessage)
         with self.lock:
             self.received.append(message)
-        if self.hold is not None:
-            self.holding.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.hold.wait)
+        if self.hold is not None and self.hold_at == "data":
+            await self._wait()
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         return "250 Message accepted"
+
+    async def _wait(self) -> None:
+        assert self.hold is not None
+        self.holding.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.hold.wait)
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
