@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,7 +56,7 @@ def crowd(service: LedgerService, clock: ManualClock, unique: str, store: Store)
 @pytest.fixture
 def worker_env(
     store: Store, tmp_path: Path, smtp: SmtpServer, backend: str, request: pytest.FixtureRequest
-) -> Iterator[dict[str, str]]:
+) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         MEDLEDGER_LOG_KEYS=str(tmp_path / "log-keys"),
@@ -78,7 +77,7 @@ def worker_env(
         )
     else:
         env["MEDLEDGER_DATABASE_URL"] = store.url
-    yield env
+    return env
 
 
 def start_worker(env: dict[str, str], origin: str) -> subprocess.Popen[bytes]:
