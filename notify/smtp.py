@@ -65,7 +65,7 @@ class SmtpSender:
         if s.tls == "starttls":
             connection.starttls(context=ssl.create_default_context())
             connection.ehlo()
-        if s.username is not None:
+        if s.username:  # an empty name (compose's default) means no login
             connection.login(s.username, s.password or "")
         self._connection = connection
         return connection
