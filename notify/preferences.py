@@ -31,8 +31,11 @@ class Preferences:
 
 
 class _HasTables(Protocol):
-    engine: Engine
-    t: NotifyTables
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def t(self) -> NotifyTables: ...
 
 
 def preferences_of(owner: _HasTables, origin: str, people: list[str]) -> dict[str, Preferences]:

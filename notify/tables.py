@@ -16,6 +16,8 @@ directory and the text composed from the read models when a message is sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
 from sqlalchemy.engine import Engine
 
@@ -85,3 +87,15 @@ class NotifyTables:
             Column("read_at", String(32), nullable=False),
         )
         m.create_all(engine, checkfirst=True)
+
+
+@dataclass(frozen=True)
+class NotifyDatabase:
+    """The notification tables and the engine they live in: what the web pages hold."""
+
+    engine: Engine
+    t: NotifyTables
+
+    @classmethod
+    def of(cls, engine: Engine, schema: str | None) -> NotifyDatabase:
+        return cls(engine, NotifyTables(engine, schema))

@@ -22,7 +22,16 @@ from api.logs import configure_logging
 from api.settings import ApiSettings
 from ledger.service.application import Clock, system_clock
 from ledger.service.settings import OpenedLedger
-from web import actions, admin_pages, audit_pages, evidence_pages, matters_pages, pages
+from notify.tables import NotifyDatabase
+from web import (
+    actions,
+    admin_pages,
+    audit_pages,
+    evidence_pages,
+    matters_pages,
+    notification_pages,
+    pages,
+)
 from web.context import Site
 from web.demo_door import DemoDoor
 
@@ -88,6 +97,8 @@ def create_site(
     context = app.state.context
     assert isinstance(context, ApiContext)
     app.state.site = Site(context, settings.secret_bytes(), DemoDoor.from_settings(settings))
+    store = context.projector.store
+    app.state.notify = NotifyDatabase.of(store.engine, store.schema)
     for module in (
         pages,
         matters_pages,
@@ -95,6 +106,7 @@ def create_site(
         evidence_pages,
         admin_pages,
         audit_pages,
+        notification_pages,
     ):
         app.include_router(module.router)
     app.add_middleware(PageHeadersMiddleware)
