@@ -171,3 +171,37 @@ def test_a_message_never_names_a_matter_its_reader_may_no_longer_read(
     assert "skolestruktur" not in whole.lower()
     assert "en sag, du ikke kan læse" in text_of(message)
     assert "Ny skolestruktur" in text_of(mail.mailbox.to(address("tr"))[0])
+
+
+def test_an_address_erased_after_planning_cancels_the_message(
+    mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.rcpt_reply = "451 4.3.0 Try again later"
+    consult(mail, clock)
+    clock.now = NEXT_MORNING
+    mail.run()
+    store.erase_directory(mail.org.origin, "tr")
+    smtp.mailbox.rcpt_reply = None
+    clock.advance(minutes=1)
+    mail.run()
+    assert statuses(mail, store)["tr"] == "cancelled"
+    assert mail.mailbox.to(address("tr")) == []
+    assert statuses(mail, store)["amr"] == "sent"
+
+
+def test_no_reply_after_the_content_is_uncertain_and_never_resent(
+    mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.data_delay = 1.0
+    mail.notifier = make_notifier(
+        store, mail.org.service, clock, smtp.port, origin=mail.org.origin, timeout=0.3
+    )
+    consult(mail, clock)
+    clock.now = NEXT_MORNING
+    mail.run()
+    assert set(statuses(mail, store).values()) == {"uncertain"}
+    smtp.mailbox.data_delay = 0.0
+    clock.advance(days=1)
+    mail.run()
+    assert set(statuses(mail, store).values()) == {"uncertain"}
+    assert len(mail.mailbox.received) == 3  # the server had them; none went twice
