@@ -31,6 +31,10 @@ from notify.tables import NotifyTables
 SENDING_TIMEOUT_NOTE = "the worker stopped while the message was being handed over"
 
 
+class ClaimLostError(Exception):
+    """The claim ran out and another worker took the message: this one must not send it."""
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int
@@ -124,15 +128,22 @@ class Deliveries:
         return claimed
 
     def sending(self, message: Claimed, worker: str, now: datetime) -> None:
-        """Record that the content is about to go out (the at-most-once boundary)."""
+        """Record that the content is about to go out (the at-most-once boundary).
+
+        Raises ClaimLostError when this worker no longer holds the claim.
+        """
         m, a = self.t.messages, self.t.attempts
         attempt = message.attempts + 1
         with self.session() as session, session.begin():
-            session.execute(
+            held = session.execute(
                 update(m)
-                .where(and_(m.c.id == message.id, m.c.claimed_by == worker))
+                .where(
+                    and_(m.c.id == message.id, m.c.claimed_by == worker, m.c.status == "claimed")
+                )
                 .values(status="sending", attempts=attempt)
             )
+            if held.rowcount != 1:  # type: ignore[attr-defined]
+                raise ClaimLostError(f"message {message.id} is no longer claimed by {worker}")
             session.execute(
                 insert(a).values(
                     message_id=message.id,

@@ -27,7 +27,7 @@ from sqlalchemy import and_, select
 from ledger.service.application import Clock, LedgerService, system_clock
 from ledger.storage.store import Store
 from notify.compose import Notice, Reading, compose
-from notify.delivery import Backoff, Claimed, Deliveries
+from notify.delivery import Backoff, Claimed, ClaimLostError, Deliveries
 from notify.planning import plan
 from notify.preferences import preferences_of
 from notify.relevance import Relevance
@@ -143,7 +143,11 @@ class Notifier:
             self.deliveries.sending(message, self.worker, self.clock())
             handed.append(True)
 
-        result: Result = self.sender.send(built, before_content)
+        try:
+            result: Result = self.sender.send(built, before_content)
+        except ClaimLostError:
+            self.sender.close()  # the envelope is dropped with the connection; no content sent
+            return "lost_claim"
         return self.deliveries.finish(
             message,
             self.worker,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from demo.organisation import ManualClock
 from ledger.domain import events as ev
 from ledger.storage.store import Store
-from notify.delivery import Backoff
+from notify.delivery import Backoff, ClaimLostError
+from notify.planning import plan
 from notify.preferences import Preferences, save_preferences, unsubscribe
+from notify.schedule import Timing
 from notify.tokens import read_token
 from tests.notify.conftest import SECRET, Mail, address, make_notifier
 from tests.notify.smtp_server import SmtpServer, text_of
@@ -205,3 +208,23 @@ def test_no_reply_after_the_content_is_uncertain_and_never_resent(
     mail.run()
     assert set(statuses(mail, store).values()) == {"uncertain"}
     assert len(mail.mailbox.received) == 3  # the server had them; none went twice
+
+
+def test_a_worker_whose_claim_ran_out_does_not_send(
+    mail: Mail, clock: ManualClock, store: Store
+) -> None:
+    consult(mail, clock)
+    clock.now = NEXT_MORNING
+    mail.projector.catch_up_ledger(mail.org.origin)
+    deliveries = mail.notifier.deliveries
+    origin = mail.org.origin
+    relevance = mail.notifier._relevance(origin)
+    plan(deliveries, origin, clock(), Timing(), timedelta(days=14), relevance)
+    slow = deliveries.claim(clock(), "slow-worker", 1, origin)[0]
+    clock.advance(minutes=2)  # past the 60 s lease
+    deliveries.recover(clock(), origin)
+    (taken,) = deliveries.claim(clock(), "other-worker", 1, origin)
+    assert taken.id == slow.id
+    with pytest.raises(ClaimLostError):
+        deliveries.sending(slow, "slow-worker", clock())
+    deliveries.sending(taken, "other-worker", clock())
