@@ -115,3 +115,15 @@ def test_a_finding_falling_due_reaches_the_bodys_chairs_and_the_auditors(
     due = "Et fund er forfaldent i HovedMED: Ny skolestruktur"
     assert due in texts(mail, "revisor") and due in texts(mail, "direktor")
     assert due not in texts(mail, "amr")
+
+
+def test_a_hearing_reaches_the_bodies_it_asks(mail: Mail, clock: ManualClock) -> None:
+    immediate(mail)
+    matter = Matter(mail.org, "skolestruktur")
+    matter.act("direktor", school_structure(clock))
+    matter.act("direktor", ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=21)))
+    mail.run()
+    heard = "LokalMED Skole høres i Ny skolestruktur; svar senest 26. januar 2026"
+    assert heard in texts(mail, "leder") and heard in texts(mail, "tr-lokal")
+    assert "høres" not in texts(mail, "tr")
+    assert mail.mailbox.to(address("udenfor")) == []
