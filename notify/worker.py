@@ -93,7 +93,7 @@ class Notifier:
         for row in self.store.ledgers_list():
             if self.origin is not None and row.origin != self.origin:
                 continue
-            relevance = self._relevance(row.origin)
+            relevance = self.relevance_of(row.origin)
             planned = plan(
                 self.deliveries,
                 row.origin,
@@ -127,7 +127,8 @@ class Notifier:
                 self.sender.close()
             stop.wait(poll_seconds)
 
-    def _relevance(self, origin: str) -> Relevance:
+    def relevance_of(self, origin: str) -> Relevance:
+        """What the read models, the directory and the registry of ``origin`` say now."""
         return Relevance(self.store, self.schema, origin, self.service.state, self.config.base_url)
 
     def _deliver(self, message: Claimed) -> str:
@@ -176,7 +177,7 @@ class Notifier:
 
     def _build(self, message: Claimed) -> EmailMessage | None:
         """The e-mail of a message, or None when its recipient has no address any more."""
-        relevance = self._relevance(message.origin)
+        relevance = self.relevance_of(message.origin)
         address = relevance.addresses([message.person]).get(message.person)
         if address is None:
             return None

@@ -218,7 +218,7 @@ def test_a_worker_whose_claim_ran_out_does_not_send(
     mail.projector.catch_up_ledger(mail.org.origin)
     deliveries = mail.notifier.deliveries
     origin = mail.org.origin
-    relevance = mail.notifier._relevance(origin)
+    relevance = mail.notifier.relevance_of(origin)
     plan(deliveries, origin, clock(), Timing(), timedelta(days=14), relevance)
     slow = deliveries.claim(clock(), "slow-worker", 1, origin)[0]
     clock.advance(minutes=2)  # past the 60 s lease
