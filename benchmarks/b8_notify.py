@@ -85,7 +85,7 @@ def _ledger(url: str, schema: str | None, keys: Path) -> tuple[Store, LedgerServ
     org.person("direktor", "Direktør")
     org.body("hmed", "HovedMED", "hovedmed")
     org.appoint("hmed", "direktor", "management", "chair")
-    owner = Deliveries(store.engine, NotifyTables(store.engine, schema), Backoff())
+    owner = Deliveries(store, NotifyTables(store.engine, schema), Backoff())
     for number in range(_people()):
         person = f"m{number:04d}"
         org.person(person, f"Medlem {number}", email=f"{person}@kommune.example")

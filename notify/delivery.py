@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, insert, select, true, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from ledger.storage.store import Store
 from notify.schedule import fixed
 from notify.tables import NotifyTables
 
@@ -57,8 +57,9 @@ class Backoff:
 class Deliveries:
     """The messages table's state machine, one short transaction per step."""
 
-    def __init__(self, engine: Engine, tables: NotifyTables, backoff: Backoff) -> None:
-        self.engine = engine
+    def __init__(self, store: Store, tables: NotifyTables, backoff: Backoff) -> None:
+        self.store = store
+        self.engine = store.engine
         self.t = tables
         self.backoff = backoff
 

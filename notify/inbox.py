@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, insert, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 from notify.compose import Notice
 from notify.schedule import Timing, due_moment, fixed
-from notify.tables import NotifyTables
+from notify.tables import NotifyDatabase
 
 
 @dataclass(frozen=True)
@@ -26,8 +24,7 @@ class InboxItem:
 
 
 def inbox(
-    engine: Engine,
-    tables: NotifyTables,
+    db: NotifyDatabase,
     origin: str,
     person: str,
     now: datetime,
@@ -37,12 +34,12 @@ def inbox(
 ) -> list[InboxItem]:
     """The notices of ``person`` due by ``now``, newest first (at most ``limit``)."""
     timing = timing or Timing()
-    o, r = tables.outbox, tables.reads
+    o, r = db.t.outbox, db.t.reads
     horizon = fixed(now + timedelta(days=timing.reminder_days + 1))
     joined = o.outerjoin(
         r, and_(r.c.origin == o.c.origin, r.c.person == o.c.person, r.c.cause == o.c.cause)
     )
-    with Session(engine) as session:
+    with db.store.read() as session:
         rows = session.execute(
             select(o, r.c.read_at)
             .select_from(joined)
@@ -61,16 +58,15 @@ def inbox(
 
 
 def mark_read(
-    engine: Engine,
-    tables: NotifyTables,
+    db: NotifyDatabase,
     origin: str,
     person: str,
     causes: list[str],
     now: datetime,
 ) -> int:
     """Mark ``causes`` of ``person`` read (those already read stay as they were); how many."""
-    r = tables.reads
-    with Session(engine) as session, session.begin():
+    r = db.t.reads
+    with db.store.write() as session:
         known = set(
             session.execute(
                 select(r.c.cause).where(

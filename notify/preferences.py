@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import and_, delete, insert, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 from ledger.errors import MalformedError
+from ledger.storage.store import Store
 from notify.schedule import DEFAULT_DIGEST, DIGESTS
 from notify.tables import NotifyTables
 from notify.words import Lang
@@ -32,7 +31,7 @@ class Preferences:
 
 class _HasTables(Protocol):
     @property
-    def engine(self) -> Engine: ...
+    def store(self) -> Store: ...
 
     @property
     def t(self) -> NotifyTables: ...
@@ -42,7 +41,7 @@ def preferences_of(owner: _HasTables, origin: str, people: list[str]) -> dict[st
     """The preferences of ``people`` (the defaults for whoever chose nothing)."""
     p = owner.t.preferences
     found = {person: Preferences() for person in people}
-    with Session(owner.engine) as session:
+    with owner.store.read() as session:
         for start in range(0, len(people), 500):
             rows = session.execute(
                 select(p).where(
@@ -68,7 +67,7 @@ def save_preferences(owner: _HasTables, origin: str, person: str, chosen: Prefer
     if unknown:
         raise PreferenceError(f"no kind of notice {', '.join(unknown)}")
     p = owner.t.preferences
-    with Session(owner.engine) as session, session.begin():
+    with owner.store.write() as session:
         session.execute(delete(p).where(and_(p.c.origin == origin, p.c.person == person)))
         session.execute(
             insert(p).values(

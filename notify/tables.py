@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
 from sqlalchemy.engine import Engine
 
+from ledger.storage.store import Store
 from projections.read_models.notices import Outbox
 
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
@@ -91,11 +92,15 @@ class NotifyTables:
 
 @dataclass(frozen=True)
 class NotifyDatabase:
-    """The notification tables and the engine they live in: what the web pages hold."""
+    """The notification tables and the store they live in: what the web pages hold.
 
-    engine: Engine
+    Sessions come from the store (``store.read()``, ``store.write()``), so a
+    database fault is ``storage_unavailable`` (503), as on every other page.
+    """
+
+    store: Store
     t: NotifyTables
 
     @classmethod
-    def of(cls, engine: Engine, schema: str | None) -> NotifyDatabase:
-        return cls(engine, NotifyTables(engine, schema))
+    def of(cls, store: Store) -> NotifyDatabase:
+        return cls(store, NotifyTables(store.engine, store.schema))

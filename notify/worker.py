@@ -81,7 +81,7 @@ class Notifier:
         """Only this ledger (every ledger of the database when None)."""
         self.schema = ReadModelSchema(store)
         self.tables = NotifyTables(store.engine, store.schema)
-        self.deliveries = Deliveries(store.engine, self.tables, config.backoff)
+        self.deliveries = Deliveries(store, self.tables, config.backoff)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
 
     def run_once(self) -> PassReport:

@@ -64,7 +64,7 @@ def notifications(request: Request, ledger: LedgerId) -> Response:
     session = site.session(request, ledger)
     db = notify_database(request)
     now = site.context.service.clock()
-    items = inbox(db.engine, db.t, session.origin, session.person, now)
+    items = inbox(db, session.origin, session.person, now)
     reading = _reading(site, session, request)
     lines = [(item, describe(item.notice, reading)) for item in items]
     prefs = preferences_of(db, session.origin, [session.person])[session.person]
@@ -94,12 +94,10 @@ async def read_them(request: Request, ledger: LedgerId) -> Response:
     db = notify_database(request)
     now = site.context.service.clock()
     if form.get("all"):
-        causes = [
-            i.notice.cause for i in inbox(db.engine, db.t, session.origin, session.person, now)
-        ]
+        causes = [i.notice.cause for i in inbox(db, session.origin, session.person, now)]
     else:
         causes = [_text(form.get("cause")) or ""]
-    mark_read(db.engine, db.t, session.origin, session.person, causes, now)
+    mark_read(db, session.origin, session.person, causes, now)
     return RedirectResponse(f"/l/{ledger}/beskeder", status_code=303)
 
 

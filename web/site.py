@@ -97,8 +97,7 @@ def create_site(
     context = app.state.context
     assert isinstance(context, ApiContext)
     app.state.site = Site(context, settings.secret_bytes(), DemoDoor.from_settings(settings))
-    store = context.projector.store
-    app.state.notify = NotifyDatabase.of(store.engine, store.schema)
+    app.state.notify = NotifyDatabase.of(context.projector.store)
     for module in (
         pages,
         matters_pages,

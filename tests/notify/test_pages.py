@@ -2,58 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
-from fastapi.testclient import TestClient
 
 from demo.organisation import ManualClock
-from ledger.client.http import HttpTransport
 from ledger.domain import events as ev
-from ledger.service.application import LedgerService
-from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import Store
 from notify.preferences import preferences_of
 from notify.tables import NotifyDatabase
 from notify.tokens import Unsubscribe, make_token
-from tests.api.conftest import api_settings
-from tests.notify.conftest import Mail, address
+from tests.notify.conftest import Browser, address
 from tests.notify.smtp_server import text_of
 from tests.notify.test_consultation_story import consult
-from web.session import SESSION_COOKIE, csrf_token
-from web.site import create_site
 
 NEXT_MORNING = datetime(2026, 1, 6, 6, 30, tzinfo=UTC)
-
-
-@dataclass
-class Browser:
-    http: TestClient
-    mail: Mail
-    secret: bytes
-
-    @property
-    def base(self) -> str:
-        return f"/l/{ledger_id_of(self.mail.org.origin)}"
-
-    def log_in(self, person: str) -> str:
-        """Log ``person`` in; their CSRF token."""
-        transport = HttpTransport(client=self.http, key=self.mail.org.keys[person])
-        token = transport.token(ledger_id_of(self.mail.org.origin))
-        self.http.cookies.set(SESSION_COOKIE, token)
-        return csrf_token(self.secret, token)
-
-
-@pytest.fixture
-def browser(mail: Mail, store: Store, service: LedgerService, tmp_path: Path) -> Iterator[Browser]:
-    settings = api_settings(tmp_path)
-    site = create_site(settings, ledger=OpenedLedger(store, service))
-    with TestClient(site, raise_server_exceptions=False) as http:
-        yield Browser(http, mail, settings.secret_bytes())
 
 
 def test_the_list_shows_the_news_and_remembers_what_was_read(
@@ -121,7 +82,7 @@ def test_one_click_unsubscribes_without_a_session(browser: Browser, store: Store
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert done.status_code == 200
-    db = NotifyDatabase.of(store.engine, store.schema)
+    db = NotifyDatabase.of(store)
     assert preferences_of(db, origin, ["amr"])["amr"].unsubscribed == {"meeting"}
     forged = make_token(b"another deployment's secret, 32+ bytes", Unsubscribe(origin, "tr", ()))
     refused = browser.http.post(f"{browser.base}/beskeder/afmeld", params={"t": forged})

@@ -42,7 +42,7 @@ def crowd(service: LedgerService, clock: ManualClock, unique: str, store: Store)
     org.person("direktor", "Dorte Direktør")
     org.body("hmed", "HovedMED", "hovedmed")
     org.appoint("hmed", "direktor", "management", "chair")
-    owner = Deliveries(store.engine, NotifyTables(store.engine, store.schema), Backoff())
+    owner = Deliveries(store, NotifyTables(store.engine, store.schema), Backoff())
     for n in range(MEMBERS):
         person = f"m{n:02d}"
         org.person(person, f"Medlem {n}", email=f"{person}@kommune.example")
