@@ -110,6 +110,7 @@ def describe(notice: Notice, reading: Reading) -> Line:
         title=title,
         respond_by=show_date(respond_by, reading.lang),
         due=show_date(due_day, reading.lang),
+        rule=str(notice.detail.get("rule", "")),
     )
     if readable:
         link = reading.link(f"sager/{notice.matter}")

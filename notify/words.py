@@ -20,7 +20,7 @@ LINES: dict[Lang, dict[str, str]] = {
         "minutes_approval": "Referatet fra mødet i {body} om {title} venter på din godkendelse",
         "answered": "Din uenighed eller dit krav i {title} er besvaret",
         "deadline": "Fristen for dit krav om brud på informationspligten i {title} udløber {due}",
-        "finding_due": "Et fund er forfaldent i {body}: {title}",
+        "finding_due": "Fundet {rule} er forfaldent i {body}: {title}",
     },
     "en": {
         "matter_opened": "New matter in {body}: {title}",
@@ -31,7 +31,7 @@ LINES: dict[Lang, dict[str, str]] = {
         "minutes_approval": "The minutes of the meeting in {body} on {title} await your approval",
         "answered": "Your disagreement or claim in {title} has been answered",
         "deadline": "The deadline of your breach claim in {title} runs out on {due}",
-        "finding_due": "A finding falls due in {body}: {title}",
+        "finding_due": "Finding {rule} falls due in {body}: {title}",
     },
 }
 
