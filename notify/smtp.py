@@ -21,6 +21,11 @@ from typing import Literal
 
 Outcome = Literal["sent", "retry", "failed", "uncertain"]
 
+WIRE = email.policy.SMTP.clone(max_line_length=998)
+"""CRLF line ends; headers folded only beyond RFC 5322's 998 characters, so that a long
+``List-Unsubscribe`` link stays one plain URL (a shorter limit would RFC 2047-encode it,
+and mail clients would not find the link)."""
+
 
 @dataclass(frozen=True)
 class Result:
@@ -96,7 +101,7 @@ class SmtpSender:
             return Result("retry", getattr(error, "smtp_code", None), str(error)[:500])
         before_content()
         try:
-            code, reply = connection.data(message.as_bytes(policy=email.policy.SMTP))
+            code, reply = connection.data(message.as_bytes(policy=WIRE))
         except smtplib.SMTPDataError as error:
             self._reset(Result("retry"))
             said = error.smtp_error

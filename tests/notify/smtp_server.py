@@ -31,6 +31,7 @@ class Mailbox:
     """The aiosmtpd handler: what arrived, and how to misbehave."""
 
     received: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     rcpt_reply: str | None = None
     data_reply: str | None = None
     rcpt_delay: float = 0.0
@@ -60,6 +61,7 @@ class Mailbox:
         assert isinstance(message, EmailMessage)
         with self.lock:
             self.received.append(message)
+            self.raw.append(bytes(envelope.content))
         if self.hold is not None and self.hold_at == "data":
             await self._wait()
         if self.data_delay:

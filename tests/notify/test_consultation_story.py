@@ -46,6 +46,8 @@ def test_the_consultation_reaches_the_body_in_the_next_mornings_digest(
         assert "https://med.kommune.example/l/" in text
         assert "/sager/skolestruktur" in html_of(message)
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    for raw in mail.mailbox.raw:  # RFC 8058: the link as a plain URL in angle brackets
+        assert b"\r\nList-Unsubscribe: <https://med.kommune.example/l/" in raw
     for person in set(EVERYONE) - set(HMED_BUT_THE_DIRECTOR):
         assert mail.mailbox.to(address(person)) == []
 
