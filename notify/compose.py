@@ -175,6 +175,6 @@ def _html(
         f"<title>{e(reading.ledger_name)}</title></head><body>"
         f"<p>{e(frame['greeting'].format(name=reading.name))},</p>"
         f"<p>{e(frame['intro'].format(ledger=reading.ledger_name))}</p><ul>{items}</ul>"
-        f'<p><a href="{e(everything)}">{e(frame["all"].format(link=""))}</a></p>'
+        f'<p><a href="{e(everything)}">{e(frame["all"].format(link="").rstrip(": "))}</a></p>'
         f"<hr><p>{e(frame['why'].format(ledger=reading.ledger_name))}</p>{footer}</body></html>"
     )
