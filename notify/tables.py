@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Tex
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
-from projections.read_models.notices import Outbox
+from projections.read_models.notices import Outbox, create_tables
 
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -87,7 +87,7 @@ class NotifyTables:
             Column("cause", String(200), primary_key=True),
             Column("read_at", String(32), nullable=False),
         )
-        m.create_all(engine, checkfirst=True)
+        create_tables(m, engine)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from time import sleep
 from typing import Any
 
+import sqlalchemy.exc
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -80,6 +82,22 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+def create_tables(metadata: MetaData, engine: Engine) -> None:
+    """Create ``metadata``'s tables if missing, when several processes start at once.
+
+    The API, the projection worker and the notification worker may all create
+    them at the same moment on PostgreSQL; the loser's error is retried.
+    """
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine, checkfirst=True)
+            return
+        except sqlalchemy.exc.DBAPIError:
+            if attempt == 4:
+                raise
+            sleep(0.1 * (attempt + 1))
+
+
 class Outbox:
     """The ``nt_outbox`` table of one database (created if missing, never dropped)."""
 
@@ -87,7 +105,7 @@ class Outbox:
         self.engine = engine
         self.metadata = MetaData(schema=schema)
         self.table = outbox_table(self.metadata)
-        self.metadata.create_all(engine, checkfirst=True)
+        create_tables(self.metadata, engine)
 
     def insert_new(self, session: Session, rows: list[Row]) -> None:
         """Insert ``rows``, leaving any notice already written as it is."""
