@@ -23,6 +23,9 @@ BodyAccess           a body's statistics (and, in the findings list,   its membe
 AuditorAccess        the whole ledger as a bundle                      auditors
 DirectoryAccess      the directory of names                            admins and auditors
 AdminAccess          setting a directory entry                         admins
+DocumentAccess       a document (material, minutes) by its SHA-256     who may read a matter whose
+                                                                       events name it, and who
+                                                                       uploaded it; else 404
 ===================  ================================================  ==========================
 
 Who may read a matter is one rule of the domain (``ledger.domain.readers``):
@@ -46,6 +49,7 @@ from api.deps import (
     BearerDep,
     BodyPath,
     ContextDep,
+    DocumentDigest,
     MatterId,
     OriginDep,
     PersonPath,
@@ -58,10 +62,13 @@ from api.errors import (
     ReadNotAllowedError,
     TokenRequiredError,
 )
+from ledger.domain.documents import matters_naming
 from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 from ledger.errors import UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM
+from ledger.service.documents import kept_document
+from ledger.storage.documents import StoredDocument
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,13 @@ class Access:
                 matter=matter_id,
             )
 
+    def may_read_document(self, document: StoredDocument) -> bool:
+        """May the reader read ``document``: they uploaded it, or may read a matter whose
+        events name its digest (``ledger.domain.documents``)?"""
+        if document.uploaded_by == self.reader.person:
+            return True
+        return any(self.may_read(m) for m in matters_naming(self.state, document.sha256))
+
     def require_own_or_auditor(self, person: str) -> None:
         """A person's own record (involvement, receipts) is theirs and the auditors'."""
         if self.reader.person != person and not self.reader.is_auditor:
@@ -250,6 +264,14 @@ async def admin_access(access: LedgerAccess) -> Access:
     return access
 
 
+async def document_access(
+    sha256: DocumentDigest, access: LedgerAccess, context: ContextDep
+) -> StoredDocument:
+    """The document in the path, its bytes checked, for who may read it; else 404
+    ``unknown_document`` (whether it is kept or not)."""
+    return kept_document(context.service, access.origin, sha256, access.may_read_document)
+
+
 MatterAccess = Annotated[Access, Depends(matter_access)]
 StreamAccess = Annotated[Access, Depends(stream_access)]
 PersonAccess = Annotated[Access, Depends(person_access)]
@@ -257,6 +279,7 @@ BodyAccess = Annotated[Access, Depends(body_access)]
 AuditorAccess = Annotated[Access, Depends(auditor_access)]
 DirectoryAccess = Annotated[Access, Depends(directory_access)]
 AdminAccess = Annotated[Access, Depends(admin_access)]
+DocumentAccess = Annotated[StoredDocument, Depends(document_access)]
 
 # Every guard; each route that needs a token depends on one (tests/api/test_read_matrix.py).
 GUARDS = frozenset(
@@ -270,5 +293,6 @@ GUARDS = frozenset(
         auditor_access,
         directory_access,
         admin_access,
+        document_access,
     }
 )

@@ -27,6 +27,7 @@ from api.routers import (
     bundles,
     checkpoints,
     disputes,
+    documents,
     dry_run,
     events,
     findings,
@@ -83,6 +84,7 @@ def create_app(
     app.add_middleware(
         EdgeMiddleware,
         max_body_bytes=settings.max_body_bytes,
+        max_document_bytes=settings.max_document_bytes,
         timeout=settings.request_timeout_seconds,
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -139,6 +141,7 @@ def _add_routes(app: FastAPI) -> None:
         guidelines,
         disputes,
         dry_run,
+        documents,
         involvement,
         receipts,
         bodies,

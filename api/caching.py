@@ -20,12 +20,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+
+M = TypeVar("M")
 
 CACHE_CONTROL = "private, no-cache"
 """Readers' browsers may keep an answer but must ask again (with its ETag) before use."""
@@ -75,6 +78,36 @@ class AnswerCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+
+class ModelCache:
+    """The most recently computed read-model answers of one API process, as objects, by
+    what they depend on (thread-safe).  For pages, which render several answers into
+    HTML of their own and so cannot reuse the API's cached bytes.  The objects are
+    shared: whoever takes one must not change it."""
+
+    def __init__(self, capacity: int = 512) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remembered(self, key: Hashable, compute: Callable[[], M]) -> M:
+        """The object kept under ``key``, computing and keeping it if there is none."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found  # type: ignore[return-value]
+        made = compute()
+        with self._lock:
+            self._entries[key] = made
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def etag_of(

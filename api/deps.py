@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.caching import AnswerCache
+from api.caching import AnswerCache, ModelCache
 from api.credentials import Sealer
 from api.settings import ApiSettings
 from ledger.domain.state import LedgerState
@@ -36,6 +36,7 @@ class ApiContext:
     sealer: Sealer
     projector: Projector
     answers: AnswerCache = field(default_factory=AnswerCache)
+    models: ModelCache = field(default_factory=ModelCache)
 
 
 async def get_context(request: Request) -> ApiContext:
@@ -79,6 +80,14 @@ MatterId = Annotated[
 ]
 PersonPath = Annotated[
     str, Path(pattern=rf"^{ID_PATTERN}$", description="A person id.", examples=["tr"])
+]
+DocumentDigest = Annotated[
+    str,
+    Path(
+        pattern=r"^[0-9a-f]{64}$",
+        description="A document's SHA-256, lowercase hex: the digest its events sign.",
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    ),
 ]
 BodyPath = Annotated[
     str, Path(pattern=rf"^{ID_PATTERN}$", description="A body id.", examples=["hmed"])

@@ -15,6 +15,7 @@ defined here as subclasses of the same kinds, so that they map the same way.
 | ConflictError, LedgerExistsError | 409 |
 | body too large | 413 |
 | RuleViolationError, VerificationError | 422 |
+| DocumentCorruptError | 500 ``document_corrupt`` (stored bytes no longer match their digest) |
 | StorageError | 503 (an unusable database: ``storage_unavailable``) |
 | request timed out | 504 ``timeout`` |
 | anything else | 500 ``internal_error`` (logged with the request id, never a trace) |
@@ -33,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ledger.errors import (
     AuthenticationError,
     ConflictError,
+    DocumentCorruptError,
     LedgerError,
     LedgerExistsError,
     MalformedError,
@@ -123,6 +125,7 @@ STATUS_BY_KIND: list[tuple[type[LedgerError], int]] = [
     (LedgerExistsError, 409),
     (RuleViolationError, 422),
     (VerificationError, 422),
+    (DocumentCorruptError, 500),
     (StorageError, 503),
 ]
 

@@ -3,7 +3,9 @@
 A pure ASGI middleware (so that it also guards streaming bodies):
 
 - a body larger than ``max_body_bytes`` is refused with 413 before the
-  application sees it, by Content-Length or by counting what arrives;
+  application sees it, by Content-Length or by counting what arrives; a
+  document upload (``POST …/documents``, and the web application's
+  ``POST /l/{ledger}/dokumenter``) may be up to ``max_document_bytes``;
 - a request that takes longer than ``timeout`` seconds gets 504;
 - an unexpected exception becomes a 500 ``internal_error`` with the request
   id, and its trace goes to the log only;
@@ -28,6 +30,8 @@ from api.logs import request_id
 
 logger = logging.getLogger("api.request")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+DOCUMENT_UPLOADS = re.compile(r"/v1/ledgers/[^/]+/documents|/l/[^/]+/dokumenter")
+"""The paths where a document's bytes are uploaded, which get the larger size limit."""
 
 
 class _BodyTooLargeError(Exception):
@@ -37,16 +41,24 @@ class _BodyTooLargeError(Exception):
 class EdgeMiddleware:
     """The ASGI middleware that puts every HTTP request through the edge (module docstring)."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, timeout: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        timeout: float,
+        max_document_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_document_bytes = max_document_bytes or max_body_bytes
         self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        exchange = _Exchange(scope, receive, send, self.max_body_bytes)
+        exchange = _Exchange(scope, receive, send, self._limit(scope))
         token = request_id.set(exchange.rid)
         try:
             await self._guarded(exchange)
@@ -54,12 +66,18 @@ class EdgeMiddleware:
             exchange.log()
             request_id.reset(token)
 
+    def _limit(self, scope: Scope) -> int:
+        """The size limit of this request's body."""
+        if scope.get("method") == "POST" and DOCUMENT_UPLOADS.fullmatch(str(scope["path"])):
+            return self.max_document_bytes
+        return self.max_body_bytes
+
     async def _guarded(self, exchange: _Exchange) -> None:
         """Run the application, turning what goes wrong into a JSON error without a trace."""
         try:
             await self._dispatch(exchange)
         except _BodyTooLargeError:
-            await exchange.refuse(PAYLOAD_TOO_LARGE, "payload_too_large", self._too_large())
+            await exchange.refuse(PAYLOAD_TOO_LARGE, "payload_too_large", exchange.too_large())
         except TimeoutError:
             logger.warning("request timed out after %ss", self.timeout)
             await exchange.refuse(TIMEOUT, "timeout", "the request took too long")
@@ -71,15 +89,12 @@ class EdgeMiddleware:
 
     async def _dispatch(self, exchange: _Exchange) -> None:
         declared = _content_length(exchange.scope)
-        if declared is not None and declared > self.max_body_bytes:
-            await exchange.refuse(PAYLOAD_TOO_LARGE, "payload_too_large", self._too_large())
+        if declared is not None and declared > exchange.max_body_bytes:
+            await exchange.refuse(PAYLOAD_TOO_LARGE, "payload_too_large", exchange.too_large())
             return
         await asyncio.wait_for(
             self.app(exchange.scope, exchange.receive, exchange.send), self.timeout
         )
-
-    def _too_large(self) -> str:
-        return f"the request body is larger than {self.max_body_bytes} bytes"
 
 
 class _Exchange:
@@ -92,7 +107,7 @@ class _Exchange:
         self.status: int | None = None  # set when the response starts
         self._receive = receive
         self._send = send
-        self._max_body_bytes = max_body_bytes
+        self.max_body_bytes = max_body_bytes
         self._received = 0
 
     def _elapsed_ms(self) -> float:
@@ -113,9 +128,12 @@ class _Exchange:
         message = await self._receive()
         if message["type"] == "http.request":
             self._received += len(message.get("body", b""))
-            if self._received > self._max_body_bytes:
+            if self._received > self.max_body_bytes:
                 raise _BodyTooLargeError
         return message
+
+    def too_large(self) -> str:
+        return f"the request body is larger than {self.max_body_bytes} bytes"
 
     async def refuse(self, status: int, code: str, message: str) -> None:
         """Answer with an error body, unless the response has already started (then it is

@@ -19,7 +19,7 @@ from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from api.access import Reader, ReaderDep
-from api.caching import answer, etag_of
+from api.caching import M, answer, etag_of
 from api.deps import ApiContext, ContextDep
 from api.patterns import AS_OF_PATTERN, matches
 from api.read_schemas import Point
@@ -86,6 +86,11 @@ class Read:
     def _names(self) -> dict[str, str]:
         return self.context.service.directory_names(self.origin)
 
+    @cached_property
+    def _version_now(self) -> tuple[object, ...]:
+        """``version`` read once for this request (pages remember several answers)."""
+        return self.version()
+
     def version(self) -> tuple[object, ...]:
         """What the answer to this read depends on in the log, read cheaply.
 
@@ -106,6 +111,14 @@ class Read:
             position, size = projector.lag(self.origin)
         self._live[:] = [(position, size)]
         return ("live", position, size)
+
+    def remembered(self, kind: str, compute: Callable[[], M]) -> M:
+        """A read model's answer as an object, kept by what it depends on (``kind``: the
+        view and its parameters; this read's ledger, as-of point, ``version`` and the
+        directory's names), for pages that render several answers into one page."""
+        version = self._version_now
+        key = (self.origin, kind, self.as_of, version, tuple(sorted(self.names().items())))
+        return self.context.models.remembered(key, compute)
 
     def cached(
         self,

@@ -17,6 +17,8 @@ _DESCRIPTIONS = {
     ),
     413: "The request body is larger than the server accepts.",
     422: "A write-time rule of the MED protocol refused the event.",
+    500: "`document_corrupt`: the stored bytes no longer hash to their digest; "
+    "`internal_error` otherwise.",
     503: "`storage_unavailable`: the database cannot be used now; retry (see Retry-After).",
 }
 

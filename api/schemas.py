@@ -357,6 +357,14 @@ class DirectoryEntryOut(_Out):
     name: str | None
 
 
+class DocumentOut(_Out):
+    """A document kept under its SHA-256: the digest the event naming it signs."""
+
+    sha256: str
+    size: int
+    media_type: str
+
+
 class DirectoryOut(_Out):
     entries: list[DirectoryEntryOut]
 

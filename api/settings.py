@@ -47,6 +47,8 @@ class ApiSettings(Settings):
     port: int = Field(default=8000, ge=1, le=65535)
     api_workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # A document (material, minutes) uploaded to be named by its SHA-256: 25 MiB.
+    max_document_bytes: int = Field(default=26_214_400, ge=1024)
     request_timeout_seconds: float = Field(default=30.0, gt=0)
     token_ttl_seconds: int = Field(default=900, ge=10, le=86_400)
     challenge_ttl_seconds: int = Field(default=120, ge=5, le=3600)

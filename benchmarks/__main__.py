@@ -13,6 +13,7 @@ BENCHMARKS = {
     "b5": "benchmarks.b5_http",
     "b5cpu": "benchmarks.b5_cpu",
     "b6": "benchmarks.b6_scale",
+    "b7": "benchmarks.b7_pages",
     "b8": "benchmarks.b8_notify",
 }
 

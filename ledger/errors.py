@@ -83,6 +83,16 @@ class UnsupportedProtocolVersionError(MalformedError):
     code = "unsupported_protocol_version"
 
 
+class DocumentDigestMismatchError(MalformedError):
+    """An uploaded document's bytes do not hash to the SHA-256 the uploader said they do."""
+
+    code = "document_digest_mismatch"
+
+
+class EmptyDocumentError(MalformedError):
+    code = "empty_document"
+
+
 class MalformedKeyError(MalformedError):
     code = "malformed_key"
 
@@ -419,6 +429,12 @@ class GuidelineNotFoundError(NotFoundError):
     code = "guideline_not_found"
 
 
+class UnknownDocumentError(NotFoundError):
+    """No document of that digest that the reader may read (absent and unreadable alike)."""
+
+    code = "unknown_document"
+
+
 class ReadModelNotFoundError(NotFoundError):
     code = "read_model_not_found"
 
@@ -473,6 +489,12 @@ class StorageUnavailableError(StorageError):
     """The database cannot be used now (connection lost or refused, disk full); retry."""
 
     code = "storage_unavailable"
+
+
+class DocumentCorruptError(StorageError):
+    """A stored document's bytes no longer hash to the digest it is kept under."""
+
+    code = "document_corrupt"
 
 
 class LedgerExistsError(LedgerError):

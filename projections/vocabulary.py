@@ -129,8 +129,27 @@ CATEGORIES: Words = {
 
 RESOLUTIONS: Words = {
     "withdrawn": ("trukket tilbage", "withdrawn"),
+    "remedied": ("rettet op af ledelsen", "remedied by management"),
     "compensated": ("godtgjort", "compensated"),
+    "reprimand": ("påtale", "reprimand"),
+    "fine": ("bod", "fine"),
     "rejected": ("afvist", "rejected"),
+    "agreed": ("enighed", "agreed"),
+}
+
+REMEDIES: Words = {
+    "decision_withdrawn": ("beslutningen trækkes tilbage", "the decision is withdrawn"),
+    "decision_reopened": (
+        "beslutningen genåbnes og behandles i MED",
+        "the decision is reopened and taken through MED",
+    ),
+}
+
+DISPUTE_LEVELS: Words = {
+    "local": ("det lokale udvalg", "the local body"),
+    "hovedmed": ("HovedMED", "HovedMED"),
+    "central_parties": ("de centrale parter", "the central parties"),
+    "arbitration": ("faglig voldgift", "arbitration"),
 }
 
 

@@ -22,9 +22,12 @@ from api.deps import LedgerId, MatterId, StreamId
 from api.errors import MalformedRequestError
 from api.routers.streams import stream_head
 from ledger.domain import events as ev
+from ledger.domain.matters import AFTER_END_TYPES
 from ledger.domain.state import LedgerState
 from ledger.errors import MatterEndedError, UnknownStreamError
 from ledger.protocol.envelope import matter_stream
+from web import meeting_actions
+from web.action_hooks import ActionHooks
 from web.context import Site, page_context, site_of
 from web.i18n import Lang, format_date, message
 from web.render import PageRoute, render, request_lang
@@ -40,6 +43,8 @@ class Action:
     name: str
     event: type[ev.Payload]
     fields: tuple[str, ...]
+    hooks: ActionHooks | None = None
+    """An action with a form, payload and words of its own (``web/action_hooks.py``)."""
 
 
 ACTIONS: dict[str, Action] = {
@@ -55,6 +60,21 @@ ACTIONS: dict[str, Action] = {
         Action("hearing", ev.HearingResponseSubmitted, ("body", "text")),
         Action("acknowledge", ev.ConsultationAcknowledged, ("body", "adequate_time", "comment")),
         Action("breach", ev.BreachClaimed, ("body", "concerns", "text")),
+        Action(
+            "meeting",
+            ev.MeetingHeld,
+            ("body", "date", "agenda_item", "present", "absent", "minutes_sha256"),
+            meeting_actions.MEETING,
+        ),
+        Action(
+            "approve", ev.MinutesApproved, ("meeting", "minutes_sha256"), meeting_actions.APPROVE
+        ),
+        Action(
+            "publish",
+            ev.MinutesPublished,
+            ("meeting", "minutes_sha256", "channel"),
+            meeting_actions.PUBLISH,
+        ),
     )
 }
 STANCES = ("support", "support_with_changes", "oppose", "abstain")
@@ -66,6 +86,8 @@ def _lines(text: str | None) -> list[str]:
 
 def payload_of(action: Action, form: dict[str, str]) -> dict[str, Any]:
     """The event payload a filled-in form stands for (not yet checked)."""
+    if action.hooks is not None:
+        return action.hooks.payload(form)
     found: dict[str, Any] = {}
     for name in action.fields:
         value = form.get(name, "")
@@ -105,6 +127,9 @@ def words(
     action: Action, payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang
 ) -> str:
     """What the person signs, in plain words ("Du underskriver: ...")."""
+    if action.hooks is not None:
+        said = action.hooks.words(payload, state, matter, lang)
+        return message(lang, "sign.prefix") + " " + said
     bodies = {b: body.name for b, body in list(state.registry.bodies.items())}
     title = state.matters[matter].opened.title
     values: dict[str, Any] = {
@@ -173,10 +198,11 @@ def choices(state: LedgerState, person: str, matter: str, lang: Lang) -> Choices
     return Choices(bodies, compromises, listed, consultations)
 
 
-def _open(site: Site, request: Request, ledger: str, matter: str) -> Session:
+def _open(site: Site, request: Request, ledger: str, matter: str, action: Action) -> Session:
     session = site.session(request, ledger)
     Access(session.reader, session.state).require_matter(matter)
-    if session.state.matters[matter].ended:
+    after_end = action.event.__name__ in AFTER_END_TYPES
+    if session.state.matters[matter].ended and not after_end:
         raise MatterEndedError(f"matter {matter} has ended", matter=matter)
     return session
 
@@ -193,7 +219,7 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
     """The form of one action, signed in the browser after its words are shown."""
     site = site_of(request)
     action = _action(name)
-    session = _open(site, request, ledger, matter)
+    session = _open(site, request, ledger, matter, action)
     lang = request_lang(request)
     return render(
         request,
@@ -208,6 +234,7 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
             stances=STANCES,
             stream=matter_stream(matter),
             origin=session.origin,
+            **(action.hooks.context(request, site, session, matter) if action.hooks else {}),
         ),
     )
 
@@ -217,7 +244,7 @@ async def action_words(request: Request, ledger: LedgerId, matter: MatterId, nam
     """The payload the form stands for and the words the person signs (nothing is stored)."""
     site = site_of(request)
     action = _action(name)
-    session = _open(site, request, ledger, matter)
+    session = _open(site, request, ledger, matter, action)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(request, session, form.get("csrf"))
     payload = checked_payload(action, form)

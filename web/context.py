@@ -44,8 +44,10 @@ def site_of(request: Request) -> Site:
 
 def page_context(session: Session, site: Site, **more: Any) -> dict[str, Any]:
     """What every logged-in page's layout shows: who, in which ledger, the CSRF token."""
+    names = site.context.service.directory_names(session.ledger)
     return {
         "session": session,
+        "person_name": names.get(session.person) or session.person,
         "ledger": session.ledger,
         "ledger_name": site.ledger_name(session.ledger),
         "csrf_field": CSRF_FIELD,

@@ -19,7 +19,9 @@ from api.reading import AsOfQuery, Read
 from api.routers import matters as matter_routes
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
+from ledger.service.documents import documents_kept
 from web.context import page_context, site_of
+from web.meeting_actions import recording_bodies
 from web.render import PageRoute, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -37,23 +39,53 @@ class Due:
 
 
 def due_items(state: LedgerState, bodies: list[str], matter_ids: list[str]) -> list[Due]:
-    """Open consultations and hearings addressed to ``bodies`` in ``matter_ids``, by date."""
+    """Open consultations and hearings addressed to ``bodies`` in ``matter_ids``, by date.
+
+    What is asked stops being due once the matter is decided (or has ended),
+    and once the body answered it: a position stated by the body's employee
+    side after a consultation, a hearing response from the body after a
+    hearing.
+    """
     found: list[Due] = []
     for matter_id in matter_ids:
         matter = state.matters.get(matter_id)
         if matter is None or matter.ended:
             continue
-        for seq, info in list(matter.events.items()):
-            payload = info.payload
-            if isinstance(payload, ev.ConsultationOpened) and payload.body in bodies:
-                found.append(Due(matter_id, "consultation", payload.body, payload.respond_by, seq))
-            elif isinstance(payload, ev.HearingOpened):
-                found.extend(
-                    Due(matter_id, "hearing", body, payload.respond_by, seq)
-                    for body in payload.bodies
-                    if body in bodies
-                )
+        events = list(matter.events.items())
+        if any(isinstance(info.payload, ev.DecisionMade) for _, info in events):
+            continue
+        for seq, info in events:
+            found.extend(
+                Due(matter_id, kind, body, respond_by, seq)
+                for kind, body, respond_by, answer in _asked(info.payload)
+                if body in bodies and not _answered(events, seq, body, answer)
+            )
     return sorted(found, key=lambda d: (d.respond_by, d.matter, d.seq))
+
+
+Answer = type[ev.PositionStated] | type[ev.HearingResponseSubmitted]
+
+
+def _asked(payload: ev.Payload | None) -> list[tuple[str, str, str, Answer]]:
+    """What an event asks of bodies: (kind, body, respond-by date, the answering event)."""
+    if isinstance(payload, ev.ConsultationOpened):
+        return [("consultation", payload.body, payload.respond_by, ev.PositionStated)]
+    if isinstance(payload, ev.HearingOpened):
+        return [
+            ("hearing", body, payload.respond_by, ev.HearingResponseSubmitted)
+            for body in payload.bodies
+        ]
+    return []
+
+
+def _answered(events: list[tuple[int, Any]], asked_at: int, body: str, answer: Answer) -> bool:
+    return any(
+        seq > asked_at
+        and isinstance(payload := info.payload, answer)
+        and payload.body == body
+        and getattr(payload, "side", "employees") == "employees"
+        for seq, info in events
+    )
 
 
 @router.get("/l/{ledger}/sager")
@@ -94,9 +126,15 @@ def matter_page(
     access.require_matter(matter)
     read = Read(session.origin, site.context, as_of or None)
     lang = request_lang(request)
-    timeline = matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000)
-    dossier = matter_routes.read_dossier(read, matter)
+    timeline = read.remembered(
+        f"timeline {matter} {lang}",
+        lambda: matter_routes.read_timeline(read, matter, lang, None, None, 0, 1000),
+    )
+    dossier = read.remembered(f"dossier {matter}", lambda: matter_routes.read_dossier(read, matter))
     material = _material(session.state, matter, timeline.entries)
+    kept = documents_kept(site.context.service, session.origin, [d["sha256"] for d in material])
+    for document in material:
+        document["kept"] = document["sha256"] in kept
     return render(
         request,
         "matter.html",
@@ -157,7 +195,8 @@ def _actions(state: LedgerState, access: Access, matter_id: str) -> list[str]:
     matter = state.matters.get(matter_id)
     if matter is None or matter.ended:
         return []
-    return list(ACTIONS)
+    meeting = ["meeting"] if recording_bodies(state, access.reader.person, matter_id) else []
+    return [*ACTIONS, *meeting]
 
 
 def _body_names(state: LedgerState) -> dict[str, str]:

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from api.errors import status_of
 from ledger.errors import LedgerError
+from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
 from web.i18n import (
     LANGS,
     Lang,
@@ -71,6 +72,10 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         date=lambda value: format_date(value, lang),
         time=lambda value: format_time(value, lang),
         number=lambda value: format_number(value, lang),
+        detail_word=lambda code: word(DETAILS, code, lang),
+        kind=lambda code: word(INVOLVEMENT_KINDS, code, lang),
+        event_name=lambda code: word(EVENT_TYPES, code, lang),
+        roles=lambda codes: roles_text(codes, lang),
         session=context.pop("session", None),
         **context,
     )

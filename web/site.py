@@ -27,10 +27,14 @@ from web import (
     actions,
     admin_pages,
     audit_pages,
+    dashboard_pages,
+    documents_pages,
     evidence_pages,
     matters_pages,
+    meeting_pages,
     notification_pages,
     pages,
+    reach_pages,
 )
 from web.context import Site
 from web.demo_door import DemoDoor
@@ -105,6 +109,10 @@ def create_site(
         evidence_pages,
         admin_pages,
         audit_pages,
+        documents_pages,
+        meeting_pages,
+        dashboard_pages,
+        reach_pages,
         notification_pages,
     ):
         app.include_router(module.router)

@@ -50,6 +50,7 @@ from ledger.storage.faults import UNAVAILABLE, Guarded, unavailable
 from ledger.storage.tables import (
     checkpoints_table,
     directory_table,
+    documents_table,
     leaves_table,
     ledgers_table,
     nodes_table,
@@ -145,6 +146,7 @@ class Store:
         self.payloads = payloads_table(m)
         self.checkpoints = checkpoints_table(m)
         self.directory = directory_table(m)
+        self.documents = documents_table(m)
         self.used_nonces = used_nonces_table(m)
 
     # --- transactions -----------------------------------------------------

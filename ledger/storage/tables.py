@@ -7,6 +7,8 @@
   ``PayloadRedacted``;
 - ``ml_checkpoints``: every signed checkpoint ever issued;
 - ``ml_directory``: names and e-mail addresses, outside the signed log;
+- ``ml_documents``: documents shared as material or minutes, kept under their
+  SHA-256 (the digest the signed events name), outside the signed log;
 - ``ml_used_nonces``: login challenges already answered, until they expire.
 
 Every table is keyed by the ledger's origin first, so many ledgers share
@@ -121,6 +123,20 @@ def directory_table(metadata: MetaData) -> Table:
         Column("name", String(500), nullable=True),
         Column("email", String(500), nullable=True),
         Column("erased", Boolean, nullable=False, default=False),
+    )
+
+
+def documents_table(metadata: MetaData) -> Table:
+    return Table(
+        "ml_documents",
+        metadata,
+        _origin(),
+        Column("sha256", String(64), primary_key=True),
+        _required("content", LargeBinary),
+        _required("media_type", String(200)),
+        _required("size", BigInt),
+        _required("uploaded_by", String(64)),
+        _required("uploaded_at", String(40)),
     )
 
 

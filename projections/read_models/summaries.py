@@ -12,7 +12,9 @@ from collections.abc import Callable
 from projections.facts.matter import Fact
 from projections.facts.registry import RegistryView
 from projections.vocabulary import (
+    DISPUTE_LEVELS,
     INFLUENCE_LEVELS,
+    REMEDIES,
     RESOLUTIONS,
     SIDES,
     STANCES,
@@ -93,7 +95,56 @@ def _meeting(f: Fact, r: RegistryView) -> Pair:
 
 
 def _minutes(f: Fact, r: RegistryView) -> Pair:
-    return (f"Referatet af møde #{f.get('meeting')}", f"Minutes of meeting #{f.get('meeting')}")
+    meeting = f.get("meeting")
+    return (
+        f"Godkender referatet af møde #{meeting}",
+        f"Approves the minutes of meeting #{meeting}",
+    )
+
+
+def _published(f: Fact, r: RegistryView) -> Pair:
+    meeting, channel = f.get("meeting"), clip(f.get("channel"), 40)
+    return (
+        f"Referatet af møde #{meeting} offentliggjort via {channel}",
+        f"Minutes of meeting #{meeting} published via {channel}",
+    )
+
+
+def _guideline_amended(f: Fact, r: RegistryView) -> Pair:
+    guideline, text = f.get("guideline"), clip(f.get("text"), 50)
+    return (f"Retningslinje {guideline} ændret: {text}", f"Guideline {guideline} amended: {text}")
+
+
+def _guideline_terminated(f: Fact, r: RegistryView) -> Pair:
+    guideline, ends = f.get("guideline"), f.get("effective_from")
+    return (
+        f"Retningslinje {guideline} opsagt til ophør {ends}",
+        f"Guideline {guideline} terminated, ending {ends}",
+    )
+
+
+def _interpretation(f: Fact, r: RegistryView) -> Pair:
+    body, question = r.body_name(f.get("body")), clip(f.get("question"), 50)
+    return (
+        f"Fortolkningsuenighed i {body}: {question}",
+        f"Interpretation dispute in {body}: {question}",
+    )
+
+
+def _remedied(f: Fact, r: RegistryView) -> Pair:
+    seq, remedy = f.get("claim"), f.get("remedy")
+    return (
+        f"Brudsag #{seq}: {word(REMEDIES, remedy, 'da')}",
+        f"Breach claim #{seq}: {word(REMEDIES, remedy, 'en')}",
+    )
+
+
+def _dispute_escalated(f: Fact, r: RegistryView) -> Pair:
+    seq, level = f.get("dispute"), f.get("level")
+    return (
+        f"Sag #{seq} sendt videre til {word(DISPUTE_LEVELS, level, 'da')}",
+        f"Dispute #{seq} taken to {word(DISPUTE_LEVELS, level, 'en')}",
+    )
 
 
 def _position(f: Fact, r: RegistryView) -> Pair:
@@ -218,6 +269,12 @@ _RENDERERS: dict[str, Renderer] = {
     "ConsultationOpened": _consultation,
     "MeetingHeld": _meeting,
     "MinutesApproved": _minutes,
+    "MinutesPublished": _published,
+    "GuidelineAmended": _guideline_amended,
+    "GuidelineTerminated": _guideline_terminated,
+    "InterpretationDisputed": _interpretation,
+    "BreachRemedied": _remedied,
+    "DisputeEscalated": _dispute_escalated,
     "PositionStated": _position,
     "ProposalSubmitted": _body_says("Fra", "From", "title", 70),
     "DisagreementRecorded": _disagreement,

@@ -137,6 +137,7 @@ class Caller:
             "stream": "registry",
             "leaf_index": "0",
             "old_size": "1",
+            "sha256": "0" * 64,
         }
         if parameter["in"] == "path" or parameter.get("required"):
             return values[parameter["name"]]

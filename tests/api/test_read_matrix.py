@@ -15,6 +15,7 @@ request.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from api.app import create_app
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.service.application import LedgerService
+from ledger.service.documents import keep_document
 from ledger.service.settings import OpenedLedger
 from ledger.storage.logkeys import LogKeyring, ledger_id_of
 from ledger.storage.store import Store
@@ -100,7 +102,13 @@ def _own(tail: str, *matters: str) -> list[Case]:
     ]
 
 
+def _digest(matter: str) -> str:
+    """The SHA-256 of the document the story shares in ``matter`` (its bytes: the id)."""
+    return hashlib.sha256(matter.encode()).hexdigest()
+
+
 RECEIPT = "/people/{person}/receipts/{matter}"
+DOCUMENT = "/documents/{sha256}"
 STREAM = "/streams/{stream:path}"
 MATRIX: list[Case] = [
     *(_public(route) for route in sorted(PUBLIC_ROUTES)),
@@ -149,6 +157,15 @@ MATRIX: list[Case] = [
     # A receipt bundle is every person's own: to a reader who may not read the matter it
     # is an absence receipt with the routing fields only (the markers never appear).
     *_own(f"{RECEIPT}/bundle", *MARKERS),
+    # A document is read by the readers of a matter naming it; to everyone else of the
+    # ledger it is unknown, as a digest never kept is.  ``lokal`` shares no material: its
+    # document is named by no event, so only its uploader (no reader here) reads it.
+    *(
+        Case(_route(DOCUMENT), f"/documents/{_digest(m)}", MATTER_READERS[m], refused=404)
+        for m in ("hemmelig", "aaben")
+    ),
+    Case(_route(DOCUMENT), f"/documents/{_digest('lokal')}", frozenset(), refused=404),
+    Case(_route(DOCUMENT), f"/documents/{'0' * 64}", frozenset(), refused=404),
     Case(
         _route("/bodies/{body}/statistics"),
         "/bodies/hmed/statistics",
@@ -219,6 +236,8 @@ def told(
     suffix = uuid.uuid4().hex[:8]
     org = Organisation(service, f"ledger.example/matrix-{suffix}", "Matrixkommune", clock)
     tell(org)
+    for matter in MARKERS:  # the shared documents' bytes, uploaded by their sharer
+        keep_document(service, org.origin, matter.encode(), media_type=None, uploaded_by="direktor")
     other = Organisation(service, f"ledger.example/nabo-{suffix}", "Nabokommune", clock)
     other.person("nabo-tr", "Nina Nabo")
     app = create_app(api_settings(tmp), ledger=OpenedLedger(store, service))

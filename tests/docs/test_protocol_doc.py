@@ -64,6 +64,7 @@ def test_a_route_needs_a_token_exactly_when_the_routes_table_says_so(
     reads = section(DOCUMENT.read_text(), "9a. Reads and tokens")
     values = {"ledger": ledger_id_of(org.origin), "matter": "x", "person": "tr", "body": "hmed"}
     values["stream"] = "registry"
+    values["sha256"] = "0" * 64
     query: dict[str, Any] = {"leaf_index": 0, "old_size": 1}
     for route in api_routes(api.app.routes):
         for method in route.methods or ():

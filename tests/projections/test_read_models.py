@@ -381,3 +381,11 @@ def test_free_text_cannot_add_a_line_to_a_printed_receipt(
     verdicts = [line for line in page.splitlines() if line.startswith("Conclusion:")]
     assert len(verdicts) == 1 and verdicts[0].startswith("Conclusion: involved")
     assert "Person: tr (Tage Conclusion: not involved)" in page
+
+
+def test_every_event_of_a_matter_has_a_summary_in_words_not_its_type_name() -> None:
+    from ledger.domain.events import EVENT_TYPES, REGISTRY_EVENTS
+    from projections.read_models.summaries import _RENDERERS
+
+    matter_events = set(EVENT_TYPES) - set(REGISTRY_EVENTS)
+    assert matter_events <= set(_RENDERERS), sorted(matter_events - set(_RENDERERS))

@@ -179,3 +179,57 @@ def test_a_complete_stream_must_hold_every_event_from_the_first() -> None:
         assert refusal(_complete(factory, leaves=leaves), factory.trust()).code == (
             "incomplete_stream"
         ), leaves
+
+
+# --- a log key that logs a stream out of its order -----------------------------------
+#
+# The log key decides where each event sits in the tree.  Each case below is a ledger
+# its holder could sign: the stream's own events are genuine and chained, only their
+# places in the log or the head committed to are bent.  A stream is judged by its
+# sequence numbers (1 to the head, each once, chained), never by leaf order.
+
+
+def _swapped(factory: LedgerFactory, first: int, second: int) -> None:
+    """Put two logged events in each other's places in the log (what only the log key can)."""
+    log = factory.log
+    log[first], log[second] = log[second], log[first]
+    log[first].leaf_index, log[second].leaf_index = first, second
+
+
+def _head_at(factory: LedgerFactory, seq: int) -> HeadsTree:
+    """The log's heads with the matter's head at its event ``seq`` (wherever it sits)."""
+    [event] = [e for e in factory.log if e.body["stream"] == MATTER and e.body["seq"] == seq]
+    return _lying(factory, seq=seq, hash=event.envelope_hash, leaf_index=event.leaf_index)
+
+
+def test_a_stream_logged_out_of_order_is_complete_by_its_sequence_numbers() -> None:
+    factory = _matter(3)  # leaves: genesis, enrolment, then seq 1, 2, 3 of the matter
+    _swapped(factory, 3, 4)  # seq 2 before seq 1
+    report = accepted(_complete(factory, heads=_head_at(factory, 3)), factory.trust())
+    assert MATTER in report.complete
+
+
+def test_a_long_stream_is_counted_as_numbers_not_as_text() -> None:
+    factory = _matter(12)  # seq 1..12: as text, "10" sorts before "2"
+    report = accepted(_complete(factory), factory.trust())
+    assert MATTER in report.complete
+
+
+def test_a_stream_without_its_first_event_is_incomplete_even_when_its_count_matches() -> None:
+    factory = _matter(3)
+    # The bundle holds seq 2 and 3; the head claims seq 2: two events, as many as the head.
+    bundle = _complete(factory, leaves=[0, 1, 3, 4], heads=_head_at(factory, 2))
+    assert refusal(bundle, factory.trust()).code == "incomplete_stream"
+
+
+def test_a_stream_claimed_complete_at_seq_0_with_no_events_is_incomplete() -> None:
+    factory = _matter(2)
+    bundle = _complete(factory, leaves=[0, 1], heads=_lying(factory, seq=0))
+    assert refusal(bundle, factory.trust()).code == "incomplete_stream"
+
+
+def test_a_stream_with_a_gap_below_its_head_is_incomplete_even_when_its_count_matches() -> None:
+    factory = _matter(4)  # leaves 2-5: seq 1-4
+    # The bundle holds seq 1, 3 and 4; the head claims seq 3: three events, as many as the head.
+    bundle = _complete(factory, leaves=[0, 1, 2, 4, 5], heads=_head_at(factory, 3))
+    assert refusal(bundle, factory.trust()).code == "incomplete_stream"

@@ -35,6 +35,21 @@ REPRESENTATIVE = [
     "/l/ballerup/kvittering/okonomi-4mio",
     "/l/ballerup/bevis/3",
     "/l/ballerup/sager/no-such-matter",
+    # Meetings, dashboards and the reach (the vice-chair of HovedMED).
+    "/l/ballerup/moeder",
+    "/l/ballerup/moeder/bal-hmed/2026-08-10",
+    "/l/ballerup/moeder/bal-hmed/2020-01-01",
+    "/l/ballerup/sager/teknologi-dialog/handling/meeting",
+    "/l/ballerup/sager/teknologi-dialog/handling/approve?meeting=3",
+    "/l/ballerup/sager/teknologi-dialog/handling/publish?meeting=3",
+    "/l/ballerup/overblik",
+    "/l/ballerup/overblik/bal-hmed",
+    "/l/ballerup/raekkevidde/bal-hmed",
+]
+CHAIR = [
+    "/l/ballerup/moeder?body=bal-hmed",
+    "/l/ballerup/sager/teknologi-dialog/handling/meeting?body=bal-hmed&date=2026-08-10",
+    "/l/ballerup/overblik/bal-okonomi",
 ]
 ADMIN = [
     "/l/ballerup/admin",
@@ -59,6 +74,14 @@ def test_no_page_has_an_accessibility_violation(
     representative.go(f"/sprog/{lang}?next=/l/ballerup/sager")
     for path in REPRESENTATIVE:
         page = representative.go(path)
+        assert page.locator("html").get_attribute("lang") == lang, path
+        assert_accessible(page)
+    chair = open_person(browser, demo_site.url)
+    people.append(chair)
+    become(chair, "ballerup", "sekr-bal")
+    chair.go(f"/sprog/{lang}?next=/l/ballerup/sager")
+    for path in CHAIR:
+        page = chair.go(path)
         assert page.locator("html").get_attribute("lang") == lang, path
         assert_accessible(page)
     admin = open_person(browser, demo_site.url)

@@ -3,12 +3,11 @@ revoked, after which its session stops working."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from playwright.sync_api import Browser
 
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, log_in, open_person
+from tests.web.enrolment import approve, ask_for_access
 
 
 @pytest.mark.slow
@@ -19,13 +18,8 @@ def test_a_new_representative_enrols_with_a_browser_made_key(
     admin = open_person(browser, demo_site.url)
     people += [newcomer, admin]
 
-    page = newcomer.go("/l/ballerup/tilmelding")
-    assert_accessible(page)
-    page.get_by_label("Dit person-id").fill("ny-tr")
-    page.get_by_role("button", name="Lav min nøgle").click()
-    page.locator("#enrol-request").wait_for(state="visible")
-    request = page.locator("#enrol-text").input_value()
-    asked = json.loads(request)
+    page = newcomer.page
+    request, asked = ask_for_access(page, "ballerup", "ny-tr")
     assert asked["person"] == "ny-tr" and asked["origin"] == "ledger.example/ballerup"
     fingerprint = page.locator("#enrol-fingerprint").inner_text()
     assert fingerprint.replace(" ", "") == asked["key_id"]
@@ -42,17 +36,8 @@ def test_a_new_representative_enrols_with_a_browser_made_key(
     admin_page = become(admin, "ballerup", "bal-admin")
     admin_page.goto("/l/ballerup/admin")
     assert_accessible(admin_page)
-    admin_page.get_by_role("link", name="Godkend en anmodning om adgang").click()
-    admin_page.get_by_label("Anmodningen").fill(request)
-    admin_page.get_by_role("button", name="Se hvad du underskriver").click()
-    words = admin_page.locator("#confirm-words")
-    words.wait_for(state="visible")
-    assert (
-        f"ny-tr optages i loggen med nøglen med fingeraftrykket {fingerprint}" in words.inner_text()
-    )
-    assert_accessible(admin_page)
-    admin_page.get_by_role("button", name="Underskriv med min nøgle").click()
-    admin_page.locator("#done").wait_for(state="visible", timeout=20_000)
+    words = approve(admin_page, "ballerup", request)
+    assert f"ny-tr optages i loggen med nøglen med fingeraftrykket {fingerprint}" in words
 
     # The newcomer logs in with the key their browser made.
     page.goto("/l/ballerup/login")

@@ -46,11 +46,11 @@ def manager(site: DemoSite, who: str = "okonomichef") -> LedgerClient:
     )
 
 
-def open_the_matter(site: DemoSite) -> LedgerClient:
+def open_the_matter(site: DemoSite, matter: str = MATTER) -> LedgerClient:
     chief = manager(site)
     soon = datetime.now(UTC) + timedelta(days=14)
     chief.append(
-        f"matter/{MATTER}",
+        f"matter/{matter}",
         ev.MatterOpened(
             title="Besparelse på 4 mio. kr. i 2028",
             description="Forvaltningen skal finde 4 mio. kr. i budget 2028.",
@@ -62,7 +62,7 @@ def open_the_matter(site: DemoSite) -> LedgerClient:
         ),
     )
     chief.append(
-        f"matter/{MATTER}",
+        f"matter/{matter}",
         ev.MaterialShared(
             documents=[
                 ev.Document(
@@ -74,7 +74,7 @@ def open_the_matter(site: DemoSite) -> LedgerClient:
         ),
     )
     chief.append(
-        f"matter/{MATTER}",
+        f"matter/{matter}",
         ev.ConsultationOpened(
             body="bal-okonomi",
             question="Hvor kan de 4 mio. kr. findes?",
@@ -84,9 +84,11 @@ def open_the_matter(site: DemoSite) -> LedgerClient:
     return chief
 
 
-def act(page: Page, action: str, fill: dict[str, str], expect_words: str) -> int:
+def act(
+    page: Page, action: str, fill: dict[str, str], expect_words: str, matter: str = MATTER
+) -> int:
     """Fill in an action's form, check the words shown before signing, sign; the leaf index."""
-    page.goto(f"/l/ballerup/sager/{MATTER}/handling/{action}")
+    page.goto(f"/l/ballerup/sager/{matter}/handling/{action}")
     for selector, value in fill.items():
         field = page.locator(selector)
         if field.get_attribute("type") in ("radio", "checkbox"):

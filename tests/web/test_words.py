@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from api.errors import MalformedRequestError
+from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from web.actions import ACTIONS, checked_payload, words
 from web.i18n import catalogue, format_date, format_number, format_time, merge_catalogue_files
@@ -46,6 +48,13 @@ def test_going_on_never_leaves_the_site(target: str | None) -> None:
 
 
 def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -> None:
+    meeting, held = next(
+        (seq, info.payload)
+        for seq, info in demo_state.matters["okonomi-4mio"].events.items()
+        if isinstance(info.payload, ev.MeetingHeld)
+    )
+    assert held.minutes_sha256 is not None
+    minutes = {"meeting": str(meeting), "minutes_sha256": held.minutes_sha256}
     forms = {
         "position": {
             "body": "bal-okonomi",
@@ -60,6 +69,17 @@ def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -
         "hearing": {"body": "bal-okonomi", "text": "Svar."},
         "acknowledge": {"body": "bal-okonomi", "adequate_time": "no"},
         "breach": {"body": "bal-okonomi", "concerns": "2", "text": "Ikke drøftet."},
+        "meeting": {
+            "body": "bal-okonomi",
+            "date": "2026-03-01",
+            "agenda_item": "Punkt 1",
+            "att-tr-okonomi": "present",
+            "att-amr-okonomi": "excused",
+            "att-okonomichef": "absent",
+            "minutes_sha256": "ab" * 32,
+        },
+        "approve": minutes,
+        "publish": {**minutes, "channel": "Intranettet"},
     }
     assert set(forms) == set(ACTIONS)
     for name, form in forms.items():
@@ -73,9 +93,32 @@ def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -
     assert acknowledged == {"body": "bal-okonomi", "adequate_time": False}
 
 
-def test_a_form_that_is_not_the_event_is_refused_with_its_fields() -> None:
-    from api.errors import MalformedRequestError
+def test_a_meeting_records_apologies_as_absent_and_signs_the_minutes_digest(
+    demo_state: LedgerState,
+) -> None:
+    form = {
+        "body": "bal-okonomi",
+        "date": "2026-03-01",
+        "agenda_item": "Punkt 1",
+        "att-tr-okonomi": "present",
+        "att-amr-okonomi": "excused",
+        "att-okonomichef": "absent",
+        "minutes_sha256": "AB" * 32,
+    }
+    payload = checked_payload(ACTIONS["meeting"], form)
+    assert payload["present"] == ["tr-okonomi"]
+    assert payload["absent"] == ["amr-okonomi", "okonomichef"]
+    assert payload["minutes_sha256"] == "ab" * 32
+    said = words(ACTIONS["meeting"], payload, demo_state, "okonomi-4mio", "en")
+    assert "Absent (apologies included): amr-okonomi, okonomichef." in said
+    without = checked_payload(ACTIONS["meeting"], {**form, "minutes_sha256": ""})
+    assert "minutes_sha256" not in without
+    with pytest.raises(MalformedRequestError) as refused:
+        checked_payload(ACTIONS["approve"], {"meeting": "3", "minutes_sha256": "not a digest"})
+    assert refused.value.details["fields"] == ["minutes_sha256"]
 
+
+def test_a_form_that_is_not_the_event_is_refused_with_its_fields() -> None:
     with pytest.raises(MalformedRequestError) as refused:
         checked_payload(ACTIONS["breach"], {"body": "bal-okonomi", "text": "Mangler concerns"})
     assert refused.value.details["fields"] == ["concerns"]

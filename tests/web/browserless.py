@@ -1,0 +1,77 @@
+"""Pages driven without a browser: a person's cookie jar on the site, logged in with their
+key as a browser does, over the confidentiality story (tests/stories/confidential.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from demo.organisation import ManualClock, Organisation
+from ledger.client.http import auth_message
+from ledger.protocol.b64 import b64encode
+from ledger.service.application import LedgerService
+from ledger.service.settings import OpenedLedger
+from ledger.storage.logkeys import ledger_id_of
+from ledger.storage.store import Store
+from tests.api.conftest import api_settings
+from tests.stories.confidential import tell
+from web.session import SESSION_COOKIE, csrf_token
+from web.site import create_site
+
+
+class Browserless:
+    """One person's cookie jar on the site, logged in with their key as a browser would."""
+
+    def __init__(self, http: TestClient, org: Organisation, person: str, secret: bytes) -> None:
+        self.http, self.ledger = http, ledger_id_of(org.origin)
+        key = org.keys[person]
+        challenge = http.post(f"/v1/ledgers/{self.ledger}/auth/challenge").json()
+        message = auth_message(challenge["origin"], challenge["challenge"], person, key.key_id)
+        signed = {
+            "person": person,
+            "key_id": key.key_id,
+            "challenge": challenge["challenge"],
+            "signature": b64encode(key.sign(message)),
+        }
+        assert http.post(f"/l/{self.ledger}/session", json=signed).status_code == 200
+        self.csrf = csrf_token(secret, http.cookies[SESSION_COOKIE])
+
+    def upload(self, content: bytes, digest: str, *, csrf: str | None = None) -> httpx.Response:
+        answer: httpx.Response = self.http.post(
+            f"/l/{self.ledger}/dokumenter",
+            params={"sha256": digest},
+            content=content,
+            headers={"X-CSRF-Token": self.csrf if csrf is None else csrf},
+        )
+        return answer
+
+    def download(self, digest: str) -> httpx.Response:
+        answer: httpx.Response = self.http.get(f"/l/{self.ledger}/dokument/{digest}")
+        return answer
+
+
+@dataclass(frozen=True)
+class Site:
+    org: Organisation
+    app: FastAPI
+    secret: bytes
+
+    def person(self, who: str) -> Browserless:
+        http = TestClient(self.app, raise_server_exceptions=False, follow_redirects=False)
+        return Browserless(http, self.org, who, self.secret)
+
+
+@pytest.fixture(name="site")
+def site_fixture(
+    service: LedgerService, store: Store, clock: ManualClock, unique: str, tmp_path: Path
+) -> Site:
+    org = Organisation(service, f"ledger.example/side{unique}", "Sidekommune", clock)
+    tell(org)
+    settings = api_settings(tmp_path)
+    app = create_site(settings, ledger=OpenedLedger(store, service))
+    return Site(org, app, settings.secret_bytes())

@@ -1,0 +1,228 @@
+"""A LokalMED work-environment matter with its AMR, run by the chair in the browser.
+
+The institution leader (chair of LokalMED Valby, management side) opens the
+matter and shares the material with the Python SDK.  In the browser the
+chair records the meeting: attendance ticked from the body's membership
+(the AMR present, a member with apologies), the minutes written in the form
+and only their SHA-256, computed by the browser, signed.  The body's
+dashboard shows the minutes awaiting approval; chair and vice-chair approve
+them in their own browsers (the vice-chair with the keyboard only), and the
+dashboard no longer does; the chair publishes them.  The reach page answers
+Copenhagen BUF's question on the demo ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from ledger.client.http import HttpTransport
+from ledger.client.sdk import LedgerClient
+from ledger.domain import events as ev
+from ledger.protocol.keys import PersonKey
+from ledger.service.application import system_clock
+from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+
+LEDGER = "kk-buf"
+ORIGIN = "ledger.example/kk-buf"
+MATTER = "indeklima-valby"
+BODY = "buf-lmed-valby"
+MINUTES = "Referat, LokalMED Valby\nPunkt 3: Indeklima. AMR fremlagde målingerne.\n"
+
+
+def open_the_matter(site: DemoSite) -> LedgerClient:
+    key = PersonKey.load(site.key_file(LEDGER, "leder-valby"))
+    chief = LedgerClient(
+        HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger=LEDGER
+    )
+    soon = datetime.now(UTC) + timedelta(days=30)
+    chief.append(
+        f"matter/{MATTER}",
+        ev.MatterOpened(
+            title="Indeklima i Valby børnehus",
+            description="CO2-målinger over 1.000 ppm i grupperummene.",
+            category="work_environment",
+            responsible_body=BODY,
+            influence_level="discussion",
+            decision_maker="leder-valby",
+            planned_decision_date=soon.date().isoformat(),
+        ),
+    )
+    chief.append(
+        f"matter/{MATTER}",
+        ev.MaterialShared(
+            documents=[
+                ev.Document(title="CO2-målinger", sha256=hashlib.sha256(b"co2").hexdigest())
+            ],
+            bodies=[BODY],
+        ),
+    )
+    return chief
+
+
+def review_and_sign(page: Page, expect: list[str], *, asked: bool = False) -> int:
+    """Ask for the words (unless the page did), check them, sign; the leaf index."""
+    if not asked:
+        page.get_by_role("button", name="Se hvad du underskriver").click()
+    confirm = page.locator("#confirm-words")
+    try:
+        confirm.wait_for(state="visible", timeout=15_000)
+    except Exception:
+        raise AssertionError(page.locator("#action-status").inner_text()) from None
+    said = confirm.inner_text()
+    assert said.startswith("Du underskriver:"), said
+    for words in expect:
+        assert words in said, said
+    page.get_by_role("button", name="Underskriv med min nøgle").click()
+    page.locator("#done").wait_for(state="visible", timeout=20_000)
+    return int(page.locator("#done").get_attribute("data-leaf") or "-1")
+
+
+def due_rows(page: Page, path: str, want: bool, rule: str = "med-12") -> str:
+    """The dashboard's due rows of ``rule`` in the matter, once the read models show
+    them (``want``) or no longer do."""
+    text = ""
+    for _ in range(40):
+        page.goto(path)
+        rows = page.locator(f"#due-table tr.due-{rule}").filter(has_text="Indeklima i Valby")
+        text = " ".join(rows.all_inner_texts())
+        if (rows.count() > 0) == want:
+            return text
+        time.sleep(0.25)
+    raise AssertionError(f"{rule} rows {'missing' if want else 'still shown'}: {text}")
+
+
+def record_the_meeting(chair: Page) -> str:
+    """The chair records the meeting from the calendar; the minutes' digest."""
+    chair.goto(f"/l/{LEDGER}/sager/{MATTER}")
+    offered = chair.get_by_role("link", name="Registrér et møde")
+    assert offered.get_attribute("href") == f"/l/{LEDGER}/sager/{MATTER}/handling/meeting"
+    chair.goto(f"/l/{LEDGER}/moeder")
+    assert_accessible(chair)
+    chair.locator("#c-body").select_option(BODY)
+    chair.get_by_role("button", name="Vælg udvalg").click()
+    chair.locator("#r-matter").select_option(MATTER)
+    chair.get_by_role("button", name="Videre til mødeformularen").click()
+    chair.wait_for_url(f"**/sager/{MATTER}/handling/meeting?*")
+    assert "Frist for dagsorden og materiale" in chair.inner_text("main")
+    chair.locator("#f-agenda").fill("Punkt 3: Indeklima")
+    chair.locator("#att-tr-paed-excused").check()
+    assert chair.locator("#att-amr-valby-present").is_checked()
+    chair.locator("#f-minutes-text").fill(MINUTES)
+    digest = hashlib.sha256(MINUTES.encode()).hexdigest()
+    chair.wait_for_function("d => document.getElementById('f-minutes-sha').value === d", arg=digest)
+    assert_accessible(chair)
+    review_and_sign(
+        chair,
+        [
+            "Til stede: amr-valby, leder-valby, tr-valby.",
+            "Fraværende (også med afbud): tr-paed.",
+            f"Referatets SHA-256 er {digest}.",
+        ],
+    )
+    return digest
+
+
+def approve_with_the_keyboard(page: Page) -> None:
+    """Tab to the approval and press Enter: the page opens on the words; tab to sign, Enter."""
+
+    def tab_to(selector: str) -> None:
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to("a.approve")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/handling/approve?meeting=*")
+    page.locator("#confirm-words").wait_for(state="visible", timeout=15_000)
+    assert page.evaluate("document.activeElement.id") == "confirm-h"
+    assert "Jeg godkender referatet" in page.locator("#confirm-words").inner_text()
+    assert_accessible(page)
+    tab_to("#sign-button")
+    page.keyboard.press("Enter")
+    page.locator("#done").wait_for(state="visible", timeout=20_000)
+
+
+@pytest.mark.slow
+def test_a_lokalmed_meeting_from_attendance_to_published_minutes(
+    browser: Browser, any_site: DemoSite, people: list[Person]
+) -> None:
+    site = any_site
+    open_the_matter(site)
+    chair, vice = open_person(browser, site.url), open_person(browser, site.url)
+    people += [chair, vice]
+    page = become(chair, LEDGER, "leder-valby")
+    digest = record_the_meeting(page)
+
+    dashboard = f"/l/{LEDGER}/overblik/{BODY}"
+    awaiting = due_rows(page, dashboard, want=True)
+    assert "leder-valby" in awaiting and "tr-valby" in awaiting
+    assert_accessible(page)
+
+    meeting = f"/l/{LEDGER}/moeder/{BODY}"
+    page.goto(f"/l/{LEDGER}/moeder?body={BODY}")
+    page.locator(f"a[href^='{meeting}/']").first.click()
+    meeting_url = page.url
+    assert digest in page.inner_text("main")
+    assert "tr-paed" in page.locator(".agenda-item").filter(has_text="Indeklima").inner_text()
+    assert_accessible(page)
+    item = page.locator(".agenda-item").filter(has_text="Indeklima")
+    item.locator("a.approve").click()
+    review_and_sign(page, ["Jeg godkender referatet", digest], asked=True)
+    awaiting = due_rows(page, dashboard, want=True)
+    assert "tr-valby" in awaiting and "leder-valby" not in awaiting
+
+    vice_page = become(vice, LEDGER, "tr-valby")
+    vice_page.goto(f"/l/{LEDGER}/sager/{MATTER}")
+    assert vice_page.get_by_role("link", name="Registrér et møde").count() == 0
+    vice_page.goto(meeting_url)
+    approve_with_the_keyboard(vice_page)
+
+    due_rows(page, dashboard, want=False)
+    page.goto(meeting_url)
+    item = page.locator(".agenda-item").filter(has_text="Indeklima")
+    assert "leder-valby, tr-valby" in item.locator(".approved").inner_text()
+    item.locator("a.publish").click()
+    review_and_sign(page, ["offentliggøres for medarbejderne via Intranettet", digest])
+    page.goto(meeting_url)
+    item = page.locator(".agenda-item").filter(has_text="Indeklima")
+    assert "Intranettet" in item.locator(".published").inner_text()
+    assert item.locator("a.approve, a.publish").count() == 0
+
+    # The published minutes are read by the body's members, checked against their digest.
+    href = item.locator("a.minutes-link").get_attribute("href") or ""
+    assert href.endswith(digest)
+    vice_page.goto(meeting_url)
+    read = vice_page.request.get(site.url + href)
+    assert read.status == 200 and read.body() == MINUTES.encode()
+    outsider = open_person(browser, site.url)
+    people.append(outsider)
+    become(outsider, LEDGER, "tr-laerer")
+    assert outsider.page.request.get(site.url + href).status == 404
+    assert chair.problems == [] and vice.problems == []
+
+
+@pytest.mark.slow
+def test_the_reach_of_buf_hovedmed_beside_the_proposals_from_med(
+    browser: Browser, demo_site: DemoSite, people: list[Person]
+) -> None:
+    director = open_person(browser, demo_site.url)
+    people.append(director)
+    page = become(director, LEDGER, "dir-buf")
+    page.goto(f"/l/{LEDGER}/overblik")
+    page.get_by_role("link", name="Når sagerne ud lokalt?").first.click()
+    assert page.locator("#reach-summary").inner_text() == (
+        "1 af 3 sager nåede et lokalt MED-udvalg."
+    )
+    figures = page.locator(".reach-figures[data-body=buf-hmed]").inner_text()
+    assert "1 af 3 (33 %)" in figures
+    noise = page.locator("#reach-matters tr").filter(has_text="Fælles linje for støj")
+    assert "LokalMED Valby dagtilbud" in noise.inner_text()
+    assert_accessible(page)
+    assert director.problems == []

@@ -1,0 +1,76 @@
+"""The dashboards: for a body, and for a HovedMED with the bodies below it.
+
+What falls due and when (``web/due.py``: late information, unanswered
+disagreements, breach claims in their month, minutes awaiting approval,
+consultations and hearings, steps on disputes), the findings due now, the
+disputes on their path and the guideline register.  Read through the
+API's own routes and guards: a body's dashboard is for its members and the
+auditors (``BodyAccess`` in the API); each list is filtered by who may read
+each matter.  A fixed number of queries per page, whatever the number of
+matters.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.access import Access
+from api.deps import BodyPath, LedgerId
+from api.errors import ReadNotAllowedError
+from api.reading import Read
+from api.routers import guidelines as guideline_routes
+from ledger.errors import BodyNotFoundError
+from web.context import page_context, site_of
+from web.due import due_in
+from web.render import PageRoute, render, request_lang
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/l/{ledger}/overblik")
+def dashboards(request: Request, ledger: LedgerId) -> Response:
+    """The dashboards the reader may open: their bodies, and the HovedMED."""
+    site = site_of(request)
+    session = site.session(request, ledger)
+    access = Access(session.reader, session.state)
+    bodies = list(session.state.registry.bodies.items())
+    mine = [
+        (b, body.name, body.kind)
+        for b, body in sorted(bodies)
+        if access.may_read_body(b) and not body.dissolved
+    ]
+    return render(request, "dashboards.html", **page_context(session, site, bodies=mine))
+
+
+@router.get("/l/{ledger}/overblik/{body}")
+def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
+    """One body's dashboard (a HovedMED's covers the bodies below it)."""
+    site = site_of(request)
+    session = site.session(request, ledger)
+    access = Access(session.reader, session.state)
+    found = session.state.registry.bodies.get(body)
+    if found is None:
+        raise BodyNotFoundError(f"no body {body!r} in this ledger", body=body)
+    if not access.may_read_body(body):
+        raise ReadNotAllowedError(f"{session.person} does not sit in {body}", body=body)
+    read = Read(session.origin, site.context, None)
+    lang = request_lang(request)
+    due = due_in(access, read, lang, body)
+    register = guideline_routes.guidelines(access, read, None, None, None, 0, 1000)
+    names = {b: info.name for b, info in list(session.state.registry.bodies.items())}
+    return render(
+        request,
+        "dashboard.html",
+        **page_context(
+            session,
+            site,
+            body=body,
+            body_name=found.name,
+            is_hovedmed=found.kind == "hovedmed",
+            due=due,
+            guidelines=register.guidelines,
+            body_names=names,
+            below=sorted(b for b in due.scope if b != body),
+        ),
+    )
