@@ -14,6 +14,7 @@ BENCHMARKS = {
     "b5cpu": "benchmarks.b5_cpu",
     "b6": "benchmarks.b6_scale",
     "b7": "benchmarks.b7_pages",
+    "b8": "benchmarks.b8_notify",
 }
 
 

@@ -9,6 +9,7 @@ from cli import (
     demo_cmd,
     ledger_cmds,
     log_cmds,
+    notify_cmds,
     projection_cmds,
     read_cmds,
     registry_cmds,
@@ -32,4 +33,5 @@ serve_cmd.register(app)
 read_cmds.register(app)
 agreement_cmds.register(app)
 projection_cmds.register(app)
+notify_cmds.register(app)
 app.callback()(global_options)

@@ -22,6 +22,7 @@ from api.logs import configure_logging
 from api.settings import ApiSettings
 from ledger.service.application import Clock, system_clock
 from ledger.service.settings import OpenedLedger
+from notify.tables import NotifyDatabase
 from web import (
     actions,
     admin_pages,
@@ -33,6 +34,7 @@ from web import (
     manage_pages,
     matters_pages,
     meeting_pages,
+    notification_pages,
     pages,
     reach_pages,
 )
@@ -101,6 +103,7 @@ def create_site(
     context = app.state.context
     assert isinstance(context, ApiContext)
     app.state.site = Site(context, settings.secret_bytes(), DemoDoor.from_settings(settings))
+    app.state.notify = NotifyDatabase.of(context.projector.store)
     for module in (
         pages,
         matters_pages,
@@ -112,6 +115,7 @@ def create_site(
         meeting_pages,
         dashboard_pages,
         reach_pages,
+        notification_pages,
         manage_pages,
         decision_pages,
     ):

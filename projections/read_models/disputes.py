@@ -316,53 +316,7 @@ def _due(r: Row, reference: str, lang: Lang, chairs: _Chairs) -> list[DueStep]:
     hovedmed_chairs = sorted({p for b in hovedmed for p in chairs.holding(b, "chair")})
     da = lang == "da"
     if level == "local" and r["kind"] == "breach_claim":
-        if r["remedied"]:
-            return [
-                DueStep(
-                    "hovedmed",
-                    hovedmed_chairs,
-                    "record_outcome",
-                    None,
-                    False,
-                    "Ledelsen har afhjulpet bruddet; HovedMED's formand registrerer udfaldet, "
-                    "eller den der rejste kravet trækker det tilbage."
-                    if da
-                    else "Management has remedied the breach; the HovedMED chair records the "
-                    "outcome, or the claimant withdraws the claim.",
-                )
-            ]
-        by = str(r["remedy_due"])
-        overdue = bool(reference) and reference > by
-        due = [
-            DueStep(
-                "management",
-                [str(r["decision_maker"])],
-                "remedy",
-                by,
-                overdue,
-                f"Ledelsen skal afhjælpe bruddet senest {by} (trække beslutningen tilbage "
-                "eller genoptage den og behandle sagen i MED) (rammeaftalen, brudsporet)."
-                if da
-                else f"Management must remedy the breach by {by} (withdraw the decision, or "
-                "reopen it and take the matter through MED) (framework agreement, breach track).",
-            )
-        ]
-        if overdue:
-            due.append(
-                DueStep(
-                    "employees",
-                    [str(r["claimant"])],
-                    "escalate_to_hovedmed",
-                    None,
-                    False,
-                    f"Fristen {by} er overskredet: medarbejdersiden kan føre sagen videre til "
-                    "HovedMED."
-                    if da
-                    else f"The window ended {by}: the employee side may take the claim to "
-                    "HovedMED.",
-                )
-            )
-        return due
+        return _breach_at_its_body(r, reference, da, hovedmed_chairs)
     if level == "local":
         return [
             DueStep(
@@ -378,32 +332,79 @@ def _due(r: Row, reference: str, lang: Lang, chairs: _Chairs) -> list[DueStep]:
                 "to HovedMED.",
             )
         ]
-    explanations = {
-        "hovedmed": (
-            "HovedMED drøfter sagen: dens formand registrerer udfaldet, eller sagen går videre "
-            "til de centrale parter.",
-            "HovedMED discusses the dispute: its chair records the outcome, or it goes on to "
-            "the central parties.",
-        ),
-        "central_parties": (
-            "De centrale parter (KL og Forhandlingsfællesskabet) behandler sagen; udfaldet "
-            "registreres, eller sagen går til voldgift.",
-            "The central parties (KL and Forhandlingsfællesskabet) take up the dispute; the "
-            "outcome is recorded, or it goes to arbitration.",
-        ),
-        "arbitration": (
-            "Voldgiften afgør sagen; udfaldet registreres.",
-            "Arbitration decides the dispute; the outcome is recorded.",
-        ),
-    }
-    text_da, text_en = explanations[level]
-    return [
+    text_da, text_en = _AT_LEVEL[level]
+    action = "settle_or_escalate" if level != "arbitration" else "decide"
+    return [DueStep(level, hovedmed_chairs, action, None, False, text_da if da else text_en)]
+
+
+_AT_LEVEL = {
+    "hovedmed": (
+        "HovedMED drøfter sagen: dens formand registrerer udfaldet, eller sagen går videre "
+        "til de centrale parter.",
+        "HovedMED discusses the dispute: its chair records the outcome, or it goes on to "
+        "the central parties.",
+    ),
+    "central_parties": (
+        "De centrale parter (KL og Forhandlingsfællesskabet) behandler sagen; udfaldet "
+        "registreres, eller sagen går til voldgift.",
+        "The central parties (KL and Forhandlingsfællesskabet) take up the dispute; the "
+        "outcome is recorded, or it goes to arbitration.",
+    ),
+    "arbitration": (
+        "Voldgiften afgør sagen; udfaldet registreres.",
+        "Arbitration decides the dispute; the outcome is recorded.",
+    ),
+}
+"""What happens to a dispute at each level above its own body (Danish, English)."""
+
+
+def _breach_at_its_body(
+    r: Row, reference: str, da: bool, hovedmed_chairs: list[str]
+) -> list[DueStep]:
+    """A breach claim at the body where it arose: remedied (HovedMED records the outcome),
+    or management's window to remedy, and once it has passed the claimant's escalation."""
+    if r["remedied"]:
+        return [
+            DueStep(
+                "hovedmed",
+                hovedmed_chairs,
+                "record_outcome",
+                None,
+                False,
+                "Ledelsen har afhjulpet bruddet; HovedMED's formand registrerer udfaldet, "
+                "eller den der rejste kravet trækker det tilbage."
+                if da
+                else "Management has remedied the breach; the HovedMED chair records the "
+                "outcome, or the claimant withdraws the claim.",
+            )
+        ]
+    by = str(r["remedy_due"])
+    overdue = bool(reference) and reference > by
+    due = [
         DueStep(
-            level,
-            hovedmed_chairs,
-            "settle_or_escalate" if level != "arbitration" else "decide",
-            None,
-            False,
-            text_da if da else text_en,
+            "management",
+            [str(r["decision_maker"])],
+            "remedy",
+            by,
+            overdue,
+            f"Ledelsen skal afhjælpe bruddet senest {by} (trække beslutningen tilbage "
+            "eller genoptage den og behandle sagen i MED) (rammeaftalen, brudsporet)."
+            if da
+            else f"Management must remedy the breach by {by} (withdraw the decision, or "
+            "reopen it and take the matter through MED) (framework agreement, breach track).",
         )
     ]
+    if overdue:
+        due.append(
+            DueStep(
+                "employees",
+                [str(r["claimant"])],
+                "escalate_to_hovedmed",
+                None,
+                False,
+                f"Fristen {by} er overskredet: medarbejdersiden kan føre sagen videre til HovedMED."
+                if da
+                else f"The window ended {by}: the employee side may take the claim to HovedMED.",
+            )
+        )
+    return due

@@ -126,25 +126,17 @@ def dry_run(
     before_time = _latest_time(store, origin, size)
     after_time = max(before_time, fixed_time(body.claimed_time))
     matter = body.stream.removeprefix(MATTER_PREFIX) if body.stream != REGISTRY_STREAM else None
-    fold = LedgerFold.resume(store, origin, size, before_time, cache_size=1)
-    event = _hypothetical(size, body, payload)
-    before_rows = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
-    facts = None if matter is None else fold.matter(matter, event)
-    if facts is not None and facts.events:
-        before_rows += matter_rows(origin, facts, fold.registry)["rm_findings"]
-    fold.apply_one(event, fold.apply([]))
-    after_rows = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
-    if facts is not None:
-        after_rows += matter_rows(origin, facts, fold.registry)["rm_findings"]
+    judged = _judge(store, origin, size, body, payload, matter, before_time)
     titles: dict[str, str] = {
         str(r["matter"]): str(r["title"]) for r in source.rows("rm_matters", origin)
     }
-    if matter is not None and facts is not None:
-        titles.setdefault(matter, str(facts.opened.get("title", matter)))
-    judged = {ORGANISATION, matter}
-    others = [r for r in source.rows("rm_findings", origin) if r["matter"] not in judged]
-    shown_before = _shown([*before_rows, *others], before_time)
-    shown_after = _shown([*after_rows, *others], after_time)
+    if matter is not None and judged.title is not None:
+        titles.setdefault(matter, judged.title)
+    others = [
+        r for r in source.rows("rm_findings", origin) if r["matter"] not in {ORGANISATION, matter}
+    ]
+    shown_before = _shown([*judged.before, *others], before_time)
+    shown_after = _shown([*judged.after, *others], after_time)
     names = body_names(source, origin)
 
     def views(identities: Iterable[Identity], rows: Mapping[Identity, Row]) -> list[FindingView]:
@@ -156,7 +148,7 @@ def dry_run(
                 finding_view(r, lang, titles, names),
                 (parse_moment(r["due_at"]).date() - parse_moment(after_time).date()).days,
             )
-            for r in after_rows
+            for r in judged.after
             if r["due_at"] > after_time and r["matter"] == matter
         ),
         key=lambda u: (u.finding.due_at, u.finding.rule, u.finding.key),
@@ -176,6 +168,39 @@ def dry_run(
         closed=views(shown_before.keys() - shown_after.keys(), shown_before),
         upcoming=upcoming,
     )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The findings of the event's matter and of the organisation, without and with it."""
+
+    before: list[Row]
+    after: list[Row]
+    title: str | None  # the matter's title, from its opening (None: no matter event)
+
+
+def _judge(
+    store: Store,
+    origin: str,
+    size: int,
+    body: Body,
+    payload: JSONObject,
+    matter: str | None,
+    before_time: str,
+) -> _Judged:
+    """Fold the log up to leaf ``size``, judge, fold the event in after it, judge again."""
+    fold = LedgerFold.resume(store, origin, size, before_time, cache_size=1)
+    event = _hypothetical(size, body, payload)
+    before = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
+    facts = None if matter is None else fold.matter(matter, event)
+    if facts is not None and facts.events:
+        before += matter_rows(origin, facts, fold.registry)["rm_findings"]
+    fold.apply_one(event, fold.apply([]))
+    after = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
+    if facts is not None:
+        after += matter_rows(origin, facts, fold.registry)["rm_findings"]
+    title = None if facts is None else str(facts.opened.get("title", matter))
+    return _Judged(before, after, title)
 
 
 def _shown(rows: Iterable[Row], reference: str) -> dict[Identity, Row]:

@@ -11,7 +11,10 @@ so any model can be rebuilt while the others stand still.
 - PostgreSQL: ``medledger projections run`` calls ``run_forever``, which
   polls the ledgers' tree sizes and catches up whenever they grow.
 - ``rebuild`` drops the rows of some or all read models and replays the
-  log from the start.  Interrupted, it leaves every model at a batch
+  log from the start.
+- Each batch also inserts its notices into the notification outbox
+  (``projections.read_models.notices``) in the same transaction, "insert or
+  ignore", so a replay or rebuild never writes a notice twice.  Interrupted, it leaves every model at a batch
   boundary: the next catch-up resumes, the next rebuild restarts.
 """
 
@@ -32,7 +35,9 @@ from ledger.storage.store import LogRecord, Store
 from projections.facts.fold import LedgerFold
 from projections.facts.logged import LoggedEvent, decode
 from projections.read_models.materialise import TableWrite, model_writes, write
-from projections.read_models.schema import READ_MODELS, ReadModelSchema
+from projections.read_models.notices import Outbox, batch_rows
+from projections.read_models.schema import FINDINGS, READ_MODELS, ReadModelSchema
+from projections.read_models.source import Row
 from projections.read_models.tracking import Tracking, TrackingRecorder
 
 logger = logging.getLogger(__name__)
@@ -61,6 +66,7 @@ class _Batch:
     expected: dict[str, int]
     writes: dict[str, list[TableWrite]]
     latest_time: str
+    notices: list[Row]
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class Projector:
         self.store = store
         self.schema = ReadModelSchema(store)
         self.tracking = TrackingRecorder(self.schema)
+        self.outbox = Outbox(store.engine, store.schema)
         self.models = READ_MODELS
         self.batch_size = batch_size
         self.matter_cache = matter_cache
@@ -260,9 +267,22 @@ class Projector:
         for model in self.models:
             if expected[model] < changes.end:
                 writes[model] = model_writes(model, fold, changes, expected[model])
+        findings = [
+            row
+            for table in writes.get(FINDINGS, [])
+            if table.table == "rm_findings"
+            for row in table.rows
+        ]
+        notices = batch_rows(fold, changes, findings)
         self._commit(
             _Batch(
-                fold.origin, changes.start, changes.end, dict(expected), writes, fold.latest_time
+                fold.origin,
+                changes.start,
+                changes.end,
+                dict(expected),
+                writes,
+                fold.latest_time,
+                notices,
             )
         )
         for model in writes:
@@ -295,6 +315,8 @@ class Projector:
                     raise _PositionMovedError
             for model_rows in batch.writes.values():
                 write(session, self.schema, batch.origin, model_rows)
+            # The notices commit with the rows that caused them (projections.read_models.notices).
+            self.outbox.insert_new(session, batch.notices)
             self.tracking.advance(
                 session, batch.origin, list(batch.writes), batch.end, batch.latest_time
             )

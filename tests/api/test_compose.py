@@ -19,6 +19,7 @@ from api.app import create_app
 from api.settings import ApiSettings
 from cli.context import CliSettings
 from cli.main import app as cli_app
+from notify.settings import NotifySettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,11 @@ def compose() -> dict[str, Any]:
 
 
 def setting_names() -> set[str]:
-    fields = set(ApiSettings.model_fields) | set(CliSettings.model_fields)
+    fields = (
+        set(ApiSettings.model_fields)
+        | set(CliSettings.model_fields)
+        | set(NotifySettings.model_fields)
+    )
     return {f"MEDLEDGER_{name.upper()}" for name in fields}
 
 
@@ -51,16 +56,17 @@ def resolves(command: list[str]) -> bool:
     return getattr(current, "commands", None) is None
 
 
-def test_compose_runs_postgres_the_api_and_the_projection_worker(compose: dict[str, Any]) -> None:
+def test_compose_runs_postgres_the_api_and_both_workers(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == {"postgres", "api", "projections"}
+    assert set(services) == {"postgres", "api", "projections", "notify"}
     assert services["api"]["command"] == ["medledger", "serve"]
     assert services["projections"]["command"] == ["medledger", "projections", "run"]
-    for name in ("api", "projections"):
+    assert services["notify"]["command"] == ["medledger", "notify", "run"]
+    for name in ("api", "projections", "notify"):
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
-@pytest.mark.parametrize("service", ["api", "projections"])
+@pytest.mark.parametrize("service", ["api", "projections", "notify"])
 def test_every_setting_in_compose_is_one_the_code_reads(
     compose: dict[str, Any], service: str
 ) -> None:

@@ -30,6 +30,7 @@ REPRESENTATIVE = [
         )
     ),
     "/l/ballerup/mig",
+    "/l/ballerup/beskeder",
     "/l/ballerup/kvittering/budget-forslag",
     "/l/ballerup/kvittering/okonomi-4mio",
     "/l/ballerup/bevis/3",
