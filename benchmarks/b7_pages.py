@@ -64,6 +64,11 @@ PAGES: tuple[Page, ...] = (
     Page("a matter", "tr-okonomi", f"{L}/sager/{MATTER}"),
     Page("a matter as of size 40", "tr-okonomi", f"{L}/sager/{MATTER}?as_of=40"),
     Page("an action's form", "hmed-nfmd", f"{L}/sager/budget-forslag/handling/position"),
+    Page("open a matter", "okonomichef", f"{L}/ny-sag"),
+    Page("share material", "kd", f"{L}/sager/teknologi-dialog/handling/material"),
+    Page("the decision form", "kd", f"{L}/sager/teknologi-dialog/handling/decision"),
+    Page("a dossier", "tr-okonomi", f"{L}/sager/{MATTER}/dossier"),
+    Page("the MED rules", "tr-okonomi", f"{L}/regler"),
     Page("my involvement", "tr-okonomi", f"{L}/mig"),
     Page("a receipt", "tr-okonomi", f"{L}/kvittering/{MATTER}"),
     Page("a proof", "tr-okonomi", f"{L}/bevis/{{leaf}}"),  # the matter's first event

@@ -10,6 +10,7 @@ write-time rules decide whether that person may sign it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,16 +20,17 @@ from pydantic import ValidationError
 
 from api.access import Access
 from api.deps import LedgerId, MatterId, StreamId
-from api.errors import MalformedRequestError
+from api.errors import MalformedRequestError, ledger_error_response
 from api.routers.streams import stream_head
 from ledger.domain import events as ev
 from ledger.domain.matters import AFTER_END_TYPES
 from ledger.domain.state import LedgerState
-from ledger.errors import MatterEndedError, UnknownStreamError
+from ledger.errors import LedgerError, MatterEndedError, UnknownStreamError
 from ledger.protocol.envelope import matter_stream
-from web import meeting_actions
+from web import meeting_actions, offers
 from web.action_hooks import ActionHooks
 from web.context import Site, page_context, site_of
+from web.dry_run_view import dry_run_words
 from web.i18n import Lang, format_date, message
 from web.render import PageRoute, render, request_lang
 from web.session import Session, check_csrf
@@ -36,47 +38,109 @@ from web.session import Session, check_csrf
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
+Build = Callable[[dict[str, str], LedgerState, str], dict[str, Any]]
+"""A form (and the matter it is on) -> the event payload it stands for, not yet checked."""
+Say = Callable[[dict[str, Any], LedgerState, str, Lang], str]
+"""A checked payload -> what the person signs, in plain words (without "Du underskriver:")."""
+Choose = Callable[[LedgerState, str, str, Lang], dict[str, Any]]
+"""What an action's own form offers (state, person, matter, language)."""
+Offer = Callable[[LedgerState, str, str], bool]
+"""Whether the matter page offers the action to this person (the write-time rules decide)."""
+
+
 @dataclass(frozen=True)
 class Action:
-    """One thing a representative can do on a matter: the event it signs and its fields."""
+    """One thing a person can do on a matter: the event it signs and its fields.
+
+    The representative's actions need only ``fields``: the shared form
+    (``action.html``) knows them.  An action with fields of its own names a
+    template ``form`` for them, ``choose`` for what it offers, ``build`` to
+    turn the form into a payload and ``say`` for its words; ``offer`` says
+    to whom the matter page offers it (without it: to everyone).
+    """
 
     name: str
     event: type[ev.Payload]
     fields: tuple[str, ...]
     hooks: ActionHooks | None = None
     """An action with a form, payload and words of its own (``web/action_hooks.py``)."""
+    form: str | None = None
+    choose: Choose | None = None
+    build: Build | None = None
+    say: Say | None = None
+    offer: Offer | None = None
 
 
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("position", ev.PositionStated, ("body", "side", "stance", "text", "proposals")),
         Action(
-            "disagreement", ev.DisagreementRecorded, ("body", "points", "legitimate_difference")
+            "position",
+            ev.PositionStated,
+            ("body", "side", "stance", "text", "proposals"),
+            offer=offers.speaks_in_matter,
         ),
-        Action("compromise", ev.CompromiseProposed, ("body", "terms")),
-        Action("accept", ev.CompromiseAccepted, ("proposal", "side")),
-        Action("proposal", ev.ProposalSubmitted, ("body", "title", "text")),
-        Action("hearing", ev.HearingResponseSubmitted, ("body", "text")),
-        Action("acknowledge", ev.ConsultationAcknowledged, ("body", "adequate_time", "comment")),
-        Action("breach", ev.BreachClaimed, ("body", "concerns", "text")),
+        Action(
+            "disagreement",
+            ev.DisagreementRecorded,
+            ("body", "points", "legitimate_difference"),
+            offer=offers.speaks_in_matter,
+        ),
+        Action(
+            "compromise", ev.CompromiseProposed, ("body", "terms"), offer=offers.speaks_in_matter
+        ),
+        Action(
+            "accept", ev.CompromiseAccepted, ("proposal", "side"), offer=offers.accepts_for_a_side
+        ),
+        Action(
+            "proposal", ev.ProposalSubmitted, ("body", "title", "text"), offer=offers.any_member
+        ),
+        Action("hearing", ev.HearingResponseSubmitted, ("body", "text"), offer=offers.heard),
+        Action(
+            "acknowledge",
+            ev.ConsultationAcknowledged,
+            ("body", "adequate_time", "comment"),
+            offer=offers.speaks_in_matter,
+        ),
+        Action(
+            "breach",
+            ev.BreachClaimed,
+            ("body", "concerns", "text"),
+            offer=offers.employee_side_involved,
+        ),
         Action(
             "meeting",
             ev.MeetingHeld,
             ("body", "date", "agenda_item", "present", "absent", "minutes_sha256"),
             meeting_actions.MEETING,
+            offer=offers.records_meetings,
         ),
         Action(
-            "approve", ev.MinutesApproved, ("meeting", "minutes_sha256"), meeting_actions.APPROVE
+            "approve",
+            ev.MinutesApproved,
+            ("meeting", "minutes_sha256"),
+            meeting_actions.APPROVE,
+            offer=offers.from_the_meeting_page,
         ),
         Action(
             "publish",
             ev.MinutesPublished,
             ("meeting", "minutes_sha256", "channel"),
             meeting_actions.PUBLISH,
+            offer=offers.from_the_meeting_page,
         ),
     )
 }
+
+
+def register(*actions: Action) -> None:
+    """Add actions to the registry (each area registers its own, by a new name)."""
+    for action in actions:
+        if action.name in ACTIONS:
+            raise ValueError(f"an action {action.name!r} is already registered")
+        ACTIONS[action.name] = action
+
+
 STANCES = ("support", "support_with_changes", "oppose", "abstain")
 
 
@@ -109,9 +173,14 @@ def payload_of(action: Action, form: dict[str, str]) -> dict[str, Any]:
     return found
 
 
-def checked_payload(action: Action, form: dict[str, str]) -> dict[str, Any]:
+def checked_payload(
+    action: Action, form: dict[str, str], state: LedgerState | None = None, matter: str = ""
+) -> dict[str, Any]:
     """The payload, checked against the event's schema; MalformedRequestError otherwise."""
-    payload = payload_of(action, form)
+    if action.build is not None and state is not None:
+        payload = action.build(form, state, matter)
+    else:
+        payload = payload_of(action, form)
     try:
         action.event.model_validate(payload)
     except ValidationError as error:
@@ -127,6 +196,8 @@ def words(
     action: Action, payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang
 ) -> str:
     """What the person signs, in plain words ("Du underskriver: ...")."""
+    if action.say is not None:
+        return message(lang, "sign.prefix") + " " + action.say(payload, state, matter, lang)
     if action.hooks is not None:
         said = action.hooks.words(payload, state, matter, lang)
         return message(lang, "sign.prefix") + " " + said
@@ -221,6 +292,7 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
     action = _action(name)
     session = _open(site, request, ledger, matter, action)
     lang = request_lang(request)
+    chosen = action.choose(session.state, session.person, matter, lang) if action.choose else {}
     return render(
         request,
         "action.html",
@@ -232,6 +304,8 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
             matter_title=session.state.matters[matter].opened.title,
             choices=choices(session.state, session.person, matter, lang),
             stances=STANCES,
+            extra=chosen,
+            next_page=chosen.get("next_page"),
             stream=matter_stream(matter),
             origin=session.origin,
             **(action.hooks.context(request, site, session, matter) if action.hooks else {}),
@@ -241,20 +315,48 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
 
 @router.post("/l/{ledger}/sager/{matter}/handling/{name}/ord")
 async def action_words(request: Request, ledger: LedgerId, matter: MatterId, name: str) -> Response:
-    """The payload the form stands for and the words the person signs (nothing is stored)."""
+    """The payload the form stands for, the words the person signs and the dry run of
+    exactly that event by that person (nothing is stored)."""
     site = site_of(request)
     action = _action(name)
     session = _open(site, request, ledger, matter, action)
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    check_csrf(request, session, form.get("csrf"))
-    payload = checked_payload(action, form)
+    return signing_answer(request, site, session, action, await form_of(request), matter)
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """The posted form; a field given more than once (checkboxes) as its values, one a line."""
+    data = await request.form()
+    return {key: "\n".join(str(value) for value in data.getlist(key)) for key in data}
+
+
+def signing_answer(
+    request: Request,
+    site: Site,
+    session: Session,
+    action: Action,
+    form: dict[str, str],
+    matter: str,
+) -> Response:
+    """What the browser shows before signing: the event's type, stream and payload, its
+    words, and its dry run; a ledger error as the API answers it (status, stable code)."""
     lang = request_lang(request)
+    stream = matter_stream(matter)
+    try:
+        check_csrf(request, session, form.get("csrf"))
+        payload = checked_payload(action, form, session.state, matter)
+        said = words(action, payload, session.state, matter, lang)
+        dry_run = dry_run_words(site.context, session, stream, action.event.__name__, payload, lang)
+    except LedgerError as error:
+        refused = ledger_error_response(error)
+        refused.headers["Cache-Control"] = "no-store"
+        return refused
     return JSONResponse(
         {
             "type": action.event.__name__,
-            "stream": matter_stream(matter),
+            "stream": stream,
             "payload": payload,
-            "words": words(action, payload, session.state, matter, lang),
+            "words": said,
+            "dry_run": dry_run,
         },
         headers={"Cache-Control": "no-store"},
     )

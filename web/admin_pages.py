@@ -29,6 +29,7 @@ from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope, is_valid_id
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes
 from web.context import Site, page_context, site_of
+from web.dry_run_view import dry_run_words
 from web.i18n import Lang, message
 from web.render import PageRoute, render, request_lang
 from web.session import Session, check_csrf
@@ -289,12 +290,17 @@ async def admin_words(request: Request, ledger: LedgerId, name: str) -> Response
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(request, session, form.get("csrf"))
     event_type, payload = registry_payload(name, form, session.state, session.origin)
+    lang = request_lang(request)
+    dry_run = dry_run_words(
+        site_of(request).context, session, REGISTRY_STREAM, event_type, payload, lang
+    )
     return JSONResponse(
         {
             "type": event_type,
             "stream": REGISTRY_STREAM,
             "payload": payload,
-            "words": registry_words(event_type, payload, request_lang(request)),
+            "words": registry_words(event_type, payload, lang),
+            "dry_run": dry_run,
         },
         headers={"Cache-Control": "no-store"},
     )

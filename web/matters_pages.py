@@ -16,12 +16,14 @@ from fastapi.responses import Response
 from api.access import Access
 from api.deps import LedgerId, MatterId
 from api.reading import AsOfQuery, Read
+from api.routers import findings as finding_routes
 from api.routers import matters as matter_routes
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.service.documents import documents_kept
+from web.actions import ACTIONS
 from web.context import page_context, site_of
-from web.meeting_actions import recording_bodies
+from web.manage_pages import managed_bodies
 from web.render import PageRoute, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -111,6 +113,7 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
             titles=titles,
             body_names=bodies,
             my_bodies=access.bodies,
+            may_open=bool(managed_bodies(session.state, session.person)),
         ),
     )
 
@@ -135,6 +138,18 @@ def matter_page(
     kept = documents_kept(site.context.service, session.origin, [d["sha256"] for d in material])
     for document in material:
         document["kept"] = document["sha256"] in kept
+    # Findings as of now (a replay shows the record, not today's judgement of it); the
+    # same for every reader of the matter, who alone get this far.
+    found = (
+        []
+        if as_of
+        else read.remembered(
+            f"findings {matter} {lang}",
+            lambda: finding_routes.rule_findings(
+                access, read, lang, matter, None, None, None, None, 0, 100
+            ),
+        ).findings
+    )
     return render(
         request,
         "matter.html",
@@ -146,6 +161,7 @@ def matter_page(
             dossier=dossier.document,
             body_names=dossier.body_names,
             material=material,
+            findings=found,
             as_of=as_of,
             actions=_actions(session.state, access, matter) if as_of is None else [],
         ),
@@ -178,25 +194,18 @@ def _material(state: LedgerState, matter_id: str, entries: list[Any]) -> list[di
     return shared
 
 
-ACTIONS = (
-    "position",
-    "disagreement",
-    "compromise",
-    "accept",
-    "proposal",
-    "hearing",
-    "acknowledge",
-    "breach",
-)
-
-
 def _actions(state: LedgerState, access: Access, matter_id: str) -> list[str]:
-    """The actions the page offers on an open matter (the write-time rules still decide)."""
+    """The actions the page offers on an open matter: every registered action whose
+    ``offer`` lets this person (the write-time rules still decide)."""
     matter = state.matters.get(matter_id)
     if matter is None or matter.ended:
         return []
-    meeting = ["meeting"] if recording_bodies(state, access.reader.person, matter_id) else []
-    return [*ACTIONS, *meeting]
+    person = access.reader.person
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if action.offer is None or action.offer(state, person, matter_id)
+    ]
 
 
 def _body_names(state: LedgerState) -> dict[str, str]:

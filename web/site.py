@@ -28,8 +28,10 @@ from web import (
     admin_pages,
     audit_pages,
     dashboard_pages,
+    decision_pages,
     documents_pages,
     evidence_pages,
+    manage_pages,
     matters_pages,
     meeting_pages,
     notification_pages,
@@ -114,6 +116,8 @@ def create_site(
         dashboard_pages,
         reach_pages,
         notification_pages,
+        manage_pages,
+        decision_pages,
     ):
         app.include_router(module.router)
     app.add_middleware(PageHeadersMiddleware)

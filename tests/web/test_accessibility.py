@@ -51,6 +51,27 @@ CHAIR = [
     "/l/ballerup/sager/teknologi-dialog/handling/meeting?body=bal-hmed&date=2026-08-10",
     "/l/ballerup/overblik/bal-okonomi",
 ]
+MANAGER = [
+    "/l/ballerup/ny-sag",
+    "/l/ballerup/regler",
+    "/l/ballerup/sager/teknologi-dialog/dossier",
+    "/l/ballerup/sager/budget-forslag/dossier",
+    *(
+        f"/l/ballerup/sager/teknologi-dialog/handling/{action}"
+        for action in (
+            "material",
+            "consultation",
+            "hearing_open",
+            "referral",
+            "political",
+            "answer",
+            "agreement",
+            "communicated",
+            "close",
+            "decision",
+        )
+    ),
+]
 ADMIN = [
     "/l/ballerup/admin",
     "/l/ballerup/admin/handling/enrol",
@@ -82,6 +103,16 @@ def test_no_page_has_an_accessibility_violation(
     chair.go(f"/sprog/{lang}?next=/l/ballerup/sager")
     for path in CHAIR:
         page = chair.go(path)
+        assert page.locator("html").get_attribute("lang") == lang, path
+        assert_accessible(page)
+    manager = open_person(browser, demo_site.url)
+    people.append(manager)
+    become(manager, "ballerup", "kd")
+    manager.go(f"/sprog/{lang}?next=/l/ballerup/sager")
+    for path in MANAGER:
+        response = manager.page.goto(manager.base + path)
+        assert response is not None and response.status == 200, path
+        page = manager.page
         assert page.locator("html").get_attribute("lang") == lang, path
         assert_accessible(page)
     admin = open_person(browser, demo_site.url)

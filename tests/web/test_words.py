@@ -81,7 +81,8 @@ def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -
         "approve": minutes,
         "publish": {**minutes, "channel": "Intranettet"},
     }
-    assert set(forms) == set(ACTIONS)
+    # Every action but those that build their own payload (checked in test_manage_words.py).
+    assert set(forms) == {name for name, action in ACTIONS.items() if action.build is None}
     for name, form in forms.items():
         payload = checked_payload(ACTIONS[name], form)
         said = words(ACTIONS[name], payload, demo_state, "okonomi-4mio", "da")

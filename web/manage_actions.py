@@ -1,0 +1,295 @@
+"""The management side's actions on a matter, in the shared signing pipeline.
+
+Each is an ``Action`` of ``web.actions``: a form of its own (templates
+``manage_fields_*.html``), what it offers, how the form becomes the
+payload, the words signed, and to whom the matter page offers it.  The
+offer follows the write-time rules (``ledger.domain.matters``) as of now;
+they still decide when the event is signed.  Compromises are proposed and
+accepted for management with the representatives' own forms (the seat's
+side is chosen there).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ledger.domain import events as ev
+from ledger.domain.state import LedgerState
+from web.actions import Action, Say, register
+from web.i18n import Lang, format_date, message
+from web.offers import (
+    chairs_or_manages,
+    decides,
+    management_seat,
+    manages,
+    records_politics,
+)
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _given(form: dict[str, str], *names: str) -> dict[str, Any]:
+    """The named form fields that are filled in, stripped."""
+    return {name: form[name].strip() for name in names if form.get(name, "").strip()}
+
+
+def _seq(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+# --- what the forms offer -----------------------------------------------------
+
+
+def med_bodies(state: LedgerState) -> list[tuple[str, str]]:
+    """The MED bodies in force (no political committee), by id."""
+    bodies = list(state.registry.bodies.items())
+    return sorted(
+        (b, body.name)
+        for b, body in bodies
+        if body.kind != "political_committee" and not body.dissolved
+    )
+
+
+def committees(state: LedgerState) -> list[tuple[str, str]]:
+    bodies = list(state.registry.bodies.items())
+    return sorted(
+        (b, body.name)
+        for b, body in bodies
+        if body.kind == "political_committee" and not body.dissolved
+    )
+
+
+def _events(state: LedgerState, matter: str, *types: type[ev.Payload]) -> list[tuple[int, Any]]:
+    return [
+        (seq, info.payload)
+        for seq, info in list(state.matters[matter].events.items())
+        if isinstance(info.payload, types)
+    ]
+
+
+def _choose_bodies(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
+    return {
+        "med_bodies": med_bodies(state),
+        "committees": committees(state),
+        "responsible": state.matters[matter].responsible_body,
+    }
+
+
+def _choose_disagreements(
+    state: LedgerState, person: str, matter: str, lang: Lang
+) -> dict[str, Any]:
+    answered = state.matters[matter].answered
+    return {
+        "disagreements": [
+            (seq, f"{seq}: {' / '.join(p.points)[:120]}")
+            for seq, p in _events(state, matter, ev.DisagreementRecorded)
+            if seq not in answered
+        ]
+    }
+
+
+def _choose_agreements(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
+    accepted = state.matters[matter].accepted_sides
+    both = {"management", "employees"}
+    return {
+        "agreed_compromises": [
+            (seq, f"{seq}: {p.terms[:120]}", p.body)
+            for seq, p in _events(state, matter, ev.CompromiseProposed)
+            if accepted.get(seq, set()) == both
+        ],
+        "guideline_types": ("procedure", "mandatory", "optional"),
+    }
+
+
+# --- forms into payloads ------------------------------------------------------
+
+
+_DOCUMENT_ROW = re.compile(r"^doc-sha256-([0-9]{1,4})$")
+
+
+def _build_material(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    """Each document row ``doc-title-N``/``doc-sha256-N`` (the browser's digest of the file)."""
+    documents = []
+    rows = {int(found[1]) for key in form if (found := _DOCUMENT_ROW.match(key))}
+    for index in sorted(rows):
+        document = {
+            "title": form.get(f"doc-title-{index}", "").strip(),
+            "sha256": form.get(f"doc-sha256-{index}", "").strip(),
+        }
+        document.update(_given({"link": form.get(f"doc-link-{index}", "")}, "link"))
+        documents.append(document)
+    return {"documents": documents, "bodies": _lines(form.get("bodies"))}
+
+
+def _build_consultation(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return _given(form, "body", "question", "respond_by")
+
+
+def _build_hearing(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return {"bodies": _lines(form.get("bodies")), **_given(form, "respond_by")}
+
+
+def _build_referral(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return _given(form, "committee", "date", "proposal_reference")
+
+
+def _build_political(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return _given(form, "committee", "outcome", "date")
+
+
+def _build_answer(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return {"disagreement": _seq(form.get("disagreement", "")), **_given(form, "response")}
+
+
+def _build_agreement(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    found: dict[str, Any] = {"compromise": _seq(form.get("compromise", ""))}
+    found.update(_given(form, "body", "text"))
+    if form.get("guideline") == "yes":
+        found["guideline"] = True
+        found.update(_given(form, "guideline_type", "guideline_id", "effective_from"))
+    return found
+
+
+def _build_communicated(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return _given(form, "to", "channel")
+
+
+def _build_closed(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    return _given(form, "reason")
+
+
+# --- the words signed ---------------------------------------------------------
+
+
+def _names(state: LedgerState, ids: list[str]) -> str:
+    bodies = state.registry.bodies
+    return ", ".join(bodies[b].name if b in bodies else b for b in ids)
+
+
+def _say(name: str) -> Say:
+    """Words from ``manage.sign.{name}`` with the payload's fields and the matter's title."""
+
+    def say(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
+        values: dict[str, Any] = {**payload, "title": state.matters[matter].opened.title}
+        for field in ("body", "committee"):
+            if field in payload:
+                values[field] = _names(state, [str(payload[field])])
+        if "bodies" in payload:
+            values["bodies"] = _names(state, list(payload["bodies"]))
+        for field in ("respond_by", "date", "effective_from"):
+            if field in payload:
+                values[field] = format_date(str(payload[field]), lang)
+        if "documents" in payload:
+            values["documents"] = "; ".join(
+                f"«{d['title']}» (SHA-256 {d['sha256']})" for d in payload["documents"]
+            )
+        values["guideline_words"] = _guideline_words(payload, lang)
+        return message(lang, f"manage.sign.{name}", **values)
+
+    return say
+
+
+def _guideline_words(payload: dict[str, Any], lang: Lang) -> str:
+    if not payload.get("guideline"):
+        return ""
+    kind = message(lang, f"guideline.{payload.get('guideline_type', 'procedure')}")
+    return message(
+        lang, "manage.sign.guideline", kind=kind, guideline_id=payload.get("guideline_id", "")
+    )
+
+
+MANAGE_ACTIONS = (
+    Action(
+        "material",
+        ev.MaterialShared,
+        (),
+        form="manage_fields_material.html",
+        choose=_choose_bodies,
+        build=_build_material,
+        say=_say("material"),
+        offer=management_seat,
+    ),
+    Action(
+        "consultation",
+        ev.ConsultationOpened,
+        (),
+        form="manage_fields_consultation.html",
+        choose=_choose_bodies,
+        build=_build_consultation,
+        say=_say("consultation"),
+        offer=chairs_or_manages,
+    ),
+    Action(
+        "hearing_open",
+        ev.HearingOpened,
+        (),
+        form="manage_fields_hearing.html",
+        choose=_choose_bodies,
+        build=_build_hearing,
+        say=_say("hearing_open"),
+        offer=management_seat,
+    ),
+    Action(
+        "referral",
+        ev.ReferredToPolitics,
+        (),
+        form="manage_fields_referral.html",
+        choose=_choose_bodies,
+        build=_build_referral,
+        say=_say("referral"),
+        offer=management_seat,
+    ),
+    Action(
+        "political",
+        ev.PoliticalDecisionRecorded,
+        (),
+        form="manage_fields_political.html",
+        choose=_choose_bodies,
+        build=_build_political,
+        say=_say("political"),
+        offer=records_politics,
+    ),
+    Action(
+        "answer",
+        ev.DisagreementAnswered,
+        (),
+        form="manage_fields_answer.html",
+        choose=_choose_disagreements,
+        build=_build_answer,
+        say=_say("answer"),
+        offer=manages,
+    ),
+    Action(
+        "agreement",
+        ev.AgreementReached,
+        (),
+        form="manage_fields_agreement.html",
+        choose=_choose_agreements,
+        build=_build_agreement,
+        say=_say("agreement"),
+        offer=manages,
+    ),
+    Action(
+        "communicated",
+        ev.DecisionCommunicated,
+        (),
+        form="manage_fields_communicated.html",
+        build=_build_communicated,
+        say=_say("communicated"),
+        offer=management_seat,
+    ),
+    Action(
+        "close",
+        ev.MatterClosed,
+        (),
+        form="manage_fields_close.html",
+        build=_build_closed,
+        say=_say("close"),
+        offer=decides,
+    ),
+)
+
+register(*MANAGE_ACTIONS)
