@@ -27,10 +27,9 @@ from ledger.domain import events as ev
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import system_clock
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+from tests.web.forms import REVIEW, SIGN, act, fill, raised_rules, ready, review, seq_of, sign
 
 ORIGIN = "ledger.example/ballerup"
-REVIEW = "Se hvad du underskriver"
-SIGN = "Underskriv med min nøgle"
 MATERIAL = "Økonomisk ramme 2029: 4 mio. kr. skal findes i økonomiadministrationen.\n".encode()
 
 
@@ -43,60 +42,6 @@ def client(site: DemoSite, who: str) -> LedgerClient:
     return LedgerClient(
         HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger="ballerup"
     )
-
-
-def fill(page: Page, values: dict[str, str]) -> None:
-    """Fill in a form as a person does: type, choose, tick."""
-    for selector, value in values.items():
-        field = page.locator(selector)
-        if field.get_attribute("type") in ("radio", "checkbox"):
-            field.check()
-        elif field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-
-
-def review(page: Page) -> str:
-    """Ask for the words and the dry run; what the confirm panel says."""
-    ready(page)
-    page.get_by_role("button", name=REVIEW).click()
-    confirm = page.locator("#confirm-words")
-    try:
-        confirm.wait_for(state="visible", timeout=30_000)
-    except Exception:
-        raise AssertionError(page.locator("#action-status").inner_text()) from None
-    words = confirm.inner_text()
-    assert words.startswith("Du underskriver:"), words
-    return words
-
-
-def ready(page: Page) -> None:
-    """Wait until the page's signing module runs (before it, the form would post as HTML)."""
-    page.locator("#action-form[data-ready=yes]").wait_for(state="attached")
-
-
-def sign(page: Page) -> int:
-    """Sign what the confirm panel shows; the leaf index it was stored as."""
-    page.get_by_role("button", name=SIGN).click()
-    page.locator("#done").wait_for(state="visible", timeout=30_000)
-    return int(page.locator("#done").get_attribute("data-leaf") or "-1")
-
-
-def act(page: Page, matter: str, action: str, values: dict[str, str], expect: str) -> int:
-    """Fill in an action's form, check its words and that its dry run is shown, sign."""
-    page.goto(f"/l/ballerup/sager/{matter}/handling/{action}")
-    fill(page, values)
-    words = review(page)
-    assert expect in words, words
-    assert page.locator("#dry-run").get_attribute("data-admitted") == "true"
-    return sign(page)
-
-
-def raised_rules(page: Page) -> list[str]:
-    return [
-        str(item.get_attribute("data-rule")) for item in page.locator("#dry-run-raised li").all()
-    ]
 
 
 def open_matter_in_browser(page: Page, matter: str) -> None:
@@ -223,7 +168,7 @@ def both_sides_agree(page: Page, rep: Page, matter: str) -> None:
     assert "Træf beslutningen" in offered and "Besvar en uenighed" in offered
     terms = {"#f-body": "bal-okonomi", "#f-terms": "Opgavefællesskaber afprøves i et år."}
     act(page, matter, "compromise", terms, "foreslår et kompromis")
-    proposal = _seq_of(page, matter, "CompromiseProposed")
+    proposal = seq_of(page, matter, "CompromiseProposed")
     for person, side in ((page, "management"), (rep, "employees")):
         chosen = {"#f-proposal": str(proposal), f"#f-side-{side}": ""}
         act(person, matter, "accept", chosen, "accepterer kompromisforslaget")
@@ -233,8 +178,8 @@ def both_sides_agree(page: Page, rep: Page, matter: str) -> None:
 
 def answer_and_decide(page: Page, matter: str) -> None:
     """The disagreement answered; the decision form with every input treated (no MED-04)."""
-    disagreement = _seq_of(page, matter, "DisagreementRecorded")
-    position = _seq_of(page, matter, "PositionStated")
+    disagreement = seq_of(page, matter, "DisagreementRecorded")
+    position = seq_of(page, matter, "PositionStated")
     page.goto(f"/l/ballerup/sager/{matter}/handling/answer")
     assert_accessible(page)
     fill(page, {"#f-disagreement": str(disagreement), "#f-response": "Vi har ændret tilgangen."})
@@ -262,14 +207,6 @@ def answer_and_decide(page: Page, matter: str) -> None:
     assert "MED-04" not in raised_rules(page)
     assert_accessible(page)
     sign(page)
-
-
-def _seq_of(page: Page, matter: str, event_type: str) -> int:
-    """The sequence number of the last event of a type on the matter page."""
-    page.goto(f"/l/ballerup/sager/{matter}")
-    entries = page.locator(f"ol.timeline li[data-type={event_type}]").all()
-    assert entries, event_type
-    return int((entries[-1].get_attribute("id") or "seq-0").removeprefix("seq-"))
 
 
 def _matter_with_a_disagreement(site: DemoSite, matter: str) -> dict[str, Any]:
@@ -468,7 +405,7 @@ def test_a_hearing_politics_and_the_end_of_a_matter(
     act(page, matter, "political", political, "Økonomiudvalget besluttede")
     terms = {"#f-body": "bal-okonomi", "#f-terms": "Fælles retningslinje for arbejdstid."}
     act(page, matter, "compromise", terms, "foreslår et kompromis")
-    proposal = _seq_of(page, matter, "CompromiseProposed")
+    proposal = seq_of(page, matter, "CompromiseProposed")
     accepted = {"#f-proposal": str(proposal), "#f-side-management": ""}
     act(page, matter, "accept", accepted, "accepterer")
     client(demo_site, "tr-okonomi").append(
