@@ -1,13 +1,16 @@
 """A LokalMED work-environment matter with its AMR, run by the chair in the browser.
 
-The institution leader (chair of LokalMED Valby, management side) opens the
-matter and shares the material with the Python SDK.  In the browser the
+Everything in the browser, from opening the matter to the dossier. The
+institution leader (chair of LokalMED Valby, management side) opens the
+matter and shares the CO2 measurements (a file hashed in the browser); the
 chair records the meeting: attendance ticked from the body's membership
 (the AMR present, a member with apologies), the minutes written in the form
 and only their SHA-256, computed by the browser, signed.  The body's
 dashboard shows the minutes awaiting approval; chair and vice-chair approve
 them in their own browsers (the vice-chair with the keyboard only), and the
-dashboard no longer does; the chair publishes them.  The reach page answers
+dashboard no longer does; the chair publishes them.  The AMR states a
+position on the measurements; the chair's decision treats it, and the
+dossier shows both.  The reach page answers
 Copenhagen BUF's question on the demo ledger.
 """
 
@@ -18,50 +21,79 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, FilePayload, Page
 
-from ledger.client.http import HttpTransport
-from ledger.client.sdk import LedgerClient
-from ledger.domain import events as ev
-from ledger.protocol.keys import PersonKey
-from ledger.service.application import system_clock
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+from tests.web.forms import act, fill, review, sign
 
 LEDGER = "kk-buf"
 ORIGIN = "ledger.example/kk-buf"
 MATTER = "indeklima-valby"
 BODY = "buf-lmed-valby"
+MEASURED = "CO2-målinger, Valby børnehus: 1.150 ppm i grupperum 2.\n".encode()
 MINUTES = "Referat, LokalMED Valby\nPunkt 3: Indeklima. AMR fremlagde målingerne.\n"
 
 
-def open_the_matter(site: DemoSite) -> LedgerClient:
-    key = PersonKey.load(site.key_file(LEDGER, "leder-valby"))
-    chief = LedgerClient(
-        HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger=LEDGER
+def open_the_matter(chair: Page) -> None:
+    """The chair opens the matter and shares the measurements, hashed in the browser."""
+    chair.goto(f"/l/{LEDGER}/ny-sag")
+    fill(
+        chair,
+        {
+            "#f-matter": MATTER,
+            "#f-title": "Indeklima i Valby børnehus",
+            "#f-description": "CO2-målinger over 1.000 ppm i grupperummene.",
+            "#f-category": "work_environment",
+            "#f-body": BODY,
+            "#f-level-discussion": "",
+            "#f-decision-maker": "leder-valby",
+            "#f-planned": (datetime.now(UTC) + timedelta(days=30)).date().isoformat(),
+        },
     )
-    soon = datetime.now(UTC) + timedelta(days=30)
-    chief.append(
-        f"matter/{MATTER}",
-        ev.MatterOpened(
-            title="Indeklima i Valby børnehus",
-            description="CO2-målinger over 1.000 ppm i grupperummene.",
-            category="work_environment",
-            responsible_body=BODY,
-            influence_level="discussion",
-            decision_maker="leder-valby",
-            planned_decision_date=soon.date().isoformat(),
-        ),
+    review(chair)
+    sign(chair)
+    chair.goto(f"/l/{LEDGER}/sager/{MATTER}/handling/material")
+    chair.locator("#documents[data-ready=yes]").wait_for(state="attached")
+    chair.set_input_files(
+        "#f-files",
+        files=[FilePayload(name="co2-maalinger.txt", mimeType="text/plain", buffer=MEASURED)],
     )
-    chief.append(
-        f"matter/{MATTER}",
-        ev.MaterialShared(
-            documents=[
-                ev.Document(title="CO2-målinger", sha256=hashlib.sha256(b"co2").hexdigest())
-            ],
-            bodies=[BODY],
-        ),
+    digest = hashlib.sha256(MEASURED).hexdigest()
+    chair.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    review(chair)
+    sign(chair)
+
+
+def the_amr_speaks_and_the_chair_decides(amr: Page, chair: Page) -> None:
+    """The AMR's position on the measurements; the decision treats it; the dossier."""
+    position = {
+        "#f-body": BODY,
+        "#f-side-employees": "",
+        "#f-stance-support_with_changes": "",
+        "#f-text": "Udluftning hver time, og ventilationen efterses før vinteren.",
+    }
+    act(amr, MATTER, "position", position, "støtter med ændringer sagen", ledger=LEDGER)
+    chair.goto(f"/l/{LEDGER}/sager/{MATTER}/handling/decision")
+    [seq] = [
+        int(s.get_attribute("data-seq") or 0)
+        for s in chair.locator("fieldset.decision-input[data-required=yes]").all()
+    ]
+    fill(
+        chair,
+        {
+            "#f-outcome": "Ventilationen efterses, og der luftes ud hver time.",
+            "#f-rationale": "Målingerne og AMR's forslag.",
+            f"#f-treatment-{seq}-adopted": "",
+            f"#f-reason-{seq}": "AMR's forslag følges.",
+        },
     )
-    return chief
+    review(chair)
+    sign(chair)
+    chair.goto(f"/l/{LEDGER}/sager/{MATTER}/dossier")
+    table = chair.locator("#co-responsibility")
+    assert table.locator("tr[data-person=leder-valby]").get_attribute("data-part") == "decided"
+    assert table.locator("tr[data-person=amr-valby]").count() == 1
+    assert "AMR's forslag følges." in chair.inner_text("main")
 
 
 def review_and_sign(page: Page, expect: list[str], *, asked: bool = False) -> int:
@@ -154,10 +186,10 @@ def test_a_lokalmed_meeting_from_attendance_to_published_minutes(
     browser: Browser, any_site: DemoSite, people: list[Person]
 ) -> None:
     site = any_site
-    open_the_matter(site)
     chair, vice = open_person(browser, site.url), open_person(browser, site.url)
     people += [chair, vice]
     page = become(chair, LEDGER, "leder-valby")
+    open_the_matter(page)
     digest = record_the_meeting(page)
 
     dashboard = f"/l/{LEDGER}/overblik/{BODY}"
@@ -205,7 +237,11 @@ def test_a_lokalmed_meeting_from_attendance_to_published_minutes(
     people.append(outsider)
     become(outsider, LEDGER, "tr-laerer")
     assert outsider.page.request.get(site.url + href).status == 404
-    assert chair.problems == [] and vice.problems == []
+
+    amr = open_person(browser, site.url)
+    people.append(amr)
+    the_amr_speaks_and_the_chair_decides(become(amr, LEDGER, "amr-valby"), page)
+    assert chair.problems == [] and vice.problems == [] and amr.problems == []
 
 
 @pytest.mark.slow
