@@ -85,6 +85,7 @@ PAGES: tuple[Page, ...] = (
     Page("dashboards", "kd", f"{L}/overblik"),
     Page("HovedMED's dashboard", "kd", f"{L}/overblik/bal-hmed"),
     Page("the LokalMED reach", "dir-buf", "/l/kk-buf/raekkevidde/buf-hmed", "kk-buf"),
+    Page("my notifications", "tr-okonomi", f"{L}/beskeder"),
 )
 
 
