@@ -69,6 +69,29 @@ def test_rfc8032_signatures_verify_through_webcrypto(page: Any) -> None:
     assert outcome == [[True, False]] * 5
 
 
+def test_keys_and_signatures_webcrypto_refuses_verify_nothing_in_the_browser(page: Any) -> None:
+    """Where Chromium's WebCrypto throws (a key that is no curve point, a signature of the
+    wrong length), the verifier says "not valid" (the branches Node never reaches)."""
+    outcome = _run(
+        page,
+        """async () => {
+            const { ed25519Verify } = await import("/static/js/verifier/crypto.js");
+            const message = new TextEncoder().encode("m");
+            const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]);
+            const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+            const good = new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, message));
+            const notAPoint = new Uint8Array(32).fill(0xff);
+            return [
+                await ed25519Verify(raw, good, message),
+                await ed25519Verify(notAPoint, good, message),
+                await ed25519Verify(raw, good.subarray(0, 63), message),
+                await ed25519Verify(raw, new Uint8Array(65), message),
+            ];
+        }""",
+    )
+    assert outcome == [True, False, False, False]
+
+
 @pytest.mark.parametrize("kind", ["inclusion", "consistency"])
 def test_rfc6962_proof_vectors_verify_exactly_when_they_should(page: Any, kind: str) -> None:
     paths = vector_paths(f"rfc6962/{kind}")

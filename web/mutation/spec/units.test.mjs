@@ -228,3 +228,44 @@ test("trust roots pin a genesis of exactly 64 lowercase hex digits", () => {
   assert.equal(parseTrustRoot({ ...doc, witnesses: ["a", "b"], quorum: 2 }).quorum, 2);
   assert.throws(() => parseTrustRoot({ ...doc, witnesses: ["a"], quorum: 2 }), (e) => e.code === "malformed_trust_root");
 });
+
+test("hex and base64 are decoded strictly, as the Python verifier decodes them", () => {
+  for (const bad of ["AB", "abc", "0g", " 00", 5, null, ["00"]]) {
+    assert.throws(() => fromHex(bad), /^Error: not lowercase hex$/, String(bad));
+  }
+  for (const bad of ["abc", "ab!d", "=abc", "ab=c", "AA==AA==", "A===", 5, null]) {
+    assert.throws(() => fromBase64(bad), /^Error: not base64$/, String(bad));
+  }
+  assert.deepEqual(fromBase64(""), new Uint8Array(0));
+});
+
+test("Ed25519: a key that is not 32 bytes, not a point, or a signature of the wrong length verifies nothing", async () => {
+  const { ed25519Verify } = await import("../../static/js/verifier/crypto.js");
+  const message = utf8("m");
+  const signature = new Uint8Array(64);
+  assert.equal(await ed25519Verify(new Uint8Array(31), signature, message), false);
+  assert.equal(await ed25519Verify(new Uint8Array(33), signature, message), false);
+  assert.equal(await ed25519Verify(new Uint8Array(32).fill(0xff), signature, message), false);
+  const pair = await globalThis.crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]);
+  const raw = new Uint8Array(await globalThis.crypto.subtle.exportKey("raw", pair.publicKey));
+  const good = new Uint8Array(await globalThis.crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, message));
+  assert.equal(await ed25519Verify(raw, good, message), true);
+  assert.equal(await ed25519Verify(raw, good.subarray(0, 63), message), false);
+  assert.equal(await ed25519Verify(raw, good, utf8("n")), false);
+});
+
+test("a trust root's genesis must be a string, not something that prints as one", () => {
+  const doc = { format: "medledger-trust/v1", origin: "o", log_key: "k", genesis: "0".repeat(64) };
+  assert.throws(() => parseTrustRoot({ ...doc, genesis: ["0".repeat(64)] }), (e) => e.code === "malformed_trust_root");
+});
+
+test("a report proves no stream complete when it names none", async () => {
+  const { claims } = await import("../../static/js/verifier/claims.js");
+  const report = {
+    origin: "o", treeSize: 1n, cosignatures: [], quorum: 0, witnesses: [], kind: "events",
+    entries: [{ stream: "registry", disclosed: {}, undisclosed: [], imported: false }], complete: [],
+  };
+  const found = claims(report);
+  assert.equal(found.proves.some((c) => c.id === "complete"), false);
+  assert.deepEqual(found.doesNotProve.find((c) => c.id === "not_complete").streams, ["registry"]);
+});
