@@ -253,11 +253,15 @@ def test_the_reach_of_buf_hovedmed_beside_the_proposals_from_med(
     page = become(director, LEDGER, "dir-buf")
     page.goto(f"/l/{LEDGER}/overblik")
     page.get_by_role("link", name="Når sagerne ud lokalt?").first.click()
+    # The demo's three HovedMED matters, one of which reached a LokalMED (other stories on
+    # the same served demo may have opened more by now: they count in the same figures).
+    shown = len(page.locator("#reach-matters tbody tr").all())
+    assert shown >= 3
     assert page.locator("#reach-summary").inner_text() == (
-        "1 af 3 sager nåede et lokalt MED-udvalg."
+        f"1 af {shown} sager nåede et lokalt MED-udvalg."
     )
     figures = page.locator(".reach-figures[data-body=buf-hmed]").inner_text()
-    assert "1 af 3 (33 %)" in figures
+    assert f"1 af {shown} (" in figures
     noise = page.locator("#reach-matters tr").filter(has_text="Fælles linje for støj")
     assert "LokalMED Valby dagtilbud" in noise.inner_text()
     assert_accessible(page)
