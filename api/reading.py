@@ -177,6 +177,22 @@ def dated(model: type[OutT], view: View, found: Any, **fields: Any) -> OutT:
     return model(**{**own, **point(view, found.as_of), **fields})
 
 
+def moment_query(description: str) -> Any:
+    """A ``now`` or ``on`` query: a date or time of at most 40 characters, described by
+    ``description``.  Its pattern is published in the schema but checked by ``judged_at``,
+    so that a refusal keeps its code malformed_as_of."""
+    return Query(max_length=40, description=description, json_schema_extra={"pattern": NOW_PATTERN})
+
+
+NowQuery = Annotated[
+    str | None,
+    moment_query(
+        "Judge deadlines at this date or time (UTC unless it names an offset; "
+        "years 1000 to 9998; default: the ledger's latest). Other text is `malformed_as_of`."
+    ),
+]
+
+
 def judged_at(text: str | None, *, name: str = "now") -> datetime | None:
     """The moment a route's ``now`` (or ``on``) query names; None for the ledger's latest.
 

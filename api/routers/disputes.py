@@ -12,9 +12,8 @@ from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
 from api.read_schemas import DisputesOut
-from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, judged_at
+from api.reading import IdFilter, LangQuery, NowQuery, Read, ReadDep, dated, judged_at
 from api.responses import READ_ERRORS
-from api.routers.findings import NowQuery
 from projections.read_models.disputes import DisputeView, disputes
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])

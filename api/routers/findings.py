@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
-from api.patterns import NOW_PATTERN, RULE_PATTERN
+from api.patterns import RULE_PATTERN
 from api.read_schemas import FindingsOut, ForecastOut
-from api.reading import IdFilter, LangQuery, ReadDep, dated, judged_at
+from api.reading import IdFilter, LangQuery, NowQuery, ReadDep, dated, judged_at
 from api.responses import READ_ERRORS
 from projections.read_models.findings import findings
 from projections.read_models.forecast import forecast
@@ -20,16 +20,6 @@ from projections.read_models.forecast import forecast
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
 RuleFilter = Annotated[str | None, Query(pattern=RULE_PATTERN, examples=["MED-04"])]
-NowQuery = Annotated[
-    str | None,
-    Query(
-        max_length=40,
-        description="Judge deadlines at this date or time (UTC unless it names an offset; "
-        "years 1000 to 9998; default: the ledger's latest). Other text is `malformed_as_of`.",
-        # Checked by the route, so that a refusal keeps its code malformed_as_of.
-        json_schema_extra={"pattern": NOW_PATTERN},
-    ),
-]
 
 
 @router.get("/findings", response_model=FindingsOut, responses=READ_ERRORS)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from api.access import LedgerAccess
 from api.paging import Limit, Offset, OffsetPage
-from api.patterns import NOW_PATTERN
 from api.read_schemas import GuidelinesOut
-from api.reading import IdFilter, ReadDep, dated, judged_at
+from api.reading import IdFilter, ReadDep, dated, judged_at, moment_query
 from api.responses import READ_ERRORS
 from projections.read_models.guidelines import guideline_register, withhold_matters
 
@@ -25,11 +24,9 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
 OnQuery = Annotated[
     str | None,
-    Query(
-        max_length=40,
-        description="Each guideline's state on this date or time (UTC unless it names an "
-        "offset; default: the ledger's latest). Other text is `malformed_as_of`.",
-        json_schema_extra={"pattern": NOW_PATTERN},
+    moment_query(
+        "Each guideline's state on this date or time (UTC unless it names an "
+        "offset; default: the ledger's latest). Other text is `malformed_as_of`."
     ),
 ]
 
