@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -21,10 +22,11 @@ from pydantic import BaseModel
 from api.access import Reader, ReaderDep
 from api.caching import M, answer, etag_of
 from api.deps import ApiContext, ContextDep
-from api.patterns import AS_OF_PATTERN, matches
+from api.patterns import AS_OF_PATTERN, NOW_PATTERN, matches
 from api.read_schemas import Point
 from ledger.errors import MalformedAsOfError
 from projections.read_models.source import DatabaseSource
+from projections.runner.moments import parse_now
 from projections.runner.reading import View, open_view
 
 AsOfQuery = Annotated[
@@ -173,3 +175,30 @@ def dated(model: type[OutT], view: View, found: Any, **fields: Any) -> OutT:
     and dated by ``view``; ``fields`` add to the record's own or replace them (a page)."""
     own = {f.name: getattr(found, f.name) for f in dataclasses.fields(found)}
     return model(**{**own, **point(view, found.as_of), **fields})
+
+
+def moment_query(description: str) -> Any:
+    """A ``now`` or ``on`` query: a date or time of at most 40 characters, described by
+    ``description``.  Its pattern is published in the schema but checked by ``judged_at``,
+    so that a refusal keeps its code malformed_as_of."""
+    return Query(max_length=40, description=description, json_schema_extra={"pattern": NOW_PATTERN})
+
+
+NowQuery = Annotated[
+    str | None,
+    moment_query(
+        "Judge deadlines at this date or time (UTC unless it names an offset; "
+        "years 1000 to 9998; default: the ledger's latest). Other text is `malformed_as_of`."
+    ),
+]
+
+
+def judged_at(text: str | None, *, name: str = "now") -> datetime | None:
+    """The moment a route's ``now`` (or ``on``) query names; None for the ledger's latest.
+
+    The query's pattern is checked here rather than by FastAPI, so that a
+    refusal keeps its code: raises MalformedAsOfError naming ``name``.
+    """
+    if text is not None and not matches(NOW_PATTERN, text):
+        raise MalformedAsOfError(f"{name} {text!r} is not a date or time", **{name: text})
+    return parse_now(text, name=name)

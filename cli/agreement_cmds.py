@@ -12,21 +12,16 @@ from typing import Annotated
 
 import typer
 
-from cli.context import LedgerOpt
 from cli.errors import handle_errors
 from cli.read_cmds import (
-    AsOfOpt,
-    JsonOpt,
-    LangOpt,
-    Language,
     NowOpt,
-    _answer,
+    ReadOptions,
     _as_of_note,
     _console,
     _person,
-    _reading,
     _t,
     _table,
+    read_command,
 )
 from projections.read_models.disputes import DisputesReport, disputes
 from projections.read_models.guidelines import GuidelineRegisterReport, guideline_register
@@ -64,8 +59,10 @@ def register(app: typer.Typer) -> None:
 
 
 @handle_errors
+@read_command
 def guidelines_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     guideline: Annotated[
         str | None, typer.Option("--guideline", help="Only this guideline, e.g. trivsel.")
     ] = None,
@@ -76,13 +73,9 @@ def guidelines_cmd(
         str | None,
         typer.Option("--on", help="Each guideline's state on this day (default: the latest)."),
     ] = None,
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show the guideline register: type, agreement, amendments, notice and state."""
-    reading = _reading(ctx.obj, ledger, as_of, lang)
+    reading = read.open(ctx.obj)
     report = guideline_register(
         reading.source,
         reading.origin,
@@ -93,7 +86,7 @@ def guidelines_cmd(
     title = _t(reading.lang, "Retningslinjer", "Guidelines") + _as_of_note(
         reading.view, reading.lang
     )
-    _answer(as_json, report, lambda: _print_register(report, reading.lang, title, reading.names))
+    read.answer(report, lambda: _print_register(report, reading.lang, title, reading.names))
 
 
 def _print_register(
@@ -144,20 +137,18 @@ def _print_register(
 
 
 @handle_errors
+@read_command
 def disputes_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     matter: Annotated[str | None, typer.Option("--matter", help="Only this matter.")] = None,
     body: Annotated[
         str | None, typer.Option("--body", help="Only disputes raised in or about this body.")
     ] = None,
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
     now: NowOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show breach claims and interpretation disputes: their path and what is due."""
-    reading = _reading(ctx.obj, ledger, as_of, lang, {matter} if matter else None)
+    reading = read.open(ctx.obj, {matter} if matter else None)
     report = disputes(
         reading.source,
         reading.origin,
@@ -167,7 +158,7 @@ def disputes_cmd(
         lang=reading.lang,
     )
     title = _t(reading.lang, "Tvister", "Disputes") + _as_of_note(reading.view, reading.lang)
-    _answer(as_json, report, lambda: _print_disputes(report, reading.lang, title, reading.names))
+    read.answer(report, lambda: _print_disputes(report, reading.lang, title, reading.names))
 
 
 def _print_disputes(report: DisputesReport, lang: Lang, title: str, names: dict[str, str]) -> None:

@@ -8,17 +8,14 @@ sends until stopped.
 
 from __future__ import annotations
 
-import logging
-import signal
-import threading
 from datetime import timedelta
-from types import FrameType
 from typing import Annotated
 
 import typer
 
 from cli.context import CliContext
 from cli.errors import handle_errors, stderr
+from cli.worker import stop_on_signals
 from notify.delivery import Backoff
 from notify.schedule import Timing
 from notify.settings import NotifySettings
@@ -89,14 +86,7 @@ def run(
         report = notifier.run_once()
         typer.echo(f"planned {report.planned} message(s); outcomes {report.outcomes}")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop = stop_on_signals()
     interval = settings.notify_poll_seconds if poll is None else poll
     stderr.print(
         f"notification worker sending through {settings.smtp_host}:{settings.smtp_port} "

@@ -8,10 +8,7 @@ it beside the API); ``rebuild`` drops and replays some or all read models;
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 import time
-from types import FrameType
 from typing import Annotated
 
 import typer
@@ -21,6 +18,7 @@ from rich.table import Table
 from cli.context import CliContext
 from cli.errors import handle_errors, stderr
 from cli.progress import progress_bar
+from cli.worker import stop_on_signals
 from projections.read_models.schema import READ_MODELS
 from projections.runner.projector import check_models
 
@@ -65,14 +63,7 @@ def run(
         applied = projector.catch_up(_origin(cli, ledger))
         _console().print(f"caught up: {applied} event(s) in {time.perf_counter() - started:.2f}s")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop = stop_on_signals()
     stderr.print(
         f"projection worker following {projector.store.dialect} every {poll:g}s "
         f"(read models: {', '.join(READ_MODELS)}); stop with Ctrl-C",

@@ -9,6 +9,8 @@ tables in Danish (default) or English, or JSON with ``--json``.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import json
 import sys
 from collections.abc import Callable
@@ -144,6 +146,60 @@ def _answer(as_json: bool, found: Any, print_tables: Callable[[], None]) -> None
         print_tables()
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """The options every read command takes: which ledger, as of when, JSON or tables, language."""
+
+    ledger: str | None
+    as_of: str | None
+    as_json: bool
+    lang: Language
+
+    def open(self, cli: CliContext, matters: set[str] | None = None) -> _Reading:
+        """Open the chosen ledger for reading (see ``_reading``)."""
+        return _reading(cli, self.ledger, self.as_of, self.lang, matters)
+
+    def answer(self, found: Any, print_tables: Callable[[], None]) -> None:
+        """Print ``found`` as JSON with ``--json``, else as ``print_tables`` shows it."""
+        _answer(self.as_json, found, print_tables)
+
+
+_READ_OPTIONS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=option)
+    for name, option, default in (
+        ("ledger", LedgerOpt, None),
+        ("as_of", AsOfOpt, None),
+        ("as_json", JsonOpt, False),
+        ("lang", LangOpt, Language.da),
+    )
+]
+
+
+def read_command(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the options every read command takes (--ledger, --as-of, --json,
+    --lang), handed to it as one ``read: ReadOptions`` argument.
+
+    Typer reads a command's options from its signature, so the signature
+    shown to Typer is the command's own, less ``read``, plus the four options.
+    """
+    own = [
+        parameter
+        for parameter in inspect.signature(command, eval_str=True).parameters.values()
+        if parameter.name != "read"
+    ]
+
+    @functools.wraps(command)
+    def with_read_options(
+        *args: Any, ledger: str | None, as_of: str | None, as_json: bool, lang: Language, **kw: Any
+    ) -> None:
+        command(*args, read=ReadOptions(ledger, as_of, as_json, lang), **kw)
+
+    shown = inspect.Signature([*own, *_READ_OPTIONS], return_annotation=None)
+    setattr(with_read_options, "__signature__", shown)  # noqa: B010 (mypy knows no __signature__)
+    with_read_options.__annotations__ = {p.name: p.annotation for p in shown.parameters.values()}
+    return with_read_options
+
+
 def _json(value: Any) -> None:
     is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
     data = dataclasses.asdict(value) if is_record else value
@@ -188,18 +244,16 @@ def _person(person: str | None, names: dict[str, str]) -> str:
 
 
 @handle_errors
+@read_command
 def timeline_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show a matter's timeline: who did what, for which body, when."""
-    reading = _reading(ctx.obj, ledger, as_of, lang, {matter})
+    reading = read.open(ctx.obj, {matter})
     found = timeline(reading.source, reading.origin, matter, lang=reading.lang, names=reading.names)
-    _answer(as_json, found, lambda: _print_timeline(found, reading))
+    read.answer(found, lambda: _print_timeline(found, reading))
 
 
 def _print_timeline(found: Timeline, reading: _Reading) -> None:
@@ -252,20 +306,17 @@ def _timeline_label(entry: TimelineEntry, lang: Lang) -> str:
 
 
 @handle_errors
+@read_command
 def dossier_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     matter: Annotated[str, typer.Argument(help="Matter id.")],
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show a matter's decision dossier: decision, inputs, disagreements, co-responsibility."""
-    reading = _reading(ctx.obj, ledger, as_of, lang, {matter})
+    reading = read.open(ctx.obj, {matter})
     found = dossier(reading.source, reading.origin, matter, names=reading.names)
     report = findings(reading.source, reading.origin, matter=matter, lang=reading.lang)
-    _answer(
-        as_json,
+    read.answer(
         {"dossier": dataclasses.asdict(found), "findings": dataclasses.asdict(report)},
         lambda: _print_dossier(found, report, reading),
     )
@@ -414,18 +465,16 @@ def _print_co_responsibility(found: Dossier, reading: _Reading) -> None:
 
 
 @handle_errors
+@read_command
 def involvement_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     person: Annotated[str, typer.Argument(help="Person id.")],
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show a person's involvement: memberships, and per matter when and how."""
-    reading = _reading(ctx.obj, ledger, as_of, lang)
+    reading = read.open(ctx.obj)
     found = involvement(reading.source, reading.origin, person, names=reading.names)
-    _answer(as_json, found, lambda: _print_involvement(found, reading))
+    read.answer(found, lambda: _print_involvement(found, reading))
 
 
 def _print_involvement(found: Involvement, reading: _Reading) -> None:
@@ -480,14 +529,12 @@ def _print_matter_involvement(matter: MatterInvolvement, lang: Lang) -> None:
 
 
 @handle_errors
+@read_command
 def receipt_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     person: Annotated[str, typer.Argument(help="Person id.")],
     matter: Annotated[str, typer.Argument(help="Matter id.")],
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
     bundle: Annotated[
         Path | None,
         typer.Option("--bundle", help="Also write the evidence bundle (offline-verifiable) here."),
@@ -495,7 +542,7 @@ def receipt_cmd(
 ) -> None:
     """Show a consultation receipt: the events proving a person's involvement, or its absence."""
     cli: CliContext = ctx.obj
-    reading = _reading(cli, ledger, as_of, lang, {matter})
+    reading = read.open(cli, {matter})
     found = receipt(reading.source, reading.origin, person, matter, names=reading.names)
     if bundle is not None:
         # The operator reads everything: the full receipt, every field disclosed.
@@ -504,8 +551,7 @@ def receipt_cmd(
         )
         bundle.write_text(json.dumps(evidence, indent=2, ensure_ascii=False) + "\n")
         stderr.print(f"wrote {bundle}", highlight=False)
-    _answer(
-        as_json,
+    read.answer(
         {**dataclasses.asdict(found), "leaf_indexes": found.leaf_indexes},
         lambda: _console().print(
             render_receipt(found, reading.lang), highlight=False, markup=False
@@ -517,20 +563,18 @@ def receipt_cmd(
 
 
 @handle_errors
+@read_command
 def findings_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     body: Annotated[
         str | None, typer.Option("--body", help="Only findings about this body.")
     ] = None,
     rule: Annotated[str | None, typer.Option("--rule", help="Only this rule, e.g. MED-04.")] = None,
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
     now: NowOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show the MED rulebook's findings, each with the ground its rule rests on."""
-    reading = _reading(ctx.obj, ledger, as_of, lang)
+    reading = read.open(ctx.obj)
     chosen = reading.lang
     report = findings(
         reading.source,
@@ -541,7 +585,7 @@ def findings_cmd(
         lang=chosen,
     )
     title = _t(chosen, "Fund", "Findings") + _as_of_note(reading.view, chosen)
-    _answer(as_json, report, lambda: _print_findings(report, chosen, title=title))
+    read.answer(report, lambda: _print_findings(report, chosen, title=title))
 
 
 def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
@@ -570,23 +614,21 @@ def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
 
 
 @handle_errors
+@read_command
 def forecast_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
     now: NowOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show a matter's findings due now and those that will fall due, and when, unless
     something happens first."""
-    reading = _reading(ctx.obj, ledger, as_of, lang, matters={matter})
+    reading = read.open(ctx.obj, matters={matter})
     chosen = reading.lang
     found = forecast(
         reading.source, reading.origin, matter, now=parse_now(now, name="--now"), lang=chosen
     )
-    _answer(as_json, found, lambda: _print_forecast(found, reading.view, chosen))
+    read.answer(found, lambda: _print_forecast(found, reading.view, chosen))
 
 
 def _print_forecast(found: Forecast, view: View, lang: Lang) -> None:
@@ -729,19 +771,17 @@ def _print_dry_run(found: DryRun, lang: Lang) -> None:
 
 
 @handle_errors
+@read_command
 def stats_cmd(
     ctx: typer.Context,
+    read: ReadOptions,
     body: Annotated[str, typer.Argument(help="Body id, e.g. bal-hmed.")],
     year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
-    ledger: LedgerOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    lang: LangOpt = Language.da,
 ) -> None:
     """Show a body's statistics per year: matters, consultations, proposals, lead time, ..."""
-    reading = _reading(ctx.obj, ledger, as_of, lang)
+    reading = read.open(ctx.obj)
     found = statistics(reading.source, reading.origin, body, year=year)
-    _answer(as_json, found, lambda: _print_stats(found, reading))
+    read.answer(found, lambda: _print_stats(found, reading))
 
 
 def _print_stats(found: BodyStatistics, reading: _Reading) -> None:

@@ -100,6 +100,20 @@ def init(
     if url:
         _init_on_server(url, origin, name, founder, admin_name, admin_key_path, import_mode, ticket)
         return
+    _init_locally(cli, origin, name, founder, admin_name, admin_key_path, key_file, import_mode)
+
+
+def _init_locally(
+    cli: CliContext,
+    origin: str,
+    name: str,
+    founder: PersonKey,
+    admin_name: str,
+    admin_key_path: Path,
+    key_file: Path | None,
+    import_mode: bool,
+) -> None:
+    """Found the ledger in this machine's database: its log key, the admin's key file, LedgerCreated."""
     svc = cli.service()
     log_key = svc.log_keys.create(origin)
     if key_file is None:

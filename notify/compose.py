@@ -16,21 +16,7 @@ from datetime import date
 
 from notify.schedule import LOCAL_TIME, parse_fixed
 from notify.words import FRAME, KIND_NAMES, LINES, Lang
-
-_MONTHS_DA = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from projections.vocabulary import MONTHS
 
 
 @dataclass(frozen=True)
@@ -91,7 +77,7 @@ def show_date(day: str, lang: Lang) -> str:
     """An ISO date in the reader's words (``1. februar 2026``, ``1 February 2026``)."""
     d = date.fromisoformat(day[:10])
     if lang == "da":
-        return f"{d.day}. {_MONTHS_DA[d.month - 1]} {d.year}"
+        return f"{d.day}. {MONTHS['da'][d.month - 1]} {d.year}"
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
 

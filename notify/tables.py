@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
+from ledger.storage.tables import BigInt
 from projections.read_models.notices import Outbox, create_tables
-
-BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class NotifyTables:

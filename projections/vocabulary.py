@@ -13,6 +13,38 @@ LANGS: tuple[Lang, ...] = ("da", "en")
 
 Words = dict[str, tuple[str, str]]
 
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+"""The months' names, January first: dates are written in words in both languages."""
+
 EVENT_TYPES: Words = {
     "LedgerCreated": ("Ledger oprettet", "Ledger created"),
     "ImportCompleted": ("Import afsluttet", "Import completed"),

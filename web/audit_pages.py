@@ -26,7 +26,7 @@ from api.routers import proofs as proof_routes
 from ledger.errors import NotYetCheckpointedError
 from ledger.service.bundle import ledger_bundle
 from web.context import MatterQuery, page_context, site_of
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, json_download, render, request_lang
 from web.session import Session
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -106,14 +106,7 @@ async def whole_ledger_bundle(request: Request, ledger: LedgerId) -> Response:
     site = site_of(request)
     session, _ = await run_in_threadpool(_auditor, request, ledger)
     bundle = await run_in_threadpool(ledger_bundle, site.context.service, session.origin)
-    return Response(
-        json.dumps(bundle, ensure_ascii=False, indent=1),
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="log-{ledger}.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return json_download(bundle, f"log-{ledger}.json")
 
 
 @router.get("/l/{ledger}/revision/kontrolpunkt")

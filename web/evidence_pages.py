@@ -8,8 +8,6 @@ not read shows its routing only, and its bundle is refused.
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -22,7 +20,7 @@ from api.routers import receipts as receipt_routes
 from ledger.errors import UnknownLeafError, UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, Envelope
 from web.context import MatterQuery, page_context, site_of
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, json_download, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -93,14 +91,7 @@ def receipt_bundle(request: Request, ledger: LedgerId, matter: MatterId) -> Resp
     grant = _grant(Access(session.reader, session.state), who, matter)
     read = Read(session.origin, site.context, None)
     bundle = receipt_routes.consultation_receipt_bundle(who, matter, grant, read)
-    return Response(
-        json.dumps(bundle, ensure_ascii=False, indent=1),
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="kvittering-{ledger}-{matter}-{who}.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return json_download(bundle, f"kvittering-{ledger}-{matter}-{who}.json")
 
 
 @router.get("/l/{ledger}/tillidsrod.json")
@@ -110,11 +101,7 @@ def trust_root(request: Request, ledger: LedgerId) -> Response:
     site = site_of(request)
     session = site.session(request, ledger)
     root = site.context.service.trust_root(session.origin)
-    return Response(
-        json.dumps(root.to_json(), ensure_ascii=False, indent=1),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="tillidsrod-{ledger}.json"'},
-    )
+    return json_download(root.to_json(), f"tillidsrod-{ledger}.json", keep=True)
 
 
 @router.get("/l/{ledger}/bevis/{leaf}")

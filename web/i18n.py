@@ -20,41 +20,12 @@ from importlib.resources.abc import Traversable
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from projections.vocabulary import MONTHS
+
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
 DEFAULT_LANG: Lang = "da"
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
-
-_MONTHS = {
-    "da": [
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
 
 
 @cache
@@ -112,7 +83,7 @@ def format_date(value: str | date | datetime, lang: Lang) -> str:
         day = _moment(value).date()
     else:
         day = value
-    month = _MONTHS[lang][day.month - 1]
+    month = MONTHS[lang][day.month - 1]
     if lang == "da":
         return f"{day.day}. {month} {day.year}"
     return f"{day.day} {month} {day.year}"

@@ -9,6 +9,7 @@ same status and stable code the API would answer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
@@ -40,6 +41,18 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def json_download(value: Any, filename: str, *, keep: bool = False) -> Response:
+    """``value`` as a JSON file the browser saves as ``filename``; not cached unless ``keep``."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if not keep:
+        headers["Cache-Control"] = "no-store"
+    return Response(
+        json.dumps(value, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 def request_lang(request: Request) -> Lang:

@@ -11,14 +11,10 @@ from fastapi import APIRouter, Query
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
-from api.patterns import NOW_PATTERN, matches
 from api.read_schemas import DisputesOut
-from api.reading import IdFilter, LangQuery, Read, ReadDep, dated
+from api.reading import IdFilter, LangQuery, NowQuery, Read, ReadDep, dated, judged_at
 from api.responses import READ_ERRORS
-from api.routers.findings import NowQuery
-from ledger.errors import MalformedAsOfError
 from projections.read_models.disputes import DisputeView, disputes
-from projections.runner.moments import parse_now
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
@@ -39,11 +35,9 @@ def _answer(
     offset: int,
     limit: int,
 ) -> DisputesOut:
-    if now is not None and not matches(NOW_PATTERN, now):
-        raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
     view = read.view({matter} if matter else None)
     report = disputes(
-        view.source, read.origin, matter=matter, body=body, now=parse_now(now), lang=lang
+        view.source, read.origin, matter=matter, body=body, now=judged_at(now), lang=lang
     )
     chosen: list[DisputeView] = [
         d

@@ -10,28 +10,16 @@ from fastapi import APIRouter, Query
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
-from api.patterns import NOW_PATTERN, RULE_PATTERN, matches
+from api.patterns import RULE_PATTERN
 from api.read_schemas import FindingsOut, ForecastOut
-from api.reading import IdFilter, LangQuery, ReadDep, dated
+from api.reading import IdFilter, LangQuery, NowQuery, ReadDep, dated, judged_at
 from api.responses import READ_ERRORS
-from ledger.errors import MalformedAsOfError
 from projections.read_models.findings import findings
 from projections.read_models.forecast import forecast
-from projections.runner.moments import parse_now
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
 RuleFilter = Annotated[str | None, Query(pattern=RULE_PATTERN, examples=["MED-04"])]
-NowQuery = Annotated[
-    str | None,
-    Query(
-        max_length=40,
-        description="Judge deadlines at this date or time (UTC unless it names an offset; "
-        "years 1000 to 9998; default: the ledger's latest). Other text is `malformed_as_of`.",
-        # Checked by the route, so that a refusal keeps its code malformed_as_of.
-        json_schema_extra={"pattern": NOW_PATTERN},
-    ),
-]
 
 
 @router.get("/findings", response_model=FindingsOut, responses=READ_ERRORS)
@@ -49,8 +37,6 @@ def rule_findings(
 ) -> FindingsOut:
     """The MED rulebook's findings (MED-01 to MED-16) in the matters the reader may read,
     and those about a body as a whole (matter "") to its members."""
-    if now is not None and not matches(NOW_PATTERN, now):
-        raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
     if matter is not None:
         access.require_matter(matter)
     view = read.view({matter} if matter else None)
@@ -60,7 +46,7 @@ def rule_findings(
         body=body,
         rule=rule,
         matter=matter,
-        now=parse_now(now),
+        now=judged_at(now),
         lang=lang,
     )
     chosen = [
@@ -88,8 +74,6 @@ def matter_forecast(
     can still be informed before a political deadline, management can still
     remedy a breach claim, minutes can still be approved.
     """
-    if now is not None and not matches(NOW_PATTERN, now):
-        raise MalformedAsOfError(f"now {now!r} is not a date or time", now=now)
     view = read.view({matter})
-    found = forecast(view.source, read.origin, matter, now=parse_now(now), lang=lang)
+    found = forecast(view.source, read.origin, matter, now=judged_at(now), lang=lang)
     return dated(ForecastOut, view, found)

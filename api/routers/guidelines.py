@@ -11,27 +11,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from api.access import LedgerAccess
 from api.paging import Limit, Offset, OffsetPage
-from api.patterns import NOW_PATTERN, matches
 from api.read_schemas import GuidelinesOut
-from api.reading import IdFilter, ReadDep, dated
+from api.reading import IdFilter, ReadDep, dated, judged_at, moment_query
 from api.responses import READ_ERRORS
-from ledger.errors import MalformedAsOfError
 from projections.read_models.guidelines import guideline_register, withhold_matters
-from projections.runner.moments import parse_now
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
 
 OnQuery = Annotated[
     str | None,
-    Query(
-        max_length=40,
-        description="Each guideline's state on this date or time (UTC unless it names an "
-        "offset; default: the ledger's latest). Other text is `malformed_as_of`.",
-        json_schema_extra={"pattern": NOW_PATTERN},
+    moment_query(
+        "Each guideline's state on this date or time (UTC unless it names an "
+        "offset; default: the ledger's latest). Other text is `malformed_as_of`."
     ),
 ]
 
@@ -48,12 +43,10 @@ def guidelines(
 ) -> GuidelinesOut:
     """The guideline register: each guideline's type, the agreement that made it, its
     amendments, notice of termination and effective date, and its state on a day."""
-    if on is not None and not matches(NOW_PATTERN, on):
-        raise MalformedAsOfError(f"on {on!r} is not a date or time", on=on)
     view = read.view()
     report = withhold_matters(
         guideline_register(
-            view.source, read.origin, guideline=guideline, body=body, on=parse_now(on, name="on")
+            view.source, read.origin, guideline=guideline, body=body, on=judged_at(on, name="on")
         ),
         access.may_read,
     )

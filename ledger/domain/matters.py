@@ -307,22 +307,28 @@ class MatterState:
     def _check_minutes_approved(
         self, at: Admission, actor: str, payload: ev.MinutesApproved
     ) -> None:
-        info = self._ref(payload.meeting, {"MeetingHeld"})
-        if isinstance(info.payload, ev.MeetingHeld):
-            at.registry.require_member(info.payload.body, actor, roles=("chair", "vice_chair"))
-            _require_minutes_digest(info.payload, payload.meeting, payload.minutes_sha256)
-            if payload.at_meeting is not None:
-                self._require_later_meeting(payload.at_meeting, payload.meeting, info.payload)
+        held = self._minutes_of(at, actor, payload.meeting, payload.minutes_sha256, "vice_chair")
+        if held is not None and payload.at_meeting is not None:
+            self._require_later_meeting(payload.at_meeting, payload.meeting, held)
         self._require_minutes_not_yet_approved(payload.meeting, actor)
 
     @_checks(ev.MinutesPublished)
     def _check_minutes_published(
         self, at: Admission, actor: str, payload: ev.MinutesPublished
     ) -> None:
-        info = self._ref(payload.meeting, {"MeetingHeld"})
-        if isinstance(info.payload, ev.MeetingHeld):
-            at.registry.require_member(info.payload.body, actor, roles=("chair", "secretary"))
-            _require_minutes_digest(info.payload, payload.meeting, payload.minutes_sha256)
+        self._minutes_of(at, actor, payload.meeting, payload.minutes_sha256, "secretary")
+
+    def _minutes_of(
+        self, at: Admission, actor: str, meeting: int, minutes_sha256: str, role: str
+    ) -> ev.MeetingHeld | None:
+        """The meeting whose minutes ``actor`` (its body's chair, or ``role``) approves or
+        publishes; the digest must be the one the meeting recorded."""
+        info = self._ref(meeting, {"MeetingHeld"})
+        if not isinstance(info.payload, ev.MeetingHeld):
+            return None
+        at.registry.require_member(info.payload.body, actor, roles=("chair", role))
+        _require_minutes_digest(info.payload, meeting, minutes_sha256)
+        return info.payload
 
     @_checks(ev.PositionStated)
     def _check_position_stated(self, at: Admission, actor: str, payload: ev.PositionStated) -> None:

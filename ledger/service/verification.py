@@ -107,15 +107,8 @@ def verify_ledger(
     walk = _Walk(origin, {size for size, _, _ in checkpoints})
     if trusted is not None:
         walk.wanted_roots.add(trusted.size)
-    processes = available_cores() if workers is None else max(1, workers)
-    if processes < 2 or total < parallel_from:
-        processes = 1
-    records: Iterable[tuple[LogRecord, Prechecked | None]]
-    if processes == 1:
-        records = ((record, None) for record in store.log(origin))
-    else:
-        records = _prechecked(store, origin, processes, chunk)
-    for record, prechecked in records:
+    processes = _process_count(workers, total, parallel_from)
+    for record, prechecked in _records(store, origin, processes, chunk):
         _replay(store, walk, record, prechecked)
         if progress is not None:
             progress(walk.state.size, total)
@@ -135,6 +128,23 @@ def verify_ledger(
         warnings=walk.warnings,
         processes=processes,
     )
+
+
+def _process_count(workers: int | None, total: int, parallel_from: int) -> int:
+    """How many processes check signatures: one for a short ledger or a single core."""
+    processes = available_cores() if workers is None else max(1, workers)
+    if processes < 2 or total < parallel_from:
+        return 1
+    return processes
+
+
+def _records(
+    store: Store, origin: str, processes: int, chunk: int
+) -> Iterable[tuple[LogRecord, Prechecked | None]]:
+    """The log in order, prechecked by worker processes when there are several."""
+    if processes == 1:
+        return ((record, None) for record in store.log(origin))
+    return _prechecked(store, origin, processes, chunk)
 
 
 def available_cores() -> int:

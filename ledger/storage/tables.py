@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
+"""BIGINT on PostgreSQL; on SQLite INTEGER, 64-bit there and the only type a key can
+autoincrement with.  Every store's and read model's table uses this one."""
 
 
 def _origin() -> Column[Any]:

@@ -86,6 +86,22 @@ class DryRun:
 def refused(origin: str, size: int, body: Body, error: LedgerError) -> DryRun:
     """The dry run of an event the write-time rules refuse: no finding changes."""
     details = json.loads(json.dumps(error.details, default=str))
+    return _dry_run(origin, size, body, refusal=Refusal(error.code, error.message, details))
+
+
+def _dry_run(
+    origin: str,
+    size: int,
+    body: Body,
+    *,
+    refusal: Refusal | None = None,
+    reference_time: str = "",
+    reference_time_after: str = "",
+    raised: Iterable[FindingView] = (),
+    closed: Iterable[FindingView] = (),
+    upcoming: Iterable[Upcoming] = (),
+) -> DryRun:
+    """The dry run of ``body`` as leaf ``size`` of ``origin``'s log: admitted unless refused."""
     return DryRun(
         origin=origin,
         as_of=size,
@@ -93,13 +109,13 @@ def refused(origin: str, size: int, body: Body, error: LedgerError) -> DryRun:
         event_type=body.type,
         actor=body.actor,
         time=body.time,
-        admitted=False,
-        refusal=Refusal(error.code, error.message, details),
-        reference_time="",
-        reference_time_after="",
-        raised=[],
-        closed=[],
-        upcoming=[],
+        admitted=refusal is None,
+        refusal=refusal,
+        reference_time=reference_time,
+        reference_time_after=reference_time_after,
+        raised=list(raised),
+        closed=list(closed),
+        upcoming=list(upcoming),
     )
 
 
@@ -127,11 +143,7 @@ def dry_run(
     after_time = max(before_time, fixed_time(body.claimed_time))
     matter = body.stream.removeprefix(MATTER_PREFIX) if body.stream != REGISTRY_STREAM else None
     judged = _judge(store, origin, size, body, payload, matter, before_time)
-    titles: dict[str, str] = {
-        str(r["matter"]): str(r["title"]) for r in source.rows("rm_matters", origin)
-    }
-    if matter is not None and judged.title is not None:
-        titles.setdefault(matter, judged.title)
+    titles = _titles(source, origin, matter, judged.title)
     others = [
         r for r in source.rows("rm_findings", origin) if r["matter"] not in {ORGANISATION, matter}
     ]
@@ -153,21 +165,26 @@ def dry_run(
         ),
         key=lambda u: (u.finding.due_at, u.finding.rule, u.finding.key),
     )
-    return DryRun(
-        origin=origin,
-        as_of=size,
-        stream=body.stream,
-        event_type=body.type,
-        actor=body.actor,
-        time=body.time,
-        admitted=True,
-        refusal=None,
+    return _dry_run(
+        origin,
+        size,
+        body,
         reference_time=before_time,
         reference_time_after=after_time,
         raised=views(shown_after.keys() - shown_before.keys(), shown_after),
         closed=views(shown_before.keys() - shown_after.keys(), shown_before),
         upcoming=upcoming,
     )
+
+
+def _titles(
+    source: RowSource, origin: str, matter: str | None, title: str | None
+) -> dict[str, str]:
+    """Every matter's title by id, with the event's own matter's when it opens it."""
+    titles = {str(r["matter"]): str(r["title"]) for r in source.rows("rm_matters", origin)}
+    if matter is not None and title is not None:
+        titles.setdefault(matter, title)
+    return titles
 
 
 @dataclass(frozen=True)

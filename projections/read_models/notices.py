@@ -26,20 +26,19 @@ from time import sleep
 from typing import Any
 
 import sqlalchemy.exc
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, MetaData, String, Table, Text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from ledger.storage.tables import BigInt
 from projections.facts.encoding import fixed_time, json_text
 from projections.facts.fold import FoldChanges, LedgerFold
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.disputes import remedy_window_end
 from projections.read_models.source import Row
-
-BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
 MATTER_OPENED = "matter_opened"
 MATERIAL_SHARED = "material_shared"

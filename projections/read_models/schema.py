@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy.exc
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     Index,
@@ -32,8 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
-
-BigInt = BigInteger().with_variant(Integer(), "sqlite")
+from ledger.storage.tables import BigInt
 
 REGISTRY = "registry"
 TIMELINE = "timeline"

@@ -60,17 +60,13 @@ class OrganisationRule(Rule):
             )
             assert flag.due is not None, "an organisation finding is due at the end of a period"
             found.append(
-                Finding(
-                    rule=self.id,
-                    severity=self.severity,
-                    ground=self.ground,
-                    key=flag.key,
-                    matter=ORGANISATION,
-                    body=flag.body,
-                    due=flag.due,
-                    evidence=evidence,
-                    explanation_da=flag.explanation_da,
-                    explanation_en=flag.explanation_en,
+                self.finding_of(
+                    flag,
+                    ORGANISATION,
+                    flag.due,
+                    evidence,
+                    flag.explanation_da,
+                    flag.explanation_en,
                 )
             )
         return found

@@ -145,17 +145,36 @@ class Rule:
     def _finding(self, matter: MatterFacts, flag: Flag) -> Finding:
         evidence = tuple(sorted({f.seq: f for f in flag.evidence}.values(), key=lambda f: f.seq))
         due = flag.due if flag.due is not None else max(f.moment for f in evidence)
+        return self.finding_of(
+            flag,
+            matter.matter,
+            due,
+            evidence,
+            f"{flag.explanation_da} Grundlag: {self.ground}.",
+            f"{flag.explanation_en} Ground: {self.ground}.",
+        )
+
+    def finding_of(
+        self,
+        flag: Flag,
+        matter: str,
+        due: datetime,
+        evidence: tuple[Fact, ...],
+        explanation_da: str,
+        explanation_en: str,
+    ) -> Finding:
+        """The finding ``flag`` raises under this rule in ``matter``."""
         return Finding(
             rule=self.id,
             severity=self.severity,
             ground=self.ground,
             key=flag.key,
-            matter=matter.matter,
+            matter=matter,
             body=flag.body,
             due=due,
             evidence=evidence,
-            explanation_da=f"{flag.explanation_da} Grundlag: {self.ground}.",
-            explanation_en=f"{flag.explanation_en} Ground: {self.ground}.",
+            explanation_da=explanation_da,
+            explanation_en=explanation_en,
         )
 
 

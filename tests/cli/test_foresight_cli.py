@@ -10,40 +10,11 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
 from demo.stories import Demo
 from ledger.service.application import LedgerService
-from ledger.storage.logkeys import ledger_id_of
-from tests.stories.cli import python_cli
-
-
-@pytest.fixture
-def medledger(
-    demo: Demo, service: LedgerService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> CliRunner:
-    """The CLI over the demo ledgers in this test's database."""
-    store = service.store
-    monkeypatch.setenv("MEDLEDGER_DATABASE_URL", store.url)
-    if store.schema is not None:
-        monkeypatch.setenv("MEDLEDGER_DATABASE_SCHEMA", store.schema)
-    monkeypatch.setenv("MEDLEDGER_LOG_KEYS", str(tmp_path / "log-keys"))
-    monkeypatch.setenv("MEDLEDGER_LEDGER", ledger_id_of(demo.ballerup.origin))
-    monkeypatch.setenv("COLUMNS", "240")
-    runner = CliRunner()
-    for origin in (demo.buf.origin, demo.ballerup.origin):
-        run(runner, "projections", "run", "--once", "--ledger", ledger_id_of(origin))
-    return runner
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, list(args))
-    output = result.stdout + (result.stderr or "")
-    assert result.exit_code == code, output
-    assert "Traceback" not in output
-    return output
+from tests.stories.cli import python_cli, run
 
 
 def test_the_forecast_tells_when_the_minutes_fall_due(medledger: CliRunner) -> None:

@@ -17,9 +17,7 @@ from typer.testing import CliRunner
 from demo.stories import Demo
 from ledger.domain.guidelines import add_months
 from ledger.storage.logkeys import ledger_id_of
-from tests.cli.test_read_cli import medledger, run
-
-__all__ = ["medledger"]
+from tests.stories.cli import run
 
 
 def test_the_breach_claim_in_copenhagen_its_path_and_what_management_owed(

@@ -10,7 +10,7 @@ from notify.preferences import Preferences, save_preferences
 from tests.notify.conftest import EVERYONE, Mail, address
 from tests.notify.smtp_server import text_of
 from tests.stories.matter import Matter
-from tests.stories.school import school_structure
+from tests.stories.school import hovedmed_meeting, school_structure
 
 MINUTES = "cd" * 32
 
@@ -35,13 +35,7 @@ def test_a_meeting_tells_the_body_and_asks_its_chairs_to_approve_the_minutes(
     mail.run()
     matter.act(
         "sekretaer",
-        ev.MeetingHeld(
-            body="hmed",
-            date=clock.date(),
-            agenda_item="Punkt 1",
-            present=["direktor", "sekretaer", "tr", "amr"],
-            minutes_sha256=MINUTES,
-        ),
+        hovedmed_meeting(clock, MINUTES),
     )
     clock.advance(minutes=5)
     mail.run()
@@ -100,13 +94,7 @@ def test_a_finding_falling_due_reaches_the_bodys_chairs_and_the_auditors(
     matter.act("direktor", school_structure(clock))
     matter.act(
         "sekretaer",
-        ev.MeetingHeld(
-            body="hmed",
-            date=clock.date(),
-            agenda_item="Punkt 1",
-            present=["direktor", "sekretaer", "tr", "amr"],
-            minutes_sha256=MINUTES,
-        ),
+        hovedmed_meeting(clock, MINUTES),
     )
     mail.run()
     assert "MED-12" not in texts(mail, "revisor")

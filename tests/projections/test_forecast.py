@@ -22,7 +22,7 @@ from projections.facts.logged import parse_moment
 from projections.read_models.forecast import Forecast, forecast
 from tests.projections.conftest import ReadModels
 from tests.stories.matter import Matter
-from tests.stories.school import school_structure
+from tests.stories.school import hovedmed_meeting, school_structure
 
 MINUTES = "a" * 64
 
@@ -66,13 +66,7 @@ def test_minutes_to_approve_are_foreseen_and_the_approvals_remove_them(
     matter.act("direktor", school_structure(clock))
     meeting = matter.act(
         "sekretaer",
-        ev.MeetingHeld(
-            body="hmed",
-            date=clock.date(),
-            agenda_item="Punkt 1",
-            present=["direktor", "sekretaer", "tr", "amr"],
-            minutes_sha256=MINUTES,
-        ),
+        hovedmed_meeting(clock, MINUTES),
     )
     found = forecast(read.live(), org.origin, "skolestruktur", lang="en")
     assert [rule for rule, _ in upcoming(found)] == ["MED-12"]

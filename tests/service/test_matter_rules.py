@@ -615,64 +615,40 @@ def test_an_ended_matter_takes_only_records_about_its_past(
         with refused(org, errors.MatterEndedError, "matter_ended", stream=matter.stream):
             matter.act(person, too_late)
 
-    signed_and_logged(
-        org, "tr", matter.stream, ev.CorrectionIssued(event=stated["seq"], correction="Rettet.")
-    )
-    signed_and_logged(
-        org, "amr", matter.stream, ev.ConsultationAcknowledged(body="hmed", adequate_time=False)
-    )
-    for approver in ("direktor", "tr"):
-        signed_and_logged(
-            org,
-            approver,
-            matter.stream,
-            ev.MinutesApproved(meeting=held["seq"], minutes_sha256=MINUTES),
-        )
-    signed_and_logged(
-        org,
-        "sekretaer",
-        matter.stream,
-        ev.MinutesPublished(meeting=held["seq"], minutes_sha256=MINUTES, channel="Intranet"),
-    )
-    claim = signed_and_logged(
-        org, "tr", matter.stream, ev.BreachClaimed(body="hmed", concerns=1, text="For sent.")
-    )
-    signed_and_logged(
-        org,
-        "direktor",
-        matter.stream,
-        ev.BreachRemedied(claim=claim["seq"], remedy="decision_reopened", text="Drøftes igen."),
-    )
-    signed_and_logged(
-        org,
-        "tr",
-        matter.stream,
-        ev.DisputeEscalated(dispute=claim["seq"], level="hovedmed", reason="Ikke nok."),
-    )
-    signed_and_logged(
-        org,
-        "direktor",
-        matter.stream,
-        ev.BreachResolved(claim=claim["seq"], resolution="compensated"),
-    )
-    signed_and_logged(
-        org,
-        "direktor",
-        matter.stream,
-        ev.InterpretationDisputed(body="hmed", question="Gælder § 7 også her?"),
-    )
-    signed_and_logged(
-        org, "direktor", matter.stream, ev.DecisionCommunicated(to="Personalet", channel="Mail")
-    )
-    signed_and_logged(
-        org,
-        "admin",
-        matter.stream,
-        ev.PayloadRedacted(event=stated["seq"], fields=["text"], legal_basis="GDPR"),
-    )
+    _record_the_past(org, matter, stated=stated["seq"], held=held["seq"])
     after_the_end = {entry.body.type for entry in stored_entries(org, matter.stream)[4:]}
     assert after_the_end == AFTER_END_TYPES
     verify_ledger(org.service.store, org.origin)
+
+
+def _record_the_past(org: Organisation, matter: Matter, *, stated: int, held: int) -> None:
+    """Sign and log, after the end, every kind of record that speaks of the matter's past."""
+    for person, about_the_past in [
+        ("tr", ev.CorrectionIssued(event=stated, correction="Rettet.")),
+        ("amr", ev.ConsultationAcknowledged(body="hmed", adequate_time=False)),
+        ("direktor", ev.MinutesApproved(meeting=held, minutes_sha256=MINUTES)),
+        ("tr", ev.MinutesApproved(meeting=held, minutes_sha256=MINUTES)),
+        (
+            "sekretaer",
+            ev.MinutesPublished(meeting=held, minutes_sha256=MINUTES, channel="Intranet"),
+        ),
+    ]:
+        signed_and_logged(org, person, matter.stream, about_the_past)
+    claim = signed_and_logged(
+        org, "tr", matter.stream, ev.BreachClaimed(body="hmed", concerns=1, text="For sent.")
+    )["seq"]
+    for person, about_the_past in [
+        (
+            "direktor",
+            ev.BreachRemedied(claim=claim, remedy="decision_reopened", text="Drøftes igen."),
+        ),
+        ("tr", ev.DisputeEscalated(dispute=claim, level="hovedmed", reason="Ikke nok.")),
+        ("direktor", ev.BreachResolved(claim=claim, resolution="compensated")),
+        ("direktor", ev.InterpretationDisputed(body="hmed", question="Gælder § 7 også her?")),
+        ("direktor", ev.DecisionCommunicated(to="Personalet", channel="Mail")),
+        ("admin", ev.PayloadRedacted(event=stated, fields=["text"], legal_basis="GDPR")),
+    ]:
+        signed_and_logged(org, person, matter.stream, about_the_past)
 
 
 def test_only_the_original_actor_corrects_an_event(org: Organisation, matter: Matter) -> None:

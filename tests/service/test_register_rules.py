@@ -17,32 +17,10 @@ from ledger.domain import events as ev
 from ledger.protocol.envelope import REGISTRY_STREAM
 from tests.stories.log_assertions import refused, signed_and_logged
 from tests.stories.matter import Matter
+from tests.stories.register import agreed_compromise, make_guideline
 from tests.stories.school import school_structure
 
 MINUTES = hashlib.sha256(b"minutes of the HovedMED meeting").hexdigest()
-
-
-def agreed_compromise(matter: Matter, terms: str = "Retningslinje for trivsel.") -> int:
-    proposal = int(matter.act("tr", ev.CompromiseProposed(body="hmed", terms=terms))["seq"])
-    matter.act("direktor", ev.CompromiseAccepted(proposal=proposal, side="management"))
-    matter.act("tr", ev.CompromiseAccepted(proposal=proposal, side="employees"))
-    return proposal
-
-
-def make_guideline(matter: Matter, guideline_id: str, guideline_type: ev.GuidelineType) -> int:
-    return int(
-        matter.act(
-            "direktor",
-            ev.AgreementReached(
-                body="hmed",
-                compromise=agreed_compromise(matter),
-                text="Retningslinjen.",
-                guideline=True,
-                guideline_type=guideline_type,
-                guideline_id=guideline_id,
-            ),
-        )["seq"]
-    )
 
 
 def notice(guideline: str, effective_from: str, body: str = "hmed") -> ev.GuidelineTerminated:

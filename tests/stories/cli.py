@@ -9,6 +9,10 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from cli.main import app
+
 MEDLEDGER = str(Path(sys.executable).with_name("medledger"))
 
 
@@ -72,3 +76,12 @@ def demo_ledger(directory: Path) -> dict[str, str]:
     seeded = python_cli(env, "demo", "--dir", str(directory))
     assert seeded.returncode == 0, seeded.stderr
     return env
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    """Run the CLI in this process with ``args``; check its exit code and that nothing crashed."""
+    result = runner.invoke(app, list(args))
+    output = result.stdout + (result.stderr or "")
+    assert result.exit_code == code, output
+    assert "Traceback" not in output
+    return output

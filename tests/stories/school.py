@@ -21,3 +21,15 @@ def school_structure(clock: ManualClock, **changes: Any) -> ev.MatterOpened:
     }
     fields.update(changes)
     return ev.MatterOpened(**fields)
+
+
+def hovedmed_meeting(clock: ManualClock, minutes_sha256: str) -> ev.MeetingHeld:
+    """The secretary records HovedMED's meeting today on point 1, all four members present,
+    with the digest of its minutes (to be approved by the chair and vice-chair)."""
+    return ev.MeetingHeld(
+        body="hmed",
+        date=clock.date(),
+        agenda_item="Punkt 1",
+        present=["direktor", "sekretaer", "tr", "amr"],
+        minutes_sha256=minutes_sha256,
+    )

@@ -179,6 +179,19 @@ def test_a_withheld_matter_field_is_reported_undisclosed_never_present() -> None
     assert report.entries[2].disclosed == {"responsible_body": "hmed"}
 
 
+def _trust_file_text(factory: LedgerFactory) -> str:
+    """The factory's trust root as ``medledger trust`` writes it to a file."""
+    trust = factory.trust()
+    return json.dumps(
+        {
+            "format": "medledger-trust/v1",
+            "origin": trust.origin,
+            "log_key": trust.log_key,
+            "genesis": trust.genesis,
+        }
+    )
+
+
 def _files(tmp_path: Path, bundle: str, trust: str) -> tuple[str, str]:
     (tmp_path / "bundle.json").write_text(bundle)
     (tmp_path / "trust.json").write_text(trust)
@@ -187,15 +200,7 @@ def _files(tmp_path: Path, bundle: str, trust: str) -> tuple[str, str]:
 
 def test_bundle_and_trust_root_files_are_read_and_unreadable_ones_refused(tmp_path: Path) -> None:
     factory = _factory()
-    trust = factory.trust()
-    trust_text = json.dumps(
-        {
-            "format": "medledger-trust/v1",
-            "origin": trust.origin,
-            "log_key": trust.log_key,
-            "genesis": trust.genesis,
-        }
-    )
+    trust_text = _trust_file_text(factory)
     bundle_text = json.dumps(factory.bundle())
     assert verify_bundle_file(*_files(tmp_path, bundle_text, trust_text)).tree_size == 3
     for bundle, trust_file, code in (
@@ -218,15 +223,7 @@ def test_bundle_and_trust_root_files_are_read_and_unreadable_ones_refused(tmp_pa
 def test_a_bundle_file_saved_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
     """Some editors on an auditor's machine write one; it is still UTF-8 JSON."""
     factory = _factory()
-    trust = factory.trust()
-    trust_text = json.dumps(
-        {
-            "format": "medledger-trust/v1",
-            "origin": trust.origin,
-            "log_key": trust.log_key,
-            "genesis": trust.genesis,
-        }
-    )
+    trust_text = _trust_file_text(factory)
     paths = _files(tmp_path, json.dumps(factory.bundle()), trust_text)
     Path(paths[0]).write_bytes(b"\xef\xbb\xbf" + Path(paths[0]).read_bytes())
     assert verify_bundle_file(*paths).tree_size == 3
