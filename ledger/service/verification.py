@@ -432,7 +432,7 @@ NODE_BATCH = 4096
 
 def _check_nodes(store: Store, origin: str, computed: list[tuple[int, int, bytes]]) -> int:
     """Compare recomputed tree nodes with the stored ones (proofs are served from them)."""
-    stored = store.nodes_for(origin, [(level, index) for level, index, _ in computed])
+    stored = _stored_nodes(store, origin, computed)
     for level, index, digest in computed:
         found = stored.get((level, index))
         if found is None or not hmac.compare_digest(found, digest):
@@ -443,6 +443,20 @@ def _check_nodes(store: Store, origin: str, computed: list[tuple[int, int, bytes
     count = len(computed)
     computed.clear()
     return count
+
+
+def _stored_nodes(
+    store: Store, origin: str, computed: list[tuple[int, int, bytes]]
+) -> dict[tuple[int, int], bytes]:
+    """The stored nodes at the places of ``computed``: by index range per level when each
+    level's indexes are a run without gaps (as a walk over the log makes them), else by key."""
+    spans: dict[int, list[int]] = {}
+    for level, index, _ in computed:
+        span = spans.setdefault(level, [index, index, 0])
+        span[0], span[1], span[2] = min(span[0], index), max(span[1], index), span[2] + 1
+    if all(hi - lo + 1 == n for lo, hi, n in spans.values()):
+        return store.node_ranges(origin, {lv: (lo, hi) for lv, (lo, hi, _) in spans.items()})
+    return store.nodes_for(origin, [(level, index) for level, index, _ in computed])
 
 
 def _where(record: LogRecord) -> str:
