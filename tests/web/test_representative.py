@@ -34,6 +34,7 @@ from ledger.protocol.keys import PersonKey
 from ledger.service.application import system_clock
 from tests.stories.live_server import ROOT
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+from tests.web.forms import fill, review, sign
 
 ORIGIN = "ledger.example/ballerup"
 MATTER = "besparelse-2028"
@@ -85,30 +86,15 @@ def open_the_matter(site: DemoSite, matter: str = MATTER) -> LedgerClient:
 
 
 def act(
-    page: Page, action: str, fill: dict[str, str], expect_words: str, matter: str = MATTER
+    page: Page, action: str, values: dict[str, str], expect_words: str, matter: str = MATTER
 ) -> int:
-    """Fill in an action's form, check the words shown before signing, sign; the leaf index."""
+    """Fill in an action's form, check the words shown before signing (and that the page
+    is accessible at each step), sign; the leaf index, as the page reports it."""
     page.goto(f"/l/ballerup/sager/{matter}/handling/{action}")
-    for selector, value in fill.items():
-        field = page.locator(selector)
-        if field.get_attribute("type") in ("radio", "checkbox"):
-            field.check()
-        elif field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
+    fill(page, values)
     assert_accessible(page)
-    page.get_by_role("button", name="Se hvad du underskriver").click()
-    confirm = page.locator("#confirm-words")
-    try:
-        confirm.wait_for(state="visible", timeout=15_000)
-    except Exception:
-        raise AssertionError(page.locator("#action-status").inner_text()) from None
-    assert confirm.inner_text().startswith("Du underskriver:")
-    assert expect_words in confirm.inner_text()
-    page.get_by_role("button", name="Underskriv med min nøgle").click()
-    page.locator("#done").wait_for(state="visible", timeout=20_000)
-    leaf = int(page.locator("#done").get_attribute("data-leaf") or "-1")
+    assert expect_words in review(page)
+    leaf = sign(page)
     assert f"blad nr. {leaf}" in page.locator("#done-text").inner_text()
     return leaf
 
