@@ -1,0 +1,87 @@
+"""A shared document in the browser: served to the matter's readers, refused to others, and
+refused to everyone once its stored bytes no longer match the digest that was signed."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, FilePayload
+from sqlalchemy import update
+
+from ledger.domain import events as ev
+from ledger.storage.store import Store
+from tests.web.conftest import DemoSite, Person, become, open_person
+from tests.web.forms import review, sign
+from tests.web.test_manager import client
+
+MATTER = "kantine-2029"
+PLAN = "Kantineplan 2029: ny leverandør fra 1. marts.\n".encode()
+
+
+def open_the_matter(site: DemoSite) -> None:
+    """The economy chief opens an information matter in Område-MED Økonomi (SDK)."""
+    chief = client(site, "okonomichef")
+    chief.append(
+        f"matter/{MATTER}",
+        ev.MatterOpened(
+            title="Ny kantineordning",
+            description="Kantinen i økonomiadministrationen får ny leverandør.",
+            category="other",
+            responsible_body="bal-okonomi",
+            influence_level="information",
+            decision_maker="okonomichef",
+            planned_decision_date=(datetime.now(UTC) + timedelta(days=40)).date().isoformat(),
+        ),
+    )
+
+
+def stored_bytes_changed(site: DemoSite, digest: str) -> None:
+    """What only someone with the database could do: change the kept file's bytes."""
+    env = site.server.env
+    store = Store(env["MEDLEDGER_DATABASE_URL"], schema=env.get("MEDLEDGER_DATABASE_SCHEMA"))
+    try:
+        with store.write() as session:
+            session.execute(
+                update(store.documents)
+                .where(store.documents.c.sha256 == digest)
+                .values(content=b"Kantineplan 2029: samme leverandor som i dag.\n")
+            )
+    finally:
+        store.dispose()
+
+
+@pytest.mark.slow
+def test_a_document_is_served_to_readers_and_refused_once_its_bytes_changed(
+    browser: Browser, any_site: DemoSite, people: list[Person]
+) -> None:
+    site = any_site
+    open_the_matter(site)
+    chief, reader, outsider = (open_person(browser, site.url) for _ in range(3))
+    people += [chief, reader, outsider]
+    page = become(chief, "ballerup", "okonomichef")
+    page.goto(f"/l/ballerup/sager/{MATTER}/handling/material")
+    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
+    page.set_input_files(
+        "#f-files", files=[FilePayload(name="kantineplan.txt", mimeType="text/plain", buffer=PLAN)]
+    )
+    digest = hashlib.sha256(PLAN).hexdigest()
+    page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    assert digest in review(page)
+    sign(page)
+
+    href = f"/l/ballerup/dokument/{digest}"
+    rep = become(reader, "ballerup", "tr-okonomi")
+    rep.goto(f"/l/ballerup/sager/{MATTER}")
+    assert rep.get_by_role("link", name="kantineplan").get_attribute("href") == href
+    assert rep.request.get(site.url + href).body() == PLAN
+    become(outsider, "ballerup", "tr-hjemmepleje")
+    assert outsider.page.request.get(site.url + href).status == 404
+
+    stored_bytes_changed(site, digest)
+    refused = rep.request.get(site.url + href)
+    assert refused.status == 500
+    assert "document_corrupt" in refused.text()
+    assert b"samme leverandor" not in refused.body()
+    assert outsider.page.request.get(site.url + href).status == 404
