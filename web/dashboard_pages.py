@@ -56,8 +56,15 @@ def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
         raise ReadNotAllowedError(f"{session.person} does not sit in {body}", body=body)
     read = Read(session.origin, site.context, None)
     lang = request_lang(request)
-    due = due_in(access, read, lang, body)
-    register = guideline_routes.guidelines(access, read, None, None, None, 0, 1000)
+    # Remembered by what they depend on (the log's point, the directory) and who reads them.
+    reader = session.person
+    due = read.remembered(
+        f"dashboard {body} {lang} {reader}", lambda: due_in(access, read, lang, body)
+    )
+    register = read.remembered(
+        f"guidelines {reader}",
+        lambda: guideline_routes.guidelines(access, read, None, None, None, 0, 1000),
+    )
     names = {b: info.name for b, info in list(session.state.registry.bodies.items())}
     return render(
         request,

@@ -40,7 +40,10 @@ def my_involvement(request: Request, ledger: LedgerId) -> Response:
     session = site.session(request, ledger)
     access = Access(session.reader, session.state)
     read = Read(session.origin, site.context, None)
-    found = involvement_routes.person_involvement(session.person, access, read, None, 0, 1000)
+    found = read.remembered(
+        f"involvement {session.person}",
+        lambda: involvement_routes.person_involvement(session.person, access, read, None, 0, 1000),
+    )
     matters = sorted(session.state.matters)
     return render(
         request,
@@ -65,7 +68,10 @@ def _receipt(
     who = person or session.person
     grant = _grant(Access(session.reader, session.state), who, matter)
     read = Read(session.origin, site.context, as_of or None)
-    found = receipt_routes.consultation_receipt(who, matter, grant, read)
+    found = read.remembered(
+        f"receipt {who} {matter} {grant.full}",
+        lambda: receipt_routes.consultation_receipt(who, matter, grant, read),
+    )
     lang = request_lang(request)
     return render(
         request,

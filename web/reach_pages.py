@@ -130,8 +130,12 @@ def reach_page(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
         below = {b for b in list(registry.bodies) if body in registry.ancestors(b)}
     # Each body's own figures as the API gives them: to its members and the auditors.
     shown = [b for b in [body, *sorted(below)] if access.may_read_body(b)]
-    figures = {b: body_routes.body_statistics(b, access, read, None).years for b in shown}
-    matters = reach_of(access, read, body, below)
+    reader = session.person
+    figures = read.remembered(
+        f"reach figures {body} {reader}",
+        lambda: {b: body_routes.body_statistics(b, access, read, None).years for b in shown},
+    )
+    matters = read.remembered(f"reach {body} {reader}", lambda: reach_of(access, read, body, below))
     local = _local(session.state, below)
     return render(
         request,
