@@ -62,7 +62,7 @@ from api.errors import (
     ReadNotAllowedError,
     TokenRequiredError,
 )
-from ledger.domain.documents import matters_naming
+from ledger.domain.documents import matters_sharing
 from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 from ledger.errors import UnknownStreamError
@@ -167,11 +167,13 @@ class Access:
             )
 
     def may_read_document(self, document: StoredDocument) -> bool:
-        """May the reader read ``document``: they uploaded it, or may read a matter whose
-        events name its digest (``ledger.domain.documents``)?"""
+        """May the reader read ``document``: they uploaded it, or may read a matter that
+        shares it (named there by its uploader, or by someone who could read it already:
+        ``ledger.domain.documents.matters_sharing``)?"""
         if document.uploaded_by == self.reader.person:
             return True
-        return any(self.may_read(m) for m in matters_naming(self.state, document.sha256))
+        shared = matters_sharing(self.state, document.sha256, document.uploaded_by)
+        return any(self.may_read(m) for m in shared)
 
     def require_own_or_auditor(self, person: str) -> None:
         """A person's own record (involvement, receipts) is theirs and the auditors'."""

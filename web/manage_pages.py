@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import LedgerId
-from api.errors import MalformedRequestError, ledger_error_response
+from api.errors import MalformedRequestError, ReadNotAllowedError, ledger_error_response
 from api.reading import Read
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
@@ -55,6 +55,16 @@ def managed_bodies(state: LedgerState, person: str) -> list[tuple[str, str]]:
         if (seat := state.registry.membership(body, person)) is not None
         and seat.side == "management"
     ]
+
+
+def decision_makers(state: LedgerState, person: str) -> list[str]:
+    """Whom the form offers as decision maker: the person and the management side of the
+    MED bodies now, never the whole directory (which only admins and auditors read)."""
+    registry = state.registry
+    found = {person}
+    for members in list(registry.members.values()):
+        found |= {p for p, seat in list(members.items()) if seat.side == "management"}
+    return sorted(found)
 
 
 def _build_opened(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
@@ -126,8 +136,15 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
     site = site_of(request)
     session = site.session(request, ledger)
     state = session.state
+    bodies = managed_bodies(state, session.person)
+    if not bodies:
+        raise ReadNotAllowedError(
+            f"{session.person} sits on the management side of no MED body: they open no matter"
+        )
     names = Read(session.origin, site.context, None).names()
-    people = sorted((person, names.get(person, person)) for person in list(state.registry.people))
+    people = [
+        (person, names.get(person, person)) for person in decision_makers(state, session.person)
+    ]
     return render(
         request,
         "manage_open.html",
@@ -135,7 +152,7 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
             session,
             site,
             origin=session.origin,
-            bodies=managed_bodies(state, session.person),
+            bodies=bodies,
             people=people,
             categories=CATEGORIES,
             levels=LEVELS,

@@ -87,10 +87,11 @@ async def upload_document(
     },
 )
 async def read_document(document: DocumentAccess) -> Response:
-    """The document kept under `sha256`, to who may read a matter whose events name it
-    (and to its uploader); 404 `unknown_document` to everyone else, as for a digest
-    never kept.  500 `document_corrupt` when the stored bytes no longer hash to the
-    digest: they are never served under it."""
+    """The document kept under `sha256`, to its uploader and to who may read a matter
+    that shares it (named there by its uploader, or by someone who could read it
+    already); 404 `unknown_document` to everyone else, as for a digest never kept.
+    500 `document_corrupt` when the stored bytes no longer hash to the digest: they
+    are never served under it."""
     return document_response(document)
 
 

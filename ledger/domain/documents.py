@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ledger.domain import events as ev
+from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -25,13 +26,32 @@ def digests_of(payload: ev.Payload | None) -> list[str]:
     return []
 
 
-def matters_naming(state: LedgerState, sha256: str) -> list[str]:
-    """The matters whose events name the document ``sha256``, sorted."""
-    found = []
+def matters_naming(state: LedgerState, sha256: str) -> list[tuple[str, str]]:
+    """``(matter, actor)`` for each event that names the document ``sha256``, sorted."""
+    found = set()
     # Snapshots (list(...) copies in one step under the GIL): appends in other threads
     # fold events into this state while requests read it.
     for matter_id, matter in list(state.matters.items()):
-        events = list(matter.events.values())
-        if any(sha256 in digests_of(info.payload) for info in events):
-            found.append(matter_id)
+        for info in list(matter.events.values()):
+            if sha256 in digests_of(info.payload):
+                found.add((matter_id, info.actor))
     return sorted(found)
+
+
+def matters_sharing(state: LedgerState, sha256: str, uploaded_by: str) -> set[str]:
+    """The matters whose readers may read the document ``sha256``.
+
+    Naming a digest in a matter is not enough to read its document: anyone
+    who may share material could otherwise name a digest they learnt
+    elsewhere (from a receipt's routing fields, say) in a matter of their
+    own and read the bytes through it. A naming counts when its signer
+    uploaded the document, or could read it already through a matter the
+    uploader named it in.
+    """
+    named = matters_naming(state, sha256)
+    by_uploader = {m for m, actor in named if actor == uploaded_by}
+    return by_uploader | {
+        m
+        for m, actor in named
+        if actor != uploaded_by and any(may_read_matter(state, actor, t) for t in by_uploader)
+    }

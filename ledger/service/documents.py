@@ -22,7 +22,13 @@ from ledger.errors import (
 )
 from ledger.protocol.envelope import format_time
 from ledger.service.application import LedgerService
-from ledger.storage.documents import StoredDocument, get_document, kept_digests, put_document
+from ledger.storage.documents import (
+    StoredDocument,
+    document_uploader,
+    get_document,
+    kept_digests,
+    put_document,
+)
 
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
@@ -82,8 +88,13 @@ def kept_document(
     two look alike, so a digest cannot be probed); DocumentCorruptError when
     the stored bytes no longer hash to ``sha256``.
     """
-    found = get_document(service.store, service.origin_of(ledger), sha256)
-    if found is None or not may_read(found):
+    origin = service.origin_of(ledger)
+    uploader = document_uploader(service.store, origin, sha256)
+    # Judged before the bytes are read, so a reader who may not read it costs no large read.
+    if uploader is None or not may_read(StoredDocument(sha256, b"", "", uploader, "")):
+        raise UnknownDocumentError(f"no document {sha256} that you may read", sha256=sha256)
+    found = get_document(service.store, origin, sha256)
+    if found is None:
         raise UnknownDocumentError(f"no document {sha256} that you may read", sha256=sha256)
     if hashlib.sha256(found.content).hexdigest() != sha256:
         raise DocumentCorruptError(

@@ -64,6 +64,19 @@ def get_document(store: Store, origin: str, sha256: str) -> StoredDocument | Non
     return StoredDocument(sha256, bytes(row[0]), str(row[1]), str(row[2]), str(row[3]))
 
 
+def document_uploader(store: Store, origin: str, sha256: str) -> str | None:
+    """Who uploaded the document kept under ``sha256`` (None: none is kept), without
+    reading its bytes."""
+    table = store.documents
+    with store.read() as session:
+        found = session.execute(
+            select(table.c.uploaded_by).where(
+                and_(table.c.origin == origin, table.c.sha256 == sha256)
+            )
+        ).scalar()
+    return None if found is None else str(found)
+
+
 def kept_digests(store: Store, origin: str, digests: list[str]) -> set[str]:
     """Which of ``digests`` have their document kept in ``origin`` (one query)."""
     if not digests:

@@ -123,3 +123,20 @@ def test_a_document_may_be_larger_than_an_event_but_not_than_the_document_limit(
             f"{ledger_path(told)}/events", content=b"{" + b" " * 5000 + b"}"
         )
         assert_error(too_big_event, 413, "payload_too_large")
+
+
+def test_naming_a_digest_learnt_elsewhere_in_a_matter_of_ones_own_reads_nothing(
+    api: Api, told: Organisation
+) -> None:
+    upload(api, told, "direktor", SECRET_MINUTES, sha256=DIGEST)
+    name_in_matter(told, "hemmelig", DIGEST)
+    path = f"/documents/{DIGEST}"
+    # The LokalMED's chair may not read ``hemmelig``; naming its minutes' digest in a
+    # matter of their own does not make them, or their matter's readers, its readers.
+    document = ev.Document(title="Referat?", sha256=DIGEST)
+    told.act("leder", "lokal", ev.MaterialShared(documents=[document], bodies=["lmed"]))
+    for person in ("leder", "tr-lokal"):
+        assert_error(api.get(told, person, path), 404, "unknown_document")
+    # Its uploader shares it in a matter the LokalMED reads: now they read it.
+    told.act("direktor", "aaben", ev.MaterialShared(documents=[document], bodies=["hmed"]))
+    assert api.get(told, "tr-lokal", path).content == SECRET_MINUTES

@@ -48,6 +48,8 @@ const status = document.getElementById("action-status");
 async function keep() {
   const bytes = await minutesBytes();
   if (bytes === null) return;
+  // Held until the minutes are kept: sign.js leaves a held button disabled.
+  signButton.dataset.hold = "minutes";
   signButton.disabled = true;
   const sha = hex(await sha256(bytes));
   if (sha !== digest.value) {
@@ -67,7 +69,8 @@ async function keep() {
     status.textContent = said.dataset.notKept.replace("{code}", code);
     return;
   }
-  signButton.disabled = false;
+  delete signButton.dataset.hold;
+  signButton.disabled = document.getElementById("dry-run")?.dataset.admitted === "false";
   signButton.dataset.minutesKept = sha;
   status.textContent = said.dataset.kept;
 }

@@ -39,7 +39,9 @@ function showDryRun(dryRun) {
   for (const name of lists) document.getElementById(`dry-run-${name}`).replaceChildren();
   section.dataset.admitted = String(dryRun.admitted);
   document.getElementById("dry-run-text").textContent = dryRun.text;
-  signButton.disabled = !dryRun.admitted;
+  // A page may hold signing until something the event names is ready (minutes.js: the
+  // minutes kept under their digest).
+  signButton.disabled = !dryRun.admitted || Boolean(signButton.dataset.hold);
   document.getElementById("dry-run-anyway").hidden = !(dryRun.admitted && dryRun.raised.length);
   if (!dryRun.admitted) {
     section.dataset.refusal = dryRun.refusal.code;
@@ -85,7 +87,7 @@ document.getElementById("edit-button").addEventListener("click", () => {
 });
 
 document.getElementById("sign-button").addEventListener("click", async () => {
-  if (!pending) return;
+  if (!pending || document.getElementById("sign-button").dataset.hold) return;
   const key = (await listKeys(origin)).find((k) => k.person === person && k.keyId === keyId);
   if (!key) {
     status.textContent = words.noKey;
