@@ -11,7 +11,6 @@ writing the same batch twice leaves the same rows.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +31,7 @@ from projections.read_models import (
     statistics,
     timeline,
 )
+from projections.read_models.bulk import BulkInsert
 from projections.read_models.schema import (
     DISPUTES,
     DOSSIER,
@@ -175,33 +175,14 @@ def write(session: Session, schema: ReadModelSchema, origin: str, writes: list[T
 
 
 def _insert_many(session: Session, schema: ReadModelSchema, table: str, rows: list[Row]) -> None:
-    """Insert rows with one driver-level executemany.
-
-    Read-model rows are plain str, int, bool and None values, so the
-    per-row parameter processing of SQLAlchemy's executemany (which was
-    most of a rebuild's time) is not needed.  The compiled statement is
-    kept on the schema: it names the schema's tables in its dialect.
-    """
-    compiled = schema.compiled_inserts.get(table)
-    if compiled is None:
-        statement = insert(schema.specs[table].table).compile(dialect=schema.store.engine.dialect)
-        names = list(statement.positiontup or []) if statement.positional else []
-        compiled = (str(statement), _row_tuple(names) if names else None)
-        schema.compiled_inserts[table] = compiled
-    sql, order = compiled
-    connection = session.connection()
-    if order is None:
-        connection.exec_driver_sql(sql, rows)
-    else:
-        connection.exec_driver_sql(sql, [order(row) for row in rows])
-
-
-def _row_tuple(names: list[str]) -> Callable[[Row], tuple[Any, ...]]:
-    """A fast ``row -> tuple of its values in ``names`` order``."""
-    getter = operator.itemgetter(*names)
-    if len(names) == 1:
-        return lambda row: (getter(row),)
-    return getter
+    """Insert rows with one driver-level executemany; the compiled statement is kept on the
+    schema (it names the schema's tables in its dialect)."""
+    bulk = schema.compiled_inserts.get(table)
+    if bulk is None:
+        statement = insert(schema.specs[table].table)
+        bulk = BulkInsert.compile(statement, schema.store.engine.dialect)
+        schema.compiled_inserts[table] = bulk
+    bulk.run(session, rows)
 
 
 def all_rows(fold: LedgerFold, models: Iterable[str]) -> dict[str, list[Row]]:

@@ -37,6 +37,7 @@ from projections.facts.encoding import fixed_time, json_text
 from projections.facts.fold import FoldChanges, LedgerFold
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
+from projections.read_models.bulk import BulkInsert
 from projections.read_models.disputes import remedy_window_end
 from projections.read_models.source import Row
 
@@ -106,28 +107,12 @@ class Outbox:
         self.table = outbox_table(self.metadata)
         create_tables(self.metadata, engine)
         make = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        statement = make(self.table).on_conflict_do_nothing().compile(dialect=engine.dialect)
-        names = list(statement.positiontup or []) if statement.positional else []
-        self._insert_sql = str(statement)
-        self._order = names
+        self._insert = BulkInsert.compile(make(self.table).on_conflict_do_nothing(), engine.dialect)
 
     def insert_new(self, session: Session, rows: list[Row]) -> None:
-        """Insert ``rows``, leaving any notice already written as it is.
-
-        One statement compiled once, run as a driver-level executemany, as the read
-        models' rows are inserted (``materialise._insert_many``): a multi-row VALUES
-        clause compiled anew for each batch cost more than all the rest of a rebuild.
-        """
-        if not rows:
-            return
-        connection = session.connection()
-        if self._order:
-            names = self._order
-            connection.exec_driver_sql(
-                self._insert_sql, [tuple(row[n] for n in names) for row in rows]
-            )
-        else:
-            connection.exec_driver_sql(self._insert_sql, rows)
+        """Insert ``rows``, leaving any notice already written as it is (one statement
+        compiled once, as the read models' rows are inserted)."""
+        self._insert.run(session, rows)
 
 
 @dataclass(frozen=True)

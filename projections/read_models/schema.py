@@ -10,7 +10,6 @@ gives byte-identical rows.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
 from ledger.storage.tables import BigInt
+from projections.read_models.bulk import BulkInsert
 
 REGISTRY = "registry"
 TIMELINE = "timeline"
@@ -369,9 +369,7 @@ class ReadModelSchema:
         self.store = store
         self.metadata = m = MetaData(schema=store.schema)
         # Driver-level INSERT statements by table (projections.read_models.materialise).
-        self.compiled_inserts: dict[
-            str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]] | None]
-        ] = {}
+        self.compiled_inserts: dict[str, BulkInsert] = {}
         self.tracking = _tracking_table(m)
         self.ledgers = _ledgers_table(m)
         self.people = _people_table(m)
