@@ -31,8 +31,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import ApiSettings
 from benchmarks.common import line, percentiles
-from ledger.client.http import auth_message
-from ledger.protocol.b64 import b64encode
+from ledger.client.http import answer_challenge
 from ledger.protocol.keys import PersonKey
 
 REQUESTS = int(os.environ.get("B7_REQUESTS", "50"))
@@ -110,13 +109,7 @@ class Visitor:
 
     def _signed_challenge(self, key: PersonKey) -> dict[str, str]:
         challenge = self.http.post(f"/v1/ledgers/{self.ledger}/auth/challenge").json()
-        message = auth_message(challenge["origin"], challenge["challenge"], key.person, key.key_id)
-        return {
-            "person": key.person,
-            "key_id": key.key_id,
-            "challenge": challenge["challenge"],
-            "signature": b64encode(key.sign(message)),
-        }
+        return answer_challenge(challenge, key)
 
     def _signed_in(self, signed: dict[str, str]) -> None:
         answer = self.http.post(f"/l/{self.ledger}/session", json=signed)

@@ -48,6 +48,18 @@ def auth_message(origin: str, challenge: str, person: str, key_id: str) -> bytes
     return AUTH_PREFIX + f"{origin}\n{challenge}\n{person}\n{key_id}\n".encode()
 
 
+def answer_challenge(challenge: dict[str, Any], key: PersonKey) -> dict[str, str]:
+    """The login answer to a server's challenge (``POST …/auth/challenge``), signed by
+    ``key``: what ``POST …/auth/token`` (and the web application's session) takes."""
+    message = auth_message(challenge["origin"], challenge["challenge"], key.person, key.key_id)
+    return {
+        "person": key.person,
+        "key_id": key.key_id,
+        "challenge": challenge["challenge"],
+        "signature": b64encode(key.sign(message)),
+    }
+
+
 def _all_subclasses(cls: type[LedgerError]) -> list[type[LedgerError]]:
     found: list[type[LedgerError]] = []
     for sub in cls.__subclasses__():
@@ -163,20 +175,8 @@ class HttpTransport:
         base = f"/v1/ledgers/{quote(ledger, safe='')}/auth"
         challenge = self._json(self.http.post(f"{base}/challenge"))
         assert isinstance(challenge, dict)
-        message = auth_message(
-            challenge["origin"], challenge["challenge"], self.key.person, self.key.key_id
-        )
-        granted = self._json(
-            self.http.post(
-                f"{base}/token",
-                json={
-                    "person": self.key.person,
-                    "key_id": self.key.key_id,
-                    "challenge": challenge["challenge"],
-                    "signature": b64encode(self.key.sign(message)),
-                },
-            )
-        )
+        answer = answer_challenge(challenge, self.key)
+        granted = self._json(self.http.post(f"{base}/token", json=answer))
         assert isinstance(granted, dict)
         # The server's clock may be a test clock: keep our own expiry from the lifetime.
         lifetime = int(granted["expires_in"])

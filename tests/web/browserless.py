@@ -12,8 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from demo.organisation import ManualClock, Organisation
-from ledger.client.http import auth_message
-from ledger.protocol.b64 import b64encode
+from ledger.client.http import answer_challenge
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
 from ledger.storage.logkeys import ledger_id_of
@@ -31,13 +30,7 @@ class Browserless:
         self.http, self.ledger = http, ledger_id_of(org.origin)
         key = org.keys[person]
         challenge = http.post(f"/v1/ledgers/{self.ledger}/auth/challenge").json()
-        message = auth_message(challenge["origin"], challenge["challenge"], person, key.key_id)
-        signed = {
-            "person": person,
-            "key_id": key.key_id,
-            "challenge": challenge["challenge"],
-            "signature": b64encode(key.sign(message)),
-        }
+        signed = answer_challenge(challenge, key)
         assert http.post(f"/l/{self.ledger}/session", json=signed).status_code == 200
         self.csrf = csrf_token(secret, http.cookies[SESSION_COOKIE])
 
