@@ -30,6 +30,11 @@ def review(page: Page) -> str:
     """Ask for the words and the dry run; what the confirm panel says."""
     ready(page)
     page.get_by_role("button", name=REVIEW).click()
+    return confirmed_words(page)
+
+
+def confirmed_words(page: Page) -> str:
+    """The words the confirm panel shows once it opens (a page may open it by itself)."""
     confirm = page.locator("#confirm-words")
     try:
         confirm.wait_for(state="visible", timeout=30_000)

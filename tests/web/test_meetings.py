@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, FilePayload, Page
 
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
-from tests.web.forms import act, fill, review, sign
+from tests.web.forms import act, confirmed_words, fill, review, sign
 
 LEDGER = "kk-buf"
 ORIGIN = "ledger.example/kk-buf"
@@ -98,20 +98,10 @@ def the_amr_speaks_and_the_chair_decides(amr: Page, chair: Page) -> None:
 
 def review_and_sign(page: Page, expect: list[str], *, asked: bool = False) -> int:
     """Ask for the words (unless the page did), check them, sign; the leaf index."""
-    if not asked:
-        page.get_by_role("button", name="Se hvad du underskriver").click()
-    confirm = page.locator("#confirm-words")
-    try:
-        confirm.wait_for(state="visible", timeout=15_000)
-    except Exception:
-        raise AssertionError(page.locator("#action-status").inner_text()) from None
-    said = confirm.inner_text()
-    assert said.startswith("Du underskriver:"), said
+    said = confirmed_words(page) if asked else review(page)
     for words in expect:
         assert words in said, said
-    page.get_by_role("button", name="Underskriv med min nøgle").click()
-    page.locator("#done").wait_for(state="visible", timeout=20_000)
-    return int(page.locator("#done").get_attribute("data-leaf") or "-1")
+    return sign(page)
 
 
 def due_rows(page: Page, path: str, want: bool, rule: str = "med-12") -> str:
