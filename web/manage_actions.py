@@ -16,7 +16,7 @@ from typing import Any
 
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
-from web.actions import Action, Say, register
+from web.actions import Action, Build, Choose, Offer, Say, register
 from web.i18n import Lang, format_date, message
 from web.offers import (
     chairs_or_manages,
@@ -70,7 +70,7 @@ def _events(state: LedgerState, matter: str, *types: type[ev.Payload]) -> list[t
     ]
 
 
-def _choose_bodies(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
+def _bodies(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
     return {
         "med_bodies": med_bodies(state),
         "committees": committees(state),
@@ -78,9 +78,7 @@ def _choose_bodies(state: LedgerState, person: str, matter: str, lang: Lang) -> 
     }
 
 
-def _choose_disagreements(
-    state: LedgerState, person: str, matter: str, lang: Lang
-) -> dict[str, Any]:
+def _open_disagreements(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
     answered = state.matters[matter].answered
     return {
         "disagreements": [
@@ -91,7 +89,7 @@ def _choose_disagreements(
     }
 
 
-def _choose_agreements(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
+def _agreed_compromises(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
     accepted = state.matters[matter].accepted_sides
     both = {"management", "employees"}
     return {
@@ -201,95 +199,26 @@ def _guideline_words(payload: dict[str, Any], lang: Lang) -> str:
     )
 
 
+def _manage(
+    name: str, event: type[ev.Payload], build: Build, offer: Offer, choose: Choose | None = None
+) -> Action:
+    """A management action: form ``manage_fields_{name}.html``, words ``manage.sign.{name}``."""
+    form = f"manage_fields_{name}.html"
+    return Action(
+        name, event, (), form=form, choose=choose, build=build, say=_say(name), offer=offer
+    )
+
+
 MANAGE_ACTIONS = (
-    Action(
-        "material",
-        ev.MaterialShared,
-        (),
-        form="manage_fields_material.html",
-        choose=_choose_bodies,
-        build=_build_material,
-        say=_say("material"),
-        offer=management_seat,
-    ),
-    Action(
-        "consultation",
-        ev.ConsultationOpened,
-        (),
-        form="manage_fields_consultation.html",
-        choose=_choose_bodies,
-        build=_build_consultation,
-        say=_say("consultation"),
-        offer=chairs_or_manages,
-    ),
-    Action(
-        "hearing_open",
-        ev.HearingOpened,
-        (),
-        form="manage_fields_hearing.html",
-        choose=_choose_bodies,
-        build=_build_hearing,
-        say=_say("hearing_open"),
-        offer=management_seat,
-    ),
-    Action(
-        "referral",
-        ev.ReferredToPolitics,
-        (),
-        form="manage_fields_referral.html",
-        choose=_choose_bodies,
-        build=_build_referral,
-        say=_say("referral"),
-        offer=management_seat,
-    ),
-    Action(
-        "political",
-        ev.PoliticalDecisionRecorded,
-        (),
-        form="manage_fields_political.html",
-        choose=_choose_bodies,
-        build=_build_political,
-        say=_say("political"),
-        offer=records_politics,
-    ),
-    Action(
-        "answer",
-        ev.DisagreementAnswered,
-        (),
-        form="manage_fields_answer.html",
-        choose=_choose_disagreements,
-        build=_build_answer,
-        say=_say("answer"),
-        offer=manages,
-    ),
-    Action(
-        "agreement",
-        ev.AgreementReached,
-        (),
-        form="manage_fields_agreement.html",
-        choose=_choose_agreements,
-        build=_build_agreement,
-        say=_say("agreement"),
-        offer=manages,
-    ),
-    Action(
-        "communicated",
-        ev.DecisionCommunicated,
-        (),
-        form="manage_fields_communicated.html",
-        build=_build_communicated,
-        say=_say("communicated"),
-        offer=management_seat,
-    ),
-    Action(
-        "close",
-        ev.MatterClosed,
-        (),
-        form="manage_fields_close.html",
-        build=_build_closed,
-        say=_say("close"),
-        offer=decides,
-    ),
+    _manage("material", ev.MaterialShared, _build_material, management_seat, _bodies),
+    _manage("consultation", ev.ConsultationOpened, _build_consultation, chairs_or_manages, _bodies),
+    _manage("hearing_open", ev.HearingOpened, _build_hearing, management_seat, _bodies),
+    _manage("referral", ev.ReferredToPolitics, _build_referral, management_seat, _bodies),
+    _manage("political", ev.PoliticalDecisionRecorded, _build_political, records_politics, _bodies),
+    _manage("answer", ev.DisagreementAnswered, _build_answer, manages, _open_disagreements),
+    _manage("agreement", ev.AgreementReached, _build_agreement, manages, _agreed_compromises),
+    _manage("communicated", ev.DecisionCommunicated, _build_communicated, management_seat),
+    _manage("close", ev.MatterClosed, _build_closed, decides),
 )
 
 register(*MANAGE_ACTIONS)
