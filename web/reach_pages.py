@@ -148,6 +148,7 @@ def reach_page(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
             matters=matters,
             reached=sum(1 for m in matters if set(m.bodies) & local),
             local=sorted(local),
+            local_names=[registry.bodies[b].name for b in sorted(local)],
             shares=shares(matters, local),
             figures=figures,
             body_names={b: info.name for b, info in list(registry.bodies.items())},
