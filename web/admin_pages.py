@@ -28,7 +28,7 @@ from ledger.errors import MalformedKeyError, UnknownStreamError
 from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope, is_valid_id
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes
-from web.context import Site, page_context, site_of
+from web.context import Site, logged_in, page_context, site_of
 from web.dry_run_view import dry_run_words
 from web.i18n import Lang, message
 from web.render import PageRoute, render, request_lang
@@ -97,9 +97,7 @@ def enrol_qr(request: Request, ledger: LedgerId, person: str, public_key: str) -
 
 
 def _admin(request: Request, ledger: str) -> tuple[Session, Access]:
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    _, session, access = logged_in(request, ledger)
     if not access.reader.is_admin:
         raise AdminRequiredError(f"{session.person} is not an admin of this ledger")
     return session, access

@@ -25,7 +25,7 @@ from api.routers import findings as finding_routes
 from api.routers import proofs as proof_routes
 from ledger.errors import NotYetCheckpointedError
 from ledger.service.bundle import ledger_bundle
-from web.context import MatterQuery, page_context, site_of
+from web.context import MatterQuery, logged_in, page_context, site_of
 from web.render import PageRoute, json_download, render, request_lang
 from web.session import Session
 
@@ -33,8 +33,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 def _auditor(request: Request, ledger: str) -> tuple[Session, Access]:
-    session = site_of(request).session(request, ledger)
-    access = Access(session.reader, session.state)
+    _, session, access = logged_in(request, ledger)
     if not access.reader.is_auditor:
         raise ReadNotAllowedError(f"{session.person} is not an auditor of this ledger")
     return session, access

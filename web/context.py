@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 
+from api.access import Access
 from api.deps import ApiContext
 from ledger.protocol.envelope import ID_PATTERN
 from web.demo_door import DemoDoor
@@ -40,6 +41,14 @@ def site_of(request: Request) -> Site:
     site = request.app.state.site
     assert isinstance(site, Site)
     return site
+
+
+def logged_in(request: Request, ledger: str) -> tuple[Site, Session, Access]:
+    """The site, the logged-in person's session of ``ledger`` and what the API lets them
+    read; LoginRequiredError without a session."""
+    site = site_of(request)
+    session = site.session(request, ledger)
+    return site, session, Access(session.reader, session.state)
 
 
 def page_context(session: Session, site: Site, **more: Any) -> dict[str, Any]:

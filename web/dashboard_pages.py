@@ -15,13 +15,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.access import Access
 from api.deps import BodyPath, LedgerId
 from api.errors import ReadNotAllowedError
 from api.reading import Read
 from api.routers import guidelines as guideline_routes
 from ledger.errors import BodyNotFoundError
-from web.context import page_context, site_of
+from web.context import logged_in, page_context
 from web.due import due_in
 from web.render import PageRoute, render, request_lang
 
@@ -31,9 +30,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/l/{ledger}/overblik")
 def dashboards(request: Request, ledger: LedgerId) -> Response:
     """The dashboards the reader may open: their bodies, and the HovedMED."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     bodies = list(session.state.registry.bodies.items())
     mine = [
         (b, body.name, body.kind)
@@ -46,9 +43,7 @@ def dashboards(request: Request, ledger: LedgerId) -> Response:
 @router.get("/l/{ledger}/overblik/{body}")
 def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
     """One body's dashboard (a HovedMED's covers the bodies below it)."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     found = session.state.registry.bodies.get(body)
     if found is None:
         raise BodyNotFoundError(f"no body {body!r} in this ledger", body=body)

@@ -17,11 +17,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.access import Access
 from api.deps import DocumentDigest, LedgerId
 from api.routers.documents import document_response
 from ledger.service.documents import keep_document, kept_document
-from web.context import site_of
+from web.context import logged_in, site_of
 from web.render import PageRoute
 from web.session import check_csrf
 
@@ -59,8 +58,6 @@ async def upload(
 @router.get("/l/{ledger}/dokument/{sha256}")
 def download(request: Request, ledger: LedgerId, sha256: DocumentDigest) -> Response:
     """The document, to who may read a matter naming it (else the 404 error page)."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     document = kept_document(site.context.service, session.origin, sha256, access.may_read_document)
     return document_response(document)

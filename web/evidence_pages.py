@@ -19,7 +19,7 @@ from api.routers import proofs as proof_routes
 from api.routers import receipts as receipt_routes
 from ledger.errors import UnknownLeafError, UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, Envelope
-from web.context import MatterQuery, page_context, site_of
+from web.context import MatterQuery, logged_in, page_context, site_of
 from web.render import PageRoute, json_download, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -36,9 +36,7 @@ def _grant(access: Access, person: str, matter: str) -> ReceiptGrant:
 @router.get("/l/{ledger}/mig")
 def my_involvement(request: Request, ledger: LedgerId) -> Response:
     """My involvement: the bodies I sit in and, matter by matter, what I was part of."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     read = Read(session.origin, site.context, None)
     found = read.remembered(
         f"involvement {session.person}",
@@ -113,9 +111,7 @@ def trust_root(request: Request, ledger: LedgerId) -> Response:
 @router.get("/l/{ledger}/bevis/{leaf}")
 def proof_page(request: Request, ledger: LedgerId, leaf: int) -> Response:
     """One event and the proof that it is in the log: its leaf, the audit path, the root."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     service = site.context.service
     record = service.record(session.origin, leaf) if leaf >= 0 else None
     if record is None or record.entry is None:

@@ -22,7 +22,7 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.service.documents import documents_kept
 from web.actions import ACTIONS
-from web.context import page_context, site_of
+from web.context import logged_in, page_context
 from web.manage_pages import managed_bodies
 from web.render import PageRoute, render, request_lang
 
@@ -93,9 +93,7 @@ def _answered(events: list[tuple[int, Any]], asked_at: int, body: str, answer: A
 @router.get("/l/{ledger}/sager")
 def my_matters(request: Request, ledger: LedgerId) -> Response:
     """Mine sager: the matters of the reader's bodies, and what is due in them."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     read = Read(session.origin, site.context, None)
     listed = matter_routes.read_matter_list(access, read, None, None, 0, 1000)
     ids = [m.matter for m in listed.matters]
@@ -123,9 +121,7 @@ def matter_page(
     request: Request, ledger: LedgerId, matter: MatterId, as_of: AsOfQuery = None
 ) -> Response:
     """A matter in plain words: what happened, who, as what, when; material; the decision."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     access.require_matter(matter)
     read = Read(session.origin, site.context, as_of or None)
     lang = request_lang(request)

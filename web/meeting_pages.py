@@ -23,7 +23,7 @@ from api.errors import MalformedRequestError
 from ledger.domain.state import LedgerState
 from ledger.protocol.envelope import ID_PATTERN
 from ledger.service.documents import documents_kept
-from web.context import page_context, site_of
+from web.context import logged_in, page_context, site_of
 from web.meetings import (
     Meeting,
     MeetingNotFoundError,
@@ -64,9 +64,7 @@ def held_bodies(access: Access) -> list[str]:
 @router.get("/l/{ledger}/moeder")
 def calendar(request: Request, ledger: LedgerId) -> Response:
     """The meetings in the reader's matters by body, newest first; record a new one."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     asked = request.query_params.get("body") or None
     meetings = meetings_of(access, asked)
     by_body: dict[str, list[Meeting]] = {}
@@ -122,9 +120,7 @@ def _is_day(text: str) -> bool:
 @router.get("/l/{ledger}/moeder/{body}/{day}")
 def meeting_page(request: Request, ledger: LedgerId, body: BodyPath, day: str) -> Response:
     """One meeting: its agenda items, attendance, minutes, approvals and publication."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     found = [m for m in meetings_of(access, body) if m.day == day] if _is_day(day) else []
     if not found:
         raise MeetingNotFoundError(f"no meeting of {body} on {day} in your matters", body=body)

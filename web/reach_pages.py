@@ -28,7 +28,7 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.errors import BodyNotFoundError
 from projections.read_models.statistics import LOCAL_KINDS
-from web.context import page_context, site_of
+from web.context import logged_in, page_context
 from web.due import scope_of
 from web.render import PageRoute, render
 
@@ -116,9 +116,7 @@ def _local(state: LedgerState, bodies: set[str]) -> set[str]:
 @router.get("/l/{ledger}/raekkevidde/{body}")
 def reach_page(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
     """The LokalMED reach of a body's matters, and the proposals from MED, per year."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    access = Access(session.reader, session.state)
+    site, session, access = logged_in(request, ledger)
     registry = session.state.registry
     if body not in registry.bodies:
         raise BodyNotFoundError(f"no body {body!r} in this ledger", body=body)
