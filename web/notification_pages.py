@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api.access import Access
 from api.deps import LedgerId
@@ -84,13 +85,19 @@ def notifications(request: Request, ledger: LedgerId) -> Response:
     )
 
 
-@router.post("/l/{ledger}/beskeder/laest")
-async def read_them(request: Request, ledger: LedgerId) -> Response:
-    """Mark one notice (``cause``) or every notice shown (``all``) read."""
+async def _posted(request: Request, ledger: str) -> tuple[Site, Session, FormData]:
+    """The logged-in reader's posted form, its CSRF token checked."""
     site = site_of(request)
     session = site.session(request, ledger)
     form = await request.form()
     check_csrf(request, session, _text(form.get(CSRF_FIELD)))
+    return site, session, form
+
+
+@router.post("/l/{ledger}/beskeder/laest")
+async def read_them(request: Request, ledger: LedgerId) -> Response:
+    """Mark one notice (``cause``) or every notice shown (``all``) read."""
+    site, session, form = await _posted(request, ledger)
     db = notify_database(request)
     now = site.context.service.clock()
     if form.get("all"):
@@ -104,10 +111,7 @@ async def read_them(request: Request, ledger: LedgerId) -> Response:
 @router.post("/l/{ledger}/beskeder/indstillinger")
 async def choose(request: Request, ledger: LedgerId) -> Response:
     """Save the reader's digest, mail language and the kinds they want."""
-    site = site_of(request)
-    session = site.session(request, ledger)
-    form = await request.form()
-    check_csrf(request, session, _text(form.get(CSRF_FIELD)))
+    _, session, form = await _posted(request, ledger)
     wanted = set(form.getlist("kind"))
     language = _text(form.get("language"))
     chosen = Preferences(
