@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -33,16 +33,8 @@ from web.render import PageRoute, render, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-CATEGORIES = (
-    "budget",
-    "reorganisation",
-    "work_environment",
-    "guideline",
-    "personnel_policy",
-    "technology",
-    "other",
-)
-LEVELS = ("information", "discussion", "codetermination")
+CATEGORIES = get_args(ev.Category)
+LEVELS = get_args(ev.InfluenceLevel)
 OPTIONAL = ("political_deadline", "case_number", "agenda_item", "guideline_type")
 
 
