@@ -22,6 +22,14 @@ def _seats(state: LedgerState, person: str) -> dict[str, tuple[str, frozenset[st
     }
 
 
+def _holds_in_involved(state: LedgerState, person: str, matter: str, wanted: set[str]) -> bool:
+    """Whether ``person`` holds one of the ``wanted`` roles in a body the matter involves."""
+    involved = state.matters[matter].involved
+    return any(
+        body in involved and roles & wanted for body, (_, roles) in _seats(state, person).items()
+    )
+
+
 def speaks_in_matter(state: LedgerState, person: str, matter: str) -> bool:
     """A member of a body involved in the matter (position, disagreement, compromise,
     acknowledgement)."""
@@ -35,11 +43,7 @@ def any_member(state: LedgerState, person: str, matter: str) -> bool:
 
 def accepts_for_a_side(state: LedgerState, person: str, matter: str) -> bool:
     """A chair or vice-chair of an involved body (who accepts a compromise for a side)."""
-    involved = state.matters[matter].involved
-    return any(
-        body in involved and roles & {"chair", "vice_chair"}
-        for body, (_, roles) in _seats(state, person).items()
-    )
+    return _holds_in_involved(state, person, matter, {"chair", "vice_chair"})
 
 
 def heard(state: LedgerState, person: str, matter: str) -> bool:
@@ -88,11 +92,7 @@ def records_politics(state: LedgerState, person: str, matter: str) -> bool:
 
 def records_meetings(state: LedgerState, person: str, matter: str) -> bool:
     """A chair or secretary of a body the matter involves (who records its meeting)."""
-    involved = state.matters[matter].involved
-    return any(
-        body in involved and roles & {"chair", "secretary"}
-        for body, (_, roles) in _seats(state, person).items()
-    )
+    return _holds_in_involved(state, person, matter, {"chair", "secretary"})
 
 
 def from_the_meeting_page(state: LedgerState, person: str, matter: str) -> bool:
