@@ -71,43 +71,22 @@ class Action:
     offer: Offer | None = None
 
 
+def _shared_form(name: str, event: type[ev.Payload], offer: Offer) -> Action:
+    """An action on the shared form (``action.html``), which asks for each field of its event."""
+    return Action(name, event, tuple(event.model_fields), offer=offer)
+
+
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action(
-            "position",
-            ev.PositionStated,
-            ("body", "side", "stance", "text", "proposals"),
-            offer=offers.speaks_in_matter,
-        ),
-        Action(
-            "disagreement",
-            ev.DisagreementRecorded,
-            ("body", "points", "legitimate_difference"),
-            offer=offers.speaks_in_matter,
-        ),
-        Action(
-            "compromise", ev.CompromiseProposed, ("body", "terms"), offer=offers.speaks_in_matter
-        ),
-        Action(
-            "accept", ev.CompromiseAccepted, ("proposal", "side"), offer=offers.accepts_for_a_side
-        ),
-        Action(
-            "proposal", ev.ProposalSubmitted, ("body", "title", "text"), offer=offers.any_member
-        ),
-        Action("hearing", ev.HearingResponseSubmitted, ("body", "text"), offer=offers.heard),
-        Action(
-            "acknowledge",
-            ev.ConsultationAcknowledged,
-            ("body", "adequate_time", "comment"),
-            offer=offers.speaks_in_matter,
-        ),
-        Action(
-            "breach",
-            ev.BreachClaimed,
-            ("body", "concerns", "text"),
-            offer=offers.employee_side_involved,
-        ),
+        _shared_form("position", ev.PositionStated, offers.speaks_in_matter),
+        _shared_form("disagreement", ev.DisagreementRecorded, offers.speaks_in_matter),
+        _shared_form("compromise", ev.CompromiseProposed, offers.speaks_in_matter),
+        _shared_form("accept", ev.CompromiseAccepted, offers.accepts_for_a_side),
+        _shared_form("proposal", ev.ProposalSubmitted, offers.any_member),
+        _shared_form("hearing", ev.HearingResponseSubmitted, offers.heard),
+        _shared_form("acknowledge", ev.ConsultationAcknowledged, offers.speaks_in_matter),
+        _shared_form("breach", ev.BreachClaimed, offers.employee_side_involved),
         Action(
             "meeting",
             ev.MeetingHeld,
