@@ -49,7 +49,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from api.credentials import creation_ticket
 from benchmarks.common import PG_URL, backend_url, line, percentiles, postgres_available
-from benchmarks.matters import hovedmed_matter
+from benchmarks.matters import matter_opened
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
@@ -184,7 +184,7 @@ def _open_matters(director: LedgerClient) -> None:
     for m in range(MATTERS):
         director.append(
             matter_stream(f"sag-{m}"),
-            hovedmed_matter(f"Sag {m}", "Belastningsprøve.", "other", "2030-01-01"),
+            matter_opened(f"Sag {m}", "Belastningsprøve.", "other", "2030-01-01"),
         )
 
 

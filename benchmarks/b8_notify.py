@@ -26,6 +26,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from benchmarks.common import backend_url, backends, line, rate
+from benchmarks.matters import matter_opened
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.service.application import LedgerService
@@ -91,19 +92,8 @@ def _ledger(url: str, schema: str | None, keys: Path) -> tuple[Store, LedgerServ
         org.person(person, f"Medlem {number}", email=f"{person}@kommune.example")
         org.appoint("hmed", person, "employees", "member")
         save_preferences(owner, org.origin, person, Preferences("immediate"))
-    org.act(
-        "direktor",
-        "budget",
-        ev.MatterOpened(
-            title="Budget 2027",
-            description="Budgetforslaget.",
-            category="budget",
-            responsible_body="hmed",
-            influence_level="discussion",
-            decision_maker="direktor",
-            planned_decision_date=clock.date(days=60),
-        ),
-    )
+    opened = matter_opened("Budget 2027", "Budgetforslaget.", "budget", clock.date(days=60))
+    org.act("direktor", "budget", opened)
     org.act(
         "direktor",
         "budget",

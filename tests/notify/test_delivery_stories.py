@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from benchmarks.matters import matter_opened
 from demo.organisation import ManualClock
 from ledger.domain import events as ev
 from ledger.storage.store import Store
@@ -76,14 +77,12 @@ def test_an_unsubscribed_kind_is_not_sent(mail: Mail, clock: ManualClock) -> Non
 
 
 def _budget(clock: ManualClock) -> ev.MatterOpened:
-    return ev.MatterOpened(
-        title="Budget 2027",
-        description="Budgetforslaget.",
-        category="budget",
-        responsible_body="hmed",
+    return matter_opened(
+        "Budget 2027",
+        "Budgetforslaget.",
+        "budget",
+        clock.date(days=30),
         influence_level="information",
-        decision_maker="direktor",
-        planned_decision_date=clock.date(days=30),
     )
 
 

@@ -97,14 +97,7 @@ def med05_stays_quiet_when_every_input_is_treated(org: Organisation, clock: Manu
 
 
 def med06_stays_quiet_when_both_sides_agreed_first(org: Organisation, clock: ManualClock) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "trivselspolitik",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="procedure",
-    )
+    story = Story.guideline(org, clock, "trivselspolitik", "procedure")
     story.consult()
     story.decide_after(20, story.agree())
 
@@ -112,14 +105,7 @@ def med06_stays_quiet_when_both_sides_agreed_first(org: Organisation, clock: Man
 def med06_stays_quiet_when_an_optional_guideline_is_declined_after_a_negotiation(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "hjemmearbejde",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="optional",
-    )
+    story = Story.guideline(org, clock, "hjemmearbejde", "optional")
     story.consult()
     meeting = story.meeting()
     story.approve(meeting, by="direktor")
@@ -349,14 +335,7 @@ def test_med05_survives_the_erasure_of_the_decisions_text(
 def test_med06_a_procedure_guideline_decided_without_an_agreement(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "trivselspolitik",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="procedure",
-    )
+    story = Story.guideline(org, clock, "trivselspolitik", "procedure")
     story.consult()
     story.decide_after(20)
     [found] = read.findings(rule="MED-06").findings
@@ -367,14 +346,7 @@ def test_med06_a_procedure_guideline_decided_without_an_agreement(
 def test_med06_an_optional_guideline_declined_without_any_negotiation(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "hjemmearbejde",
-        category="guideline",
-        influence_level="information",
-        guideline_type="optional",
-    )
+    story = Story.guideline(org, clock, "hjemmearbejde", "optional", "information")
     story.share()
     story.decide_after(20)
     assert read.rules() == ["MED-06"]

@@ -4,17 +4,15 @@ refused to everyone once its stored bytes no longer match the digest that was si
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, FilePayload
 from sqlalchemy import update
 
-from ledger.domain import events as ev
 from ledger.storage.store import Store
+from tests.web.ballerup import client, okonomi_matter
 from tests.web.conftest import DemoSite, Person, become, open_person
 from tests.web.forms import review, sign
-from tests.web.test_manager import client
 
 MATTER = "kantine-2029"
 PLAN = "Kantineplan 2029: ny leverandør fra 1. marts.\n".encode()
@@ -25,14 +23,12 @@ def open_the_matter(site: DemoSite) -> None:
     chief = client(site, "okonomichef")
     chief.append(
         f"matter/{MATTER}",
-        ev.MatterOpened(
-            title="Ny kantineordning",
-            description="Kantinen i økonomiadministrationen får ny leverandør.",
+        okonomi_matter(
+            "Ny kantineordning",
+            "Kantinen i økonomiadministrationen får ny leverandør.",
             category="other",
-            responsible_body="bal-okonomi",
             influence_level="information",
-            decision_maker="okonomichef",
-            planned_decision_date=(datetime.now(UTC) + timedelta(days=40)).date().isoformat(),
+            days=40,
         ),
     )
 

@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from ledger.client.http import HttpTransport
-from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
-from ledger.protocol.keys import PersonKey
-from ledger.service.application import system_clock
+from tests.web.ballerup import ORIGIN, client
 from tests.web.conftest import (
     DemoSite,
     Person,
@@ -26,7 +23,6 @@ from tests.web.conftest import (
 )
 from tests.web.enrolment import approve, ask_for_access
 from tests.web.test_representative import (
-    ORIGIN,
     act,
     bundle_verifies,
     download_bundle,
@@ -39,11 +35,7 @@ TITLE = "Besparelse på 4 mio. kr. i 2028"  # open_the_matter's title
 
 def appoint(site: DemoSite, person: str) -> None:
     """The administrator gives the newcomer their seat (a registry event from the SDK)."""
-    key = PersonKey.load(site.key_file("ballerup", "bal-admin"))
-    admin = LedgerClient(
-        HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger="ballerup"
-    )
-    admin.append(
+    client(site, "bal-admin").append(
         "registry",
         ev.MemberAppointed(body="bal-okonomi", person=person, side="employees", roles=["tr"]),
     )
