@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from benchmarks.common import backend_url, backends, line, rate
+from benchmarks.common import backend_url, backends, free_port, line, rate
 from benchmarks.matters import matter_opened
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
@@ -53,12 +52,6 @@ class _Counter:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.count += 1
         return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _reference(port: int, count: int) -> float:
@@ -126,7 +119,7 @@ def _measure(backend: str, port: int, counter: _Counter) -> float:
 def main() -> None:
     print("B8  notification worker: plan, compose, send, record (ratio to raw smtplib sends)")
     counter = _Counter()
-    port = _free_port()
+    port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
     try:
