@@ -23,10 +23,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from sqlalchemy import create_engine, text
 
+from benchmarks.common import free_port
 from ledger.domain.state import LedgerState
 from tests.api.conftest import TEST_SECRET
 from tests.conftest import IN_CI, PG_URL
-from tests.stories.live_server import ROOT, LiveServer, free_port, server_env
+from tests.stories.live_server import ROOT, LiveServer, server_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -18,7 +18,7 @@ import hashlib
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page
+from playwright.sync_api import Browser, Page
 
 from ledger.client.http import HttpTransport
 from ledger.domain import events as ev
@@ -32,7 +32,19 @@ from tests.web.conftest import (
     open_person,
     signed_in,
 )
-from tests.web.forms import REVIEW, SIGN, act, fill, raised_rules, ready, review, seq_of, sign
+from tests.web.forms import (
+    REVIEW,
+    SIGN,
+    act,
+    fill,
+    raised_rules,
+    ready,
+    required_inputs,
+    review,
+    seq_of,
+    sign,
+    upload,
+)
 
 MATERIAL = "Økonomisk ramme 2029: 4 mio. kr. skal findes i økonomiadministrationen.\n".encode()
 
@@ -65,16 +77,7 @@ def open_matter_in_browser(page: Page, matter: str) -> None:
 def share_material(page: Page) -> str:
     """Share a file: the browser hashes it; that digest is what is signed."""
     page.get_by_role("link", name="Del materiale i sagen").click()
-    digest = hashlib.sha256(MATERIAL).hexdigest()
-    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
-    page.set_input_files(
-        "#f-files",
-        files=[FilePayload(name="ramme-2029.txt", mimeType="text/plain", buffer=MATERIAL)],
-    )
-    try:
-        page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
-    except Exception:
-        raise AssertionError(page.locator("#upload-status").inner_text()) from None
+    digest = upload(page, "ramme-2029.txt", MATERIAL)
     assert "1 fil(er) klar" in page.locator("#upload-status").inner_text()
     assert page.locator("#f-bodies-bal-okonomi").is_checked()
     assert_accessible(page)
@@ -180,8 +183,7 @@ def answer_and_decide(page: Page, matter: str) -> None:
 
     page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
     assert_accessible(page)
-    required = page.locator("fieldset.decision-input[data-required=yes]")
-    seqs = [int(s.get_attribute("data-seq") or 0) for s in required.all()]
+    seqs = required_inputs(page)
     assert position in seqs and disagreement in seqs
     assert not page.locator("#f-prerogative").is_checked()  # there is an agreement
     fill(

@@ -13,15 +13,8 @@ from playwright.sync_api import Browser
 
 from ledger.domain import events as ev
 from tests.web.ballerup import ORIGIN, client
-from tests.web.conftest import (
-    DemoSite,
-    Person,
-    assert_accessible,
-    become,
-    log_in,
-    open_person,
-)
-from tests.web.enrolment import approve, ask_for_access
+from tests.web.conftest import DemoSite, Person, assert_accessible, log_in, signed_in
+from tests.web.enrolment import approve, newcomer_asking
 from tests.web.test_representative import (
     act,
     bundle_verifies,
@@ -45,15 +38,15 @@ def appoint(site: DemoSite, person: str) -> None:
 def test_a_newcomer_enrols_logs_in_states_a_position_and_verifies_their_receipt(
     browser: Browser, demo_site: DemoSite, people: list[Person], tmp_path: Path
 ) -> None:
-    newcomer = open_person(browser, demo_site.url)
-    admin = open_person(browser, demo_site.url)
-    people += [newcomer, admin]
+    newcomer, request, asked = newcomer_asking(
+        browser, demo_site, people, "ballerup", "ny-tr-okonomi"
+    )
     page = newcomer.page
-    request, asked = ask_for_access(page, "ballerup", "ny-tr-okonomi")
     assert asked["origin"] == ORIGIN
     assert_accessible(page)
 
-    admin_page = become(admin, "ballerup", "bal-admin")
+    admin = signed_in(browser, demo_site, people, "ballerup", "bal-admin")
+    admin_page = admin.page
     assert "ny-tr-okonomi" in approve(admin_page, "ballerup", request)
     appoint(demo_site, "ny-tr-okonomi")
     open_the_matter(demo_site, MATTER)
