@@ -194,6 +194,19 @@ def municipality(
     return ledger
 
 
+def opened() -> tuple[Ledger, Matter]:
+    """The test municipality, and a matter the director has opened in HovedMED."""
+    ledger = municipality()
+    return ledger, ledger.matter()
+
+
+def consulted() -> tuple[Ledger, Matter]:
+    """The test municipality, and a matter HovedMED is consulted on."""
+    ledger, matter = opened()
+    matter.consult()
+    return ledger, matter
+
+
 @dataclass
 class Matter:
     """One matter's facts and the usual steps of the MED process."""
@@ -294,6 +307,17 @@ class Matter:
             body="hmed",
             compromise=proposal.seq,
             text=text,
+        )
+
+    def terminate_guideline(self, guideline: str, effective_from: str, body: str = "hmed") -> Fact:
+        """The director ends ``guideline`` of ``body`` from ``effective_from``."""
+        return self.act(
+            "direktor",
+            "GuidelineTerminated",
+            guideline=guideline,
+            body=body,
+            effective_from=effective_from,
+            reason="Ophører.",
         )
 
     def decide(self, *inputs: Fact, **more: Any) -> Fact:

@@ -275,14 +275,7 @@ def test_med14_the_guideline_is_read_as_of_the_decision_and_on_its_day() -> None
 def test_med14_an_optional_guideline_binds_until_its_termination_takes_effect() -> None:
     ledger = organisation()
     register = make_guideline(ledger, "kantine", "optional")
-    register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="kantine",
-        body="hmed",
-        effective_from=ledger.date(1),
-        reason="Ophører.",
-    )
+    register.terminate_guideline("kantine", ledger.date(1))
     today = ledger.matter("i-dag", touches_guidelines=["kantine"])
     decided = today.decide()
     ledger.advance(days=1)
@@ -420,14 +413,7 @@ def terminate(ledger: Organisation, imported: bool) -> LoggedEvent:
     register = make_guideline(ledger, "kantine", "optional")
     ledger.advance(days=5)
     ledger.importing = imported
-    ended = register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="kantine",
-        body="lmed",
-        effective_from="2026-07-01",
-        reason="Ophører.",
-    )
+    ended = register.terminate_guideline("kantine", "2026-07-01", body="lmed")
     ledger.importing = False
     return ended
 
@@ -476,23 +462,9 @@ def test_med16_a_witnessed_termination_does_not_hide_an_imported_one_after_it() 
     ledger = organisation()
     make_guideline(ledger, "frugt", "optional")
     register = make_guideline(ledger, "kantine", "optional")
-    register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="frugt",
-        body="hmed",
-        effective_from="2026-07-01",
-        reason="Ophører.",
-    )
+    register.terminate_guideline("frugt", "2026-07-01")
     ledger.importing = True
-    ended = register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="kantine",
-        body="hmed",
-        effective_from="2026-07-01",
-        reason="Ophører.",
-    )
+    ended = register.terminate_guideline("kantine", "2026-07-01")
     assert [f.key for f in ledger.findings("MED-16")] == [f"termination-{ended.seq}"]
 
 
