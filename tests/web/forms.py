@@ -4,6 +4,7 @@ before signing; sign; upload a file; find an event's number on the matter page."
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from playwright.sync_api import FilePayload, Page
 
@@ -85,6 +86,15 @@ def upload(page: Page, name: str, content: bytes) -> str:
     except Exception:
         raise AssertionError(page.locator("#upload-status").inner_text()) from None
     return digest
+
+
+def fill_decision(
+    page: Page, outcome: str, rationale: str, inputs: Iterable[int], treatment: str, reason: str
+) -> None:
+    """Fill in the decision form: its outcome and rationale, each input treated alike."""
+    fill(page, {"#f-outcome": outcome, "#f-rationale": rationale})
+    for seq in inputs:
+        fill(page, {f"#f-treatment-{seq}-{treatment}": "", f"#f-reason-{seq}": reason})
 
 
 def required_inputs(page: Page) -> list[int]:

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
-from tests.web.forms import act, fill, required_inputs, review, seq_of, sign, upload
+from tests.web.forms import act, fill, fill_decision, required_inputs, review, seq_of, sign, upload
 
 LEDGER = "kk-buf"
 MATTER = "budget-2028"
@@ -122,15 +122,14 @@ def the_director_decides(page: Page) -> None:
     seqs = required_inputs(page)
     assert len(seqs) == 3, seqs  # the proposal and the two positions
     assert page.locator("#f-prerogative").is_checked()  # no agreement in this matter
-    fill(
+    fill_decision(
         page,
-        {
-            "#f-outcome": "Budgetforslaget indeholder et fælles vikarkorps.",
-            "#f-rationale": "Budgetgruppens forslag sparer det samme uden at ramme normeringen.",
-        },
+        "Budgetforslaget indeholder et fælles vikarkorps.",
+        "Budgetgruppens forslag sparer det samme uden at ramme normeringen.",
+        seqs,
+        "adopted",
+        "Indarbejdet.",
     )
-    for seq in seqs:
-        fill(page, {f"#f-treatment-{seq}-adopted": "", f"#f-reason-{seq}": "Indarbejdet."})
     words = review(page)
     assert "Budgetforslaget indeholder et fælles vikarkorps." in words
     assert page.locator("#dry-run").get_attribute("data-admitted") == "true"

@@ -37,6 +37,7 @@ from tests.web.forms import (
     SIGN,
     act,
     fill,
+    fill_decision,
     raised_rules,
     ready,
     required_inputs,
@@ -186,15 +187,14 @@ def answer_and_decide(page: Page, matter: str) -> None:
     seqs = required_inputs(page)
     assert position in seqs and disagreement in seqs
     assert not page.locator("#f-prerogative").is_checked()  # there is an agreement
-    fill(
+    fill_decision(
         page,
-        {
-            "#f-outcome": "Opgavefællesskaber indføres; 4 mio. kr. findes over to år.",
-            "#f-rationale": "Processen fandt et andet problem end det antagne.",
-        },
+        "Opgavefællesskaber indføres; 4 mio. kr. findes over to år.",
+        "Processen fandt et andet problem end det antagne.",
+        seqs,
+        "partly_adopted",
+        "Delvist.",
     )
-    for seq in seqs:
-        fill(page, {f"#f-treatment-{seq}-partly_adopted": "", f"#f-reason-{seq}": "Delvist."})
     words = review(page)
     assert "Opgavefællesskaber indføres" in words
     assert "MED-04" not in raised_rules(page)
@@ -286,9 +286,9 @@ def test_the_dry_run_warns_of_med_04_and_agrees_with_the_rulebook_once_signed(
 ) -> None:
     matter = "arbejdstid-med-04"
     page, seqs = _decision_form(browser, demo_site, people, matter)
-    fill(page, {"#f-outcome": "Planen indføres.", "#f-rationale": "Driften kræver det."})
-    for seq in seqs.values():
-        fill(page, {f"#f-treatment-{seq}-not_adopted": "", f"#f-reason-{seq}": "Nødvendigt."})
+    fill_decision(
+        page, "Planen indføres.", "Driften kræver det.", seqs.values(), "not_adopted", "Nødvendigt."
+    )
     review(page)
     warning = page.locator("#dry-run-raised li[data-rule='MED-04']")
     text = warning.inner_text()
