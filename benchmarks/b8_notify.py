@@ -25,7 +25,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from benchmarks.common import backend_url, backends, free_port, line, rate
-from benchmarks.matters import matter_opened
+from benchmarks.matters import hovedmed, matter_opened
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.service.application import LedgerService
@@ -76,9 +76,7 @@ def _ledger(url: str, schema: str | None, keys: Path) -> tuple[Store, LedgerServ
     store = Store(url, schema=schema)
     service = LedgerService(store, LogKeyring(keys), clock=clock)
     org = Organisation(service, "ledger.example/b8", "Benchkommune", clock)
-    org.person("direktor", "Direktør")
-    org.body("hmed", "HovedMED", "hovedmed")
-    org.appoint("hmed", "direktor", "management", "chair")
+    hovedmed(org)
     owner = Deliveries(store, NotifyTables(store.engine, schema), Backoff())
     for number in range(_people()):
         person = f"m{number:04d}"
