@@ -20,7 +20,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from benchmarks.common import backend_url, backends, line, rate
-from benchmarks.matters import hovedmed_matter
+from benchmarks.matters import hovedmed, matter_opened
 from demo.organisation import ManualClock, Organisation
 from ledger.client.sdk import sign_submission
 from ledger.domain import events as ev
@@ -69,12 +69,8 @@ def _ledger(
     clock = ManualClock()
     service = LedgerService(Store(url, schema=schema), LogKeyring(directory), clock=clock)
     org = Organisation(service, "ledger.example/bench", "Benchkommune", clock)
-    org.person("direktor", "Direktør")
-    org.person("tr", "Tillidsrepræsentant")
-    org.body("hmed", "HovedMED", "hovedmed")
-    org.appoint("hmed", "direktor", "management", "chair")
-    org.appoint("hmed", "tr", "employees", "vice_chair", "tr")
-    org.act("direktor", "budget", hovedmed_matter("Budget", "Budget 2027", "budget", "2026-06-01"))
+    hovedmed(org, vice_chair=True)
+    org.act("direktor", "budget", matter_opened("Budget", "Budget 2027", "budget", "2026-06-01"))
     return service, org, clock
 
 

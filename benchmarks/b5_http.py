@@ -33,7 +33,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,8 +47,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from api.credentials import creation_ticket
-from benchmarks.common import PG_URL, backend_url, line, percentiles, postgres_available
-from benchmarks.matters import hovedmed_matter
+from benchmarks.common import (
+    PG_URL,
+    backend_url,
+    free_port,
+    line,
+    percentiles,
+    postgres_available,
+)
+from benchmarks.matters import matter_opened
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
@@ -184,7 +190,7 @@ def _open_matters(director: LedgerClient) -> None:
     for m in range(MATTERS):
         director.append(
             matter_stream(f"sag-{m}"),
-            hovedmed_matter(f"Sag {m}", "Belastningsprøve.", "other", "2030-01-01"),
+            matter_opened(f"Sag {m}", "Belastningsprøve.", "other", "2030-01-01"),
         )
 
 
@@ -373,7 +379,7 @@ def main() -> None:
     in_process = _b1_rate()
     with backend_url("postgresql") as (url, schema), tempfile.TemporaryDirectory() as directory:
         log_keys = Path(directory) / "log-keys"
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDLEDGER_")}
         env.update(
             {
@@ -417,12 +423,6 @@ def main() -> None:
     _report_ratios(appended, seconds, in_process, read, read_seconds, fixed, fixed_seconds, body)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _b1_rate() -> float:
     """B1's in-process rate on PostgreSQL, measured in this run (server-side appends)."""
     from benchmarks.b1_append import _ledger, _presigned
@@ -459,7 +459,7 @@ def _reference_reads(
     """The read phase again against FastAPI + uvicorn serving ``body`` as it is."""
     fixed = Path(directory) / "fixed-body.json"
     fixed.write_bytes(body)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "B5_FIXED_BODY": str(fixed)}
     command = [sys.executable, "-m", "uvicorn", "benchmarks.fixed_body:app"]
     command += ["--port", str(port), "--workers", str(WORKERS), "--log-level", "warning"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from benchmarks.common import backend_url, backends, line, rate
+from benchmarks.common import backend_url, backends, free_port, line, rate
+from benchmarks.matters import hovedmed, matter_opened
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.service.application import LedgerService
@@ -54,12 +54,6 @@ class _Counter:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _reference(port: int, count: int) -> float:
     """Raw smtplib: ``count`` two-part messages over one connection."""
     mails = []
@@ -82,28 +76,15 @@ def _ledger(url: str, schema: str | None, keys: Path) -> tuple[Store, LedgerServ
     store = Store(url, schema=schema)
     service = LedgerService(store, LogKeyring(keys), clock=clock)
     org = Organisation(service, "ledger.example/b8", "Benchkommune", clock)
-    org.person("direktor", "Direktør")
-    org.body("hmed", "HovedMED", "hovedmed")
-    org.appoint("hmed", "direktor", "management", "chair")
+    hovedmed(org)
     owner = Deliveries(store, NotifyTables(store.engine, schema), Backoff())
     for number in range(_people()):
         person = f"m{number:04d}"
         org.person(person, f"Medlem {number}", email=f"{person}@kommune.example")
         org.appoint("hmed", person, "employees", "member")
         save_preferences(owner, org.origin, person, Preferences("immediate"))
-    org.act(
-        "direktor",
-        "budget",
-        ev.MatterOpened(
-            title="Budget 2027",
-            description="Budgetforslaget.",
-            category="budget",
-            responsible_body="hmed",
-            influence_level="discussion",
-            decision_maker="direktor",
-            planned_decision_date=clock.date(days=60),
-        ),
-    )
+    opened = matter_opened("Budget 2027", "Budgetforslaget.", "budget", clock.date(days=60))
+    org.act("direktor", "budget", opened)
     org.act(
         "direktor",
         "budget",
@@ -136,7 +117,7 @@ def _measure(backend: str, port: int, counter: _Counter) -> float:
 def main() -> None:
     print("B8  notification worker: plan, compose, send, record (ratio to raw smtplib sends)")
     counter = _Counter()
-    port = _free_port()
+    port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import statistics
 import tempfile
 import time
@@ -31,6 +32,13 @@ def postgres_problem(url: str) -> str | None:
         return None
     except Exception as exc:  # any failure to connect means "not available"
         return str(exc).splitlines()[0]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def postgres_available() -> bool:

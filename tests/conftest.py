@@ -94,8 +94,9 @@ def unique() -> str:
     return "-" + uuid.uuid4().hex[:8]
 
 
-# The ``org`` fixture's seats: body, person, side, then the person's roles in the body.
-_APPOINTMENTS: tuple[tuple[str, ...], ...] = (
+# The test municipality's seats (the ``org`` fixture's, and the rulebook tests' in memory):
+# body, person, side, then the person's roles in the body.
+APPOINTMENTS: tuple[tuple[str, ...], ...] = (
     ("hmed", "direktor", "management", "chair"),
     ("hmed", "sekretaer", "management", "secretary"),
     ("hmed", "tr", "employees", "vice_chair", "tr"),
@@ -131,7 +132,7 @@ def org(service: LedgerService, clock: ManualClock, unique: str) -> Organisation
     o.body("hmed", "HovedMED", "hovedmed")
     o.body("lmed", "LokalMED Skole", "lokalmed", parent="hmed")
     o.body("udvalg", "Børne- og Ungdomsudvalget", "political_committee")
-    for body, person, side, *roles in _APPOINTMENTS:
+    for body, person, side, *roles in APPOINTMENTS:
         o.appoint(body, person, side, *roles)
     return o
 

@@ -14,7 +14,7 @@ from demo.organisation import Organisation
 from ledger.domain import events as ev
 from tests.api.conftest import Api
 from tests.stories.evidence import trust_of
-from tests.stories.http import open_school_matter, position
+from tests.stories.http import decision, open_school_matter, position
 from verifier.bundle import verify_bundle
 
 MATTER = "skolestruktur"
@@ -30,12 +30,8 @@ def decided(org: Organisation) -> Organisation:
     org.act(
         "direktor",
         MATTER,
-        ev.DecisionMade(
-            outcome="Skolerne lægges sammen.",
-            rationale="Elevtallet falder.",
-            inputs=[
-                ev.DecisionInput(event=4, treatment="not_adopted", reason="Tidsplanen holder.")
-            ],
+        decision(
+            "Skolerne lægges sammen.", "Elevtallet falder.", 4, "not_adopted", "Tidsplanen holder."
         ),
     )
     return org

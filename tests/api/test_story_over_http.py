@@ -32,6 +32,7 @@ from ledger.protocol.note import NoteVerifier
 from ledger.service.application import system_clock
 from tests.stories.cli import python_cli
 from tests.stories.evidence import trust_from
+from tests.stories.http import decision
 from tests.stories.live_server import ROOT, LiveServer, live_server
 from verifier.bundle import TrustRoot, verify_bundle
 
@@ -192,10 +193,12 @@ def run_the_matter(server: LiveServer, home: Path, tr_key: PersonKey) -> dict[st
     )
     direktor.append(
         "matter/okonomi",
-        ev.DecisionMade(
-            outcome="Besparelsen findes ved opgavefællesskaber.",
-            rationale="Medarbejdersidens forslag holder fagligheden.",
-            inputs=[ev.DecisionInput(event=position["seq"], treatment="adopted", reason="Fulgt.")],
+        decision(
+            "Besparelsen findes ved opgavefællesskaber.",
+            "Medarbejdersidens forslag holder fagligheden.",
+            position["seq"],
+            "adopted",
+            "Fulgt.",
         ),
     )
     return position

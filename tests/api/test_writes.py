@@ -24,7 +24,7 @@ from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
 from ledger.storage.logkeys import ledger_id_of
 from tests.api.conftest import Api, assert_error, ledger_path
-from tests.stories.http import open_school_matter, position, signed
+from tests.stories.http import decision, open_school_matter, position, signed
 from tests.stories.school import school_structure
 
 
@@ -69,10 +69,8 @@ def test_the_sdk_writes_a_whole_exchange_over_http(api: Api, org: Organisation) 
     direktor = api.client(org, "direktor")
     decided = direktor.append(
         stream,
-        ev.DecisionMade(
-            outcome="Skolerne lægges sammen.",
-            rationale="Elevtallet falder.",
-            inputs=[ev.DecisionInput(event=3, treatment="partly_adopted", reason="Delvist fulgt.")],
+        decision(
+            "Skolerne lægges sammen.", "Elevtallet falder.", 3, "partly_adopted", "Delvist fulgt."
         ),
     )
     assert decided["seq"] == 4

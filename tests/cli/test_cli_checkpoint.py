@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.matters import hovedmed
 from demo.organisation import ManualClock, Organisation
 from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.note import split_note
@@ -31,11 +32,7 @@ def quiet(tmp_path: Path) -> Iterator[Organisation]:
     clock = ManualClock()
     service = LedgerService(store, LogKeyring(data / "log-keys"), clock=clock, checkpoints=RARELY)
     org = Organisation(service, "ledger.example/stille", "Stille Kommune", clock)
-    org.person("direktor", "Dorte Direktør")
-    org.person("tr", "Tage Tillidsrepræsentant")
-    org.body("hmed", "HovedMED", "hovedmed")
-    org.appoint("hmed", "direktor", "management", "chair")
-    org.appoint("hmed", "tr", "employees", "vice_chair", "tr")
+    hovedmed(org, vice_chair=True)
     org.act("direktor", "skole", school_structure(clock))
     org.act("tr", "skole", position("employees"))
     yield org

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from benchmarks.matters import matter_opened
 from demo.organisation import ManualClock
 from ledger.domain import events as ev
 from ledger.storage.store import Store
@@ -29,6 +30,12 @@ def statuses(mail: Mail, store: Store) -> dict[str, str]:
             select(m.c.person, m.c.status).where(m.c.origin == mail.org.origin)
         ).all()
     return {str(p): str(s) for p, s in rows}
+
+
+def consulted_overnight(mail: Mail, clock: ManualClock) -> None:
+    """HovedMED is consulted on the school structure; then it is the next morning."""
+    consult(mail, clock)
+    clock.now = NEXT_MORNING
 
 
 def test_a_daily_digest_groups_the_days_events_in_one_message(
@@ -60,8 +67,7 @@ def test_an_immediate_reader_is_told_at_once(mail: Mail, clock: ManualClock) -> 
 
 
 def test_an_unsubscribed_kind_is_not_sent(mail: Mail, clock: ManualClock) -> None:
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     mail.run()
     (first,) = mail.mailbox.to(address("tr"))
     link = str(first["List-Unsubscribe"]).strip("<>")
@@ -76,14 +82,12 @@ def test_an_unsubscribed_kind_is_not_sent(mail: Mail, clock: ManualClock) -> Non
 
 
 def _budget(clock: ManualClock) -> ev.MatterOpened:
-    return ev.MatterOpened(
-        title="Budget 2027",
-        description="Budgetforslaget.",
-        category="budget",
-        responsible_body="hmed",
+    return matter_opened(
+        "Budget 2027",
+        "Budgetforslaget.",
+        "budget",
+        clock.date(days=30),
         influence_level="information",
-        decision_maker="direktor",
-        planned_decision_date=clock.date(days=30),
     )
 
 
@@ -91,8 +95,7 @@ def test_a_refusing_server_is_retried_with_backoff_then_shown_as_failed(
     mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
 ) -> None:
     smtp.mailbox.rcpt_reply = "451 4.3.0 Try again later"
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     mail.run()
     assert set(statuses(mail, store).values()) == {"pending"}
     clock.advance(minutes=1)  # the first backoff: 60 s
@@ -117,8 +120,7 @@ def test_a_permanent_refusal_fails_at_once(
     mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
 ) -> None:
     smtp.mailbox.data_reply = "550 5.7.1 Not accepted"
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     report = mail.run()
     assert report.outcomes == {"failed": 3}
     assert set(statuses(mail, store).values()) == {"failed"}
@@ -137,8 +139,7 @@ def test_a_silent_server_times_out_is_retried_and_the_worker_goes_on(
         timeout=0.3,
         backoff=Backoff(max_attempts=2, base_seconds=60, lease_seconds=60),
     )
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     assert set(mail.run().outcomes) == {"pending"}
     clock.advance(minutes=1)
     assert set(mail.run().outcomes) == {"failed"}
@@ -180,8 +181,7 @@ def test_an_address_erased_after_planning_cancels_the_message(
     mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
 ) -> None:
     smtp.mailbox.rcpt_reply = "451 4.3.0 Try again later"
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     mail.run()
     store.erase_directory(mail.org.origin, "tr")
     smtp.mailbox.rcpt_reply = None
@@ -199,8 +199,7 @@ def test_no_reply_after_the_content_is_uncertain_and_never_resent(
     mail.notifier = make_notifier(
         store, mail.org.service, clock, smtp.port, origin=mail.org.origin, timeout=0.3
     )
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     mail.run()
     assert set(statuses(mail, store).values()) == {"uncertain"}
     smtp.mailbox.data_delay = 0.0
@@ -213,8 +212,7 @@ def test_no_reply_after_the_content_is_uncertain_and_never_resent(
 def test_a_worker_whose_claim_ran_out_does_not_send(
     mail: Mail, clock: ManualClock, store: Store
 ) -> None:
-    consult(mail, clock)
-    clock.now = NEXT_MORNING
+    consulted_overnight(mail, clock)
     mail.projector.catch_up_ledger(mail.org.origin)
     deliveries = mail.notifier.deliveries
     origin = mail.org.origin

@@ -22,6 +22,14 @@ def immediate(mail: Mail) -> None:
         )
 
 
+def opened_with_mail_at_once(mail: Mail, clock: ManualClock) -> Matter:
+    """Everyone wants their mail at once; the director opens the school-structure matter."""
+    immediate(mail)
+    matter = Matter(mail.org, "skolestruktur")
+    matter.act("direktor", school_structure(clock))
+    return matter
+
+
 def texts(mail: Mail, person: str) -> str:
     return "\n".join(text_of(m) for m in mail.mailbox.to(address(person)))
 
@@ -29,14 +37,9 @@ def texts(mail: Mail, person: str) -> str:
 def test_a_meeting_tells_the_body_and_asks_its_chairs_to_approve_the_minutes(
     mail: Mail, clock: ManualClock
 ) -> None:
-    immediate(mail)
-    matter = Matter(mail.org, "skolestruktur")
-    matter.act("direktor", school_structure(clock))
+    matter = opened_with_mail_at_once(mail, clock)
     mail.run()
-    matter.act(
-        "sekretaer",
-        hovedmed_meeting(clock, MINUTES),
-    )
+    matter.act("sekretaer", hovedmed_meeting(clock, MINUTES))
     clock.advance(minutes=5)
     mail.run()
     approve = "Referatet fra mødet i HovedMED om Ny skolestruktur venter på din godkendelse"
@@ -49,9 +52,7 @@ def test_a_meeting_tells_the_body_and_asks_its_chairs_to_approve_the_minutes(
 def test_the_claimant_hears_of_the_answer_and_of_the_deadline(
     mail: Mail, clock: ManualClock
 ) -> None:
-    immediate(mail)
-    matter = Matter(mail.org, "skolestruktur")
-    matter.act("direktor", school_structure(clock))
+    matter = opened_with_mail_at_once(mail, clock)
     disagreement = matter.act("tr", ev.DisagreementRecorded(body="hmed", points=["For stramt."]))
     matter.act("tr", ev.BreachClaimed(body="hmed", concerns=1, text="Ikke drøftet."))
     matter.act(
@@ -73,9 +74,7 @@ def test_the_claimant_hears_of_the_answer_and_of_the_deadline(
 
 
 def test_a_rebuild_of_the_read_models_sends_nothing_again(mail: Mail, clock: ManualClock) -> None:
-    immediate(mail)
-    matter = Matter(mail.org, "skolestruktur")
-    matter.act("direktor", school_structure(clock))
+    opened_with_mail_at_once(mail, clock)
     mail.run()
     before = len(mail.mailbox.received)
     assert before == 3
@@ -89,13 +88,8 @@ def test_a_rebuild_of_the_read_models_sends_nothing_again(mail: Mail, clock: Man
 def test_a_finding_falling_due_reaches_the_bodys_chairs_and_the_auditors(
     mail: Mail, clock: ManualClock
 ) -> None:
-    immediate(mail)
-    matter = Matter(mail.org, "skolestruktur")
-    matter.act("direktor", school_structure(clock))
-    matter.act(
-        "sekretaer",
-        hovedmed_meeting(clock, MINUTES),
-    )
+    matter = opened_with_mail_at_once(mail, clock)
+    matter.act("sekretaer", hovedmed_meeting(clock, MINUTES))
     mail.run()
     assert "MED-12" not in texts(mail, "revisor")
     clock.advance(days=16)  # the minutes were not approved within 14 days
@@ -106,9 +100,7 @@ def test_a_finding_falling_due_reaches_the_bodys_chairs_and_the_auditors(
 
 
 def test_a_hearing_reaches_the_bodies_it_asks(mail: Mail, clock: ManualClock) -> None:
-    immediate(mail)
-    matter = Matter(mail.org, "skolestruktur")
-    matter.act("direktor", school_structure(clock))
+    matter = opened_with_mail_at_once(mail, clock)
     matter.act("direktor", ev.HearingOpened(bodies=["lmed"], respond_by=clock.date(days=21)))
     mail.run()
     heard = "LokalMED Skole høres i Ny skolestruktur; svar senest 26. januar 2026"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from demo.organisation import Organisation
+from demo.organisation import ManualClock, Organisation
 from ledger.service.application import LedgerService
 from ledger.storage.store import Store
 from projections.read_models.dossier import Dossier, dossier
@@ -28,6 +28,7 @@ from projections.read_models.statistics import BodyStatistics, statistics
 from projections.read_models.timeline import Timeline, timeline
 from projections.runner.projector import Projector
 from projections.runner.replay import replay
+from tests.stories.process import Story
 
 
 @dataclass
@@ -107,3 +108,10 @@ def projector(service: LedgerService, store: Store, backend: str) -> Projector:
 @pytest.fixture
 def read(org: Organisation, projector: Projector) -> ReadModels:
     return ReadModels(projector, org.origin)
+
+
+@pytest.fixture
+def story(org: Organisation, clock: ManualClock, projector: Projector) -> Story:
+    """The school-structure matter of ``org``, opened by the director once ``projector``
+    follows the ledger."""
+    return Story.opened(org, clock)

@@ -28,7 +28,7 @@ from projections.runner.projector import Projector
 from tests.projections.conftest import dump
 from tests.stories.log_assertions import LogSnapshot
 from tests.stories.matter import Matter
-from tests.stories.register import guideline_matter, make_guideline
+from tests.stories.register import register_with
 from tests.stories.school import school_structure
 
 Identity = tuple[str, str, str]
@@ -191,7 +191,7 @@ def test_the_dry_run_foresees_a_decision_against_a_guideline_agreed_in_another_m
     """HovedMED agrees a procedure guideline in one matter; another matter that touches it
     is decided without an agreement changing it (MED-14): foreseen before it is signed,
     from the guideline register the dry run folds from the other matter."""
-    make_guideline(guideline_matter(Matter(org, "retningslinjer"), clock), "trivsel", "procedure")
+    register_with(org, clock, "trivsel", "procedure")
     clock.advance(days=2)
     touching = Matter(org, "trivsel-ny")
     touching.act("direktor", school_structure(clock, touches_guidelines=["trivsel"]))

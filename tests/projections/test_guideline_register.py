@@ -25,6 +25,7 @@ from tests.stories.register import (
     amend_guideline,
     guideline_matter,
     make_guideline,
+    register_with,
     terminate_guideline,
 )
 
@@ -66,8 +67,7 @@ def test_a_guideline_made_by_agreement_is_in_the_register_with_its_agreement(
 def test_an_amendment_is_listed_and_may_change_the_type(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    matter = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(matter, "seniorpolitik", "optional")
+    matter = register_with(org, clock, "seniorpolitik", "optional")
     clock.advance(days=10)
     amended = amend_guideline(matter, "seniorpolitik", "procedure")
 
@@ -81,8 +81,7 @@ def test_an_amendment_is_listed_and_may_change_the_type(
 def test_an_optional_guideline_under_notice_is_in_force_until_its_end_then_terminated(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    matter = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(matter, "seniorpolitik", "optional")
+    matter = register_with(org, clock, "seniorpolitik", "optional")
     clock.advance(days=5)
     notice_day, end = clock.date(), "2026-06-01"
     ended = terminate_guideline(matter, "seniorpolitik", end)
@@ -101,8 +100,7 @@ def test_an_optional_guideline_under_notice_is_in_force_until_its_end_then_termi
 def test_a_guideline_agreed_to_take_effect_later_is_pending_until_then(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    matter = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(matter, "stress", "mandatory", effective_from="2026-03-01")
+    register_with(org, clock, "stress", "mandatory", effective_from="2026-03-01")
 
     assert register(read).guidelines[0].status == "pending"
     later = register(read, on=datetime(2026, 3, 1, tzinfo=UTC)).guidelines[0]
@@ -136,8 +134,7 @@ def test_the_register_as_of_before_and_after_each_step(
 def test_only_the_guidelines_of_a_body_and_unknown_ones_are_refused(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    matter = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(matter, "trivsel", "procedure")
+    register_with(org, clock, "trivsel", "procedure")
     assert register(read, body="lmed").guidelines == []
     assert [g.guideline for g in register(read, body="hmed").guidelines] == ["trivsel"]
     with pytest.raises(BodyNotFoundError):
@@ -149,8 +146,7 @@ def test_only_the_guidelines_of_a_body_and_unknown_ones_are_refused(
 def test_a_reader_who_may_not_read_the_agreeing_matter_sees_the_register_without_it(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    matter = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(matter, "trivsel", "procedure")
+    matter = register_with(org, clock, "trivsel", "procedure")
     amend_guideline(matter, "trivsel")
     report = register(read)
 

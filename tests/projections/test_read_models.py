@@ -96,9 +96,8 @@ def test_an_imported_event_is_marked_in_the_timeline(
 
 
 def test_involvement_shows_when_a_person_was_informed_heard_present_and_what_they_said(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share(bodies=("hmed", "lmed"))
     story.consult()
     meeting = story.meeting(present=("direktor", "sekretaer", "tr"), absent=("amr",))
@@ -125,9 +124,8 @@ def test_involvement_shows_when_a_person_was_informed_heard_present_and_what_the
 
 
 def test_someone_appointed_after_the_material_was_shared_was_not_informed_by_it(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, org: Organisation, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share()
     org.person("ny-tr", "Nina Ny")
     org.appoint("hmed", "ny-tr", "employees", "member")
@@ -260,9 +258,8 @@ def test_findings_for_an_unknown_body_or_rule_are_refused(read: ReadModels) -> N
 
 
 def test_a_receipt_proves_involvement_and_its_bundle_verifies_offline(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, org: Organisation, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share()
     story.consult()
     story.meeting(present=("direktor", "sekretaer", "tr", "amr"))
@@ -292,10 +289,9 @@ def test_a_receipt_proves_involvement_and_its_bundle_verifies_offline(
 
 
 def test_a_receipt_shows_a_member_who_was_never_sent_material_nor_invited(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, clock: ManualClock, read: ReadModels
 ) -> None:
     """The director discusses the matter in the LokalMED only; HovedMED's AMR hears nothing."""
-    story = Story.opened(org, clock)
     story.share(bodies=("lmed",))
     story.consult(body="lmed", by="leder")
     story.meeting(body="lmed", present=("leder", "tr-lokal"), by="leder")

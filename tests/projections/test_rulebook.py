@@ -97,14 +97,7 @@ def med05_stays_quiet_when_every_input_is_treated(org: Organisation, clock: Manu
 
 
 def med06_stays_quiet_when_both_sides_agreed_first(org: Organisation, clock: ManualClock) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "trivselspolitik",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="procedure",
-    )
+    story = Story.guideline(org, clock, "trivselspolitik", "procedure")
     story.consult()
     story.decide_after(20, story.agree())
 
@@ -112,14 +105,7 @@ def med06_stays_quiet_when_both_sides_agreed_first(org: Organisation, clock: Man
 def med06_stays_quiet_when_an_optional_guideline_is_declined_after_a_negotiation(
     org: Organisation, clock: ManualClock
 ) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "hjemmearbejde",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="optional",
-    )
+    story = Story.guideline(org, clock, "hjemmearbejde", "optional")
     story.consult()
     meeting = story.meeting()
     story.approve(meeting, by="direktor")
@@ -230,9 +216,8 @@ def test_each_rule_stays_quiet(
 
 
 def test_med01_a_hearing_only_matter_is_decided_without_discussion(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     hearing = story.hearing(bodies=("hmed", "lmed"))
     decision = story.decide_after(20)
     assert read.rules() == ["MED-01", "MED-03", "MED-09"]
@@ -245,9 +230,8 @@ def test_med01_a_hearing_only_matter_is_decided_without_discussion(
 
 
 def test_med02_a_proposal_referred_to_politics_before_hovedmed_discussed_it(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=1)
     referral = story.refer()
@@ -260,9 +244,8 @@ def test_med02_a_proposal_referred_to_politics_before_hovedmed_discussed_it(
 
 
 def test_med03_information_ten_days_before_the_political_referral_is_late(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.consult()
     clock.advance(days=10)
     story.refer()
@@ -294,9 +277,8 @@ def test_med03_lead_days_are_set_per_ledger(
 
 
 def test_med04_an_answered_disagreement_beside_an_unanswered_one(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.consult()
     answered = story.disagree()
     story.answer(answered)
@@ -314,10 +296,7 @@ def test_med04_an_answered_disagreement_beside_an_unanswered_one(
     assert read.dossier("skolestruktur").document["disagreements"][1]["open_at_decision"]
 
 
-def test_med05_a_position_the_decision_does_not_mention(
-    org: Organisation, clock: ManualClock, read: ReadModels
-) -> None:
-    story = Story.opened(org, clock)
+def test_med05_a_position_the_decision_does_not_mention(story: Story, read: ReadModels) -> None:
     story.consult()
     position = story.position()
     story.decide_after(20)
@@ -329,12 +308,9 @@ def test_med05_a_position_the_decision_does_not_mention(
     assert read.rules() == [], "a later decision that treats it addresses it"
 
 
-def test_med05_survives_the_erasure_of_the_decisions_text(
-    org: Organisation, clock: ManualClock, read: ReadModels
-) -> None:
+def test_med05_survives_the_erasure_of_the_decisions_text(story: Story, read: ReadModels) -> None:
     """Erasing a decision's outcome and rationale under the GDPR keeps its inputs: the rule
     still sees that the position was not treated (an erasure once switched MED-05 off)."""
-    story = Story.opened(org, clock)
     story.consult()
     story.position()
     decision = story.decide_after(20)
@@ -349,14 +325,7 @@ def test_med05_survives_the_erasure_of_the_decisions_text(
 def test_med06_a_procedure_guideline_decided_without_an_agreement(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "trivselspolitik",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="procedure",
-    )
+    story = Story.guideline(org, clock, "trivselspolitik", "procedure")
     story.consult()
     story.decide_after(20)
     [found] = read.findings(rule="MED-06").findings
@@ -367,23 +336,15 @@ def test_med06_a_procedure_guideline_decided_without_an_agreement(
 def test_med06_an_optional_guideline_declined_without_any_negotiation(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(
-        org,
-        clock,
-        "hjemmearbejde",
-        category="guideline",
-        influence_level="information",
-        guideline_type="optional",
-    )
+    story = Story.guideline(org, clock, "hjemmearbejde", "optional", "information")
     story.share()
     story.decide_after(20)
     assert read.rules() == ["MED-06"]
 
 
 def test_med07_material_on_the_meeting_day_until_the_body_allows_it(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share()
     story.meeting()
     found = read.findings(rule="MED-07", lang="en").findings
@@ -435,9 +396,8 @@ def test_med08_judges_the_amr_role_as_it_was_at_the_meeting(
 
 
 def test_med09_hovedmed_only_discussed_after_the_proposal_went_to_hearing(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share()
     hearing = story.hearing(bodies=("hmed", "lmed"))
     clock.advance(days=3)
@@ -462,9 +422,8 @@ def test_med10_a_lokalmed_proposal_untreated_when_the_matter_goes_to_politics(
 
 
 def test_med11_the_month_runs_per_claim_and_escalation_moves_a_claim_on(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.refer()
     story.share()
     remedied = story.claim_breach("Sendt til politikerne uden om MED.", concerns=2)
@@ -486,9 +445,8 @@ def test_med11_the_month_runs_per_claim_and_escalation_moves_a_claim_on(
 
 
 def test_med12_the_chairs_approval_alone_and_a_second_meeting_after_an_approved_first(
-    org: Organisation, clock: ManualClock, read: ReadModels
+    story: Story, org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story = Story.opened(org, clock)
     story.share()
     clock.advance(days=7)
     first = story.meeting()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.protocol.envelope import REGISTRY_STREAM
@@ -25,6 +27,7 @@ from tests.stories.register import (
     amend_guideline,
     guideline_matter,
     make_guideline,
+    register_with,
     terminate_guideline,
 )
 from tests.stories.school import school_structure
@@ -68,11 +71,18 @@ def test_med13_a_lokalmed_matter_decided_by_the_director_above_it(
     assert "§ 5 and § 7" in finding.explanation
 
 
-def test_med13_a_decision_maker_outside_every_body(
-    org: Organisation, clock: ManualClock, read: ReadModels
+@pytest.mark.parametrize(
+    ("matter", "maker"),
+    [
+        pytest.param("udenfor", "udenfor", id="outside every body"),
+        pytest.param("tr-beslutter", "tr", id="an employee-side seat in the responsible body"),
+    ],
+)
+def test_med13_a_decision_maker_without_a_management_seat_in_or_above_the_body(
+    org: Organisation, clock: ManualClock, read: ReadModels, matter: str, maker: str
 ) -> None:
-    decided(org, clock, "udenfor", "direktor", decision_maker="udenfor")
-    assert "MED-13" in read.rules("udenfor")
+    decided(org, clock, matter, "direktor", decision_maker=maker)
+    assert "MED-13" in read.rules(matter)
 
 
 def test_med13_stays_quiet_in_the_body_itself_or_above_the_decision_maker_s_seat(
@@ -107,7 +117,7 @@ def touching(org: Organisation, clock: ManualClock, matter: str, guideline: str)
 def test_med14_a_matter_touching_a_guideline_in_force_decided_without_agreement(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    make_guideline(guideline_matter(Matter(org, "retningslinjer"), clock), "trivsel", "mandatory")
+    register_with(org, clock, "trivsel", "mandatory")
     story = touching(org, clock, "omlaegning", "trivsel")
     decision = story.decide_after(21)
     assert "MED-14" in read.rules("omlaegning")
@@ -121,8 +131,7 @@ def test_med14_a_matter_touching_a_guideline_in_force_decided_without_agreement(
 def test_med14_stays_quiet_with_an_agreement_or_an_amendment_before_the_decision(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    register = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(register, "trivsel", "mandatory")
+    register = register_with(org, clock, "trivsel", "mandatory")
     agreed = touching(org, clock, "aftalt", "trivsel")
     agreed.agree()
     agreed.decide_after(21)
@@ -135,8 +144,7 @@ def test_med14_stays_quiet_with_an_agreement_or_an_amendment_before_the_decision
 def test_med14_stays_quiet_before_the_guideline_takes_effect_and_after_it_ended(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    register = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(register, "senere", "procedure", effective_from="2026-12-01")
+    register = register_with(org, clock, "senere", "procedure", effective_from="2026-12-01")
     make_guideline(register, "valgfri", "optional")
     terminate_guideline(register, "valgfri", "2026-04-10")
     early = touching(org, clock, "for-tidligt", "senere")
@@ -233,8 +241,7 @@ def test_med16_an_imported_termination_is_reported_for_its_unwitnessed_notice(
     service: LedgerService, projector: Projector, clock: ManualClock, unique: str
 ) -> None:
     org, read = an_importing_municipality(service, projector, clock, unique)
-    register = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(register, "seniorpolitik", "optional")
+    register = register_with(org, clock, "seniorpolitik", "optional")
     ended = org.client("tr").append(
         register.stream,
         ev.GuidelineTerminated(
@@ -253,8 +260,7 @@ def test_med16_an_imported_termination_is_reported_for_its_unwitnessed_notice(
 def test_med16_stays_quiet_for_a_termination_the_ledger_witnessed(
     org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    register = guideline_matter(Matter(org, "retningslinjer"), clock)
-    make_guideline(register, "seniorpolitik", "optional")
+    register = register_with(org, clock, "seniorpolitik", "optional")
     terminate_guideline(register, "seniorpolitik", "2026-05-01")
     assert "MED-16" not in read.rules()
 
@@ -267,7 +273,7 @@ def test_a_fresh_worker_resumes_the_organisation_s_facts_from_the_log(
 ) -> None:
     """A worker that starts mid-log (a restart) reloads the guideline register and the AMR
     appointments with the log, so MED-14 and MED-15 come out as a rebuild gives them."""
-    make_guideline(guideline_matter(Matter(org, "retningslinjer"), clock), "trivsel", "mandatory")
+    register_with(org, clock, "trivsel", "mandatory")
     Projector(store).catch_up_ledger(org.origin)
     touching(org, clock, "omlaegning", "trivsel").decide_after(21)
     year_ends(org, clock)
@@ -282,13 +288,6 @@ def test_a_fresh_worker_resumes_the_organisation_s_facts_from_the_log(
 
 
 # --- boundaries -------------------------------------------------------------------------
-
-
-def test_med13_an_employee_side_seat_in_the_responsible_body_is_not_the_management_side(
-    org: Organisation, clock: ManualClock, read: ReadModels
-) -> None:
-    decided(org, clock, "tr-beslutter", "direktor", decision_maker="tr")
-    assert "MED-13" in read.rules("tr-beslutter")
 
 
 def test_med14_judges_in_force_on_the_decision_s_own_day(

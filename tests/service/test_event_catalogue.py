@@ -256,8 +256,10 @@ def agreed_compromise(matter: Matter, clock: ManualClock) -> int:
     return proposal
 
 
-def guideline_agreed(matter: Matter, clock: ManualClock, guideline_type: str) -> None:
-    """HovedMED agrees the guideline ``inddragelse`` of ``guideline_type``."""
+def guideline_agreed(org: Organisation, clock: ManualClock, guideline_type: str) -> Matter:
+    """The matter opened, and HovedMED agrees in it the guideline ``inddragelse`` of
+    ``guideline_type``."""
+    matter = opened(org, clock)
     matter.act(
         "direktor",
         ev.AgreementReached(
@@ -269,6 +271,7 @@ def guideline_agreed(matter: Matter, clock: ManualClock, guideline_type: str) ->
             guideline_id="inddragelse",
         ),
     )
+    return matter
 
 
 @story("AgreementReached")
@@ -290,8 +293,7 @@ def both_sides_accept_and_agree_a_guideline(org: Organisation, clock: ManualCloc
 
 @story("GuidelineAmended")
 def both_sides_agree_to_amend_the_guideline(org: Organisation, clock: ManualClock) -> Signing:
-    matter = opened(org, clock)
-    guideline_agreed(matter, clock, "procedure")
+    matter = guideline_agreed(org, clock, "procedure")
     return Signing(
         "direktor",
         matter.stream,
@@ -308,8 +310,7 @@ def both_sides_agree_to_amend_the_guideline(org: Organisation, clock: ManualCloc
 def the_employee_side_gives_notice_on_an_optional_guideline(
     org: Organisation, clock: ManualClock
 ) -> Signing:
-    matter = opened(org, clock)
-    guideline_agreed(matter, clock, "optional")
+    matter = guideline_agreed(org, clock, "optional")
     return Signing(
         "tr",
         matter.stream,

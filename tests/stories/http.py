@@ -24,6 +24,17 @@ def position(
     return ev.PositionStated(body=body, side=side, stance="support_with_changes", text=text)
 
 
+def decision(
+    outcome: str, rationale: str, event: int, treatment: ev.Treatment, reason: str
+) -> ev.DecisionMade:
+    """A decision treating one input, ``event``."""
+    return ev.DecisionMade(
+        outcome=outcome,
+        rationale=rationale,
+        inputs=[ev.DecisionInput(event=event, treatment=treatment, reason=reason)],
+    )
+
+
 def signed(
     org: Organisation,
     person: str,

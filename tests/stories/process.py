@@ -42,6 +42,25 @@ class Story:
         story.consult()
         return story
 
+    @classmethod
+    def guideline(
+        cls,
+        org: Organisation,
+        clock: ManualClock,
+        matter: str,
+        guideline_type: str,
+        influence_level: str = "codetermination",
+    ) -> Story:
+        """A guideline matter of ``guideline_type`` opened at ``influence_level``."""
+        return cls.opened(
+            org,
+            clock,
+            matter,
+            category="guideline",
+            influence_level=influence_level,
+            guideline_type=guideline_type,
+        )
+
     def act(self, person: str, payload: ev.Payload) -> int:
         """``person`` signs ``payload``; returns its sequence number in the matter."""
         return int(self.org.act(person, self.matter, payload)["seq"])

@@ -6,7 +6,7 @@ vice-chair; guidelines are agreed there on a compromise both sides accepted.
 
 from __future__ import annotations
 
-from demo.organisation import ManualClock
+from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from tests.stories.matter import Matter
 from tests.stories.school import school_structure
@@ -55,6 +55,20 @@ def make_guideline(
             ),
         )["seq"]
     )
+
+
+def register_with(
+    org: Organisation,
+    clock: ManualClock,
+    guideline_id: str,
+    guideline_type: ev.GuidelineType,
+    effective_from: str | None = None,
+) -> Matter:
+    """The guideline matter ``retningslinjer`` opened and guideline ``guideline_id`` agreed
+    in it (``effective_from`` as in ``make_guideline``)."""
+    matter = guideline_matter(Matter(org, "retningslinjer"), clock)
+    make_guideline(matter, guideline_id, guideline_type, effective_from)
+    return matter
 
 
 def amend_guideline(

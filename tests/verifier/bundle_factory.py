@@ -181,6 +181,18 @@ class LedgerFactory:
             quorum,
         )
 
+    def trust_document(self, quorum: int = 0) -> dict[str, Any]:
+        """The trust root as the JSON document the ledger publishes."""
+        trust = self.trust(quorum)
+        return {
+            "format": "medledger-trust/v1",
+            "origin": trust.origin,
+            "log_key": trust.log_key,
+            "genesis": trust.genesis,
+            "witnesses": list(trust.witnesses),
+            "quorum": trust.quorum,
+        }
+
     def bundle(
         self,
         *,

@@ -26,16 +26,7 @@ B64 = string.ascii_uppercase + string.ascii_lowercase + string.digits + "+/"
 
 
 def _trust_document(factory: LedgerFactory, **change: Any) -> dict[str, Any]:
-    trust = factory.trust()
-    document = {
-        "format": "medledger-trust/v1",
-        "origin": trust.origin,
-        "log_key": trust.log_key,
-        "genesis": trust.genesis,
-        "witnesses": list(trust.witnesses),
-        "quorum": trust.quorum,
-    }
-    return document | change
+    return factory.trust_document() | change
 
 
 def test_a_trust_root_without_witnesses_needs_no_cosignature() -> None:

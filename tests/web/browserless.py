@@ -59,12 +59,19 @@ class Site:
         return Browserless(http, self.org, who, self.secret)
 
 
-@pytest.fixture(name="site")
-def site_fixture(
-    service: LedgerService, store: Store, clock: ManualClock, unique: str, tmp_path: Path
+def told_site(
+    service: LedgerService, store: Store, clock: ManualClock, tmp_path: Path, origin: str, name: str
 ) -> Site:
-    org = Organisation(service, f"ledger.example/side{unique}", "Sidekommune", clock)
+    """The web site over a municipality ``origin`` told the confidential story."""
+    org = Organisation(service, origin, name, clock)
     tell(org)
     settings = api_settings(tmp_path)
     app = create_site(settings, ledger=OpenedLedger(store, service))
     return Site(org, app, settings.secret_bytes())
+
+
+@pytest.fixture(name="site")
+def site_fixture(
+    service: LedgerService, store: Store, clock: ManualClock, unique: str, tmp_path: Path
+) -> Site:
+    return told_site(service, store, clock, tmp_path, f"ledger.example/side{unique}", "Sidekommune")

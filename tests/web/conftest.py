@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from sqlalchemy import create_engine, text
 
+from benchmarks.common import free_port
 from ledger.domain.state import LedgerState
 from tests.api.conftest import TEST_SECRET
 from tests.conftest import IN_CI, PG_URL
-from tests.stories.live_server import ROOT, LiveServer, free_port, server_env
+from tests.stories.live_server import ROOT, LiveServer, server_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -76,12 +78,9 @@ def build_demo(directory: Path) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    directory = tmp_path_factory.mktemp("web-demo")
-    shutil.rmtree(directory)
-    build_demo(directory)
-    env = server_env("sqlite", directory, None, TEST_SECRET)
+@contextmanager
+def served(directory: Path, env: dict[str, str]) -> Iterator[DemoSite]:
+    """The demo ledgers and demo keys built in ``directory``, served with ``env`` meanwhile."""
     env["MEDLEDGER_DEMO_KEYS"] = str(directory / "demo-keys")
     server = LiveServer(env, free_port(), directory / "server.log")
     server.start()
@@ -90,6 +89,15 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
         yield DemoSite(server, directory, people)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    directory = tmp_path_factory.mktemp("web-demo")
+    shutil.rmtree(directory)
+    build_demo(directory)
+    with served(directory, server_env("sqlite", directory, None, TEST_SECRET)) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
@@ -113,15 +121,11 @@ def demo_site_pg(tmp_path_factory: pytest.TempPathFactory, pg_schema: str) -> It
     finally:
         opened.close()
     env = server_env("postgres", directory, schema, TEST_SECRET)
-    env["MEDLEDGER_DEMO_KEYS"] = str(directory / "demo-keys")
     env["MEDLEDGER_READ_MODELS_CATCH_UP"] = "true"
-    server = LiveServer(env, free_port(), directory / "server.log")
-    server.start()
     try:
-        people = json.loads((directory / "demo-keys" / "people.json").read_text("utf-8"))
-        yield DemoSite(server, directory, people)
+        with served(directory, env) as site:
+            yield site
     finally:
-        server.stop()
         engine = create_engine(PG_URL)
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -185,6 +189,16 @@ def people(browser: Browser) -> Iterator[list[Person]]:
     yield opened
     for person in opened:
         person.context.close()
+
+
+def signed_in(
+    browser: Browser, site: DemoSite, people: list[Person], ledger: str, who: str
+) -> Person:
+    """A fresh browser (closed with ``people``) where ``who`` has logged in to ``ledger``."""
+    person = open_person(browser, site.url)
+    people.append(person)
+    become(person, ledger, who)
+    return person
 
 
 def become(person: Person, ledger: str, who: str) -> Page:

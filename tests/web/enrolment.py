@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
+
+from tests.web.conftest import DemoSite, Person, open_person
 
 
 def ask_for_access(page: Page, ledger: str, person: str) -> tuple[str, dict[str, Any]]:
@@ -16,6 +18,17 @@ def ask_for_access(page: Page, ledger: str, person: str) -> tuple[str, dict[str,
     page.locator("#enrol-request").wait_for(state="visible")
     request = page.locator("#enrol-text").input_value()
     return request, json.loads(request)
+
+
+def newcomer_asking(
+    browser: Browser, site: DemoSite, people: list[Person], ledger: str, person: str
+) -> tuple[Person, str, dict[str, Any]]:
+    """A fresh browser (closed with ``people``) where ``person`` asks for access to ``ledger``:
+    the newcomer, and their request's text and contents."""
+    newcomer = open_person(browser, site.url)
+    people.append(newcomer)
+    request, asked = ask_for_access(newcomer.page, ledger, person)
+    return newcomer, request, asked
 
 
 def approve(admin_page: Page, ledger: str, request: str) -> str:

@@ -1,9 +1,12 @@
 """Signing forms as people fill them in: type, choose, tick; read the words and the dry run
-before signing; sign; find an event's number on the matter page."""
+before signing; sign; upload a file; find an event's number on the matter page."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+import hashlib
+from collections.abc import Iterable
+
+from playwright.sync_api import FilePayload, Page
 
 REVIEW = "Se hvad du underskriver"
 SIGN = "Underskriv med min nøgle"
@@ -68,6 +71,36 @@ def act(
     assert expect in words, words
     assert page.locator("#dry-run").get_attribute("data-admitted") == "true"
     return sign(page)
+
+
+def upload(page: Page, name: str, content: bytes) -> str:
+    """Choose a file in the material form once it can take one, and wait until the browser has
+    hashed and listed it; its SHA-256 (hex), which is what will be signed."""
+    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
+    page.set_input_files(
+        "#f-files", files=[FilePayload(name=name, mimeType="text/plain", buffer=content)]
+    )
+    digest = hashlib.sha256(content).hexdigest()
+    try:
+        page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    except Exception:
+        raise AssertionError(page.locator("#upload-status").inner_text()) from None
+    return digest
+
+
+def fill_decision(
+    page: Page, outcome: str, rationale: str, inputs: Iterable[int], treatment: str, reason: str
+) -> None:
+    """Fill in the decision form: its outcome and rationale, each input treated alike."""
+    fill(page, {"#f-outcome": outcome, "#f-rationale": rationale})
+    for seq in inputs:
+        fill(page, {f"#f-treatment-{seq}-{treatment}": "", f"#f-reason-{seq}": reason})
+
+
+def required_inputs(page: Page) -> list[int]:
+    """The sequence numbers of the inputs the decision form asks a treatment of."""
+    required = page.locator("fieldset.decision-input[data-required=yes]")
+    return [int(s.get_attribute("data-seq") or 0) for s in required.all()]
 
 
 def raised_rules(page: Page) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+from tests.web.conftest import DemoSite, Person, assert_accessible, open_person, signed_in
 
 PUBLIC = ["/", "/verify", "/l/ballerup/login", "/l/ballerup/tilmelding", "/l/nowhere/login"]
 REPRESENTATIVE = [
@@ -89,25 +89,14 @@ def test_no_page_has_an_accessibility_violation(
     visitor.go(f"/sprog/{lang}?next=/")
     for path in PUBLIC:
         assert_accessible(visitor.go(path))
-    representative = open_person(browser, demo_site.url)
-    people.append(representative)
-    become(representative, "ballerup", "hmed-nfmd")
-    representative.go(f"/sprog/{lang}?next=/l/ballerup/sager")
-    for path in REPRESENTATIVE:
-        page = representative.go(path)
-        assert page.locator("html").get_attribute("lang") == lang, path
-        assert_accessible(page)
-    chair = open_person(browser, demo_site.url)
-    people.append(chair)
-    become(chair, "ballerup", "sekr-bal")
-    chair.go(f"/sprog/{lang}?next=/l/ballerup/sager")
-    for path in CHAIR:
-        page = chair.go(path)
-        assert page.locator("html").get_attribute("lang") == lang, path
-        assert_accessible(page)
-    manager = open_person(browser, demo_site.url)
-    people.append(manager)
-    become(manager, "ballerup", "kd")
+    for who, paths in (("hmed-nfmd", REPRESENTATIVE), ("sekr-bal", CHAIR)):
+        member = signed_in(browser, demo_site, people, "ballerup", who)
+        member.go(f"/sprog/{lang}?next=/l/ballerup/sager")
+        for path in paths:
+            page = member.go(path)
+            assert page.locator("html").get_attribute("lang") == lang, path
+            assert_accessible(page)
+    manager = signed_in(browser, demo_site, people, "ballerup", "kd")
     manager.go(f"/sprog/{lang}?next=/l/ballerup/sager")
     for path in MANAGER:
         response = manager.page.goto(manager.base + path)
@@ -115,9 +104,7 @@ def test_no_page_has_an_accessibility_violation(
         page = manager.page
         assert page.locator("html").get_attribute("lang") == lang, path
         assert_accessible(page)
-    admin = open_person(browser, demo_site.url)
-    people.append(admin)
-    become(admin, "ballerup", "bal-admin")
+    admin = signed_in(browser, demo_site, people, "ballerup", "bal-admin")
     admin.go(f"/sprog/{lang}?next=/l/ballerup/admin")
     for path in ADMIN:
         assert_accessible(admin.go(path))

@@ -20,10 +20,10 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page
+from playwright.sync_api import Browser, Page
 
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
-from tests.web.forms import act, fill, review, seq_of, sign
+from tests.web.forms import act, fill, fill_decision, required_inputs, review, seq_of, sign, upload
 
 LEDGER = "kk-buf"
 MATTER = "budget-2028"
@@ -59,12 +59,7 @@ def director_opens_and_shares(page: Page) -> str:
     assert "«Budget 2028 for Børne- og Ungdomsforvaltningen» åbnes" in review(page)
     sign(page)
     page.goto(f"/l/{LEDGER}/sager/{MATTER}/handling/material")
-    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
-    page.set_input_files(
-        "#f-files", files=[FilePayload(name="ramme-2028.txt", mimeType="text/plain", buffer=FRAME)]
-    )
-    digest = hashlib.sha256(FRAME).hexdigest()
-    page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    digest = upload(page, "ramme-2028.txt", FRAME)
     fill(page, {"#f-bodies-buf-budget": "", "#f-bodies-buf-hmed": ""})
     assert digest in review(page)
     sign(page)
@@ -124,19 +119,17 @@ def hovedmed_meets(secretary: Page, director: Page, teacher: Page) -> None:
 def the_director_decides(page: Page) -> None:
     page.goto(f"/l/{LEDGER}/sager/{MATTER}/handling/decision")
     assert_accessible(page)
-    required = page.locator("fieldset.decision-input[data-required=yes]")
-    seqs = [int(s.get_attribute("data-seq") or 0) for s in required.all()]
+    seqs = required_inputs(page)
     assert len(seqs) == 3, seqs  # the proposal and the two positions
     assert page.locator("#f-prerogative").is_checked()  # no agreement in this matter
-    fill(
+    fill_decision(
         page,
-        {
-            "#f-outcome": "Budgetforslaget indeholder et fælles vikarkorps.",
-            "#f-rationale": "Budgetgruppens forslag sparer det samme uden at ramme normeringen.",
-        },
+        "Budgetforslaget indeholder et fælles vikarkorps.",
+        "Budgetgruppens forslag sparer det samme uden at ramme normeringen.",
+        seqs,
+        "adopted",
+        "Indarbejdet.",
     )
-    for seq in seqs:
-        fill(page, {f"#f-treatment-{seq}-adopted": "", f"#f-reason-{seq}": "Indarbejdet."})
     words = review(page)
     assert "Budgetforslaget indeholder et fælles vikarkorps." in words
     assert page.locator("#dry-run").get_attribute("data-admitted") == "true"

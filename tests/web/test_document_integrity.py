@@ -3,18 +3,14 @@ refused to everyone once its stored bytes no longer match the digest that was si
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime, timedelta
-
 import pytest
-from playwright.sync_api import Browser, FilePayload
+from playwright.sync_api import Browser
 from sqlalchemy import update
 
-from ledger.domain import events as ev
 from ledger.storage.store import Store
+from tests.web.ballerup import client, okonomi_matter
 from tests.web.conftest import DemoSite, Person, become, open_person
-from tests.web.forms import review, sign
-from tests.web.test_manager import client
+from tests.web.forms import review, sign, upload
 
 MATTER = "kantine-2029"
 PLAN = "Kantineplan 2029: ny leverandør fra 1. marts.\n".encode()
@@ -25,14 +21,12 @@ def open_the_matter(site: DemoSite) -> None:
     chief = client(site, "okonomichef")
     chief.append(
         f"matter/{MATTER}",
-        ev.MatterOpened(
-            title="Ny kantineordning",
-            description="Kantinen i økonomiadministrationen får ny leverandør.",
+        okonomi_matter(
+            "Ny kantineordning",
+            "Kantinen i økonomiadministrationen får ny leverandør.",
             category="other",
-            responsible_body="bal-okonomi",
             influence_level="information",
-            decision_maker="okonomichef",
-            planned_decision_date=(datetime.now(UTC) + timedelta(days=40)).date().isoformat(),
+            days=40,
         ),
     )
 
@@ -62,12 +56,7 @@ def test_a_document_is_served_to_readers_and_refused_once_its_bytes_changed(
     people += [chief, reader, outsider]
     page = become(chief, "ballerup", "okonomichef")
     page.goto(f"/l/ballerup/sager/{MATTER}/handling/material")
-    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
-    page.set_input_files(
-        "#f-files", files=[FilePayload(name="kantineplan.txt", mimeType="text/plain", buffer=PLAN)]
-    )
-    digest = hashlib.sha256(PLAN).hexdigest()
-    page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    digest = upload(page, "kantineplan.txt", PLAN)
     assert digest in review(page)
     sign(page)
 

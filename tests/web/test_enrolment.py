@@ -6,20 +6,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.web.conftest import DemoSite, Person, assert_accessible, become, log_in, open_person
-from tests.web.enrolment import approve, ask_for_access
+from tests.web.conftest import DemoSite, Person, assert_accessible, log_in, signed_in
+from tests.web.enrolment import approve, newcomer_asking
 
 
 @pytest.mark.slow
 def test_a_new_representative_enrols_with_a_browser_made_key(
     browser: Browser, demo_site: DemoSite, people: list[Person]
 ) -> None:
-    newcomer = open_person(browser, demo_site.url)
-    admin = open_person(browser, demo_site.url)
-    people += [newcomer, admin]
-
+    newcomer, request, asked = newcomer_asking(browser, demo_site, people, "ballerup", "ny-tr")
     page = newcomer.page
-    request, asked = ask_for_access(page, "ballerup", "ny-tr")
     assert asked["person"] == "ny-tr" and asked["origin"] == "ledger.example/ballerup"
     fingerprint = page.locator("#enrol-fingerprint").inner_text()
     assert fingerprint.replace(" ", "") == asked["key_id"]
@@ -33,7 +29,8 @@ def test_a_new_representative_enrols_with_a_browser_made_key(
     assert_accessible(page)
 
     # The administrator approves it in their own browser, signing PersonEnrolled there.
-    admin_page = become(admin, "ballerup", "bal-admin")
+    admin = signed_in(browser, demo_site, people, "ballerup", "bal-admin")
+    admin_page = admin.page
     admin_page.goto("/l/ballerup/admin")
     assert_accessible(admin_page)
     words = approve(admin_page, "ballerup", request)

@@ -15,33 +15,39 @@ form can be completed with the keyboard alone.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page
+from playwright.sync_api import Browser, Page
 
 from ledger.client.http import HttpTransport
-from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
 from ledger.protocol.keys import PersonKey
-from ledger.service.application import system_clock
-from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
-from tests.web.forms import REVIEW, SIGN, act, fill, raised_rules, ready, review, seq_of, sign
+from tests.web.ballerup import client, day, okonomi_matter
+from tests.web.conftest import (
+    DemoSite,
+    Person,
+    assert_accessible,
+    become,
+    open_person,
+    signed_in,
+)
+from tests.web.forms import (
+    REVIEW,
+    SIGN,
+    act,
+    fill,
+    fill_decision,
+    raised_rules,
+    ready,
+    required_inputs,
+    review,
+    seq_of,
+    sign,
+    upload,
+)
 
-ORIGIN = "ledger.example/ballerup"
 MATERIAL = "Økonomisk ramme 2029: 4 mio. kr. skal findes i økonomiadministrationen.\n".encode()
-
-
-def day(days: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
-
-
-def client(site: DemoSite, who: str) -> LedgerClient:
-    key = PersonKey.load(site.key_file("ballerup", who))
-    return LedgerClient(
-        HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger="ballerup"
-    )
 
 
 def open_matter_in_browser(page: Page, matter: str) -> None:
@@ -72,16 +78,7 @@ def open_matter_in_browser(page: Page, matter: str) -> None:
 def share_material(page: Page) -> str:
     """Share a file: the browser hashes it; that digest is what is signed."""
     page.get_by_role("link", name="Del materiale i sagen").click()
-    digest = hashlib.sha256(MATERIAL).hexdigest()
-    page.locator("#documents[data-ready=yes]").wait_for(state="attached")
-    page.set_input_files(
-        "#f-files",
-        files=[FilePayload(name="ramme-2029.txt", mimeType="text/plain", buffer=MATERIAL)],
-    )
-    try:
-        page.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
-    except Exception:
-        raise AssertionError(page.locator("#upload-status").inner_text()) from None
+    digest = upload(page, "ramme-2029.txt", MATERIAL)
     assert "1 fil(er) klar" in page.locator("#upload-status").inner_text()
     assert page.locator("#f-bodies-bal-okonomi").is_checked()
     assert_accessible(page)
@@ -107,9 +104,7 @@ def test_ballerup_savings_from_opening_the_matter_to_the_dossier(
     document = rep.get_by_role("link", name="ramme-2029").get_attribute("href") or ""
     assert document == f"/l/ballerup/dokument/{digest}"
     assert rep.request.get(any_site.url + document).body() == MATERIAL
-    outsider = open_person(browser, any_site.url)
-    people.append(outsider)
-    become(outsider, "ballerup", "tr-hjemmepleje")
+    outsider = signed_in(browser, any_site, people, "ballerup", "tr-hjemmepleje")
     assert outsider.page.request.get(any_site.url + document).status == 404
     representative_disagrees(rep, matter)
     both_sides_agree(page, rep, matter)
@@ -189,19 +184,17 @@ def answer_and_decide(page: Page, matter: str) -> None:
 
     page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
     assert_accessible(page)
-    required = page.locator("fieldset.decision-input[data-required=yes]")
-    seqs = [int(s.get_attribute("data-seq") or 0) for s in required.all()]
+    seqs = required_inputs(page)
     assert position in seqs and disagreement in seqs
     assert not page.locator("#f-prerogative").is_checked()  # there is an agreement
-    fill(
+    fill_decision(
         page,
-        {
-            "#f-outcome": "Opgavefællesskaber indføres; 4 mio. kr. findes over to år.",
-            "#f-rationale": "Processen fandt et andet problem end det antagne.",
-        },
+        "Opgavefællesskaber indføres; 4 mio. kr. findes over to år.",
+        "Processen fandt et andet problem end det antagne.",
+        seqs,
+        "partly_adopted",
+        "Delvist.",
     )
-    for seq in seqs:
-        fill(page, {f"#f-treatment-{seq}-partly_adopted": "", f"#f-reason-{seq}": "Delvist."})
     words = review(page)
     assert "Opgavefællesskaber indføres" in words
     assert "MED-04" not in raised_rules(page)
@@ -215,14 +208,8 @@ def _matter_with_a_disagreement(site: DemoSite, matter: str) -> dict[str, Any]:
     stream = f"matter/{matter}"
     chief.append(
         stream,
-        ev.MatterOpened(
-            title=f"Ny arbejdstidsplan ({matter})",
-            description="Arbejdstiden i økonomiadministrationen lægges om.",
-            category="reorganisation",
-            responsible_body="bal-okonomi",
-            influence_level="discussion",
-            decision_maker="okonomichef",
-            planned_decision_date=day(30),
+        okonomi_matter(
+            f"Ny arbejdstidsplan ({matter})", "Arbejdstiden i økonomiadministrationen lægges om."
         ),
     )
     chief.append(
@@ -249,16 +236,21 @@ def _matter_with_a_disagreement(site: DemoSite, matter: str) -> dict[str, Any]:
     return {"position": position["seq"], "disagreement": disagreement["seq"]}
 
 
+def _decision_form(
+    browser: Browser, site: DemoSite, people: list[Person], matter: str
+) -> tuple[Page, dict[str, Any]]:
+    """The economy chief at the decision form of a matter with a position and a disagreement."""
+    seqs = _matter_with_a_disagreement(site, matter)
+    page = signed_in(browser, site, people, "ballerup", "okonomichef").page
+    page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
+    return page, seqs
+
+
 @pytest.mark.slow
 def test_a_decision_with_an_input_left_untreated_cannot_be_signed(
     browser: Browser, demo_site: DemoSite, people: list[Person]
 ) -> None:
-    matter = "arbejdstid-uden-svar"
-    seqs = _matter_with_a_disagreement(demo_site, matter)
-    chief = open_person(browser, demo_site.url)
-    people.append(chief)
-    page = become(chief, "ballerup", "okonomichef")
-    page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
+    page, seqs = _decision_form(browser, demo_site, people, "arbejdstid-uden-svar")
     fill(
         page,
         {
@@ -293,14 +285,10 @@ def test_the_dry_run_warns_of_med_04_and_agrees_with_the_rulebook_once_signed(
     browser: Browser, demo_site: DemoSite, people: list[Person]
 ) -> None:
     matter = "arbejdstid-med-04"
-    seqs = _matter_with_a_disagreement(demo_site, matter)
-    chief = open_person(browser, demo_site.url)
-    people.append(chief)
-    page = become(chief, "ballerup", "okonomichef")
-    page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
-    fill(page, {"#f-outcome": "Planen indføres.", "#f-rationale": "Driften kræver det."})
-    for seq in seqs.values():
-        fill(page, {f"#f-treatment-{seq}-not_adopted": "", f"#f-reason-{seq}": "Nødvendigt."})
+    page, seqs = _decision_form(browser, demo_site, people, matter)
+    fill_decision(
+        page, "Planen indføres.", "Driften kræver det.", seqs.values(), "not_adopted", "Nødvendigt."
+    )
     review(page)
     warning = page.locator("#dry-run-raised li[data-rule='MED-04']")
     text = warning.inner_text()
@@ -332,9 +320,7 @@ def test_a_refused_event_cannot_be_signed(
     """The representative tries to close a matter: the dry run says why not, by code."""
     matter = "arbejdstid-afvist"
     _matter_with_a_disagreement(demo_site, matter)
-    rep = open_person(browser, demo_site.url)
-    people.append(rep)
-    page = become(rep, "ballerup", "tr-okonomi")
+    page = signed_in(browser, demo_site, people, "ballerup", "tr-okonomi").page
     page.goto(f"/l/ballerup/sager/{matter}")
     offered = [a.inner_text() for a in page.locator("ul.actions a").all()]
     assert "Luk sagen" not in offered and "Træf beslutningen" not in offered
@@ -352,9 +338,8 @@ def test_the_decision_form_with_the_keyboard_alone(
 ) -> None:
     matter = "arbejdstid-tastatur"
     seqs = _matter_with_a_disagreement(demo_site, matter)
-    chief = open_person(browser, demo_site.url)
-    people.append(chief)
-    page = become(chief, "ballerup", "okonomichef")
+    chief = signed_in(browser, demo_site, people, "ballerup", "okonomichef")
+    page = chief.page
     page.goto(f"/l/ballerup/sager/{matter}/handling/decision")
     keys = page.keyboard
     ready(page)
@@ -394,9 +379,8 @@ def test_a_hearing_politics_and_the_end_of_a_matter(
     communicated, the matter closed (after which nothing but its record is offered)."""
     matter = "arbejdstid-politik"
     _matter_with_a_disagreement(demo_site, matter)
-    chief = open_person(browser, demo_site.url)
-    people.append(chief)
-    page = become(chief, "ballerup", "okonomichef")
+    chief = signed_in(browser, demo_site, people, "ballerup", "okonomichef")
+    page = chief.page
     hearing = {"#f-bodies-bal-hjemmepleje": "", "#f-respond-by": day(14)}
     act(page, matter, "hearing_open", hearing, "sendes i høring hos LokalMED Hjemmeplejen")
     referral = {"#f-committee": "bal-oeu", "#f-date": day(20), "#f-reference": "Punkt 7"}

@@ -23,15 +23,12 @@ from api.reading import Read
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
 from ledger.service.application import LedgerService
-from ledger.service.settings import OpenedLedger
 from ledger.storage.store import Store
-from tests.api.conftest import api_settings
-from tests.stories.confidential import MARKERS, tell
+from tests.stories.confidential import MARKERS
 from tests.stories.school import school_structure
-from tests.web.browserless import Browserless, Site
+from tests.web.browserless import Browserless, Site, told_site
 from web.context import Site as PageSite
 from web.due import by_person, due_in
-from web.site import create_site
 
 MINUTES = hashlib.sha256(b"referat").hexdigest()
 
@@ -40,11 +37,9 @@ MINUTES = hashlib.sha256(b"referat").hexdigest()
 def town(
     service: LedgerService, store: Store, clock: ManualClock, unique: str, tmp_path: Path
 ) -> Site:
-    org = Organisation(service, f"ledger.example/moeder{unique}", "Mødekommune", clock)
-    tell(org)
-    settings = api_settings(tmp_path)
-    app = create_site(settings, ledger=OpenedLedger(store, service))
-    return Site(org, app, settings.secret_bytes())
+    return told_site(
+        service, store, clock, tmp_path, f"ledger.example/moeder{unique}", "Mødekommune"
+    )
 
 
 def local_meeting(org: Organisation, matter: str) -> int:

@@ -21,10 +21,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page
+from playwright.sync_api import Browser, Page
 
 from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
-from tests.web.forms import act, confirmed_words, fill, review, sign
+from tests.web.forms import act, confirmed_words, fill, required_inputs, review, sign, upload
 
 LEDGER = "kk-buf"
 ORIGIN = "ledger.example/kk-buf"
@@ -53,13 +53,7 @@ def open_the_matter(chair: Page) -> None:
     review(chair)
     sign(chair)
     chair.goto(f"/l/{LEDGER}/sager/{MATTER}/handling/material")
-    chair.locator("#documents[data-ready=yes]").wait_for(state="attached")
-    chair.set_input_files(
-        "#f-files",
-        files=[FilePayload(name="co2-maalinger.txt", mimeType="text/plain", buffer=MEASURED)],
-    )
-    digest = hashlib.sha256(MEASURED).hexdigest()
-    chair.locator(f"#document-rows li[data-sha256='{digest}']").wait_for()
+    upload(chair, "co2-maalinger.txt", MEASURED)
     review(chair)
     sign(chair)
 
@@ -74,10 +68,7 @@ def the_amr_speaks_and_the_chair_decides(amr: Page, chair: Page) -> None:
     }
     act(amr, MATTER, "position", position, "støtter med ændringer sagen", ledger=LEDGER)
     chair.goto(f"/l/{LEDGER}/sager/{MATTER}/handling/decision")
-    [seq] = [
-        int(s.get_attribute("data-seq") or 0)
-        for s in chair.locator("fieldset.decision-input[data-required=yes]").all()
-    ]
+    [seq] = required_inputs(chair)
     fill(
         chair,
         {

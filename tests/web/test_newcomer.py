@@ -11,22 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from ledger.client.http import HttpTransport
-from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
-from ledger.protocol.keys import PersonKey
-from ledger.service.application import system_clock
-from tests.web.conftest import (
-    DemoSite,
-    Person,
-    assert_accessible,
-    become,
-    log_in,
-    open_person,
-)
-from tests.web.enrolment import approve, ask_for_access
+from tests.web.ballerup import ORIGIN, client
+from tests.web.conftest import DemoSite, Person, assert_accessible, log_in, signed_in
+from tests.web.enrolment import approve, newcomer_asking
 from tests.web.test_representative import (
-    ORIGIN,
     act,
     bundle_verifies,
     download_bundle,
@@ -39,11 +28,7 @@ TITLE = "Besparelse på 4 mio. kr. i 2028"  # open_the_matter's title
 
 def appoint(site: DemoSite, person: str) -> None:
     """The administrator gives the newcomer their seat (a registry event from the SDK)."""
-    key = PersonKey.load(site.key_file("ballerup", "bal-admin"))
-    admin = LedgerClient(
-        HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger="ballerup"
-    )
-    admin.append(
+    client(site, "bal-admin").append(
         "registry",
         ev.MemberAppointed(body="bal-okonomi", person=person, side="employees", roles=["tr"]),
     )
@@ -53,15 +38,15 @@ def appoint(site: DemoSite, person: str) -> None:
 def test_a_newcomer_enrols_logs_in_states_a_position_and_verifies_their_receipt(
     browser: Browser, demo_site: DemoSite, people: list[Person], tmp_path: Path
 ) -> None:
-    newcomer = open_person(browser, demo_site.url)
-    admin = open_person(browser, demo_site.url)
-    people += [newcomer, admin]
+    newcomer, request, asked = newcomer_asking(
+        browser, demo_site, people, "ballerup", "ny-tr-okonomi"
+    )
     page = newcomer.page
-    request, asked = ask_for_access(page, "ballerup", "ny-tr-okonomi")
     assert asked["origin"] == ORIGIN
     assert_accessible(page)
 
-    admin_page = become(admin, "ballerup", "bal-admin")
+    admin = signed_in(browser, demo_site, people, "ballerup", "bal-admin")
+    admin_page = admin.page
     assert "ny-tr-okonomi" in approve(admin_page, "ballerup", request)
     appoint(demo_site, "ny-tr-okonomi")
     open_the_matter(demo_site, MATTER)

@@ -20,46 +20,36 @@ import json
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
-from ledger.protocol.keys import PersonKey
-from ledger.service.application import system_clock
 from tests.stories.live_server import ROOT
-from tests.web.conftest import DemoSite, Person, assert_accessible, become, open_person
+from tests.web.ballerup import client, day, okonomi_matter
+from tests.web.conftest import (
+    DemoSite,
+    Person,
+    assert_accessible,
+    signed_in,
+)
 from tests.web.forms import fill, review, sign
 
-ORIGIN = "ledger.example/ballerup"
 MATTER = "besparelse-2028"
 
 
-def manager(site: DemoSite, who: str = "okonomichef") -> LedgerClient:
-    key = PersonKey.load(site.key_file("ballerup", who))
-    return LedgerClient(
-        HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger="ballerup"
-    )
-
-
 def open_the_matter(site: DemoSite, matter: str = MATTER) -> LedgerClient:
-    chief = manager(site)
-    soon = datetime.now(UTC) + timedelta(days=14)
+    chief = client(site)
     chief.append(
         f"matter/{matter}",
-        ev.MatterOpened(
-            title="Besparelse på 4 mio. kr. i 2028",
-            description="Forvaltningen skal finde 4 mio. kr. i budget 2028.",
+        okonomi_matter(
+            "Besparelse på 4 mio. kr. i 2028",
+            "Forvaltningen skal finde 4 mio. kr. i budget 2028.",
             category="budget",
-            responsible_body="bal-okonomi",
-            influence_level="discussion",
-            decision_maker="okonomichef",
-            planned_decision_date=(soon + timedelta(days=30)).date().isoformat(),
+            days=44,
         ),
     )
     chief.append(
@@ -79,7 +69,7 @@ def open_the_matter(site: DemoSite, matter: str = MATTER) -> LedgerClient:
         ev.ConsultationOpened(
             body="bal-okonomi",
             question="Hvor kan de 4 mio. kr. findes?",
-            respond_by=soon.date().isoformat(),
+            respond_by=day(14),
         ),
     )
     return chief
@@ -216,10 +206,8 @@ def test_a_budget_matter_from_the_representatives_side(
 ) -> None:
     demo_site = any_site
     chief = open_the_matter(demo_site)
-    tr = open_person(browser, demo_site.url)
-    amr = open_person(browser, demo_site.url)
-    people += [tr, amr]
-    page = become(tr, "ballerup", "tr-okonomi")
+    tr = signed_in(browser, demo_site, people, "ballerup", "tr-okonomi")
+    page = tr.page
 
     # Mine sager: the consultation is due.
     due = page.locator("section[aria-labelledby=due-h] table")
@@ -245,8 +233,7 @@ def test_a_budget_matter_from_the_representatives_side(
 
     accepted = accept_a_compromise_raced_by_management(page, chief)
 
-    amr_page = become(amr, "ballerup", "amr-okonomi")
-    del amr_page
+    amr = signed_in(browser, demo_site, people, "ballerup", "amr-okonomi")
     act(
         amr.page,
         "acknowledge",
@@ -269,9 +256,8 @@ def test_a_budget_matter_from_the_representatives_side(
 def test_an_absence_receipt_for_a_representative_of_another_body(
     browser: Browser, demo_site: DemoSite, people: list[Person]
 ) -> None:
-    outsider = open_person(browser, demo_site.url)
-    people.append(outsider)
-    page = become(outsider, "ballerup", "tr-hjemmepleje")
+    outsider = signed_in(browser, demo_site, people, "ballerup", "tr-hjemmepleje")
+    page = outsider.page
     page.goto("/l/ballerup/kvittering/okonomi-4mio")
     assert page.locator("#verdict").get_attribute("data-verdict") == "not_a_member"
     assert "Du kan ikke læse denne sag" in page.inner_text("main")

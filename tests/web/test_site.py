@@ -3,8 +3,10 @@ pages and the API share one process, and the pages' headers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.settings import ApiSettings
@@ -12,35 +14,35 @@ from tests.api.conftest import TEST_SECRET
 from web.site import create_site
 
 
-def test_outside_the_demo_there_is_no_demo_door(tmp_path: Path) -> None:
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """The served application over a fresh SQLite ledger, outside the demo."""
     settings = ApiSettings(
         database_url=f"sqlite:///{tmp_path}/ledger.db",
         log_keys=tmp_path / "log-keys",
         api_secret=TEST_SECRET,
     )
-    with TestClient(create_site(settings)) as client:
-        start = client.get("/")
-        assert start.status_code == 200
-        assert "demo-person" not in start.text and "/static/js/demo.js" not in start.text
-        assert client.get("/demo/ballerup/tr-okonomi.key").status_code == 404
-        # The API is still the API, beside the pages.
-        assert client.get("/healthz").json() == {"status": "ok"}
-        assert client.get("/v1/ledgers/nowhere").json()["error"]["code"] == "unknown_ledger"
-        # An unknown ledger's page is an error page with the API's status and code.
-        missing = client.get("/l/nowhere/login")
-        assert missing.status_code == 404 and "unknown_ledger" in missing.text
-        assert missing.headers["content-type"].startswith("text/html")
+    with TestClient(create_site(settings)) as served:
+        yield served
 
 
-def test_the_language_switch_never_leads_off_the_site(tmp_path: Path) -> None:
-    settings = ApiSettings(
-        database_url=f"sqlite:///{tmp_path}/ledger.db",
-        log_keys=tmp_path / "log-keys",
-        api_secret=TEST_SECRET,
-    )
-    with TestClient(create_site(settings)) as client:
-        away = client.get("/sprog/en?next=//evil.example/", follow_redirects=False)
-        assert away.status_code == 303 and away.headers["location"] == "/"
-        assert "medledger_lang=en" in away.headers["set-cookie"]
-        english = client.get("/")
-        assert '<html lang="en">' in english.text
+def test_outside_the_demo_there_is_no_demo_door(client: TestClient) -> None:
+    start = client.get("/")
+    assert start.status_code == 200
+    assert "demo-person" not in start.text and "/static/js/demo.js" not in start.text
+    assert client.get("/demo/ballerup/tr-okonomi.key").status_code == 404
+    # The API is still the API, beside the pages.
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/v1/ledgers/nowhere").json()["error"]["code"] == "unknown_ledger"
+    # An unknown ledger's page is an error page with the API's status and code.
+    missing = client.get("/l/nowhere/login")
+    assert missing.status_code == 404 and "unknown_ledger" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
+
+
+def test_the_language_switch_never_leads_off_the_site(client: TestClient) -> None:
+    away = client.get("/sprog/en?next=//evil.example/", follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"] == "/"
+    assert "medledger_lang=en" in away.headers["set-cookie"]
+    english = client.get("/")
+    assert '<html lang="en">' in english.text

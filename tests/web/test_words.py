@@ -47,6 +47,18 @@ def test_going_on_never_leaves_the_site(target: str | None) -> None:
     assert safe_next(target) == "/"
 
 
+MEETING = {
+    "body": "bal-okonomi",
+    "date": "2026-03-01",
+    "agenda_item": "Punkt 1",
+    "att-tr-okonomi": "present",
+    "att-amr-okonomi": "excused",
+    "att-okonomichef": "absent",
+    "minutes_sha256": "ab" * 32,
+}
+"""A meeting form: one present, one excused, one absent."""
+
+
 def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -> None:
     meeting, held = next(
         (seq, info.payload)
@@ -69,15 +81,7 @@ def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -
         "hearing": {"body": "bal-okonomi", "text": "Svar."},
         "acknowledge": {"body": "bal-okonomi", "adequate_time": "no"},
         "breach": {"body": "bal-okonomi", "concerns": "2", "text": "Ikke drøftet."},
-        "meeting": {
-            "body": "bal-okonomi",
-            "date": "2026-03-01",
-            "agenda_item": "Punkt 1",
-            "att-tr-okonomi": "present",
-            "att-amr-okonomi": "excused",
-            "att-okonomichef": "absent",
-            "minutes_sha256": "ab" * 32,
-        },
+        "meeting": MEETING,
         "approve": minutes,
         "publish": {**minutes, "channel": "Intranettet"},
     }
@@ -97,15 +101,7 @@ def test_the_words_of_every_action_say_what_is_signed(demo_state: LedgerState) -
 def test_a_meeting_records_apologies_as_absent_and_signs_the_minutes_digest(
     demo_state: LedgerState,
 ) -> None:
-    form = {
-        "body": "bal-okonomi",
-        "date": "2026-03-01",
-        "agenda_item": "Punkt 1",
-        "att-tr-okonomi": "present",
-        "att-amr-okonomi": "excused",
-        "att-okonomichef": "absent",
-        "minutes_sha256": "AB" * 32,
-    }
+    form = {**MEETING, "minutes_sha256": "AB" * 32}
     payload = checked_payload(ACTIONS["meeting"], form)
     assert payload["present"] == ["tr-okonomi"]
     assert payload["absent"] == ["amr-okonomi", "okonomichef"]

@@ -25,6 +25,7 @@ from projections.facts.matter import Fact, MatterFacts, Touched
 from projections.facts.registry import RegistryChanges, RegistryView
 from projections.rulebook.book import RULEBOOK
 from projections.rulebook.rule import Finding
+from tests.conftest import APPOINTMENTS
 
 MINUTES = hashlib.sha256(b"Referat").hexdigest()
 DOCUMENT = {"title": "Notat", "sha256": hashlib.sha256(b"Notat").hexdigest()}
@@ -128,6 +129,11 @@ class Ledger:
         found.act("direktor", "MatterOpened", **payload)
         return found
 
+    def guideline(self, kind: str | None = None, matter: str = "sag") -> Matter:
+        """Open ``matter``: a guideline (of type ``kind``, if given) HovedMED codetermines."""
+        typed = {} if kind is None else {"guideline_type": kind}
+        return self.matter(matter, category="guideline", influence_level="codetermination", **typed)
+
     def findings(self, rule_id: str | None = None) -> list[Finding]:
         """Every finding (of ``rule_id``) in every matter, whether due yet or not, each
         checked for what every finding must be (``well_formed``)."""
@@ -183,13 +189,22 @@ def municipality(
     ledger.body("hmed", "hovedmed", rulebook=hmed_rulebook)
     ledger.body("lmed", "lokalmed", parent="hmed")
     ledger.body("udvalg", "political_committee")
-    ledger.appoint("hmed", "direktor", "management", "chair")
-    ledger.appoint("hmed", "sekretaer", "management", "secretary")
-    ledger.appoint("hmed", "tr", "employees", "vice_chair", "tr")
-    ledger.appoint("hmed", "amr", "employees", "amr")
-    ledger.appoint("lmed", "leder", "management", "chair")
-    ledger.appoint("lmed", "tr-lokal", "employees", "vice_chair", "tr")
+    for body, person, side, *roles in APPOINTMENTS:
+        ledger.appoint(body, person, side, *roles)
     return ledger
+
+
+def opened() -> tuple[Ledger, Matter]:
+    """The test municipality, and a matter the director has opened in HovedMED."""
+    ledger = municipality()
+    return ledger, ledger.matter()
+
+
+def consulted() -> tuple[Ledger, Matter]:
+    """The test municipality, and a matter HovedMED is consulted on."""
+    ledger, matter = opened()
+    matter.consult()
+    return ledger, matter
 
 
 @dataclass
@@ -280,6 +295,29 @@ class Matter:
             compromise=proposal.seq,
             text="Aftalt.",
             **guideline,
+        )
+
+    def amend(self, guideline: str, terms: str, text: str) -> Fact:
+        """The director proposes ``terms`` in HovedMED and amends ``guideline`` on them."""
+        proposal = self.act("direktor", "CompromiseProposed", body="hmed", terms=terms)
+        return self.act(
+            "direktor",
+            "GuidelineAmended",
+            guideline=guideline,
+            body="hmed",
+            compromise=proposal.seq,
+            text=text,
+        )
+
+    def terminate_guideline(self, guideline: str, effective_from: str, body: str = "hmed") -> Fact:
+        """The director ends ``guideline`` of ``body`` from ``effective_from``."""
+        return self.act(
+            "direktor",
+            "GuidelineTerminated",
+            guideline=guideline,
+            body=body,
+            effective_from=effective_from,
+            reason="Ophører.",
         )
 
     def decide(self, *inputs: Fact, **more: Any) -> Fact:

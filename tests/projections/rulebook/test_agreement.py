@@ -10,9 +10,7 @@ from tests.projections.rulebook.memory import municipality
 @pytest.mark.parametrize("kind", ["procedure", "mandatory"])
 def test_med06_a_procedure_or_mandatory_guideline_decided_without_agreement(kind: str) -> None:
     ledger = municipality()
-    matter = ledger.matter(
-        category="guideline", influence_level="codetermination", guideline_type=kind
-    )
+    matter = ledger.guideline(kind)
     matter.consult()
     matter.meeting()
     decision = matter.decide()
@@ -27,37 +25,19 @@ def test_med06_a_procedure_or_mandatory_guideline_decided_without_agreement(kind
 
 def test_med06_quiet_when_agreed_or_amended_by_agreement_before_the_decision() -> None:
     ledger = municipality()
-    agreed = ledger.matter(
-        "aftalt",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="mandatory",
-    )
+    agreed = ledger.guideline("mandatory", "aftalt")
     agreed.consult()
     agreed.decide(agreed.agree(guideline=True, guideline_type="mandatory", guideline_id="g1"))
-    amended = ledger.matter(
-        "aendret",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="procedure",
-    )
+    amended = ledger.guideline("procedure", "aendret")
     amended.consult()
-    proposal = amended.act("direktor", "CompromiseProposed", body="hmed", terms="Ny tekst.")
-    amended.act(
-        "direktor",
-        "GuidelineAmended",
-        guideline="g1",
-        body="hmed",
-        compromise=proposal.seq,
-        text="Ny tekst.",
-    )
+    amended.amend("g1", "Ny tekst.", "Ny tekst.")
     amended.decide()
     assert ledger.findings("MED-06") == []
 
 
 def test_med06_an_agreement_after_the_decision_does_not_cover_it() -> None:
     ledger = municipality()
-    matter = ledger.matter(category="guideline", influence_level="codetermination")
+    matter = ledger.guideline()
     matter.consult()
     decision = matter.decide()
     matter.agree()
@@ -67,17 +47,10 @@ def test_med06_an_agreement_after_the_decision_does_not_cover_it() -> None:
 
 def test_med06_an_optional_guideline_declined_after_a_recorded_negotiation_is_quiet() -> None:
     ledger = municipality()
-    consulted = ledger.matter(
-        "konsulteret",
-        category="guideline",
-        influence_level="codetermination",
-        guideline_type="optional",
-    )
+    consulted = ledger.guideline("optional", "konsulteret")
     consulted.consult()
     consulted.decide(management_prerogative=True)
-    met = ledger.matter(
-        "moede", category="guideline", influence_level="codetermination", guideline_type="optional"
-    )
+    met = ledger.guideline("optional", "moede")
     met.meeting()
     met.decide(management_prerogative=True)
     assert ledger.findings("MED-06") == []
@@ -85,9 +58,7 @@ def test_med06_an_optional_guideline_declined_after_a_recorded_negotiation_is_qu
 
 def test_med06_an_optional_guideline_declined_without_negotiation_in_the_body() -> None:
     ledger = municipality()
-    matter = ledger.matter(
-        category="guideline", influence_level="codetermination", guideline_type="optional"
-    )
+    matter = ledger.guideline("optional")
     matter.share()
     matter.hearing("hmed")
     matter.consult("lmed")
@@ -126,9 +97,7 @@ def test_med06_a_discussion_matter_without_a_guideline_is_not_its_business() -> 
 )
 def test_med06_names_the_guideline_type_and_cites_the_opening(kind: str, da: str, en: str) -> None:
     ledger = municipality()
-    matter = ledger.matter(
-        category="guideline", influence_level="codetermination", guideline_type=kind
-    )
+    matter = ledger.guideline(kind)
     first = matter.decide()
     second = matter.decide()
     found = ledger.findings("MED-06")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from tests.projections.rulebook.memory import municipality
+from tests.projections.rulebook.memory import consulted, municipality, opened
 
 # --- MED-04 unanswered disagreement at the decision --------------------------------
 
 
 def test_med04_an_answered_disagreement_does_not_silence_an_unanswered_one_beside_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     answered = matter.disagree()
     unanswered = matter.disagree()
     matter.answer(answered)
@@ -23,9 +21,7 @@ def test_med04_an_answered_disagreement_does_not_silence_an_unanswered_one_besid
 
 
 def test_med04_an_answer_after_the_decision_is_not_an_answer_at_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     disagreement = matter.disagree()
     decision = matter.decide()
     late = matter.answer(disagreement)
@@ -35,9 +31,7 @@ def test_med04_an_answer_after_the_decision_is_not_an_answer_at_it() -> None:
 
 
 def test_med04_waits_for_a_decision_and_judges_each_disagreement_at_the_next_one() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     first = matter.disagree()
     assert ledger.findings("MED-04") == []
     matter.answer(first)
@@ -48,9 +42,7 @@ def test_med04_waits_for_a_decision_and_judges_each_disagreement_at_the_next_one
 
 
 def test_med04_a_declared_legitimate_difference_answered_before_the_decision_is_quiet() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     difference = matter.act(
         "tr", "DisagreementRecorded", body="hmed", points=["Nej."], legitimate_difference=True
     )
@@ -63,9 +55,7 @@ def test_med04_a_declared_legitimate_difference_answered_before_the_decision_is_
 
 
 def test_med05_each_untreated_input_before_a_decision_is_one_finding() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     treated = matter.position()
     untreated = matter.propose()
     response = matter.respond()
@@ -81,9 +71,7 @@ def test_med05_each_untreated_input_before_a_decision_is_one_finding() -> None:
 
 
 def test_med05_a_later_decision_that_treats_the_input_addresses_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     position = matter.position()
     matter.decide()
     assert ledger.keys("MED-05") == [f"input-{position.seq}"]
@@ -95,9 +83,7 @@ def test_med05_a_later_decision_that_treats_the_input_addresses_it() -> None:
 
 
 def test_med10_a_proposal_untreated_before_the_referral() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     proposal = matter.propose()
     referral = matter.refer()
     [found] = ledger.findings("MED-10")
@@ -124,9 +110,7 @@ def test_med10_a_decision_treating_the_proposal_counts_only_before_the_gate() ->
 
 
 def test_med10_a_proposal_after_the_gate_waits_for_the_next_one() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     matter.refer()
     proposal = matter.propose()
     assert ledger.findings("MED-10") == []
@@ -135,9 +119,7 @@ def test_med10_a_proposal_after_the_gate_waits_for_the_next_one() -> None:
 
 
 def test_med05_names_the_kind_of_input_and_its_body_in_both_languages() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     position = matter.position()
     decision = matter.decide()
     [found] = ledger.findings("MED-05")
@@ -150,9 +132,7 @@ def test_med05_names_the_kind_of_input_and_its_body_in_both_languages() -> None:
 
 
 def test_med10_a_treated_proposal_does_not_silence_an_untreated_one_after_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     treated = matter.propose()
     untreated = matter.propose()
     matter.decide(treated)
@@ -163,8 +143,7 @@ def test_med10_a_treated_proposal_does_not_silence_an_untreated_one_after_it() -
 
 
 def test_med10_names_the_referral_in_danish_too() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.propose()
     matter.refer()
     [found] = ledger.findings("MED-10")

@@ -6,7 +6,7 @@ import pytest
 
 from projections.rulebook.book import RULEBOOK, Rulebook
 from projections.rulebook.involvement import med_01
-from tests.projections.rulebook.memory import municipality
+from tests.projections.rulebook.memory import opened
 
 GROUNDS = {
     "MED-01": "Rammeaftalen § 7, stk. 1 og 2",
@@ -73,7 +73,6 @@ def test_the_rules_are_held_in_id_order_and_looked_up_by_id() -> None:
 
 
 def test_a_matter_without_events_has_no_findings() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.facts.events.clear()
     assert RULEBOOK.evaluate(matter.facts, ledger.registry) == []

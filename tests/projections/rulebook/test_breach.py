@@ -6,12 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.projections.rulebook.memory import municipality
+from tests.projections.rulebook.memory import municipality, opened
 
 
 def test_med11_a_remedied_claim_does_not_silence_an_unremedied_one_beside_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     decision = matter.decide()
     remedied = matter.claim(concerns=decision.seq)
     left = matter.claim(concerns=decision.seq)
@@ -35,8 +34,7 @@ def test_med11_a_remedied_claim_does_not_silence_an_unremedied_one_beside_it() -
 def test_med11_a_remedy_or_a_step_on_the_dispute_path_moves_the_claim_on(
     event: str, field: str, extra: dict[str, str]
 ) -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     claim = matter.claim()
     assert len(ledger.findings("MED-11")) == 1
     ledger.advance(days=40)
@@ -45,8 +43,7 @@ def test_med11_a_remedy_or_a_step_on_the_dispute_path_moves_the_claim_on(
 
 
 def test_med11_an_interpretation_dispute_is_not_a_breach_claim() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.act("tr", "InterpretationDisputed", body="hmed", question="Hvad er en retningslinje?")
     assert ledger.findings("MED-11") == []
 
@@ -62,8 +59,7 @@ def test_med11_an_interpretation_dispute_is_not_a_breach_claim() -> None:
     ],
 )
 def test_med11_the_month_runs_across_year_and_month_ends(claimed: datetime, due: datetime) -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     ledger.now = claimed
     matter.claim()
     [found] = ledger.findings("MED-11")

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.projections.rulebook.memory import municipality
+from tests.projections.rulebook.memory import consulted, municipality, opened
 
 # --- MED-01 decided without discussion ---------------------------------------------
 
 
 def test_med01_a_hearing_only_matter_is_decided_without_discussion() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     hearing = matter.hearing("hmed", "lmed")
     ledger.advance(days=20)
     decision = matter.decide()
@@ -43,8 +42,7 @@ def test_med01_material_alone_is_no_discussion_but_a_consultation_or_meeting_is(
 
 
 def test_med01_only_a_discussion_in_the_responsible_body_counts() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.consult("lmed")
     matter.meeting("lmed", present=("leder", "tr-lokal"))
     matter.decide()
@@ -52,8 +50,7 @@ def test_med01_only_a_discussion_in_the_responsible_body_counts() -> None:
 
 
 def test_med01_a_discussion_after_the_decision_does_not_help_it_but_helps_the_next() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     first = matter.decide()
     matter.consult()
     matter.decide()
@@ -81,8 +78,7 @@ def test_med01_information_matter_needs_the_body_informed_by_material_hearing_or
 
 
 def test_med02_referred_before_hovedmed_discussed_names_the_later_discussion() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share()
     matter.hearing()
     referral = matter.refer()
@@ -93,8 +89,7 @@ def test_med02_referred_before_hovedmed_discussed_names_the_later_discussion() -
 
 
 def test_med02_names_the_responsible_bodys_later_discussion_not_another_bodys() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     referral = matter.refer()
     matter.consult("lmed")
     later = matter.meeting()
@@ -103,16 +98,13 @@ def test_med02_names_the_responsible_bodys_later_discussion_not_another_bodys() 
 
 
 def test_med02_quiet_when_hovedmed_discussed_before_the_referral() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     matter.refer()
     assert ledger.findings("MED-02") == []
 
 
 def test_med02_a_lokalmed_discussion_is_not_the_responsible_bodys() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.consult("lmed")
     matter.refer()
     assert ledger.keys("MED-02") == ["referral-3"]
@@ -137,8 +129,7 @@ def test_med03_material_exactly_14_days_before_the_decision_is_in_time_13_is_lat
 
 
 def test_med03_information_on_the_decision_day_is_zero_days_before_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share()
     matter.decide()
     [found] = ledger.findings("MED-03")
@@ -157,8 +148,7 @@ def test_med03_information_after_the_political_deadline_counts_the_days_after_it
 
 
 def test_med03_material_to_another_body_is_not_the_responsible_bodys() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share("lmed")
     ledger.advance(days=20)
     first = matter.consult()
@@ -169,8 +159,7 @@ def test_med03_material_to_another_body_is_not_the_responsible_bodys() -> None:
 
 
 def test_med03_judges_with_the_setting_in_force_at_the_milestone() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share()
     ledger.advance(days=10)
     matter.decide()
@@ -181,8 +170,7 @@ def test_med03_judges_with_the_setting_in_force_at_the_milestone() -> None:
 
 
 def test_med03_a_hearing_does_not_count_as_information() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.hearing()
     ledger.advance(days=30)
     matter.share()
@@ -193,9 +181,7 @@ def test_med03_a_hearing_does_not_count_as_information() -> None:
 
 
 def test_med03_against_a_political_referral_before_the_decision() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     ledger.advance(days=10)
     referral = matter.refer()
     ledger.advance(days=30)
@@ -206,17 +192,14 @@ def test_med03_against_a_political_referral_before_the_decision() -> None:
 
 
 def test_med03_a_referral_14_days_after_the_first_information_is_in_time() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
-    matter.consult()
+    ledger, matter = consulted()
     ledger.advance(days=14)
     matter.refer()
     assert ledger.findings("MED-03") == []
 
 
 def test_med03_information_after_the_referral_is_no_information_before_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     referral = matter.refer()
     matter.share()
     [found] = ledger.findings("MED-03")
@@ -254,8 +237,7 @@ def test_med03_lead_days_are_the_responsible_bodys_own_then_the_ledgers() -> Non
 
 
 def test_med09_a_hearing_before_any_discussion_with_the_later_discussion_named() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share()
     hearing = matter.hearing("hmed", "lmed")
     later = matter.consult()

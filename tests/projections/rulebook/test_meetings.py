@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.projections.rulebook.memory import MINUTES, municipality
+from tests.projections.rulebook.memory import MINUTES, municipality, opened
 
 # --- MED-07 material too late for the meeting --------------------------------------
 
@@ -17,8 +17,7 @@ from tests.projections.rulebook.memory import MINUTES, municipality
 def test_med07_material_exactly_seven_days_before_is_in_time_on_the_day_is_not(
     days: int, flagged: bool
 ) -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     shared = matter.share()
     ledger.advance(days=days)
     meeting = matter.meeting()
@@ -30,8 +29,7 @@ def test_med07_material_exactly_seven_days_before_is_in_time_on_the_day_is_not(
 
 
 def test_med07_counts_to_the_day_the_meeting_was_held_not_the_day_it_was_logged() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share()
     held = ledger.now.date() + timedelta(days=7)
     matter.meeting(held=held)
@@ -77,8 +75,7 @@ def test_med07_a_body_without_a_meeting_or_in_time_does_not_hide_the_next_body()
 
 
 def test_med07_reads_the_body_setting_in_force_at_the_meeting() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.share()
     ledger.advance(days=5)
     before = matter.meeting()
@@ -193,8 +190,7 @@ def test_med08_a_body_that_needs_no_amr_is_not_flagged_for_having_none() -> None
 
 
 def test_med12_the_chairs_approval_alone_is_not_enough() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     meeting = matter.meeting()
     matter.approve(meeting, by="direktor")
     [found] = ledger.findings("MED-12")
@@ -206,16 +202,14 @@ def test_med12_the_chairs_approval_alone_is_not_enough() -> None:
 
 
 def test_med12_the_vice_chairs_approval_alone_is_not_enough_either() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     meeting = matter.meeting()
     matter.approve(meeting, by="tr")
     assert len(ledger.findings("MED-12")) == 1
 
 
 def test_med12_a_second_meeting_after_an_approved_first_is_judged_on_its_own() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     first = matter.meeting()
     ledger.advance(days=10)
     second = matter.meeting()
@@ -227,8 +221,7 @@ def test_med12_a_second_meeting_after_an_approved_first_is_judged_on_its_own() -
 
 
 def test_med12_an_approval_must_sign_the_minutes_digest() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     meeting = matter.meeting()
     for chair in ("direktor", "tr"):
         matter.approve(meeting, by=chair, digest="0" * 64)
@@ -237,8 +230,7 @@ def test_med12_an_approval_must_sign_the_minutes_digest() -> None:
 
 
 def test_med12_an_approval_of_the_wrong_digest_does_not_hide_the_right_ones_after_it() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     meeting = matter.meeting()
     matter.approve(meeting, by="direktor", digest="0" * 64)
     matter.approve(meeting, by="direktor")
@@ -270,8 +262,7 @@ def test_med12_a_body_without_chair_or_vice_chair_needs_one_approval() -> None:
 
 
 def test_med12_a_meeting_without_minutes_can_never_be_approved() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     matter.meeting(minutes=None)
     [found] = ledger.findings("MED-12")
     assert "without minutes" in found.explanation_en
@@ -287,8 +278,7 @@ def test_med12_falls_due_the_day_after_the_nth_and_counts_from_the_day_held() ->
 
 
 def test_med12_roles_are_judged_when_approving() -> None:
-    ledger = municipality()
-    matter = ledger.matter()
+    ledger, matter = opened()
     meeting = matter.meeting()
     ledger.leave("hmed", "tr")
     ledger.appoint("hmed", "tr", "employees", "member")

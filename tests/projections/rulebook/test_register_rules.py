@@ -236,19 +236,7 @@ def test_med14_an_amendment_after_the_matter_opened_lifts_it_but_not_one_before(
     ledger = organisation()
     register = make_guideline(ledger)
     old = ledger.matter("gammel", touches_guidelines=["trivsel"])
-
-    def amend() -> None:
-        proposal = register.act("direktor", "CompromiseProposed", body="hmed", terms="Ny.")
-        register.act(
-            "direktor",
-            "GuidelineAmended",
-            guideline="trivsel",
-            body="hmed",
-            compromise=proposal.seq,
-            text="Ændret.",
-        )
-
-    amend()
+    register.amend("trivsel", "Ny.", "Ændret.")
     new = ledger.matter("ny", touches_guidelines=["trivsel"])
     old.decide()
     decided = new.decide()
@@ -262,15 +250,7 @@ def test_med14_an_amended_guideline_does_not_hide_the_next_one_the_matter_touche
     register = make_guideline(ledger, "aendret")
     make_guideline(ledger, "trivsel")
     matter = ledger.matter("sag", touches_guidelines=["aendret", "trivsel"])
-    proposal = register.act("direktor", "CompromiseProposed", body="hmed", terms="Ny.")
-    register.act(
-        "direktor",
-        "GuidelineAmended",
-        guideline="aendret",
-        body="hmed",
-        compromise=proposal.seq,
-        text="Ændret.",
-    )
+    register.amend("aendret", "Ny.", "Ændret.")
     decided = matter.decide()
     assert [(f.matter, f.key) for f in ledger.findings("MED-14")] == [
         ("sag", f"decision-{decided.seq}-trivsel")
@@ -295,14 +275,7 @@ def test_med14_the_guideline_is_read_as_of_the_decision_and_on_its_day() -> None
 def test_med14_an_optional_guideline_binds_until_its_termination_takes_effect() -> None:
     ledger = organisation()
     register = make_guideline(ledger, "kantine", "optional")
-    register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="kantine",
-        body="hmed",
-        effective_from=ledger.date(1),
-        reason="Ophører.",
-    )
+    register.terminate_guideline("kantine", ledger.date(1))
     today = ledger.matter("i-dag", touches_guidelines=["kantine"])
     decided = today.decide()
     ledger.advance(days=1)
@@ -347,6 +320,22 @@ def test_med15_a_body_with_an_amr_and_no_annual_discussion_in_a_year() -> None:
     assert found.explanation_da.startswith("HMED havde arbejdsmiljørepræsentant(er) (amr) i 2026")
 
 
+def annual_discussion(matter: Matter, body: str, day: str, present: str) -> None:
+    """``body`` meets on ``day`` (only ``present`` there, no minutes) for the annual
+    work-environment discussion."""
+    matter.act(
+        "sekretaer",
+        "MeetingHeld",
+        body=body,
+        date=day,
+        agenda_item="AMD",
+        present=[present],
+        absent=[],
+        minutes_sha256=None,
+        annual_work_environment_discussion=True,
+    )
+
+
 def test_med15_nothing_before_any_event_is_folded() -> None:
     ledger = organisation()
     rule = RULEBOOK["MED-15"]
@@ -361,17 +350,7 @@ def test_med15_each_year_of_each_body_with_an_amr_and_the_annual_discussion_clea
     ledger.appoint("lmed", "amr-to", "employees", "amr", "tr")
     matter = ledger.matter()
     matter.meeting("hmed", held=datetime(2026, 12, 31, tzinfo=UTC).date())
-    matter.act(
-        "sekretaer",
-        "MeetingHeld",
-        body="lmed",
-        date="2027-06-01",
-        agenda_item="AMD",
-        present=["leder"],
-        absent=[],
-        minutes_sha256=None,
-        annual_work_environment_discussion=True,
-    )
+    annual_discussion(matter, "lmed", "2027-06-01", "leder")
     ledger.now = datetime(2028, 2, 1, tzinfo=UTC)
     found = ledger.organisation_findings()
     assert [(f.key, f.body, f.due) for f in found] == [
@@ -390,17 +369,7 @@ def test_med15_each_year_of_each_body_with_an_amr_and_the_annual_discussion_clea
 def test_med15_the_annual_discussion_counts_in_its_own_body_and_year() -> None:
     ledger = organisation()
     matter = ledger.matter()
-    matter.act(
-        "sekretaer",
-        "MeetingHeld",
-        body="hmed",
-        date="2026-12-31",
-        agenda_item="AMD",
-        present=["direktor"],
-        absent=[],
-        minutes_sha256=None,
-        annual_work_environment_discussion=True,
-    )
+    annual_discussion(matter, "hmed", "2026-12-31", "direktor")
     ledger.appoint("lmed", "amr-lokal", "employees", "amr")
     ledger.now = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
     assert [f.key for f in ledger.organisation_findings()] == ["lmed-2026"]
@@ -410,17 +379,7 @@ def test_med15_a_tenure_s_years_run_from_its_start_to_its_end() -> None:
     ledger = organisation()
     matter = ledger.matter()
     for year in (2025, 2026, 2027):
-        matter.act(
-            "sekretaer",
-            "MeetingHeld",
-            body="hmed",
-            date=f"{year}-06-01",
-            agenda_item="AMD",
-            present=["direktor"],
-            absent=[],
-            minutes_sha256=None,
-            annual_work_environment_discussion=True,
-        )
+        annual_discussion(matter, "hmed", f"{year}-06-01", "direktor")
     ledger.record(
         "MemberAppointed",
         body="lmed",
@@ -454,14 +413,7 @@ def terminate(ledger: Organisation, imported: bool) -> LoggedEvent:
     register = make_guideline(ledger, "kantine", "optional")
     ledger.advance(days=5)
     ledger.importing = imported
-    ended = register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="kantine",
-        body="lmed",
-        effective_from="2026-07-01",
-        reason="Ophører.",
-    )
+    ended = register.terminate_guideline("kantine", "2026-07-01", body="lmed")
     ledger.importing = False
     return ended
 
@@ -510,23 +462,9 @@ def test_med16_a_witnessed_termination_does_not_hide_an_imported_one_after_it() 
     ledger = organisation()
     make_guideline(ledger, "frugt", "optional")
     register = make_guideline(ledger, "kantine", "optional")
-    register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="frugt",
-        body="hmed",
-        effective_from="2026-07-01",
-        reason="Ophører.",
-    )
+    register.terminate_guideline("frugt", "2026-07-01")
     ledger.importing = True
-    ended = register.act(
-        "direktor",
-        "GuidelineTerminated",
-        guideline="kantine",
-        body="hmed",
-        effective_from="2026-07-01",
-        reason="Ophører.",
-    )
+    ended = register.terminate_guideline("kantine", "2026-07-01")
     assert [f.key for f in ledger.findings("MED-16")] == [f"termination-{ended.seq}"]
 
 

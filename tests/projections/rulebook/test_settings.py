@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+
 from projections.rulebook.book import RULEBOOK
-from tests.projections.rulebook.memory import municipality
+from tests.projections.rulebook.memory import Ledger, municipality
 
 
 def test_a_body_setting_wins_over_the_ledgers_which_wins_over_the_default() -> None:
@@ -36,18 +40,30 @@ def test_settings_read_as_a_mapping_give_the_ledgers_setting_else_the_default() 
     assert dict(RULEBOOK["MED-11"].settings(ledger.registry)) == {"months": 1}
 
 
-def test_a_body_can_switch_a_rule_off_for_the_findings_about_it() -> None:
+def lokalmed_switched_med07_off() -> Ledger:
     ledger = municipality()
     ledger.rules_set("lmed", {"med-07.enabled": 0})
-    matter = ledger.matter()
-    matter.share("hmed", "lmed")
-    matter.meeting("lmed", present=("leder",))
-    matter.meeting()
-    assert [f.body for f in ledger.findings("MED-07")] == ["hmed"]
+    return ledger
 
 
-def test_a_ledger_switches_a_rule_off_unless_a_body_switches_it_back_on() -> None:
-    ledger = municipality({"med-07.enabled": 0}, hmed_rulebook={"med-07.enabled": 1})
+def the_ledger_switched_med07_off_and_hovedmed_back_on() -> Ledger:
+    return municipality({"med-07.enabled": 0}, hmed_rulebook={"med-07.enabled": 1})
+
+
+@pytest.mark.parametrize(
+    "switched",
+    [
+        pytest.param(lokalmed_switched_med07_off, id="a body switches it off for itself"),
+        pytest.param(
+            the_ledger_switched_med07_off_and_hovedmed_back_on,
+            id="a ledger switches it off unless a body switches it back on",
+        ),
+    ],
+)
+def test_a_rule_switched_off_finds_only_in_the_bodies_where_it_is_on(
+    switched: Callable[[], Ledger],
+) -> None:
+    ledger = switched()
     matter = ledger.matter()
     matter.share("hmed", "lmed")
     matter.meeting("lmed", present=("leder",))

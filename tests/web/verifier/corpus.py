@@ -117,18 +117,6 @@ def has_float(value: Any) -> bool:
     return False
 
 
-def trust_document(factory: LedgerFactory, quorum: int = 0) -> dict[str, Any]:
-    trust = factory.trust(quorum)
-    return {
-        "format": "medledger-trust/v1",
-        "origin": trust.origin,
-        "log_key": trust.log_key,
-        "genesis": trust.genesis,
-        "witnesses": list(trust.witnesses),
-        "quorum": trust.quorum,
-    }
-
-
 # --- the bases --------------------------------------------------------------
 
 
@@ -151,7 +139,7 @@ def _events_base() -> dict[str, Any]:
     factory.act("bo", "m2", "MatterOpened", {"responsible_body": "lmed"})
     leaves = [i for i in range(len(factory.log)) if i != 6]
     bundle = factory.bundle(leaves=leaves, complete=["registry", "matter/m2"])
-    return {"name": "events", "bundle": bundle, "trust": trust_document(factory)}
+    return {"name": "events", "bundle": bundle, "trust": factory.trust_document()}
 
 
 def _receipt_base() -> dict[str, Any]:
@@ -175,7 +163,7 @@ def _receipt_base() -> dict[str, Any]:
             i: [n for n in names if n in factory.log[i].payload] for i, names in withheld.items()
         },
     )
-    return {"name": "receipt", "bundle": bundle, "trust": trust_document(factory)}
+    return {"name": "receipt", "bundle": bundle, "trust": factory.trust_document()}
 
 
 def _witnessed_base() -> dict[str, Any]:
@@ -194,7 +182,7 @@ def _witnessed_base() -> dict[str, Any]:
         kind="matter", complete=["registry", "matter/sag"], cosigners=[first, second]
     )
     bundle["subject"] = {"matter": "sag"}
-    return {"name": "witnessed", "bundle": bundle, "trust": trust_document(factory, quorum=2)}
+    return {"name": "witnessed", "bundle": bundle, "trust": factory.trust_document(quorum=2)}
 
 
 # --- mutations ----------------------------------------------------------------

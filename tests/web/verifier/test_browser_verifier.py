@@ -183,7 +183,7 @@ def _float_in_a_signed_payload() -> tuple[Any, Any]:
     ).hexdigest()
     signature = factory.keys["direktor"].sign(EVENT_PREFIX + canonical(logged.body))
     logged.entry["signature"] = b64encode(signature)
-    return factory.bundle(complete=["matter/sag"]), corpus.trust_document(factory)
+    return factory.bundle(complete=["matter/sag"]), factory.trust_document()
 
 
 def _leaf_index_written_with_a_fraction() -> tuple[Any, Any]:
@@ -191,7 +191,7 @@ def _leaf_index_written_with_a_fraction() -> tuple[Any, Any]:
     factory.enrol("direktor")
     bundle = factory.bundle()
     bundle["entries"][1]["leaf_index"] = 1.0
-    return bundle, corpus.trust_document(factory)
+    return bundle, factory.trust_document()
 
 
 @pytest.mark.parametrize(
