@@ -299,7 +299,7 @@ class _Walk:
     node_count: int = 0
 
     def __post_init__(self) -> None:
-        self.state = LedgerState(self.origin)
+        self.state = LedgerState(self.origin, lean=True)
 
 
 def _replay(
