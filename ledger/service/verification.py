@@ -26,7 +26,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -67,7 +67,7 @@ class VerificationReport:
     imported: int
     warnings: list[str] = field(default_factory=list)
     processes: int = 1
-    """How many processes checked signatures (1: all in this one)."""
+    """How many workers checked signatures (1: all in this process)."""
 
 
 PARALLEL_FROM = 4096
@@ -86,6 +86,7 @@ def verify_ledger(
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM,
     chunk: int = CHUNK,
+    executor: Executor | None = None,
 ) -> VerificationReport:
     """Verify every stored event of ``ledger``; return a report or raise.
 
@@ -94,7 +95,9 @@ def verify_ledger(
     a signed note held from earlier: the log must still contain that tree.
     ``workers`` processes (default: every core this process may use) check
     signatures and commitments when the ledger has at least
-    ``parallel_from`` events, ``chunk`` entries at a time.
+    ``parallel_from`` events, ``chunk`` entries at a time; ``executor``
+    replaces the pool of processes (a thread pool, say, on a Python without
+    the global interpreter lock), and is left running.
     Raises VerificationError naming the first bad event.
     """
     row = store.ledger(ledger)
@@ -110,7 +113,7 @@ def verify_ledger(
     if trusted is not None:
         walk.wanted_roots.add(trusted.size)
     processes = _process_count(workers, total, parallel_from)
-    for record, checked in _records(store, origin, processes, chunk):
+    for record, checked in _records(store, origin, processes, chunk, executor):
         _replay(store, walk, record, checked)
         if progress is not None:
             progress(walk.state.size, total)
@@ -156,12 +159,25 @@ class _Checked:
 
 
 def _records(
-    store: Store, origin: str, processes: int, chunk: int
+    store: Store, origin: str, processes: int, chunk: int, executor: Executor | None
 ) -> Iterable[tuple[LogRecord, _Checked | None]]:
     """The log in order, prechecked by worker processes when there are several."""
     if processes == 1:
         return ((record, None) for record in store.log(origin))
-    return _prechecked(store, origin, processes, chunk)
+    if executor is not None:
+        return _prechecked(store, origin, processes, chunk, executor)
+    return _on_own_pool(store, origin, processes, chunk)
+
+
+def _on_own_pool(
+    store: Store, origin: str, processes: int, chunk: int
+) -> Iterator[tuple[LogRecord, _Checked | None]]:
+    """``_prechecked`` on a pool of ``processes`` worker processes, shut down after."""
+    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
+    try:
+        yield from _prechecked(store, origin, processes, chunk, pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def available_cores() -> int:
@@ -274,7 +290,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _prechecked(
-    store: Store, origin: str, processes: int, chunk: int
+    store: Store, origin: str, processes: int, chunk: int, pool: Executor
 ) -> Iterator[tuple[LogRecord, _Checked | None]]:
     """The log in leaf order, each record with what a worker checked of it.
 
@@ -283,7 +299,6 @@ def _prechecked(
     keys = _announced_keys(store, origin)
     records = store.log(origin)
     in_flight: deque[tuple[list[LogRecord], Future[list[_Checked | None]]]] = deque()
-    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
     try:
         while True:
             while len(in_flight) < 2 * processes:
@@ -297,7 +312,8 @@ def _prechecked(
             batch, future = in_flight.popleft()
             yield from zip(batch, future.result(), strict=True)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for _, pending in in_flight:
+            pending.cancel()
 
 
 @dataclass

@@ -147,10 +147,16 @@ def test_erasure_names_only_fields_the_event_committed_to(
         budget,
         ev.ConsultationAcknowledged(body="lokal", adequate_time=False, comment="For kort tid."),
     )
-    with pytest.raises(NotRedactableError, match=f"event {plain} has no field 'comment'"):
+    with pytest.raises(NotRedactableError, match=f"event {plain} has no field 'comment'") as none:
         ledger.write(
             "admin", budget, ev.PayloadRedacted(event=plain, fields=["comment"], legal_basis="x")
         )
+    assert none.value.details == {"event": plain, "field": "comment"}
+    with pytest.raises(NotRedactableError, match="field 'body' cannot be erased") as routing:
+        ledger.write(
+            "admin", budget, ev.PayloadRedacted(event=plain, fields=["body"], legal_basis="x")
+        )
+    assert routing.value.details == {"event": plain, "field": "body"}
     ledger.write(
         "admin",
         budget,
