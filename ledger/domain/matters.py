@@ -98,13 +98,40 @@ class Dispute:
     settled: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class EventInfo:
     """What later rules need to know of an earlier event in the matter."""
 
     type: str
     actor: str
     payload: ev.Payload | None  # None once redacted, or when verifying without it
+    committed: frozenset[str] | None = None
+    """The fields the event committed to, kept when its payload is not (a lean state)."""
+
+    def committed_fields(self) -> frozenset[str] | None:
+        """The fields the signed body committed to; None when the payload was redacted."""
+        if self.payload is not None:
+            return self.payload.committed_fields()
+        return self.committed
+
+
+PAYLOADS_RULES_READ = frozenset({"MatterOpened", "MeetingHeld", "CompromiseProposed"})
+"""The event types whose payloads a later write-time rule reads (``MatterState._ref``)."""
+
+_COMMITTED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _lean_info(event_type: str, actor: str, payload: ev.Payload | None) -> EventInfo:
+    """An event's info without its payload, unless a later rule reads it.
+
+    Used when re-verifying a whole ledger: keeping every payload would grow
+    memory with the ledger (about 1 KB an event).  The committed field sets
+    repeat, so each distinct one is kept once.
+    """
+    if payload is None or event_type in PAYLOADS_RULES_READ:
+        return EventInfo(event_type, actor, payload)
+    committed = payload.committed_fields()
+    return EventInfo(event_type, actor, None, _COMMITTED.setdefault(committed, committed))
 
 
 MatterCheck = TypeVar("MatterCheck", bound=Callable[..., None])
@@ -213,7 +240,8 @@ def _require_erasable(info: EventInfo, seq: int, names: list[str]) -> None:
                 event=seq,
                 field=name,
             )
-        if info.payload is not None and name not in info.payload.committed_fields():
+        committed = info.committed_fields()
+        if committed is not None and name not in committed:
             raise NotRedactableError(f"event {seq} has no field {name!r}", event=seq, field=name)
 
 
@@ -231,11 +259,15 @@ class MatterState:
     minutes_approvals: dict[int, set[str]] = field(default_factory=dict)
     erased: dict[int, set[str]] = field(default_factory=dict)
     ended: bool = False
+    lean: bool = False
+    """Keep only what later write-time rules read of each event (``_lean_info``)."""
 
     @classmethod
-    def open(cls, matter_id: str, actor: str, payload: ev.MatterOpened) -> MatterState:
+    def open(
+        cls, matter_id: str, actor: str, payload: ev.MatterOpened, *, lean: bool = False
+    ) -> MatterState:
         body = payload.responsible_body
-        state = cls(matter_id, payload, involved={body}, readers={body})
+        state = cls(matter_id, payload, involved={body}, readers={body}, lean=lean)
         state.events[1] = EventInfo("MatterOpened", actor, payload)
         return state
 
@@ -696,7 +728,8 @@ class MatterState:
         ``registry`` is the registry as of the event's position: it says
         whether ``actor`` acted for the matter's management side.
         """
-        self.events[seq] = EventInfo(event_type, actor, payload)
+        info = _lean_info if self.lean else EventInfo
+        self.events[seq] = info(event_type, actor, payload)
         if payload is None:
             return
         self.readers.update(self._addressed_readers(registry, actor, payload))

@@ -86,6 +86,10 @@ class LedgerState:
     guidelines: GuidelineRegister = field(default_factory=GuidelineRegister)
     heads: dict[str, StreamHead] = field(default_factory=dict)
     time_tolerance: timedelta = DEFAULT_TIME_TOLERANCE
+    lean: bool = False
+    """Keep of each matter event only what later write-time rules read: for a
+    verification walk, whose memory must not grow with every payload.  The
+    service keeps every payload (its pages read them)."""
 
     def head(self, stream: str) -> StreamHead | None:
         return self.heads.get(stream)
@@ -323,7 +327,9 @@ class LedgerState:
         else:
             matter_id = body.stream.removeprefix(MATTER_PREFIX)
             if isinstance(payload, ev.MatterOpened):
-                self.matters[matter_id] = MatterState.open(matter_id, body.actor, payload)
+                self.matters[matter_id] = MatterState.open(
+                    matter_id, body.actor, payload, lean=self.lean
+                )
             else:
                 self.matters[matter_id].apply(
                     body.seq, body.type, body.actor, payload, self.registry

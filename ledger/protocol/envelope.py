@@ -35,7 +35,7 @@ from ledger.errors import (
 )
 from ledger.protocol import merkle
 from ledger.protocol.b64 import b64decode, b64encode
-from ledger.protocol.canonical import JSONObject, canonical, parse_canonical, parse_json
+from ledger.protocol.canonical import JSONObject, canonical, parse_canonical
 
 PROTOCOL_VERSION = 2
 SIGNING_PREFIX = b"medledger/event/v2\n"
@@ -217,15 +217,6 @@ class Envelope:
     def from_entry(cls, entry: bytes) -> Envelope:
         """Parse stored entry bytes; raise MalformedError if they are not an entry."""
         return cls._parse(entry, parse_canonical(entry))
-
-    @classmethod
-    def from_canonical_entry(cls, entry: bytes) -> Envelope:
-        """``from_entry`` for bytes another process already found canonical.
-
-        Full verification checks the canonical form in its worker processes
-        and parses the same bytes again here without repeating that check.
-        """
-        return cls._parse(entry, parse_json(entry))
 
     @classmethod
     def _parse(cls, entry: bytes, data: Any) -> Envelope:

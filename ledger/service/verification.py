@@ -8,13 +8,15 @@ stored checkpoint, signed by the log key) and that the event store holds
 no event outside the log.  The first failure raises a VerificationError
 naming the leaf index, stream and sequence number of the event.
 
-On a long ledger the checks that depend on nothing but an event's own
-bytes (canonical form, field commitments, the Ed25519 signature) run in a
-pool of worker processes, chunks of entries at a time, while this process
+On a long ledger the work that depends on nothing but an event's own
+bytes (parsing the entry and checking its canonical form, parsing the
+payload and opening its field commitments, the Ed25519 signature, the
+entry's hashes) runs in a pool of worker processes, chunks of entries at a
+time; they send back the parsed entry and payload, so this process only
 keeps the walk in leaf order: state, chains, keys, rules, tree and
-completeness.  Whatever a worker could not confirm is checked again here,
-in place, so the first failure and its message are exactly those of the
-walk in one process.
+completeness.  Whatever a worker could not confirm is parsed and checked
+again here, in place, so the first failure and its message are exactly
+those of the walk in one process.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -65,7 +67,7 @@ class VerificationReport:
     imported: int
     warnings: list[str] = field(default_factory=list)
     processes: int = 1
-    """How many processes checked signatures (1: all in this one)."""
+    """How many workers checked signatures (1: all in this process)."""
 
 
 PARALLEL_FROM = 4096
@@ -84,6 +86,7 @@ def verify_ledger(
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM,
     chunk: int = CHUNK,
+    executor: Executor | None = None,
 ) -> VerificationReport:
     """Verify every stored event of ``ledger``; return a report or raise.
 
@@ -92,7 +95,9 @@ def verify_ledger(
     a signed note held from earlier: the log must still contain that tree.
     ``workers`` processes (default: every core this process may use) check
     signatures and commitments when the ledger has at least
-    ``parallel_from`` events, ``chunk`` entries at a time.
+    ``parallel_from`` events, ``chunk`` entries at a time; ``executor``
+    replaces the pool of processes (a thread pool, say, on a Python without
+    the global interpreter lock), and is left running.
     Raises VerificationError naming the first bad event.
     """
     row = store.ledger(ledger)
@@ -108,8 +113,8 @@ def verify_ledger(
     if trusted is not None:
         walk.wanted_roots.add(trusted.size)
     processes = _process_count(workers, total, parallel_from)
-    for record, prechecked in _records(store, origin, processes, chunk):
-        _replay(store, walk, record, prechecked)
+    for record, checked in _records(store, origin, processes, chunk, executor):
+        _replay(store, walk, record, checked)
         if progress is not None:
             progress(walk.state.size, total)
     root = _check_complete(store, walk, total)
@@ -138,13 +143,41 @@ def _process_count(workers: int | None, total: int, parallel_from: int) -> int:
     return processes
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What a worker made of one stored event from its bytes alone."""
+
+    envelope: Envelope
+    """The entry, parsed and found canonical (its hashes computed)."""
+    payload: dict[str, object] | None
+    """The stored payload, parsed, when every disclosed field opened its commitment."""
+    signed_by: bytes | None
+    """The raw public key the signature verified under, or None."""
+
+    def prechecked(self) -> Prechecked:
+        return Prechecked(self.signed_by, self.payload is not None)
+
+
 def _records(
-    store: Store, origin: str, processes: int, chunk: int
-) -> Iterable[tuple[LogRecord, Prechecked | None]]:
+    store: Store, origin: str, processes: int, chunk: int, executor: Executor | None
+) -> Iterable[tuple[LogRecord, _Checked | None]]:
     """The log in order, prechecked by worker processes when there are several."""
     if processes == 1:
         return ((record, None) for record in store.log(origin))
-    return _prechecked(store, origin, processes, chunk)
+    if executor is not None:
+        return _prechecked(store, origin, processes, chunk, executor)
+    return _on_own_pool(store, origin, processes, chunk)
+
+
+def _on_own_pool(
+    store: Store, origin: str, processes: int, chunk: int
+) -> Iterator[tuple[LogRecord, _Checked | None]]:
+    """``_prechecked`` on a pool of ``processes`` worker processes, shut down after."""
+    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
+    try:
+        yield from _prechecked(store, origin, processes, chunk, pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def available_cores() -> int:
@@ -158,43 +191,48 @@ def available_cores() -> int:
 # --- the checks spread over worker processes --------------------------------
 
 _Row = tuple[bytes | None, bytes | None, bytes | None]
-_Result = tuple[bool, bool, bytes | None]
 _loaded_keys: dict[bytes, Ed25519PublicKey] = {}
 
 
-def _precheck_chunk(keys: dict[str, bytes], rows: list[_Row]) -> list[_Result]:
+def _precheck_chunk(keys: dict[str, bytes], rows: list[_Row]) -> list[_Checked | None]:
     """In a worker: for each (entry, payload, salts), what holds by its own bytes alone.
 
-    Returns (entry is a canonical entry, disclosed fields open their
-    commitments, raw key the signature verified under or None).  ``keys``
-    maps key ids to raw public keys as the registry stream announces them;
-    the walk still decides whether that key was the one to sign with.
+    None where the entry is not a canonical entry (the walk parses it again
+    and fails with its own message).  ``keys`` maps key ids to raw public
+    keys as the registry stream announces them; the walk still decides
+    whether that key was the one to sign with.
     """
-    results: list[_Result] = []
+    results: list[_Checked | None] = []
     for entry, payload, salts in rows:
         try:
             envelope = Envelope.from_entry(entry) if entry is not None else None
         except LedgerError:
             envelope = None
         if envelope is None:
-            results.append((False, False, None))
+            results.append(None)
             continue
-        results.append((True, _fields_open(envelope, payload, salts), _signed_by(envelope, keys)))
+        # Computed here, they travel with the envelope: the walk needs both.
+        _ = envelope.hash, envelope.leaf_hash
+        fields = _opened_fields(envelope, payload, salts)
+        results.append(_Checked(envelope, fields, _signed_by(envelope, keys)))
     return results
 
 
-def _fields_open(envelope: Envelope, payload: bytes | None, salts: bytes | None) -> bool:
+def _opened_fields(
+    envelope: Envelope, payload: bytes | None, salts: bytes | None
+) -> dict[str, object] | None:
+    """The parsed payload when every disclosed field opens its commitment, else None."""
     if payload is None or salts is None:
-        return False
+        return None
     try:
         fields = parse_json(payload)
         opened = decode_salts(parse_json(salts))
         if not isinstance(fields, dict):
-            return False
+            return None
         open_fields(envelope.body.fields, fields, opened, complete=False)
     except LedgerError:
-        return False
-    return True
+        return None
+    return fields
 
 
 def _signed_by(envelope: Envelope, keys: dict[str, bytes]) -> bytes | None:
@@ -252,16 +290,15 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _prechecked(
-    store: Store, origin: str, processes: int, chunk: int
-) -> Iterator[tuple[LogRecord, Prechecked | None]]:
+    store: Store, origin: str, processes: int, chunk: int, pool: Executor
+) -> Iterator[tuple[LogRecord, _Checked | None]]:
     """The log in leaf order, each record with what a worker checked of it.
 
     Keeps two chunks per worker in flight, so memory stays flat.
     """
     keys = _announced_keys(store, origin)
     records = store.log(origin)
-    in_flight: deque[tuple[list[LogRecord], Future[list[_Result]]]] = deque()
-    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
+    in_flight: deque[tuple[list[LogRecord], Future[list[_Checked | None]]]] = deque()
     try:
         while True:
             while len(in_flight) < 2 * processes:
@@ -273,12 +310,10 @@ def _prechecked(
             if not in_flight:
                 return
             batch, future = in_flight.popleft()
-            for record, (entry_ok, fields_open, signed_by) in zip(
-                batch, future.result(), strict=True
-            ):
-                yield record, (Prechecked(signed_by, fields_open) if entry_ok else None)
+            yield from zip(batch, future.result(), strict=True)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for _, pending in in_flight:
+            pending.cancel()
 
 
 @dataclass
@@ -299,33 +334,35 @@ class _Walk:
     node_count: int = 0
 
     def __post_init__(self) -> None:
-        self.state = LedgerState(self.origin)
+        self.state = LedgerState(self.origin, lean=True)
 
 
-def _replay(
-    store: Store, walk: _Walk, record: LogRecord, prechecked: Prechecked | None = None
-) -> None:
+def _replay(store: Store, walk: _Walk, record: LogRecord, checked: _Checked | None = None) -> None:
     """Re-check one leaf and fold it into the state and the tree.
 
-    ``prechecked`` (from a worker) is given only when the entry is canonical.
+    ``checked`` (from a worker) is given only when the entry is canonical.
     """
     where = _where(record)
     if record.leaf_index != walk.state.size:
         raise VerificationError(
             f"leaf {walk.state.size} is missing from the log", leaf_index=walk.state.size
         )
-    envelope = _check_record(
-        record, walk.origin, walk.last_notification, where, canonical_checked=prechecked is not None
-    )
+    parsed = checked.envelope if checked is not None else None
+    envelope = _check_record(record, walk.origin, walk.last_notification, where, parsed)
     walk.last_notification = record.notification_id
-    fields_open = prechecked is not None and prechecked.fields_open
-    payload, salts = _payload_of(record, where, decode=not fields_open)
+    salts: dict[str, bytes] = {}
+    if checked is not None and checked.payload is not None:
+        # The worker parsed the payload and opened every field's commitment.
+        payload = checked.payload
+    else:
+        payload, salts = _payload_of(record, where)
     if set(payload) != set(envelope.body.fields):
         if record.redacted_by is None:
             raise _fail(
                 f"{where}: payload fields are missing but no PayloadRedacted erased them", record
             )
         walk.redacted += 1
+    prechecked = checked.prechecked() if checked is not None else None
     admitted = _admit(walk, record, envelope, payload, salts, prechecked)
     if envelope.body.imported:
         walk.imported += 1
@@ -475,17 +512,19 @@ def _fail(message: str, record: LogRecord, cause: LedgerError | None = None) -> 
 
 
 def _check_record(
-    record: LogRecord, origin: str, last_notification: int, where: str, *, canonical_checked: bool
+    record: LogRecord,
+    origin: str,
+    last_notification: int,
+    where: str,
+    parsed: Envelope | None,
 ) -> Envelope:
+    """The envelope behind a leaf (``parsed`` by a worker from the same bytes, if given)."""
     if record.entry is None:
         raise _fail(f"{where}: the event store has no event behind this leaf", record)
     if record.notification_id <= last_notification:
         raise _fail(f"{where}: leaves are out of commit order", record)
     try:
-        if canonical_checked:
-            envelope = Envelope.from_canonical_entry(record.entry)
-        else:
-            envelope = Envelope.from_entry(record.entry)
+        envelope = parsed if parsed is not None else Envelope.from_entry(record.entry)
     except LedgerError as exc:
         raise _fail(f"{where}: stored entry is damaged: {exc.message}", record, exc) from exc
     body = envelope.body
@@ -501,21 +540,15 @@ def _check_record(
     return envelope
 
 
-def _payload_of(
-    record: LogRecord, where: str, *, decode: bool = True
-) -> tuple[dict[str, object], dict[str, bytes]]:
-    """The stored payload fields and their salts (erased fields are missing from both).
-
-    Without ``decode`` (a worker already opened every field's commitment)
-    the salts are not decoded again and come back empty.
-    """
+def _payload_of(record: LogRecord, where: str) -> tuple[dict[str, object], dict[str, bytes]]:
+    """The stored payload fields and their salts (erased fields are missing from both)."""
     if record.payload is None or record.salts is None:
         raise _fail(f"{where}: the payload row is missing", record)
     try:
         # Each field is checked against its signed commitment, so a plain parse is
         # enough here: changed bytes cannot open a commitment.
         payload = parse_json(record.payload)
-        salts = decode_salts(parse_json(record.salts)) if decode else {}
+        salts = decode_salts(parse_json(record.salts))
     except LedgerError as exc:
         raise _fail(f"{where}: stored payload is damaged: {exc.message}", record, exc) from exc
     if not isinstance(payload, dict):

@@ -26,7 +26,7 @@ from time import sleep
 from typing import Any
 
 import sqlalchemy.exc
-from sqlalchemy import Column, MetaData, String, Table, Text
+from sqlalchemy import Column, MetaData, String, Table, Text, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -82,6 +82,16 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+def planned_table(metadata: MetaData) -> Table:
+    """Per ledger, the log position up to which every batch's notices were planned."""
+    return Table(
+        "nt_planned",
+        metadata,
+        Column("origin", String(255), primary_key=True),
+        Column("position", BigInt, nullable=False),
+    )
+
+
 def create_tables(metadata: MetaData, engine: Engine) -> None:
     """Create ``metadata``'s tables if missing, when several processes start at once.
 
@@ -99,20 +109,46 @@ def create_tables(metadata: MetaData, engine: Engine) -> None:
 
 
 class Outbox:
-    """The ``nt_outbox`` table of one database (created if missing, never dropped)."""
+    """The ``nt_outbox`` table of one database (created if missing, never dropped).
+
+    Beside it, ``nt_planned`` keeps how far each ledger's notices were
+    planned: a rebuild of the read models folds the log again from its
+    start, and the batches below that position plan nothing (their notices
+    were written when the log first passed them), so a rebuild neither
+    spends its time on them nor brings back a notice removed since.
+    """
 
     def __init__(self, engine: Engine, schema: str | None) -> None:
         self.engine = engine
         self.metadata = MetaData(schema=schema)
         self.table = outbox_table(self.metadata)
+        self.planned = planned_table(self.metadata)
         create_tables(self.metadata, engine)
+        self._insert_planned = (
+            pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        )(self.planned).on_conflict_do_nothing()
         make = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         self._insert = BulkInsert.compile(make(self.table).on_conflict_do_nothing(), engine.dialect)
 
-    def insert_new(self, session: Session, rows: list[Row]) -> None:
+    def planned_through(self, origin: str) -> int:
+        """The log position below which ``origin``'s notices are planned (0: none yet)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(self.planned.c.position).where(self.planned.c.origin == origin)
+            ).scalar()
+        return int(found or 0)
+
+    def insert_new(self, session: Session, rows: list[Row], origin: str, end: int) -> None:
         """Insert ``rows``, leaving any notice already written as it is (one statement
-        compiled once, as the read models' rows are inserted)."""
+        compiled once, as the read models' rows are inserted), and record that the
+        notices of ``origin``'s log below ``end`` are planned."""
         self._insert.run(session, rows)
+        session.execute(self._insert_planned.values(origin=origin, position=0))
+        session.execute(
+            update(self.planned)
+            .where(self.planned.c.origin == origin, self.planned.c.position < end)
+            .values(position=end)
+        )
 
 
 @dataclass(frozen=True)

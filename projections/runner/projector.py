@@ -118,6 +118,7 @@ class Projector:
         self.matter_cache = matter_cache
         self._folds: OrderedDict[str, LedgerFold] = OrderedDict()
         self._tracked: set[str] = set()
+        self._planned_through: dict[str, int] = {}
         self._lock = threading.RLock()
 
     # --- catching up --------------------------------------------------------
@@ -273,7 +274,7 @@ class Projector:
             if table.table == "rm_findings"
             for row in table.rows
         ]
-        notices = batch_rows(fold, changes, findings)
+        notices = batch_rows(fold, changes, findings) if changes.end > self._planned(fold) else []
         self._commit(
             _Batch(
                 fold.origin,
@@ -287,10 +288,19 @@ class Projector:
         )
         for model in writes:
             expected[model] = changes.end
+        self._planned_through[fold.origin] = max(self._planned(fold), changes.end)
         fold.evict()
         if any(e.type == "PayloadRedacted" for e in events):
             self._scrub_erased(fold.origin)
         return changes.end - changes.start
+
+    def _planned(self, fold: LedgerFold) -> int:
+        """How far the ledger's notices are planned (read once, then kept: it only grows,
+        and a value another process has since passed only means planning again what the
+        outbox then ignores)."""
+        if fold.origin not in self._planned_through:
+            self._planned_through[fold.origin] = self.outbox.planned_through(fold.origin)
+        return self._planned_through[fold.origin]
 
     def _scrub_erased(self, origin: str) -> None:
         """The read models showed an erased text: leave no old copy of their rows on disk.
@@ -316,7 +326,7 @@ class Projector:
             for model_rows in batch.writes.values():
                 write(session, self.schema, batch.origin, model_rows)
             # The notices commit with the rows that caused them (projections.read_models.notices).
-            self.outbox.insert_new(session, batch.notices)
+            self.outbox.insert_new(session, batch.notices, batch.origin, batch.end)
             self.tracking.advance(
                 session, batch.origin, list(batch.writes), batch.end, batch.latest_time
             )

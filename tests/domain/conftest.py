@@ -7,15 +7,17 @@ import pytest
 from tests.domain.memory_ledger import MemoryLedger
 
 
-@pytest.fixture
-def ledger() -> MemoryLedger:
+@pytest.fixture(params=["kept", "lean"])
+def ledger(request: pytest.FixtureRequest) -> MemoryLedger:
     """A ledger whose LokalMED has a management chair, a manager and a union representative.
 
     ``chef`` chairs the LokalMED for management and decides its matters;
     ``leder-bo`` sits on its management side; ``tr-anna`` is the employees'
     representative (tr); ``borger`` is enrolled but sits in no body.
+    Every story runs twice: on the state the service keeps (every payload)
+    and on the lean state a verification walk keeps; the verdicts must agree.
     """
-    ledger = MemoryLedger()
+    ledger = MemoryLedger(lean=request.param == "lean")
     for person in ("chef", "leder-bo", "tr-anna", "borger"):
         ledger.enrol(person)
     ledger.establish("hmed", "hovedmed")

@@ -26,11 +26,11 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 class MemoryLedger:
     """One ledger's state in memory, with every person's private key at hand."""
 
-    def __init__(self, origin: str = ORIGIN, admin: str = "admin") -> None:
+    def __init__(self, origin: str = ORIGIN, admin: str = "admin", *, lean: bool = False) -> None:
         self.origin = origin
         self.admin = admin
         self.now = NOW
-        self.state = LedgerState(origin)
+        self.state = LedgerState(origin, lean=lean)
         self.keys: dict[str, PersonKey] = {}
         log_key = NoteSigner.generate(origin).verifier_key()
         self.write(

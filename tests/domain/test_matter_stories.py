@@ -10,6 +10,7 @@ from ledger.errors import (
     AgreementNeedsBothSidesError,
     BodyNotInvolvedError,
     MatterEndedError,
+    NotRedactableError,
     SignerNotDecisionMakerError,
     SignerNotMemberError,
     SignerNotOriginalActorError,
@@ -17,7 +18,7 @@ from ledger.errors import (
     StreamNotStartedError,
 )
 from ledger.protocol.envelope import matter_stream
-from tests.domain.memory_ledger import MemoryLedger
+from tests.domain.memory_ledger import NOW, MemoryLedger
 
 
 def _position(side: ev.Side = "employees", body: str = "lokal") -> ev.PositionStated:
@@ -128,3 +129,57 @@ def test_only_the_original_signer_corrects_an_event(ledger: MemoryLedger, budget
 
 def test_every_matter_event_type_has_its_write_time_check() -> None:
     assert set(CHECKS) == set(ev.MATTER_EVENTS) | set(ev.ANY_MATTER_EVENTS)
+
+
+def test_erasure_names_only_fields_the_event_committed_to(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    """An acknowledgement given without a comment committed to none, so none can be erased.
+
+    A lean state keeps the committed field names, not the payload, and must
+    refuse and admit exactly as the full state does.
+    """
+    plain = ledger.write(
+        "tr-anna", budget, ev.ConsultationAcknowledged(body="lokal", adequate_time=True)
+    )
+    commented = ledger.write(
+        "tr-anna",
+        budget,
+        ev.ConsultationAcknowledged(body="lokal", adequate_time=False, comment="For kort tid."),
+    )
+    with pytest.raises(NotRedactableError, match=f"event {plain} has no field 'comment'") as none:
+        ledger.write(
+            "admin", budget, ev.PayloadRedacted(event=plain, fields=["comment"], legal_basis="x")
+        )
+    assert none.value.details == {"event": plain, "field": "comment"}
+    with pytest.raises(NotRedactableError, match="field 'body' cannot be erased") as routing:
+        ledger.write(
+            "admin", budget, ev.PayloadRedacted(event=plain, fields=["body"], legal_basis="x")
+        )
+    assert routing.value.details == {"event": plain, "field": "body"}
+    ledger.write(
+        "admin",
+        budget,
+        ev.PayloadRedacted(event=commented, fields=["comment"], legal_basis="GDPR art. 17"),
+    )
+    info = ledger.state.matters["budget-2026"].events[plain]
+    assert info.committed_fields() == frozenset({"body", "adequate_time"})
+    assert (info.payload is None) == ledger.state.lean
+
+
+def test_a_lean_state_keeps_the_payloads_later_rules_read(
+    ledger: MemoryLedger, budget: str
+) -> None:
+    """Meetings and compromises are read again by approvals and acceptances; positions are not."""
+    meeting = ledger.write(
+        "chef",
+        budget,
+        ev.MeetingHeld(
+            body="lokal", date=NOW.date().isoformat(), agenda_item="Budget", present=["chef"]
+        ),
+    )
+    position = ledger.write("tr-anna", budget, _position())
+    events = ledger.state.matters["budget-2026"].events
+    assert isinstance(events[meeting].payload, ev.MeetingHeld)
+    assert isinstance(events[1].payload, ev.MatterOpened)
+    assert (events[position].payload is None) == ledger.state.lean

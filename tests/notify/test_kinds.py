@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete, func, select
+
 from demo.organisation import ManualClock
 from ledger.domain import events as ev
+from ledger.storage.store import Store
 from notify.preferences import Preferences, save_preferences
+from projections.runner.projector import Projector
 from tests.notify.conftest import EVERYONE, Mail, address
 from tests.notify.smtp_server import text_of
 from tests.stories.matter import Matter
 from tests.stories.school import hovedmed_meeting, school_structure
 
 MINUTES = "cd" * 32
+DOCUMENT = ev.Document(title="Høringsoplæg", sha256="ab" * 32)
 
 
 def immediate(mail: Mail) -> None:
@@ -83,6 +88,33 @@ def test_a_rebuild_of_the_read_models_sends_nothing_again(mail: Mail, clock: Man
     clock.advance(days=1)
     mail.run()
     assert len(mail.mailbox.received) == before
+
+
+def test_a_rebuild_plans_no_notice_again_not_even_one_removed_since(
+    mail: Mail, store: Store, clock: ManualClock
+) -> None:
+    """The outbox records how far it planned; a rebuild folds the log again below that
+    point without planning, so it costs nothing there and brings back nothing removed."""
+    matter = Matter(mail.org, "skolestruktur")
+    matter.act("direktor", school_structure(clock))
+    mail.projector.catch_up_ledger(mail.org.origin)
+    outbox = mail.projector.outbox
+    info = mail.org.service.ledger_info(mail.org.origin)
+    assert info is not None
+    size = info.tree_size
+    assert outbox.planned_through(mail.org.origin) == size
+    where = outbox.table.c.origin == mail.org.origin
+    with store.write() as session:
+        assert session.execute(select(func.count()).where(where)).scalar_one() > 0
+        session.execute(delete(outbox.table).where(where))
+    Projector(store).rebuild(origin=mail.org.origin)
+    with store.read() as session:
+        assert session.execute(select(func.count()).where(where)).scalar_one() == 0
+    matter.act("direktor", ev.MaterialShared(bodies=["hmed"], documents=[DOCUMENT]))
+    mail.projector.catch_up_ledger(mail.org.origin)
+    with store.read() as session:
+        assert session.execute(select(func.count()).where(where)).scalar_one() > 0
+    assert outbox.planned_through(mail.org.origin) == size + 1
 
 
 def test_a_finding_falling_due_reaches_the_bodys_chairs_and_the_auditors(

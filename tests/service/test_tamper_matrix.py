@@ -9,6 +9,7 @@ involved, name it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -22,7 +23,7 @@ from ledger.protocol.checkpoint import Checkpoint
 from ledger.protocol.heads import HeadsTree, StreamTip
 from ledger.protocol.note import NoteSigner, sign_note
 from ledger.service.application import LedgerService
-from ledger.service.verification import verify_ledger
+from ledger.service.verification import VerificationReport, verify_ledger
 from ledger.storage.store import Store, stream_uuid
 from tests.stories.matter import consulted
 from tests.stories.school import school_structure
@@ -393,28 +394,42 @@ def test_the_untouched_story_verifies(story: Story) -> None:
         )
 
 
-def _verify_on_workers(s: Story) -> None:
-    """Full verification with signatures and commitments checked in two worker processes."""
-    verify_ledger(s.store, s.origin, workers=2, parallel_from=0, chunk=3)
+def _verify_on_workers(s: Story, pool: str = "processes") -> VerificationReport:
+    """Full verification with the entries parsed, the commitments opened and the signatures
+    checked by two workers: processes (as ``medledger verify`` runs), or threads of this
+    process, which is where mutation testing can see the workers' code run."""
+    if pool == "processes":
+        return verify_ledger(s.store, s.origin, workers=2, parallel_from=0, chunk=3)
+    with ThreadPoolExecutor(2) as threads:
+        return verify_ledger(
+            s.store, s.origin, workers=2, parallel_from=0, chunk=3, executor=threads
+        )
 
 
+@pytest.mark.parametrize("pool", ["processes", "threads"])
 @pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__.replace("_", " ") for d in DAMAGES])
-def test_verification_on_worker_processes_fails_exactly_as_in_one(
-    story: Story, damage: Callable[[Story], int]
+def test_verification_on_workers_fails_exactly_as_in_one(
+    story: Story, damage: Callable[[Story], int], pool: str
 ) -> None:
     damage(story)
     with pytest.raises(VerificationError) as alone:
         verify_ledger(story.store, story.origin, workers=1)
     with pytest.raises(VerificationError) as spread:
-        _verify_on_workers(story)
+        _verify_on_workers(story, pool)
     assert (spread.value.message, spread.value.details) == (
         alone.value.message,
         alone.value.details,
     )
 
 
-def test_the_untouched_story_verifies_on_worker_processes(story: Story) -> None:
+@pytest.mark.parametrize("pool", ["processes", "threads"])
+def test_the_untouched_story_verifies_on_workers(story: Story, pool: str) -> None:
     alone = verify_ledger(story.store, story.origin, workers=1)
-    spread = verify_ledger(story.store, story.origin, workers=2, parallel_from=0, chunk=3)
+    spread = _verify_on_workers(story, pool)
     assert (alone.processes, spread.processes) == (1, 2)
-    assert (spread.tree_size, spread.root) == (alone.tree_size, alone.root)
+    assert (spread.tree_size, spread.root, spread.redacted, spread.imported) == (
+        alone.tree_size,
+        alone.root,
+        alone.redacted,
+        alone.imported,
+    )
