@@ -409,12 +409,9 @@ class MatterState:
     def _check_agreement_reached(
         self, at: Admission, actor: str, payload: ev.AgreementReached
     ) -> None:
-        info = self._ref(payload.compromise, {"CompromiseProposed"})
+        self._ref(payload.compromise, {"CompromiseProposed"})
         _require_guideline_fields(payload)
-        if isinstance(info.payload, ev.CompromiseProposed):
-            _require_compromise_of_body(info.payload, payload.compromise, payload.body)
-        self._require_both_sides_accepted(payload.compromise)
-        at.registry.require_member(payload.body, actor)
+        self._require_agreed_compromise(at, actor, payload.compromise, payload.body)
         if payload.guideline_id is not None:
             at.guidelines.require_new(payload.guideline_id)
 
@@ -423,11 +420,7 @@ class MatterState:
         self, at: Admission, actor: str, payload: ev.GuidelineAmended
     ) -> None:
         at.guidelines.require_not_terminated(payload.guideline)
-        info = self._ref(payload.compromise, {"CompromiseProposed"})
-        if isinstance(info.payload, ev.CompromiseProposed):
-            _require_compromise_of_body(info.payload, payload.compromise, payload.body)
-        self._require_both_sides_accepted(payload.compromise)
-        at.registry.require_member(payload.body, actor)
+        self._require_agreed_compromise(at, actor, payload.compromise, payload.body)
 
     @_checks(ev.GuidelineTerminated)
     def _check_guideline_terminated(
@@ -625,6 +618,17 @@ class MatterState:
                 "an agreement needs acceptance from both sides",
                 event=proposal,
             )
+
+    def _require_agreed_compromise(
+        self, at: Admission, actor: str, compromise: int, body: str
+    ) -> None:
+        """``compromise`` was proposed in ``body`` and accepted by both sides; ``actor`` sits
+        in ``body`` (an agreement, or a guideline's amendment, records it)."""
+        info = self._ref(compromise, {"CompromiseProposed"})
+        if isinstance(info.payload, ev.CompromiseProposed):
+            _require_compromise_of_body(info.payload, compromise, body)
+        self._require_both_sides_accepted(compromise)
+        at.registry.require_member(body, actor)
 
     def _require_unresolved(self, claim: int) -> None:
         dispute = self.disputes.get(claim)
