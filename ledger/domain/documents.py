@@ -10,32 +10,22 @@ from __future__ import annotations
 
 import re
 
-from ledger.domain import events as ev
 from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-def digests_of(payload: ev.Payload | None) -> list[str]:
-    """The document digests one event's payload names."""
-    if isinstance(payload, ev.MaterialShared):
-        return [document.sha256 for document in payload.documents]
-    if isinstance(payload, ev.MeetingHeld) and payload.minutes_sha256 is not None:
-        return [payload.minutes_sha256]
-    return []
-
-
 def matters_naming(state: LedgerState, sha256: str) -> list[tuple[str, str]]:
-    """``(matter, actor)`` for each event that names the document ``sha256``, sorted."""
-    found = set()
+    """``(matter, actor)`` for each event that names the document ``sha256``, sorted
+    (each matter keeps the digests its events name: ``MatterState.named``)."""
     # Snapshots (list(...) copies in one step under the GIL): appends in other threads
     # fold events into this state while requests read it.
-    for matter_id, matter in list(state.matters.items()):
-        for info in list(matter.events.values()):
-            if sha256 in digests_of(info.payload):
-                found.add((matter_id, info.actor))
-    return sorted(found)
+    return sorted(
+        (matter_id, actor)
+        for matter_id, matter in list(state.matters.items())
+        for actor in list(matter.named.get(sha256, ()))
+    )
 
 
 def matters_sharing(state: LedgerState, sha256: str, uploaded_by: str) -> set[str]:

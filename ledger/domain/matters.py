@@ -115,6 +115,15 @@ class EventInfo:
         return self.committed
 
 
+def digests_of(payload: ev.Payload | None) -> list[str]:
+    """The document digests one event's payload names (``ledger.domain.documents``)."""
+    if isinstance(payload, ev.MaterialShared):
+        return [document.sha256 for document in payload.documents]
+    if isinstance(payload, ev.MeetingHeld) and payload.minutes_sha256 is not None:
+        return [payload.minutes_sha256]
+    return []
+
+
 PAYLOADS_RULES_READ = frozenset({"MatterOpened", "MeetingHeld", "CompromiseProposed"})
 """The event types whose payloads a later write-time rule reads (``MatterState._ref``)."""
 
@@ -258,6 +267,8 @@ class MatterState:
     disputes: dict[int, Dispute] = field(default_factory=dict)
     minutes_approvals: dict[int, set[str]] = field(default_factory=dict)
     erased: dict[int, set[str]] = field(default_factory=dict)
+    named: dict[str, set[str]] = field(default_factory=dict)
+    """Document digest -> the people whose events in this matter name it."""
     ended: bool = False
     lean: bool = False
     """Keep only what later write-time rules read of each event (``_lean_info``)."""
@@ -734,6 +745,8 @@ class MatterState:
         """
         info = _lean_info if self.lean else EventInfo
         self.events[seq] = info(event_type, actor, payload)
+        for digest in digests_of(payload):
+            self.named.setdefault(digest, set()).add(actor)
         if payload is None:
             return
         self.readers.update(self._addressed_readers(registry, actor, payload))
