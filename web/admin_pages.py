@@ -189,6 +189,7 @@ def admin_page(request: Request, ledger: LedgerId) -> Response:
         **page_context(
             session,
             site,
+            names=named,
             people=people_table(session.state, named),
             bodies=body_tree(session.state),
             history=membership_history(site, session.origin),

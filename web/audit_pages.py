@@ -80,6 +80,7 @@ def audit_page(request: Request, ledger: LedgerId) -> Response:
         **page_context(
             session,
             site,
+            names=read.names(),
             tree_size=service.tree_size(session.origin),
             checkpoint=checkpoint,
             trust=json.dumps(service.trust_root(session.origin).to_json(), indent=1),

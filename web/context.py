@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -51,9 +52,16 @@ def logged_in(request: Request, ledger: str) -> tuple[Site, Session, Access]:
     return site, session, Access(session.reader, session.state)
 
 
-def page_context(session: Session, site: Site, **more: Any) -> dict[str, Any]:
-    """What every logged-in page's layout shows: who, in which ledger, the CSRF token."""
-    names = site.context.service.directory_names(session.ledger)
+def page_context(
+    session: Session, site: Site, *, names: Mapping[str, str] | None = None, **more: Any
+) -> dict[str, Any]:
+    """What every logged-in page's layout shows: who, in which ledger, the CSRF token.
+
+    ``names``: the directory's names if the page has read them already (``Read.names()``,
+    the admin's directory), so that a request reads the directory once; else read here.
+    """
+    if names is None:
+        names = site.context.service.directory_names(session.ledger)
     return {
         "session": session,
         "person_name": names.get(session.person) or session.person,

@@ -67,6 +67,7 @@ def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
         **page_context(
             session,
             site,
+            names=read.names(),
             body=body,
             body_name=found.name,
             is_hovedmed=found.kind == "hovedmed",

@@ -213,6 +213,7 @@ def dossier_page(request: Request, ledger: LedgerId, matter: MatterId) -> Respon
         **page_context(
             session,
             site,
+            names=read.names(),
             matter=found.matter,
             dossier=found.document,
             unaddressed=", ".join(

@@ -46,7 +46,7 @@ def my_involvement(request: Request, ledger: LedgerId) -> Response:
     return render(
         request,
         "involvement.html",
-        **page_context(session, site, involvement=found, all_matters=matters),
+        **page_context(session, site, names=read.names(), involvement=found, all_matters=matters),
     )
 
 
@@ -77,6 +77,7 @@ def _receipt(
         **page_context(
             session,
             site,
+            names=read.names(),
             receipt=found,
             who=who,
             reasons=[item.reason_da if lang == "da" else item.reason_en for item in found.items],

@@ -181,13 +181,22 @@ def _say(name: str) -> Say:
             if field in payload:
                 values[field] = format_date(str(payload[field]), lang)
         if "documents" in payload:
-            values["documents"] = "; ".join(
-                f"«{d['title']}» (SHA-256 {d['sha256']})" for d in payload["documents"]
-            )
+            values["documents"] = "; ".join(_document_words(d, lang) for d in payload["documents"])
         values["guideline_words"] = _guideline_words(payload, lang)
+        values["effective_words"] = (
+            message(lang, "manage.sign.effective_from", date=values["effective_from"])
+            if "effective_from" in payload
+            else ""
+        )
         return message(lang, f"manage.sign.{name}", **values)
 
     return say
+
+
+def _document_words(document: dict[str, Any], lang: Lang) -> str:
+    """One shared document: its title, its digest and, if given, its link."""
+    key = "manage.sign.document_link" if document.get("link") else "manage.sign.document"
+    return message(lang, key, **document)
 
 
 def _guideline_words(payload: dict[str, Any], lang: Lang) -> str:

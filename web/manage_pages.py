@@ -143,6 +143,7 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
         **page_context(
             session,
             site,
+            names=names,
             origin=session.origin,
             bodies=bodies,
             people=people,

@@ -106,6 +106,7 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
         **page_context(
             session,
             site,
+            names=read.names(),
             matters=listed.matters,
             due=due,
             titles=titles,
@@ -152,6 +153,7 @@ def matter_page(
         **page_context(
             session,
             site,
+            names=read.names(),
             matter=timeline.matter,
             timeline=timeline,
             dossier=dossier.document,

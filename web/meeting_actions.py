@@ -21,6 +21,7 @@ from fastapi import Request
 from api.access import Access
 from api.errors import MalformedRequestError
 from api.reading import Read
+from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from web.action_hooks import ActionHooks
 from web.context import Site
@@ -158,12 +159,21 @@ def minutes_context(request: Request, site: Site, session: Session, matter: str)
     }
 
 
+def _seq(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
 def _minutes_payload(form: dict[str, str]) -> dict[str, Any]:
-    seq = form.get("meeting", "")
     return {
-        "meeting": int(seq) if seq.isdigit() else seq,
+        "meeting": _seq(form.get("meeting", "")),
         "minutes_sha256": form.get("minutes_sha256", "").strip().lower(),
     }
+
+
+def approval_payload(form: dict[str, str]) -> dict[str, Any]:
+    """``MinutesApproved``; ``at_meeting`` (the later meeting that approved them) if given."""
+    at_meeting = form.get("at_meeting", "").strip()
+    return {**_minutes_payload(form), **({"at_meeting": _seq(at_meeting)} if at_meeting else {})}
 
 
 def publish_payload(form: dict[str, str]) -> dict[str, Any]:
@@ -184,7 +194,25 @@ def _minutes_values(
 
 
 def approval_words(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
-    return message(lang, "meetings.sign.approve", **_minutes_values(payload, state, matter, lang))
+    values = _minutes_values(payload, state, matter, lang)
+    return message(
+        lang,
+        "meetings.sign.approve",
+        at_meeting=_at_meeting_words(payload, state, matter, lang),
+        **values,
+    )
+
+
+def _at_meeting_words(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
+    """The later meeting at which the minutes are approved (its day, if it is a meeting)."""
+    seq = payload.get("at_meeting")
+    if seq is None:
+        return ""
+    info = state.matters[matter].events.get(int(seq))
+    if info is not None and isinstance(info.payload, ev.MeetingHeld):
+        day = format_date(info.payload.date, lang)
+        return message(lang, "meetings.sign.at_meeting", seq=seq, date=day)
+    return message(lang, "meetings.sign.at_meeting_seq", seq=seq)
 
 
 def publish_words(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
@@ -196,6 +224,6 @@ MEETING = ActionHooks(
     meeting_payload, meeting_words, "meeting_fields.html", meeting_context, ("minutes.js",)
 )
 APPROVE = ActionHooks(
-    _minutes_payload, approval_words, "minutes_fields.html", minutes_context, ("approve.js",)
+    approval_payload, approval_words, "minutes_fields.html", minutes_context, ("approve.js",)
 )
 PUBLISH = ActionHooks(publish_payload, publish_words, "minutes_fields.html", minutes_context)

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
@@ -20,6 +22,8 @@ from api.access import Access
 from api.deps import LedgerId
 from api.reading import Read
 from api.routers import matters as matter_routes
+from ledger.errors import MalformedError
+from ledger.protocol.envelope import ID_PATTERN
 from notify.compose import Reading, describe
 from notify.inbox import inbox, mark_read
 from notify.preferences import PreferenceError, Preferences, preferences_of, save_preferences
@@ -33,6 +37,30 @@ from web.render import PageRoute, render, request_lang
 from web.session import CSRF_FIELD, Session, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+CAUSE_LENGTH = 200
+"""The longest cause the outbox keeps (``nt_outbox.cause``, ``nt_reads.cause``)."""
+CAUSE = re.compile(
+    r"leaf:(?:0|[1-9][0-9]{0,17})(?::(?:deadline|respond_by|minutes))?"
+    rf"|finding:{ID_PATTERN}:[A-Z][A-Z0-9-]{{0,31}}:[A-Za-z0-9._-]{{1,100}}"
+)
+"""The causes the outbox writes (``projections.read_models.notices``): an event's leaf,
+with the moment it sets (``leaf:N:deadline`` …), or a finding falling due
+(``finding:<matter>:<rule>:<key>``)."""
+
+
+class NoticeCauseMalformedError(MalformedError):
+    """A notice to mark read named by something that is not a cause the outbox writes."""
+
+    code = "notice_cause_malformed"
+
+
+def checked_cause(value: str | None) -> str:
+    """``value`` if it has the shape of a notice's cause; NoticeCauseMalformedError otherwise."""
+    if value is None or len(value) > CAUSE_LENGTH or not CAUSE.fullmatch(value):
+        shown = (value or "")[:40]
+        raise NoticeCauseMalformedError(f"{shown!r} is not a notice's cause", field="cause")
+    return value
 
 
 def notify_database(request: Request) -> NotifyDatabase:
@@ -103,7 +131,7 @@ async def read_them(request: Request, ledger: LedgerId) -> Response:
     if form.get("all"):
         causes = [i.notice.cause for i in inbox(db, session.origin, session.person, now)]
     else:
-        causes = [_text(form.get("cause")) or ""]
+        causes = [checked_cause(_text(form.get("cause")))]
     mark_read(db, session.origin, session.person, causes, now)
     return RedirectResponse(f"/l/{ledger}/beskeder", status_code=303)
 

@@ -141,6 +141,7 @@ def reach_page(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
         **page_context(
             session,
             site,
+            names=read.names(),
             body=body,
             body_name=registry.bodies[body].name,
             matters=matters,

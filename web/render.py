@@ -4,7 +4,8 @@ Pages are Jinja2 templates (``web/templates``) rendered with autoescaping;
 every text comes from the message catalogues through ``t``.  A page handler
 raises as the API does; ``PageRoute`` turns a missing session into a
 redirect to the login page and a ledger error into an error page with the
-same status and stable code the API would answer.
+same status and stable code the API would answer (under the logged-in
+reader's header, as every other page).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from api.errors import status_of
 from ledger.errors import LedgerError
 from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
+from web.context import page_context, site_of
 from web.i18n import (
     LANGS,
     Lang,
@@ -117,6 +119,21 @@ class PageRoute(APIRoute):
                     status=status_of(error),
                     code=error.code,
                     detail=str(error),
+                    **_reader_context(request),
                 )
 
         return page_handler
+
+
+def _reader_context(request: Request) -> dict[str, Any]:
+    """The site header of the person logged in to the ledger the path names (who, the
+    navigation), as every other page shows it; nothing for anyone else."""
+    ledger = request.path_params.get("ledger")
+    if not isinstance(ledger, str):
+        return {}
+    site = site_of(request)
+    try:
+        session = site.session(request, ledger)
+    except (LoginRequiredError, LedgerError):
+        return {}
+    return page_context(session, site)

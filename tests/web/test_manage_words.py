@@ -115,3 +115,23 @@ def test_a_decision_without_agreement_declares_the_prerogative(demo_state: Ledge
 
 def test_a_new_matter_may_touch_the_guidelines_in_force(demo_state: LedgerState) -> None:
     assert "tidlig-inddragelse" in dict(guidelines_in_force(demo_state))
+
+
+def test_every_field_signed_is_worded_a_documents_link_and_an_agreements_start(
+    demo_state: LedgerState,
+) -> None:
+    linked = FORMS["material"] | {"doc-link-0": "https://intra.example/notat"}
+    material = checked_payload(ACTIONS["material"], linked, demo_state, MATTER)
+    assert material["documents"][0]["link"] == "https://intra.example/notat"
+    for lang in ("da", "en"):
+        said = words(ACTIONS["material"], material, demo_state, MATTER, lang)
+        assert f"«Notat» (SHA-256 {SHA}, link https://intra.example/notat)" in said, said
+    starting = FORMS["agreement"] | {"effective_from": "2027-01-01"}
+    agreed = checked_payload(ACTIONS["agreement"], starting, demo_state, MATTER)
+    assert agreed["effective_from"] == "2027-01-01"
+    da = words(ACTIONS["agreement"], agreed, demo_state, MATTER, "da")
+    assert da.endswith("Aftalen gælder fra 1. januar 2027."), da
+    en = words(ACTIONS["agreement"], agreed, demo_state, MATTER, "en")
+    assert en.endswith("The agreement is in force from 1 January 2027."), en
+    plain = checked_payload(ACTIONS["agreement"], FORMS["agreement"], demo_state, MATTER)
+    assert "gælder fra" not in words(ACTIONS["agreement"], plain, demo_state, MATTER, "da")

@@ -115,6 +115,35 @@ def test_a_meeting_records_apologies_as_absent_and_signs_the_minutes_digest(
     assert refused.value.details["fields"] == ["minutes_sha256"]
 
 
+def test_an_approval_at_a_later_meeting_words_that_meeting(demo_state: LedgerState) -> None:
+    meetings = [
+        (seq, info.payload)
+        for seq, info in demo_state.matters["okonomi-4mio"].events.items()
+        if isinstance(info.payload, ev.MeetingHeld)
+    ]
+    (meeting, held), (later, _) = meetings[0], meetings[-1]
+    assert held.minutes_sha256 is not None
+    form = {"meeting": str(meeting), "minutes_sha256": held.minutes_sha256}
+    plain = checked_payload(ACTIONS["approve"], form)
+    assert "at_meeting" not in plain
+    assert "godkendes på mødet" not in words(
+        ACTIONS["approve"], plain, demo_state, "okonomi-4mio", "da"
+    )
+    payload = checked_payload(ACTIONS["approve"], form | {"at_meeting": str(later)})
+    assert payload["at_meeting"] == later
+    later_day = demo_state.matters["okonomi-4mio"].events[later].payload
+    assert isinstance(later_day, ev.MeetingHeld)
+    da = words(ACTIONS["approve"], payload, demo_state, "okonomi-4mio", "da")
+    day = format_date(later_day.date, "da")
+    assert f"Referatet godkendes på mødet {day} (hændelse nr. {later})." in da, da
+    en = words(ACTIONS["approve"], payload, demo_state, "okonomi-4mio", "en")
+    day = format_date(later_day.date, "en")
+    assert f"The minutes are approved at the meeting on {day} (event no. {later})." in en, en
+    not_a_meeting = checked_payload(ACTIONS["approve"], form | {"at_meeting": "1"})
+    said = words(ACTIONS["approve"], not_a_meeting, demo_state, "okonomi-4mio", "en")
+    assert said.endswith("The minutes are approved at the meeting (event no. 1)."), said
+
+
 def test_a_form_that_is_not_the_event_is_refused_with_its_fields() -> None:
     with pytest.raises(MalformedRequestError) as refused:
         checked_payload(ACTIONS["breach"], {"body": "bal-okonomi", "text": "Mangler concerns"})

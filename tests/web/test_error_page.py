@@ -1,0 +1,35 @@
+"""The error page: under the logged-in reader's header, as every other page, and without
+anything of anyone's for a visitor who is not logged in (no browser; both backends)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.web.browserless import Site, site_fixture  # noqa: F401 (the ``site`` fixture)
+
+
+def test_a_logged_in_reader_sees_their_header_on_an_error_page(site: Site) -> None:
+    reader = site.person("direktor")
+    led = reader.ledger
+    page = reader.http.get(f"/l/{led}/sager/no-such-matter")
+    assert page.status_code == 404
+    assert "unknown_stream" in page.text
+    assert '<nav aria-label="Hovedmenu" class="main-nav">' in page.text, page.text
+    assert f'<a href="/l/{led}/sager">' in page.text
+    assert f'<form method="post" action="/l/{led}/logout" class="logout">' in page.text
+    assert "Logget ind som Direktor" in page.text
+    assert page.text.count('<main id="main"') == 1 and 'class="skip-link"' in page.text
+    refused = reader.http.get(f"/l/{led}/overblik/lmed")
+    assert refused.status_code == 403 and "Logget ind som Direktor" in refused.text
+
+
+def test_a_visitor_sees_no_ones_header_on_an_error_page(site: Site) -> None:
+    led = site.person("direktor").ledger
+    visitor = TestClient(site.app, raise_server_exceptions=False, follow_redirects=False)
+    for path in (f"/l/{led}/beskeder/afmeld?t=forged", "/l/nowhere/beskeder/afmeld?t=x"):
+        page = visitor.get(path)
+        assert page.status_code in (400, 403, 404), (path, page.status_code)
+        assert "Fejlkode:" in page.text
+        assert 'class="main-nav"' not in page.text and "/logout" not in page.text, path
+        assert "Logget ind som" not in page.text and "Direktor" not in page.text, path
+        assert "Sidekommune" not in page.text, path
