@@ -17,6 +17,7 @@ one database.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -55,6 +56,12 @@ def _kind(kind: str) -> tuple[Any, bool]:
     return type_, found["null"] is not None
 
 
+@functools.cache
+def _layout(path: Path) -> dict[str, Any]:
+    """A table file, read once (the tables are built anew for every MetaData)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
 def tables_from_file(metadata: MetaData, path: Path) -> dict[str, Table]:
     """The tables a TOML file lays out, by name, in the file's order.
 
@@ -65,7 +72,7 @@ def tables_from_file(metadata: MetaData, path: Path) -> dict[str, Table]:
     NULL and is numbered by the database only in a table with ``autoincrement = true``.
     """
     tables: dict[str, Table] = {}
-    for name, spec in tomllib.loads(path.read_text(encoding="utf-8")).items():
+    for name, spec in _layout(path).items():
         key: list[str] = spec["key"]
         columns: list[Column[Any]] = []
         for column, kind in spec["columns"].items():
