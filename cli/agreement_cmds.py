@@ -26,28 +26,14 @@ from cli.read_cmds import (
 from projections.read_models.disputes import DisputesReport, disputes
 from projections.read_models.guidelines import GuidelineRegisterReport, guideline_register
 from projections.runner.moments import parse_now
-from projections.vocabulary import Lang, Words, word
-
-GUIDELINE_TYPES: Words = {
-    "procedure": ("procedure", "procedure"),
-    "mandatory": ("skal", "mandatory"),
-    "optional": ("kan", "optional"),
-}
-GUIDELINE_STATUSES: Words = {
-    "pending": ("endnu ikke gældende", "not yet in force"),
-    "in_force": ("gældende", "in force"),
-    "terminating": ("opsagt, gældende til ophør", "under notice, in force until it ends"),
-    "terminated": ("ophørt", "ended"),
-}
-DISPUTE_KINDS: Words = {
-    "breach_claim": ("brudsag", "breach claim"),
-    "interpretation": ("fortolkningstvist", "interpretation dispute"),
-}
-DISPUTE_STATUSES: Words = {
-    "open": ("åben", "open"),
-    "remedied": ("afhjulpet", "remedied"),
-    "settled": ("afgjort", "settled"),
-}
+from projections.vocabulary import (
+    DISPUTE_KINDS,
+    DISPUTE_STATUSES,
+    GUIDELINE_STATUSES,
+    GUIDELINE_TYPES,
+    Lang,
+    word,
+)
 
 
 def register(app: typer.Typer) -> None:

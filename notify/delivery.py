@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, insert, select, true, update
+from sqlalchemy import ColumnElement, Insert, and_, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from ledger.storage.store import Store
@@ -133,7 +133,7 @@ class Deliveries:
 
         Raises ClaimLostError when this worker no longer holds the claim.
         """
-        m, a = self.t.messages, self.t.attempts
+        m = self.t.messages
         attempt = message.attempts + 1
         with self.session() as session, session.begin():
             held = session.execute(
@@ -145,15 +145,7 @@ class Deliveries:
             )
             if held.rowcount != 1:  # type: ignore[attr-defined]
                 raise ClaimLostError(f"message {message.id} is no longer claimed by {worker}")
-            session.execute(
-                insert(a).values(
-                    message_id=message.id,
-                    attempt=attempt,
-                    worker=worker,
-                    started_at=fixed(now),
-                    outcome="sending",
-                )
-            )
+            session.execute(self._attempt(message, worker, now, outcome="sending"))
 
     def finish(
         self,
@@ -187,16 +179,18 @@ class Deliveries:
                     .values(**record)
                 )
             else:
-                session.execute(
-                    insert(a).values(
-                        message_id=message.id,
-                        attempt=attempt,
-                        worker=worker,
-                        started_at=fixed(now),
-                        **record,
-                    )
-                )
+                session.execute(self._attempt(message, worker, now, **record))
         return status
+
+    def _attempt(self, message: Claimed, worker: str, now: datetime, **record: object) -> Insert:
+        """The row of the message's next attempt, started by ``worker`` at ``now``."""
+        return insert(self.t.attempts).values(
+            message_id=message.id,
+            attempt=message.attempts + 1,
+            worker=worker,
+            started_at=fixed(now),
+            **record,
+        )
 
     def _status(self, outcome: str, attempt: int) -> str:
         if outcome == "retry":

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -26,22 +27,15 @@ from projections.read_models.schema import ReadModelSchema
 ANSWERING_TYPES = ("PositionStated", "HearingResponseSubmitted", "ConsultationAcknowledged")
 
 
+@dataclass
 class Relevance:
     """One ledger's view for planning and composing notices."""
 
-    def __init__(
-        self,
-        store: Store,
-        schema: ReadModelSchema,
-        origin: str,
-        state_of: Callable[[str], LedgerState],
-        base_url: str,
-    ) -> None:
-        self.store = store
-        self.schema = schema
-        self.origin = origin
-        self.state_of = state_of
-        self.base_url = base_url
+    store: Store
+    schema: ReadModelSchema
+    origin: str
+    state_of: Callable[[str], LedgerState]
+    base_url: str
 
     def addresses(self, people: list[str]) -> dict[str, tuple[str, str]]:
         """``person -> (name, e-mail)`` of those with an address that is not erased."""

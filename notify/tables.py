@@ -12,17 +12,19 @@
 
 No table holds an address or a message's text: the address is read from the
 directory and the text composed from the read models when a message is sent.
+The tables are laid out in ``tables.toml`` beside this module.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
-from ledger.storage.tables import BigInt
+from ledger.storage.tables import tables_from_file
 from projections.read_models.notices import Outbox, create_tables
 
 
@@ -32,60 +34,12 @@ class NotifyTables:
     def __init__(self, engine: Engine, schema: str | None) -> None:
         self.outbox = Outbox(engine, schema).table
         m = self.metadata = MetaData(schema=schema)
-        self.preferences = Table(
-            "nt_preferences",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("digest", String(16), nullable=False),
-            Column("language", String(2), nullable=False),
-            Column("unsubscribed", String(500), nullable=False),
-        )
-        self.deliveries = Table(
-            "nt_deliveries",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("cause", String(200), primary_key=True),
-            Column("message_id", BigInt, nullable=True, index=True),
-            Column("outcome", String(16), nullable=False),
-            Column("decided_at", String(32), nullable=False),
-        )
-        self.messages = Table(
-            "nt_messages",
-            m,
-            Column("id", BigInt, primary_key=True, autoincrement=True),
-            Column("origin", String(255), nullable=False),
-            Column("person", String(64), nullable=False),
-            Column("status", String(16), nullable=False, index=True),
-            Column("attempts", Integer, nullable=False),
-            Column("created_at", String(32), nullable=False),
-            Column("next_attempt_at", String(32), nullable=False),
-            Column("lease_until", String(32), nullable=True),
-            Column("claimed_by", String(64), nullable=True),
-            Column("sent_at", String(32), nullable=True),
-            Column("last_error", Text, nullable=True),
-        )
-        self.attempts = Table(
-            "nt_attempts",
-            m,
-            Column("message_id", BigInt, primary_key=True, autoincrement=False),
-            Column("attempt", Integer, primary_key=True, autoincrement=False),
-            Column("worker", String(64), nullable=False),
-            Column("started_at", String(32), nullable=False),
-            Column("finished_at", String(32), nullable=True),
-            Column("outcome", String(16), nullable=False),
-            Column("code", Integer, nullable=True),
-            Column("detail", Text, nullable=True),
-        )
-        self.reads = Table(
-            "nt_reads",
-            m,
-            Column("origin", String(255), primary_key=True),
-            Column("person", String(64), primary_key=True),
-            Column("cause", String(200), primary_key=True),
-            Column("read_at", String(32), nullable=False),
-        )
+        tables = tables_from_file(m, Path(__file__).with_name("tables.toml"))
+        self.preferences = tables["nt_preferences"]
+        self.deliveries = tables["nt_deliveries"]
+        self.messages = tables["nt_messages"]
+        self.attempts = tables["nt_attempts"]
+        self.reads = tables["nt_reads"]
         create_tables(m, engine)
 
 

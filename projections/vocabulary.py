@@ -1,11 +1,14 @@
 """The read models' words in Danish and English (DESIGN.md section 2).
 
 Danish comes first everywhere: it is the users' language and the CLI's
-default; English is for auditors and others outside Denmark.
+default; English is for auditors and others outside Denmark.  The words
+themselves are data, in ``vocabulary.json`` beside this module.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Literal
 
 Lang = Literal["da", "en"]
@@ -13,187 +16,39 @@ LANGS: tuple[Lang, ...] = ("da", "en")
 
 Words = dict[str, tuple[str, str]]
 
-MONTHS: dict[Lang, tuple[str, ...]] = {
-    "da": (
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
+_WORDS: dict[str, dict[str, list[str]]] = json.loads(
+    Path(__file__).with_name("vocabulary.json").read_text(encoding="utf-8")
+)
+"""The word tables (``vocabulary.json``): each key's Danish and English, by table."""
+
+
+def _words(table: str) -> Words:
+    return {key: (da, en) for key, (da, en) in _WORDS[table].items()}
+
+
+MONTHS: dict[Lang, tuple[str, ...]] = {lang: tuple(_WORDS["months"][lang]) for lang in LANGS}
 """The months' names, January first: dates are written in words in both languages."""
 
-EVENT_TYPES: Words = {
-    "LedgerCreated": ("Ledger oprettet", "Ledger created"),
-    "ImportCompleted": ("Import afsluttet", "Import completed"),
-    "PersonEnrolled": ("Person tilmeldt", "Person enrolled"),
-    "KeyAdded": ("Nøgle tilføjet", "Key added"),
-    "KeyRevoked": ("Nøgle tilbagekaldt", "Key revoked"),
-    "BodyEstablished": ("Udvalg oprettet", "Body established"),
-    "BodyDissolved": ("Udvalg nedlagt", "Body dissolved"),
-    "MemberAppointed": ("Medlem udpeget", "Member appointed"),
-    "MemberLeft": ("Medlem udtrådt", "Member left"),
-    "MatterOpened": ("Sag oprettet", "Matter opened"),
-    "MaterialShared": ("Materiale delt", "Material shared"),
-    "ConsultationOpened": ("Inddragelse indledt", "Consultation opened"),
-    "MeetingHeld": ("Møde afholdt", "Meeting held"),
-    "MinutesApproved": ("Referat godkendt", "Minutes approved"),
-    "PositionStated": ("Holdning fremsat", "Position stated"),
-    "ProposalSubmitted": ("Forslag stillet", "Proposal submitted"),
-    "DisagreementRecorded": ("Uenighed noteret", "Disagreement recorded"),
-    "DisagreementAnswered": ("Uenighed besvaret", "Disagreement answered"),
-    "CompromiseProposed": ("Kompromis foreslået", "Compromise proposed"),
-    "CompromiseAccepted": ("Kompromis accepteret", "Compromise accepted"),
-    "CompromiseRejected": ("Kompromis afvist", "Compromise rejected"),
-    "AgreementReached": ("Aftale indgået", "Agreement reached"),
-    "HearingOpened": ("Høring sendt ud", "Hearing opened"),
-    "HearingResponseSubmitted": ("Høringssvar afgivet", "Hearing response submitted"),
-    "DecisionMade": ("Beslutning truffet", "Decision made"),
-    "ReferredToPolitics": ("Sendt til politisk behandling", "Referred to politics"),
-    "PoliticalDecisionRecorded": ("Politisk beslutning", "Political decision recorded"),
-    "ConsultationAcknowledged": ("Inddragelse kvitteret", "Consultation acknowledged"),
-    "EscalatedToBody": ("Sendt videre", "Escalated"),
-    "BreachClaimed": ("Brud påberåbt", "Breach claimed"),
-    "BreachResolved": ("Brudsag afgjort", "Breach resolved"),
-    "DecisionCommunicated": ("Beslutning meddelt", "Decision communicated"),
-    "MatterClosed": ("Sag lukket", "Matter closed"),
-    "MatterWithdrawn": ("Sag trukket tilbage", "Matter withdrawn"),
-    "CorrectionIssued": ("Rettelse", "Correction issued"),
-    "PayloadRedacted": ("Indhold slettet", "Payload redacted"),
-}
+EVENT_TYPES: Words = _words("event_types")
+SIDES: Words = _words("sides")
+ROLES: Words = _words("roles")
+STANCES: Words = _words("stances")
+TREATMENTS: Words = _words("treatments")
+INVOLVEMENT_KINDS: Words = _words("involvement_kinds")
+PARTS: Words = _words("parts")
+SEVERITIES: Words = _words("severities")
+STATUSES: Words = _words("statuses")
+INFLUENCE_LEVELS: Words = _words("influence_levels")
+CATEGORIES: Words = _words("categories")
+RESOLUTIONS: Words = _words("resolutions")
+REMEDIES: Words = _words("remedies")
+DISPUTE_LEVELS: Words = _words("dispute_levels")
+GUIDELINE_TYPES: Words = _words("guideline_types")
+GUIDELINE_STATUSES: Words = _words("guideline_statuses")
+DISPUTE_KINDS: Words = _words("dispute_kinds")
+DISPUTE_STATUSES: Words = _words("dispute_statuses")
 
-SIDES: Words = {
-    "management": ("ledelsessiden", "management side"),
-    "employees": ("medarbejdersiden", "employee side"),
-}
-
-ROLES: Words = {
-    "chair": ("formand", "chair"),
-    "vice_chair": ("næstformand", "vice-chair"),
-    "tr": ("TR", "union rep."),
-    "amr": ("AMR", "work env. rep."),
-    "secretary": ("sekretær", "secretary"),
-    "substitute": ("stedfortræder", "substitute"),
-    "member": ("medlem", "member"),
-}
-
-STANCES: Words = {
-    "support": ("støtter", "supports"),
-    "support_with_changes": ("støtter med ændringer", "supports with changes"),
-    "oppose": ("er imod", "opposes"),
-    "abstain": ("undlader", "abstains"),
-}
-
-TREATMENTS: Words = {
-    "adopted": ("fulgt", "adopted"),
-    "partly_adopted": ("delvist fulgt", "partly adopted"),
-    "not_adopted": ("ikke fulgt", "not adopted"),
-}
-
-INVOLVEMENT_KINDS: Words = {
-    "informed": ("informeret", "informed"),
-    "consulted": ("inddraget", "consulted"),
-    "heard": ("i høring", "heard"),
-    "present": ("til stede", "present"),
-    "absent": ("fraværende", "absent"),
-    "acted": ("handlede", "acted"),
-}
-
-PARTS: Words = {
-    "decided": ("besluttede", "decided"),
-    "agreed": ("enig", "agreed"),
-    "dissented": ("uenig", "dissented"),
-    "consulted": ("inddraget uden holdning", "consulted without a position"),
-    "absent": ("fraværende", "absent"),
-    "informed": ("informeret", "informed"),
-}
-
-SEVERITIES: Words = {
-    "high": ("høj", "high"),
-    "medium": ("middel", "medium"),
-    "low": ("lav", "low"),
-}
-
-STATUSES: Words = {
-    "open": ("åben", "open"),
-    "decided": ("besluttet", "decided"),
-    "closed": ("lukket", "closed"),
-    "withdrawn": ("trukket tilbage", "withdrawn"),
-}
-
-INFLUENCE_LEVELS: Words = {
-    "information": ("information", "information"),
-    "discussion": ("drøftelse", "discussion"),
-    "codetermination": ("medbestemmelse", "co-determination"),
-}
-
-CATEGORIES: Words = {
-    "budget": ("budget", "budget"),
-    "reorganisation": ("omorganisering", "reorganisation"),
-    "work_environment": ("arbejdsmiljø", "work environment"),
-    "guideline": ("retningslinje", "guideline"),
-    "personnel_policy": ("personalepolitik", "personnel policy"),
-    "technology": ("teknologi", "technology"),
-    "other": ("andet", "other"),
-}
-
-RESOLUTIONS: Words = {
-    "withdrawn": ("trukket tilbage", "withdrawn"),
-    "remedied": ("rettet op af ledelsen", "remedied by management"),
-    "compensated": ("godtgjort", "compensated"),
-    "reprimand": ("påtale", "reprimand"),
-    "fine": ("bod", "fine"),
-    "rejected": ("afvist", "rejected"),
-    "agreed": ("enighed", "agreed"),
-}
-
-REMEDIES: Words = {
-    "decision_withdrawn": ("beslutningen trækkes tilbage", "the decision is withdrawn"),
-    "decision_reopened": (
-        "beslutningen genåbnes og behandles i MED",
-        "the decision is reopened and taken through MED",
-    ),
-}
-
-DISPUTE_LEVELS: Words = {
-    "local": ("det lokale udvalg", "the local body"),
-    "hovedmed": ("HovedMED", "HovedMED"),
-    "central_parties": ("de centrale parter", "the central parties"),
-    "arbitration": ("faglig voldgift", "arbitration"),
-}
-
-
-DETAILS: Words = {
-    **STANCES,
-    **SIDES,
-    **RESOLUTIONS,
-    "adequate_time": ("tilstrækkelig tid", "adequate time"),
-    "inadequate_time": ("ikke tilstrækkelig tid", "not adequate time"),
-    "management_prerogative": ("ledelsesret", "management prerogative"),
-    "legitimate_difference": ("legitim interesseforskel", "legitimate difference of interest"),
-}
+DETAILS: Words = {**STANCES, **SIDES, **RESOLUTIONS, **_words("details")}
 """The one-word details of an act (``projections.read_models.timeline.act_detail``)."""
 
 

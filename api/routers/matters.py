@@ -17,7 +17,6 @@ from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, Timeli
 from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, point
 from api.responses import READ_ERRORS
 from projections.read_models.dossier import dossier
-from projections.read_models.source import Row
 from projections.read_models.timeline import timeline
 from projections.vocabulary import Lang
 
@@ -59,21 +58,7 @@ def read_matter_list(
     ]
     return MatterListOut(
         **point(view, view.source.tracking(origin, "timeline").position),
-        **OffsetPage.of(rows, offset, limit).map(_summary).fields("matters"),
-    )
-
-
-def _summary(row: Row) -> MatterSummaryOut:
-    return MatterSummaryOut(
-        matter=str(row["matter"]),
-        title=str(row["title"]),
-        category=str(row["category"]),
-        influence_level=str(row["influence_level"]),
-        responsible_body=str(row["responsible_body"]),
-        decision_maker=str(row["decision_maker"]),
-        status=str(row["status"]),
-        events=int(row["events"]),
-        opened_time=str(row["opened_time"]),
+        **OffsetPage.of(rows, offset, limit).map(MatterSummaryOut.model_validate).fields("matters"),
     )
 
 

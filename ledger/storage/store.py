@@ -27,6 +27,7 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import (
     MetaData,
+    Select,
     Table,
     and_,
     bindparam,
@@ -458,13 +459,9 @@ class Store:
 
     def newest_checkpoint(self, origin: str) -> tuple[int, str, str] | None:
         """The newest stored checkpoint's (tree size, note, issued at), or None: one indexed read."""
-        c = self.checkpoints
         with self.read() as session:
             row = session.execute(
-                select(c.c.tree_size, c.c.note, c.c.issued_at)
-                .where(c.c.origin == origin)
-                .order_by(c.c.tree_size.desc())
-                .limit(1)
+                _newest_checkpoint_query(self.checkpoints, origin, "tree_size", "note", "issued_at")
             ).first()
         return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
 
@@ -676,12 +673,8 @@ class _SessionTransaction:
         )
 
     def latest_checkpoint(self, origin: str) -> tuple[int, bytes, str] | None:
-        checkpoints = self.store.checkpoints
         row = self.session.execute(
-            select(checkpoints.c.tree_size, checkpoints.c.root, checkpoints.c.note)
-            .where(checkpoints.c.origin == origin)
-            .order_by(checkpoints.c.tree_size.desc())
-            .limit(1)
+            _newest_checkpoint_query(self.store.checkpoints, origin, "tree_size", "root", "note")
         ).first()
         return None if row is None else (int(row[0]), bytes(row[1]), str(row[2]))
 
@@ -710,6 +703,16 @@ class _SessionTransaction:
                 origin=origin, tree_size=tree_size, root=root, note=note, issued_at=issued_at
             )
         )
+
+
+def _newest_checkpoint_query(checkpoints: Table, origin: str, *columns: str) -> Select[Any]:
+    """``columns`` of the newest checkpoint stored for ``origin`` (one indexed read)."""
+    return (
+        select(*(checkpoints.c[name] for name in columns))
+        .where(checkpoints.c.origin == origin)
+        .order_by(checkpoints.c.tree_size.desc())
+        .limit(1)
+    )
 
 
 def _log_record(row: Any) -> LogRecord:

@@ -17,6 +17,10 @@ one database.
 
 from __future__ import annotations
 
+import functools
+import re
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +39,55 @@ from sqlalchemy import (
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
 """BIGINT on PostgreSQL; on SQLite INTEGER, 64-bit there and the only type a key can
 autoincrement with.  Every store's and read model's table uses this one."""
+
+
+_TYPES: dict[str, Any] = {"BigInt": BigInt, "Integer": Integer, "Boolean": Boolean, "Text": Text}
+_KIND = re.compile(
+    r"(String\((?P<length>[0-9]+)\)|(?P<type>BigInt|Integer|Boolean|Text))(?P<null>\?)?"
+)
+
+
+def _kind(kind: str) -> tuple[Any, bool]:
+    """A column's type and whether it may be NULL, from its kind in a table file."""
+    found = _KIND.fullmatch(kind)
+    if found is None:
+        raise ValueError(f"unknown column kind {kind!r}")
+    type_ = String(int(found["length"])) if found["length"] else _TYPES[found["type"]]
+    return type_, found["null"] is not None
+
+
+@functools.cache
+def _layout(path: Path) -> dict[str, Any]:
+    """A table file, read once (the tables are built anew for every MetaData)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def tables_from_file(metadata: MetaData, path: Path) -> dict[str, Table]:
+    """The tables a TOML file lays out, by name, in the file's order.
+
+    Each table is ``[name]`` with ``key`` (the primary key's columns, first to
+    last), ``[name.columns]`` (every column in order, ``name = "kind"``: ``String(n)``,
+    ``BigInt``, ``Integer``, ``Boolean`` or ``Text``, with ``?`` where NULL is allowed)
+    and, if any, ``[name.indexes]`` (``index_name = [columns]``).  A key column is never
+    NULL and is numbered by the database only in a table with ``autoincrement = true``.
+    """
+    tables: dict[str, Table] = {}
+    for name, spec in _layout(path).items():
+        key: list[str] = spec["key"]
+        columns: list[Column[Any]] = []
+        for column, kind in spec["columns"].items():
+            type_, nullable = _kind(kind)
+            if column in key:
+                autoincrement = bool(spec.get("autoincrement", False))
+                columns.append(Column(column, type_, primary_key=True, autoincrement=autoincrement))
+            else:
+                columns.append(Column(column, type_, nullable=nullable))
+        table = tables[name] = Table(name, metadata, *columns)
+        if [c.name for c in table.primary_key.columns] != key:
+            raise ValueError(f"{name}: the key's columns must come first, in the key's order")
+        for index, names in spec.get("indexes", {}).items():
+            Index(index, *(table.c[n] for n in names))
+    return tables
 
 
 def _origin() -> Column[Any]:

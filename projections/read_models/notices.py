@@ -22,17 +22,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from pathlib import Path
 from time import sleep
 from typing import Any
 
 import sqlalchemy.exc
-from sqlalchemy import Column, MetaData, String, Table, Text, select, update
+from sqlalchemy import MetaData, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from ledger.storage.tables import BigInt
+from ledger.storage.tables import tables_from_file
 from projections.facts.encoding import fixed_time, json_text
 from projections.facts.fold import FoldChanges, LedgerFold
 from projections.facts.matter import Fact, MatterFacts
@@ -65,33 +66,6 @@ NOTICE_KINDS: tuple[str, ...] = (
 """Every kind of notice, in the order a message lists them."""
 
 
-def outbox_table(metadata: MetaData) -> Table:
-    return Table(
-        "nt_outbox",
-        metadata,
-        Column("origin", String(255), primary_key=True),
-        Column("person", String(64), primary_key=True),
-        Column("cause", String(200), primary_key=True),
-        Column("kind", String(32), nullable=False),
-        Column("matter", String(64), nullable=False),
-        Column("body", String(64), nullable=False),
-        Column("leaf_index", BigInt, nullable=False),
-        Column("event_time", String(32), nullable=False),
-        Column("due_at", String(32), nullable=False),
-        Column("detail", Text, nullable=False),
-    )
-
-
-def planned_table(metadata: MetaData) -> Table:
-    """Per ledger, the log position up to which every batch's notices were planned."""
-    return Table(
-        "nt_planned",
-        metadata,
-        Column("origin", String(255), primary_key=True),
-        Column("position", BigInt, nullable=False),
-    )
-
-
 def create_tables(metadata: MetaData, engine: Engine) -> None:
     """Create ``metadata``'s tables if missing, when several processes start at once.
 
@@ -121,8 +95,9 @@ class Outbox:
     def __init__(self, engine: Engine, schema: str | None) -> None:
         self.engine = engine
         self.metadata = MetaData(schema=schema)
-        self.table = outbox_table(self.metadata)
-        self.planned = planned_table(self.metadata)
+        tables = tables_from_file(self.metadata, Path(__file__).with_name("outbox.toml"))
+        self.table = tables["nt_outbox"]
+        self.planned = tables["nt_planned"]
         create_tables(self.metadata, engine)
         self._insert_planned = (
             pg_insert if engine.dialect.name == "postgresql" else sqlite_insert

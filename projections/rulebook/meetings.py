@@ -103,36 +103,30 @@ def _med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
         if not amrs:
             if settings("requires_amr", body, meeting.leaf) == 0:
                 continue
-            yield Flag(
-                f"meeting-{meeting.seq}",
-                body,
-                [meeting],
-                f"Arbejdsmiljøsagen blev behandlet på mødet i {name} {when} ({ref(meeting)}), "
-                "men udvalget har ingen arbejdsmiljørepræsentant.",
-                f"The work environment matter was taken up at the meeting of {name} on {when} "
-                f"({ref(meeting)}), but the body has no work environment representative.",
+            da = "men udvalget har ingen arbejdsmiljørepræsentant."
+            en = ", but the body has no work environment representative."
+        else:
+            present = set(meeting.get("present", []))
+            if present & set(amrs) or any(
+                _given_material(registry, matter, meeting, amr) is not None for amr in amrs
+            ):
+                continue
+            who = ", ".join(amrs)
+            da = (
+                f"uden at arbejdsmiljørepræsentanten ({who}) var til stede eller "
+                "havde fået materialet før mødet."
             )
-            continue
-        present = set(meeting.get("present", []))
-        if present & set(amrs):
-            continue
-        given = [
-            found
-            for amr in amrs
-            if (found := _given_material(registry, matter, meeting, amr)) is not None
-        ]
-        if given:
-            continue
+            en = (
+                f" with the work environment representative ({who}) "
+                "neither present nor given the material before it."
+            )
         yield Flag(
             f"meeting-{meeting.seq}",
             body,
             [meeting],
-            f"Arbejdsmiljøsagen blev behandlet på mødet i {name} {when} ({ref(meeting)}), "
-            f"uden at arbejdsmiljørepræsentanten ({', '.join(amrs)}) var til stede eller "
-            "havde fået materialet før mødet.",
+            f"Arbejdsmiljøsagen blev behandlet på mødet i {name} {when} ({ref(meeting)}), {da}",
             f"The work environment matter was taken up at the meeting of {name} on {when} "
-            f"({ref(meeting)}) with the work environment representative ({', '.join(amrs)}) "
-            "neither present nor given the material before it.",
+            f"({ref(meeting)}){en}",
         )
 
 
