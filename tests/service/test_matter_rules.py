@@ -699,6 +699,9 @@ def test_an_admin_erases_a_field_once_and_never_one_the_rules_read(
     assert b"text" not in erased.salts and erased.redacted_by == receipt["leaf_index"]
     report = verify_ledger(org.service.store, org.origin)
     assert report.redacted == 1
+    second = matter.act("tr", position())
+    matter.act("admin", erase(second["seq"], "text"))
+    assert verify_ledger(org.service.store, org.origin).redacted == 2
 
 
 @pytest.mark.parametrize("kind", ["consultation", "meeting", "compromise"])
