@@ -61,7 +61,13 @@ def audit_page(request: Request, ledger: LedgerId) -> Response:
     service = site.context.service
     read = Read(session.origin, site.context, None)
     lang = request_lang(request)
-    report = finding_routes.rule_findings(access, read, lang, None, None, None, None, None, 0, 1000)
+    # Judged at the ledger's latest time, so they change only with the log: remembered.
+    report = read.remembered(
+        f"audit findings {lang} {session.person}",
+        lambda: finding_routes.rule_findings(
+            access, read, lang, None, None, None, None, None, 0, 1000
+        ),
+    )
     by_body: dict[str, dict[str, list[Any]]] = {}
     for finding in report.findings:
         by_body.setdefault(finding.body_name, {}).setdefault(finding.rule, []).append(finding)

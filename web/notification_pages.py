@@ -73,7 +73,11 @@ def _reading(site: Site, session: Session, request: Request) -> Reading:
     """The words of the reader's notices: titles only of the matters the API lets them read."""
     access = Access(session.reader, session.state)
     read = Read(session.origin, site.context, None)
-    listed = matter_routes.read_matter_list(access, read, None, None, 0, 100_000)
+    # The titles follow the log (and who reads), not the notices, so they are remembered.
+    listed = read.remembered(
+        f"matter titles {session.person}",
+        lambda: matter_routes.read_matter_list(access, read, None, None, 0, 100_000),
+    )
     bodies = {b: info.name for b, info in session.state.registry.bodies.items()}
     return Reading(
         ledger_id=session.ledger,
