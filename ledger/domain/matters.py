@@ -127,20 +127,22 @@ def digests_of(payload: ev.Payload | None) -> list[str]:
 PAYLOADS_RULES_READ = frozenset({"MatterOpened", "MeetingHeld", "CompromiseProposed"})
 """The event types whose payloads a later write-time rule reads (``MatterState._ref``)."""
 
-_COMMITTED: dict[frozenset[str], frozenset[str]] = {}
+Interned = dict[frozenset[str], frozenset[str]]
 
 
-def _lean_info(event_type: str, actor: str, payload: ev.Payload | None) -> EventInfo:
+def _lean_info(
+    event_type: str, actor: str, payload: ev.Payload | None, interned: Interned
+) -> EventInfo:
     """An event's info without its payload, unless a later rule reads it.
 
     Used when re-verifying a whole ledger: keeping every payload would grow
     memory with the ledger (about 1 KB an event).  The committed field sets
-    repeat, so each distinct one is kept once.
+    repeat, so each distinct one is kept once (in ``interned``, the ledger state's own).
     """
     if payload is None or event_type in PAYLOADS_RULES_READ:
         return EventInfo(event_type, actor, payload)
     committed = payload.committed_fields()
-    return EventInfo(event_type, actor, None, _COMMITTED.setdefault(committed, committed))
+    return EventInfo(event_type, actor, None, interned.setdefault(committed, committed))
 
 
 MatterCheck = TypeVar("MatterCheck", bound=Callable[..., None])
@@ -270,15 +272,22 @@ class MatterState:
     named: dict[str, set[str]] = field(default_factory=dict)
     """Document digest -> the people whose events in this matter name it."""
     ended: bool = False
-    lean: bool = False
-    """Keep only what later write-time rules read of each event (``_lean_info``)."""
+    interned: Interned | None = None
+    """None: keep every event's payload.  A lean state (a verification walk) keeps only what
+    later write-time rules read of each event (``_lean_info``), its committed field sets
+    interned here."""
 
     @classmethod
     def open(
-        cls, matter_id: str, actor: str, payload: ev.MatterOpened, *, lean: bool = False
+        cls,
+        matter_id: str,
+        actor: str,
+        payload: ev.MatterOpened,
+        *,
+        interned: Interned | None = None,
     ) -> MatterState:
         body = payload.responsible_body
-        state = cls(matter_id, payload, involved={body}, readers={body}, lean=lean)
+        state = cls(matter_id, payload, involved={body}, readers={body}, interned=interned)
         state.events[1] = EventInfo("MatterOpened", actor, payload)
         return state
 
@@ -743,8 +752,10 @@ class MatterState:
         ``registry`` is the registry as of the event's position: it says
         whether ``actor`` acted for the matter's management side.
         """
-        info = _lean_info if self.lean else EventInfo
-        self.events[seq] = info(event_type, actor, payload)
+        if self.interned is None:
+            self.events[seq] = EventInfo(event_type, actor, payload)
+        else:
+            self.events[seq] = _lean_info(event_type, actor, payload, self.interned)
         for digest in digests_of(payload):
             self.named.setdefault(digest, set()).add(actor)
         if payload is None:

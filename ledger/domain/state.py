@@ -90,6 +90,7 @@ class LedgerState:
     """Keep of each matter event only what later write-time rules read: for a
     verification walk, whose memory must not grow with every payload.  The
     service keeps every payload (its pages read them)."""
+    _interned: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def head(self, stream: str) -> StreamHead | None:
         return self.heads.get(stream)
@@ -328,7 +329,10 @@ class LedgerState:
             matter_id = body.stream.removeprefix(MATTER_PREFIX)
             if isinstance(payload, ev.MatterOpened):
                 self.matters[matter_id] = MatterState.open(
-                    matter_id, body.actor, payload, lean=self.lean
+                    matter_id,
+                    body.actor,
+                    payload,
+                    interned=self._interned if self.lean else None,
                 )
             else:
                 self.matters[matter_id].apply(

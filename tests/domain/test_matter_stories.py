@@ -183,3 +183,8 @@ def test_a_lean_state_keeps_the_payloads_later_rules_read(
     assert isinstance(events[meeting].payload, ev.MeetingHeld)
     assert isinstance(events[1].payload, ev.MatterOpened)
     assert (events[position].payload is None) == ledger.state.lean
+    # Who signed each event is kept too: only they may correct it.
+    with pytest.raises(SignerNotOriginalActorError):
+        ledger.write("tr-anna", budget, ev.CorrectionIssued(event=meeting, correction="Rettet."))
+    ledger.write("chef", budget, ev.CorrectionIssued(event=meeting, correction="Rettet."))
+    ledger.write("tr-anna", budget, ev.CorrectionIssued(event=position, correction="Rettet."))
