@@ -69,8 +69,9 @@ def notify_database(request: Request) -> NotifyDatabase:
     return found
 
 
-def _reading(site: Site, session: Session, request: Request) -> Reading:
-    """The words of the reader's notices: titles only of the matters the API lets them read."""
+def _reading(site: Site, session: Session, request: Request) -> tuple[Reading, dict[str, str]]:
+    """The words of the reader's notices: titles only of the matters the API lets them read;
+    and the directory's names, read once for the page."""
     access = Access(session.reader, session.state)
     read = Read(session.origin, site.context, None)
     # The titles follow the log (and who reads), not the notices, so they are remembered.
@@ -79,7 +80,7 @@ def _reading(site: Site, session: Session, request: Request) -> Reading:
         lambda: matter_routes.read_matter_list(access, read, None, None, 0, 100_000),
     )
     bodies = {b: info.name for b, info in session.state.registry.bodies.items()}
-    return Reading(
+    reading = Reading(
         ledger_id=session.ledger,
         ledger_name=site.ledger_name(session.ledger),
         base_url="",
@@ -88,6 +89,7 @@ def _reading(site: Site, session: Session, request: Request) -> Reading:
         titles={m.matter: m.title for m in listed.matters},
         body_names=bodies,
     )
+    return reading, read.names()
 
 
 @router.get("/l/{ledger}/beskeder")
@@ -98,7 +100,7 @@ def notifications(request: Request, ledger: LedgerId) -> Response:
     db = notify_database(request)
     now = site.context.service.clock()
     items = inbox(db, session.origin, session.person, now)
-    reading = _reading(site, session, request)
+    reading, names = _reading(site, session, request)
     lines = [(item, describe(item.notice, reading)) for item in items]
     prefs = preferences_of(db, session.origin, [session.person])[session.person]
     return render(
@@ -107,6 +109,7 @@ def notifications(request: Request, ledger: LedgerId) -> Response:
         **page_context(
             session,
             site,
+            names=names,
             lines=lines,
             unread=sum(not item.read for item in items),
             prefs=prefs,
