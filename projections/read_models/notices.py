@@ -113,12 +113,19 @@ class Outbox:
             ).scalar()
         return int(found or 0)
 
-    def insert_new(self, session: Session, rows: list[Row], origin: str, end: int) -> None:
+    def insert_new(
+        self, session: Session, rows: list[Row], origin: str, end: int, planned: int
+    ) -> None:
         """Insert ``rows``, leaving any notice already written as it is (one statement
         compiled once, as the read models' rows are inserted), and record that the
-        notices of ``origin``'s log below ``end`` are planned."""
+        notices of ``origin``'s log below ``end`` are planned.  ``planned``: how far
+        they were known to be planned (0: perhaps not at all), which spares the
+        statements a batch below it, or the position's row once it exists, needs not."""
         self._insert.run(session, rows)
-        session.execute(self._insert_planned.values(origin=origin, position=0))
+        if end <= planned:
+            return
+        if planned == 0:
+            session.execute(self._insert_planned.values(origin=origin, position=0))
         session.execute(
             update(self.planned)
             .where(self.planned.c.origin == origin, self.planned.c.position < end)

@@ -67,6 +67,8 @@ class _Batch:
     writes: dict[str, list[TableWrite]]
     latest_time: str
     notices: list[Row]
+    planned: int
+    """How far the ledger's notices were known to be planned when the batch was built."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,8 @@ class Projector:
             if table.table == "rm_findings"
             for row in table.rows
         ]
-        notices = batch_rows(fold, changes, findings) if changes.end > self._planned(fold) else []
+        planned = self._planned(fold)
+        notices = batch_rows(fold, changes, findings) if changes.end > planned else []
         self._commit(
             _Batch(
                 fold.origin,
@@ -284,11 +287,12 @@ class Projector:
                 writes,
                 fold.latest_time,
                 notices,
+                planned,
             )
         )
         for model in writes:
             expected[model] = changes.end
-        self._planned_through[fold.origin] = max(self._planned(fold), changes.end)
+        self._planned_through[fold.origin] = max(planned, changes.end)
         fold.evict()
         if any(e.type == "PayloadRedacted" for e in events):
             self._scrub_erased(fold.origin)
@@ -326,7 +330,7 @@ class Projector:
             for model_rows in batch.writes.values():
                 write(session, self.schema, batch.origin, model_rows)
             # The notices commit with the rows that caused them (projections.read_models.notices).
-            self.outbox.insert_new(session, batch.notices, batch.origin, batch.end)
+            self.outbox.insert_new(session, batch.notices, batch.origin, batch.end, batch.planned)
             self.tracking.advance(
                 session, batch.origin, list(batch.writes), batch.end, batch.latest_time
             )
