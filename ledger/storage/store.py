@@ -64,6 +64,10 @@ STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
 APP_NAME = "medledger"
 
 
+NODE_SHAPES_KEPT = 512
+"""Texts of ``nodes_for`` kept per store: proofs ask few shapes (about one node per level)."""
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def stream_uuid(origin: str, stream: str) -> uuid.UUID:
     """The event store's originator id of a stream (documented in PROTOCOL.md).
@@ -138,6 +142,7 @@ class Store:
         self._insert_leaf = insert(self.leaves)
         self._insert_payload = insert(self.payloads)
         self._insert_node = insert(self.nodes)
+        self._nodes_sql_by_shape: dict[tuple[int, ...], str] = {}
 
     def _define_tables(self) -> None:
         m = self.metadata
@@ -385,7 +390,10 @@ class Store:
 
         On SQLite one ``UNION ALL`` branch per level (``origin = ? AND level = ?
         AND idx IN (...)``), which SQLite answers from the primary key index
-        (a row-value IN list would scan the ledger's nodes).
+        (a row-value IN list would scan the ledger's nodes).  Its text is
+        written once per shape (the number of indexes asked at each level) and
+        handed to the driver as it is: a profile of B4 put 71 % of a proof in
+        building and compiling the SQLAlchemy union afresh each time.
         """
         if not keys:
             return {}
@@ -402,16 +410,29 @@ class Store:
         by_level: dict[int, list[int]] = {}
         for level, index in keys:
             by_level.setdefault(level, []).append(index)
-        branches = [
-            select(nodes.c.level, nodes.c.idx, nodes.c.hash).where(
-                nodes.c.origin == origin, nodes.c.level == level, nodes.c.idx.in_(indexes)
-            )
-            for level, indexes in by_level.items()
-        ]
-        query = branches[0] if len(branches) == 1 else union_all(*branches)
+        sql = self._nodes_sql(tuple(len(indexes) for indexes in by_level.values()))
+        params: list[object] = []
+        for level, indexes in by_level.items():
+            params += [origin, level, *indexes]
         with self.read() as session:
-            rows = session.execute(query).all()
+            rows = session.connection().exec_driver_sql(sql, tuple(params)).all()
         return {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
+
+    def _nodes_sql(self, shape: tuple[int, ...]) -> str:
+        """SQLite's text of ``nodes_for``: one branch per level, ``shape`` its IN list sizes."""
+        sql = self._nodes_sql_by_shape.get(shape)
+        if sql is None:
+            # Only the dialect's quoted table name and placeholders are written in; every
+            # value is a parameter.
+            table = self.engine.dialect.identifier_preparer.format_table(self.nodes)
+            branch = f"SELECT level, idx, hash FROM {table} WHERE origin = ? AND level = ? "  # noqa: S608
+            sql = " UNION ALL ".join(
+                branch + f"AND idx IN ({', '.join('?' * count)})" for count in shape
+            )
+            if len(self._nodes_sql_by_shape) >= NODE_SHAPES_KEPT:
+                self._nodes_sql_by_shape.clear()
+            self._nodes_sql_by_shape[shape] = sql
+        return sql
 
     def node_ranges(
         self, origin: str, ranges: Mapping[int, tuple[int, int]]
