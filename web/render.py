@@ -42,7 +42,19 @@ ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # the templates ship inside the package: no file check per render
+    cache_size=-1,  # every template stays compiled (there are a few dozen)
 )
+
+
+def compile_templates() -> int:
+    """Compile every page's template now, once per process, so that no reader's first
+    request pays for it (B7 measured 10-25 ms on each page's first request, against
+    2-4 ms later); returns how many there are."""
+    names = ENV.list_templates(extensions=["html"])
+    for name in names:
+        ENV.get_template(name)
+    return len(names)
 
 
 def json_download(value: Any, filename: str, *, keep: bool = False) -> Response:

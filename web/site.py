@@ -40,6 +40,7 @@ from web import (
 )
 from web.context import Site
 from web.demo_door import DemoDoor
+from web.render import compile_templates
 
 # Only this site's own files: no inline script or style, no other origin, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -121,6 +122,7 @@ def create_site(
     ):
         app.include_router(module.router)
     app.add_middleware(PageHeadersMiddleware)
+    compile_templates()
     return app
 
 
