@@ -390,11 +390,14 @@ class Projector:
     # --- following ------------------------------------------------------------
 
     def lag(self, origin: str) -> tuple[int, int]:
-        """(lowest read model position, tree size) of a ledger."""
-        row = self.store.ledger(origin)
-        if row is None:
-            raise UnknownLedgerError(f"no ledger {origin!r} in this store", ledger=origin)
-        positions = self.tracking.positions(origin, self.models)
+        """(lowest read model position, tree size) of a ledger, read in one transaction
+        (every live read asks it: py-spy of B5 put 48 % of a timeline read in it, most
+        of that in two transactions' round trips)."""
+        with self.store.read():  # the two reads below join this transaction
+            row = self.store.ledger(origin)
+            if row is None:
+                raise UnknownLedgerError(f"no ledger {origin!r} in this store", ledger=origin)
+            positions = self.tracking.positions(origin, self.models)
         return min(t.position for t in positions.values()), row.tree_size
 
     def run_forever(
