@@ -164,7 +164,7 @@ def build_demo(directory: Path) -> None:
 
 
 def main() -> None:
-    from web.site import create_site
+    from web.site import create_site, settle_heap
 
     print(f"B7 web pages: server time over {REQUESTS} requests each, demo ledgers on SQLite")
     with tempfile.TemporaryDirectory(prefix="b7-") as tmp:
@@ -179,6 +179,7 @@ def main() -> None:
             log_level="warning",
         )
         app = create_site(settings)
+        settle_heap()  # as ``medledger serve`` does once it has built the site
         keys = directory / "demo" / "demo-keys"
         with TestClient(app):  # runs the application's startup
             visitors = {(p.ledger, p.who): Visitor(app, keys, p.ledger, p.who) for p in PAGES}

@@ -95,7 +95,7 @@ def _print(
     print("-- inside each of the project's functions (inclusive), largest first")
     for key, seconds in _largest(inclusive, TOP):
         print(f"{seconds / total:7.1%}  {key}")
-    print("-- innermost frame's package or library (self time)")
+    print("-- innermost frame (self time): its package or library, or (py-spy) its line")
     for key, seconds in _largest(by_package, TOP // 2):
         print(f"{seconds / total:7.1%}  {key}")
 
@@ -196,7 +196,7 @@ def b7() -> None:
 
     from api.settings import ApiSettings
     from benchmarks.b7_pages import PAGES, Visitor, _first_leaf, build_demo
-    from web.site import create_site
+    from web.site import create_site, settle_heap
 
     with tempfile.TemporaryDirectory(prefix="b7-") as tmp:
         demo = Path(tmp) / "demo"
@@ -210,6 +210,7 @@ def b7() -> None:
             log_level="warning",
         )
         app = create_site(settings)
+        settle_heap()
         with TestClient(app):
             visitors = {
                 (p.ledger, p.who): Visitor(app, demo / "demo-keys", p.ledger, p.who) for p in PAGES
@@ -240,7 +241,8 @@ def b5() -> None:
             if command is not None:  # the reference server is not profiled
                 return original(env, port, log, command)
             serve = [sys.executable, "-m", "cli", "serve", "--port", str(port)]
-            record = [spy, "record", "--subprocesses", "--idle", "-r", "200", "-f", "raw"]
+            record = [spy, "record", "--subprocesses", "--idle", "--full-filenames", "-r", "200"]
+            record += ["-f", "raw"]
             process = original(env, port, log, [*record, "-o", str(stacks), "--", *serve])
             # py-spy writes its file when interrupted; a plain terminate would lose it.
             process.terminate = lambda: process.send_signal(signal.SIGINT)  # type: ignore[method-assign]
@@ -251,50 +253,54 @@ def b5() -> None:
             b5_http.main()
         finally:
             b5_http._start_server = original
+        kept = os.environ.get("PROFILE_STACKS")  # keep py-spy's stacks to read again
+        if kept:
+            shutil.copy(stacks, kept)
         for route in ("append", "timeline", None):
             collapsed_report(stacks.read_text(), route)
 
 
-_FRAME = re.compile(r"^(?P<function>[^ ]+) \((?P<file>[^:]+)(?::\d+)?\)$")
-_WAITS = ("wait", "select", "poll", "recv", "accept", "acquire", "sleep", "read", "epoll")
+_FRAME = re.compile(r"^(?P<function>.+) \((?P<file>[^()]+?)(?::(?P<line>\d+))?\)$")
 
 
 def collapsed_report(text: str, route: str | None) -> None:
-    """Shares of py-spy's collapsed stacks, those through ``route``'s handler or all."""
+    """Shares of py-spy's collapsed stacks, those through ``route``'s handler or all.
+
+    With ``--idle`` a stack is sampled whether its thread runs or waits, so
+    the innermost frames show the waits too (a lock, the database's answer).
+    """
     inclusive: dict[str, float] = defaultdict(float)
-    by_package: dict[str, float] = defaultdict(float)
-    waiting, total = 0, 0
+    innermost: dict[str, float] = defaultdict(float)
+    total = 0
     for line in text.splitlines():
         stack, _, count = line.rpartition(" ")
         frames = [_parsed(f) for f in stack.split(";") if f]
-        if not frames or (route and not any(route in name for name, _ in frames)):
+        if not frames or (route and not any(route in name for name, _, _ in frames)):
             continue
         samples = int(count)
         total += samples
         seen: set[str] = set()
-        for name, package in frames:
+        for name, package, _ in frames:
             key = f"{name} ({package})"
             if package.split("/")[0] in OWN and key not in seen:
                 inclusive[key] += samples
                 seen.add(key)
-        innermost, package = frames[-1]
-        by_package[package] += samples
-        waiting += samples if innermost.split(".")[-1].startswith(_WAITS) else 0
+        name, package, where = frames[-1]
+        innermost[f"{name} ({package}{where})"] += samples
     if not total:
         print(f"\n== B5 server ({route or 'all'}): no samples")
         return
     title = f"B5 server, stacks through {route or 'anything'}"
-    _print(title, total, inclusive, by_package, unit="samples")
-    print(
-        f"-- {waiting / total:.1%} of those samples wait (innermost frame blocks on I/O or a lock)"
-    )
+    _print(title, total, inclusive, innermost, unit="samples")
 
 
-def _parsed(frame: str) -> tuple[str, str]:
+def _parsed(frame: str) -> tuple[str, str, str]:
+    """(function, package, ``:line``) of one frame of py-spy's raw output."""
     found = _FRAME.match(frame.strip())
     if not found:
-        return frame.strip(), "?"
-    return found["function"], package_of(found["file"])
+        return frame.strip(), "?", ""
+    where = f":{found['line']}" if found["line"] else ""
+    return found["function"], package_of(found["file"]), where
 
 
 PROFILES: dict[str, Callable[[], None]] = {

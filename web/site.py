@@ -9,6 +9,7 @@ the pages (the layers run cli -> web -> api).
 
 from __future__ import annotations
 
+import gc
 from importlib import resources
 from pathlib import Path
 
@@ -130,4 +131,20 @@ def create_site_from_env() -> FastAPI:
     """The application ``medledger serve`` runs: settings from the environment, JSON logs."""
     settings = ApiSettings()
     configure_logging(settings.log_level)
-    return create_site(settings)
+    site = create_site(settings)
+    settle_heap()
+    return site
+
+
+def settle_heap() -> int:
+    """Collect once, then put everything built so far (modules, routes, schemas, compiled
+    templates) out of the cyclic collector's reach, and return how many objects that is.
+
+    A full collection walks every object it tracks: with the demo site about 185,000
+    and 57 ms, paid by whichever request happens to trigger it (B7's slowest request).
+    Frozen, the same collections walk about 31,000 in 6-7 ms.  Done once per served
+    process (``medledger serve``, each worker), never in tests, whose sites come and go.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

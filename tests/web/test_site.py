@@ -3,6 +3,7 @@ pages and the API share one process, and the pages' headers."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import ApiSettings
 from tests.api.conftest import TEST_SECRET
-from web.site import create_site
+from web.site import create_site, create_site_from_env
 
 
 @pytest.fixture
@@ -46,3 +47,24 @@ def test_the_language_switch_never_leads_off_the_site(client: TestClient) -> Non
     assert "medledger_lang=en" in away.headers["set-cookie"]
     english = client.get("/")
     assert '<html lang="en">' in english.text
+
+
+def test_the_served_site_settles_its_heap_once_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``medledger serve``'s factory freezes what building the site made, so that the
+    collector's full passes during requests walk only what requests made."""
+    monkeypatch.setenv("MEDLEDGER_DATABASE_URL", f"sqlite:///{tmp_path}/ledger.db")
+    monkeypatch.setenv("MEDLEDGER_LOG_KEYS", str(tmp_path / "log-keys"))
+    monkeypatch.setenv("MEDLEDGER_API_SECRET", TEST_SECRET)
+    before = gc.get_freeze_count()
+    try:
+        site = create_site_from_env()
+        frozen = gc.get_freeze_count()
+        assert frozen > before
+        assert gc.isenabled()  # the collector still runs: only what was built is set aside
+        with TestClient(site) as served:
+            assert served.get("/").status_code == 200
+        assert gc.get_freeze_count() <= frozen  # requests freeze nothing more
+    finally:
+        gc.unfreeze()
