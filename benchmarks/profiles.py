@@ -137,7 +137,7 @@ def b2() -> None:
     from benchmarks.b1_append import _ledger, _presigned
     from benchmarks.b2_verify import COUNT
     from benchmarks.common import backend_url
-    from ledger.service.verification import verify_ledger
+    from ledger.service.verification import available_cores, verify_ledger
 
     os.environ["B1_COUNT"] = str(COUNT)
     with backend_url("sqlite") as (url, schema), tempfile.TemporaryDirectory() as keys:
@@ -145,9 +145,15 @@ def b2() -> None:
         for wire in _presigned(service, org, clock):
             service.append(org.origin, wire)
         service.issue_checkpoint(org.origin)
+        size = service.tree_size(org.origin)
         profiled(
-            f"B2 sqlite: verify {service.tree_size(org.origin)} events in one process",
+            f"B2 sqlite: verify {size} events in one process",
             lambda: verify_ledger(service.store, org.origin, workers=1),
+        )
+        cores = available_cores()
+        profiled(
+            f"B2 sqlite: verify {size} events on {cores} worker processes (the parent's profile)",
+            lambda: verify_ledger(service.store, org.origin, workers=cores, parallel_from=0),
         )
         service.store.dispose()
 
