@@ -12,6 +12,7 @@ profiler slows what it watches, so read the shares, not the seconds.
     b3  a rebuild of B3's synthetic ledger (``Projector.rebuild``)
     b4  B4's inclusion proofs on SQLite, over a stored tree of ``B4_LEAVES`` leaves
     b5  B5 with the API server's processes under py-spy (wall clock, waits included)
+    b6  the memory a verification's walk holds at its last leaf (tracemalloc, by line)
     b7  the first and a later request of each page B7 lists, as a logged-in demo person
 
 pyinstrument samples the Python stack in this process; py-spy (b5) samples
@@ -197,6 +198,41 @@ def b4() -> None:
         store.dispose()
 
 
+def b6() -> None:
+    """What a verification's walk holds when it reaches the last leaf (tracemalloc)."""
+    import tracemalloc
+
+    from benchmarks.common import backend_url
+    from benchmarks.synthetic import generate
+    from ledger.service.verification import verify_ledger
+    from ledger.storage.store import Store
+
+    count = int(os.environ.get("PROFILE_B6_EVENTS", "20000"))
+    origin = "bench.example/b6"
+    with backend_url("sqlite") as (url, schema):
+        store = Store(url, schema=schema)
+        size = generate(store, origin, count)
+        held: list[tracemalloc.Snapshot] = []
+
+        def at_the_end(done: int, total: int) -> None:
+            if done == total:
+                held.append(tracemalloc.take_snapshot())
+
+        tracemalloc.start()
+        verify_ledger(store, origin, workers=1, progress=at_the_end)
+        tracemalloc.stop()
+        store.dispose()
+    stats = held[0].statistics("lineno")
+    total = sum(stat.size for stat in stats)
+    print(
+        f"\n== B6: what verifying {size:,} events holds at the last leaf: {total / 2**20:.1f} MiB"
+    )
+    for stat in stats[:TOP]:
+        frame = stat.traceback[0]
+        where = f"{package_of(frame.filename)}/{Path(frame.filename).name}:{frame.lineno}"
+        print(f"{stat.size / total:7.1%}  {stat.size / 2**20:6.2f} MiB  {stat.count:>8,}  {where}")
+
+
 def b7() -> None:
     from fastapi.testclient import TestClient
 
@@ -315,6 +351,7 @@ PROFILES: dict[str, Callable[[], None]] = {
     "b3": b3,
     "b4": b4,
     "b5": b5,
+    "b6": b6,
     "b7": b7,
 }
 
