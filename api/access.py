@@ -167,12 +167,12 @@ class Access:
             )
 
     def may_read_document(self, document: StoredDocument) -> bool:
-        """May the reader read ``document``: they uploaded it, or may read a matter that
-        shares it (named there by its uploader, or by someone who could read it already:
-        ``ledger.domain.documents.matters_sharing``)?"""
-        if document.uploaded_by == self.reader.person:
+        """May the reader read ``document``: they uploaded those bytes, or may read a
+        matter that shares it (named there by an uploader, or by someone who could read
+        it already: ``ledger.domain.documents.matters_sharing``)?"""
+        if self.reader.person in document.uploaders:
             return True
-        shared = matters_sharing(self.state, document.sha256, document.uploaded_by)
+        shared = matters_sharing(self.state, document.sha256, document.uploaders)
         return any(self.may_read(m) for m in shared)
 
     def require_own_or_auditor(self, person: str) -> None:

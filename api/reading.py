@@ -62,9 +62,7 @@ class Read:
     # request thread waited for another's database read (py-spy of B5: 23 % of a
     # timeline read's wall time).
     _names_read: list[dict[str, str]] = field(default_factory=list, compare=False, repr=False)
-    _version_read: list[tuple[object, ...]] = field(
-        default_factory=list, compare=False, repr=False
-    )
+    _version_read: list[tuple[object, ...]] = field(default_factory=list, compare=False, repr=False)
 
     def view(self, matters: set[str] | None = None) -> View:
         """The ledger as of ``as_of``, limited to ``matters`` if given.

@@ -34,7 +34,7 @@ async def upload(
     ledger: LedgerId,
     sha256: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")],
 ) -> Response:
-    """Keep the body's bytes under ``sha256`` (201, or 200 if kept already)."""
+    """Keep the body's bytes under ``sha256``: 201, or 200 if this person had uploaded them."""
     site = site_of(request)
     session = site.session(request, ledger)
     check_csrf(request, session, request.headers.get(CSRF_HEADER))

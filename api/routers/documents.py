@@ -32,7 +32,7 @@ ExpectedDigest = Annotated[
     status_code=201,
     response_model=DocumentOut,
     responses={
-        200: {"model": DocumentOut, "description": "Those bytes were kept already."},
+        200: {"model": DocumentOut, "description": "You had uploaded those bytes already."},
         **errors(400, 401, 403, 404, 413, 503),
     },
     openapi_extra={
@@ -55,8 +55,9 @@ async def upload_document(
     The body is the file's bytes; `Content-Type` its media type (kept, or
     `application/octet-stream` when it is not a well-formed one).  Any
     person of the ledger may upload; until an event names the digest only
-    the uploader may read it back.  201 when kept now, 200 when those bytes
-    were kept already (from anyone).  400 `empty_document` for no bytes,
+    those who uploaded it may read it back.  201 when this person uploads
+    those bytes for the first time, 200 when they had already: whether
+    anyone else uploaded them is not said.  400 `empty_document` for no bytes,
     `document_digest_mismatch` when `sha256` is given and differs; 413
     above the server's document size limit.
     """
@@ -87,8 +88,8 @@ async def upload_document(
     },
 )
 async def read_document(document: DocumentAccess) -> Response:
-    """The document kept under `sha256`, to its uploader and to who may read a matter
-    that shares it (named there by its uploader, or by someone who could read it
+    """The document kept under `sha256`, to those who uploaded its bytes and to who may
+    read a matter that shares it (named there by one of them, or by someone who could read it
     already); 404 `unknown_document` to everyone else, as for a digest never kept.
     500 `document_corrupt` when the stored bytes no longer hash to the digest: they
     are never served under it."""

@@ -9,6 +9,7 @@ may read the document (``api/access.py``).  Pure functions; no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
@@ -28,20 +29,20 @@ def matters_naming(state: LedgerState, sha256: str) -> list[tuple[str, str]]:
     )
 
 
-def matters_sharing(state: LedgerState, sha256: str, uploaded_by: str) -> set[str]:
+def matters_sharing(state: LedgerState, sha256: str, uploaders: Collection[str]) -> set[str]:
     """The matters whose readers may read the document ``sha256``.
 
     Naming a digest in a matter is not enough to read its document: anyone
     who may share material could otherwise name a digest they learnt
     elsewhere (from a receipt's routing fields, say) in a matter of their
     own and read the bytes through it. A naming counts when its signer
-    uploaded the document, or could read it already through a matter the
-    uploader named it in.
+    uploaded the document (anyone who uploaded those bytes holds them), or
+    could read it already through a matter an uploader named it in.
     """
     named = matters_naming(state, sha256)
-    by_uploader = {m for m, actor in named if actor == uploaded_by}
+    by_uploader = {m for m, actor in named if actor in uploaders}
     return by_uploader | {
         m
         for m, actor in named
-        if actor != uploaded_by and any(may_read_matter(state, actor, t) for t in by_uploader)
+        if actor not in uploaders and any(may_read_matter(state, actor, t) for t in by_uploader)
     }

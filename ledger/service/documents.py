@@ -24,7 +24,7 @@ from ledger.protocol.envelope import format_time
 from ledger.service.application import LedgerService
 from ledger.storage.documents import (
     StoredDocument,
-    document_uploader,
+    document_uploaders,
     get_document,
     kept_digests,
     put_document,
@@ -42,6 +42,7 @@ class Kept:
     size: int
     media_type: str
     created: bool
+    """True when this person had not uploaded these bytes before (whoever else had)."""
 
 
 def media_type_of(declared: str | None) -> str:
@@ -89,9 +90,10 @@ def kept_document(
     the stored bytes no longer hash to ``sha256``.
     """
     origin = service.origin_of(ledger)
-    uploader = document_uploader(service.store, origin, sha256)
+    uploaders = document_uploaders(service.store, origin, sha256)
     # Judged before the bytes are read, so a reader who may not read it costs no large read.
-    if uploader is None or not may_read(StoredDocument(sha256, b"", "", uploader, "")):
+    judged = StoredDocument(sha256, b"", "", min(uploaders, default=""), "", uploaders)
+    if not uploaders or not may_read(judged):
         raise UnknownDocumentError(f"no document {sha256} that you may read", sha256=sha256)
     found = get_document(service.store, origin, sha256)
     if found is None:

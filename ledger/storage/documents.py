@@ -3,7 +3,8 @@
 A manager's material (``MaterialShared.documents``) and a meeting's minutes
 (``MeetingHeld.minutes_sha256``) are signed as digests; the files themselves
 live here, outside the signed log, one row per ledger and digest.  Storing
-the same bytes twice stores them once.  Who may read a document is the
+the same bytes twice stores them once; each person who uploaded them is
+recorded (``ml_document_uploads``), since each holds them.  Who may read a document is the
 service's and the HTTP edge's to judge; this module only keeps bytes.
 """
 
@@ -20,17 +21,25 @@ from ledger.storage.store import Store
 
 @dataclass(frozen=True)
 class StoredDocument:
-    """One kept document: its bytes as read back, and what was said of it on upload."""
+    """One kept document: its bytes as read back, what was said of it on its first
+    upload, and everyone who has uploaded those bytes."""
 
     sha256: str
     content: bytes
     media_type: str
     uploaded_by: str
     uploaded_at: str
+    uploaders: frozenset[str] = frozenset()
 
 
 def put_document(store: Store, origin: str, document: StoredDocument) -> bool:
-    """Keep ``document`` under its digest; False if those bytes were kept already."""
+    """Keep ``document`` under its digest, uploaded by ``document.uploaded_by``; False if
+    that person had uploaded those bytes already.
+
+    Bytes someone else uploaded first are not stored again, but the upload is
+    recorded as this person's too: whoever holds the bytes may read them back
+    and share them, and the answer says nothing of anyone else's uploads.
+    """
     table = store.documents
     try:
         with store.write() as session:
@@ -42,6 +51,18 @@ def put_document(store: Store, origin: str, document: StoredDocument) -> bool:
                     media_type=document.media_type,
                     size=len(document.content),
                     uploaded_by=document.uploaded_by,
+                    uploaded_at=document.uploaded_at,
+                )
+            )
+    except (IntegrityError, sqlalchemy.exc.IntegrityError):
+        pass  # those bytes are kept already
+    try:
+        with store.write() as session:
+            session.execute(
+                insert(store.document_uploads).values(
+                    origin=origin,
+                    sha256=document.sha256,
+                    person=document.uploaded_by,
                     uploaded_at=document.uploaded_at,
                 )
             )
@@ -59,22 +80,31 @@ def get_document(store: Store, origin: str, sha256: str) -> StoredDocument | Non
                 table.c.content, table.c.media_type, table.c.uploaded_by, table.c.uploaded_at
             ).where(and_(table.c.origin == origin, table.c.sha256 == sha256))
         ).first()
+        uploaders = document_uploaders(store, origin, sha256)
     if row is None:
         return None
-    return StoredDocument(sha256, bytes(row[0]), str(row[1]), str(row[2]), str(row[3]))
+    return StoredDocument(sha256, bytes(row[0]), str(row[1]), str(row[2]), str(row[3]), uploaders)
 
 
-def document_uploader(store: Store, origin: str, sha256: str) -> str | None:
-    """Who uploaded the document kept under ``sha256`` (None: none is kept), without
-    reading its bytes."""
-    table = store.documents
+def document_uploaders(store: Store, origin: str, sha256: str) -> frozenset[str]:
+    """Everyone who uploaded the document kept under ``sha256`` (empty: none is kept),
+    without reading its bytes.  The first uploader is on the document's own row (the
+    only record of uploads before ``ml_document_uploads`` existed)."""
+    table, uploads = store.documents, store.document_uploads
     with store.read() as session:
-        found = session.execute(
+        first = session.execute(
             select(table.c.uploaded_by).where(
                 and_(table.c.origin == origin, table.c.sha256 == sha256)
             )
         ).scalar()
-    return None if found is None else str(found)
+        if first is None:
+            return frozenset()
+        others = session.execute(
+            select(uploads.c.person).where(
+                and_(uploads.c.origin == origin, uploads.c.sha256 == sha256)
+            )
+        ).scalars()
+        return frozenset({str(first), *(str(person) for person in others)})
 
 
 def kept_digests(store: Store, origin: str, digests: list[str]) -> set[str]:

@@ -51,6 +51,7 @@ from ledger.storage.faults import UNAVAILABLE, Guarded, unavailable
 from ledger.storage.tables import (
     checkpoints_table,
     directory_table,
+    document_uploads_table,
     documents_table,
     leaves_table,
     ledgers_table,
@@ -153,6 +154,7 @@ class Store:
         self.checkpoints = checkpoints_table(m)
         self.directory = directory_table(m)
         self.documents = documents_table(m)
+        self.document_uploads = document_uploads_table(m)
         self.used_nonces = used_nonces_table(m)
 
     # --- transactions -----------------------------------------------------

@@ -195,6 +195,19 @@ def documents_table(metadata: MetaData) -> Table:
     )
 
 
+def document_uploads_table(metadata: MetaData) -> Table:
+    """One row per person who uploaded a document's bytes: each of them holds the bytes,
+    so each may read them back and share them (``ml_documents.uploaded_by`` is the first)."""
+    return Table(
+        "ml_document_uploads",
+        metadata,
+        _origin(),
+        Column("sha256", String(64), primary_key=True),
+        Column("person", String(64), primary_key=True),
+        _required("uploaded_at", String(40)),
+    )
+
+
 def used_nonces_table(metadata: MetaData) -> Table:
     """One row per answered login challenge: the key makes a second answer fail on insert."""
     used = Table(

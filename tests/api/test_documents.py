@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
@@ -79,12 +79,24 @@ def test_a_document_is_read_by_its_uploader_and_then_by_every_reader_of_the_matt
 
 
 def test_the_same_bytes_are_kept_once_and_bytes_of_another_digest_are_refused(
-    api: Api, told: Organisation
+    api: Api, told: Organisation, store: Store
 ) -> None:
     assert upload(api, told, "tr", SECRET_MINUTES).status_code == 201
+    # Another person's upload of the same bytes is theirs too: 201, as if nobody had
+    # (the answer never tells that someone else holds those bytes); their second is 200.
+    other = upload(api, told, "tr-lokal", SECRET_MINUTES, sha256=DIGEST)
+    assert other.status_code == 201
     again = upload(api, told, "tr-lokal", SECRET_MINUTES, sha256=DIGEST)
     assert again.status_code == 200
+    assert again.json() == other.json()
     assert again.json()["sha256"] == DIGEST
+    with store.read() as session:
+        kept = session.execute(
+            select(store.documents.c.sha256).where(
+                store.documents.c.origin == told.origin, store.documents.c.sha256 == DIGEST
+            )
+        ).all()
+    assert len(kept) == 1  # the bytes once, whoever uploaded them
     wrong = upload(api, told, "tr", b"other bytes", sha256=DIGEST)
     assert_error(wrong, 400, "document_digest_mismatch")
     assert wrong.json()["error"]["expected"] == DIGEST
@@ -140,3 +152,24 @@ def test_naming_a_digest_learnt_elsewhere_in_a_matter_of_ones_own_reads_nothing(
     # Its uploader shares it in a matter the LokalMED reads: now they read it.
     told.act("direktor", "aaben", ev.MaterialShared(documents=[document], bodies=["hmed"]))
     assert api.get(told, "tr-lokal", path).content == SECRET_MINUTES
+
+
+def test_whoever_holds_the_same_bytes_uploads_and_shares_them_in_their_own_matter(
+    api: Api, told: Organisation
+) -> None:
+    upload(api, told, "direktor", SECRET_MINUTES, sha256=DIGEST)
+    name_in_matter(told, "hemmelig", DIGEST)
+    path = f"/documents/{DIGEST}"
+    assert_error(api.get(told, "leder", path), 404, "unknown_document")
+    # The LokalMED's chair holds a copy of the same file: uploading it is answered as
+    # any first upload, and makes them one of its uploaders ...
+    assert upload(api, told, "leder", SECRET_MINUTES, sha256=DIGEST).status_code == 201
+    assert api.get(told, "leder", path).content == SECRET_MINUTES
+    assert_error(api.get(told, "tr-lokal", path), 404, "unknown_document")
+    # ... so that sharing it in their own matter lets that matter's readers read it.
+    document = ev.Document(title="Referat", sha256=DIGEST)
+    told.act("leder", "lokal", ev.MaterialShared(documents=[document], bodies=["lmed"]))
+    assert api.get(told, "tr-lokal", path).content == SECRET_MINUTES
+    # Who neither uploaded it nor reads a matter sharing it still reads nothing.
+    for person in ("tr-anden", "admin"):
+        assert_error(api.get(told, person, path), 404, "unknown_document")
