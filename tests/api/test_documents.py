@@ -47,6 +47,13 @@ def name_in_matter(org: Organisation, matter: str, digest: str) -> None:
     org.act("direktor", matter, ev.MaterialShared(documents=[document], bodies=["hmed"]))
 
 
+def minutes_in_secret_matter(api: Api, org: Organisation) -> str:
+    """The director uploads the secret minutes and shares them in ``hemmelig``; their path."""
+    upload(api, org, "direktor", SECRET_MINUTES, sha256=DIGEST)
+    name_in_matter(org, "hemmelig", DIGEST)
+    return f"/documents/{DIGEST}"
+
+
 def test_a_document_is_read_by_its_uploader_and_then_by_every_reader_of_the_matter_naming_it(
     api: Api, told: Organisation
 ) -> None:
@@ -140,9 +147,7 @@ def test_a_document_may_be_larger_than_an_event_but_not_than_the_document_limit(
 def test_naming_a_digest_learnt_elsewhere_in_a_matter_of_ones_own_reads_nothing(
     api: Api, told: Organisation
 ) -> None:
-    upload(api, told, "direktor", SECRET_MINUTES, sha256=DIGEST)
-    name_in_matter(told, "hemmelig", DIGEST)
-    path = f"/documents/{DIGEST}"
+    path = minutes_in_secret_matter(api, told)
     # The LokalMED's chair may not read ``hemmelig``; naming its minutes' digest in a
     # matter of their own does not make them, or their matter's readers, its readers.
     document = ev.Document(title="Referat?", sha256=DIGEST)
@@ -157,9 +162,7 @@ def test_naming_a_digest_learnt_elsewhere_in_a_matter_of_ones_own_reads_nothing(
 def test_whoever_holds_the_same_bytes_uploads_and_shares_them_in_their_own_matter(
     api: Api, told: Organisation
 ) -> None:
-    upload(api, told, "direktor", SECRET_MINUTES, sha256=DIGEST)
-    name_in_matter(told, "hemmelig", DIGEST)
-    path = f"/documents/{DIGEST}"
+    path = minutes_in_secret_matter(api, told)
     assert_error(api.get(told, "leder", path), 404, "unknown_document")
     # The LokalMED's chair holds a copy of the same file: uploading it is answered as
     # any first upload, and makes them one of its uploaders ...
