@@ -199,7 +199,8 @@ async def _on_validation_error(request: Request, error: Exception) -> JSONRespon
     )
 
 
-async def _on_http_exception(request: Request, error: Exception) -> JSONResponse:
+async def on_http_exception(request: Request, error: Exception) -> JSONResponse:
+    """A framework refusal (no route, a method not allowed) in the one error shape."""
     assert isinstance(error, StarletteHTTPException)
     if error.status_code == 404:
         return ledger_error_response(UnknownRouteError(f"no such resource: {request.url.path}"))
@@ -216,4 +217,4 @@ def install(app: FastAPI) -> None:
     for failure in UNAVAILABLE:
         app.add_exception_handler(failure, _on_database_unavailable)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
-    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(StarletteHTTPException, on_http_exception)

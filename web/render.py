@@ -11,6 +11,7 @@ reader's header, as every other page).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +20,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.errors import on_http_exception as api_http_exception
 from api.errors import status_of
 from ledger.errors import LedgerError
 from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
@@ -137,10 +140,41 @@ class PageRoute(APIRoute):
         return page_handler
 
 
-def _reader_context(request: Request) -> dict[str, Any]:
+API_PATHS = ("/v1/", "/docs", "/openapi.json", "/healthz")
+"""The API's paths beside the pages: its answers keep their own headers and JSON errors."""
+NOT_PAGES = (*API_PATHS, "/static/")
+"""Paths that are not pages: their errors stay JSON, whoever asks."""
+_LEDGER_IN_PATH = re.compile(r"^/l/([^/]+)/")
+
+
+async def on_http_exception(request: Request, error: Exception) -> Response:
+    """An address no route answers: the error page to a browser asking for a page (under
+    the reader's header when the path names a ledger they are logged in to), the API's
+    ``unknown_route`` error to everyone else."""
+    assert isinstance(error, StarletteHTTPException)
+    wants_page = (
+        error.status_code == 404
+        and request.method in ("GET", "HEAD")
+        and not request.url.path.startswith(NOT_PAGES)
+        and "text/html" in request.headers.get("accept", "")
+    )
+    if not wants_page:
+        return await api_http_exception(request, error)
+    named = _LEDGER_IN_PATH.match(request.url.path)
+    return render(
+        request,
+        "error.html",
+        status=404,
+        code="unknown_route",
+        detail=f"no such page: {request.url.path}",
+        **_reader_context(request, named.group(1) if named else None),
+    )
+
+
+def _reader_context(request: Request, ledger: str | None = None) -> dict[str, Any]:
     """The site header of the person logged in to the ledger the path names (who, the
     navigation), as every other page shows it; nothing for anyone else."""
-    ledger = request.path_params.get("ledger")
+    ledger = ledger or request.path_params.get("ledger")
     if not isinstance(ledger, str):
         return {}
     site = site_of(request)

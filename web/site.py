@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.app import create_app
@@ -41,7 +42,7 @@ from web import (
 )
 from web.context import Site
 from web.demo_door import DemoDoor
-from web.render import compile_templates
+from web.render import API_PATHS, compile_templates, on_http_exception
 
 # Only this site's own files: no inline script or style, no other origin, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -57,7 +58,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "manifest-src 'self'",
     ]
 )
-_API_PATHS = ("/v1/", "/docs", "/openapi.json", "/healthz")
 
 
 class PageHeadersMiddleware:
@@ -67,7 +67,7 @@ class PageHeadersMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or str(scope["path"]).startswith(_API_PATHS):
+        if scope["type"] != "http" or str(scope["path"]).startswith(API_PATHS):
             await self.app(scope, receive, send)
             return
 
@@ -122,6 +122,7 @@ def create_site(
         decision_pages,
     ):
         app.include_router(module.router)
+    app.add_exception_handler(StarletteHTTPException, on_http_exception)
     app.add_middleware(PageHeadersMiddleware)
     compile_templates()
     return app

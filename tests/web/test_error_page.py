@@ -21,13 +21,21 @@ def test_a_logged_in_reader_sees_their_header_on_an_error_page(site: Site) -> No
     assert page.text.count('<main id="main"') == 1 and 'class="skip-link"' in page.text
     refused = reader.http.get(f"/l/{led}/overblik/lmed")
     assert refused.status_code == 403 and "Logget ind som Direktor" in refused.text
+    # An address of the ledger that no page answers: the same header.
+    mistyped = reader.http.get(f"/l/{led}/sagr", headers={"Accept": "text/html"})
+    assert mistyped.status_code == 404 and "unknown_route" in mistyped.text
+    assert "Logget ind som Direktor" in mistyped.text
 
 
 def test_a_visitor_sees_no_ones_header_on_an_error_page(site: Site) -> None:
     led = site.person("direktor").ledger
     visitor = TestClient(site.app, raise_server_exceptions=False, follow_redirects=False)
-    for path in (f"/l/{led}/beskeder/afmeld?t=forged", "/l/nowhere/beskeder/afmeld?t=x"):
-        page = visitor.get(path)
+    for path in (
+        f"/l/{led}/beskeder/afmeld?t=forged",
+        "/l/nowhere/beskeder/afmeld?t=x",
+        f"/l/{led}/sagr",
+    ):
+        page = visitor.get(path, headers={"Accept": "text/html"})
         assert page.status_code in (400, 403, 404), (path, page.status_code)
         assert "Fejlkode:" in page.text
         assert 'class="main-nav"' not in page.text and "/logout" not in page.text, path

@@ -68,3 +68,24 @@ def test_the_served_site_settles_its_heap_once_it_is_built(
         assert gc.get_freeze_count() <= frozen  # requests freeze nothing more
     finally:
         gc.unfreeze()
+
+
+def test_an_address_no_page_answers_is_an_error_page_to_a_browser_and_json_to_a_program(
+    client: TestClient,
+) -> None:
+    page = client.get("/l/nowhere/ingen-side", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "unknown_route" in page.text and "Siden findes ikke" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    english = client.get("/ingen-side?lang=en", headers={"Accept": "text/html"})
+    assert "There is no such page" in english.text
+    # The API's addresses, programs that ask for no page and other methods keep the API's
+    # error shape and stable code.
+    for answer in (
+        client.get("/v1/ledgers/nowhere/intet-her", headers={"Accept": "text/html"}),
+        client.get("/ingen-side"),
+        client.post("/ingen-side", headers={"Accept": "text/html"}),
+    ):
+        assert answer.status_code == 404
+        assert answer.json()["error"]["code"] == "unknown_route"
