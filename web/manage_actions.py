@@ -6,7 +6,9 @@ payload, the words signed, and to whom the matter page offers it.  The
 offer follows the write-time rules (``ledger.domain.matters``) as of now;
 they still decide when the event is signed.  Compromises are proposed and
 accepted for management with the representatives' own forms (the seat's
-side is chosen there).
+side is chosen there).  Notice of terminating an optional guideline may
+come from a member of either side of the body that agreed it; it is here
+with the other guideline register actions.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from web.actions import Action, Build, Choose, Offer, Say, register
-from web.i18n import Lang, format_date, message
+from web.i18n import Lang, catalogue, format_date, message
 from web.offers import (
     chairs_or_manages,
     decides,
@@ -151,12 +153,81 @@ def _build_agreement(form: dict[str, str], state: LedgerState, matter: str) -> d
     return found
 
 
+def _build_guideline_amend(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
+    found: dict[str, Any] = {"compromise": _seq(form.get("compromise", ""))}
+    found.update(_given(form, "guideline", "body", "text", "guideline_type", "effective_from"))
+    return found
+
+
+def _build_guideline_terminate(
+    form: dict[str, str], state: LedgerState, matter: str
+) -> dict[str, Any]:
+    found = _given(form, "guideline", "effective_from", "reason")
+    guideline = state.guidelines.guidelines.get(found.get("guideline", ""))
+    if guideline is not None:  # terminated in the body that agreed it
+        found["body"] = guideline.body
+    return found
+
+
 def _build_communicated(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
     return _given(form, "to", "channel")
 
 
 def _build_closed(form: dict[str, str], state: LedgerState, matter: str) -> dict[str, Any]:
     return _given(form, "reason")
+
+
+def _live_guidelines(state: LedgerState) -> list[tuple[str, Any]]:
+    """The register's guidelines not terminated (an amendment may still change them)."""
+    return sorted(
+        (g, found) for g, found in list(state.guidelines.guidelines.items()) if not found.terminated
+    )
+
+
+def _guideline_label(guideline_id: str, found: Any, state: LedgerState, lang: Lang) -> str:
+    body = state.registry.bodies.get(found.body)
+    kind = message(lang, f"guideline.{found.type}")
+    return f"{guideline_id} ({kind}, {body.name if body else found.body})"
+
+
+def _amendable(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
+    return {
+        **_agreed_compromises(state, person, matter, lang),
+        "guidelines": [
+            (g, _guideline_label(g, found, state, lang)) for g, found in _live_guidelines(state)
+        ],
+    }
+
+
+def _terminable_by(state: LedgerState, person: str, matter: str) -> list[tuple[str, Any]]:
+    """Optional guidelines in force agreed in a body the person sits in and the matter
+    involves (a member of either side may give notice)."""
+    involved = state.matters[matter].involved
+    return [
+        (g, found)
+        for g, found in _live_guidelines(state)
+        if found.type == "optional"
+        and found.body in involved
+        and state.registry.membership(found.body, person) is not None
+    ]
+
+
+def _terminable(state: LedgerState, person: str, matter: str, lang: Lang) -> dict[str, Any]:
+    return {
+        "guidelines": [
+            (g, _guideline_label(g, found, state, lang))
+            for g, found in _terminable_by(state, person, matter)
+        ]
+    }
+
+
+def _amends_guidelines(state: LedgerState, person: str, matter: str) -> bool:
+    """Management of the matter, when the register has a guideline still in force."""
+    return manages(state, person, matter) and bool(_live_guidelines(state))
+
+
+def _terminates_guidelines(state: LedgerState, person: str, matter: str) -> bool:
+    return bool(_terminable_by(state, person, matter))
 
 
 # --- the words signed ---------------------------------------------------------
@@ -183,8 +254,19 @@ def _say(name: str) -> Say:
         if "documents" in payload:
             values["documents"] = "; ".join(_document_words(d, lang) for d in payload["documents"])
         values["guideline_words"] = _guideline_words(payload, lang)
+        values["type_words"] = (
+            message(
+                lang,
+                "manage.sign.guideline_type_now",
+                kind=message(lang, f"guideline.{payload['guideline_type']}"),
+            )
+            if "guideline_type" in payload and "guideline_id" not in payload
+            else ""
+        )
+        own = f"manage.sign.{name}_from"  # an amendment says "the change", not "the agreement"
+        starts = own if own in catalogue(lang) else "manage.sign.effective_from"
         values["effective_words"] = (
-            message(lang, "manage.sign.effective_from", date=values["effective_from"])
+            message(lang, starts, date=values["effective_from"])
             if "effective_from" in payload
             else ""
         )
@@ -228,6 +310,20 @@ MANAGE_ACTIONS = (
     _manage("agreement", ev.AgreementReached, _build_agreement, manages, _agreed_compromises),
     _manage("communicated", ev.DecisionCommunicated, _build_communicated, management_seat),
     _manage("close", ev.MatterClosed, _build_closed, decides),
+    _manage(
+        "guideline_amend",
+        ev.GuidelineAmended,
+        _build_guideline_amend,
+        _amends_guidelines,
+        _amendable,
+    ),
+    _manage(
+        "guideline_terminate",
+        ev.GuidelineTerminated,
+        _build_guideline_terminate,
+        _terminates_guidelines,
+        _terminable,
+    ),
 )
 
 register(*MANAGE_ACTIONS)

@@ -66,6 +66,7 @@ MANAGER = [
             "political",
             "answer",
             "agreement",
+            "guideline_amend",
             "communicated",
             "close",
             "decision",

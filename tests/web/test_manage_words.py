@@ -36,6 +36,19 @@ FORMS = {
     },
     "communicated": {"to": "Alle medarbejdere", "channel": "Intranettet"},
     "close": {"reason": "Færdig."},
+    "guideline_amend": {
+        "guideline": "tidlig-inddragelse",
+        "compromise": "10",
+        "body": "bal-hmed",
+        "text": "Også ved udbud.",
+        "guideline_type": "mandatory",
+        "effective_from": "2027-02-01",
+    },
+    "guideline_terminate": {
+        "guideline": "tidlig-inddragelse",
+        "effective_from": "2027-06-01",
+        "reason": "Erstattes.",
+    },
 }
 
 
