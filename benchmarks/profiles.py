@@ -38,6 +38,8 @@ from pyinstrument.frame import Frame
 ROOT = Path(__file__).resolve().parents[1]
 OWN = ("ledger", "projections", "api", "notify", "cli", "verifier", "web", "benchmarks", "demo")
 TOP = int(os.environ.get("PROFILE_TOP", "25"))
+BACKEND = os.environ.get("PROFILE_BACKEND", "sqlite")
+"""b1's backend (``postgresql`` for the server at MEDLEDGER_BENCH_POSTGRES_URL)."""
 INTERVAL = 0.0005
 
 
@@ -122,7 +124,7 @@ def b1() -> None:
     from benchmarks.b1_append import _ledger, _presigned
     from benchmarks.common import backend_url
 
-    with backend_url("sqlite") as (url, schema), tempfile.TemporaryDirectory() as keys:
+    with backend_url(BACKEND) as (url, schema), tempfile.TemporaryDirectory() as keys:
         service, org, clock = _ledger(url, schema, Path(keys))
         wires = _presigned(service, org, clock)
 
@@ -130,7 +132,7 @@ def b1() -> None:
             for wire in wires:
                 service.append(org.origin, wire)
 
-        profiled(f"B1 sqlite: {len(wires)} appends", appends)
+        profiled(f"B1 {BACKEND}: {len(wires)} appends", appends)
         service.store.dispose()
 
 
