@@ -10,6 +10,7 @@ from ledger.domain.state import LedgerState
 from ledger.errors import GuidelineNotTerminableError
 from tests.service.test_event_catalogue import agreed_compromise, guideline_agreed
 from tests.stories.log_assertions import refused
+from tests.stories.matter import Matter
 from web.actions import ACTIONS, checked_payload, words
 from web.i18n import Lang
 from web.manage_actions import MANAGE_ACTIONS
@@ -19,6 +20,12 @@ AMEND, TERMINATE = (a for a in MANAGE_ACTIONS if a.name.startswith("guideline_")
 
 def state_of(org: Organisation) -> LedgerState:
     return org.service.state(org.origin)
+
+
+def agreed(org: Organisation, clock: ManualClock, kind: str) -> tuple[Matter, str, LedgerState]:
+    """HovedMED agrees the guideline ``inddragelse`` of ``kind``: the matter, its id, the state."""
+    matter = guideline_agreed(org, clock, kind)
+    return matter, matter.matter_id, state_of(org)
 
 
 def offered(state: LedgerState, name: str, matter: str) -> list[str]:
@@ -65,9 +72,7 @@ def test_management_amends_a_guideline_on_a_compromise_both_sides_accepted(
 def test_either_side_gives_notice_of_terminating_an_optional_guideline(
     org: Organisation, clock: ManualClock
 ) -> None:
-    matter = guideline_agreed(org, clock, "optional")
-    m = matter.matter_id
-    state = state_of(org)
+    matter, m, state = agreed(org, clock, "optional")
     # Members of HovedMED, where it was agreed, on either side; not the LokalMED's.
     assert offered(state, "guideline_terminate", m) == ["direktor", "tr", "amr"]
     form = {
@@ -95,9 +100,7 @@ def test_either_side_gives_notice_of_terminating_an_optional_guideline(
 def test_a_procedure_guideline_is_not_offered_for_termination_and_refused_if_signed(
     org: Organisation, clock: ManualClock
 ) -> None:
-    matter = guideline_agreed(org, clock, "procedure")
-    m = matter.matter_id
-    state = state_of(org)
+    matter, m, state = agreed(org, clock, "procedure")
     assert offered(state, "guideline_terminate", m) == []
     assert offered(state, "guideline_amend", m) == ["direktor"]
     form = {"guideline": "inddragelse", "effective_from": clock.date(days=120), "reason": "Nej."}
