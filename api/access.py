@@ -166,13 +166,13 @@ class Access:
                 matter=matter_id,
             )
 
-    def may_read_document(self, document: StoredDocument) -> bool:
-        """May the reader read ``document``: they uploaded those bytes, or may read a
-        matter that shares it (named there by an uploader, or by someone who could read
-        it already: ``ledger.domain.documents.matters_sharing``)?"""
-        if self.reader.person in document.uploaders:
+    def may_read_document(self, sha256: str, uploaders: frozenset[str]) -> bool:
+        """May the reader read the document ``sha256``: they are one of those who uploaded
+        its bytes, or may read a matter that shares it (named there by an uploader, or by
+        someone who could read it already: ``ledger.domain.documents.matters_sharing``)?"""
+        if self.reader.person in uploaders:
             return True
-        shared = matters_sharing(self.state, document.sha256, document.uploaders)
+        shared = matters_sharing(self.state, sha256, uploaders)
         return any(self.may_read(m) for m in shared)
 
     def require_own_or_auditor(self, person: str) -> None:

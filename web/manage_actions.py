@@ -14,12 +14,14 @@ with the other guideline register actions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ledger.domain import events as ev
+from ledger.domain.guidelines import Guideline
 from ledger.domain.state import LedgerState
 from web.actions import Action, Build, Choose, Offer, Say, register
-from web.i18n import Lang, catalogue, format_date, message
+from web.i18n import Lang, format_date, message
 from web.offers import (
     chairs_or_manages,
     decides,
@@ -177,14 +179,14 @@ def _build_closed(form: dict[str, str], state: LedgerState, matter: str) -> dict
     return _given(form, "reason")
 
 
-def _live_guidelines(state: LedgerState) -> list[tuple[str, Any]]:
+def _live_guidelines(state: LedgerState) -> list[tuple[str, Guideline]]:
     """The register's guidelines not terminated (an amendment may still change them)."""
     return sorted(
         (g, found) for g, found in list(state.guidelines.guidelines.items()) if not found.terminated
     )
 
 
-def _guideline_label(guideline_id: str, found: Any, state: LedgerState, lang: Lang) -> str:
+def _guideline_label(guideline_id: str, found: Guideline, state: LedgerState, lang: Lang) -> str:
     body = state.registry.bodies.get(found.body)
     kind = message(lang, f"guideline.{found.type}")
     return f"{guideline_id} ({kind}, {body.name if body else found.body})"
@@ -199,7 +201,7 @@ def _amendable(state: LedgerState, person: str, matter: str, lang: Lang) -> dict
     }
 
 
-def _terminable_by(state: LedgerState, person: str, matter: str) -> list[tuple[str, Any]]:
+def _terminable_by(state: LedgerState, person: str, matter: str) -> list[tuple[str, Guideline]]:
     """Optional guidelines in force agreed in a body the person sits in and the matter
     involves (a member of either side may give notice)."""
     involved = state.matters[matter].involved
@@ -238,8 +240,42 @@ def _names(state: LedgerState, ids: list[str]) -> str:
     return ", ".join(bodies[b].name if b in bodies else b for b in ids)
 
 
-def _say(name: str) -> Say:
-    """Words from ``manage.sign.{name}`` with the payload's fields and the matter's title."""
+Clauses = Callable[[dict[str, Any], str, Lang], dict[str, str]]
+"""An action's own clauses of its words: (payload, its start date in words, language)."""
+
+
+def _no_clauses(payload: dict[str, Any], starts: str, lang: Lang) -> dict[str, str]:
+    return {}
+
+
+def _agreement_clauses(payload: dict[str, Any], starts: str, lang: Lang) -> dict[str, str]:
+    """Whether the agreement is a guideline (its type and id), and when it starts."""
+    return {
+        "guideline_words": _guideline_words(payload, lang),
+        "effective_words": _starting(lang, "manage.sign.effective_from", starts),
+    }
+
+
+def _amendment_clauses(payload: dict[str, Any], starts: str, lang: Lang) -> dict[str, str]:
+    """The guideline's type after the amendment, if it changes, and when the change starts."""
+    kind = payload.get("guideline_type")
+    return {
+        "type_words": message(
+            lang, "manage.sign.guideline_type_now", kind=message(lang, f"guideline.{kind}")
+        )
+        if kind
+        else "",
+        "effective_words": _starting(lang, "manage.sign.guideline_amend_from", starts),
+    }
+
+
+def _starting(lang: Lang, key: str, starts: str) -> str:
+    return message(lang, key, date=starts) if starts else ""
+
+
+def _say(name: str, clauses: Clauses = _no_clauses) -> Say:
+    """Words from ``manage.sign.{name}`` with the payload's fields, the matter's title and
+    the action's own ``clauses``."""
 
     def say(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
         values: dict[str, Any] = {**payload, "title": state.matters[matter].opened.title}
@@ -253,23 +289,7 @@ def _say(name: str) -> Say:
                 values[field] = format_date(str(payload[field]), lang)
         if "documents" in payload:
             values["documents"] = "; ".join(_document_words(d, lang) for d in payload["documents"])
-        values["guideline_words"] = _guideline_words(payload, lang)
-        values["type_words"] = (
-            message(
-                lang,
-                "manage.sign.guideline_type_now",
-                kind=message(lang, f"guideline.{payload['guideline_type']}"),
-            )
-            if "guideline_type" in payload and "guideline_id" not in payload
-            else ""
-        )
-        own = f"manage.sign.{name}_from"  # an amendment says "the change", not "the agreement"
-        starts = own if own in catalogue(lang) else "manage.sign.effective_from"
-        values["effective_words"] = (
-            message(lang, starts, date=values["effective_from"])
-            if "effective_from" in payload
-            else ""
-        )
+        values.update(clauses(payload, str(values.get("effective_from", "")), lang))
         return message(lang, f"manage.sign.{name}", **values)
 
     return say
@@ -291,13 +311,17 @@ def _guideline_words(payload: dict[str, Any], lang: Lang) -> str:
 
 
 def _manage(
-    name: str, event: type[ev.Payload], build: Build, offer: Offer, choose: Choose | None = None
+    name: str,
+    event: type[ev.Payload],
+    build: Build,
+    offer: Offer,
+    choose: Choose | None = None,
+    clauses: Clauses = _no_clauses,
 ) -> Action:
     """A management action: form ``manage_fields_{name}.html``, words ``manage.sign.{name}``."""
     form = f"manage_fields_{name}.html"
-    return Action(
-        name, event, (), form=form, choose=choose, build=build, say=_say(name), offer=offer
-    )
+    say = _say(name, clauses)
+    return Action(name, event, (), form=form, choose=choose, build=build, say=say, offer=offer)
 
 
 MANAGE_ACTIONS = (
@@ -307,7 +331,14 @@ MANAGE_ACTIONS = (
     _manage("referral", ev.ReferredToPolitics, _build_referral, management_seat, _bodies),
     _manage("political", ev.PoliticalDecisionRecorded, _build_political, records_politics, _bodies),
     _manage("answer", ev.DisagreementAnswered, _build_answer, manages, _open_disagreements),
-    _manage("agreement", ev.AgreementReached, _build_agreement, manages, _agreed_compromises),
+    _manage(
+        "agreement",
+        ev.AgreementReached,
+        _build_agreement,
+        manages,
+        _agreed_compromises,
+        _agreement_clauses,
+    ),
     _manage("communicated", ev.DecisionCommunicated, _build_communicated, management_seat),
     _manage("close", ev.MatterClosed, _build_closed, decides),
     _manage(
@@ -316,6 +347,7 @@ MANAGE_ACTIONS = (
         _build_guideline_amend,
         _amends_guidelines,
         _amendable,
+        _amendment_clauses,
     ),
     _manage(
         "guideline_terminate",

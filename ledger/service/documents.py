@@ -80,10 +80,10 @@ def kept_document(
     service: LedgerService,
     ledger: str,
     sha256: str,
-    may_read: Callable[[StoredDocument], bool],
+    may_read: Callable[[str, frozenset[str]], bool],
 ) -> StoredDocument:
-    """The document kept under ``sha256``, for a reader ``may_read`` admits, its bytes
-    checked against the digest.
+    """The document kept under ``sha256``, for a reader ``may_read`` admits (given the
+    digest and who uploaded those bytes), its bytes checked against the digest.
 
     UnknownDocumentError when none is kept or the reader may not read it (the
     two look alike, so a digest cannot be probed); DocumentCorruptError when
@@ -92,8 +92,7 @@ def kept_document(
     origin = service.origin_of(ledger)
     uploaders = document_uploaders(service.store, origin, sha256)
     # Judged before the bytes are read, so a reader who may not read it costs no large read.
-    judged = StoredDocument(sha256, b"", "", min(uploaders, default=""), "", uploaders)
-    if not uploaders or not may_read(judged):
+    if not uploaders or not may_read(sha256, uploaders):
         raise UnknownDocumentError(f"no document {sha256} that you may read", sha256=sha256)
     found = get_document(service.store, origin, sha256)
     if found is None:

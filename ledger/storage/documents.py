@@ -21,15 +21,14 @@ from ledger.storage.store import Store
 
 @dataclass(frozen=True)
 class StoredDocument:
-    """One kept document: its bytes as read back, what was said of it on its first
-    upload, and everyone who has uploaded those bytes."""
+    """One kept document: its bytes as read back, and what was said of it on its first
+    upload (``document_uploaders`` says who else uploaded those bytes)."""
 
     sha256: str
     content: bytes
     media_type: str
     uploaded_by: str
     uploaded_at: str
-    uploaders: frozenset[str] = frozenset()
 
 
 def put_document(store: Store, origin: str, document: StoredDocument) -> bool:
@@ -80,10 +79,9 @@ def get_document(store: Store, origin: str, sha256: str) -> StoredDocument | Non
                 table.c.content, table.c.media_type, table.c.uploaded_by, table.c.uploaded_at
             ).where(and_(table.c.origin == origin, table.c.sha256 == sha256))
         ).first()
-        uploaders = document_uploaders(store, origin, sha256)
     if row is None:
         return None
-    return StoredDocument(sha256, bytes(row[0]), str(row[1]), str(row[2]), str(row[3]), uploaders)
+    return StoredDocument(sha256, bytes(row[0]), str(row[1]), str(row[2]), str(row[3]))
 
 
 def document_uploaders(store: Store, origin: str, sha256: str) -> frozenset[str]:

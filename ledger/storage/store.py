@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +65,9 @@ STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
 APP_NAME = "medledger"
 
 
-NODE_SHAPES_KEPT = 512
-"""Texts of ``nodes_for`` kept per store: proofs ask few shapes (about one node per level)."""
+SQL_TEXTS_KEPT = 512
+"""SQL texts written by hand and kept per store (``Store._sql_text``): proofs and appends
+ask few shapes (about one node per tree level)."""
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -143,8 +144,7 @@ class Store:
         self._insert_leaf = insert(self.leaves)
         self._insert_payload = insert(self.payloads)
         self._insert_node = insert(self.nodes)
-        self._nodes_sql_by_shape: dict[tuple[int, ...], str] = {}
-        self._rows_sql_by_count: dict[int, str] = {}
+        self._sql_texts: dict[tuple[object, ...], str] = {}
 
     def _define_tables(self) -> None:
         m = self.metadata
@@ -413,7 +413,8 @@ class Store:
         by_level: dict[int, list[int]] = {}
         for level, index in keys:
             by_level.setdefault(level, []).append(index)
-        sql = self._nodes_sql(tuple(len(indexes) for indexes in by_level.values()))
+        shape = tuple(len(indexes) for indexes in by_level.values())
+        sql = self._sql_text(("nodes", *shape), lambda: self._write_nodes_sql(shape))
         params: list[object] = []
         for level, indexes in by_level.items():
             params += [origin, level, *indexes]
@@ -421,14 +422,20 @@ class Store:
             rows = session.connection().exec_driver_sql(sql, tuple(params)).all()
         return {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
 
+    def _sql_text(self, key: tuple[object, ...], write: Callable[[], str]) -> str:
+        """A statement's text written by hand, once per ``key`` (its shape), and handed to
+        the driver as it is: no SQLAlchemy construct to build and compile per call."""
+        sql = self._sql_texts.get(key)
+        if sql is None:
+            if len(self._sql_texts) >= SQL_TEXTS_KEPT:
+                self._sql_texts.clear()
+            sql = self._sql_texts[key] = write()
+        return sql
+
     def rows_sql(self, nodes: int) -> str:
         """PostgreSQL's text of an append's own rows: leaf and payload in data-modifying
-        CTEs, then ``nodes`` tree nodes (or, with none, the payload alone); written once
-        per node count (at most the tree's height plus one)."""
-        sql = self._rows_sql_by_count.get(nodes)
-        if sql is None:
-            sql = self._rows_sql_by_count[nodes] = self._write_rows_sql(nodes)
-        return sql
+        CTEs, then ``nodes`` tree nodes (or, with none, the payload alone)."""
+        return self._sql_text(("rows", nodes), lambda: self._write_rows_sql(nodes))
 
     def _write_rows_sql(self, nodes: int) -> str:
         # Only the dialect's quoted table names and placeholders are written in.
@@ -448,21 +455,15 @@ class Store:
         into = f"INSERT INTO {name(self.nodes)} (origin, level, idx, hash) VALUES "  # noqa: S608
         return f"WITH leaf AS ({leaf}), payload AS ({payload}) {into}{rows}"
 
-    def _nodes_sql(self, shape: tuple[int, ...]) -> str:
+    def _write_nodes_sql(self, shape: tuple[int, ...]) -> str:
         """SQLite's text of ``nodes_for``: one branch per level, ``shape`` its IN list sizes."""
-        sql = self._nodes_sql_by_shape.get(shape)
-        if sql is None:
-            # Only the dialect's quoted table name and placeholders are written in; every
-            # value is a parameter.
-            table = self.engine.dialect.identifier_preparer.format_table(self.nodes)
-            branch = f"SELECT level, idx, hash FROM {table} WHERE origin = ? AND level = ? "  # noqa: S608
-            sql = " UNION ALL ".join(
-                branch + f"AND idx IN ({', '.join('?' * count)})" for count in shape
-            )
-            if len(self._nodes_sql_by_shape) >= NODE_SHAPES_KEPT:
-                self._nodes_sql_by_shape.clear()
-            self._nodes_sql_by_shape[shape] = sql
-        return sql
+        # Only the dialect's quoted table name and placeholders are written in; every
+        # value is a parameter.
+        table = self.engine.dialect.identifier_preparer.format_table(self.nodes)
+        branch = f"SELECT level, idx, hash FROM {table} WHERE origin = ? AND level = ? "  # noqa: S608
+        return " UNION ALL ".join(
+            branch + f"AND idx IN ({', '.join('?' * count)})" for count in shape
+        )
 
     def node_ranges(
         self, origin: str, ranges: Mapping[int, tuple[int, int]]
