@@ -16,17 +16,15 @@ from typing import Any
 
 from ledger.errors import MalformedTrustRootError
 from ledger.protocol.note import CosignatureVerifier, NoteVerifier
+from verifier import bundle
 
-TRUST_FORMAT = "medledger-trust/v1"
+TRUST_FORMAT = bundle.TRUST_FORMAT
 
 
 @dataclass(frozen=True)
-class TrustRoot:
-    origin: str
-    log_key: str
-    genesis: str
-    witnesses: tuple[str, ...] = ()
-    quorum: int = 0
+class TrustRoot(bundle.TrustRoot):
+    """The stand-alone verifier's trust root, whose keys, quorum and genesis are checked
+    when it is made: the ledger hands out only well-formed ones."""
 
     def __post_init__(self) -> None:
         NoteVerifier.from_verifier_key(self.log_key)
