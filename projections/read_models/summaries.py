@@ -7,6 +7,7 @@ at display time, so erasing them changes no stored summary.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 
 from projections.facts.matter import Fact
@@ -18,6 +19,7 @@ from projections.vocabulary import (
     RESOLUTIONS,
     SIDES,
     STANCES,
+    Words,
     word,
 )
 
@@ -48,113 +50,66 @@ def _names(registry: RegistryView, bodies: list[str]) -> str:
     return ", ".join(registry.body_name(b) for b in bodies)
 
 
-def _body_says(da: str, en: str, field: str, limit: int = 60) -> Renderer:
-    """A renderer of "<da|en> <the body named>: <one text field, clipped>"."""
+Value = Callable[[Fact, RegistryView, str], str | Pair]
+"""How a phrase's placeholder is filled from the payload field of the same name: one text for
+both languages, or a (Danish, English) pair."""
+
+
+def _plain(f: Fact, r: RegistryView, field: str) -> str:
+    return str(f.get(field))
+
+
+def _body(f: Fact, r: RegistryView, field: str) -> str:
+    return r.body_name(f.get(field))
+
+
+def _bodies(f: Fact, r: RegistryView, field: str) -> str:
+    return _names(r, f.get(field, []))
+
+
+def _count(f: Fact, r: RegistryView, field: str) -> str:
+    return str(len(f.get(field, [])))
+
+
+def _clipped(limit: int) -> Value:
+    """The free text, on one line and cut to ``limit`` characters."""
+    return lambda f, r, field: clip(f.get(field), limit)
+
+
+def _term(words: Words, *, capitalised: bool = False) -> Value:
+    """The vocabulary's words for the field's value."""
+
+    def value(f: Fact, r: RegistryView, field: str) -> Pair:
+        da, en = word(words, f.get(field), "da"), word(words, f.get(field), "en")
+        return (da.capitalize(), en.capitalize()) if capitalised else (da, en)
+
+    return value
+
+
+def _phrase(da: str, en: str, **values: Value) -> Renderer:
+    """A renderer of the two templates: each ``{field}`` is the payload field of that name,
+    filled by its kind of value in ``values``, or as it is."""
+    names = {name for text in (da, en) for _, name, _, _ in string.Formatter().parse(text) if name}
+    fill = [(name, values.get(name, _plain)) for name in sorted(names)]
 
     def render(f: Fact, r: RegistryView) -> Pair:
-        body = r.body_name(f.get("body"))
-        text = clip(f.get(field), limit)
-        return (f"{da} {body}: {text}", f"{en} {body}: {text}")
+        in_da: dict[str, str] = {}
+        in_en: dict[str, str] = {}
+        for name, value in fill:
+            filled = value(f, r, name)
+            if isinstance(filled, str):
+                in_da[name] = in_en[name] = filled
+            else:
+                in_da[name], in_en[name] = filled
+        return (da.format_map(in_da), en.format_map(in_en))
 
     return render
-
-
-def _opened(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("responsible_body"))
-    level = f.get("influence_level")
-    title = clip(f.get("title"), 70)
-    return (
-        f"{title} ({body}, {word(INFLUENCE_LEVELS, level, 'da')}, "
-        f"beslutning planlagt {f.get('planned_decision_date')})",
-        f"{title} ({body}, {word(INFLUENCE_LEVELS, level, 'en')}, "
-        f"decision planned {f.get('planned_decision_date')})",
-    )
 
 
 def _material(f: Fact, r: RegistryView) -> Pair:
     titles = "; ".join(clip(d.get("title", ""), 50) for d in f.get("documents", []))
     to = _names(r, f.get("bodies", []))
     return (f"Til {to}: {titles}", f"To {to}: {titles}")
-
-
-def _consultation(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    question = clip(f.get("question"), 60)
-    by = f.get("respond_by")
-    return (f"{body}: {question} (svar senest {by})", f"{body}: {question} (respond by {by})")
-
-
-def _meeting(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    present, absent = len(f.get("present", [])), len(f.get("absent", []))
-    item = clip(f.get("agenda_item"), 50)
-    return (
-        f"{body} {f.get('date')}, {item}: {present} til stede, {absent} fraværende",
-        f"{body} {f.get('date')}, {item}: {present} present, {absent} absent",
-    )
-
-
-def _minutes(f: Fact, r: RegistryView) -> Pair:
-    meeting = f.get("meeting")
-    return (
-        f"Godkender referatet af møde #{meeting}",
-        f"Approves the minutes of meeting #{meeting}",
-    )
-
-
-def _published(f: Fact, r: RegistryView) -> Pair:
-    meeting, channel = f.get("meeting"), clip(f.get("channel"), 40)
-    return (
-        f"Referatet af møde #{meeting} offentliggjort via {channel}",
-        f"Minutes of meeting #{meeting} published via {channel}",
-    )
-
-
-def _guideline_amended(f: Fact, r: RegistryView) -> Pair:
-    guideline, text = f.get("guideline"), clip(f.get("text"), 50)
-    return (f"Retningslinje {guideline} ændret: {text}", f"Guideline {guideline} amended: {text}")
-
-
-def _guideline_terminated(f: Fact, r: RegistryView) -> Pair:
-    guideline, ends = f.get("guideline"), f.get("effective_from")
-    return (
-        f"Retningslinje {guideline} opsagt til ophør {ends}",
-        f"Guideline {guideline} terminated, ending {ends}",
-    )
-
-
-def _interpretation(f: Fact, r: RegistryView) -> Pair:
-    body, question = r.body_name(f.get("body")), clip(f.get("question"), 50)
-    return (
-        f"Fortolkningsuenighed i {body}: {question}",
-        f"Interpretation dispute in {body}: {question}",
-    )
-
-
-def _remedied(f: Fact, r: RegistryView) -> Pair:
-    seq, remedy = f.get("claim"), f.get("remedy")
-    return (
-        f"Brudsag #{seq}: {word(REMEDIES, remedy, 'da')}",
-        f"Breach claim #{seq}: {word(REMEDIES, remedy, 'en')}",
-    )
-
-
-def _dispute_escalated(f: Fact, r: RegistryView) -> Pair:
-    seq, level = f.get("dispute"), f.get("level")
-    return (
-        f"Sag #{seq} sendt videre til {word(DISPUTE_LEVELS, level, 'da')}",
-        f"Dispute #{seq} taken to {word(DISPUTE_LEVELS, level, 'en')}",
-    )
-
-
-def _position(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    side, stance = f.get("side"), f.get("stance")
-    text = clip(f.get("text"), 60)
-    return (
-        f"{word(SIDES, side, 'da').capitalize()} i {body} {word(STANCES, stance, 'da')}: {text}",
-        f"{word(SIDES, side, 'en').capitalize()} in {body} {word(STANCES, stance, 'en')}: {text}",
-    )
 
 
 def _disagreement(f: Fact, r: RegistryView) -> Pair:
@@ -164,21 +119,6 @@ def _disagreement(f: Fact, r: RegistryView) -> Pair:
     return (
         f"I {body}: {points} punkt(er)" + (", legitim interesseforskel" if legit else ""),
         f"In {body}: {points} point(s)" + (", legitimate difference of interest" if legit else ""),
-    )
-
-
-def _answer(f: Fact, r: RegistryView) -> Pair:
-    text = clip(f.get("response"), 60)
-    seq = f.get("disagreement")
-    return (f"Svar på uenighed #{seq}: {text}", f"Answer to disagreement #{seq}: {text}")
-
-
-def _compromise_answer(f: Fact, r: RegistryView) -> Pair:
-    side = f.get("side")
-    seq = f.get("proposal")
-    return (
-        f"Kompromis #{seq}, {word(SIDES, side, 'da')}",
-        f"Compromise #{seq}, {word(SIDES, side, 'en')}",
     )
 
 
@@ -192,12 +132,6 @@ def _agreement(f: Fact, r: RegistryView) -> Pair:
     return (f"I {body}{guideline[0]}: {text}", f"In {body}{guideline[1]}: {text}")
 
 
-def _hearing(f: Fact, r: RegistryView) -> Pair:
-    to = _names(r, f.get("bodies", []))
-    by = f.get("respond_by")
-    return (f"Til {to}, svar senest {by}", f"To {to}, respond by {by}")
-
-
 def _decision(f: Fact, r: RegistryView) -> Pair:
     outcome = clip(f.get("outcome"), 70)
     inputs = len(f.get("inputs", []))
@@ -209,18 +143,6 @@ def _decision(f: Fact, r: RegistryView) -> Pair:
     )
 
 
-def _referral(f: Fact, r: RegistryView) -> Pair:
-    committee = r.body_name(f.get("committee"))
-    ref = clip(f.get("proposal_reference"), 40)
-    return (f"{committee} {f.get('date')} ({ref})", f"{committee} {f.get('date')} ({ref})")
-
-
-def _political(f: Fact, r: RegistryView) -> Pair:
-    committee = r.body_name(f.get("committee"))
-    outcome = clip(f.get("outcome"), 60)
-    return (f"{committee} {f.get('date')}: {outcome}", f"{committee} {f.get('date')}: {outcome}")
-
-
 def _acknowledged(f: Fact, r: RegistryView) -> Pair:
     body = r.body_name(f.get("body"))
     enough = bool(f.get("adequate_time"))
@@ -230,71 +152,139 @@ def _acknowledged(f: Fact, r: RegistryView) -> Pair:
     )
 
 
-def _escalated(f: Fact, r: RegistryView) -> Pair:
-    src, dst = r.body_name(f.get("from_body")), r.body_name(f.get("to_body"))
-    return (f"Fra {src} til {dst}", f"From {src} to {dst}")
-
-
-def _breach_resolved(f: Fact, r: RegistryView) -> Pair:
-    seq, resolution = f.get("claim"), f.get("resolution")
-    return (
-        f"Brudsag #{seq}: {word(RESOLUTIONS, resolution, 'da')}",
-        f"Breach claim #{seq}: {word(RESOLUTIONS, resolution, 'en')}",
-    )
-
-
-def _communicated(f: Fact, r: RegistryView) -> Pair:
-    to, channel = clip(f.get("to"), 40), clip(f.get("channel"), 40)
-    return (f"Til {to} via {channel}", f"To {to} via {channel}")
-
-
-def _reason(f: Fact, r: RegistryView) -> Pair:
-    text = clip(f.get("reason"), 70)
-    return (text, text)
-
-
-def _correction(f: Fact, r: RegistryView) -> Pair:
-    seq, text = f.get("event"), clip(f.get("correction"), 60)
-    return (f"Retter #{seq}: {text}", f"Corrects #{seq}: {text}")
-
-
-def _redaction(f: Fact, r: RegistryView) -> Pair:
-    seq = f.get("event")
-    return (f"Indholdet af #{seq} er slettet", f"The payload of #{seq} was erased")
-
+_REASON = _phrase("{reason}", "{reason}", reason=_clipped(70))
+_COMPROMISE_ANSWER = _phrase(
+    "Kompromis #{proposal}, {side}", "Compromise #{proposal}, {side}", side=_term(SIDES)
+)
 
 _RENDERERS: dict[str, Renderer] = {
-    "MatterOpened": _opened,
+    "MatterOpened": _phrase(
+        "{title} ({responsible_body}, {influence_level}, "
+        "beslutning planlagt {planned_decision_date})",
+        "{title} ({responsible_body}, {influence_level}, decision planned {planned_decision_date})",
+        title=_clipped(70),
+        responsible_body=_body,
+        influence_level=_term(INFLUENCE_LEVELS),
+    ),
     "MaterialShared": _material,
-    "ConsultationOpened": _consultation,
-    "MeetingHeld": _meeting,
-    "MinutesApproved": _minutes,
-    "MinutesPublished": _published,
-    "GuidelineAmended": _guideline_amended,
-    "GuidelineTerminated": _guideline_terminated,
-    "InterpretationDisputed": _interpretation,
-    "BreachRemedied": _remedied,
-    "DisputeEscalated": _dispute_escalated,
-    "PositionStated": _position,
-    "ProposalSubmitted": _body_says("Fra", "From", "title", 70),
+    "ConsultationOpened": _phrase(
+        "{body}: {question} (svar senest {respond_by})",
+        "{body}: {question} (respond by {respond_by})",
+        body=_body,
+        question=_clipped(60),
+    ),
+    "MeetingHeld": _phrase(
+        "{body} {date}, {agenda_item}: {present} til stede, {absent} fraværende",
+        "{body} {date}, {agenda_item}: {present} present, {absent} absent",
+        body=_body,
+        agenda_item=_clipped(50),
+        present=_count,
+        absent=_count,
+    ),
+    "MinutesApproved": _phrase(
+        "Godkender referatet af møde #{meeting}",
+        "Approves the minutes of meeting #{meeting}",
+    ),
+    "MinutesPublished": _phrase(
+        "Referatet af møde #{meeting} offentliggjort via {channel}",
+        "Minutes of meeting #{meeting} published via {channel}",
+        channel=_clipped(40),
+    ),
+    "GuidelineAmended": _phrase(
+        "Retningslinje {guideline} ændret: {text}",
+        "Guideline {guideline} amended: {text}",
+        text=_clipped(50),
+    ),
+    "GuidelineTerminated": _phrase(
+        "Retningslinje {guideline} opsagt til ophør {effective_from}",
+        "Guideline {guideline} terminated, ending {effective_from}",
+    ),
+    "InterpretationDisputed": _phrase(
+        "Fortolkningsuenighed i {body}: {question}",
+        "Interpretation dispute in {body}: {question}",
+        body=_body,
+        question=_clipped(50),
+    ),
+    "BreachRemedied": _phrase(
+        "Brudsag #{claim}: {remedy}",
+        "Breach claim #{claim}: {remedy}",
+        remedy=_term(REMEDIES),
+    ),
+    "DisputeEscalated": _phrase(
+        "Sag #{dispute} sendt videre til {level}",
+        "Dispute #{dispute} taken to {level}",
+        level=_term(DISPUTE_LEVELS),
+    ),
+    "PositionStated": _phrase(
+        "{side} i {body} {stance}: {text}",
+        "{side} in {body} {stance}: {text}",
+        side=_term(SIDES, capitalised=True),
+        body=_body,
+        stance=_term(STANCES),
+        text=_clipped(60),
+    ),
+    "ProposalSubmitted": _phrase(
+        "Fra {body}: {title}", "From {body}: {title}", body=_body, title=_clipped(70)
+    ),
     "DisagreementRecorded": _disagreement,
-    "DisagreementAnswered": _answer,
-    "CompromiseProposed": _body_says("I", "In", "terms"),
-    "CompromiseAccepted": _compromise_answer,
-    "CompromiseRejected": _compromise_answer,
+    "DisagreementAnswered": _phrase(
+        "Svar på uenighed #{disagreement}: {response}",
+        "Answer to disagreement #{disagreement}: {response}",
+        response=_clipped(60),
+    ),
+    "CompromiseProposed": _phrase(
+        "I {body}: {terms}", "In {body}: {terms}", body=_body, terms=_clipped(60)
+    ),
+    "CompromiseAccepted": _COMPROMISE_ANSWER,
+    "CompromiseRejected": _COMPROMISE_ANSWER,
     "AgreementReached": _agreement,
-    "HearingOpened": _hearing,
-    "HearingResponseSubmitted": _body_says("Fra", "From", "text"),
+    "HearingOpened": _phrase(
+        "Til {bodies}, svar senest {respond_by}",
+        "To {bodies}, respond by {respond_by}",
+        bodies=_bodies,
+    ),
+    "HearingResponseSubmitted": _phrase(
+        "Fra {body}: {text}", "From {body}: {text}", body=_body, text=_clipped(60)
+    ),
     "DecisionMade": _decision,
-    "ReferredToPolitics": _referral,
-    "PoliticalDecisionRecorded": _political,
+    "ReferredToPolitics": _phrase(
+        "{committee} {date} ({proposal_reference})",
+        "{committee} {date} ({proposal_reference})",
+        committee=_body,
+        proposal_reference=_clipped(40),
+    ),
+    "PoliticalDecisionRecorded": _phrase(
+        "{committee} {date}: {outcome}",
+        "{committee} {date}: {outcome}",
+        committee=_body,
+        outcome=_clipped(60),
+    ),
     "ConsultationAcknowledged": _acknowledged,
-    "EscalatedToBody": _escalated,
-    "BreachClaimed": _body_says("I", "In", "text"),
-    "BreachResolved": _breach_resolved,
-    "DecisionCommunicated": _communicated,
-    "MatterClosed": _reason,
-    "MatterWithdrawn": _reason,
-    "CorrectionIssued": _correction,
-    "PayloadRedacted": _redaction,
+    "EscalatedToBody": _phrase(
+        "Fra {from_body} til {to_body}",
+        "From {from_body} to {to_body}",
+        from_body=_body,
+        to_body=_body,
+    ),
+    "BreachClaimed": _phrase(
+        "I {body}: {text}", "In {body}: {text}", body=_body, text=_clipped(60)
+    ),
+    "BreachResolved": _phrase(
+        "Brudsag #{claim}: {resolution}",
+        "Breach claim #{claim}: {resolution}",
+        resolution=_term(RESOLUTIONS),
+    ),
+    "DecisionCommunicated": _phrase(
+        "Til {to} via {channel}", "To {to} via {channel}", to=_clipped(40), channel=_clipped(40)
+    ),
+    "MatterClosed": _REASON,
+    "MatterWithdrawn": _REASON,
+    "CorrectionIssued": _phrase(
+        "Retter #{event}: {correction}",
+        "Corrects #{event}: {correction}",
+        correction=_clipped(60),
+    ),
+    "PayloadRedacted": _phrase(
+        "Indholdet af #{event} er slettet", "The payload of #{event} was erased"
+    ),
 }
