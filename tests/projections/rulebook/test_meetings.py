@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.projections.rulebook.memory import MINUTES, municipality, opened
+from tests.projections.rulebook.memory import MINUTES, consulted, municipality, opened
 
 # --- MED-07 material too late for the meeting --------------------------------------
 
@@ -90,9 +90,7 @@ def test_med07_reads_the_body_setting_in_force_at_the_meeting() -> None:
 
 
 def test_med08_the_amr_absent_and_given_no_material_before_the_meeting() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment")
-    matter.consult()
+    ledger, matter = consulted(category="work_environment")
     meeting = matter.meeting(present=("direktor", "tr"), absent=("amr",))
     matter.share()
     [found] = ledger.findings("MED-08")
@@ -113,8 +111,7 @@ def test_med08_quiet_when_the_amr_was_present_or_given_the_material() -> None:
 
 
 def test_med08_material_shared_on_the_meeting_day_before_the_meeting_reached_the_amr() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment")
+    ledger, matter = opened(category="work_environment")
     matter.share()
     matter.meeting(present=("direktor",), absent=("amr",))
     assert ledger.findings("MED-08") == []
@@ -146,8 +143,7 @@ def test_med08_judges_every_meeting_after_one_that_was_in_order() -> None:
 
 
 def test_med08_a_body_without_an_amr_does_not_hide_the_next_meeting() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment")
+    ledger, matter = opened(category="work_environment")
     matter.meeting("lmed", present=("leder",))
     matter.meeting(present=("direktor",))
     assert [f.body for f in ledger.findings("MED-08")] == ["lmed", "hmed"]
@@ -165,8 +161,7 @@ def test_med08_material_counts_only_if_it_reached_an_amr_sitting_then() -> None:
 
 
 def test_med08_a_body_with_no_amr_and_only_work_environment_matters() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment", responsible_body="lmed")
+    ledger, matter = opened(category="work_environment", responsible_body="lmed")
     matter.meeting("lmed", present=("leder", "tr-lokal"))
     other = ledger.matter("andet", responsible_body="lmed")
     other.meeting("lmed", present=("leder",))
