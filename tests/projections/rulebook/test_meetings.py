@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.projections.rulebook.memory import MINUTES, consulted, municipality, opened
+from projections.facts.matter import Fact
+from tests.projections.rulebook.memory import (
+    MINUTES,
+    Ledger,
+    Matter,
+    consulted,
+    municipality,
+    opened,
+)
 
 # --- MED-07 material too late for the meeting --------------------------------------
 
@@ -184,6 +192,21 @@ def test_med08_a_body_that_needs_no_amr_is_not_flagged_for_having_none() -> None
 # --- MED-12 minutes not approved ---------------------------------------------------------
 
 
+def met_in_a_body_of_its_own(
+    body: str, kind: str, parent: str, *members: tuple[str, str, str]
+) -> tuple[Ledger, Matter, Fact]:
+    """The test municipality with a body of its own, ``body`` (of ``kind``, below
+    ``parent``), whose ``members`` (person, side, role) meet on a matter it is responsible
+    for: the ledger, the matter and the meeting."""
+    ledger = municipality()
+    ledger.body(body, kind, parent=parent)
+    for person, side, role in members:
+        ledger.appoint(body, person, side, role)
+    matter = ledger.matter(responsible_body=body)
+    present = tuple(person for person, _, _ in members)
+    return ledger, matter, matter.meeting(body, present=present)
+
+
 def test_med12_the_chairs_approval_alone_is_not_enough() -> None:
     ledger, matter = opened()
     meeting = matter.meeting()
@@ -234,23 +257,22 @@ def test_med12_an_approval_of_the_wrong_digest_does_not_hide_the_right_ones_afte
 
 
 def test_med12_chair_and_vice_chair_are_exactly_enough() -> None:
-    ledger = municipality()
-    ledger.body("trio", "trio", parent="lmed")
-    ledger.appoint("trio", "leder", "management", "chair")
-    ledger.appoint("trio", "tr-lokal", "employees", "vice_chair")
-    matter = ledger.matter(responsible_body="trio")
-    meeting = matter.meeting("trio", present=("leder", "tr-lokal"))
+    ledger, matter, meeting = met_in_a_body_of_its_own(
+        "trio",
+        "trio",
+        "lmed",
+        ("leder", "management", "chair"),
+        ("tr-lokal", "employees", "vice_chair"),
+    )
     matter.approve(meeting, by="leder")
     matter.approve(meeting, by="tr-lokal")
     assert ledger.findings("MED-12") == []
 
 
 def test_med12_a_body_without_chair_or_vice_chair_needs_one_approval() -> None:
-    ledger = municipality()
-    ledger.body("arbejdsgruppe", "working_group", parent="hmed")
-    ledger.appoint("arbejdsgruppe", "leder", "management", "member")
-    matter = ledger.matter(responsible_body="arbejdsgruppe")
-    meeting = matter.meeting("arbejdsgruppe", present=("leder",))
+    ledger, matter, meeting = met_in_a_body_of_its_own(
+        "arbejdsgruppe", "working_group", "hmed", ("leder", "management", "member")
+    )
     assert len(ledger.findings("MED-12")) == 1
     matter.approve(meeting, by="leder")
     assert ledger.findings("MED-12") == []
