@@ -38,6 +38,14 @@ def consulted_overnight(mail: Mail, clock: ManualClock) -> None:
     clock.now = NEXT_MORNING
 
 
+def refused_overnight(mail: Mail, clock: ManualClock, smtp: SmtpServer) -> None:
+    """Consulted overnight, and the morning's run finds the server refusing every recipient
+    for now (451): every message is left to be tried again."""
+    smtp.mailbox.rcpt_reply = "451 4.3.0 Try again later"
+    consulted_overnight(mail, clock)
+    mail.run()
+
+
 def test_a_daily_digest_groups_the_days_events_in_one_message(
     mail: Mail, clock: ManualClock
 ) -> None:
@@ -94,9 +102,7 @@ def _budget(clock: ManualClock) -> ev.MatterOpened:
 def test_a_refusing_server_is_retried_with_backoff_then_shown_as_failed(
     mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
 ) -> None:
-    smtp.mailbox.rcpt_reply = "451 4.3.0 Try again later"
-    consulted_overnight(mail, clock)
-    mail.run()
+    refused_overnight(mail, clock, smtp)
     assert set(statuses(mail, store).values()) == {"pending"}
     clock.advance(minutes=1)  # the first backoff: 60 s
     mail.run()
@@ -180,9 +186,7 @@ def test_a_message_never_names_a_matter_its_reader_may_no_longer_read(
 def test_an_address_erased_after_planning_cancels_the_message(
     mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
 ) -> None:
-    smtp.mailbox.rcpt_reply = "451 4.3.0 Try again later"
-    consulted_overnight(mail, clock)
-    mail.run()
+    refused_overnight(mail, clock, smtp)
     store.erase_directory(mail.org.origin, "tr")
     smtp.mailbox.rcpt_reply = None
     clock.advance(minutes=1)

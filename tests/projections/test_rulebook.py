@@ -20,6 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -50,6 +51,14 @@ def a_ledger_with(
     org.body("hmed", "HovedMED", "hovedmed")
     org.appoint("hmed", "direktor", "management", "chair")
     return org, ReadModels(projector, org.origin)
+
+
+def met_a_week_after_sharing(story: Story, **meeting: Any) -> int:
+    """The material is shared with HovedMED, and a week later (in time for MED-07) the body
+    meets on it (``meeting``: changes to the meeting); returns the meeting's seq."""
+    story.share()
+    story.clock.advance(days=7)
+    return story.meeting(**meeting)
 
 
 # --- each rule stays quiet when the process met the agreement -----------------------
@@ -115,9 +124,7 @@ def med06_stays_quiet_when_an_optional_guideline_is_declined_after_a_negotiation
 
 def med07_stays_quiet_with_a_week_to_read(org: Organisation, clock: ManualClock) -> None:
     story = Story.opened(org, clock)
-    story.share()
-    clock.advance(days=7)
-    story.meeting()
+    met_a_week_after_sharing(story)
 
 
 def med08_stays_quiet_when_the_amr_was_there_or_had_the_material(
@@ -127,9 +134,7 @@ def med08_stays_quiet_when_the_amr_was_there_or_had_the_material(
     present.consult()
     present.meeting()
     given = Story.opened(org, clock, "indeklima", category="work_environment")
-    given.share()
-    clock.advance(days=7)
-    given.meeting(present=("direktor", "sekretaer", "tr"), absent=("amr",))
+    met_a_week_after_sharing(given, present=("direktor", "sekretaer", "tr"), absent=("amr",))
 
 
 def med09_stays_quiet_when_hovedmed_met_before_the_hearing(
@@ -169,9 +174,7 @@ def med12_stays_quiet_when_approved_in_time_also_at_the_next_meeting(
     org: Organisation, clock: ManualClock
 ) -> None:
     story = Story.opened(org, clock)
-    story.share()
-    clock.advance(days=7)
-    first = story.meeting()
+    first = met_a_week_after_sharing(story)
     clock.advance(days=10)
     second = story.meeting()
     for chair in ("direktor", "tr"):
@@ -447,9 +450,7 @@ def test_med11_the_month_runs_per_claim_and_escalation_moves_a_claim_on(
 def test_med12_the_chairs_approval_alone_and_a_second_meeting_after_an_approved_first(
     story: Story, org: Organisation, clock: ManualClock, read: ReadModels
 ) -> None:
-    story.share()
-    clock.advance(days=7)
-    first = story.meeting()
+    first = met_a_week_after_sharing(story)
     story.approve(first, by="direktor")
     story.approve(first, by="tr")
     clock.advance(days=7)

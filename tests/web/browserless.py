@@ -19,6 +19,7 @@ from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import Store
 from tests.api.conftest import api_settings
 from tests.stories.confidential import tell
+from web.context import Site as PagesSite
 from web.session import SESSION_COOKIE, csrf_token
 from web.site import create_site
 
@@ -50,13 +51,15 @@ class Browserless:
 
 @dataclass(frozen=True)
 class Site:
+    """The web site over ``org``; a person's CSRF token comes from the site's own secret."""
+
     org: Organisation
     app: FastAPI
-    secret: bytes
 
     def person(self, who: str) -> Browserless:
         http = TestClient(self.app, raise_server_exceptions=False, follow_redirects=False)
-        return Browserless(http, self.org, who, self.secret)
+        pages: PagesSite = self.app.state.site
+        return Browserless(http, self.org, who, pages.secret)
 
 
 def told_site(
@@ -65,9 +68,8 @@ def told_site(
     """The web site over a municipality ``origin`` told the confidential story."""
     org = Organisation(service, origin, name, clock)
     tell(org)
-    settings = api_settings(tmp_path)
-    app = create_site(settings, ledger=OpenedLedger(store, service))
-    return Site(org, app, settings.secret_bytes())
+    app = create_site(api_settings(tmp_path), ledger=OpenedLedger(store, service))
+    return Site(org, app)
 
 
 @pytest.fixture(name="site")

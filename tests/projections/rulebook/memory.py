@@ -194,15 +194,17 @@ def municipality(
     return ledger
 
 
-def opened() -> tuple[Ledger, Matter]:
-    """The test municipality, and a matter the director has opened in HovedMED."""
+def opened(**changes: Any) -> tuple[Ledger, Matter]:
+    """The test municipality, and a matter the director has opened in HovedMED
+    (``changes`` to the opening's fields)."""
     ledger = municipality()
-    return ledger, ledger.matter()
+    return ledger, ledger.matter(**changes)
 
 
-def consulted() -> tuple[Ledger, Matter]:
-    """The test municipality, and a matter HovedMED is consulted on."""
-    ledger, matter = opened()
+def consulted(**changes: Any) -> tuple[Ledger, Matter]:
+    """The test municipality, and a matter HovedMED is consulted on (``changes`` to the
+    opening's fields)."""
+    ledger, matter = opened(**changes)
     matter.consult()
     return ledger, matter
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.projections.rulebook.memory import municipality
+from tests.projections.rulebook.memory import consulted, municipality
 
 
 @pytest.mark.parametrize("kind", ["procedure", "mandatory"])
@@ -71,18 +71,14 @@ def test_med06_an_optional_guideline_declined_without_negotiation_in_the_body() 
 
 
 def test_med06_a_codetermination_matter_of_undeclared_type_needs_agreement() -> None:
-    ledger = municipality()
-    matter = ledger.matter(influence_level="codetermination")
-    matter.consult()
+    ledger, matter = consulted(influence_level="codetermination")
     matter.decide()
     [found] = ledger.findings("MED-06")
     assert "co-determination (guidelines), which exists only by agreement" in found.explanation_en
 
 
 def test_med06_a_discussion_matter_without_a_guideline_is_not_its_business() -> None:
-    ledger = municipality()
-    matter = ledger.matter(influence_level="discussion")
-    matter.consult()
+    ledger, matter = consulted(influence_level="discussion")
     matter.decide()
     assert ledger.findings("MED-06") == []
 

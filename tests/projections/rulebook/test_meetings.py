@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.projections.rulebook.memory import MINUTES, municipality, opened
+from projections.facts.matter import Fact
+from tests.projections.rulebook.memory import (
+    MINUTES,
+    Ledger,
+    Matter,
+    consulted,
+    municipality,
+    opened,
+)
 
 # --- MED-07 material too late for the meeting --------------------------------------
 
@@ -90,9 +98,7 @@ def test_med07_reads_the_body_setting_in_force_at_the_meeting() -> None:
 
 
 def test_med08_the_amr_absent_and_given_no_material_before_the_meeting() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment")
-    matter.consult()
+    ledger, matter = consulted(category="work_environment")
     meeting = matter.meeting(present=("direktor", "tr"), absent=("amr",))
     matter.share()
     [found] = ledger.findings("MED-08")
@@ -113,8 +119,7 @@ def test_med08_quiet_when_the_amr_was_present_or_given_the_material() -> None:
 
 
 def test_med08_material_shared_on_the_meeting_day_before_the_meeting_reached_the_amr() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment")
+    ledger, matter = opened(category="work_environment")
     matter.share()
     matter.meeting(present=("direktor",), absent=("amr",))
     assert ledger.findings("MED-08") == []
@@ -146,8 +151,7 @@ def test_med08_judges_every_meeting_after_one_that_was_in_order() -> None:
 
 
 def test_med08_a_body_without_an_amr_does_not_hide_the_next_meeting() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment")
+    ledger, matter = opened(category="work_environment")
     matter.meeting("lmed", present=("leder",))
     matter.meeting(present=("direktor",))
     assert [f.body for f in ledger.findings("MED-08")] == ["lmed", "hmed"]
@@ -165,8 +169,7 @@ def test_med08_material_counts_only_if_it_reached_an_amr_sitting_then() -> None:
 
 
 def test_med08_a_body_with_no_amr_and_only_work_environment_matters() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment", responsible_body="lmed")
+    ledger, matter = opened(category="work_environment", responsible_body="lmed")
     matter.meeting("lmed", present=("leder", "tr-lokal"))
     other = ledger.matter("andet", responsible_body="lmed")
     other.meeting("lmed", present=("leder",))
@@ -187,6 +190,21 @@ def test_med08_a_body_that_needs_no_amr_is_not_flagged_for_having_none() -> None
 
 
 # --- MED-12 minutes not approved ---------------------------------------------------------
+
+
+def met_in_a_body_of_its_own(
+    body: str, kind: str, parent: str, *members: tuple[str, str, str]
+) -> tuple[Ledger, Matter, Fact]:
+    """The test municipality with a body of its own, ``body`` (of ``kind``, below
+    ``parent``), whose ``members`` (person, side, role) meet on a matter it is responsible
+    for: the ledger, the matter and the meeting."""
+    ledger = municipality()
+    ledger.body(body, kind, parent=parent)
+    for person, side, role in members:
+        ledger.appoint(body, person, side, role)
+    matter = ledger.matter(responsible_body=body)
+    present = tuple(person for person, _, _ in members)
+    return ledger, matter, matter.meeting(body, present=present)
 
 
 def test_med12_the_chairs_approval_alone_is_not_enough() -> None:
@@ -239,23 +257,22 @@ def test_med12_an_approval_of_the_wrong_digest_does_not_hide_the_right_ones_afte
 
 
 def test_med12_chair_and_vice_chair_are_exactly_enough() -> None:
-    ledger = municipality()
-    ledger.body("trio", "trio", parent="lmed")
-    ledger.appoint("trio", "leder", "management", "chair")
-    ledger.appoint("trio", "tr-lokal", "employees", "vice_chair")
-    matter = ledger.matter(responsible_body="trio")
-    meeting = matter.meeting("trio", present=("leder", "tr-lokal"))
+    ledger, matter, meeting = met_in_a_body_of_its_own(
+        "trio",
+        "trio",
+        "lmed",
+        ("leder", "management", "chair"),
+        ("tr-lokal", "employees", "vice_chair"),
+    )
     matter.approve(meeting, by="leder")
     matter.approve(meeting, by="tr-lokal")
     assert ledger.findings("MED-12") == []
 
 
 def test_med12_a_body_without_chair_or_vice_chair_needs_one_approval() -> None:
-    ledger = municipality()
-    ledger.body("arbejdsgruppe", "working_group", parent="hmed")
-    ledger.appoint("arbejdsgruppe", "leder", "management", "member")
-    matter = ledger.matter(responsible_body="arbejdsgruppe")
-    meeting = matter.meeting("arbejdsgruppe", present=("leder",))
+    ledger, matter, meeting = met_in_a_body_of_its_own(
+        "arbejdsgruppe", "working_group", "hmed", ("leder", "management", "member")
+    )
     assert len(ledger.findings("MED-12")) == 1
     matter.approve(meeting, by="leder")
     assert ledger.findings("MED-12") == []

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from projections.rulebook.book import RULEBOOK
-from tests.projections.rulebook.memory import Ledger, municipality
+from tests.projections.rulebook.memory import Ledger, municipality, opened
 
 
 def test_a_body_setting_wins_over_the_ledgers_which_wins_over_the_default() -> None:
@@ -72,8 +72,7 @@ def test_a_rule_switched_off_finds_only_in_the_bodies_where_it_is_on(
 
 
 def test_every_explanation_cites_its_rules_ground_in_both_languages() -> None:
-    ledger = municipality()
-    matter = ledger.matter(category="work_environment", influence_level="codetermination")
+    ledger, matter = opened(category="work_environment", influence_level="codetermination")
     matter.hearing()
     matter.propose()
     matter.refer()
