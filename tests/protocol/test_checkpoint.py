@@ -10,8 +10,6 @@ transparency-dev/formats sources, as noted where used.
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,11 +43,7 @@ from ledger.protocol.note import (
     sign_note,
     split_note,
 )
-from tests.protocol.shared_vectors import RFC6962_ENTRIES
-
-VECTORS = json.loads(
-    (Path(__file__).parents[1] / "vectors" / "checkpoints.json").read_text("utf-8")
-)
+from tests.protocol.shared_vectors import CHECKPOINT_VECTORS, RFC6962_ENTRIES
 
 ROOT_OF_EIGHT = base64.b64decode("XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=")
 """Root of the eight RFC 6962 test leaves, the root in every vector."""
@@ -72,12 +66,12 @@ GO_DOC_NOTE = (
 
 
 def _vector_id(vector: dict[str, Any]) -> str:
-    return f"{VECTORS.index(vector)}-{vector['desc']}"
+    return f"{CHECKPOINT_VECTORS.index(vector)}-{vector['desc']}"
 
 
 @pytest.fixture(scope="module")
 def log() -> NoteSigner:
-    return NoteSigner.from_signer_key(VECTORS[0]["signer_key"])
+    return NoteSigner.from_signer_key(CHECKPOINT_VECTORS[0]["signer_key"])
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +87,11 @@ def _signed(log: NoteSigner, text: str = TEXT) -> str:
 
 
 def test_the_vector_file_has_both_outcomes() -> None:
-    outcomes = {vector["want_err"] for vector in VECTORS}
+    outcomes = {vector["want_err"] for vector in CHECKPOINT_VECTORS}
     assert outcomes == {True, False}
 
 
-@pytest.mark.parametrize("vector", VECTORS, ids=_vector_id)
+@pytest.mark.parametrize("vector", CHECKPOINT_VECTORS, ids=_vector_id)
 def test_go_signed_checkpoint_vector(vector: dict[str, Any]) -> None:
     signer = NoteSigner.from_signer_key(vector["signer_key"])
     verifier = NoteVerifier.from_verifier_key(vector["verifier_key"])
