@@ -58,11 +58,7 @@ class Logged:
 
     @property
     def envelope_hash(self) -> str:
-        return _sha256_hex(self.entry_bytes)
-
-
-def _sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+        return hashlib.sha256(self.entry_bytes).hexdigest()
 
 
 def _salt(leaf_index: int, position: int) -> bytes:
