@@ -10,9 +10,10 @@ run rather than hide behind a skip.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -35,6 +36,15 @@ RFC6962_ENTRIES = [
     )
 ]
 """The eight RFC 6962 test inputs behind the vectors' happy paths."""
+
+CHECKPOINT_VECTORS: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parents[1] / "vectors" / "checkpoints.json").read_text("utf-8")
+)
+"""Checkpoints signed by golang.org/x/mod/sumdb/note with deterministic test keys.
+
+Read from ``tests/vectors/checkpoints.json``, the project's own copy of
+``signed-note/checkpoints.json``, so they are there without ``../shared``.
+"""
 
 
 def running_in_ci() -> bool:

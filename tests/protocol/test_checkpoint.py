@@ -10,8 +10,6 @@ transparency-dev/formats sources, as noted where used.
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,17 +43,14 @@ from ledger.protocol.note import (
     sign_note,
     split_note,
 )
-from tests.protocol.shared_vectors import RFC6962_ENTRIES
+from tests.protocol.shared_vectors import CHECKPOINT_VECTORS, RFC6962_ENTRIES
 
-VECTORS = json.loads(
-    (Path(__file__).parents[1] / "vectors" / "checkpoints.json").read_text("utf-8")
-)
-
-ROOT_OF_EIGHT = base64.b64decode("XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=")
+ROOT_B64 = "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg="
+ROOT_OF_EIGHT = base64.b64decode(ROOT_B64)
 """Root of the eight RFC 6962 test leaves, the root in every vector."""
 
 ORIGIN = "ledger.example/testkommune"
-TEXT = f"{ORIGIN}\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n"
+TEXT = f"{ORIGIN}\n8\n{ROOT_B64}\n"
 
 # From the package documentation of golang.org/x/mod/sumdb/note.
 GO_DOC_SIGNER_KEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
@@ -72,12 +67,12 @@ GO_DOC_NOTE = (
 
 
 def _vector_id(vector: dict[str, Any]) -> str:
-    return f"{VECTORS.index(vector)}-{vector['desc']}"
+    return f"{CHECKPOINT_VECTORS.index(vector)}-{vector['desc']}"
 
 
 @pytest.fixture(scope="module")
 def log() -> NoteSigner:
-    return NoteSigner.from_signer_key(VECTORS[0]["signer_key"])
+    return NoteSigner.from_signer_key(CHECKPOINT_VECTORS[0]["signer_key"])
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +88,11 @@ def _signed(log: NoteSigner, text: str = TEXT) -> str:
 
 
 def test_the_vector_file_has_both_outcomes() -> None:
-    outcomes = {vector["want_err"] for vector in VECTORS}
+    outcomes = {vector["want_err"] for vector in CHECKPOINT_VECTORS}
     assert outcomes == {True, False}
 
 
-@pytest.mark.parametrize("vector", VECTORS, ids=_vector_id)
+@pytest.mark.parametrize("vector", CHECKPOINT_VECTORS, ids=_vector_id)
 def test_go_signed_checkpoint_vector(vector: dict[str, Any]) -> None:
     signer = NoteSigner.from_signer_key(vector["signer_key"])
     verifier = NoteVerifier.from_verifier_key(vector["verifier_key"])
@@ -181,32 +176,20 @@ def test_generated_keys_round_trip() -> None:
 @pytest.mark.parametrize(
     "vkey",
     [
-        "PeterNeumann",
-        "PeterNeumann+c74f20a3",
-        "PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+zzzzzzzz+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+0x4f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+00000000+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T",
-        "PeterNeumann+c74f20a3+Apc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWAA==",
-        "PeterNeumann+c74f20a3+not base64!",
-        "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-    ],
-    ids=[
-        "name-only",
-        "no-key",
-        "short-hash",
-        "hash-not-hex",
-        "hash-with-prefix",
-        "hash-mismatch",
-        "key-bad-padding",
-        "wrong-algorithm",
-        "key-too-long",
-        "key-not-base64",
-        "name-with-space",
-        "empty-name",
+        pytest.param("PeterNeumann", id="name-only"),
+        pytest.param("PeterNeumann+c74f20a3", id="no-key"),
+        pytest.param(GO_DOC_VERIFIER_KEY.replace("c74f20a3", "c74f20a"), id="short-hash"),
+        pytest.param(GO_DOC_VERIFIER_KEY.replace("c74f20a3", "zzzzzzzz"), id="hash-not-hex"),
+        pytest.param(GO_DOC_VERIFIER_KEY.replace("c74f20a3", "0x4f20a3"), id="hash-with-prefix"),
+        pytest.param(GO_DOC_VERIFIER_KEY.replace("c74f20a3", "00000000"), id="hash-mismatch"),
+        pytest.param(GO_DOC_VERIFIER_KEY[:-1], id="key-bad-padding"),
+        pytest.param(GO_DOC_VERIFIER_KEY.replace("+AR", "+A"), id="wrong-algorithm"),
+        pytest.param(GO_DOC_VERIFIER_KEY + "AA==", id="key-too-long"),
+        pytest.param("PeterNeumann+c74f20a3+not base64!", id="key-not-base64"),
+        pytest.param(
+            GO_DOC_VERIFIER_KEY.replace("PeterNeumann", "Peter Neumann"), id="name-with-space"
+        ),
+        pytest.param(GO_DOC_VERIFIER_KEY.removeprefix("PeterNeumann"), id="empty-name"),
     ],
 )
 def test_malformed_verifier_key_is_refused(vkey: str) -> None:
@@ -217,20 +200,12 @@ def test_malformed_verifier_key_is_refused(vkey: str) -> None:
 @pytest.mark.parametrize(
     "skey",
     [
-        GO_DOC_VERIFIER_KEY,
-        GO_DOC_SIGNER_KEY.replace("PRIVATE+KEY", "PRIVATE+KEYS"),
-        GO_DOC_SIGNER_KEY.replace("c74f20a3", "c74f20a4"),
-        GO_DOC_SIGNER_KEY.replace("+AYEK", "+AoEK"),
-        GO_DOC_SIGNER_KEY[:-4],
-        "PRIVATE+KEY+PeterNeumann+c74f20a3",
-    ],
-    ids=[
-        "verifier-key",
-        "bad-prefix",
-        "hash-mismatch",
-        "wrong-algorithm",
-        "truncated-seed",
-        "no-key",
+        pytest.param(GO_DOC_VERIFIER_KEY, id="verifier-key"),
+        pytest.param(GO_DOC_SIGNER_KEY.replace("PRIVATE+KEY", "PRIVATE+KEYS"), id="bad-prefix"),
+        pytest.param(GO_DOC_SIGNER_KEY.replace("c74f20a3", "c74f20a4"), id="hash-mismatch"),
+        pytest.param(GO_DOC_SIGNER_KEY.replace("+AYEK", "+AoEK"), id="wrong-algorithm"),
+        pytest.param(GO_DOC_SIGNER_KEY[:-4], id="truncated-seed"),
+        pytest.param("PRIVATE+KEY+PeterNeumann+c74f20a3", id="no-key"),
     ],
 )
 def test_malformed_signer_key_is_refused(skey: str) -> None:
@@ -319,28 +294,16 @@ def test_missing_final_newline_is_refused(log: NoteSigner) -> None:
 @pytest.mark.parametrize(
     "mangle",
     [
-        lambda line: line.replace("\u2014 ", "- ", 1),
-        lambda line: line.replace("\u2014 ", "\u2014", 1),
-        lambda line: line.replace(" ", "  ", 2),
-        lambda line: line.replace(ORIGIN, ORIGIN + "+x"),
-        lambda line: line.replace(f"{ORIGIN} ", "", 1),
-        lambda line: line[:-3] + "!\n",
-        lambda line: line[:-2] + "\n",
-        lambda line: line[:-1] + " extra\n",
-        lambda line: f"\u2014 {ORIGIN} AAAAAA==\n",
-        lambda line: f"\u2014 {ORIGIN} \n",
-    ],
-    ids=[
-        "hyphen-not-em-dash",
-        "no-space-after-dash",
-        "double-space",
-        "plus-in-name",
-        "no-name",
-        "signature-not-base64",
-        "signature-bad-padding",
-        "trailing-text",
-        "signature-too-short",
-        "empty-signature",
+        pytest.param(lambda line: line.replace("\u2014 ", "- ", 1), id="hyphen-not-em-dash"),
+        pytest.param(lambda line: line.replace("\u2014 ", "\u2014", 1), id="no-space-after-dash"),
+        pytest.param(lambda line: line.replace(" ", "  ", 2), id="double-space"),
+        pytest.param(lambda line: line.replace(ORIGIN, ORIGIN + "+x"), id="plus-in-name"),
+        pytest.param(lambda line: line.replace(f"{ORIGIN} ", "", 1), id="no-name"),
+        pytest.param(lambda line: line[:-3] + "!\n", id="signature-not-base64"),
+        pytest.param(lambda line: line[:-2] + "\n", id="signature-bad-padding"),
+        pytest.param(lambda line: line[:-1] + " extra\n", id="trailing-text"),
+        pytest.param(lambda line: f"\u2014 {ORIGIN} AAAAAA==\n", id="signature-too-short"),
+        pytest.param(lambda line: f"\u2014 {ORIGIN} \n", id="empty-signature"),
     ],
 )
 def test_malformed_signature_line_is_refused(log: NoteSigner, mangle: Any) -> None:
@@ -412,56 +375,33 @@ def test_empty_tree_checkpoint() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        TEXT.replace("\n8\n", "\n08\n"),
-        TEXT.replace("\n8\n", "\n00\n"),
-        TEXT.replace("\n8\n", "\n-8\n"),
-        TEXT.replace("\n8\n", "\n+8\n"),
-        TEXT.replace("\n8\n", "\n 8\n"),
-        TEXT.replace("\n8\n", "\n8_0\n"),
-        TEXT.replace("\n8\n", "\n\uff18\n"),
-        TEXT.replace("\n8\n", "\n\n"),
-        TEXT.replace("\n8\n", f"\n{2**64}\n"),
-        TEXT.replace("XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=", "XcnaeacG"),
-        TEXT.replace(
-            "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=",
-            base64.b64encode(ROOT_OF_EIGHT[:31]).decode(),
+        pytest.param(TEXT.replace("\n8\n", "\n08\n"), id="size-leading-zero"),
+        pytest.param(TEXT.replace("\n8\n", "\n00\n"), id="size-double-zero"),
+        pytest.param(TEXT.replace("\n8\n", "\n-8\n"), id="size-negative"),
+        pytest.param(TEXT.replace("\n8\n", "\n+8\n"), id="size-plus-sign"),
+        pytest.param(TEXT.replace("\n8\n", "\n 8\n"), id="size-space"),
+        pytest.param(TEXT.replace("\n8\n", "\n8_0\n"), id="size-underscore"),
+        pytest.param(TEXT.replace("\n8\n", "\n\uff18\n"), id="size-fullwidth-digit"),
+        pytest.param(TEXT.replace("\n8\n", "\n\n"), id="size-empty"),
+        pytest.param(TEXT.replace("\n8\n", f"\n{2**64}\n"), id="size-too-large"),
+        pytest.param(TEXT.replace(ROOT_B64, "XcnaeacG"), id="root-truncated"),
+        pytest.param(
+            TEXT.replace(ROOT_B64, base64.b64encode(ROOT_OF_EIGHT[:31]).decode()),
+            id="root-31-bytes",
         ),
-        TEXT.replace(
-            "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=",
-            base64.b64encode(ROOT_OF_EIGHT + b"\x00").decode(),
+        pytest.param(
+            TEXT.replace(ROOT_B64, base64.b64encode(ROOT_OF_EIGHT + b"\x00").decode()),
+            id="root-33-bytes",
         ),
-        TEXT.replace("Qyg=", "Qyh="),
-        TEXT.replace("Qyg=", "Qyg"),
-        TEXT.replace("XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=", "not base64!"),
-        TEXT.replace(ORIGIN, ""),
-        f"{ORIGIN}\n8\n",
-        TEXT + "\n",
-        TEXT + "ext\n\n",
-        TEXT[:-1],
-        "",
-    ],
-    ids=[
-        "size-leading-zero",
-        "size-double-zero",
-        "size-negative",
-        "size-plus-sign",
-        "size-space",
-        "size-underscore",
-        "size-fullwidth-digit",
-        "size-empty",
-        "size-too-large",
-        "root-truncated",
-        "root-31-bytes",
-        "root-33-bytes",
-        "root-non-canonical-base64",
-        "root-unpadded",
-        "root-not-base64",
-        "origin-empty",
-        "two-lines",
-        "empty-line-after",
-        "empty-extension-line",
-        "no-final-newline",
-        "empty",
+        pytest.param(TEXT.replace("Qyg=", "Qyh="), id="root-non-canonical-base64"),
+        pytest.param(TEXT.replace("Qyg=", "Qyg"), id="root-unpadded"),
+        pytest.param(TEXT.replace(ROOT_B64, "not base64!"), id="root-not-base64"),
+        pytest.param(TEXT.replace(ORIGIN, ""), id="origin-empty"),
+        pytest.param(f"{ORIGIN}\n8\n", id="two-lines"),
+        pytest.param(TEXT + "\n", id="empty-line-after"),
+        pytest.param(TEXT + "ext\n\n", id="empty-extension-line"),
+        pytest.param(TEXT[:-1], id="no-final-newline"),
+        pytest.param("", id="empty"),
     ],
 )
 def test_malformed_checkpoint_text_is_refused(text: str) -> None:
@@ -472,22 +412,13 @@ def test_malformed_checkpoint_text_is_refused(text: str) -> None:
 @pytest.mark.parametrize(
     ("origin", "size", "root", "extensions"),
     [
-        ("", 1, bytes(32), ()),
-        ("a\nb", 1, bytes(32), ()),
-        ("log", -1, bytes(32), ()),
-        ("log", 2**64, bytes(32), ()),
-        ("log", 1, bytes(31), ()),
-        ("log", 1, bytes(32), ("",)),
-        ("log", 1, bytes(32), ("a\nb",)),
-    ],
-    ids=[
-        "empty-origin",
-        "newline-in-origin",
-        "negative-size",
-        "size-too-large",
-        "short-root",
-        "empty-extension",
-        "newline-in-extension",
+        pytest.param("", 1, bytes(32), (), id="empty-origin"),
+        pytest.param("a\nb", 1, bytes(32), (), id="newline-in-origin"),
+        pytest.param("log", -1, bytes(32), (), id="negative-size"),
+        pytest.param("log", 2**64, bytes(32), (), id="size-too-large"),
+        pytest.param("log", 1, bytes(31), (), id="short-root"),
+        pytest.param("log", 1, bytes(32), ("",), id="empty-extension"),
+        pytest.param("log", 1, bytes(32), ("a\nb",), id="newline-in-extension"),
     ],
 )
 def test_unwritable_checkpoint_is_refused(
@@ -634,36 +565,40 @@ def _cosigned(log: NoteSigner, cosigners: list[NoteSigner], text: str = TEXT) ->
     return note
 
 
+def _verify_witnessed(
+    note: str, log: NoteSigner, witnesses: list[NoteSigner], *, quorum: int
+) -> Checkpoint:
+    """Verify ``note`` by the log key, with ``witnesses`` listed and ``quorum`` of them needed."""
+    verifiers = [w.cosignature_verifier() for w in witnesses]
+    return verify_checkpoint(note, log.verifier(), verifiers, quorum=quorum)
+
+
 def test_quorum_of_witnesses_is_met(log: NoteSigner, witnesses: list[NoteSigner]) -> None:
     note = _cosigned(log, witnesses[:2])
-    verifiers = [w.cosignature_verifier() for w in witnesses]
-    checkpoint = verify_checkpoint(note, log.verifier(), verifiers, quorum=2)
+    checkpoint = _verify_witnessed(note, log, witnesses, quorum=2)
     assert checkpoint == Checkpoint(ORIGIN, 8, ROOT_OF_EIGHT)
 
 
 def test_quorum_of_witnesses_is_not_met(log: NoteSigner, witnesses: list[NoteSigner]) -> None:
     note = _cosigned(log, witnesses[:1])
-    verifiers = [w.cosignature_verifier() for w in witnesses]
     with pytest.raises(WitnessQuorumError):
-        verify_checkpoint(note, log.verifier(), verifiers, quorum=2)
+        _verify_witnessed(note, log, witnesses, quorum=2)
 
 
 def test_one_witness_cosigning_twice_counts_once(
     log: NoteSigner, witnesses: list[NoteSigner]
 ) -> None:
     note = _cosigned(log, [witnesses[0], witnesses[0]])
-    verifiers = [w.cosignature_verifier() for w in witnesses]
-    verify_checkpoint(note, log.verifier(), verifiers, quorum=1)
+    _verify_witnessed(note, log, witnesses, quorum=1)
     with pytest.raises(WitnessQuorumError):
-        verify_checkpoint(note, log.verifier(), verifiers, quorum=2)
+        _verify_witnessed(note, log, witnesses, quorum=2)
 
 
 def test_unlisted_witnesses_do_not_count(log: NoteSigner, witnesses: list[NoteSigner]) -> None:
     strangers = [NoteSigner.generate(f"stranger{i}.example") for i in range(3)]
     note = _cosigned(log, [witnesses[0], *strangers])
-    verifiers = [w.cosignature_verifier() for w in witnesses]
     with pytest.raises(WitnessQuorumError):
-        verify_checkpoint(note, log.verifier(), verifiers, quorum=2)
+        _verify_witnessed(note, log, witnesses, quorum=2)
 
 
 def test_bad_cosignature_by_a_listed_witness_rejects_the_checkpoint(
@@ -672,24 +607,22 @@ def test_bad_cosignature_by_a_listed_witness_rejects_the_checkpoint(
     note = _cosigned(log, witnesses[:2]) + cosign(
         TEXT.replace("\n8\n", "\n9\n"), witnesses[2], 1_700_000_000
     )
-    verifiers = [w.cosignature_verifier() for w in witnesses]
     with pytest.raises(CheckpointSignatureError):
-        verify_checkpoint(note, log.verifier(), verifiers, quorum=2)
+        _verify_witnessed(note, log, witnesses, quorum=2)
 
 
 def test_witnesses_alone_do_not_make_a_checkpoint(
     log: NoteSigner, witnesses: list[NoteSigner]
 ) -> None:
     note = TEXT + "\n" + "".join(cosign(TEXT, w, 1) for w in witnesses)
-    verifiers = [w.cosignature_verifier() for w in witnesses]
     with pytest.raises(CheckpointSignatureError):
-        verify_checkpoint(note, log.verifier(), verifiers, quorum=0)
+        _verify_witnessed(note, log, witnesses, quorum=0)
 
 
 def test_the_log_cannot_count_as_its_own_witness(log: NoteSigner) -> None:
     note = _cosigned(log, [log])
     with pytest.raises(WitnessQuorumError):
-        verify_checkpoint(note, log.verifier(), [log.cosignature_verifier()], quorum=1)
+        _verify_witnessed(note, log, [log], quorum=1)
 
 
 def test_one_key_listed_under_two_names_counts_once(

@@ -12,6 +12,7 @@ sizes or node it is about, since clients read those details.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -148,90 +149,55 @@ PROOF6 = consistency_proof(STORE, 6, 10)
 OTHER = leaf_hash(b"no entry")
 
 
-REFUSALS: list[tuple[str, Callable[[], object], type[LedgerError], dict[str, Any]]] = [
-    (
-        "index outside",
-        lambda: verify_inclusion(LEAF3, 10, 10, PATH3, ROOT10),
-        ProofError,
-        {"index": 10, "size": 10},
-    ),
-    (
-        "inclusion too long",
-        lambda: verify_inclusion(LEAF3, 3, 10, [*PATH3, OTHER], ROOT10),
-        ProofError,
-        {"index": 3, "size": 10},
-    ),
-    (
-        "inclusion too short",
-        lambda: verify_inclusion(LEAF3, 3, 10, PATH3[:-1], ROOT10),
-        ProofError,
-        {"index": 3, "size": 10},
-    ),
-    (
-        "inclusion to another root",
-        lambda: verify_inclusion(LEAF3, 3, 10, PATH3, OTHER),
-        ProofError,
-        {"index": 3, "size": 10},
-    ),
-    (
-        "consistency sizes reversed",
-        lambda: verify_consistency(10, 6, PROOF6, ROOT10, ROOT6),
-        ProofError,
-        {"size1": 10, "size2": 6},
-    ),
-    (
-        "consistency from nothing",
-        lambda: verify_consistency(0, 6, [], ROOT6, ROOT6),
-        ProofError,
-        {"size1": 0, "size2": 6},
-    ),
-    (
-        "equal sizes, a proof",
-        lambda: verify_consistency(6, 6, [OTHER], ROOT6, ROOT6),
-        ProofError,
-        {"size1": 6, "size2": 6},
-    ),
-    (
-        "equal sizes, other roots",
-        lambda: verify_consistency(6, 6, [], ROOT6, OTHER),
-        ProofError,
-        {"size1": 6, "size2": 6},
-    ),
-    (
-        "consistency empty",
-        lambda: verify_consistency(6, 10, [], ROOT6, ROOT10),
-        ProofError,
-        {"size1": 6, "size2": 10},
-    ),
-    (
-        "consistency too long",
-        lambda: verify_consistency(6, 10, [*PROOF6, OTHER], ROOT6, ROOT10),
-        ProofError,
-        {"size1": 6, "size2": 10},
-    ),
-    (
-        "consistency too short",
-        lambda: verify_consistency(6, 10, PROOF6[:-1], ROOT6, ROOT10),
-        ProofError,
-        {"size1": 6, "size2": 10},
-    ),
-    (
-        "consistency to another first root",
-        lambda: verify_consistency(6, 10, PROOF6, OTHER, ROOT10),
-        ProofError,
-        {"size1": 6, "size2": 10},
-    ),
-    (
-        "consistency to another second root",
-        lambda: verify_consistency(6, 10, PROOF6, ROOT6, OTHER),
-        ProofError,
-        {"size1": 6, "size2": 10},
-    ),
+Refusal = tuple[str, Callable[[], object], type[LedgerError], dict[str, Any]]
+
+INCLUSION_REFUSALS: list[tuple[str, int, list[bytes], bytes]] = [
+    ("index outside", 10, PATH3, ROOT10),
+    ("inclusion too long", 3, [*PATH3, OTHER], ROOT10),
+    ("inclusion too short", 3, PATH3[:-1], ROOT10),
+    ("inclusion to another root", 3, PATH3, OTHER),
+]
+"""LEAF3 at an index of the tree of 10, with a proof to a root: name, index, proof, root."""
+
+CONSISTENCY_REFUSALS: list[tuple[str, int, int, list[bytes], bytes, bytes]] = [
+    ("consistency sizes reversed", 10, 6, PROOF6, ROOT10, ROOT6),
+    ("consistency from nothing", 0, 6, [], ROOT6, ROOT6),
+    ("equal sizes, a proof", 6, 6, [OTHER], ROOT6, ROOT6),
+    ("equal sizes, other roots", 6, 6, [], ROOT6, OTHER),
+    ("consistency empty", 6, 10, [], ROOT6, ROOT10),
+    ("consistency too long", 6, 10, [*PROOF6, OTHER], ROOT6, ROOT10),
+    ("consistency too short", 6, 10, PROOF6[:-1], ROOT6, ROOT10),
+    ("consistency to another first root", 6, 10, PROOF6, OTHER, ROOT10),
+    ("consistency to another second root", 6, 10, PROOF6, ROOT6, OTHER),
     (
         "power-of-two first tree, another second root",
-        lambda: verify_consistency(8, 10, consistency_proof(STORE, 8, 10), ROOT8, OTHER),
-        ProofError,
-        {"size1": 8, "size2": 10},
+        8,
+        10,
+        consistency_proof(STORE, 8, 10),
+        ROOT8,
+        OTHER,
+    ),
+]
+"""Two trees, a proof and their roots: name, size1, size2, proof, root1, root2."""
+
+REFUSALS: list[Refusal] = [
+    *(
+        (
+            name,
+            partial(verify_inclusion, LEAF3, index, 10, proof, to),
+            ProofError,
+            {"index": index, "size": 10},
+        )
+        for name, index, proof, to in INCLUSION_REFUSALS
+    ),
+    *(
+        (
+            name,
+            partial(verify_consistency, size1, size2, proof, root1, root2),
+            ProofError,
+            {"size1": size1, "size2": size2},
+        )
+        for name, size1, size2, proof, root1, root2 in CONSISTENCY_REFUSALS
     ),
     (
         "inclusion proof request outside",

@@ -155,22 +155,25 @@ def _load(path: Path | None) -> dict[str, Any]:
 # --- the shared vectors ----------------------------------------------------
 
 
-def _check(vector: Mapping[str, Any], check: Callable[[], object]) -> None:
-    """Run ``check``; it must raise ``ProofError`` exactly when the vector wants an error."""
+def _check(path: Path | None, check: Callable[[Mapping[str, Any], list[bytes]], object]) -> None:
+    """Run ``check`` on the vector at ``path`` and its decoded proof.
+
+    It must raise ``ProofError`` exactly when the vector wants an error.
+    """
+    vector = _load(path)
+    proof = [_b64(node) for node in vector["proof"] or []]
     if vector["wantErr"]:
         with pytest.raises(ProofError):
-            check()
+            check(vector, proof)
     else:
-        check()
+        check(vector, proof)
 
 
 @pytest.mark.parametrize("path", vector_files("rfc6962/inclusion"))
 def test_inclusion_vector(path: Path | None) -> None:
-    vector = _load(path)
-    proof = [_b64(node) for node in vector["proof"] or []]
     _check(
-        vector,
-        lambda: verify_inclusion(
+        path,
+        lambda vector, proof: verify_inclusion(
             _b64(vector["leafHash"]),
             vector["leafIdx"],
             vector["treeSize"],
@@ -182,11 +185,9 @@ def test_inclusion_vector(path: Path | None) -> None:
 
 @pytest.mark.parametrize("path", vector_files("rfc6962/consistency"))
 def test_consistency_vector(path: Path | None) -> None:
-    vector = _load(path)
-    proof = [_b64(node) for node in vector["proof"] or []]
     _check(
-        vector,
-        lambda: verify_consistency(
+        path,
+        lambda vector, proof: verify_consistency(
             vector["size1"],
             vector["size2"],
             proof,

@@ -11,8 +11,6 @@ and each refusal is checked for its error class and what it names.
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -42,10 +40,9 @@ from ledger.protocol.note import (
     sign_note,
     split_note,
 )
+from tests.protocol.shared_vectors import CHECKPOINT_VECTORS
 
-VECTOR = json.loads(
-    (Path(__file__).parents[1] / "vectors" / "checkpoints.json").read_text("utf-8")
-)[0]
+VECTOR = CHECKPOINT_VECTORS[0]
 LOG = NoteSigner.from_signer_key(VECTOR["signer_key"])
 LOG_VERIFIER = NoteVerifier.from_verifier_key(VECTOR["verifier_key"])
 TEXT: str = VECTOR["text"]

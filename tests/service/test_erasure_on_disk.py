@@ -22,7 +22,7 @@ from ledger.domain import events as ev
 from ledger.storage.store import Store
 from projections.runner.projector import Projector
 from tests.conftest import PG_URL
-from tests.stories.databases import store_of_its_own
+from tests.stories.databases import only_on, store_of_its_own
 from tests.stories.http import open_school_matter, position
 
 
@@ -33,12 +33,14 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         yield opened
 
 
-def erased_statement(org: Organisation, *, later: int) -> bytes:
+def erased_statement(store: Store, org: Organisation, *, later: int) -> bytes:
     """State a position naming someone, write more after it, erase it; the name's bytes.
 
-    The name is first in the text, so every copy holds it: the payload, and
-    the timeline's one-line summary (clipped to 60 characters).
+    The read models follow every commit, as in the serving process.  The
+    name is first in the text, so every copy holds it: the payload, and the
+    timeline's one-line summary (clipped to 60 characters).
     """
+    follow_as_when_serving(store, org)
     name = uuid.uuid4().hex
     secret = f"{name} er sygemeldt med stress."
     open_school_matter(org)
@@ -71,10 +73,8 @@ def follow_as_when_serving(store: Store, org: Organisation) -> None:
 def test_sqlite_keeps_no_copy_in_the_database_its_log_or_its_index(
     backend: str, store: Store, org: Organisation
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("the files of a SQLite database")
-    follow_as_when_serving(store, org)
-    name = erased_statement(org, later=30)
+    only_on("sqlite", backend, "the files of a SQLite database")
+    name = erased_statement(store, org, later=30)
     files = database_files(store)
     assert {p.name.removeprefix("ledger.db") for p in files} >= {"", "-wal"}
     found = [p.name for p in files if name in p.read_bytes()]
@@ -84,11 +84,9 @@ def test_sqlite_keeps_no_copy_in_the_database_its_log_or_its_index(
 def test_postgresql_keeps_no_old_row_version_in_any_page(
     backend: str, store: Store, org: Organisation
 ) -> None:
-    if backend != "postgres":
-        pytest.skip("the pages of a PostgreSQL database")
-    follow_as_when_serving(store, org)
+    only_on("postgres", backend, "the pages of a PostgreSQL database")
     # Few events after the statement: its page keeps room, so no read prunes it by chance.
-    name = erased_statement(org, later=3)
+    name = erased_statement(store, org, later=3)
     engine = create_engine(store.url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:

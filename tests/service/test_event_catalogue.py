@@ -256,70 +256,74 @@ def agreed_compromise(matter: Matter, clock: ManualClock) -> int:
     return proposal
 
 
+def guideline_agreement(
+    matter: Matter, clock: ManualClock, guideline_type: str
+) -> ev.AgreementReached:
+    """HovedMED agrees, on a compromise both sides accepted, the guideline ``inddragelse`` of
+    ``guideline_type``."""
+    return ev.AgreementReached(
+        body="hmed",
+        compromise=agreed_compromise(matter, clock),
+        text="Retningslinje for inddragelse ved sammenlægninger.",
+        guideline=True,
+        guideline_type=guideline_type,  # type: ignore[arg-type]
+        guideline_id="inddragelse",
+    )
+
+
 def guideline_agreed(org: Organisation, clock: ManualClock, guideline_type: str) -> Matter:
     """The matter opened, and HovedMED agrees in it the guideline ``inddragelse`` of
     ``guideline_type``."""
     matter = opened(org, clock)
-    matter.act(
-        "direktor",
-        ev.AgreementReached(
-            body="hmed",
-            compromise=agreed_compromise(matter, clock),
-            text="Retningslinje for inddragelse ved sammenlægninger.",
-            guideline=True,
-            guideline_type=guideline_type,  # type: ignore[arg-type]
-            guideline_id="inddragelse",
-        ),
-    )
+    matter.act("direktor", guideline_agreement(matter, clock, guideline_type))
     return matter
 
 
 @story("AgreementReached")
 def both_sides_accept_and_agree_a_guideline(org: Organisation, clock: ManualClock) -> Signing:
     matter = opened(org, clock)
-    return Signing(
-        "direktor",
-        matter.stream,
-        ev.AgreementReached(
-            body="hmed",
-            compromise=agreed_compromise(matter, clock),
-            text="Retningslinje for inddragelse ved sammenlægninger.",
-            guideline=True,
-            guideline_type="procedure",
-            guideline_id="inddragelse",
-        ),
+    return Signing("direktor", matter.stream, guideline_agreement(matter, clock, "procedure"))
+
+
+GuidelineStory = Callable[[Matter, ManualClock], ev.Payload]
+
+
+def on_the_agreed_guideline(
+    event_type: str, guideline_type: str, person: str
+) -> Callable[[GuidelineStory], GuidelineStory]:
+    """A story in which ``person`` signs what the decorated story gives on the matter of
+    :func:`guideline_agreed`."""
+
+    def register(payload: GuidelineStory) -> GuidelineStory:
+        def tell(org: Organisation, clock: ManualClock) -> Signing:
+            matter = guideline_agreed(org, clock, guideline_type)
+            return Signing(person, matter.stream, payload(matter, clock))
+
+        STORIES[event_type] = tell
+        return payload
+
+    return register
+
+
+@on_the_agreed_guideline("GuidelineAmended", "procedure", "direktor")
+def both_sides_agree_to_amend_the_guideline(matter: Matter, clock: ManualClock) -> ev.Payload:
+    return ev.GuidelineAmended(
+        guideline="inddragelse",
+        body="hmed",
+        compromise=agreed_compromise(matter, clock),
+        text="Også ved flytninger.",
     )
 
 
-@story("GuidelineAmended")
-def both_sides_agree_to_amend_the_guideline(org: Organisation, clock: ManualClock) -> Signing:
-    matter = guideline_agreed(org, clock, "procedure")
-    return Signing(
-        "direktor",
-        matter.stream,
-        ev.GuidelineAmended(
-            guideline="inddragelse",
-            body="hmed",
-            compromise=agreed_compromise(matter, clock),
-            text="Også ved flytninger.",
-        ),
-    )
-
-
-@story("GuidelineTerminated")
+@on_the_agreed_guideline("GuidelineTerminated", "optional", "tr")
 def the_employee_side_gives_notice_on_an_optional_guideline(
-    org: Organisation, clock: ManualClock
-) -> Signing:
-    matter = guideline_agreed(org, clock, "optional")
-    return Signing(
-        "tr",
-        matter.stream,
-        ev.GuidelineTerminated(
-            guideline="inddragelse",
-            body="hmed",
-            effective_from=clock.date(days=100),
-            reason="Retningslinjen er forældet.",
-        ),
+    matter: Matter, clock: ManualClock
+) -> ev.Payload:
+    return ev.GuidelineTerminated(
+        guideline="inddragelse",
+        body="hmed",
+        effective_from=clock.date(days=100),
+        reason="Retningslinjen er forældet.",
     )
 
 

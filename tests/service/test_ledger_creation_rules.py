@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, Unpack
 
 import pytest
 
@@ -34,21 +34,26 @@ from tests.stories.log_assertions import first_registry_submission, next_submiss
 from tests.stories.school import school_structure
 
 
+class WrongGenesis(TypedDict, total=False):
+    """The one way a genesis submission is wrong (``genesis``'s keyword arguments)."""
+
+    signer: PersonKey
+    public_key: str
+    payload_origin: str
+    log_public_key: str
+
+
 def genesis(
     service: LedgerService,
     clock: ManualClock,
     origin: str,
     founder: PersonKey,
-    *,
-    signer: PersonKey | None = None,
-    public_key: str | None = None,
-    payload_origin: str | None = None,
-    log_public_key: str | None = None,
+    **wrong: Unpack[WrongGenesis],
 ) -> Submission:
     """The LedgerCreated submission for ``origin``, founded by ``founder``.
 
-    The keyword arguments make it wrong in one way: signed by another key,
-    naming another founding key, origin or log key.
+    The keyword arguments (``WrongGenesis``) make it wrong in one way: signed
+    by another key, naming another founding key, origin or log key.
     """
     try:
         log_key = service.log_keys.signer(origin)
@@ -56,16 +61,16 @@ def genesis(
         log_key = service.log_keys.create(origin)
     created: dict[str, Any] = {
         "name": "Nykommune",
-        "origin": payload_origin or origin,
-        "log_public_key": log_public_key or log_key.verifier_key(),
+        "origin": wrong.get("payload_origin") or origin,
+        "log_public_key": wrong.get("log_public_key") or log_key.verifier_key(),
         "admin": {
             "person": founder.person,
             "key_id": founder.key_id,
-            "public_key": public_key or founder.public_key_b64,
+            "public_key": wrong.get("public_key") or founder.public_key_b64,
         },
     }
     return first_registry_submission(
-        signer or founder, origin, "LedgerCreated", created, time=clock()
+        wrong.get("signer") or founder, origin, "LedgerCreated", created, time=clock()
     )
 
 
@@ -96,15 +101,6 @@ def test_the_founding_admin_signs_the_genesis_event(
 
     assert (receipt.stream, receipt.seq, receipt.leaf_index) == (REGISTRY_STREAM, 1, 0)
     assert service.tree_size(origin) == 1
-
-
-class WrongGenesis(TypedDict, total=False):
-    """The one way a genesis submission is wrong (``genesis``'s keyword arguments)."""
-
-    signer: PersonKey
-    public_key: str
-    payload_origin: str
-    log_public_key: str
 
 
 def signed_by_another_key(founder: PersonKey, service: LedgerService, unique: str) -> WrongGenesis:

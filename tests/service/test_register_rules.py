@@ -201,24 +201,17 @@ def test_the_claimant_may_withdraw_and_the_body_s_chair_settles_locally(
     org: Organisation, matter: Matter
 ) -> None:
     withdrawn = claim(matter)
+    withdrawal = ev.BreachResolved(claim=withdrawn, resolution="withdrawn")
     with refused(org, errors.NotAllowedError, "not_allowed", stream=matter.stream):
-        matter.act("amr", ev.BreachResolved(claim=withdrawn, resolution="withdrawn"))
-    signed_and_logged(
-        org, "tr", matter.stream, ev.BreachResolved(claim=withdrawn, resolution="withdrawn")
-    )
+        matter.act("amr", withdrawal)
+    signed_and_logged(org, "tr", matter.stream, withdrawal)
     question = matter.act(
         "direktor", ev.InterpretationDisputed(body="hmed", question="Er en høring en drøftelse?")
     )
+    settled = ev.BreachResolved(claim=question["seq"], resolution="agreed", level="local")
     with refused(org, errors.SignerLacksRoleError, "signer_lacks_role", stream=matter.stream):
-        matter.act(
-            "amr", ev.BreachResolved(claim=question["seq"], resolution="agreed", level="local")
-        )
-    signed_and_logged(
-        org,
-        "tr",
-        matter.stream,
-        ev.BreachResolved(claim=question["seq"], resolution="agreed", level="local"),
-    )
+        matter.act("amr", settled)
+    signed_and_logged(org, "tr", matter.stream, settled)
 
 
 def test_management_remedies_a_breach_claim_once(org: Organisation, matter: Matter) -> None:

@@ -48,6 +48,10 @@ class Log:
                 self.store.put(level, index, hash_)
         return self
 
+    def fork(self, count: int) -> Log:
+        """A rewritten history of ``count`` events, shown under the same log key."""
+        return Log(self.signer, history=b"rewritten").append(count)
+
     def checkpoint(self, origin: str = ORIGIN) -> str:
         body = Checkpoint(origin, self.size, self.frontier.root()).text()
         return sign_note(body, [self.signer])
@@ -148,11 +152,9 @@ def test_the_same_checkpoint_is_cosigned_again(witness: Witness, log: Log) -> No
     assert len(split_note(again)[1]) == 2
 
 
-def test_a_fork_at_the_same_size_is_refused(
-    witness: Witness, log: Log, log_key: NoteSigner
-) -> None:
+def test_a_fork_at_the_same_size_is_refused(witness: Witness, log: Log) -> None:
     witness.cosign(log.checkpoint(), [])
-    other_history = Log(log_key, history=b"rewritten").append(5)
+    other_history = log.fork(5)
     with pytest.raises(InconsistentCheckpointError):
         witness.cosign(other_history.checkpoint(), [])
     assert witness.latest(ORIGIN) == Checkpoint.parse(split_note(log.checkpoint())[0])
@@ -185,11 +187,9 @@ def test_a_bad_proof_is_refused(witness: Witness, log: Log) -> None:
     assert_still_trusts_size(witness, 5)
 
 
-def test_a_larger_tree_with_another_history_is_refused(
-    witness: Witness, log: Log, log_key: NoteSigner
-) -> None:
+def test_a_larger_tree_with_another_history_is_refused(witness: Witness, log: Log) -> None:
     witness.cosign(log.checkpoint(), [])
-    fork = Log(log_key, history=b"rewritten").append(9)
+    fork = log.fork(9)
     with pytest.raises(ProofError):
         witness.cosign(fork.checkpoint(), fork.proof_from(5))
 
@@ -358,7 +358,7 @@ def test_witnesses_that_saw_a_fork_leave_it_without_quorum(
     known = [w.cosignature_verifier for w in witnesses]
     for witness in witnesses[:2]:
         witness.cosign(log.checkpoint(), [])
-    fork = Log(log_key, history=b"rewritten").append(5)
+    fork = log.fork(5)
     forked_note = witnesses[2].cosign(fork.checkpoint(), [])
     for witness in witnesses[:2]:
         with pytest.raises(InconsistentCheckpointError):

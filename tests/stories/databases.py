@@ -62,6 +62,12 @@ def store_of_its_own(
             opened.dispose()
 
 
+def only_on(wanted: str, backend: str, what: str) -> None:
+    """Skip the test unless it runs on the ``wanted`` backend, the only one that has ``what``."""
+    if backend != wanted:
+        pytest.skip(what)
+
+
 def cut_connections(url: str) -> int:
     """Terminate every other backend of the database at ``url``, as a restarted server would.
 

@@ -77,11 +77,8 @@ class RemoteOrganisation:
 
     url: str
     origin: str
+    ledger: str
     keys: dict[str, PersonKey]
-
-    @property
-    def ledger(self) -> str:
-        return ledger_id_of(self.origin)
 
     def client(self, person: str, *, timeout: float = 10.0) -> LedgerClient:
         transport = HttpTransport(self.url, key=self.keys[person], timeout=timeout)
@@ -99,22 +96,23 @@ def found_remote(
     representatives; the director opens the matter ``flytning``.
     """
     LogKeyring(log_keys).create(origin)
+    ledger = ledger_id_of(origin)
     admin = PersonKey.generate("admin")
     expires = int(system_clock().timestamp()) + 600
     ticket = creation_ticket(secret.encode(), origin, admin.key_id, expires)
     genesis = HttpTransport(url, creation_ticket=ticket)
-    LedgerClient(genesis, admin, origin, clock=system_clock, ledger=ledger_id_of(origin)).append(
+    LedgerClient(genesis, admin, origin, clock=system_clock, ledger=ledger).append(
         "registry",
         ev.LedgerCreated(
             name="Live kommune",
             origin=origin,
-            log_public_key=str(genesis.ledger_info(ledger_id_of(origin))["log_verifier_key"]),
+            log_public_key=str(genesis.ledger_info(ledger)["log_verifier_key"]),
             admin=ev.FoundingAdmin(
                 person="admin", key_id=admin.key_id, public_key=admin.public_key_b64
             ),
         ),
     )
-    org = RemoteOrganisation(url, origin, {"admin": admin})
+    org = RemoteOrganisation(url, origin, ledger, {"admin": admin})
     registry = org.client("admin")
     people = ["direktor", *[f"rep-{n}" for n in range(writers)]]
     for person in people:

@@ -25,7 +25,7 @@ import pytest
 
 from ledger.protocol import merkle
 from ledger.protocol.b64 import b64encode
-from ledger.protocol.canonical import canonical
+from ledger.protocol.canonical import JSONObject, canonical
 from ledger.protocol.cosignature import cosign
 from ledger.protocol.envelope import field_digest
 from ledger.protocol.heads import HeadsTree, StreamTip
@@ -43,13 +43,13 @@ class Logged:
     """One event in the factory's log: its entry, its payload and its salts."""
 
     leaf_index: int
-    entry: dict[str, Any]
-    payload: dict[str, Any]
+    entry: JSONObject
+    payload: JSONObject
     salts: dict[str, bytes]
 
     @property
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = self.entry["body"]
+    def body(self) -> JSONObject:
+        body: JSONObject = self.entry["body"]
         return body
 
     @property
@@ -58,11 +58,7 @@ class Logged:
 
     @property
     def envelope_hash(self) -> str:
-        return _sha256_hex(self.entry_bytes)
-
-
-def _sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+        return hashlib.sha256(self.entry_bytes).hexdigest()
 
 
 def _salt(leaf_index: int, position: int) -> bytes:
@@ -80,7 +76,7 @@ class LedgerFactory:
     keys: dict[str, PersonKey] = field(default_factory=dict)
     log: list[Logged] = field(default_factory=list)
     witnesses: list[NoteSigner] = field(default_factory=list)
-    genesis_override: dict[str, Any] = field(default_factory=dict)
+    genesis_override: JSONObject = field(default_factory=dict)
     """Body members of the genesis to bend (its actor, type, stream, ...)."""
 
     def __post_init__(self) -> None:
@@ -109,7 +105,7 @@ class LedgerFactory:
         stream: str,
         event_type: str,
         actor: str,
-        payload: dict[str, Any],
+        payload: JSONObject,
         *,
         key: PersonKey | None = None,
         override: Mapping[str, Any] | None = None,
@@ -118,7 +114,7 @@ class LedgerFactory:
         index = len(self.log)
         salts = {name: _salt(index, i) for i, name in enumerate(sorted(payload))}
         seq, prev = self._next_in(stream)
-        body: dict[str, Any] = {
+        body: JSONObject = {
             "v": 2,
             "origin": self.origin,
             "stream": stream,
@@ -160,7 +156,7 @@ class LedgerFactory:
         payload = {"person": person, "key_id": key.key_id, "reason": "Stjålet"}
         return self.append("registry", "KeyRevoked", by or self.admin, payload)
 
-    def act(self, actor: str, matter: str, event_type: str, payload: dict[str, Any]) -> Logged:
+    def act(self, actor: str, matter: str, event_type: str, payload: JSONObject) -> Logged:
         return self.append(f"matter/{matter}", event_type, actor, payload)
 
     def add_witness(self, name: str) -> NoteSigner:
@@ -181,7 +177,7 @@ class LedgerFactory:
             quorum,
         )
 
-    def trust_document(self, quorum: int = 0) -> dict[str, Any]:
+    def trust_document(self, quorum: int = 0) -> JSONObject:
         """The trust root as the JSON document the ledger publishes."""
         trust = self.trust(quorum)
         return {
@@ -203,7 +199,7 @@ class LedgerFactory:
         withhold: Mapping[int, Iterable[str]] | None = None,
         cosigners: Iterable[NoteSigner] | None = None,
         heads: HeadsTree | None = None,
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         """A ``medledger-bundle/v2`` document over the whole log as it stands.
 
         ``leaves``: the entries it holds (every leaf by default); ``complete``: the
@@ -250,7 +246,7 @@ class LedgerFactory:
         )
 
 
-def _key_payload(person: str, key: PersonKey) -> dict[str, Any]:
+def _key_payload(person: str, key: PersonKey) -> JSONObject:
     return {"person": person, "key_id": key.key_id, "public_key": key.public_key_b64}
 
 
@@ -264,7 +260,7 @@ def _tree(entries: list[bytes]) -> tuple[merkle.MemoryNodeStore, bytes]:
     return nodes, frontier.root()
 
 
-def _item(logged: Logged, proof: list[bytes], withheld: Iterable[str]) -> dict[str, Any]:
+def _item(logged: Logged, proof: list[bytes], withheld: Iterable[str]) -> JSONObject:
     hidden = set(withheld)
     return {
         "leaf_index": logged.leaf_index,

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from ledger.protocol.keys import PersonKey
-from tests.verifier.bundle_factory import LedgerFactory, accepted, refusal
+from tests.verifier.bundle_factory import LedgerFactory, Logged, accepted, refusal
+from verifier.bundle import BundleVerificationError
 
 MATTER = "budget"
 OPENED = {"title": "Budget 2027", "responsible_body": "hmed"}
@@ -158,40 +159,31 @@ def test_a_key_enrolled_outside_the_registry_counts_for_nothing() -> None:
     assert (failure.code, failure.leaf_index) == ("unknown_key", used.leaf_index)
 
 
-def test_a_key_id_not_derived_from_its_key_is_refused() -> None:
+def _enrolment_refused(key_id: str, public_key: str) -> tuple[BundleVerificationError, Logged]:
+    """The admin enrols ``direktor`` naming ``key_id`` and ``public_key``: the bundle's
+    refusal, and the logged enrolment."""
     factory = LedgerFactory()
+    payload = {"person": "direktor", "key_id": key_id, "public_key": public_key, "roles": []}
+    forged = factory.append("registry", "PersonEnrolled", "admin", payload)
+    return refusal(factory.bundle(), factory.trust()), forged
+
+
+def test_a_key_id_not_derived_from_its_key_is_refused() -> None:
     key = PersonKey.generate("direktor")
     other = PersonKey.generate("direktor")
-    payload = {
-        "person": "direktor",
-        "key_id": other.key_id,
-        "public_key": key.public_key_b64,
-        "roles": [],
-    }
-    forged = factory.append("registry", "PersonEnrolled", "admin", payload)
-    failure = refusal(factory.bundle(), factory.trust())
+    failure, forged = _enrolment_refused(other.key_id, key.public_key_b64)
     assert (failure.code, failure.leaf_index) == ("key_id_mismatch", forged.leaf_index)
 
 
 def test_an_enrolled_key_that_is_not_base64_is_malformed() -> None:
-    factory = LedgerFactory()
-    payload = {"person": "direktor", "key_id": "0" * 16, "public_key": "not base64!", "roles": []}
-    forged = factory.append("registry", "PersonEnrolled", "admin", payload)
-    failure = refusal(factory.bundle(), factory.trust())
+    failure, forged = _enrolment_refused("0" * 16, "not base64!")
     assert (failure.code, failure.leaf_index) == ("malformed_bundle", forged.leaf_index)
 
 
 def test_an_enrolled_key_that_is_not_32_bytes_is_malformed() -> None:
-    factory = LedgerFactory()
     raw = bytes(range(31))
-    payload = {
-        "person": "direktor",
-        "key_id": hashlib.sha256(raw).hexdigest()[:16],
-        "public_key": base64.b64encode(raw).decode(),
-        "roles": [],
-    }
-    forged = factory.append("registry", "PersonEnrolled", "admin", payload)
-    failure = refusal(factory.bundle(), factory.trust())
+    key_id = hashlib.sha256(raw).hexdigest()[:16]
+    failure, forged = _enrolment_refused(key_id, base64.b64encode(raw).decode())
     assert (failure.code, failure.leaf_index) == ("malformed_bundle", forged.leaf_index)
 
 
