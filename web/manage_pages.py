@@ -144,7 +144,6 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
             session,
             site,
             names=names,
-            origin=session.origin,
             bodies=bodies,
             people=people,
             categories=CATEGORIES,
