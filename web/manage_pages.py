@@ -148,7 +148,7 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
             people=people,
             categories=CATEGORIES,
             levels=LEVELS,
-            guideline_types=("procedure", "mandatory", "optional"),
+            guideline_types=manage_actions.GUIDELINE_TYPES,
             guidelines=guidelines_in_force(state),
         ),
     )
