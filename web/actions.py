@@ -286,7 +286,6 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
             extra=chosen,
             next_page=chosen.get("next_page"),
             stream=matter_stream(matter),
-            origin=session.origin,
             **(action.hooks.context(request, site, session, matter) if action.hooks else {}),
         ),
     )

@@ -194,7 +194,6 @@ def admin_page(request: Request, ledger: LedgerId) -> Response:
             bodies=body_tree(session.state),
             history=membership_history(site, session.origin),
             person_roles=PERSON_ROLES,
-            origin=session.origin,
             saved=request.query_params.get("gemt"),
         ),
     )
@@ -214,7 +213,6 @@ def admin_action(request: Request, ledger: LedgerId, name: str) -> Response:
             session,
             site,
             name=name,
-            origin=session.origin,
             person_roles=PERSON_ROLES,
             person=request.query_params.get("person", ""),
             key_id=request.query_params.get("key_id", ""),

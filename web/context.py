@@ -55,7 +55,8 @@ def logged_in(request: Request, ledger: str) -> tuple[Site, Session, Access]:
 def page_context(
     session: Session, site: Site, *, names: Mapping[str, str] | None = None, **more: Any
 ) -> dict[str, Any]:
-    """What every logged-in page's layout shows: who, in which ledger, the CSRF token.
+    """What every logged-in page's layout shows: who, in which ledger, the CSRF token; and
+    the ledger's origin, which the signing pages sign for.
 
     ``names``: the directory's names if the page has read them already (``Read.names()``,
     the admin's directory), so that a request reads the directory once; else read here.
@@ -66,6 +67,7 @@ def page_context(
         "session": session,
         "person_name": names.get(session.person) or session.person,
         "ledger": session.ledger,
+        "origin": session.origin,
         "ledger_name": site.ledger_name(session.ledger),
         "csrf_field": CSRF_FIELD,
         **more,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from ledger.domain import events as ev
 from ledger.domain.guidelines import Guideline
@@ -29,6 +29,9 @@ from web.offers import (
     manages,
     records_politics,
 )
+
+GUIDELINE_TYPES = get_args(ev.GuidelineType)
+"""The kinds of guideline a form offers, as the event vocabulary names them."""
 
 
 def _lines(text: str | None) -> list[str]:
@@ -102,7 +105,7 @@ def _agreed_compromises(state: LedgerState, person: str, matter: str, lang: Lang
             for seq, p in _events(state, matter, ev.CompromiseProposed)
             if accepted.get(seq, set()) == both
         ],
-        "guideline_types": ("procedure", "mandatory", "optional"),
+        "guideline_types": GUIDELINE_TYPES,
     }
 
 

@@ -144,12 +144,11 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
             session,
             site,
             names=names,
-            origin=session.origin,
             bodies=bodies,
             people=people,
             categories=CATEGORIES,
             levels=LEVELS,
-            guideline_types=("procedure", "mandatory", "optional"),
+            guideline_types=manage_actions.GUIDELINE_TYPES,
             guidelines=guidelines_in_force(state),
         ),
     )
