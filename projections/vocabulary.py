@@ -22,33 +22,39 @@ _WORDS: dict[str, dict[str, list[str]]] = json.loads(
 """The word tables (``vocabulary.json``): each key's Danish and English, by table."""
 
 
-def _words(table: str) -> Words:
+def words(table: str) -> Words:
+    """The word table ``table`` of ``vocabulary.json``: each key's Danish and English."""
     return {key: (da, en) for key, (da, en) in _WORDS[table].items()}
 
 
 MONTHS: dict[Lang, tuple[str, ...]] = {lang: tuple(_WORDS["months"][lang]) for lang in LANGS}
 """The months' names, January first: dates are written in words in both languages."""
 
-EVENT_TYPES: Words = _words("event_types")
-SIDES: Words = _words("sides")
-ROLES: Words = _words("roles")
-STANCES: Words = _words("stances")
-TREATMENTS: Words = _words("treatments")
-INVOLVEMENT_KINDS: Words = _words("involvement_kinds")
-PARTS: Words = _words("parts")
-SEVERITIES: Words = _words("severities")
-STATUSES: Words = _words("statuses")
-INFLUENCE_LEVELS: Words = _words("influence_levels")
-CATEGORIES: Words = _words("categories")
-RESOLUTIONS: Words = _words("resolutions")
-REMEDIES: Words = _words("remedies")
-DISPUTE_LEVELS: Words = _words("dispute_levels")
-GUIDELINE_TYPES: Words = _words("guideline_types")
-GUIDELINE_STATUSES: Words = _words("guideline_statuses")
-DISPUTE_KINDS: Words = _words("dispute_kinds")
-DISPUTE_STATUSES: Words = _words("dispute_statuses")
+EVENT_TYPES: Words = words("event_types")
+SIDES: Words = words("sides")
+ROLES: Words = words("roles")
+STANCES: Words = words("stances")
+TREATMENTS: Words = words("treatments")
+INVOLVEMENT_KINDS: Words = words("involvement_kinds")
+PARTS: Words = words("parts")
+SEVERITIES: Words = words("severities")
+STATUSES: Words = words("statuses")
+INFLUENCE_LEVELS: Words = words("influence_levels")
+CATEGORIES: Words = words("categories")
+RESOLUTIONS: Words = words("resolutions")
+REMEDIES: Words = words("remedies")
+DISPUTE_LEVELS: Words = words("dispute_levels")
+GUIDELINE_TYPES: Words = words("guideline_types")
+GUIDELINE_STATUSES: Words = words("guideline_statuses")
+DISPUTE_KINDS: Words = words("dispute_kinds")
+DISPUTE_STATUSES: Words = words("dispute_statuses")
 
-DETAILS: Words = {**STANCES, **SIDES, **RESOLUTIONS, **_words("details")}
+SUMMARIES: Words = words("summaries")
+"""Each matter event's one-line summary (``projections.read_models.summaries``): templates whose
+``{field}`` is the payload field of that name; ``{field:60}`` clips its text to 60 characters and
+``{field:stances}`` is its word in that table (``{field:Stances}``, capitalised)."""
+
+DETAILS: Words = {**STANCES, **SIDES, **RESOLUTIONS, **words("details")}
 """The one-word details of an act (``projections.read_models.timeline.act_detail``)."""
 
 

@@ -2,7 +2,9 @@
 
 Summaries name bodies by their registered names (part of the signed log)
 and people only by id: personal names live in the directory and are added
-at display time, so erasing them changes no stored summary.
+at display time, so erasing them changes no stored summary.  Most event
+types' wording is data (the ``summaries`` table of ``vocabulary.json``); the
+few whose wording depends on the payload's flags are functions here.
 """
 
 from __future__ import annotations
@@ -12,16 +14,7 @@ from collections.abc import Callable
 
 from projections.facts.matter import Fact
 from projections.facts.registry import RegistryView
-from projections.vocabulary import (
-    DISPUTE_LEVELS,
-    INFLUENCE_LEVELS,
-    REMEDIES,
-    RESOLUTIONS,
-    SIDES,
-    STANCES,
-    Words,
-    word,
-)
+from projections.vocabulary import SUMMARIES, word, words
 
 MAX_TEXT = 90
 REDACTED = ("[indhold slettet]", "[content erased]")
@@ -51,7 +44,7 @@ def _names(registry: RegistryView, bodies: list[str]) -> str:
 
 
 Value = Callable[[Fact, RegistryView, str], str | Pair]
-"""How a phrase's placeholder is filled from the payload field of the same name: one text for
+"""How a template's ``{field}`` is filled from the payload field of that name: one text for
 both languages, or a (Danish, English) pair."""
 
 
@@ -71,39 +64,58 @@ def _count(f: Fact, r: RegistryView, field: str) -> str:
     return str(len(f.get(field, [])))
 
 
-def _clipped(limit: int) -> Value:
-    """The free text, on one line and cut to ``limit`` characters."""
-    return lambda f, r, field: clip(f.get(field), limit)
+_BY_FIELD: dict[str, Value] = {
+    "body": _body,
+    "responsible_body": _body,
+    "committee": _body,
+    "from_body": _body,
+    "to_body": _body,
+    "bodies": _bodies,
+    "present": _count,
+    "absent": _count,
+}
+"""How a field without a format is shown: a body by its name, people by their count, any
+other field as it is."""
 
 
-def _term(words: Words, *, capitalised: bool = False) -> Value:
-    """The vocabulary's words for the field's value."""
+def _value(field: str, spec: str) -> Value:
+    """The value a template's ``{field:spec}`` stands for (``SUMMARIES``'s docstring)."""
+    if not spec:
+        return _BY_FIELD.get(field, _plain)
+    if spec.isdigit():
+        limit = int(spec)
+        return lambda f, r, name: clip(f.get(name), limit)
+    table, capitalised = words(spec.lower()), spec[0].isupper()
 
-    def value(f: Fact, r: RegistryView, field: str) -> Pair:
-        da, en = word(words, f.get(field), "da"), word(words, f.get(field), "en")
+    def term(f: Fact, r: RegistryView, name: str) -> Pair:
+        da, en = word(table, f.get(name), "da"), word(table, f.get(name), "en")
         return (da.capitalize(), en.capitalize()) if capitalised else (da, en)
 
-    return value
+    return term
 
 
-def _phrase(da: str, en: str, **values: Value) -> Renderer:
-    """A renderer of the two templates: each ``{field}`` is the payload field of that name,
-    filled by its kind of value in ``values``, or as it is."""
-    names = {name for text in (da, en) for _, name, _, _ in string.Formatter().parse(text) if name}
-    fill = [(name, values.get(name, _plain)) for name in sorted(names)]
+class _Phrase:
+    """A renderer of one event type's two templates, parsed once into positional formats."""
 
-    def render(f: Fact, r: RegistryView) -> Pair:
-        in_da: dict[str, str] = {}
-        in_en: dict[str, str] = {}
-        for name, value in fill:
-            filled = value(f, r, name)
-            if isinstance(filled, str):
-                in_da[name] = in_en[name] = filled
-            else:
-                in_da[name], in_en[name] = filled
-        return (da.format_map(in_da), en.format_map(in_en))
+    def __init__(self, da: str, en: str) -> None:
+        self.fields: list[tuple[str, Value]] = []
+        self.da, self.en = self._positional(da), self._positional(en)
 
-    return render
+    def _positional(self, template: str) -> str:
+        """``template`` with each ``{field:spec}`` replaced by ``{i}``, its index in ``fields``."""
+        parts = []
+        for literal, field, spec, _ in string.Formatter().parse(template):
+            parts.append(literal.replace("{", "{{").replace("}", "}}"))
+            if field is not None:
+                parts.append(f"{{{len(self.fields)}}}")
+                self.fields.append((field, _value(field, spec or "")))
+        return "".join(parts)
+
+    def __call__(self, f: Fact, r: RegistryView) -> Pair:
+        filled = [value(f, r, field) for field, value in self.fields]
+        da = [v if isinstance(v, str) else v[0] for v in filled]
+        en = [v if isinstance(v, str) else v[1] for v in filled]
+        return (self.da.format(*da), self.en.format(*en))
 
 
 def _material(f: Fact, r: RegistryView) -> Pair:
@@ -152,139 +164,11 @@ def _acknowledged(f: Fact, r: RegistryView) -> Pair:
     )
 
 
-_REASON = _phrase("{reason}", "{reason}", reason=_clipped(70))
-_COMPROMISE_ANSWER = _phrase(
-    "Kompromis #{proposal}, {side}", "Compromise #{proposal}, {side}", side=_term(SIDES)
-)
-
 _RENDERERS: dict[str, Renderer] = {
-    "MatterOpened": _phrase(
-        "{title} ({responsible_body}, {influence_level}, "
-        "beslutning planlagt {planned_decision_date})",
-        "{title} ({responsible_body}, {influence_level}, decision planned {planned_decision_date})",
-        title=_clipped(70),
-        responsible_body=_body,
-        influence_level=_term(INFLUENCE_LEVELS),
-    ),
+    **{event_type: _Phrase(da, en) for event_type, (da, en) in SUMMARIES.items()},
     "MaterialShared": _material,
-    "ConsultationOpened": _phrase(
-        "{body}: {question} (svar senest {respond_by})",
-        "{body}: {question} (respond by {respond_by})",
-        body=_body,
-        question=_clipped(60),
-    ),
-    "MeetingHeld": _phrase(
-        "{body} {date}, {agenda_item}: {present} til stede, {absent} fraværende",
-        "{body} {date}, {agenda_item}: {present} present, {absent} absent",
-        body=_body,
-        agenda_item=_clipped(50),
-        present=_count,
-        absent=_count,
-    ),
-    "MinutesApproved": _phrase(
-        "Godkender referatet af møde #{meeting}",
-        "Approves the minutes of meeting #{meeting}",
-    ),
-    "MinutesPublished": _phrase(
-        "Referatet af møde #{meeting} offentliggjort via {channel}",
-        "Minutes of meeting #{meeting} published via {channel}",
-        channel=_clipped(40),
-    ),
-    "GuidelineAmended": _phrase(
-        "Retningslinje {guideline} ændret: {text}",
-        "Guideline {guideline} amended: {text}",
-        text=_clipped(50),
-    ),
-    "GuidelineTerminated": _phrase(
-        "Retningslinje {guideline} opsagt til ophør {effective_from}",
-        "Guideline {guideline} terminated, ending {effective_from}",
-    ),
-    "InterpretationDisputed": _phrase(
-        "Fortolkningsuenighed i {body}: {question}",
-        "Interpretation dispute in {body}: {question}",
-        body=_body,
-        question=_clipped(50),
-    ),
-    "BreachRemedied": _phrase(
-        "Brudsag #{claim}: {remedy}",
-        "Breach claim #{claim}: {remedy}",
-        remedy=_term(REMEDIES),
-    ),
-    "DisputeEscalated": _phrase(
-        "Sag #{dispute} sendt videre til {level}",
-        "Dispute #{dispute} taken to {level}",
-        level=_term(DISPUTE_LEVELS),
-    ),
-    "PositionStated": _phrase(
-        "{side} i {body} {stance}: {text}",
-        "{side} in {body} {stance}: {text}",
-        side=_term(SIDES, capitalised=True),
-        body=_body,
-        stance=_term(STANCES),
-        text=_clipped(60),
-    ),
-    "ProposalSubmitted": _phrase(
-        "Fra {body}: {title}", "From {body}: {title}", body=_body, title=_clipped(70)
-    ),
     "DisagreementRecorded": _disagreement,
-    "DisagreementAnswered": _phrase(
-        "Svar på uenighed #{disagreement}: {response}",
-        "Answer to disagreement #{disagreement}: {response}",
-        response=_clipped(60),
-    ),
-    "CompromiseProposed": _phrase(
-        "I {body}: {terms}", "In {body}: {terms}", body=_body, terms=_clipped(60)
-    ),
-    "CompromiseAccepted": _COMPROMISE_ANSWER,
-    "CompromiseRejected": _COMPROMISE_ANSWER,
     "AgreementReached": _agreement,
-    "HearingOpened": _phrase(
-        "Til {bodies}, svar senest {respond_by}",
-        "To {bodies}, respond by {respond_by}",
-        bodies=_bodies,
-    ),
-    "HearingResponseSubmitted": _phrase(
-        "Fra {body}: {text}", "From {body}: {text}", body=_body, text=_clipped(60)
-    ),
     "DecisionMade": _decision,
-    "ReferredToPolitics": _phrase(
-        "{committee} {date} ({proposal_reference})",
-        "{committee} {date} ({proposal_reference})",
-        committee=_body,
-        proposal_reference=_clipped(40),
-    ),
-    "PoliticalDecisionRecorded": _phrase(
-        "{committee} {date}: {outcome}",
-        "{committee} {date}: {outcome}",
-        committee=_body,
-        outcome=_clipped(60),
-    ),
     "ConsultationAcknowledged": _acknowledged,
-    "EscalatedToBody": _phrase(
-        "Fra {from_body} til {to_body}",
-        "From {from_body} to {to_body}",
-        from_body=_body,
-        to_body=_body,
-    ),
-    "BreachClaimed": _phrase(
-        "I {body}: {text}", "In {body}: {text}", body=_body, text=_clipped(60)
-    ),
-    "BreachResolved": _phrase(
-        "Brudsag #{claim}: {resolution}",
-        "Breach claim #{claim}: {resolution}",
-        resolution=_term(RESOLUTIONS),
-    ),
-    "DecisionCommunicated": _phrase(
-        "Til {to} via {channel}", "To {to} via {channel}", to=_clipped(40), channel=_clipped(40)
-    ),
-    "MatterClosed": _REASON,
-    "MatterWithdrawn": _REASON,
-    "CorrectionIssued": _phrase(
-        "Retter #{event}: {correction}",
-        "Corrects #{event}: {correction}",
-        correction=_clipped(60),
-    ),
-    "PayloadRedacted": _phrase(
-        "Indholdet af #{event} er slettet", "The payload of #{event} was erased"
-    ),
 }
