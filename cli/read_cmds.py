@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -97,6 +97,10 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
 
 
+_Args = ParamSpec("_Args")
+_Found = TypeVar("_Found")
+
+
 @dataclass(frozen=True)
 class _Reading:
     """What a read command reads from: the view of the ledger, the directory's names, a language."""
@@ -105,13 +109,18 @@ class _Reading:
     names: dict[str, str]
     lang: Lang
 
-    @property
-    def source(self) -> RowSource:
-        return self.view.source
+    def read(
+        self,
+        model: Callable[Concatenate[RowSource, str, _Args], _Found],
+        *args: _Args.args,
+        **kwargs: _Args.kwargs,
+    ) -> _Found:
+        """What the read model ``model`` finds in this view of the ledger."""
+        return model(self.view.source, self.view.origin, *args, **kwargs)
 
-    @property
-    def origin(self) -> str:
-        return self.view.origin
+    def title(self, da: str, en: str) -> str:
+        """A table's title in the reading's language, saying when the reading replays the log."""
+        return _t(self.lang, da, en) + _as_of_note(self.view, self.lang)
 
 
 def _reading(
@@ -252,7 +261,7 @@ def timeline_cmd(
 ) -> None:
     """Show a matter's timeline: who did what, for which body, when."""
     reading = read.open(ctx.obj, {matter})
-    found = timeline(reading.source, reading.origin, matter, lang=reading.lang, names=reading.names)
+    found = reading.read(timeline, matter, lang=reading.lang, names=reading.names)
     read.answer(found, lambda: _print_timeline(found, reading))
 
 
@@ -314,8 +323,8 @@ def dossier_cmd(
 ) -> None:
     """Show a matter's decision dossier: decision, inputs, disagreements, co-responsibility."""
     reading = read.open(ctx.obj, {matter})
-    found = dossier(reading.source, reading.origin, matter, names=reading.names)
-    report = findings(reading.source, reading.origin, matter=matter, lang=reading.lang)
+    found = reading.read(dossier, matter, names=reading.names)
+    report = reading.read(findings, matter=matter, lang=reading.lang)
     read.answer(
         {"dossier": dataclasses.asdict(found), "findings": dataclasses.asdict(report)},
         lambda: _print_dossier(found, report, reading),
@@ -473,7 +482,7 @@ def involvement_cmd(
 ) -> None:
     """Show a person's involvement: memberships, and per matter when and how."""
     reading = read.open(ctx.obj)
-    found = involvement(reading.source, reading.origin, person, names=reading.names)
+    found = reading.read(involvement, person, names=reading.names)
     read.answer(found, lambda: _print_involvement(found, reading))
 
 
@@ -543,11 +552,11 @@ def receipt_cmd(
     """Show a consultation receipt: the events proving a person's involvement, or its absence."""
     cli: CliContext = ctx.obj
     reading = read.open(cli, {matter})
-    found = receipt(reading.source, reading.origin, person, matter, names=reading.names)
+    found = reading.read(receipt, person, matter, names=reading.names)
     if bundle is not None:
         # The operator reads everything: the full receipt, every field disclosed.
         evidence = receipt_bundle(
-            cli.service(), reading.origin, person, matter, found.verdict, full=True
+            cli.service(), reading.view.origin, person, matter, found.verdict, full=True
         )
         bundle.write_text(json.dumps(evidence, indent=2, ensure_ascii=False) + "\n")
         stderr.print(f"wrote {bundle}", highlight=False)
@@ -575,17 +584,11 @@ def findings_cmd(
 ) -> None:
     """Show the MED rulebook's findings, each with the ground its rule rests on."""
     reading = read.open(ctx.obj)
-    chosen = reading.lang
-    report = findings(
-        reading.source,
-        reading.origin,
-        body=body,
-        rule=rule,
-        now=parse_now(now, name="--now"),
-        lang=chosen,
+    report = reading.read(
+        findings, body=body, rule=rule, now=parse_now(now, name="--now"), lang=reading.lang
     )
-    title = _t(chosen, "Fund", "Findings") + _as_of_note(reading.view, chosen)
-    read.answer(report, lambda: _print_findings(report, chosen, title=title))
+    title = reading.title("Fund", "Findings")
+    read.answer(report, lambda: _print_findings(report, reading.lang, title=title))
 
 
 def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
@@ -624,11 +627,8 @@ def forecast_cmd(
     """Show a matter's findings due now and those that will fall due, and when, unless
     something happens first."""
     reading = read.open(ctx.obj, matters={matter})
-    chosen = reading.lang
-    found = forecast(
-        reading.source, reading.origin, matter, now=parse_now(now, name="--now"), lang=chosen
-    )
-    read.answer(found, lambda: _print_forecast(found, reading.view, chosen))
+    found = reading.read(forecast, matter, now=parse_now(now, name="--now"), lang=reading.lang)
+    read.answer(found, lambda: _print_forecast(found, reading.view, reading.lang))
 
 
 def _print_forecast(found: Forecast, view: View, lang: Lang) -> None:
@@ -780,7 +780,7 @@ def stats_cmd(
 ) -> None:
     """Show a body's statistics per year: matters, consultations, proposals, lead time, ..."""
     reading = read.open(ctx.obj)
-    found = statistics(reading.source, reading.origin, body, year=year)
+    found = reading.read(statistics, body, year=year)
     read.answer(found, lambda: _print_stats(found, reading))
 
 
