@@ -84,6 +84,9 @@ NowOpt = Annotated[
         "--now", help="Judge deadlines and what is due at this time (default: the ledger's latest)."
     ),
 ]
+MatterArg = Annotated[str, typer.Argument(help="Matter id.")]
+MatterExampleArg = Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")]
+PersonArg = Annotated[str, typer.Argument(help="Person id.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -254,11 +257,7 @@ def _person(person: str | None, names: dict[str, str]) -> str:
 
 @handle_errors
 @read_command
-def timeline_cmd(
-    ctx: typer.Context,
-    read: ReadOptions,
-    matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
-) -> None:
+def timeline_cmd(ctx: typer.Context, read: ReadOptions, matter: MatterExampleArg) -> None:
     """Show a matter's timeline: who did what, for which body, when."""
     reading = read.open(ctx.obj, {matter})
     found = reading.read(timeline, matter, lang=reading.lang, names=reading.names)
@@ -316,11 +315,7 @@ def _timeline_label(entry: TimelineEntry, lang: Lang) -> str:
 
 @handle_errors
 @read_command
-def dossier_cmd(
-    ctx: typer.Context,
-    read: ReadOptions,
-    matter: Annotated[str, typer.Argument(help="Matter id.")],
-) -> None:
+def dossier_cmd(ctx: typer.Context, read: ReadOptions, matter: MatterArg) -> None:
     """Show a matter's decision dossier: decision, inputs, disagreements, co-responsibility."""
     reading = read.open(ctx.obj, {matter})
     found = reading.read(dossier, matter, names=reading.names)
@@ -475,11 +470,7 @@ def _print_co_responsibility(found: Dossier, reading: _Reading) -> None:
 
 @handle_errors
 @read_command
-def involvement_cmd(
-    ctx: typer.Context,
-    read: ReadOptions,
-    person: Annotated[str, typer.Argument(help="Person id.")],
-) -> None:
+def involvement_cmd(ctx: typer.Context, read: ReadOptions, person: PersonArg) -> None:
     """Show a person's involvement: memberships, and per matter when and how."""
     reading = read.open(ctx.obj)
     found = reading.read(involvement, person, names=reading.names)
@@ -542,8 +533,8 @@ def _print_matter_involvement(matter: MatterInvolvement, lang: Lang) -> None:
 def receipt_cmd(
     ctx: typer.Context,
     read: ReadOptions,
-    person: Annotated[str, typer.Argument(help="Person id.")],
-    matter: Annotated[str, typer.Argument(help="Matter id.")],
+    person: PersonArg,
+    matter: MatterArg,
     bundle: Annotated[
         Path | None,
         typer.Option("--bundle", help="Also write the evidence bundle (offline-verifiable) here."),
@@ -621,7 +612,7 @@ def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
 def forecast_cmd(
     ctx: typer.Context,
     read: ReadOptions,
-    matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
+    matter: MatterExampleArg,
     now: NowOpt = None,
 ) -> None:
     """Show a matter's findings due now and those that will fall due, and when, unless
