@@ -16,7 +16,6 @@ from cli.errors import handle_errors
 from cli.read_cmds import (
     NowOpt,
     ReadOptions,
-    _as_of_note,
     _console,
     _person,
     _t,
@@ -62,16 +61,10 @@ def guidelines_cmd(
 ) -> None:
     """Show the guideline register: type, agreement, amendments, notice and state."""
     reading = read.open(ctx.obj)
-    report = guideline_register(
-        reading.source,
-        reading.origin,
-        guideline=guideline,
-        body=body,
-        on=parse_now(on, name="--on"),
+    report = reading.read(
+        guideline_register, guideline=guideline, body=body, on=parse_now(on, name="--on")
     )
-    title = _t(reading.lang, "Retningslinjer", "Guidelines") + _as_of_note(
-        reading.view, reading.lang
-    )
+    title = reading.title("Retningslinjer", "Guidelines")
     read.answer(report, lambda: _print_register(report, reading.lang, title, reading.names))
 
 
@@ -135,15 +128,10 @@ def disputes_cmd(
 ) -> None:
     """Show breach claims and interpretation disputes: their path and what is due."""
     reading = read.open(ctx.obj, {matter} if matter else None)
-    report = disputes(
-        reading.source,
-        reading.origin,
-        matter=matter,
-        body=body,
-        now=parse_now(now, name="--now"),
-        lang=reading.lang,
+    report = reading.read(
+        disputes, matter=matter, body=body, now=parse_now(now, name="--now"), lang=reading.lang
     )
-    title = _t(reading.lang, "Tvister", "Disputes") + _as_of_note(reading.view, reading.lang)
+    title = reading.title("Tvister", "Disputes")
     read.answer(report, lambda: _print_disputes(report, reading.lang, title, reading.names))
 
 

@@ -29,6 +29,9 @@ from projections.runner.projector import Projector
 LedgerOpt = Annotated[
     str | None, typer.Option("--ledger", help="Ledger id (default: the only one).")
 ]
+EveryLedgerOpt = Annotated[
+    str | None, typer.Option("--ledger", help="Only this ledger (default: every ledger).")
+]
 
 
 class CliSettings(Settings):
@@ -102,6 +105,10 @@ class CliContext:
     def origin(self, option: str | None) -> str:
         """The origin of the ledger a command works on in the local database."""
         return self.service().origin_of(self.ledger_id(option))
+
+    def only_origin(self, option: str | None) -> str | None:
+        """The origin of the one ledger an ``EveryLedgerOpt`` names, or None for every ledger."""
+        return None if option is None else self.origin(option)
 
     def transport(
         self, key: PersonKey | None = None, ticket: str | None = None

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from cli.context import CliContext
+from cli.context import CliContext, EveryLedgerOpt
 from cli.errors import handle_errors, stderr
 from cli.worker import stop_on_signals
 from notify.delivery import Backoff
@@ -74,14 +74,12 @@ def run(
     poll: Annotated[
         float | None, typer.Option("--poll", help="Seconds between passes (default: settings).")
     ] = None,
-    ledger: Annotated[
-        str | None, typer.Option("--ledger", help="Only this ledger (default: every ledger).")
-    ] = None,
+    ledger: EveryLedgerOpt = None,
 ) -> None:
     """Plan, send and retry notifications by e-mail (until stopped)."""
     cli: CliContext = ctx.obj
     settings = NotifySettings()
-    notifier = build_notifier(cli, settings, None if ledger is None else cli.origin(ledger))
+    notifier = build_notifier(cli, settings, cli.only_origin(ledger))
     if once:
         report = notifier.run_once()
         typer.echo(f"planned {report.planned} message(s); outcomes {report.outcomes}")

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import CliContext
+from cli.context import CliContext, EveryLedgerOpt
 from cli.errors import handle_errors, stderr
 from cli.progress import progress_bar
 from cli.worker import stop_on_signals
@@ -31,9 +31,6 @@ def _console() -> Console:
 projections_app = typer.Typer(
     help="Run, rebuild and inspect the read models (projections).", no_args_is_help=True
 )
-LedgerOpt = Annotated[
-    str | None, typer.Option("--ledger", help="Only this ledger (default: every ledger).")
-]
 
 INTERRUPTED_EXIT = 9
 
@@ -42,25 +39,20 @@ def register(app: typer.Typer) -> None:
     app.add_typer(projections_app, name="projections")
 
 
-def _origin(cli: CliContext, ledger: str | None) -> str | None:
-    """The one ledger's origin the command is limited to, or None for every ledger."""
-    return None if ledger is None else cli.origin(ledger)
-
-
 @projections_app.command("run")
 @handle_errors
 def run(
     ctx: typer.Context,
     poll: Annotated[float, typer.Option("--poll", help="Seconds between polls of the log.")] = 0.5,
     once: Annotated[bool, typer.Option("--once", help="Catch up once and exit.")] = False,
-    ledger: LedgerOpt = None,
+    ledger: EveryLedgerOpt = None,
 ) -> None:
     """Follow every ledger's log and keep the read models caught up (until stopped)."""
     cli: CliContext = ctx.obj
     projector = cli.projector()
     if once:
         started = time.perf_counter()
-        applied = projector.catch_up(_origin(cli, ledger))
+        applied = projector.catch_up(cli.only_origin(ledger))
         _console().print(f"caught up: {applied} event(s) in {time.perf_counter() - started:.2f}s")
         return
     stop = stop_on_signals()
@@ -74,7 +66,7 @@ def run(
         logging.getLogger("medledger.projections").info("%s: applied %d event(s)", origin, applied)
 
     projector.run_forever(
-        poll_interval=poll, stop=stop, on_batch=report, origin=_origin(cli, ledger)
+        poll_interval=poll, stop=stop, on_batch=report, origin=cli.only_origin(ledger)
     )
     stderr.print("projection worker stopped", highlight=False)
 
@@ -87,12 +79,12 @@ def rebuild(
         list[str] | None,
         typer.Argument(help=f"Read models to rebuild (default: all): {', '.join(READ_MODELS)}."),
     ] = None,
-    ledger: LedgerOpt = None,
+    ledger: EveryLedgerOpt = None,
 ) -> None:
     """Drop and rebuild read models from the log; the result is byte-identical."""
     cli: CliContext = ctx.obj
     models = check_models(names or None)
-    origin = _origin(cli, ledger)
+    origin = cli.only_origin(ledger)
     projector = cli.projector()
     done: dict[str, tuple[int, int]] = {}
     with progress_bar("rebuilding {task.description}") as progress:
@@ -124,7 +116,7 @@ def rebuild(
 
 @projections_app.command("status")
 @handle_errors
-def status(ctx: typer.Context, ledger: LedgerOpt = None) -> None:
+def status(ctx: typer.Context, ledger: EveryLedgerOpt = None) -> None:
     """Show each read model's position against each ledger's tree size."""
     cli: CliContext = ctx.obj
     projector = cli.projector()
@@ -133,7 +125,7 @@ def status(ctx: typer.Context, ledger: LedgerOpt = None) -> None:
     table.add_column("tree size", justify="right")
     for model in READ_MODELS:
         table.add_column(model, justify="right")
-    for origin in projector.origins(_origin(cli, ledger)):
+    for origin in projector.origins(cli.only_origin(ledger)):
         _, size = projector.lag(origin)
         positions = projector.tracking.positions(origin, READ_MODELS)
         table.add_row(origin, str(size), *(str(positions[m].position) for m in READ_MODELS))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -84,6 +84,9 @@ NowOpt = Annotated[
         "--now", help="Judge deadlines and what is due at this time (default: the ledger's latest)."
     ),
 ]
+MatterArg = Annotated[str, typer.Argument(help="Matter id.")]
+MatterExampleArg = Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")]
+PersonArg = Annotated[str, typer.Argument(help="Person id.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -97,6 +100,10 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
 
 
+_Args = ParamSpec("_Args")
+_Found = TypeVar("_Found")
+
+
 @dataclass(frozen=True)
 class _Reading:
     """What a read command reads from: the view of the ledger, the directory's names, a language."""
@@ -105,13 +112,18 @@ class _Reading:
     names: dict[str, str]
     lang: Lang
 
-    @property
-    def source(self) -> RowSource:
-        return self.view.source
+    def read(
+        self,
+        model: Callable[Concatenate[RowSource, str, _Args], _Found],
+        *args: _Args.args,
+        **kwargs: _Args.kwargs,
+    ) -> _Found:
+        """What the read model ``model`` finds in this view of the ledger."""
+        return model(self.view.source, self.view.origin, *args, **kwargs)
 
-    @property
-    def origin(self) -> str:
-        return self.view.origin
+    def title(self, da: str, en: str) -> str:
+        """A table's title in the reading's language, saying when the reading replays the log."""
+        return _t(self.lang, da, en) + _as_of_note(self.view, self.lang)
 
 
 def _reading(
@@ -245,14 +257,10 @@ def _person(person: str | None, names: dict[str, str]) -> str:
 
 @handle_errors
 @read_command
-def timeline_cmd(
-    ctx: typer.Context,
-    read: ReadOptions,
-    matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
-) -> None:
+def timeline_cmd(ctx: typer.Context, read: ReadOptions, matter: MatterExampleArg) -> None:
     """Show a matter's timeline: who did what, for which body, when."""
     reading = read.open(ctx.obj, {matter})
-    found = timeline(reading.source, reading.origin, matter, lang=reading.lang, names=reading.names)
+    found = reading.read(timeline, matter, lang=reading.lang, names=reading.names)
     read.answer(found, lambda: _print_timeline(found, reading))
 
 
@@ -307,15 +315,11 @@ def _timeline_label(entry: TimelineEntry, lang: Lang) -> str:
 
 @handle_errors
 @read_command
-def dossier_cmd(
-    ctx: typer.Context,
-    read: ReadOptions,
-    matter: Annotated[str, typer.Argument(help="Matter id.")],
-) -> None:
+def dossier_cmd(ctx: typer.Context, read: ReadOptions, matter: MatterArg) -> None:
     """Show a matter's decision dossier: decision, inputs, disagreements, co-responsibility."""
     reading = read.open(ctx.obj, {matter})
-    found = dossier(reading.source, reading.origin, matter, names=reading.names)
-    report = findings(reading.source, reading.origin, matter=matter, lang=reading.lang)
+    found = reading.read(dossier, matter, names=reading.names)
+    report = reading.read(findings, matter=matter, lang=reading.lang)
     read.answer(
         {"dossier": dataclasses.asdict(found), "findings": dataclasses.asdict(report)},
         lambda: _print_dossier(found, report, reading),
@@ -466,14 +470,10 @@ def _print_co_responsibility(found: Dossier, reading: _Reading) -> None:
 
 @handle_errors
 @read_command
-def involvement_cmd(
-    ctx: typer.Context,
-    read: ReadOptions,
-    person: Annotated[str, typer.Argument(help="Person id.")],
-) -> None:
+def involvement_cmd(ctx: typer.Context, read: ReadOptions, person: PersonArg) -> None:
     """Show a person's involvement: memberships, and per matter when and how."""
     reading = read.open(ctx.obj)
-    found = involvement(reading.source, reading.origin, person, names=reading.names)
+    found = reading.read(involvement, person, names=reading.names)
     read.answer(found, lambda: _print_involvement(found, reading))
 
 
@@ -533,8 +533,8 @@ def _print_matter_involvement(matter: MatterInvolvement, lang: Lang) -> None:
 def receipt_cmd(
     ctx: typer.Context,
     read: ReadOptions,
-    person: Annotated[str, typer.Argument(help="Person id.")],
-    matter: Annotated[str, typer.Argument(help="Matter id.")],
+    person: PersonArg,
+    matter: MatterArg,
     bundle: Annotated[
         Path | None,
         typer.Option("--bundle", help="Also write the evidence bundle (offline-verifiable) here."),
@@ -543,11 +543,11 @@ def receipt_cmd(
     """Show a consultation receipt: the events proving a person's involvement, or its absence."""
     cli: CliContext = ctx.obj
     reading = read.open(cli, {matter})
-    found = receipt(reading.source, reading.origin, person, matter, names=reading.names)
+    found = reading.read(receipt, person, matter, names=reading.names)
     if bundle is not None:
         # The operator reads everything: the full receipt, every field disclosed.
         evidence = receipt_bundle(
-            cli.service(), reading.origin, person, matter, found.verdict, full=True
+            cli.service(), reading.view.origin, person, matter, found.verdict, full=True
         )
         bundle.write_text(json.dumps(evidence, indent=2, ensure_ascii=False) + "\n")
         stderr.print(f"wrote {bundle}", highlight=False)
@@ -575,17 +575,11 @@ def findings_cmd(
 ) -> None:
     """Show the MED rulebook's findings, each with the ground its rule rests on."""
     reading = read.open(ctx.obj)
-    chosen = reading.lang
-    report = findings(
-        reading.source,
-        reading.origin,
-        body=body,
-        rule=rule,
-        now=parse_now(now, name="--now"),
-        lang=chosen,
+    report = reading.read(
+        findings, body=body, rule=rule, now=parse_now(now, name="--now"), lang=reading.lang
     )
-    title = _t(chosen, "Fund", "Findings") + _as_of_note(reading.view, chosen)
-    read.answer(report, lambda: _print_findings(report, chosen, title=title))
+    title = reading.title("Fund", "Findings")
+    read.answer(report, lambda: _print_findings(report, reading.lang, title=title))
 
 
 def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
@@ -618,17 +612,14 @@ def _print_findings(report: FindingsReport, lang: Lang, *, title: str) -> None:
 def forecast_cmd(
     ctx: typer.Context,
     read: ReadOptions,
-    matter: Annotated[str, typer.Argument(help="Matter id, e.g. skolestruktur.")],
+    matter: MatterExampleArg,
     now: NowOpt = None,
 ) -> None:
     """Show a matter's findings due now and those that will fall due, and when, unless
     something happens first."""
     reading = read.open(ctx.obj, matters={matter})
-    chosen = reading.lang
-    found = forecast(
-        reading.source, reading.origin, matter, now=parse_now(now, name="--now"), lang=chosen
-    )
-    read.answer(found, lambda: _print_forecast(found, reading.view, chosen))
+    found = reading.read(forecast, matter, now=parse_now(now, name="--now"), lang=reading.lang)
+    read.answer(found, lambda: _print_forecast(found, reading.view, reading.lang))
 
 
 def _print_forecast(found: Forecast, view: View, lang: Lang) -> None:
@@ -780,7 +771,7 @@ def stats_cmd(
 ) -> None:
     """Show a body's statistics per year: matters, consultations, proposals, lead time, ..."""
     reading = read.open(ctx.obj)
-    found = statistics(reading.source, reading.origin, body, year=year)
+    found = reading.read(statistics, body, year=year)
     read.answer(found, lambda: _print_stats(found, reading))
 
 
