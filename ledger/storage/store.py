@@ -48,17 +48,7 @@ from sqlalchemy.orm import Session
 from ledger.errors import ConflictError, StorageError
 from ledger.protocol.canonical import canonical, parse_canonical
 from ledger.storage.faults import UNAVAILABLE, Guarded, unavailable
-from ledger.storage.tables import (
-    checkpoints_table,
-    directory_table,
-    document_uploads_table,
-    documents_table,
-    leaves_table,
-    ledgers_table,
-    nodes_table,
-    payloads_table,
-    used_nonces_table,
-)
+from ledger.storage.tables import LEDGER_TABLES, tables_from_file
 from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
@@ -147,16 +137,16 @@ class Store:
         self._sql_texts: dict[tuple[object, ...], str] = {}
 
     def _define_tables(self) -> None:
-        m = self.metadata
-        self.ledgers = ledgers_table(m)
-        self.leaves = leaves_table(m)
-        self.nodes = nodes_table(m)
-        self.payloads = payloads_table(m)
-        self.checkpoints = checkpoints_table(m)
-        self.directory = directory_table(m)
-        self.documents = documents_table(m)
-        self.document_uploads = document_uploads_table(m)
-        self.used_nonces = used_nonces_table(m)
+        tables = tables_from_file(self.metadata, LEDGER_TABLES)
+        self.ledgers = tables["ml_ledgers"]
+        self.leaves = tables["ml_leaves"]
+        self.nodes = tables["ml_nodes"]
+        self.payloads = tables["ml_payloads"]
+        self.checkpoints = tables["ml_checkpoints"]
+        self.directory = tables["ml_directory"]
+        self.documents = tables["ml_documents"]
+        self.document_uploads = tables["ml_document_uploads"]
+        self.used_nonces = tables["ml_used_nonces"]
 
     # --- transactions -----------------------------------------------------
 
