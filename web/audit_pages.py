@@ -64,9 +64,7 @@ def audit_page(request: Request, ledger: LedgerId) -> Response:
     # Judged at the ledger's latest time, so they change only with the log: remembered.
     report = read.remembered(
         f"audit findings {lang} {session.person}",
-        lambda: finding_routes.rule_findings(
-            access, read, lang, None, None, None, None, None, 0, 1000
-        ),
+        lambda: finding_routes.rule_findings(access, read, lang, limit=1000),
     )
     by_body: dict[str, dict[str, list[Any]]] = {}
     for finding in report.findings:

@@ -58,7 +58,7 @@ def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
     )
     register = read.remembered(
         f"guidelines {reader}",
-        lambda: guideline_routes.guidelines(access, read, None, None, None, 0, 1000),
+        lambda: guideline_routes.guidelines(access, read, limit=1000),
     )
     names = {b: info.name for b, info in list(session.state.registry.bodies.items())}
     return render(

@@ -40,7 +40,7 @@ def my_involvement(request: Request, ledger: LedgerId) -> Response:
     read = Read(session.origin, site.context, None)
     found = read.remembered(
         f"involvement {session.person}",
-        lambda: involvement_routes.person_involvement(session.person, access, read, None, 0, 1000),
+        lambda: involvement_routes.person_involvement(session.person, access, read, limit=1000),
     )
     matters = sorted(session.state.matters)
     return render(

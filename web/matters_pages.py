@@ -142,9 +142,7 @@ def matter_page(
         if as_of
         else read.remembered(
             f"findings {matter} {lang}",
-            lambda: finding_routes.rule_findings(
-                access, read, lang, matter, None, None, None, None, 0, 100
-            ),
+            lambda: finding_routes.rule_findings(access, read, lang, matter=matter),
         ).findings
     )
     return render(
