@@ -95,27 +95,33 @@ def _value(field: str, spec: str) -> Value:
 
 
 class _Phrase:
-    """A renderer of one event type's two templates, parsed once into positional formats."""
+    """A renderer of one event type's two templates, parsed once into positional formats: each
+    field is filled once for both languages, and a word's pair is indexed by the language."""
 
     def __init__(self, da: str, en: str) -> None:
-        self.fields: list[tuple[str, Value]] = []
-        self.da, self.en = self._positional(da), self._positional(en)
+        self.fields: dict[tuple[str, str], int] = {}
+        self.values: list[tuple[str, Value]] = []
+        self.da, self.en = self._positional(da, 0), self._positional(en, 1)
 
-    def _positional(self, template: str) -> str:
-        """``template`` with each ``{field:spec}`` replaced by ``{i}``, its index in ``fields``."""
+    def _positional(self, template: str, lang: int) -> str:
+        """``template`` with each ``{field:spec}`` replaced by ``{i}`` (``{i[lang]}`` for a
+        word), ``i`` its index in ``values``."""
         parts = []
-        for literal, field, spec, _ in string.Formatter().parse(template):
+        for literal, field, given, _ in string.Formatter().parse(template):
             parts.append(literal.replace("{", "{{").replace("}", "}}"))
-            if field is not None:
-                parts.append(f"{{{len(self.fields)}}}")
-                self.fields.append((field, _value(field, spec or "")))
+            if field is None:
+                continue
+            spec = given or ""
+            at = self.fields.setdefault((field, spec), len(self.values))
+            if at == len(self.values):
+                self.values.append((field, _value(field, spec)))
+            word_pair = bool(spec) and not spec.isdigit()
+            parts.append(f"{{{at}[{lang}]}}" if word_pair else f"{{{at}}}")
         return "".join(parts)
 
     def __call__(self, f: Fact, r: RegistryView) -> Pair:
-        filled = [value(f, r, field) for field, value in self.fields]
-        da = [v if isinstance(v, str) else v[0] for v in filled]
-        en = [v if isinstance(v, str) else v[1] for v in filled]
-        return (self.da.format(*da), self.en.format(*en))
+        filled = [value(f, r, field) for field, value in self.values]
+        return (self.da.format(*filled), self.en.format(*filled))
 
 
 def _material(f: Fact, r: RegistryView) -> Pair:
