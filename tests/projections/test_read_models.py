@@ -66,7 +66,12 @@ def test_the_timeline_shows_each_actors_body_side_and_roles_as_they_were_then(
     assert entries[2].roles == ["tr", "vice_chair"]
     assert entries[3].roles == ["member"]
     assert entries[2].actor_name == "Tage Tillidsrepræsentant"
-    assert entries[2].summary.startswith("Medarbejdersiden i HovedMED er imod")
+    assert [e.summary for e in entries] == [
+        "Ny skolestruktur (HovedMED, drøftelse, beslutning planlagt 2026-03-06)",
+        "HovedMED: Hvad mener I? (svar senest 2026-01-19)",
+        "Medarbejdersiden i HovedMED er imod: Vi har bemærkninger.",
+        "I HovedMED: 1 punkt(er)",
+    ]
     leaves = [e.leaf_index for e in entries]
     assert leaves == sorted(leaves) and len(set(leaves)) == 4
 
