@@ -99,24 +99,25 @@ class _Phrase:
     field is filled once for both languages, and a word's pair is indexed by the language."""
 
     def __init__(self, da: str, en: str) -> None:
-        self.fields: dict[tuple[str, str], int] = {}
         self.values: list[tuple[str, Value]] = []
-        self.da, self.en = self._positional(da, 0), self._positional(en, 1)
+        at: dict[tuple[str, str], int] = {}
+        self.da, self.en = self._positional(da, 0, at), self._positional(en, 1, at)
 
-    def _positional(self, template: str, lang: int) -> str:
+    def _positional(self, template: str, lang: int, at: dict[tuple[str, str], int]) -> str:
         """``template`` with each ``{field:spec}`` replaced by ``{i}`` (``{i[lang]}`` for a
-        word), ``i`` its index in ``values``."""
+        word), ``i`` its index in ``values`` (``at``: the indexes given so far)."""
         parts = []
         for literal, field, given, _ in string.Formatter().parse(template):
             parts.append(literal.replace("{", "{{").replace("}", "}}"))
             if field is None:
                 continue
             spec = given or ""
-            at = self.fields.setdefault((field, spec), len(self.values))
-            if at == len(self.values):
+            if (field, spec) not in at:
+                at[field, spec] = len(self.values)
                 self.values.append((field, _value(field, spec)))
             word_pair = bool(spec) and not spec.isdigit()
-            parts.append(f"{{{at}[{lang}]}}" if word_pair else f"{{{at}}}")
+            index = at[field, spec]
+            parts.append(f"{{{index}[{lang}]}}" if word_pair else f"{{{index}}}")
         return "".join(parts)
 
     def __call__(self, f: Fact, r: RegistryView) -> Pair:
