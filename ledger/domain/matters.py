@@ -20,7 +20,7 @@ Two sets of bodies grow as events come in, for two different questions:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -354,8 +354,7 @@ class MatterState:
 
     @_checks(ev.MeetingHeld)
     def _check_meeting_held(self, at: Admission, actor: str, payload: ev.MeetingHeld) -> None:
-        self._require_involved(payload.body)
-        at.registry.require_member(payload.body, actor, roles=("chair", "secretary"))
+        self._require_speaks_for(at, payload.body, actor, roles=("chair", "secretary"))
         for person in [*payload.present, *payload.absent]:
             at.registry.require_person(person)
 
@@ -388,8 +387,7 @@ class MatterState:
 
     @_checks(ev.PositionStated)
     def _check_position_stated(self, at: Admission, actor: str, payload: ev.PositionStated) -> None:
-        self._require_involved(payload.body)
-        at.registry.require_member(payload.body, actor, side=payload.side)
+        self._require_speaks_for(at, payload.body, actor, side=payload.side)
 
     @_checks(ev.ProposalSubmitted)
     def _check_proposal_submitted(
@@ -404,8 +402,7 @@ class MatterState:
         actor: str,
         payload: ev.DisagreementRecorded | ev.CompromiseProposed | ev.ConsultationAcknowledged,
     ) -> None:
-        self._require_involved(payload.body)
-        at.registry.require_member(payload.body, actor)
+        self._require_speaks_for(at, payload.body, actor)
 
     @_checks(ev.DisagreementAnswered)
     def _check_disagreement_answered(
@@ -458,8 +455,7 @@ class MatterState:
                 f"not {payload.body}",
                 body=payload.body,
             )
-        self._require_involved(payload.body)
-        at.registry.require_member(payload.body, actor)
+        self._require_speaks_for(at, payload.body, actor)
 
     @_checks(ev.HearingResponseSubmitted)
     def _check_hearing_response(
@@ -490,16 +486,14 @@ class MatterState:
 
     @_checks(ev.EscalatedToBody)
     def _check_escalated(self, at: Admission, actor: str, payload: ev.EscalatedToBody) -> None:
-        self._require_involved(payload.from_body)
-        at.registry.require_member(payload.from_body, actor)
+        self._require_speaks_for(at, payload.from_body, actor)
         at.registry.body(payload.to_body)
         _require_ancestor(at.registry, payload.from_body, payload.to_body)
 
     @_checks(ev.BreachClaimed)
     def _check_breach_claimed(self, at: Admission, actor: str, payload: ev.BreachClaimed) -> None:
         self._ref(payload.concerns, None)
-        self._require_involved(payload.body)
-        at.registry.require_member(payload.body, actor, side="employees")
+        self._require_speaks_for(at, payload.body, actor, side="employees")
 
     @_checks(ev.InterpretationDisputed)
     def _check_interpretation_disputed(
@@ -507,8 +501,7 @@ class MatterState:
     ) -> None:
         if payload.concerns is not None:
             self._ref(payload.concerns, None)
-        self._require_involved(payload.body)
-        at.registry.require_member(payload.body, actor)
+        self._require_speaks_for(at, payload.body, actor)
 
     @_checks(ev.BreachRemedied)
     def _check_breach_remedied(self, at: Admission, actor: str, payload: ev.BreachRemedied) -> None:
@@ -592,13 +585,24 @@ class MatterState:
         if self.ended and event_type not in AFTER_END_TYPES:
             raise MatterEndedError(f"matter {self.matter_id} is closed", matter=self.matter_id)
 
-    def _require_involved(self, body_id: str) -> None:
+    def _require_speaks_for(
+        self,
+        at: Admission,
+        body_id: str,
+        actor: str,
+        *,
+        side: str | None = None,
+        roles: Iterable[str] = (),
+    ) -> None:
+        """``actor`` speaks in ``body_id`` on this matter: the body is involved in it and
+        ``actor`` sits in it (on ``side``, holding one of ``roles``)."""
         if body_id not in self.involved:
             raise BodyNotInvolvedError(
                 f"{body_id} is not involved in matter {self.matter_id}; share material, "
                 "open a consultation or hearing, or escalate to it first",
                 body=body_id,
             )
+        at.registry.require_member(body_id, actor, side=side, roles=roles)
 
     def _require_heard(self, body_id: str) -> None:
         if body_id not in self.hearing_bodies:
