@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ledger.domain.groupings import INPUTS_TO_ADDRESS
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.rule import Flag, Settings, ref, rule
+from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 from projections.rulebook.sequence import first_after
 from projections.vocabulary import EVENT_TYPES, word
 
@@ -44,7 +44,7 @@ def _med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
         yield Flag(
             f"disagreement-{disagreement.seq}",
             body,
-            [disagreement, decision] + ([answer] if answer is not None else []),
+            cited(disagreement, decision, answer),
             f"Uenigheden {ref(disagreement)} i {name} var ubesvaret, da beslutningen "
             f"{ref(decision)} blev truffet{still_da}.",
             f"Disagreement {ref(disagreement)} in {name} was unanswered when decision "

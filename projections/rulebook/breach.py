@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import add_months
-from projections.rulebook.rule import Flag, Settings, ref, rule
+from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 
 MOVING_TYPES = {
     "BreachRemedied": "claim",
@@ -51,7 +51,7 @@ def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
         yield Flag(
             f"claim-{claim.seq}",
             body,
-            [claim] + ([concerned] if concerned is not None else []),
+            cited(claim, concerned),
             f"Den skriftlige påstand om brud {ref(claim)}{about_da} fra {claim.day} er "
             f"hverken afhjulpet af ledelsen (beslutningen trukket tilbage eller genoptaget) "
             f"eller ført videre til hovedudvalget inden for {months} måned(er) "

@@ -25,7 +25,7 @@ from ledger.domain.groupings import DISCUSSING_TYPES, INFORMING_TYPES
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, Settings, ref, rule
+from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 from projections.rulebook.sequence import before_first, first_after
 
 DISCUSSING = tuple(sorted(DISCUSSING_TYPES))
@@ -86,7 +86,7 @@ def _med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
         yield Flag(
             f"decision-{decision.seq}",
             body,
-            [matter.events[0], decision] + ([heard] if heard else []),
+            cited(matter.events[0], decision, heard),
             f"Beslutningen {ref(decision)} blev truffet, uden at sagen var drøftet i {name} "
             f"(intet møde og ingen drøftelse i udvalget før beslutningen).{note_da}",
             f"Decision {ref(decision)} was made without the matter being discussed in {name} "
@@ -119,7 +119,7 @@ def _med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
         yield Flag(
             f"referral-{referral.seq}",
             body,
-            [matter.events[0], referral] + ([later] if later else []),
+            cited(matter.events[0], referral, later),
             f"Sagen blev sendt til {committee} ({ref(referral)}), før den var drøftet i "
             f"{name}{after_da}",
             f"The matter was referred to {committee} ({ref(referral)}) before {name} had "
@@ -233,7 +233,7 @@ def _informed_late(
     return Flag(
         "lead-time",
         matter.responsible_body,
-        [matter.events[0], first] + ([event] if event is not None else []),
+        cited(matter.events[0], first, event),
         f"{name} blev først informeret {first.day} ({ref(first)}), {gap_da} "
         f"{what_da} ({when}); reglen kræver mindst {days} dage.",
         f"{name} was first informed on {first.day} ({ref(first)}), {gap_en} "
@@ -257,7 +257,7 @@ def _med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     yield Flag(
         f"hearing-{hearing.seq}",
         matter.responsible_body,
-        [hearing] + ([later] if later else []),
+        cited(hearing, later),
         f"Høringen {ref(hearing)} blev sendt ud, før sagen var drøftet i {name}{after_da}. "
         "En høring erstatter ikke en drøftelse.",
         f"Hearing {ref(hearing)} was opened before {name} had discussed the matter"

@@ -197,3 +197,9 @@ def rule(
 def ref(fact: Fact) -> str:
     """How an explanation cites an event of the matter: ``#seq``."""
     return f"#{fact.seq}"
+
+
+def cited(*facts: Fact | None) -> list[Fact]:
+    """The events a flag cites as evidence, in the order given, leaving out those the rule
+    did not find (an answer not given, a later discussion that never came)."""
+    return [fact for fact in facts if fact is not None]
