@@ -180,7 +180,7 @@ def words(
     if action.hooks is not None:
         said = action.hooks.words(payload, state, matter, lang)
         return message(lang, "sign.prefix") + " " + said
-    bodies = {b: body.name for b, body in list(state.registry.bodies.items())}
+    bodies = state.registry.body_names()
     title = state.matters[matter].opened.title
     values: dict[str, Any] = {
         "title": title,

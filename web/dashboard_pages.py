@@ -60,7 +60,7 @@ def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
         f"guidelines {reader}",
         lambda: guideline_routes.guidelines(access, read, limit=1000),
     )
-    names = {b: info.name for b, info in list(session.state.registry.bodies.items())}
+    names = session.state.registry.body_names()
     return render(
         request,
         "dashboard.html",

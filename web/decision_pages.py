@@ -98,7 +98,7 @@ def decision_inputs(state: LedgerState, matter: str) -> list[Input]:
         if isinstance(info.payload, ev.DecisionMade)
         for item in info.payload.inputs
     }
-    names = {b: body.name for b, body in list(state.registry.bodies.items())}
+    names = state.registry.body_names()
     return [
         Input(
             seq,

@@ -99,7 +99,7 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
     ids = [m.matter for m in listed.matters]
     due = due_items(session.state, access.bodies, ids)
     titles = {m.matter: m.title for m in listed.matters}
-    bodies = _body_names(session.state)
+    bodies = session.state.registry.body_names()
     return render(
         request,
         "matters.html",
@@ -202,7 +202,3 @@ def _actions(state: LedgerState, access: Access, matter_id: str) -> list[str]:
         for name, action in ACTIONS.items()
         if action.offer is None or action.offer(state, person, matter_id)
     ]
-
-
-def _body_names(state: LedgerState) -> dict[str, str]:
-    return {body_id: body.name for body_id, body in list(state.registry.bodies.items())}

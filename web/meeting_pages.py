@@ -20,7 +20,6 @@ from fastapi.responses import RedirectResponse, Response
 from api.access import Access
 from api.deps import BodyPath, LedgerId
 from api.errors import MalformedRequestError
-from ledger.domain.state import LedgerState
 from ledger.protocol.envelope import ID_PATTERN
 from ledger.service.documents import documents_kept
 from web.context import logged_in, page_context, site_of
@@ -36,10 +35,6 @@ from web.meetings import (
 from web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-
-def _body_names(state: LedgerState) -> dict[str, str]:
-    return {b: body.name for b, body in list(state.registry.bodies.items())}
 
 
 def agenda_choices(access: Access, body: str) -> list[tuple[str, str]]:
@@ -79,7 +74,7 @@ def calendar(request: Request, ledger: LedgerId) -> Response:
             session,
             site,
             by_body=by_body,
-            body_names=_body_names(session.state),
+            body_names=session.state.registry.body_names(),
             recording=recording,
             chosen=chosen,
             day=request.query_params.get("date") or today().isoformat(),
@@ -139,7 +134,7 @@ def meeting_page(request: Request, ledger: LedgerId, body: BodyPath, day: str) -
             site,
             meeting=meeting,
             items=items,
-            body_name=_body_names(session.state).get(body, body),
+            body_name=session.state.registry.body_names().get(body, body),
             may_approve=bool({"chair", "vice_chair"} & roles),
             may_publish=bool({"chair", "secretary"} & roles),
             may_record=bool({"chair", "secretary"} & roles),

@@ -158,6 +158,11 @@ class RegistryState:
             )
         return found
 
+    def body_names(self) -> dict[str, str]:
+        """Every body's name by its id, dissolved bodies included: a copy, taken in one pass
+        so that a page may read it while the ledger's state moves on."""
+        return {body_id: body.name for body_id, body in list(self.bodies.items())}
+
     def ancestors(self, body_id: str) -> list[str]:
         """The parent chain of a body, nearest first."""
         chain: list[str] = []
