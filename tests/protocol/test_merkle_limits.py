@@ -31,6 +31,7 @@ from ledger.protocol.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from tests.protocol.trees import memory_tree
 
 LEAF = leaf_hash(b"the last entry")
 NODES = [leaf_hash(b"node %d" % i) for i in range(64)]
@@ -130,16 +131,7 @@ def test_a_full_frontier_takes_no_further_leaf() -> None:
 # --- what each refusal names ---------------------------------------------------
 
 
-def _tree(size: int) -> MemoryNodeStore:
-    store = MemoryNodeStore()
-    frontier = Frontier.empty()
-    for i in range(size):
-        for level, index, hash_ in frontier.append(leaf_hash(b"entry %d" % i)):
-            store.put(level, index, hash_)
-    return store
-
-
-STORE = _tree(10)
+STORE, _ = memory_tree(b"entry %d" % i for i in range(10))
 ROOT10 = root(STORE, 10)
 ROOT6 = root(STORE, 6)
 ROOT8 = root(STORE, 8)

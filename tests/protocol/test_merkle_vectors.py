@@ -46,6 +46,7 @@ from tests.protocol.shared_vectors import (
     vector_files,
     vector_paths,
 )
+from tests.protocol.trees import memory_tree
 
 ENTRIES = RFC6962_ENTRIES + [b"entry %d" % i for i in range(8, 70)]
 """70 distinct entries, starting with the RFC 6962 ones."""
@@ -127,19 +128,9 @@ class CountingReader:
         return self.inner.nodes(keys)
 
 
-def build_tree(entries: Sequence[bytes]) -> tuple[MemoryNodeStore, Frontier]:
-    """Append the entries through a Frontier, storing every node it creates."""
-    store = MemoryNodeStore()
-    frontier = Frontier.empty()
-    for entry in entries:
-        for level, index, hash_ in frontier.append(leaf_hash(entry)):
-            store.put(level, index, hash_)
-    return store, frontier
-
-
 @pytest.fixture(scope="module")
 def tree70() -> MemoryNodeStore:
-    store, _ = build_tree(ENTRIES)
+    store, _ = memory_tree(ENTRIES)
     return store
 
 
@@ -199,7 +190,7 @@ def test_consistency_vector(path: Path | None) -> None:
 
 def test_the_vectors_happy_paths_are_proofs_over_the_rfc6962_inputs() -> None:
     """Our own proofs for the happy paths' (index, size) match the vector files."""
-    store, _ = build_tree(RFC6962_ENTRIES)
+    store, _ = memory_tree(RFC6962_ENTRIES)
     happy = [path for path in vector_paths("rfc6962/inclusion") if path.name == "happy-path.json"]
     if not happy:
         unavailable(f"no inclusion happy paths under {SHARED_VECTORS}")
@@ -220,7 +211,7 @@ def test_the_vectors_happy_paths_are_proofs_over_the_rfc6962_inputs() -> None:
 
 
 def test_known_roots_of_the_rfc6962_inputs() -> None:
-    store, frontier = build_tree(RFC6962_ENTRIES)
+    store, frontier = memory_tree(RFC6962_ENTRIES)
     assert root(store, 0) == EMPTY_ROOT == hashlib.sha256(b"").digest()
     for size, expected in RFC6962_ROOTS.items():
         assert root(store, size).hex() == expected
@@ -282,7 +273,7 @@ def test_a_loaded_frontier_keeps_appending_where_it_left_off(
     tree70: MemoryNodeStore,
 ) -> None:
     frontier = Frontier.load(tree70, 37)
-    store, _ = build_tree(ENTRIES[:37])
+    store, _ = memory_tree(ENTRIES[:37])
     for entry in ENTRIES[37:]:
         for level, index, hash_ in frontier.append(leaf_hash(entry)):
             store.put(level, index, hash_)
@@ -349,7 +340,7 @@ def test_equal_sizes_have_an_empty_consistency_proof(tree70: MemoryNodeStore) ->
 
 
 def test_a_store_missing_a_node_is_a_storage_error() -> None:
-    store, _ = build_tree(ENTRIES[:5])
+    store, _ = memory_tree(ENTRIES[:5])
     with pytest.raises(StorageError):
         root(store, 6)
     with pytest.raises(StorageError):
@@ -423,7 +414,7 @@ def test_inner_node_presented_as_a_leaf_never_verifies() -> None:
     node itself and prove its "inclusion" in a shallower tree.
     """
     size = 32
-    store, _ = build_tree(ENTRIES[:size])
+    store, _ = memory_tree(ENTRIES[:size])
     tree_root = root(store, size)
     for level in range(1, 6):
         for index in range(size >> level):
@@ -463,7 +454,7 @@ def test_any_inclusion_proof_verifies_and_any_flip_breaks_it(
     case: tuple[list[bytes], int, int], data: st.DataObject
 ) -> None:
     entries, index, size = case
-    store, _ = build_tree(entries)
+    store, _ = memory_tree(entries)
     proof = inclusion_proof(store, index, size)
     tree_root = root(store, size)
     assert tree_root == ref_mth(entries[:size])
@@ -484,7 +475,7 @@ def test_any_inclusion_proof_verifies_and_any_flip_breaks_it(
 def test_any_consistency_proof_verifies(size2: int, data: st.DataObject) -> None:
     size1 = data.draw(st.integers(1, size2))
     entries = [b"%d" % i for i in range(size2)]
-    store, frontier = build_tree(entries)
+    store, frontier = memory_tree(entries)
     proof = consistency_proof(store, size1, size2)
     root1, root2 = root(store, size1), frontier.root()
     verify_consistency(size1, size2, proof, root1, root2)

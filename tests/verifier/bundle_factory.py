@@ -31,6 +31,7 @@ from ledger.protocol.envelope import field_digest
 from ledger.protocol.heads import HeadsTree, StreamTip
 from ledger.protocol.keys import PersonKey
 from ledger.protocol.note import NoteSigner, sign_note
+from tests.protocol.trees import memory_tree
 from verifier.bundle import BundleReport, BundleVerificationError, TrustRoot, verify_bundle
 
 ORIGIN = "ledger.example/factory"
@@ -208,9 +209,9 @@ class LedgerFactory:
         ``heads``: stream heads to commit to instead of the log's own (a lying operator).
         """
         size = len(self.log)
-        nodes, root = _tree([e.entry_bytes for e in self.log])
+        nodes, frontier = memory_tree(e.entry_bytes for e in self.log)
         heads = heads or self.heads()
-        text = f"{self.origin}\n{size}\n{b64encode(root)}\n{heads.line()}\n"
+        text = f"{self.origin}\n{size}\n{b64encode(frontier.root())}\n{heads.line()}\n"
         hidden = withhold or {}
         chosen = range(size) if leaves is None else sorted(leaves)
         return {
@@ -248,16 +249,6 @@ class LedgerFactory:
 
 def _key_payload(person: str, key: PersonKey) -> JSONObject:
     return {"person": person, "key_id": key.key_id, "public_key": key.public_key_b64}
-
-
-def _tree(entries: list[bytes]) -> tuple[merkle.MemoryNodeStore, bytes]:
-    """The RFC 6962 tree over the entries: its complete nodes and its root."""
-    nodes = merkle.MemoryNodeStore()
-    frontier = merkle.Frontier.empty()
-    for entry in entries:
-        for level, index, hash_ in frontier.append(merkle.leaf_hash(entry)):
-            nodes.put(level, index, hash_)
-    return nodes, frontier.root()
 
 
 def _item(logged: Logged, proof: list[bytes], withheld: Iterable[str]) -> JSONObject:

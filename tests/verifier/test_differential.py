@@ -42,6 +42,7 @@ from tests.protocol.shared_vectors import (
     vector_files,
     vector_paths,
 )
+from tests.protocol.trees import memory_tree
 from verifier.bundle import BundleVerificationError, TrustRoot, _inclusion_ok, _verify_checkpoint
 
 # --- inclusion proofs ---------------------------------------------------------
@@ -86,13 +87,9 @@ def _b64(text: str) -> bytes:
 @cache
 def _tree() -> tuple[merkle.MemoryNodeStore, tuple[bytes, ...]]:
     """A stored tree of 40 leaves, built by the appender's frontier."""
-    store = merkle.MemoryNodeStore()
-    frontier = merkle.Frontier.empty()
-    leaves = tuple(merkle.leaf_hash(f"entry {i}".encode()) for i in range(40))
-    for leaf in leaves:
-        for level, index, hash_ in frontier.append(leaf):
-            store.put(level, index, hash_)
-    return store, leaves
+    entries = tuple(f"entry {i}".encode() for i in range(40))
+    store, _ = memory_tree(entries)
+    return store, tuple(map(merkle.leaf_hash, entries))
 
 
 def _honest(index: int, size: int) -> Claim:
