@@ -22,7 +22,7 @@ from demo.organisation import Organisation
 from ledger.storage.store import Store
 from tests.api.conftest import Api, assert_error, ledger_path
 from tests.conftest import PG_URL
-from tests.stories.databases import cut_connections, store_of_its_own, unreachable
+from tests.stories.databases import cut_connections, only_on, store_of_its_own, unreachable
 from tests.stories.http import open_school_matter, position, signed
 
 READS = [
@@ -57,11 +57,6 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         yield opened
 
 
-def only_on(backend: str, wanted: str) -> None:
-    if backend != wanted:
-        pytest.skip(f"a fault of {wanted}")
-
-
 def read(api: Api, org: Organisation, token: str, path: str) -> httpx.Response:
     auth = {"Authorization": f"Bearer {token}"}
     response: httpx.Response = api.http.get(ledger_path(org) + path, headers=auth)
@@ -85,7 +80,7 @@ def unavailable(response: httpx.Response) -> None:
 def test_every_route_reconnects_after_the_servers_connections_were_cut(
     backend: str, api: Api, org: Organisation, store: Store
 ) -> None:
-    only_on(backend, "postgres")
+    only_on("postgres", backend, "a fault of PostgreSQL")
     open_school_matter(org)
     org.act("tr", "skolestruktur", position("employees"))
     token = api.token(org, "revisor")
@@ -104,7 +99,7 @@ def test_every_route_reconnects_after_the_servers_connections_were_cut(
 def test_an_unreachable_database_is_503_storage_unavailable_on_every_kind_of_route(
     backend: str, api: Api, org: Organisation, store: Store
 ) -> None:
-    only_on(backend, "postgres")
+    only_on("postgres", backend, "a fault of PostgreSQL")
     open_school_matter(org)
     token = api.token(org, "revisor")
     waiting = signed(org, "tr", "matter/skolestruktur", position("employees"))
@@ -128,7 +123,7 @@ def test_an_unreachable_database_is_503_storage_unavailable_on_every_kind_of_rou
 def test_a_full_disk_is_503_storage_unavailable_and_stores_nothing(
     backend: str, api: Api, org: Organisation, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    only_on(backend, "sqlite")
+    only_on("sqlite", backend, "a fault of SQLite")
     open_school_matter(org)
     token = api.token(org, "revisor")
     long = "Et langt høringssvar. " * 900

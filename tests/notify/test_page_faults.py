@@ -12,7 +12,7 @@ from ledger.storage.store import Store
 from tests.conftest import PG_URL
 from tests.notify.conftest import Browser
 from tests.notify.test_consultation_story import consult
-from tests.stories.databases import store_of_its_own, unreachable
+from tests.stories.databases import only_on, store_of_its_own, unreachable
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
 def test_the_notification_pages_say_503_when_the_database_is_gone(
     backend: str, browser: Browser, clock: ManualClock, store: Store
 ) -> None:
-    if backend != "postgres":
-        pytest.skip("a fault of PostgreSQL")
+    only_on("postgres", backend, "a fault of PostgreSQL")
     consult(browser.mail, clock)
     browser.mail.run()
     csrf = browser.log_in("tr")
