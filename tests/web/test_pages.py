@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import httpx
+from playwright.sync_api import Browser
 
-from tests.web.conftest import DemoSite, Person, assert_accessible, become, log_in, open_person
+from tests.web.conftest import (
+    DemoSite,
+    Person,
+    assert_accessible,
+    become,
+    log_in,
+    open_person,
+    signed_in,
+)
 
 
 def test_start_page_is_danish_first_and_offers_the_demo_people(
@@ -97,3 +106,34 @@ def test_pages_need_a_session_and_forms_need_their_csrf_token(
     # A token for another ledger does not open this one's pages.
     other = httpx.get(demo_site.url + "/l/kk-buf/sager", cookies=jar, follow_redirects=False)
     assert other.status_code == 303
+
+
+def test_every_choice_stands_beside_its_label(
+    demo_site: DemoSite, people: list[Person], browser: Browser
+) -> None:
+    """Each radio button and checkbox sits on the line of its label, the label after it:
+    a reader sees which words the box answers for."""
+    forms = {
+        "hmed-nfmd": [
+            "/l/ballerup/beskeder",
+            "/l/ballerup/sager/teknologi-dialog/handling/position",
+        ],
+        "kd": ["/l/ballerup/sager/teknologi-dialog/handling/decision"],
+        "bal-admin": ["/l/ballerup/admin/handling/enrol"],
+    }
+    for who, paths in forms.items():
+        person = signed_in(browser, demo_site, people, "ballerup", who)
+        for path in paths:
+            page = person.go(path)
+            choices = page.locator("main input[type=radio], main input[type=checkbox]").all()
+            assert choices, path
+            for choice in choices:
+                label = page.locator(f'label[for="{choice.get_attribute("id")}"]')
+                box, words = choice.bounding_box(), label.bounding_box()
+                assert box is not None and words is not None, path
+                middle = box["y"] + box["height"] / 2
+                assert words["y"] <= middle <= words["y"] + words["height"], (
+                    path,
+                    label.inner_text(),
+                )
+                assert words["x"] >= box["x"] + box["width"], (path, label.inner_text())
