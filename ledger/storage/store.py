@@ -545,7 +545,10 @@ class Store:
                 insert(d).values(origin=origin, person=person, name=name, email=email, erased=False)
             )
 
-    def erase_directory(self, origin: str, person: str) -> None:
+    def erase_directory(self, origin: str, person: str) -> bool:
+        """Empty a person's directory entry and mark it erased, then scrub the old row from
+        the database files (see ``scrub``).  Returns False when SQLite could not
+        finish the scrub because another connection was reading."""
         d = self.directory
         with self.write() as session:
             session.execute(
@@ -553,6 +556,7 @@ class Store:
                 .where(and_(d.c.origin == origin, d.c.person == person))
                 .values(name=None, email=None, erased=True)
             )
+        return self.scrub([d])
 
     def directory_names(self, origin: str) -> dict[str, str]:
         d = self.directory
@@ -585,17 +589,25 @@ class Store:
 
     # --- erasure -----------------------------------------------------------
 
-    def scrub_erased(self, tables: Sequence[Table] = ()) -> bool:
-        """Remove the copies of erased bytes that the database files keep; call after the commit.
+    def scrub_erased(self) -> bool:
+        """Remove the copies of erased payload bytes that the database files keep; call after
+        the commit (see ``scrub``)."""
+        return self.scrub([self.payloads])
+
+    def scrub(self, tables: Sequence[Table]) -> bool:
+        """Remove the old copies of rows of ``tables`` that the database files keep after an
+        erasure committed.
 
         SQLite zeroes freed content on every connection (``secure_delete``),
         but the write-ahead log still holds the pages as they were before the
         erasure: a ``TRUNCATE`` checkpoint copies the current pages into the
         database file and empties the log.  On PostgreSQL the old row version
-        stays in the payloads table's pages (and in ``tables``: the read
-        models that showed the erased text) until a ``VACUUM`` removes it,
-        outside any transaction.  Returns False when SQLite could not finish
-        the checkpoint because another connection was reading.
+        stays in the table's pages, and a plain ``VACUUM`` only marks its space
+        free: the bytes stay in the page until something overwrites them.  So
+        the tables are rewritten (``VACUUM FULL``, outside any transaction),
+        which holds each table's exclusive lock while it copies the live rows.
+        Returns False when SQLite could not finish the checkpoint because
+        another connection was reading.
         """
         try:
             if self.dialect == "sqlite":
@@ -603,10 +615,10 @@ class Store:
                     busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
                 return busy is None or int(busy[0]) == 0
             quote = self.engine.dialect.identifier_preparer.format_table
-            names = ", ".join(quote(table) for table in [self.payloads, *tables])
+            names = ", ".join(quote(table) for table in tables)
             with self.engine.connect() as connection:
                 autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-                autocommit.exec_driver_sql(f"VACUUM {names}")
+                autocommit.exec_driver_sql(f"VACUUM FULL {names}")
             return True
         except UNAVAILABLE as exc:
             raise unavailable(exc) from exc

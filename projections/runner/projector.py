@@ -312,7 +312,7 @@ class Projector:
         The erasure is committed whatever happens here, so a failure is logged.
         """
         try:
-            self.store.scrub_erased([spec.table for spec in self.schema.specs.values()])
+            self.store.scrub([spec.table for spec in self.schema.specs.values()])
         except LedgerError as error:
             logger.error("read models of %s: erasure not scrubbed: %s", origin, error.message)
 

@@ -1,4 +1,5 @@
-"""An erased payload leaves no copy in the database files (DESIGN.md section 10, "Secrets").
+"""An erased payload or directory entry leaves no copy in the database files (DESIGN.md
+section 10, "Secrets").
 
 A union representative's statement names a colleague's illness; the
 administrator erases it (``PayloadRedacted``).  Afterwards the statement's
@@ -6,12 +7,13 @@ bytes are searched for where the database keeps data: on SQLite every file
 of the database (the file, its write-ahead log and the shared-memory index),
 with the read models following every write as in the serving process; on
 PostgreSQL every page of the payloads table, read raw with ``pageinspect``.
+The same holds for a name and an address erased from the directory of names.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from projections.runner.projector import Projector
 from tests.conftest import PG_URL
 from tests.stories.databases import only_on, store_of_its_own
 from tests.stories.http import open_school_matter, position
+from tests.stories.school import school_structure
 
 
 @pytest.fixture
@@ -58,6 +61,22 @@ def erased_statement(store: Store, org: Organisation, *, later: int) -> bytes:
     return name.encode()
 
 
+def erased_description(store: Store, org: Organisation) -> bytes:
+    """Open a matter whose long description names someone, and erase it before anything else
+    is written: no later row moves over the old version's place in its page, and the name
+    stands early in the row.  The name's bytes."""
+    follow_as_when_serving(store, org)
+    name = uuid.uuid4().hex
+    secret = f"Sagen angår {name}. " + "Baggrund og forløb. " * 30
+    opened = org.act("direktor", "skolestruktur", school_structure(org.clock, description=secret))
+    erasure = ev.PayloadRedacted(event=opened["seq"], fields=["description"], legal_basis="GDPR")
+    org.act("admin", "skolestruktur", erasure)
+    return name.encode()
+
+
+Erase = Callable[[Store, Organisation], bytes]
+
+
 def database_files(store: Store) -> list[Path]:
     database = Path(str(make_url(store.url).database))
     return [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
@@ -70,23 +89,37 @@ def follow_as_when_serving(store: Store, org: Organisation) -> None:
     org.service.subscribe(projector.after_commit)
 
 
+@pytest.mark.parametrize(
+    "erase",
+    [
+        pytest.param(lambda s, o: erased_statement(s, o, later=30), id="a position's text"),
+        pytest.param(erased_description, id="a long description"),
+    ],
+)
 def test_sqlite_keeps_no_copy_in_the_database_its_log_or_its_index(
-    backend: str, store: Store, org: Organisation
+    backend: str, store: Store, org: Organisation, erase: Erase
 ) -> None:
     only_on("sqlite", backend, "the files of a SQLite database")
-    name = erased_statement(store, org, later=30)
+    name = erase(store, org)
     files = database_files(store)
     assert {p.name.removeprefix("ledger.db") for p in files} >= {"", "-wal"}
     found = [p.name for p in files if name in p.read_bytes()]
     assert found == [], f"the erased text is still in {found}"
 
 
+@pytest.mark.parametrize(
+    "erase",
+    [
+        # Few events after the statement: its page keeps room, so no read prunes it by chance.
+        pytest.param(lambda s, o: erased_statement(s, o, later=3), id="a position's text"),
+        pytest.param(erased_description, id="a long description"),
+    ],
+)
 def test_postgresql_keeps_no_old_row_version_in_any_page(
-    backend: str, store: Store, org: Organisation
+    backend: str, store: Store, org: Organisation, erase: Erase
 ) -> None:
     only_on("postgres", backend, "the pages of a PostgreSQL database")
-    # Few events after the statement: its page keeps room, so no read prunes it by chance.
-    name = erased_statement(store, org, later=3)
+    name = erase(store, org)
     engine = create_engine(store.url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
@@ -137,3 +170,38 @@ def pages_holding(connection: Connection, needle: bytes) -> list[str]:
             if needle in bytes(page):
                 found.append(f"{relation} page {n}")
     return found
+
+
+def erased_entry(org: Organisation) -> bytes:
+    """Give the union representative a name and an address no other row holds, then erase
+    them; the bytes both held."""
+    unique = uuid.uuid4().hex
+    org.service.set_directory(org.origin, "tr", f"{unique} Rasmussen", f"{unique}@example.dk")
+    org.service.erase_directory(org.origin, "tr")
+    assert "tr" not in org.service.directory_names(org.origin)
+    return unique.encode()
+
+
+def test_an_erased_directory_entry_leaves_no_copy_in_sqlites_files(
+    backend: str, store: Store, org: Organisation
+) -> None:
+    only_on("sqlite", backend, "the files of a SQLite database")
+    unique = erased_entry(org)
+    found = [p.name for p in database_files(store) if unique in p.read_bytes()]
+    assert found == [], f"the erased name is still in {found}"
+
+
+def test_an_erased_directory_entry_leaves_no_copy_in_postgresqls_pages(
+    backend: str, store: Store, org: Organisation
+) -> None:
+    only_on("postgres", backend, "the pages of a PostgreSQL database")
+    unique = erased_entry(org)
+    engine = create_engine(store.url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+            assert pages_of(connection, "ml_directory") >= 1, "the directory was read"
+            holding = pages_holding(connection, unique)
+    finally:
+        engine.dispose()
+    assert holding == [], f"pages still hold the erased name: {holding}"
