@@ -22,7 +22,7 @@ BodyAccess           a body's statistics (and, in the findings list,   its membe
                      the findings about a body as a whole)
 AuditorAccess        the whole ledger as a bundle                      auditors
 DirectoryAccess      the directory of names                            admins and auditors
-AdminAccess          setting a directory entry                         admins
+AdminAccess          setting or erasing a directory entry              admins
 DocumentAccess       a document (material, minutes) by its SHA-256     who may read a matter whose
                                                                        events name it, and who
                                                                        uploaded it; else 404

@@ -133,13 +133,31 @@ class CliContext:
     def set_directory(
         self, signer: LedgerClient, person: str, name: str | None, email: str | None
     ) -> None:
-        """Record a person's name and e-mail outside the signed log (locally, or on the server as an admin)."""
+        """Record a person's name and e-mail outside the signed log, as an admin (locally, or
+        on the server); the person must be enrolled."""
         if isinstance(signer.transport, HttpTransport):
             signer.transport.put(
                 signer.ledger, f"/directory/{person}", {"name": name, "email": email}
             )
-        else:
-            self.service().set_directory(signer.origin, person, name, email)
+            return
+        self._admin_of(signer, person).set_directory(signer.origin, person, name, email)
+
+    def erase_directory(self, signer: LedgerClient, person: str) -> None:
+        """Erase a person's name and e-mail from the directory, as an admin (locally, or on
+        the server); the person must be enrolled."""
+        if isinstance(signer.transport, HttpTransport):
+            signer.transport.delete(signer.ledger, f"/directory/{person}")
+            return
+        self._admin_of(signer, person).erase_directory(signer.origin, person)
+
+    def _admin_of(self, signer: LedgerClient, person: str) -> LedgerService:
+        """This machine's service, once the server's checks hold here too: ``signer`` is an
+        admin and ``person`` is enrolled."""
+        service = self.service()
+        registry = service.state(signer.origin).registry
+        registry.require_admin(signer.key.person)
+        registry.require_person(person)
+        return service
 
 
 def global_options(

@@ -31,6 +31,10 @@ member_app = typer.Typer(
     help="Appoint members to bodies and record that they left.", no_args_is_help=True
 )
 key_app = typer.Typer(help="Add and revoke a person's keys.", no_args_is_help=True)
+directory_app = typer.Typer(
+    help="Correct or erase a person's name and e-mail, kept outside the signed log.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +44,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(body_app, name="body")
     app.add_typer(member_app, name="member")
     app.add_typer(key_app, name="key")
+    app.add_typer(directory_app, name="directory")
 
 
 def save_key(key: PersonKey, path: Path) -> None:
@@ -352,6 +357,35 @@ def key_revoke(
         "KeyRevoked",
         {"person": person, "key_id": key_id, "reason": reason},
     )
+
+
+@directory_app.command("set")
+@handle_errors
+def directory_set(
+    ctx: typer.Context,
+    person: PersonArg,
+    signer: KeyFile,
+    name: Annotated[str | None, typer.Option(help="The person's name.")] = None,
+    email: Annotated[str | None, typer.Option(help="The person's e-mail address.")] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Set an enrolled person's name and e-mail (as an admin; not signed, not in the log)."""
+    cli: CliContext = ctx.obj
+    cli.set_directory(cli.client(signer, ledger), person, name, email)
+    _print({"person": person, "name": name})
+
+
+@directory_app.command("erase")
+@handle_errors
+def directory_erase(
+    ctx: typer.Context, person: PersonArg, signer: KeyFile, ledger: LedgerOpt = None
+) -> None:
+    """Erase an enrolled person's name and e-mail (as an admin): the right to erasure.
+
+    No mail is sent to them afterwards, and no copy is left in the database files."""
+    cli: CliContext = ctx.obj
+    cli.erase_directory(cli.client(signer, ledger), person)
+    _print({"person": person, "name": None})
 
 
 def _append_registry(

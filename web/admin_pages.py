@@ -195,6 +195,7 @@ def admin_page(request: Request, ledger: LedgerId) -> Response:
             history=membership_history(site, session.origin),
             person_roles=PERSON_ROLES,
             saved=request.query_params.get("gemt"),
+            erased=request.query_params.get("slettet"),
         ),
     )
 
@@ -305,12 +306,16 @@ async def admin_words(request: Request, ledger: LedgerId, name: str) -> Response
 
 @router.post("/l/{ledger}/admin/navne")
 async def set_name(request: Request, ledger: LedgerId) -> Response:
-    """Set a person's name and e-mail in the directory (outside the signed log)."""
+    """Set a person's name and e-mail in the directory (outside the signed log), or erase
+    them (the form's second button)."""
     site = site_of(request)
     session, access = _admin(request, ledger)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(request, session, form.get("csrf"))
-    entry = DirectoryEntryIn(name=form.get("name") or None, email=form.get("email") or None)
     person = form.get("person", "")
+    if form.get("erase"):
+        people_routes.erase_directory_entry(person, access, site.context.service)
+        return RedirectResponse(f"/l/{ledger}/admin?slettet={person}#directory-h", status_code=303)
+    entry = DirectoryEntryIn(name=form.get("name") or None, email=form.get("email") or None)
     people_routes.set_directory_entry(person, entry, access, site.context.service)
     return RedirectResponse(f"/l/{ledger}/admin?gemt={person}#directory-h", status_code=303)

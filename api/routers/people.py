@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.access import AdminAccess, DirectoryAccess, LedgerAccess
+from api.access import Access, AdminAccess, DirectoryAccess, LedgerAccess
 from api.deps import PersonPath, ServiceDep
 from api.responses import READ_ERRORS, errors
 from api.schemas import DirectoryEntryIn, DirectoryEntryOut, DirectoryOut, MembershipOut, MeOut
@@ -52,7 +52,26 @@ def set_directory_entry(
     service: ServiceDep,
 ) -> DirectoryEntryOut:
     """Set an enrolled person's name and e-mail (admins only; not part of the signed log)."""
-    if person not in access.state.registry.people:
-        raise UnknownPersonError(f"no person {person} is enrolled", person=person)
+    _require_enrolled(access, person)
     service.set_directory(access.origin, person, entry.name, entry.email)
     return DirectoryEntryOut(person=person, name=entry.name)
+
+
+@router.delete(
+    "/directory/{person}",
+    response_model=DirectoryEntryOut,
+    responses={**READ_ERRORS, **errors(422)},
+)
+def erase_directory_entry(
+    person: PersonPath, access: AdminAccess, service: ServiceDep
+) -> DirectoryEntryOut:
+    """Erase an enrolled person's name and e-mail (admins only): no mail is sent to them, and
+    no copy is left in the database files."""
+    _require_enrolled(access, person)
+    service.erase_directory(access.origin, person)
+    return DirectoryEntryOut(person=person, name=None)
+
+
+def _require_enrolled(access: Access, person: str) -> None:
+    if person not in access.state.registry.people:
+        raise UnknownPersonError(f"no person {person} is enrolled", person=person)

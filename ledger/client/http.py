@@ -206,6 +206,9 @@ class HttpTransport:
     def put(self, ledger: str, path: str, body: dict[str, Any]) -> Any:
         return self._json(self._authorised(ledger, "PUT", self._path(ledger, path), json=body))
 
+    def delete(self, ledger: str, path: str) -> Any:
+        return self._json(self._authorised(ledger, "DELETE", self._path(ledger, path)))
+
     # --- the Transport protocol ---------------------------------------------
 
     def head(self, ledger: str, stream: str) -> Head | None:

@@ -668,6 +668,14 @@ class LedgerService:
         """Record a person's name and e-mail outside the signed log (so they stay erasable)."""
         self.store.set_directory(self.origin_of(ledger), person, name, email)
 
+    def erase_directory(self, ledger: str, person: str) -> None:
+        """Erase a person's name and e-mail (the right to erasure), leaving no copy in the
+        database files: the entry stays, empty and marked erased, so no mail is planned for
+        them.  The signed log never held either.  A scrub the database was too busy for is
+        logged, not raised (the erasure itself is committed); the next erasure finishes it."""
+        if not self.store.erase_directory(self.origin_of(ledger), person):
+            logger.warning("directory entry of %s erased; the database was busy", person)
+
     # --- single-use nonces ----------------------------------------------------
 
     def use_nonce(self, origin: str, nonce: str, expires_at: int) -> bool:

@@ -198,3 +198,17 @@ def test_only_an_admin_sets_a_directory_entry(api: Api, matters: Organisation) -
     assert matters.service.store.directory_names(matters.origin)["tr"] == "Tage T. Rasmussen"
     unknown = api.http.put(path[:-2] + "nobody", json=body, headers=api.headers(matters, "admin"))
     assert_error(unknown, 422, "unknown_person")
+
+
+def test_only_an_admin_erases_a_directory_entry(api: Api, matters: Organisation) -> None:
+    path = f"/v1/ledgers/{matters.origin.rsplit('/', 1)[-1]}/directory/tr"
+    refused = api.http.delete(path, headers=api.headers(matters, "tr"))
+    assert_error(refused, 403, "admin_required")
+    assert matters.service.directory_names(matters.origin)["tr"] == "Tage Tillidsrepræsentant"
+    done = api.http.delete(path, headers=api.headers(matters, "admin"))
+    assert (done.status_code, done.json()) == (200, {"person": "tr", "name": None})
+    assert "tr" not in matters.service.directory_names(matters.origin)
+    listed = api.get(matters, "admin", "/directory").json()["entries"]
+    assert {"person": "tr", "name": None} in listed
+    unknown = api.http.delete(path[:-2] + "nobody", headers=api.headers(matters, "admin"))
+    assert_error(unknown, 422, "unknown_person")

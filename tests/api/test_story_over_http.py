@@ -99,6 +99,7 @@ def test_the_user_story_works_over_http(
         the_log_proves_the_matter(reader, log_key, trust, position)
         the_read_models_show_the_matter(reader, trust)
         reader.close()
+        the_admin_corrects_a_name_and_erases_it(server, home, admin_key)
     assert not (home / "medledger-data").exists(), "a person's CLI touched a local database"
 
 
@@ -131,6 +132,30 @@ def found_from_the_admins_machine(server: LiveServer, home: Path, ticket: str) -
         home=home,
     )
     return admin_key
+
+
+def the_admin_corrects_a_name_and_erases_it(
+    server: LiveServer, home: Path, admin_key: Path
+) -> None:
+    """The admin corrects the director's name and address with the CLI over the server,
+    then erases both when the director asks to be forgotten."""
+    as_admin = f"--server {server.url} directory {{}} direktor --as {shlex.quote(str(admin_key))}"
+    admin = HttpTransport(server.url, key=PersonKey.load(admin_key))
+
+    def name() -> object:
+        entries = admin.get(LEDGER, "/directory")["entries"]
+        return next(e["name"] for e in entries if e["person"] == "direktor")
+
+    medledger(
+        server,
+        as_admin.format("set") + " --name 'Dorte D. Direktør' --email dorte@ballerup.example",
+        home=home,
+    )
+    assert name() == "Dorte D. Direktør"
+    erased = json.loads(medledger(server, as_admin.format("erase"), home=home))
+    assert erased == {"person": "direktor", "name": None}
+    assert name() is None
+    admin.close()
 
 
 def enrol_the_others(url: str, admin: PersonKey) -> dict[str, PersonKey]:

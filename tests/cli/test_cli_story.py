@@ -45,6 +45,14 @@ def tree_size(data: Path) -> int:
         store.dispose()
 
 
+def directory(data: Path) -> dict[str, str]:
+    store = Store(f"sqlite:///{data}/ledger.db")
+    try:
+        return store.directory_names(ORIGIN)
+    finally:
+        store.dispose()
+
+
 @pytest.fixture(scope="module")
 def testby(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The secretariat's folder after setting up Testby: ``data/`` and ``keys/``.
@@ -143,6 +151,19 @@ def test_the_director_opens_a_matter_and_the_union_rep_answers(testby: Path) -> 
     assert "8 events" in verified
 
 
+def test_the_administrator_corrects_a_name_and_erases_it(testby: Path) -> None:
+    data = testby / "data"
+    corrected = medledger(
+        "directory set tr --as keys/admin.key --name 'Tage Rasmussen' --email tage@testby.dk",
+        data=data,
+    )
+    assert json.loads(ok(corrected)) == {"person": "tr", "name": "Tage Rasmussen"}
+    assert directory(data)["tr"] == "Tage Rasmussen"
+    erased = medledger("directory erase tr --as keys/admin.key", data=data)
+    assert json.loads(ok(erased)) == {"person": "tr", "name": None}
+    assert "tr" not in directory(data)
+
+
 @pytest.mark.parametrize(
     ("command_line", "exit_code", "code"),
     [
@@ -171,6 +192,18 @@ def test_the_director_opens_a_matter_and_the_union_rep_answers(testby: Path) -> 
             id="body established twice",
         ),
         pytest.param(
+            "directory erase direktor --as keys/tr.key",
+            5,
+            "signer_not_admin",
+            id="directory entry erased by someone not an admin",
+        ),
+        pytest.param(
+            "directory set nobody --as keys/admin.key --name Ingen",
+            7,
+            "unknown_person",
+            id="directory entry of someone never enrolled",
+        ),
+        pytest.param(
             "show matter/skoler --ledger findes-ikke",
             8,
             "unknown_ledger",
@@ -190,6 +223,7 @@ def test_mistakes_get_their_exit_code_and_change_nothing(
     data = testby / "data"
     size = tree_size(data)
     key_before = (testby / "keys" / "tr.key").read_bytes()
+    names_before = directory(data)
 
     result = medledger(command_line, data=data)
 
@@ -198,3 +232,4 @@ def test_mistakes_get_their_exit_code_and_change_nothing(
     assert "Traceback" not in result.stderr + result.stdout
     assert tree_size(data) == size
     assert (testby / "keys" / "tr.key").read_bytes() == key_before
+    assert directory(data) == names_before

@@ -156,7 +156,7 @@ def test_erasing_the_directory_entry_stops_the_mail(
     mail: Mail, clock: ManualClock, store: Store
 ) -> None:
     consult(mail, clock)
-    store.erase_directory(mail.org.origin, "tr")
+    mail.org.service.erase_directory(mail.org.origin, "tr")
     clock.now = NEXT_MORNING
     mail.run()
     assert mail.mailbox.to(address("tr")) == []
@@ -187,7 +187,7 @@ def test_an_address_erased_after_planning_cancels_the_message(
     mail: Mail, clock: ManualClock, store: Store, smtp: SmtpServer
 ) -> None:
     refused_overnight(mail, clock, smtp)
-    store.erase_directory(mail.org.origin, "tr")
+    mail.org.service.erase_directory(mail.org.origin, "tr")
     smtp.mailbox.rcpt_reply = None
     clock.advance(minutes=1)
     mail.run()

@@ -214,7 +214,7 @@ def test_erasing_a_persons_details_changes_no_read_model_only_the_name_shown(
     read.live()
     before = dump(read.projector, [org.origin])
     assert read.timeline("skolestruktur").entries[2].actor_name == "Tage Tillidsrepræsentant"
-    org.service.store.erase_directory(org.origin, "tr")
+    org.service.erase_directory(org.origin, "tr")
     assert dump(read.projector, [org.origin]) == before
     entry = read.timeline("skolestruktur").entries[2]
     assert (entry.actor, entry.actor_name) == ("tr", None)

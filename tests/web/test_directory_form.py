@@ -1,0 +1,41 @@
+"""The administration page's directory of names: an admin corrects a person's name and
+address, then erases them when the person asks to be forgotten; nobody else may (no
+browser; both backends)."""
+
+from __future__ import annotations
+
+from tests.web.browserless import Browserless, Site, site_fixture  # noqa: F401 (``site``)
+
+
+def names(site: Site) -> dict[str, str]:
+    return site.org.service.directory_names(site.org.origin)
+
+
+def send(sender: Browserless, **fields: str) -> tuple[int, str]:
+    """Submit the directory form as ``sender``; the answer's status and where it leads."""
+    answer = sender.http.post(
+        f"/l/{sender.ledger}/admin/navne", data={"csrf": sender.csrf, **fields}
+    )
+    return answer.status_code, answer.headers.get("location", "")
+
+
+def test_an_admin_corrects_a_name_and_then_erases_it(site: Site) -> None:
+    admin = site.person("admin")
+    saved = send(admin, person="tr", name="Tage Rasmussen", email="tage@example.dk")
+    assert saved == (303, f"/l/{admin.ledger}/admin?gemt=tr#directory-h")
+    assert names(site)["tr"] == "Tage Rasmussen"
+    erased = send(admin, person="tr", name="", email="", erase="1")
+    assert erased == (303, f"/l/{admin.ledger}/admin?slettet=tr#directory-h")
+    assert "tr" not in names(site)
+    page = admin.http.get(erased[1]).text
+    assert "Navn og e-mail for tr er slettet." in page
+
+
+def test_only_an_admin_erases_and_only_someone_enrolled(site: Site) -> None:
+    before = names(site)
+    member = site.person("tr")
+    assert send(member, person="direktor", erase="1")[0] == 403
+    admin = site.person("admin")
+    assert send(admin, person="nobody", erase="1")[0] == 422
+    assert send(admin, person="direktor", erase="1", csrf="forged")[0] == 403
+    assert names(site) == before
