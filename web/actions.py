@@ -31,7 +31,7 @@ from web import meeting_actions, offers
 from web.action_hooks import ActionHooks
 from web.context import Site, page_context, site_of
 from web.dry_run_view import dry_run_words
-from web.i18n import Lang, format_date, message
+from web.i18n import Lang, format_date, message, shown
 from web.render import PageRoute, render, request_lang
 from web.session import Session, check_csrf
 
@@ -181,7 +181,7 @@ def words(
         said = action.hooks.words(payload, state, matter, lang)
         return message(lang, "sign.prefix") + " " + said
     bodies = state.registry.body_names()
-    title = state.matters[matter].opened.title
+    title = state.matters[matter].title
     values: dict[str, Any] = {
         "title": title,
         "body": bodies.get(str(payload.get("body")), payload.get("body")),
@@ -235,7 +235,7 @@ def choices(state: LedgerState, person: str, matter: str, lang: Lang) -> Choices
     found = state.matters[matter]
     events = list(found.events.items())
     compromises = [
-        (seq, f"{seq}: {info.payload.terms[:80]}")
+        (seq, f"{seq}: {shown(info.payload.terms, lang)[:80]}")
         for seq, info in events
         if isinstance(info.payload, ev.CompromiseProposed)
     ]
@@ -280,7 +280,7 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
             site,
             action=action,
             matter_id=matter,
-            matter_title=session.state.matters[matter].opened.title,
+            matter_title=session.state.matters[matter].title,
             choices=choices(session.state, session.person, matter, lang),
             stances=STANCES,
             extra=chosen,

@@ -75,9 +75,7 @@ def audit_page(request: Request, ledger: LedgerId) -> Response:
         )
     except NotYetCheckpointedError:
         checkpoint = None
-    matters = sorted(
-        (m.opened.title, matter_id) for matter_id, m in list(session.state.matters.items())
-    )
+    matters = sorted((m.title, matter_id) for matter_id, m in list(session.state.matters.items()))
     return render(
         request,
         "audit.html",

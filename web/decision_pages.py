@@ -33,7 +33,7 @@ from ledger.domain.state import LedgerState
 from ledger.errors import MalformedError
 from web.actions import Action, register
 from web.context import page_context, site_of
-from web.i18n import Lang, message
+from web.i18n import Lang, message, shown
 from web.offers import decides
 from web.render import PageRoute, render
 
@@ -71,19 +71,20 @@ class Input:
 
 
 def _text_of(payload: ev.Payload | None) -> str:
+    """What an input said, as the decision form quotes it (nothing where it was erased)."""
     match payload:
         case ev.PositionStated(text=text) | ev.HearingResponseSubmitted(text=text):
-            return text
+            return shown(text)
         case ev.ProposalSubmitted(title=title, text=text):
-            return f"{title}: {text}"
+            return ": ".join(part for part in (shown(title), shown(text)) if part)
         case ev.DisagreementRecorded(points=points):
-            return " / ".join(points)
+            return shown(points)
         case ev.CompromiseProposed(terms=text) | ev.AgreementReached(text=text):
-            return text
+            return shown(text)
         case ev.ConsultationAcknowledged(comment=comment):
-            return comment or ""
+            return shown(comment)
         case ev.PoliticalDecisionRecorded(outcome=outcome):
-            return outcome
+            return shown(outcome)
     return ""
 
 
@@ -174,7 +175,7 @@ def _say(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -
     return message(
         lang,
         "decision.sign",
-        title=state.matters[matter].opened.title,
+        title=state.matters[matter].title,
         outcome=payload["outcome"],
         rationale=payload["rationale"],
         inputs=treated or message(lang, "sign.none"),

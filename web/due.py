@@ -31,7 +31,7 @@ from api.routers import disputes as dispute_routes
 from api.routers import findings as finding_routes
 from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
-from web.i18n import Lang
+from web.i18n import Lang, shown
 from web.matters_pages import due_items
 from web.meetings import approvers
 
@@ -149,9 +149,9 @@ def disagreement_items(access: Access, scope: set[str]) -> list[DueItem]:
                     DueItem(
                         "disagreement",
                         matter_id,
-                        matter.opened.title,
+                        matter.title,
                         info.payload.body,
-                        " / ".join(info.payload.points),
+                        shown(info.payload.points),
                         matter.opened.planned_decision_date,
                         [matter.opened.decision_maker],
                     )
@@ -168,7 +168,7 @@ def request_items(access: Access, scope: set[str]) -> list[DueItem]:
         DueItem(
             d.kind,
             d.matter,
-            state.matters[d.matter].opened.title,
+            state.matters[d.matter].title,
             d.body,
             "",
             d.respond_by,

@@ -12,7 +12,7 @@ kl. 17.05`` and ``28 November 2026, 17:05``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -58,6 +58,15 @@ def message(lang: Lang, name: str, /, **values: object) -> str:
     """The text of ``name`` in ``lang`` with its placeholders filled; KeyError if missing."""
     text = catalogue(lang)[name]
     return text.format(**values) if values else text
+
+
+def shown(value: str | Sequence[str] | None, lang: Lang | None = None) -> str:
+    """An event's free-text field as a page shows it: a list joined with " / ", and an erased
+    field (None once ``PayloadRedacted`` took it) as the word for erased in ``lang``, or as
+    nothing where no language is given (the template then leaves it out)."""
+    if value is None:
+        return "" if lang is None else message(lang, "text.erased")
+    return value if isinstance(value, str) else " / ".join(value)
 
 
 def as_lang(value: str | None) -> Lang:

@@ -21,7 +21,7 @@ from ledger.domain import events as ev
 from ledger.domain.guidelines import Guideline
 from ledger.domain.state import LedgerState
 from web.actions import Action, Build, Choose, Offer, Say, register
-from web.i18n import Lang, format_date, message
+from web.i18n import Lang, format_date, message, shown
 from web.offers import (
     chairs_or_manages,
     decides,
@@ -89,7 +89,7 @@ def _open_disagreements(state: LedgerState, person: str, matter: str, lang: Lang
     answered = state.matters[matter].answered
     return {
         "disagreements": [
-            (seq, f"{seq}: {' / '.join(p.points)[:120]}")
+            (seq, f"{seq}: {shown(p.points, lang)[:120]}")
             for seq, p in _events(state, matter, ev.DisagreementRecorded)
             if seq not in answered
         ]
@@ -101,7 +101,7 @@ def _agreed_compromises(state: LedgerState, person: str, matter: str, lang: Lang
     both = {"management", "employees"}
     return {
         "agreed_compromises": [
-            (seq, f"{seq}: {p.terms[:120]}", p.body)
+            (seq, f"{seq}: {shown(p.terms, lang)[:120]}", p.body)
             for seq, p in _events(state, matter, ev.CompromiseProposed)
             if accepted.get(seq, set()) == both
         ],
@@ -281,7 +281,7 @@ def _say(name: str, clauses: Clauses = _no_clauses) -> Say:
     the action's own ``clauses``."""
 
     def say(payload: dict[str, Any], state: LedgerState, matter: str, lang: Lang) -> str:
-        values: dict[str, Any] = {**payload, "title": state.matters[matter].opened.title}
+        values: dict[str, Any] = {**payload, "title": state.matters[matter].title}
         for field in ("body", "committee"):
             if field in payload:
                 values[field] = _names(state, [str(payload[field])])

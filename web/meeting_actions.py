@@ -128,7 +128,7 @@ def meeting_words(payload: dict[str, Any], state: LedgerState, matter: str, lang
         "meetings.sign.meeting",
         body=_names(state).get(payload["body"], payload["body"]),
         date=format_date(payload["date"], lang),
-        title=state.matters[matter].opened.title,
+        title=state.matters[matter].title,
         agenda_item=payload["agenda_item"],
         present=_people(payload["present"], lang),
         absent=_people(payload["absent"], lang),
@@ -187,7 +187,7 @@ def _minutes_values(
     return {
         "body": _names(state).get(held.body, held.body),
         "date": format_date(held.date, lang),
-        "title": state.matters[matter].opened.title,
+        "title": state.matters[matter].title,
         "seq": payload["meeting"],
         "digest": payload["minutes_sha256"],
     }

@@ -40,7 +40,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 def agenda_choices(access: Access, body: str) -> list[tuple[str, str]]:
     """Open matters the reader may read that ``body`` may take up (it is involved)."""
     return sorted(
-        (matter_id, matter.opened.title)
+        (matter_id, matter.title)
         for matter_id, matter in list(access.state.matters.items())
         if not matter.ended and body in matter.involved and access.may_read(matter_id)
     )

@@ -20,7 +20,7 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.errors import NotFoundError, UnknownEventReferenceError
 from projections.rulebook.book import RULEBOOK
-from web.i18n import LOCAL_TIME
+from web.i18n import LOCAL_TIME, shown
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,15 @@ class Meeting:
 def _item(state: LedgerState, matter_id: str, seq: int, held: ev.MeetingHeld) -> AgendaItem:
     matter = state.matters[matter_id]
     published = [
-        info.payload.channel
+        shown(info.payload.channel)
         for info in list(matter.events.values())
         if isinstance(info.payload, ev.MinutesPublished) and info.payload.meeting == seq
     ]
     return AgendaItem(
         matter=matter_id,
-        title=matter.opened.title,
+        title=matter.title,
         seq=seq,
-        agenda_item=held.agenda_item,
+        agenda_item=shown(held.agenda_item),
         present=list(held.present),
         absent=list(held.absent),
         minutes_sha256=held.minutes_sha256,

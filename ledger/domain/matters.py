@@ -46,6 +46,7 @@ from ledger.errors import (
     SignerNotOriginalActorError,
     UnknownEventReferenceError,
 )
+from ledger.protocol.envelope import MATTER_PREFIX
 
 # What may still be added once a matter is closed or withdrawn: records about
 # the past (corrections, erasure, acknowledgements, the minutes of its meetings,
@@ -294,6 +295,11 @@ class MatterState:
         state = cls(matter_id, payload, involved={body}, readers={body}, interned=interned)
         state.events[1] = EventInfo("MatterOpened", actor, payload)
         return state
+
+    @property
+    def title(self) -> str:
+        """The matter's title; its id once the title is erased (an id is never erased)."""
+        return self.opened.title or self.matter_id
 
     @property
     def responsible_body(self) -> str:
@@ -569,6 +575,19 @@ class MatterState:
         _require_erasable(info, payload.event, payload.fields)
         self._require_not_erased(payload.event, payload.fields)
 
+    def _forget(self, seq: int, erased: frozenset[str]) -> None:
+        """Drop erased values from this state as well: whatever reads it (a page) then sees
+        what a replay of the log gives, the erased fields None.  No rule reads them (only
+        erasable fields go); a lean state keeps no free text to drop."""
+        info = self.events.get(seq)
+        if info is None or info.payload is None or self.interned is not None:
+            return
+        kept = {k: v for k, v in ev.payload_json(info.payload).items() if k not in erased}
+        payload = ev.parse_payload(info.type, MATTER_PREFIX + self.matter_id, kept, erased)
+        info.payload = payload
+        if isinstance(payload, ev.MatterOpened):
+            self.opened = payload
+
     # --- the rules the checks share -------------------------------------
 
     def _ref(self, seq: int, types: set[str] | frozenset[str] | None) -> EventInfo:
@@ -799,6 +818,6 @@ class MatterState:
             case ev.MatterClosed() | ev.MatterWithdrawn():
                 self.ended = True
             case ev.PayloadRedacted(event=target, fields=names):
-                # The target keeps its payload here: only erasable fields go, and no
-                # rule of this state reads them.
-                self.erased.setdefault(target, set()).update(names)
+                erased = self.erased.setdefault(target, set())
+                erased.update(names)
+                self._forget(target, frozenset(erased))

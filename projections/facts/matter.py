@@ -83,7 +83,8 @@ class MatterFacts:
 
     @property
     def opened(self) -> Payload:
-        """The MatterOpened payload (never redactable)."""
+        """The MatterOpened payload: never erased whole, but its free text may be (the
+        title, the description), and then those keys are missing."""
         return self.events[0].payload
 
     responsible_body = _Opened()

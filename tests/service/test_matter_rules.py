@@ -375,6 +375,27 @@ def test_an_agreement_still_needs_both_sides_after_a_restart_with_a_redaction(
         matter.act("direktor", agreement(proposal))
 
 
+def test_an_erasure_leaves_the_service_the_state_a_restart_would_load(
+    org: Organisation, matter: Matter, service: LedgerService, clock: ManualClock, tmp_path: Path
+) -> None:
+    """The pages read the service's state: once a text is erased it is gone from there at once,
+    as a restarted service replaying the log would have it (the title shows as the id)."""
+    stated = int(matter.act("tr", position())["seq"])
+    proposal = compromise(matter)
+    for seq, fields in ((1, ["title", "description"]), (stated, ["text"]), (proposal, ["terms"])):
+        matter.act("admin", ev.PayloadRedacted(event=seq, fields=fields, legal_basis="GDPR"))
+    live = service.state(org.origin).matters[matter.matter_id]
+    restarted = LedgerService(service.store, LogKeyring(tmp_path / "log-keys"), clock=clock)
+    loaded = restarted.state(org.origin).matters[matter.matter_id]
+    assert live.events == loaded.events and live.opened == loaded.opened
+    assert live.title == loaded.title == matter.matter_id
+    assert live.opened.description is None and live.opened.responsible_body == "hmed"
+    position_now, proposal_now = live.events[stated].payload, live.events[proposal].payload
+    assert isinstance(position_now, ev.PositionStated) and position_now.text is None
+    assert isinstance(proposal_now, ev.CompromiseProposed) and proposal_now.terms is None
+    assert live.events[stated].committed_fields() == loaded.events[stated].committed_fields()
+
+
 # --- hearings ------------------------------------------------------------------------
 
 
