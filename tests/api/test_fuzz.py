@@ -43,6 +43,7 @@ def test_no_operation_answers_5xx_or_off_schema(api: Api, org: Organisation) -> 
     tokens = {
         "GET": api.token(org, "revisor"),
         "PUT": api.token(org, "admin"),
+        "DELETE": api.token(org, "admin"),
         "POST": api.token(org, "tr"),
     }
     operations = []
