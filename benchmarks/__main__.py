@@ -15,6 +15,7 @@ BENCHMARKS = {
     "b6": "benchmarks.b6_scale",
     "b7": "benchmarks.b7_pages",
     "b8": "benchmarks.b8_notify",
+    "b9": "benchmarks.b9_erasure",
 }
 
 
