@@ -25,6 +25,8 @@ console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
 PersonArg = Annotated[str, typer.Argument()]
 BodyArg = Annotated[str, typer.Argument()]
+DirectoryName = Annotated[str | None, typer.Option(help="Name for the directory (not signed).")]
+DirectoryEmail = Annotated[str | None, typer.Option(help="E-mail for the directory (not signed).")]
 
 body_app = typer.Typer(help="Establish and dissolve MED bodies.", no_args_is_help=True)
 member_app = typer.Typer(
@@ -237,10 +239,8 @@ def enroll(
     public_key: Annotated[str | None, typer.Option(help="Base64 Ed25519 public key.")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Or the person's key file.")] = None,
     role: Annotated[list[str] | None, typer.Option(help="admin or auditor (repeatable).")] = None,
-    name: Annotated[str | None, typer.Option(help="Name for the directory (not signed).")] = None,
-    email: Annotated[
-        str | None, typer.Option(help="E-mail for the directory (not signed).")
-    ] = None,
+    name: DirectoryName = None,
+    email: DirectoryEmail = None,
     ledger: LedgerOpt = None,
 ) -> None:
     """Enroll a person and their first key (signed by an admin)."""
@@ -365,8 +365,8 @@ def directory_set(
     ctx: typer.Context,
     person: PersonArg,
     signer: KeyFile,
-    name: Annotated[str | None, typer.Option(help="The person's name.")] = None,
-    email: Annotated[str | None, typer.Option(help="The person's e-mail address.")] = None,
+    name: DirectoryName = None,
+    email: DirectoryEmail = None,
     ledger: LedgerOpt = None,
 ) -> None:
     """Set an enrolled person's name and e-mail (as an admin; not signed, not in the log)."""
