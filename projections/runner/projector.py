@@ -122,6 +122,9 @@ class Projector:
         self._tracked: set[str] = set()
         self._planned_through: dict[str, int] = {}
         self._lock = threading.RLock()
+        self._rebuilding = False
+        """True while ``rebuild`` writes every row from the log again: the log's erased
+        payloads hold no text, so an erasure met on the way leaves nothing to scrub."""
 
     # --- catching up --------------------------------------------------------
 
@@ -294,7 +297,7 @@ class Projector:
             expected[model] = changes.end
         self._planned_through[fold.origin] = max(planned, changes.end)
         fold.evict()
-        if any(e.type == "PayloadRedacted" for e in events):
+        if not self._rebuilding and any(e.type == "PayloadRedacted" for e in events):
             self._scrub_erased(fold.origin)
         return changes.end - changes.start
 
@@ -383,8 +386,12 @@ class Projector:
         origins = self.origins(origin)
         self.reset(names, origin)
         events = 0
-        for chosen in origins:
-            events += self.catch_up(chosen, progress=progress)
+        self._rebuilding = True
+        try:
+            for chosen in origins:
+                events += self.catch_up(chosen, progress=progress)
+        finally:
+            self._rebuilding = False
         return CatchUpReport(events, time.perf_counter() - started, len(origins))
 
     # --- following ------------------------------------------------------------

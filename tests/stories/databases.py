@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
@@ -66,6 +67,21 @@ def only_on(wanted: str, backend: str, what: str) -> None:
     """Skip the test unless it runs on the ``wanted`` backend, the only one that has ``what``."""
     if backend != wanted:
         pytest.skip(what)
+
+
+@contextmanager
+def sent() -> Iterator[list[str]]:
+    """The text of every SQL statement any engine sends meanwhile, in order."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def cut_connections(url: str) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.stories.databases import sent
 from tests.web.browserless import Site, site_fixture  # noqa: F401 (the ``site`` fixture)
-from tests.web.test_meeting_reads import counted
 
 PAGES = [
     ("tr", "/sager"),
@@ -33,7 +33,7 @@ def test_a_page_reads_the_directory_once(site: Site, who: str, path: str) -> Non
     person = site.person(who)
     page = f"/l/{person.ledger}{path}"
     assert person.http.get(page).status_code == 200, page  # the read models catch up first
-    with counted() as statements:
+    with sent() as statements:
         answer = person.http.get(page)
     assert answer.status_code == 200, answer.text
     reads = [s for s in statements if "ml_directory" in s]

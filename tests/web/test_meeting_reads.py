@@ -9,14 +9,9 @@ there are, and the notification hook says what is due from whom by when.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from api.access import Access, Reader
 from api.reading import Read
@@ -25,6 +20,7 @@ from ledger.domain import events as ev
 from ledger.service.application import LedgerService
 from ledger.storage.store import Store
 from tests.stories.confidential import MARKERS
+from tests.stories.databases import sent
 from tests.stories.school import school_structure
 from tests.web.browserless import Browserless, Site, told_site
 from web.context import Site as PageSite
@@ -62,23 +58,9 @@ def local_meeting(org: Organisation, matter: str) -> int:
     return int(org.act("leder", matter, held)["seq"])
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
 def queries(person: Browserless, path: str) -> int:
     assert person.http.get(path).status_code == 200, path  # the read models catch up first
-    with counted() as statements:
+    with sent() as statements:
         answer = person.http.get(path)
     assert answer.status_code == 200, answer.text
     return len(statements)
