@@ -670,11 +670,16 @@ class LedgerService:
 
     def erase_directory(self, ledger: str, person: str) -> None:
         """Erase a person's name and e-mail (the right to erasure), leaving no copy in the
-        database files: the entry stays, empty and marked erased, so no mail is planned for
-        them.  The signed log never held either.  A scrub the database was too busy for is
-        logged, not raised (the erasure itself is committed); the next erasure finishes it."""
-        if not self.store.erase_directory(self.origin_of(ledger), person):
-            logger.warning("directory entry of %s erased; the database was busy", person)
+        database files: an entry there is emptied and marked erased, so no mail is planned
+        for them.  The signed log never held either.  The erasure commits first; a scrub
+        that fails or finds the database busy is logged, not raised, and the next erasure
+        finishes it."""
+        self.store.erase_directory(self.origin_of(ledger), person)
+        try:
+            if not self.store.scrub_directory():
+                logger.warning("directory entry of %s erased; the database was busy", person)
+        except LedgerError as error:
+            logger.error("directory entry of %s erased, not scrubbed: %s", person, error.message)
 
     # --- single-use nonces ----------------------------------------------------
 

@@ -100,6 +100,9 @@ class LogRecord:
 class Store:
     """The event store and the ledger tables of one database (or PG schema)."""
 
+    scrub_lock_timeout = "5s"
+    """How long an erasure's scrub waits for a table's lock on PostgreSQL (``scrub``)."""
+
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         self.url = url
         self.schema = schema
@@ -545,10 +548,9 @@ class Store:
                 insert(d).values(origin=origin, person=person, name=name, email=email, erased=False)
             )
 
-    def erase_directory(self, origin: str, person: str) -> bool:
-        """Empty a person's directory entry and mark it erased, then scrub the old row from
-        the database files (see ``scrub``).  Returns False when SQLite could not
-        finish the scrub because another connection was reading."""
+    def erase_directory(self, origin: str, person: str) -> None:
+        """Empty a person's directory entry, if there is one, and mark it erased; call
+        ``scrub_directory`` after it."""
         d = self.directory
         with self.write() as session:
             session.execute(
@@ -556,7 +558,11 @@ class Store:
                 .where(and_(d.c.origin == origin, d.c.person == person))
                 .values(name=None, email=None, erased=True)
             )
-        return self.scrub([d])
+
+    def scrub_directory(self) -> bool:
+        """Remove the old copies of erased directory rows from the database files
+        (``scrub``)."""
+        return self.scrub([self.directory])
 
     def directory_names(self, origin: str) -> dict[str, str]:
         d = self.directory
@@ -606,8 +612,10 @@ class Store:
         free: the bytes stay in the page until something overwrites them.  So
         the tables are rewritten (``VACUUM FULL``, outside any transaction),
         which holds each table's exclusive lock while it copies the live rows.
-        Returns False when SQLite could not finish the checkpoint because
-        another connection was reading.
+        It waits at most ``scrub_lock_timeout`` for those locks: behind a long
+        reader (a dump, an export) every append would otherwise queue behind it.
+        Returns False when the scrub could not be done now: SQLite's checkpoint
+        met a reader, or PostgreSQL's lock wait timed out.
         """
         try:
             if self.dialect == "sqlite":
@@ -618,13 +626,25 @@ class Store:
             names = ", ".join(quote(table) for table in tables)
             with self.engine.connect() as connection:
                 autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-                autocommit.exec_driver_sql(f"VACUUM FULL {names}")
+                autocommit.exec_driver_sql(f"SET lock_timeout = '{self.scrub_lock_timeout}'")
+                try:
+                    autocommit.exec_driver_sql(f"VACUUM FULL {names}")
+                except sqlalchemy.exc.OperationalError as exc:
+                    if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                        return False
+                    raise
+                finally:
+                    autocommit.exec_driver_sql("RESET lock_timeout")
             return True
         except UNAVAILABLE as exc:
             raise unavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+LOCK_NOT_AVAILABLE = "55P03"
+"""PostgreSQL's SQLSTATE for a lock wait that ``lock_timeout`` ended."""
 
 
 class _SessionTransaction:

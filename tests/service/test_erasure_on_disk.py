@@ -14,6 +14,7 @@ directory of names.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ from ledger.domain import events as ev
 from ledger.storage.store import Store
 from projections.runner.projector import Projector
 from tests.conftest import PG_URL
-from tests.stories.databases import store_of_its_own
+from tests.stories.databases import only_on, store_of_its_own
 from tests.stories.http import open_school_matter, position
 from tests.stories.school import school_structure
 
@@ -171,3 +172,21 @@ def pages_holding(connection: Connection, needle: bytes) -> list[str]:
             if needle in bytes(page):
                 found.append(f"{relation} page {n}")
     return found
+
+
+def test_a_scrub_gives_way_to_a_long_reader(backend: str, store: Store) -> None:
+    """A dump or an export reading the directory must not queue every write behind an
+    erasure's rewrite: the scrub waits only so long for its lock, says it was busy, and
+    the next one does it."""
+    only_on("postgres", backend, "PostgreSQL's table locks")
+    store.scrub_lock_timeout = "200ms"
+    engine = create_engine(store.url)
+    try:
+        with engine.connect() as reader, reader.begin():
+            reader.execute(text("SELECT count(*) FROM ml_directory"))
+            started = time.monotonic()
+            assert store.scrub_directory() is False
+            assert time.monotonic() - started < 5
+        assert store.scrub_directory() is True
+    finally:
+        engine.dispose()
