@@ -122,9 +122,9 @@ class Projector:
         self._tracked: set[str] = set()
         self._planned_through: dict[str, int] = {}
         self._lock = threading.RLock()
-        self._rebuilding = False
-        """True while ``rebuild`` writes every row from the log again: the log's erased
-        payloads hold no text, so an erasure met on the way leaves nothing to scrub."""
+        self._deferred: set[str] | None = None
+        """While ``rebuild`` runs: the ledgers whose erasures it met, scrubbed once at its
+        end rather than once a batch (each scrub may rewrite every read-model table)."""
 
     # --- catching up --------------------------------------------------------
 
@@ -297,8 +297,11 @@ class Projector:
             expected[model] = changes.end
         self._planned_through[fold.origin] = max(planned, changes.end)
         fold.evict()
-        if not self._rebuilding and any(e.type == "PayloadRedacted" for e in events):
-            self._scrub_erased(fold.origin)
+        if any(e.type == "PayloadRedacted" for e in events):
+            if self._deferred is None:
+                self._scrub_erased(fold.origin)
+            else:
+                self._deferred.add(fold.origin)
         return changes.end - changes.start
 
     def _planned(self, fold: LedgerFold) -> int:
@@ -315,7 +318,8 @@ class Projector:
         The erasure is committed whatever happens here, so a failure is logged.
         """
         try:
-            self.store.scrub([spec.table for spec in self.schema.specs.values()])
+            if not self.store.scrub([spec.table for spec in self.schema.specs.values()]):
+                logger.warning("read models of %s: erasure not scrubbed: database busy", origin)
         except LedgerError as error:
             logger.error("read models of %s: erasure not scrubbed: %s", origin, error.message)
 
@@ -386,12 +390,17 @@ class Projector:
         origins = self.origins(origin)
         self.reset(names, origin)
         events = 0
-        self._rebuilding = True
+        # Rows the reset deleted, and rows of models not rebuilt, may still hold an erased
+        # text the rebuild meets: scrub once, at the end.
+        deferred: set[str] = set()
+        self._deferred = deferred
         try:
             for chosen in origins:
                 events += self.catch_up(chosen, progress=progress)
         finally:
-            self._rebuilding = False
+            self._deferred = None
+            if deferred:  # the read models' tables are shared: one scrub serves every ledger
+                self._scrub_erased(", ".join(sorted(deferred)))
         return CatchUpReport(events, time.perf_counter() - started, len(origins))
 
     # --- following ------------------------------------------------------------
