@@ -582,7 +582,9 @@ class MatterState:
         info = self.events.get(seq)
         if info is None or info.payload is None or self.interned is not None:
             return
-        kept = {k: v for k, v in ev.payload_json(info.payload).items() if k not in erased}
+        # The fields as given (an explicit null stays committed), less the erased ones.
+        given = info.payload.model_dump(mode="json", exclude_unset=True)
+        kept = {k: v for k, v in given.items() if k not in erased}
         payload = ev.parse_payload(info.type, MATTER_PREFIX + self.matter_id, kept, erased)
         info.payload = payload
         if isinstance(payload, ev.MatterOpened):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ledger.domain import events as ev
-from ledger.domain.matters import CHECKS
+from ledger.domain.matters import CHECKS, MatterState
+from ledger.domain.registry import RegistryState
 from ledger.errors import (
     AgreementNeedsBothSidesError,
     BodyNotInvolvedError,
@@ -188,3 +189,26 @@ def test_a_lean_state_keeps_the_payloads_later_rules_read(
         ledger.write("tr-anna", budget, ev.CorrectionIssued(event=meeting, correction="Rettet."))
     ledger.write("chef", budget, ev.CorrectionIssued(event=meeting, correction="Rettet."))
     ledger.write("tr-anna", budget, ev.CorrectionIssued(event=position, correction="Rettet."))
+
+
+def test_an_erasure_keeps_what_the_event_committed_to() -> None:
+    """A field a client committed as an explicit null stays committed after another field of
+    the event is erased, so it can still be erased in turn, as after a replay."""
+    given = {
+        "title": "Sag om en navngiven medarbejder",
+        "description": "Et forslag.",
+        "category": "budget",
+        "responsible_body": "lokal",
+        "influence_level": "codetermination",
+        "decision_maker": "chef",
+        "planned_decision_date": "2026-05-01",
+        "case_number": None,
+    }
+    opened = ev.parse_payload("MatterOpened", "matter/m", given)
+    assert isinstance(opened, ev.MatterOpened)
+    matter = MatterState.open("m", "chef", opened)
+    erasure = ev.PayloadRedacted(event=1, fields=["title"], legal_basis="GDPR art. 17")
+    matter.apply(2, "PayloadRedacted", "admin", erasure, RegistryState())
+    assert matter.title == "m" and matter.opened.description == "Et forslag."
+    committed = matter.events[1].committed_fields()
+    assert committed == opened.committed_fields() and "case_number" in opened.committed_fields()
