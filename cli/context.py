@@ -151,8 +151,9 @@ class CliContext:
         self._admin_of(signer, person).erase_directory(signer.origin, person)
 
     def _admin_of(self, signer: LedgerClient, person: str) -> LedgerService:
-        """This machine's service, once the server's checks hold here too: ``signer`` is an
-        admin and ``person`` is enrolled."""
+        """This machine's service, once the registry's part of the server's checks holds:
+        ``signer`` names an admin and ``person`` is enrolled.  The key itself is not
+        checked: whoever runs this holds the database anyway."""
         service = self.service()
         registry = service.state(signer.origin).registry
         registry.require_admin(signer.key.person)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from ledger.domain import events as ev
 from tests.stories.confidential import MARKERS
 from tests.web.browserless import Site, site_fixture  # noqa: F401 (the ``site`` fixture)
+from tests.web.test_meeting_reads import local_meeting
 
 MATTER = "hemmelig"
 ERASED = {
@@ -89,3 +90,16 @@ def test_no_page_shows_erased_text_and_each_names_the_matter_by_its_id(site: Sit
             assert shown == [], (who, path, shown)
     listed = site.person("tr").http.get(f"/l/{site.person('tr').ledger}/sager").text
     assert f">{MATTER}<" in listed
+
+
+def test_an_erased_agenda_item_reads_as_erased_on_the_meeting_pages(site: Site) -> None:
+    seq = local_meeting(site.org, "punkt")
+    erasure = ev.PayloadRedacted(event=seq, fields=["agenda_item"], legal_basis="GDPR art. 17")
+    site.org.act("admin", "punkt", erasure)
+    chair = site.person("leder")
+    day = site.org.clock.date()
+    for path in (f"/moeder/lmed/{day}", f"/sager/punkt/handling/approve?meeting={seq}"):
+        answer = chair.http.get(f"/l/{chair.ledger}{path}")
+        assert answer.status_code == 200, path
+        assert "Punkt: punkt" not in answer.text and ">None<" not in answer.text, path
+        assert "(slettet)" in answer.text, path
