@@ -46,6 +46,7 @@ def measure(backend: str) -> tuple[int, float, float | None, int]:
             size = generate(store, ORIGIN, COUNT)
             Projector(store).rebuild()
             tables = [spec.table for spec in ReadModelSchema(store).specs.values()]
+            every = [store.payloads, *tables]
 
             def scrub() -> None:
                 store.scrub_erased()
@@ -55,7 +56,7 @@ def measure(backend: str) -> tuple[int, float, float | None, int]:
             if store.dialect == "sqlite":
                 return size, scrubbing, None, 0
             quote = store.engine.dialect.identifier_preparer.format_table
-            names = ", ".join(quote(t) for t in [store.payloads, *tables])
+            names = ", ".join(quote(t) for t in every)
             with store.engine.connect() as connection:
                 autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
                 plain = _best(lambda: autocommit.exec_driver_sql(f"VACUUM {names}"))
@@ -65,7 +66,7 @@ def measure(backend: str) -> tuple[int, float, float | None, int]:
                             f"SELECT pg_total_relation_size('{quote(t)}')"
                         ).scalar_one()
                     )
-                    for t in [store.payloads, *tables]
+                    for t in every
                 )
         finally:
             store.dispose()

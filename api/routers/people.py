@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.access import Access, AdminAccess, DirectoryAccess, LedgerAccess
+from api.access import AdminAccess, DirectoryAccess, LedgerAccess
 from api.deps import PersonPath, ServiceDep
 from api.responses import READ_ERRORS, errors
 from api.schemas import DirectoryEntryIn, DirectoryEntryOut, DirectoryOut, MembershipOut, MeOut
-from ledger.errors import UnknownPersonError
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["people"])
 
@@ -52,7 +51,7 @@ def set_directory_entry(
     service: ServiceDep,
 ) -> DirectoryEntryOut:
     """Set an enrolled person's name and e-mail (admins only; not part of the signed log)."""
-    _require_enrolled(access, person)
+    access.state.registry.require_person(person)
     service.set_directory(access.origin, person, entry.name, entry.email)
     return DirectoryEntryOut(person=person, name=entry.name)
 
@@ -67,11 +66,6 @@ def erase_directory_entry(
 ) -> DirectoryEntryOut:
     """Erase an enrolled person's name and e-mail (admins only): no mail is sent to them, and
     no copy is left in the database files."""
-    _require_enrolled(access, person)
+    access.state.registry.require_person(person)
     service.erase_directory(access.origin, person)
     return DirectoryEntryOut(person=person, name=None)
-
-
-def _require_enrolled(access: Access, person: str) -> None:
-    if person not in access.state.registry.people:
-        raise UnknownPersonError(f"no person {person} is enrolled", person=person)

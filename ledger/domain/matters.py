@@ -46,7 +46,7 @@ from ledger.errors import (
     SignerNotOriginalActorError,
     UnknownEventReferenceError,
 )
-from ledger.protocol.envelope import MATTER_PREFIX
+from ledger.protocol.envelope import matter_stream
 
 # What may still be added once a matter is closed or withdrawn: records about
 # the past (corrections, erasure, acknowledgements, the minutes of its meetings,
@@ -585,7 +585,7 @@ class MatterState:
         # The fields as given (an explicit null stays committed), less the erased ones.
         given = info.payload.model_dump(mode="json", exclude_unset=True)
         kept = {k: v for k, v in given.items() if k not in erased}
-        payload = ev.parse_payload(info.type, MATTER_PREFIX + self.matter_id, kept, erased)
+        payload = ev.parse_payload(info.type, matter_stream(self.matter_id), kept, erased)
         info.payload = payload
         if isinstance(payload, ev.MatterOpened):
             self.opened = payload

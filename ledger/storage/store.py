@@ -78,6 +78,10 @@ class LedgerRow:
     tree_size: int
 
 
+LOCK_NOT_AVAILABLE = "55P03"
+"""PostgreSQL's SQLSTATE for a lock wait that ``lock_timeout`` ended."""
+
+
 @dataclass(frozen=True)
 class LogRecord:
     """One stored log entry with everything kept beside it."""
@@ -641,10 +645,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-LOCK_NOT_AVAILABLE = "55P03"
-"""PostgreSQL's SQLSTATE for a lock wait that ``lock_timeout`` ended."""
 
 
 class _SessionTransaction:

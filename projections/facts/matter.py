@@ -87,6 +87,11 @@ class MatterFacts:
         title, the description), and then those keys are missing."""
         return self.events[0].payload
 
+    @property
+    def title(self) -> str:
+        """The matter's title; its id once the title is erased (an id is never erased)."""
+        return str(self.opened.get("title", self.matter))
+
     responsible_body = _Opened()
     category = _Opened()
     influence_level = _Opened()

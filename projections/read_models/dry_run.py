@@ -216,7 +216,7 @@ def _judge(
     after = organisation_rows(origin, fold.registry, fold.latest)["rm_findings"]
     if facts is not None:
         after += matter_rows(origin, facts, fold.registry)["rm_findings"]
-    title = None if facts is None else str(facts.opened.get("title", matter))
+    title = None if facts is None else facts.title
     return _Judged(before, after, title)
 
 

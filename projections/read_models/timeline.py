@@ -30,7 +30,7 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
             {
                 "origin": origin,
                 "matter": matter.matter,
-                "title": opened.get("title", matter.matter),  # its id once the title is erased
+                "title": matter.title,
                 "category": opened["category"],
                 "influence_level": opened["influence_level"],
                 "responsible_body": opened["responsible_body"],

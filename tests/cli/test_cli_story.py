@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,22 +37,26 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def tree_size(data: Path) -> int:
+@contextmanager
+def stored(data: Path) -> Iterator[Store]:
+    """The secretariat's database in ``data``, opened for a look and closed again."""
     store = Store(f"sqlite:///{data}/ledger.db")
     try:
+        yield store
+    finally:
+        store.dispose()
+
+
+def tree_size(data: Path) -> int:
+    with stored(data) as store:
         row = store.ledger("testby")
         assert row is not None
         return row.tree_size
-    finally:
-        store.dispose()
 
 
 def directory(data: Path) -> dict[str, str]:
-    store = Store(f"sqlite:///{data}/ledger.db")
-    try:
+    with stored(data) as store:
         return store.directory_names(ORIGIN)
-    finally:
-        store.dispose()
 
 
 @pytest.fixture(scope="module")
