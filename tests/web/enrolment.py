@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page
 
 from tests.web.conftest import DemoSite, Person, open_person
+from tests.web.forms import ready
 
 
 def ask_for_access(page: Page, ledger: str, person: str) -> tuple[str, dict[str, Any]]:
@@ -36,6 +37,7 @@ def approve(admin_page: Page, ledger: str, request: str) -> str:
     admin_page.goto(f"/l/{ledger}/admin")
     admin_page.get_by_role("link", name="Godkend en anmodning om adgang").click()
     admin_page.get_by_label("Anmodningen").fill(request)
+    ready(admin_page)
     admin_page.get_by_role("button", name="Se hvad du underskriver").click()
     words = admin_page.locator("#confirm-words")
     words.wait_for(state="visible")

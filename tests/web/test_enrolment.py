@@ -8,6 +8,7 @@ from playwright.sync_api import Browser
 
 from tests.web.conftest import DemoSite, Person, assert_accessible, log_in, signed_in
 from tests.web.enrolment import approve, newcomer_asking
+from tests.web.forms import ready
 
 
 @pytest.mark.slow
@@ -53,6 +54,7 @@ def test_a_new_representative_enrols_with_a_browser_made_key(
     # The key is lost: the administrator revokes it; its session stops at once.
     admin_page.get_by_role("link", name=f"Spær nøgle {asked['key_id']} for ny-tr").click()
     admin_page.get_by_label("Begrundelse").fill("Mistet telefon")
+    ready(admin_page)
     admin_page.get_by_role("button", name="Se hvad du underskriver").click()
     admin_page.locator("#confirm-words").wait_for(state="visible")
     admin_page.get_by_role("button", name="Underskriv med min nøgle").click()

@@ -36,7 +36,7 @@ from tests.web.conftest import (
     assert_accessible,
     signed_in,
 )
-from tests.web.forms import fill, review, sign
+from tests.web.forms import fill, ready, review, sign
 
 MATTER = "besparelse-2028"
 
@@ -178,6 +178,7 @@ def accept_a_compromise_raced_by_management(page: Page, chief: LedgerClient) -> 
     compromise for the employee side.  The leaf of the acceptance."""
     page.goto(f"/l/ballerup/sager/{MATTER}/handling/compromise")
     page.locator("#f-terms").fill("Spar 3 mio. nu og 1 mio. i 2029.")
+    ready(page)
     page.get_by_role("button", name="Se hvad du underskriver").click()
     page.locator("#confirm-words").wait_for(state="visible")
     answered = chief.append(
