@@ -129,7 +129,7 @@ def _field_class(model: type[ev.Payload], member: str) -> str:
     top = member.split(".")[0].removesuffix("[]")
     if top in model.routing_fields():
         return "routing"
-    return "kept" if top in model.kept else "erasable"
+    return "kept" if top in model.kept_fields() else "erasable"
 
 
 def payloads_table() -> str:

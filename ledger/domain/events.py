@@ -9,8 +9,9 @@ body and matter ids match ``ledger.protocol.envelope.ID_PATTERN``; dates are
 
 from __future__ import annotations
 
+from enum import Enum
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -90,28 +91,35 @@ RulebookSettings = dict[Id, Annotated[int, Field(ge=0, le=3650)]]
 defaults in ``LedgerCreated``, a body's own in ``BodyEstablished`` and ``BodyRulesSet``."""
 
 
-def _fields(*names: str) -> frozenset[str]:
-    return frozenset(names)
+class Disclosure(Enum):
+    """How far a matter event's field travels beyond the people who may read the matter."""
+
+    ROUTING = "routing"
+    """Disclosed by an absence receipt to a person who may not read the matter: bodies
+    addressed, dates, references to earlier events, sides, stances; never free text."""
+    KEPT = "kept"
+    """Not disclosed, but read by the rules, so ``PayloadRedacted`` may not erase it (a
+    decision's inputs, the digests of documents and minutes)."""
+
+
+T = TypeVar("T")
+Routed = Annotated[T, Disclosure.ROUTING]
+"""A routing field of a matter event (``Disclosure.ROUTING``)."""
+Kept = Annotated[T, Disclosure.KEPT]
+"""A kept field of a matter event (``Disclosure.KEPT``)."""
 
 
 class Payload(BaseModel):
     """Base of every payload: frozen, strict about unknown fields.
 
     Each top-level field is committed to on its own (docs/PROTOCOL.md section 4), so a
-    payload can be disclosed, or erased, one field at a time:
-
-    - ``routing``: the fields an absence receipt discloses to a person who may not
-      read the matter: bodies addressed, dates, references to earlier events,
-      sides, stances; never free text.  ``None`` (the registry's events): every
-      field, since every enrolled person reads the registry.
-    - ``kept``: fields besides the routing fields that rules read and that
-      ``PayloadRedacted`` therefore may not erase (a decision's inputs, the
-      digests of documents and minutes).  Every other field is erasable.
+    payload can be disclosed, or erased, one field at a time.  Every field of a registry
+    event is a routing field, since every enrolled person reads the registry; a matter
+    event (``MatterPayload``) marks its routing fields ``Routed`` and its kept fields
+    ``Kept``, and every other field of it is erasable.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-    routing: ClassVar[frozenset[str] | None] = None
-    kept: ClassVar[frozenset[str]] = frozenset()
     erased: ClassVar[frozenset[str]] = frozenset()
     """Fields this copy lacks because ``PayloadRedacted`` erased them (see ``parse_payload``)."""
 
@@ -121,11 +129,34 @@ class Payload(BaseModel):
 
     @classmethod
     def routing_fields(cls) -> frozenset[str]:
-        return frozenset(cls.model_fields) if cls.routing is None else cls.routing
+        return frozenset(cls.model_fields)
+
+    @classmethod
+    def kept_fields(cls) -> frozenset[str]:
+        return frozenset()
 
     @classmethod
     def erasable_fields(cls) -> frozenset[str]:
-        return frozenset(cls.model_fields) - cls.routing_fields() - cls.kept
+        return frozenset(cls.model_fields) - cls.routing_fields() - cls.kept_fields()
+
+
+class MatterPayload(Payload):
+    """Base of a matter event's payload: its fields are disclosed as they are marked."""
+
+    @classmethod
+    def routing_fields(cls) -> frozenset[str]:
+        return _marked(cls, Disclosure.ROUTING)
+
+    @classmethod
+    def kept_fields(cls) -> frozenset[str]:
+        return _marked(cls, Disclosure.KEPT)
+
+
+@cache
+def _marked(model: type[Payload], disclosure: Disclosure) -> frozenset[str]:
+    return frozenset(
+        name for name, field in model.model_fields.items() if disclosure in field.metadata
+    )
 
 
 # --- registry stream -------------------------------------------------------
@@ -211,30 +242,20 @@ class MemberLeft(Payload):
 # --- matter streams -------------------------------------------------------
 
 
-class MatterOpened(Payload):
-    routing = _fields(
-        "responsible_body",
-        "decision_maker",
-        "category",
-        "influence_level",
-        "planned_decision_date",
-        "political_deadline",
-        "guideline_type",
-        "touches_guidelines",
-    )
+class MatterOpened(MatterPayload):
     title: Line
     description: Text
-    category: Category
-    responsible_body: Id
-    influence_level: InfluenceLevel
-    decision_maker: Id
-    planned_decision_date: Date
-    political_deadline: Date | None = None
+    category: Routed[Category]
+    responsible_body: Routed[Id]
+    influence_level: Routed[InfluenceLevel]
+    decision_maker: Routed[Id]
+    planned_decision_date: Routed[Date]
+    political_deadline: Routed[Date | None] = None
     case_number: Line | None = None
     agenda_item: Line | None = None
-    guideline_type: GuidelineType | None = None
+    guideline_type: Routed[GuidelineType | None] = None
     """For a ``guideline`` matter: the type of guideline it is to make."""
-    touches_guidelines: list[Id] = Field(default_factory=list)
+    touches_guidelines: Routed[list[Id]] = Field(default_factory=list)
     """Guidelines in force that the matter touches (MED-14)."""
 
 
@@ -244,146 +265,125 @@ class Document(Payload):
     link: Line | None = None
 
 
-class MaterialShared(Payload):
-    routing = _fields("bodies")
-    kept = _fields("documents")
-    documents: Annotated[list[Document], Field(min_length=1)]
-    bodies: Annotated[list[Id], Field(min_length=1)]
+class MaterialShared(MatterPayload):
+    documents: Kept[Annotated[list[Document], Field(min_length=1)]]
+    bodies: Routed[Annotated[list[Id], Field(min_length=1)]]
 
 
-class ConsultationOpened(Payload):
-    routing = _fields("body", "respond_by")
-    body: Id
+class ConsultationOpened(MatterPayload):
+    body: Routed[Id]
     question: Text
-    respond_by: Date
+    respond_by: Routed[Date]
 
 
-class MeetingHeld(Payload):
-    routing = _fields("body", "date", "present", "absent", "annual_work_environment_discussion")
-    kept = _fields("minutes_sha256")
-    body: Id
-    date: Date
+class MeetingHeld(MatterPayload):
+    body: Routed[Id]
+    date: Routed[Date]
     agenda_item: Line
-    present: list[Id]
-    absent: list[Id] = Field(default_factory=list)
-    minutes_sha256: Sha256 | None = None
+    present: Routed[list[Id]]
+    absent: Routed[list[Id]] = Field(default_factory=list)
+    minutes_sha256: Kept[Sha256 | None] = None
     """SHA-256 of the minutes document: what each approval and the publication sign."""
-    annual_work_environment_discussion: bool = False
+    annual_work_environment_discussion: Routed[bool] = False
     """The body's annual work-environment discussion (MED-15) was held at this meeting."""
 
 
-class MinutesApproved(Payload):
+class MinutesApproved(MatterPayload):
     """One approver's approval of the minutes, signing their digest."""
 
-    routing = _fields("meeting", "minutes_sha256", "at_meeting")
-    meeting: Seq
-    minutes_sha256: Sha256
-    at_meeting: Seq | None = None
+    meeting: Routed[Seq]
+    minutes_sha256: Routed[Sha256]
+    at_meeting: Routed[Seq | None] = None
     """The later meeting of the same body at which the minutes were approved, if any."""
 
 
-class MinutesPublished(Payload):
+class MinutesPublished(MatterPayload):
     """The approved minutes made known to the employees."""
 
-    routing = _fields("meeting", "minutes_sha256")
-    meeting: Seq
-    minutes_sha256: Sha256
+    meeting: Routed[Seq]
+    minutes_sha256: Routed[Sha256]
     channel: Line
 
 
-class PositionStated(Payload):
-    routing = _fields("body", "side", "stance")
-    body: Id
-    side: Side
-    stance: Stance
+class PositionStated(MatterPayload):
+    body: Routed[Id]
+    side: Routed[Side]
+    stance: Routed[Stance]
     text: Text
     proposals: list[Text] = Field(default_factory=list)
 
 
-class ProposalSubmitted(Payload):
-    routing = _fields("body")
-    body: Id
+class ProposalSubmitted(MatterPayload):
+    body: Routed[Id]
     title: Line
     text: Text
 
 
-class DisagreementRecorded(Payload):
-    routing = _fields("body", "legitimate_difference")
-    body: Id
+class DisagreementRecorded(MatterPayload):
+    body: Routed[Id]
     points: Annotated[list[Text], Field(min_length=1)]
-    legitimate_difference: bool = False
+    legitimate_difference: Routed[bool] = False
 
 
-class DisagreementAnswered(Payload):
-    routing = _fields("disagreement")
-    disagreement: Seq
+class DisagreementAnswered(MatterPayload):
+    disagreement: Routed[Seq]
     response: Text
 
 
-class CompromiseProposed(Payload):
-    routing = _fields("body")
-    body: Id
+class CompromiseProposed(MatterPayload):
+    body: Routed[Id]
     terms: Text
 
 
-class CompromiseAccepted(Payload):
-    routing = _fields("proposal", "side")
-    proposal: Seq
-    side: Side
+class CompromiseAccepted(MatterPayload):
+    proposal: Routed[Seq]
+    side: Routed[Side]
 
 
-class CompromiseRejected(Payload):
-    routing = _fields("proposal", "side")
-    proposal: Seq
-    side: Side
+class CompromiseRejected(MatterPayload):
+    proposal: Routed[Seq]
+    side: Routed[Side]
     reason: Text | None = None
 
 
-class AgreementReached(Payload):
-    routing = _fields(
-        "body", "compromise", "guideline", "guideline_type", "guideline_id", "effective_from"
-    )
-    body: Id
-    compromise: Seq
+class AgreementReached(MatterPayload):
+    body: Routed[Id]
+    compromise: Routed[Seq]
     text: Text
-    guideline: bool = False
-    guideline_type: GuidelineType | None = None
-    guideline_id: Id | None = None
+    guideline: Routed[bool] = False
+    guideline_type: Routed[GuidelineType | None] = None
+    guideline_id: Routed[Id | None] = None
     """The new guideline's id in the register (given exactly when ``guideline``)."""
-    effective_from: Date | None = None
+    effective_from: Routed[Date | None] = None
 
 
-class GuidelineAmended(Payload):
+class GuidelineAmended(MatterPayload):
     """A guideline in force changed by agreement: both sides accepted the compromise."""
 
-    routing = _fields("guideline", "body", "compromise", "guideline_type", "effective_from")
-    guideline: Id
-    body: Id
-    compromise: Seq
+    guideline: Routed[Id]
+    body: Routed[Id]
+    compromise: Routed[Seq]
     text: Text
-    guideline_type: GuidelineType | None = None
-    effective_from: Date | None = None
+    guideline_type: Routed[GuidelineType | None] = None
+    effective_from: Routed[Date | None] = None
 
 
-class GuidelineTerminated(Payload):
+class GuidelineTerminated(MatterPayload):
     """Notice of termination of an optional guideline, ending it on ``effective_from``."""
 
-    routing = _fields("guideline", "body", "effective_from")
-    guideline: Id
-    body: Id
-    effective_from: Date
+    guideline: Routed[Id]
+    body: Routed[Id]
+    effective_from: Routed[Date]
     reason: Text
 
 
-class HearingOpened(Payload):
-    routing = _fields("bodies", "respond_by")
-    bodies: Annotated[list[Id], Field(min_length=1)]
-    respond_by: Date
+class HearingOpened(MatterPayload):
+    bodies: Routed[Annotated[list[Id], Field(min_length=1)]]
+    respond_by: Routed[Date]
 
 
-class HearingResponseSubmitted(Payload):
-    routing = _fields("body")
-    body: Id
+class HearingResponseSubmitted(MatterPayload):
+    body: Routed[Id]
     text: Text
 
 
@@ -393,119 +393,102 @@ class DecisionInput(Payload):
     reason: Text
 
 
-class DecisionMade(Payload):
-    routing = _fields("management_prerogative")
-    kept = _fields("inputs")
+class DecisionMade(MatterPayload):
     outcome: Text
     rationale: Text
-    inputs: list[DecisionInput] = Field(default_factory=list)
-    management_prerogative: bool = False
+    inputs: Kept[list[DecisionInput]] = Field(default_factory=list)
+    management_prerogative: Routed[bool] = False
 
 
-class ReferredToPolitics(Payload):
-    routing = _fields("committee", "date")
-    committee: Id
-    date: Date
+class ReferredToPolitics(MatterPayload):
+    committee: Routed[Id]
+    date: Routed[Date]
     proposal_reference: Line
 
 
-class PoliticalDecisionRecorded(Payload):
-    routing = _fields("committee", "date")
-    committee: Id
+class PoliticalDecisionRecorded(MatterPayload):
+    committee: Routed[Id]
     outcome: Text
-    date: Date
+    date: Routed[Date]
 
 
-class ConsultationAcknowledged(Payload):
-    routing = _fields("body", "adequate_time")
-    body: Id
-    adequate_time: bool
+class ConsultationAcknowledged(MatterPayload):
+    body: Routed[Id]
+    adequate_time: Routed[bool]
     comment: Text | None = None
 
 
-class EscalatedToBody(Payload):
-    routing = _fields("from_body", "to_body")
-    from_body: Id
-    to_body: Id
+class EscalatedToBody(MatterPayload):
+    from_body: Routed[Id]
+    to_body: Routed[Id]
     reason: Text
 
 
-class BreachClaimed(Payload):
+class BreachClaimed(MatterPayload):
     """A written claim that the agreement was broken, naming the event it concerns."""
 
-    routing = _fields("body", "concerns")
-    body: Id
-    concerns: Seq
+    body: Routed[Id]
+    concerns: Routed[Seq]
     text: Text
 
 
-class InterpretationDisputed(Payload):
+class InterpretationDisputed(MatterPayload):
     """A disagreement on how the agreement is to be read: a dispute, not a breach claim."""
 
-    routing = _fields("body", "concerns")
-    body: Id
+    body: Routed[Id]
     question: Text
-    concerns: Seq | None = None
+    concerns: Routed[Seq | None] = None
 
 
-class BreachRemedied(Payload):
+class BreachRemedied(MatterPayload):
     """Management remedies a breach claim: withdraws or reopens the decision."""
 
-    routing = _fields("claim", "remedy")
-    claim: Seq
-    remedy: Remedy
+    claim: Routed[Seq]
+    remedy: Routed[Remedy]
     text: Text
 
 
-class DisputeEscalated(Payload):
+class DisputeEscalated(MatterPayload):
     """A breach claim or interpretation dispute taken one step up its path."""
 
-    routing = _fields("dispute", "level")
-    dispute: Seq
-    level: EscalationLevel
+    dispute: Routed[Seq]
+    level: Routed[EscalationLevel]
     reason: Text
 
 
-class BreachResolved(Payload):
+class BreachResolved(MatterPayload):
     """How a breach claim or an interpretation dispute ended, at the level it had reached."""
 
-    routing = _fields("claim", "resolution", "level")
-    claim: Seq
-    resolution: BreachResolution
-    level: DisputeLevel = "hovedmed"
+    claim: Routed[Seq]
+    resolution: Routed[BreachResolution]
+    level: Routed[DisputeLevel] = "hovedmed"
     comment: Text | None = None
 
 
-class DecisionCommunicated(Payload):
-    routing = _fields()
+class DecisionCommunicated(MatterPayload):
     to: Line
     channel: Line
 
 
-class MatterClosed(Payload):
-    routing = _fields()
+class MatterClosed(MatterPayload):
     reason: Text
 
 
-class MatterWithdrawn(Payload):
-    routing = _fields()
+class MatterWithdrawn(MatterPayload):
     reason: Text
 
 
-class CorrectionIssued(Payload):
-    routing = _fields("event")
-    event: Seq
+class CorrectionIssued(MatterPayload):
+    event: Routed[Seq]
     correction: Text
 
 
-class PayloadRedacted(Payload):
+class PayloadRedacted(MatterPayload):
     """Erases the named fields of an earlier event of the matter (their values and salts)."""
 
-    routing = _fields("event", "fields")
-    kept = _fields("legal_basis")
-    event: Seq
-    fields: Annotated[list[FieldName], Field(min_length=1, max_length=64)]
-    legal_basis: Text
+    event: Routed[Seq]
+    fields: Routed[Annotated[list[FieldName], Field(min_length=1, max_length=64)]]
+    legal_basis: Kept[Text]
 
 
 REGISTRY_EVENTS: dict[str, type[Payload]] = {

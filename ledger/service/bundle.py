@@ -11,7 +11,7 @@ and the ledger's trust root.
 
 Disclosure: a bundle discloses every field of every entry, except in an
 absence receipt (``routing_only``), where the matter's entries disclose only
-their routing fields (``ledger.domain.events.Payload.routing``): event
+their routing fields (``ledger.domain.events.Routed``): event
 types, times, bodies addressed, sides, references; never free text.
 """
 

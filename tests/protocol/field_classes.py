@@ -17,7 +17,7 @@ def rows() -> list[str]:
     """One table row per matter event type: routing, kept and erasable fields."""
     models = {**ev.MATTER_EVENTS, **ev.ANY_MATTER_EVENTS}
     return [
-        f"| `{name}` | {_names(model.routing_fields())} | {_names(model.kept)} "
+        f"| `{name}` | {_names(model.routing_fields())} | {_names(model.kept_fields())} "
         f"| {_names(model.erasable_fields())} |"
         for name, model in models.items()
     ]
