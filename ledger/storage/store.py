@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from ledger.errors import ConflictError, StorageError
 from ledger.protocol.canonical import canonical, parse_canonical
 from ledger.storage.faults import UNAVAILABLE, Guarded, unavailable
+from ledger.storage.scrub import scrub_postgresql, scrub_sqlite
 from ledger.storage.tables import LEDGER_TABLES, tables_from_file
 from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
@@ -78,10 +79,6 @@ class LedgerRow:
     tree_size: int
 
 
-LOCK_NOT_AVAILABLE = "55P03"
-"""PostgreSQL's SQLSTATE for a lock wait that ``lock_timeout`` ended."""
-
-
 @dataclass(frozen=True)
 class LogRecord:
     """One stored log entry with everything kept beside it."""
@@ -104,8 +101,9 @@ class LogRecord:
 class Store:
     """The event store and the ledger tables of one database (or PG schema)."""
 
-    scrub_lock_timeout = "5s"
-    """How long an erasure's scrub waits for a table's lock on PostgreSQL (``scrub``)."""
+    scrub_wait = 5.0
+    """Seconds an erasure's scrub waits on PostgreSQL for older transactions to end, and
+    as long for a table's lock (``scrub``)."""
 
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         self.url = url
@@ -606,40 +604,17 @@ class Store:
 
     def scrub(self, tables: Sequence[Table]) -> bool:
         """Remove the old copies of rows of ``tables`` that the database files keep after an
-        erasure committed.
+        erasure committed (``ledger.storage.scrub``): on SQLite a checkpoint, on
+        PostgreSQL a rewrite of the tables, waiting at most ``scrub_wait`` seconds.
 
-        SQLite zeroes freed content on every connection (``secure_delete``),
-        but the write-ahead log still holds the pages as they were before the
-        erasure: a ``TRUNCATE`` checkpoint copies the current pages into the
-        database file and empties the log.  On PostgreSQL the old row version
-        stays in the table's pages, and a plain ``VACUUM`` only marks its space
-        free: the bytes stay in the page until something overwrites them.  So
-        the tables are rewritten (``VACUUM FULL``, outside any transaction),
-        which holds each table's exclusive lock while it copies the live rows.
-        It waits at most ``scrub_lock_timeout`` for those locks: behind a long
-        reader (a dump, an export) every append would otherwise queue behind it.
-        Returns False when the scrub could not be done now: SQLite's checkpoint
-        met a reader, or PostgreSQL's lock wait timed out.
+        Returns False when the scrub could not be done now: SQLite's checkpoint met
+        a reader; on PostgreSQL a transaction older than the erasure still ran, or
+        a table's lock was not had, when the wait ended.
         """
         try:
             if self.dialect == "sqlite":
-                with self.engine.connect() as connection:
-                    busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
-                return busy is None or int(busy[0]) == 0
-            quote = self.engine.dialect.identifier_preparer.format_table
-            names = ", ".join(quote(table) for table in tables)
-            with self.engine.connect() as connection:
-                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-                autocommit.exec_driver_sql(f"SET lock_timeout = '{self.scrub_lock_timeout}'")
-                try:
-                    autocommit.exec_driver_sql(f"VACUUM FULL {names}")
-                except sqlalchemy.exc.OperationalError as exc:
-                    if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-                        return False
-                    raise
-                finally:
-                    autocommit.exec_driver_sql("RESET lock_timeout")
-            return True
+                return scrub_sqlite(self.engine)
+            return scrub_postgresql(self.engine, tables, self.scrub_wait)
         except UNAVAILABLE as exc:
             raise unavailable(exc) from exc
 

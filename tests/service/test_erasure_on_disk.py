@@ -179,7 +179,7 @@ def test_a_scrub_gives_way_to_a_long_reader(backend: str, store: Store) -> None:
     erasure's rewrite: the scrub waits only so long for its lock, says it was busy, and
     the next one does it."""
     only_on("postgres", backend, "PostgreSQL's table locks")
-    store.scrub_lock_timeout = "200ms"
+    store.scrub_wait = 0.2
     engine = create_engine(store.url)
     try:
         with engine.connect() as reader, reader.begin():
@@ -190,3 +190,29 @@ def test_a_scrub_gives_way_to_a_long_reader(backend: str, store: Store) -> None:
         assert store.scrub_directory() is True
     finally:
         engine.dispose()
+
+
+def test_a_scrub_waits_for_transactions_older_than_the_erasure(
+    backend: str, store: Store, org: Organisation
+) -> None:
+    """A transaction that began before the erasure committed, on any database of the
+    server, keeps the old row version alive: a rewrite under it would copy the erased
+    name along.  The scrub waits for it, says it could not scrub when the wait ends,
+    and the next scrub, after it ended, leaves no copy."""
+    only_on("postgres", backend, "PostgreSQL's transaction horizon")
+    store.scrub_wait = 0.2
+    unique = uuid.uuid4().hex
+    org.service.set_directory(org.origin, "tr", f"{unique} Rasmussen", None)
+    elsewhere = create_engine(PG_URL)
+    try:
+        with elsewhere.connect() as older, older.begin():
+            older.execute(text("SELECT pg_current_xact_id()"))
+            store.erase_directory(org.origin, "tr")
+            started = time.monotonic()
+            assert store.scrub_directory() is False
+            assert time.monotonic() - started < 5
+            assert in_postgresql_pages(store, unique.encode()) != []
+        assert store.scrub_directory() is True
+        assert in_postgresql_pages(store, unique.encode()) == []
+    finally:
+        elsewhere.dispose()
