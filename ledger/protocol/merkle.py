@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from ledger.errors import MalformedProofRequestError, ProofError, StorageError
@@ -75,20 +75,9 @@ def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[byte
     _check_hash(leaf, "leaf hash")
     for node in proof:
         _check_hash(node, "inclusion proof hash")
-    fn, sn = index, size - 1
     r = leaf
-    for p in proof:
-        if sn == 0:
-            raise ProofError("inclusion proof is too long", index=index, size=size)
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            while not fn & 1 and fn != 0:
-                fn, sn = fn >> 1, sn >> 1
-        else:
-            r = node_hash(r, p)
-        fn, sn = fn >> 1, sn >> 1
-    if sn != 0:
-        raise ProofError("inclusion proof is too short", index=index, size=size)
+    for p, left in _climb(index, size - 1, proof, "inclusion", index=index, size=size):
+        r = node_hash(p, r) if left else node_hash(r, p)
     return r
 
 
@@ -178,20 +167,36 @@ def _consistency_roots(
     while fn & 1:
         fn, sn = fn >> 1, sn >> 1
     fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            raise ProofError("consistency proof is too long", size1=size1, size2=size2)
-        if fn & 1 or fn == sn:
+    for c, left in _climb(fn, sn, path[1:], "consistency", size1=size1, size2=size2):
+        if left:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            while not fn & 1 and fn != 0:
-                fn, sn = fn >> 1, sn >> 1
         else:
             sr = node_hash(sr, c)
+    return fr, sr
+
+
+def _climb(
+    fn: int, sn: int, proof: Sequence[bytes], kind: str, **where: int
+) -> Iterator[tuple[bytes, bool]]:
+    """Walk RFC 9162's node numbers ``fn`` and ``sn`` up the tree, a level for each hash
+    of ``proof``: yield the hash and whether it is the left sibling (hashed in first).
+
+    Both verifications take this walk (sections 2.1.3.2 and 2.1.4.2).  Raises
+    ProofError (``where`` as its details) when the proof has too many or too few
+    hashes for it.
+    """
+    for node in proof:
+        if sn == 0:
+            raise ProofError(f"{kind} proof is too long", **where)
+        left = bool(fn & 1) or fn == sn
+        yield node, left
+        if left:
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
         fn, sn = fn >> 1, sn >> 1
     if sn != 0:
-        raise ProofError("consistency proof is too short", size1=size1, size2=size2)
-    return fr, sr
+        raise ProofError(f"{kind} proof is too short", **where)
 
 
 def _check_hash(value: bytes, what: str) -> None:
