@@ -43,8 +43,8 @@ from api.routers import (
 from api.schemas import HealthOut
 from api.settings import ApiSettings
 from ledger.service.application import Clock, system_clock
-from ledger.service.checkpoint_timer import CheckpointTimer
 from ledger.service.settings import OpenedLedger
+from ledger.service.timer import ServingTimer
 from projections.runner.projector import Projector
 
 DESCRIPTION = """\
@@ -92,11 +92,11 @@ def create_app(
 
 
 def _lifespan(opened: OpenedLedger, *, owned: bool) -> Lifespan[FastAPI]:
-    """Run the checkpoint timer while serving; close the database at shutdown if the app opened it."""
+    """Run the serving timer (checkpoints, owed scrubs) while serving; close the database at shutdown if the app opened it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        timer = CheckpointTimer(opened.service)
+        timer = ServingTimer(opened.service)
         timer.start()
         try:
             yield

@@ -271,7 +271,8 @@ class LedgerService:
         """After an erasure committed (and the read models followed it): no copy left on disk.
 
         The erasure is committed whatever happens here, so a failure is
-        logged, not raised: the next erasure's scrub removes what is left.
+        logged, not raised: a scrub that could not be done is owed, and the
+        server's timer does it later (``scrub_owed``).
         """
         try:
             if not self.store.scrub_erased():
@@ -532,6 +533,12 @@ class LedgerService:
             tips = self.heads_at(origin, size).tips
             return self._checkpoint_in(transaction, origin, frontier, size, tips)
 
+    def scrub_owed(self, wait: float = 1.0) -> bool | None:
+        """Scrub the tables owed a scrub since an erasure's could not be done (the database
+        was busy), waiting at most ``wait`` seconds: True when done, False when still
+        owed, None when none was.  The server's timer calls it."""
+        return self.store.scrub_owed(wait)
+
     def refresh_checkpoints(self) -> list[str]:
         """Sign a checkpoint for each ledger whose tree outgrew a checkpoint older than the policy's
         interval (the tail of a quiet ledger); return their origins.  The server's timer calls it.
@@ -672,8 +679,8 @@ class LedgerService:
         """Erase a person's name and e-mail (the right to erasure), leaving no copy in the
         database files: an entry there is emptied and marked erased, so no mail is planned
         for them.  The signed log never held either.  The erasure commits first; a scrub
-        that fails or finds the database busy is logged, not raised, and the next erasure
-        finishes it."""
+        that fails or finds the database busy is logged, not raised; a busy one is owed,
+        and the server's timer finishes it (``scrub_owed``)."""
         self.store.erase_directory(self.origin_of(ledger), person)
         try:
             if not self.store.scrub_directory():

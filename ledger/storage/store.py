@@ -42,6 +42,8 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -152,6 +154,7 @@ class Store:
         self.documents = tables["ml_documents"]
         self.document_uploads = tables["ml_document_uploads"]
         self.used_nonces = tables["ml_used_nonces"]
+        self.scrubs_owed = tables["ml_scrubs_owed"]
 
     # --- transactions -----------------------------------------------------
 
@@ -609,12 +612,60 @@ class Store:
 
         Returns False when the scrub could not be done now: SQLite's checkpoint met
         a reader; on PostgreSQL a transaction older than the erasure still ran, or
-        a table's lock was not had, when the wait ended.
+        a table's lock was not had, when the wait ended.  The tables are then owed
+        a scrub, which ``scrub_owed`` does later.
         """
+        if self._scrub(tables, self.scrub_wait):
+            return True
+        self._owe(tables)
+        return False
+
+    def scrub_owed(self, wait: float) -> bool | None:
+        """Scrub the tables owed a scrub, waiting at most ``wait`` seconds (``scrub``): True
+        when done, False when still owed, None when none was owed."""
+        o = self.scrubs_owed
+        with self.read() as session:
+            owed = session.execute(select(o.c.table_schema, o.c.table_name, o.c.attempt)).all()
+        if not owed:
+            return None
+        metadata = MetaData()
+        tables = [Table(name, metadata, schema=schema or None) for schema, name, _ in owed]
+        if not self._scrub(tables, wait):
+            return False
+        with self.write() as session:  # a scrub owed again since the read stays owed
+            for schema, name, attempt in owed:
+                session.execute(
+                    delete(o).where(
+                        and_(
+                            o.c.table_schema == schema,
+                            o.c.table_name == name,
+                            o.c.attempt == attempt,
+                        )
+                    )
+                )
+        return True
+
+    def _owe(self, tables: Sequence[Table]) -> None:
+        o = self.scrubs_owed
+        upsert = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
+        attempt = uuid.uuid4().hex
+        with self.write() as session:
+            for table in tables:
+                statement = upsert(o).values(
+                    table_schema=table.schema or "", table_name=table.name, attempt=attempt
+                )
+                session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[o.c.table_schema, o.c.table_name],
+                        set_={"attempt": attempt},
+                    )
+                )
+
+    def _scrub(self, tables: Sequence[Table], wait: float) -> bool:
         try:
             if self.dialect == "sqlite":
                 return scrub_sqlite(self.engine)
-            return scrub_postgresql(self.engine, tables, self.scrub_wait)
+            return scrub_postgresql(self.engine, tables, wait)
         except UNAVAILABLE as exc:
             raise unavailable(exc) from exc
 

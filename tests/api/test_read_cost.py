@@ -38,8 +38,8 @@ def counted(store: Store) -> Iterator[Statements]:
     seen = Statements()
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # The serving process's checkpoint timer may wake meanwhile: not the request's.
-        if threading.current_thread().name != "medledger-checkpoint-timer":
+        # The serving process's timer may wake meanwhile: not the request's.
+        if threading.current_thread().name != "medledger-timer":
             seen.texts.append(statement)
 
     event.listen(store.engine, "before_cursor_execute", record)

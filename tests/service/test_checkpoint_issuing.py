@@ -20,7 +20,7 @@ from ledger.protocol.note import split_note
 from ledger.service.application import LedgerService
 from ledger.service.bundle import build_bundle, ledger_bundle, matter_bundle
 from ledger.service.checkpoint_policy import CheckpointPolicy
-from ledger.service.checkpoint_timer import CheckpointTimer
+from ledger.service.timer import ServingTimer
 from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 from tests.stories.http import open_school_matter, position
@@ -94,7 +94,7 @@ def test_the_timer_signs_a_quiet_tail_once_the_interval_has_passed(
 ) -> None:
     size = with_a_tail(org)
     before = stored(org)
-    timer = CheckpointTimer(org.service, tick=0.02)
+    timer = ServingTimer(org.service, tick=0.02)
     timer.start()
     try:
         time.sleep(0.3)
