@@ -304,6 +304,20 @@ async def admin_words(request: Request, ledger: LedgerId, name: str) -> Response
     )
 
 
+def _confirm_erasure(
+    request: Request, session: Session, site: Site, person: str, access: Access
+) -> Response:
+    """The erasure cannot be undone: ask once more, naming whose entry goes."""
+    session.state.registry.require_person(person)
+    names = people_routes.directory(access, site.context.service)
+    named = {e.person: e.name for e in names.entries}
+    return render(
+        request,
+        "admin_erase.html",
+        **page_context(session, site, person=person, name=named.get(person)),
+    )
+
+
 @router.post("/l/{ledger}/admin/navne")
 async def set_name(request: Request, ledger: LedgerId) -> Response:
     """Set a person's name and e-mail in the directory (outside the signed log), or erase
@@ -313,6 +327,8 @@ async def set_name(request: Request, ledger: LedgerId) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(request, session, form.get("csrf"))
     person = form.get("person", "")
+    if form.get("erase") and not form.get("confirmed"):
+        return _confirm_erasure(request, session, site, person, access)
     if form.get("erase"):
         people_routes.erase_directory_entry(person, access, site.context.service)
         return RedirectResponse(f"/l/{ledger}/admin?slettet={person}#directory-h", status_code=303)

@@ -109,3 +109,6 @@ def test_no_page_has_an_accessibility_violation(
     admin.go(f"/sprog/{lang}?next=/l/ballerup/admin")
     for path in ADMIN:
         assert_accessible(admin.go(path))
+    admin.go("/l/ballerup/admin").locator("button[name=erase]").click()  # asks once more
+    admin.page.locator("button[name=confirmed]").wait_for()
+    assert_accessible(admin.page)
