@@ -18,29 +18,29 @@ The tables are laid out in ``tables.toml`` beside this module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
-from ledger.storage.tables import tables_from_file
+from ledger.storage.tables import NamedTables
 from projections.read_models.notices import Outbox, create_tables
 
 
-class NotifyTables:
+class NotifyTables(NamedTables, prefix="nt_"):
     """Every ``nt_*`` table of one database (created if missing)."""
+
+    preferences: Table
+    deliveries: Table
+    messages: Table
+    attempts: Table
+    reads: Table
 
     def __init__(self, engine: Engine, schema: str | None) -> None:
         self.outbox = Outbox(engine, schema).table
-        m = self.metadata = MetaData(schema=schema)
-        tables = tables_from_file(m, Path(__file__).with_name("tables.toml"))
-        self.preferences = tables["nt_preferences"]
-        self.deliveries = tables["nt_deliveries"]
-        self.messages = tables["nt_messages"]
-        self.attempts = tables["nt_attempts"]
-        self.reads = tables["nt_reads"]
-        create_tables(m, engine)
+        self.metadata = MetaData(schema=schema)
+        self.load_tables(self.metadata)
+        create_tables(self.metadata, engine)
 
 
 @dataclass(frozen=True)

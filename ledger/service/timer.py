@@ -53,9 +53,7 @@ class ServingTimer:
     def start(self) -> None:
         """Start ticking (once)."""
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="medledger-timer", daemon=True
-            )
+            self._thread = threading.Thread(target=self._run, name="medledger-timer", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -73,9 +71,7 @@ class ServingTimer:
                 self._scrub_when_due()
             except Exception as error:  # the database is away, say: try again next tick
                 if not failing:
-                    logger.warning(
-                        "serving timer: %s; retrying every %ss", _said(error), self.tick
-                    )
+                    logger.warning("serving timer: %s; retrying every %ss", _said(error), self.tick)
                 failing = True
                 continue
             if failing:

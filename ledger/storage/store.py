@@ -51,7 +51,7 @@ from ledger.errors import ConflictError, StorageError
 from ledger.protocol.canonical import canonical, parse_canonical
 from ledger.storage.faults import UNAVAILABLE, Guarded, unavailable
 from ledger.storage.scrub import scrub_postgresql, scrub_sqlite
-from ledger.storage.tables import LEDGER_TABLES, tables_from_file
+from ledger.storage.tables import NamedTables
 from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 STREAM_NAMESPACE = uuid.UUID("6f0e4c1a-3b7d-5e2f-9a41-6d2c8b0e7f13")
@@ -100,8 +100,19 @@ class LogRecord:
     redacted_by: int | None
 
 
-class Store:
+class Store(NamedTables, prefix="ml_"):
     """The event store and the ledger tables of one database (or PG schema)."""
+
+    ledgers: Table
+    leaves: Table
+    nodes: Table
+    payloads: Table
+    checkpoints: Table
+    directory: Table
+    documents: Table
+    document_uploads: Table
+    used_nonces: Table
+    scrubs_owed: Table
 
     scrub_wait = 5.0
     """Seconds an erasure's scrub waits on PostgreSQL for older transactions to end, and
@@ -124,7 +135,7 @@ class Store:
         self.dialect = self.engine.dialect.name
         self.events = self.recorder.events_record_cls.__table__
         self.metadata = MetaData(schema=schema)
-        self._define_tables()
+        self.load_tables(self.metadata)
         try:
             self.recorder.create_table()
             self.metadata.create_all(self.engine, checkfirst=True)
@@ -142,19 +153,6 @@ class Store:
         self._insert_payload = insert(self.payloads)
         self._insert_node = insert(self.nodes)
         self._sql_texts: dict[tuple[object, ...], str] = {}
-
-    def _define_tables(self) -> None:
-        tables = tables_from_file(self.metadata, LEDGER_TABLES)
-        self.ledgers = tables["ml_ledgers"]
-        self.leaves = tables["ml_leaves"]
-        self.nodes = tables["ml_nodes"]
-        self.payloads = tables["ml_payloads"]
-        self.checkpoints = tables["ml_checkpoints"]
-        self.directory = tables["ml_directory"]
-        self.documents = tables["ml_documents"]
-        self.document_uploads = tables["ml_document_uploads"]
-        self.used_nonces = tables["ml_used_nonces"]
-        self.scrubs_owed = tables["ml_scrubs_owed"]
 
     # --- transactions -----------------------------------------------------
 

@@ -1,15 +1,17 @@
 """Tables laid out in TOML files: the ledger's own (``tables.toml`` beside this module:
 leaves, tree nodes, payloads, checkpoints, directory, documents, nonces), the read models'
-and the notifier's.  ``tables_from_file`` is the one way tables are declared.
+and the notifier's.  ``tables_from_file`` is the one way tables are declared, and
+``NamedTables`` the one way code names them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -23,9 +25,6 @@ from sqlalchemy import (
     Table,
     Text,
 )
-
-LEDGER_TABLES = Path(__file__).with_name("tables.toml")
-"""The ledger's own tables (``ml_*``)."""
 
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
 """BIGINT on PostgreSQL; on SQLite INTEGER, 64-bit there and the only type a key can
@@ -92,3 +91,45 @@ def tables_from_file(metadata: MetaData, path: Path) -> dict[str, Table]:
         for index, names in spec.get("unique", {}).items():
             Index(index, *(table.c[n] for n in names), unique=True)
     return tables
+
+
+class NamedTables:
+    """Tables a TOML file lays out (``tables_from_file``), as typed attributes: a class
+    names its tables' common prefix (``class Store(NamedTables, prefix="ml_")``) and
+    declares one ``name: Table`` attribute per table, the table's name without the
+    prefix.  The file is ``tables.toml`` beside the module that defines the class.
+
+    ``load_tables`` sets them; a table of the file that no attribute declares, or an
+    attribute no table of the file fills, is an error there, so a table added to the
+    file cannot go unnoticed by the code that reads it.
+    """
+
+    layout: ClassVar[Path]
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix:
+            cls.prefix = prefix
+            cls.layout = Path(str(sys.modules[cls.__module__].__file__)).with_name("tables.toml")
+
+    def load_tables(self, metadata: MetaData) -> None:
+        tables = tables_from_file(metadata, self.layout)
+        declared = {self.prefix + name for name in _declared_tables(type(self))}
+        if set(tables) != declared:
+            raise ValueError(
+                f"{self.layout} lays out {sorted(set(tables) - declared)} that"
+                f" {type(self).__name__} does not declare, and lacks {sorted(declared - set(tables))}"
+            )
+        for name, table in tables.items():
+            setattr(self, name.removeprefix(self.prefix), table)
+
+
+def _declared_tables(cls: type) -> list[str]:
+    """The attributes ``cls`` and its bases declare as ``Table``."""
+    return [
+        name
+        for klass in cls.__mro__
+        for name, annotation in vars(klass).get("__annotations__", {}).items()
+        if annotation in ("Table", Table)
+    ]

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy.exc
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 
 from ledger.storage.store import Store
-from ledger.storage.tables import tables_from_file
+from ledger.storage.tables import NamedTables
 from projections.read_models.bulk import BulkInsert
 
 REGISTRY = "registry"
@@ -57,30 +56,31 @@ class TableSpec:
     order: tuple[str, ...]
 
 
-class ReadModelSchema:
+class ReadModelSchema(NamedTables, prefix="rm_"):
     """Defines (and creates, if missing) every ``rm_*`` table for one store."""
+
+    tracking: Table
+    ledgers: Table
+    people: Table
+    bodies: Table
+    memberships: Table
+    matters: Table
+    timeline: Table
+    involvement: Table
+    body_involvement: Table
+    dossiers: Table
+    co_responsibility: Table
+    findings: Table
+    statistics: Table
+    guideline_events: Table
+    disputes: Table
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.metadata = m = MetaData(schema=store.schema)
         # Driver-level INSERT statements by table (projections.read_models.materialise).
         self.compiled_inserts: dict[str, BulkInsert] = {}
-        tables = tables_from_file(m, Path(__file__).with_name("tables.toml"))
-        self.tracking = tables["rm_tracking"]
-        self.ledgers = tables["rm_ledgers"]
-        self.people = tables["rm_people"]
-        self.bodies = tables["rm_bodies"]
-        self.memberships = tables["rm_memberships"]
-        self.matters = tables["rm_matters"]
-        self.timeline = tables["rm_timeline"]
-        self.involvement = tables["rm_involvement"]
-        self.body_involvement = tables["rm_body_involvement"]
-        self.dossiers = tables["rm_dossiers"]
-        self.co_responsibility = tables["rm_co_responsibility"]
-        self.findings = tables["rm_findings"]
-        self.statistics = tables["rm_statistics"]
-        self.guideline_events = tables["rm_guideline_events"]
-        self.disputes = tables["rm_disputes"]
+        self.load_tables(m)
         self.specs = self._specs()
         self._create()
 
