@@ -17,6 +17,7 @@ from typing import Any
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.access import Access
 from api.deps import LedgerId
@@ -310,11 +311,11 @@ def _confirm_erasure(
     """The erasure cannot be undone: ask once more, naming whose entry goes."""
     session.state.registry.require_person(person)
     names = people_routes.directory(access, site.context.service)
-    named = {e.person: e.name for e in names.entries}
+    named = {e.person: e.name for e in names.entries if e.name}
     return render(
         request,
         "admin_erase.html",
-        **page_context(session, site, person=person, name=named.get(person)),
+        **page_context(session, site, names=named, person=person, name=named.get(person)),
     )
 
 
@@ -329,8 +330,10 @@ async def set_name(request: Request, ledger: LedgerId) -> Response:
     person = form.get("person", "")
     if form.get("erase") and not form.get("confirmed"):
         return _confirm_erasure(request, session, site, person, access)
-    if form.get("erase"):
-        people_routes.erase_directory_entry(person, access, site.context.service)
+    if form.get("erase"):  # the scrub may wait for the database: not on the event loop
+        await run_in_threadpool(
+            people_routes.erase_directory_entry, person, access, site.context.service
+        )
         return RedirectResponse(f"/l/{ledger}/admin?slettet={person}#directory-h", status_code=303)
     entry = DirectoryEntryIn(name=form.get("name") or None, email=form.get("email") or None)
     people_routes.set_directory_entry(person, entry, access, site.context.service)

@@ -10,9 +10,11 @@ whose tree grew and whose newest checkpoint is older than T
 one database: signing takes the ledger's lock and skips a tree that the
 newest checkpoint already covers.
 
-Every ``scrub_every`` seconds it also asks the service to scrub the tables
-owed a scrub (``LedgerService.scrub_owed``), waiting at most ``scrub_wait``
-seconds, so the checkpoints wait little behind it.
+When it starts and every ``scrub_every`` seconds after, it also asks the
+service to scrub the tables owed a scrub (``LedgerService.scrub_owed``),
+waiting at most ``scrub_wait`` seconds, so the checkpoints wait little
+behind it.  Each job keeps its own clock, and one that fails does not stop
+the other.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from ledger.errors import LedgerError
 from ledger.service.application import LedgerService
@@ -45,10 +48,10 @@ class ServingTimer:
     ) -> None:
         self.service = service
         self.tick = default_tick(service) if tick is None else max(tick, MIN_TICK)
-        self.scrub_every = scrub_every
-        self._next_scrub = time.monotonic()
+        self.scrub_every = max(scrub_every, MIN_TICK)
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failing: set[str] = set()
 
     def start(self) -> None:
         """Start ticking (once)."""
@@ -64,24 +67,33 @@ class ServingTimer:
             self._thread = None
 
     def _run(self) -> None:
-        failing = False
-        while not self._stopped.wait(self.tick):
-            try:
-                self.service.refresh_checkpoints()
-                self._scrub_when_due()
-            except Exception as error:  # the database is away, say: try again next tick
-                if not failing:
-                    logger.warning("serving timer: %s; retrying every %ss", _said(error), self.tick)
-                failing = True
-                continue
-            if failing:
-                logger.info("serving timer: working again")
-            failing = False
+        """Each job on its own clock, and each one's failure its own: the owed scrubs run
+        first when the timer starts, the checkpoints a tick later."""
+        now = time.monotonic()
+        due = {"checkpoints": now + self.tick, "owed scrubs": now}
+        every = {"checkpoints": self.tick, "owed scrubs": self.scrub_every}
+        jobs = {"checkpoints": self.service.refresh_checkpoints, "owed scrubs": self._scrub_owed}
+        while not self._stopped.wait(max(0.0, min(due.values()) - time.monotonic())):
+            for name, job in jobs.items():
+                if time.monotonic() >= due[name]:
+                    due[name] = time.monotonic() + every[name]
+                    self._guarded(name, job, every[name])
 
-    def _scrub_when_due(self) -> None:
-        if time.monotonic() < self._next_scrub:
+    def _guarded(self, name: str, job: Callable[[], object], every: float) -> None:
+        try:
+            job()
+        except Exception as error:  # the database is away, say: try again next time
+            if name not in self._failing:
+                logger.warning(
+                    "serving timer, %s: %s; retrying every %ss", name, _said(error), every
+                )
+            self._failing.add(name)
             return
-        self._next_scrub = time.monotonic() + self.scrub_every
+        if name in self._failing:
+            logger.info("serving timer, %s: working again", name)
+        self._failing.discard(name)
+
+    def _scrub_owed(self) -> None:
         done = self.service.scrub_owed(self.scrub_wait)
         if done is not None:
             logger.info("owed scrub %s", "done" if done else "still owed: the database is busy")

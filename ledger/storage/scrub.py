@@ -14,8 +14,7 @@ before the erasure committed still runs, on any database of the server, since
 that transaction may still read it: so the scrub first waits for every such
 transaction to end.  It waits at most ``wait`` seconds for them and as long for
 its locks: behind a long reader (a dump, an export) every append would otherwise
-queue behind it.  Sessions of other roles are seen only by a role with
-``pg_read_all_stats`` (docs/PROTOCOL.md section 15).
+queue behind it.
 """
 
 from __future__ import annotations
@@ -72,7 +71,8 @@ def scrub_postgresql(engine: Engine, tables: Sequence[Table], wait: float) -> bo
         autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
         if not _older_transactions_ended(autocommit, wait):
             return False
-        autocommit.exec_driver_sql(f"SET lock_timeout = '{round(wait * 1000)}ms'")
+        # 0 would mean no timeout at all: wait at least a millisecond's worth.
+        autocommit.exec_driver_sql(f"SET lock_timeout = '{max(1, round(wait * 1000))}ms'")
         try:
             autocommit.exec_driver_sql(f"VACUUM FULL {names}")
         except sqlalchemy.exc.OperationalError as exc:

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -98,6 +98,14 @@ class LogRecord:
     salts: bytes | None
     """Canonical JSON object, field name -> base64 salt, of the fields still disclosed."""
     redacted_by: int | None
+
+
+class _Owed(NamedTuple):
+    """A table owed a scrub (``ml_scrubs_owed``), and which attempt owes it."""
+
+    schema: str
+    name: str
+    attempt: str
 
 
 class Store(NamedTables, prefix="ml_"):
@@ -610,52 +618,70 @@ class Store(NamedTables, prefix="ml_"):
 
         Returns False when the scrub could not be done now: SQLite's checkpoint met
         a reader; on PostgreSQL a transaction older than the erasure still ran, or
-        a table's lock was not had, when the wait ended.  The tables are then owed
-        a scrub, which ``scrub_owed`` does later.
+        a table's lock was not had, when the wait ended.  The tables are owed a
+        scrub from before it starts until it is done, so one that could not be
+        done, failed, or was cut short by the process's end is done later by
+        ``scrub_owed``.
         """
-        if self._scrub(tables, self.scrub_wait):
-            return True
-        self._owe(tables)
-        return False
+        owed = self._owe(tables)
+        if not self._scrub(tables, self.scrub_wait):
+            return False
+        self._settle(owed)
+        return True
 
     def scrub_owed(self, wait: float) -> bool | None:
         """Scrub the tables owed a scrub, waiting at most ``wait`` seconds (``scrub``): True
-        when done, False when still owed, None when none was owed."""
+        when done, False when still owed, None when none was owed.  A table that no
+        longer exists is owed nothing."""
         o = self.scrubs_owed
         with self.read() as session:
-            owed = session.execute(select(o.c.table_schema, o.c.table_name, o.c.attempt)).all()
+            owed = [
+                _Owed(*row)
+                for row in session.execute(select(o.c.table_schema, o.c.table_name, o.c.attempt))
+            ]
         if not owed:
             return None
         metadata = MetaData()
-        tables = [Table(name, metadata, schema=schema or None) for schema, name, _ in owed]
+        tables = [Table(row.name, metadata, schema=row.schema or None) for row in owed]
+        if self.dialect != "sqlite":
+            found = sqlalchemy.inspect(self.engine)
+            self._settle([r for r in owed if not found.has_table(r.name, schema=r.schema or None)])
+            tables = [t for t in tables if found.has_table(t.name, schema=t.schema)]
         if not self._scrub(tables, wait):
             return False
-        with self.write() as session:  # a scrub owed again since the read stays owed
-            for schema, name, attempt in owed:
-                session.execute(
-                    delete(o).where(
-                        and_(
-                            o.c.table_schema == schema,
-                            o.c.table_name == name,
-                            o.c.attempt == attempt,
-                        )
-                    )
-                )
+        self._settle(owed)
         return True
 
-    def _owe(self, tables: Sequence[Table]) -> None:
+    def _owe(self, tables: Sequence[Table]) -> list[_Owed]:
+        """Record ``tables`` as owed a scrub (again); what ``_settle`` takes once it is done."""
         o = self.scrubs_owed
         upsert = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
-        attempt = uuid.uuid4().hex
+        owed = [_Owed(t.schema or "", t.name, uuid.uuid4().hex) for t in tables]
         with self.write() as session:
-            for table in tables:
+            for row in owed:
                 statement = upsert(o).values(
-                    table_schema=table.schema or "", table_name=table.name, attempt=attempt
+                    table_schema=row.schema, table_name=row.name, attempt=row.attempt
                 )
                 session.execute(
                     statement.on_conflict_do_update(
                         index_elements=[o.c.table_schema, o.c.table_name],
-                        set_={"attempt": attempt},
+                        set_={"attempt": row.attempt},
+                    )
+                )
+        return owed
+
+    def _settle(self, owed: Sequence[_Owed]) -> None:
+        """No longer owe these scrubs; one owed again since (another attempt) stays owed."""
+        o = self.scrubs_owed
+        with self.write() as session:
+            for row in owed:
+                session.execute(
+                    delete(o).where(
+                        and_(
+                            o.c.table_schema == row.schema,
+                            o.c.table_name == row.name,
+                            o.c.attempt == row.attempt,
+                        )
                     )
                 )
 

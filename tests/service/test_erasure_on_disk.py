@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, create_engine, make_url, select, text
+from sqlalchemy import Connection, create_engine, insert, make_url, select, text
 
 from demo.organisation import Organisation
 from ledger.domain import events as ev
@@ -234,3 +234,28 @@ def owed(store: Store) -> list[str]:
     """The tables owed a scrub, as the store records them."""
     with store.read() as session:
         return list(session.execute(select(store.scrubs_owed.c.table_name)).scalars())
+
+
+def test_a_scrub_cut_short_is_done_when_the_serving_timer_starts(
+    store: Store, org: Organisation
+) -> None:
+    """A process that stopped during a scrub left its tables owed: the next serving
+    process's timer scrubs them as it starts, long before its first checkpoint tick; a
+    table that no longer exists is owed nothing."""
+    with store.write() as session:
+        session.execute(
+            insert(store.scrubs_owed),
+            [
+                {"table_schema": store.schema or "", "table_name": name, "attempt": "cut-short"}
+                for name in ("ml_payloads", "ml_gone")
+            ],
+        )
+    timer = ServingTimer(org.service, tick=3600)
+    timer.start()
+    try:
+        deadline = time.monotonic() + 30
+        while owed(store) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        timer.stop()
+    assert owed(store) == []
