@@ -569,6 +569,7 @@ class Store(NamedTables, prefix="ml_"):
                 .where(and_(d.c.origin == origin, d.c.person == person))
                 .values(name=None, email=None, erased=True)
             )
+            self.owe_scrub(session, [d])
 
     def scrub_directory(self) -> bool:
         """Remove the old copies of erased directory rows from the database files
@@ -652,22 +653,31 @@ class Store(NamedTables, prefix="ml_"):
         self._settle(owed)
         return True
 
+    def owe_scrub(self, session: Session, tables: Sequence[Table]) -> None:
+        """Record in ``session``'s transaction that ``tables`` are owed a scrub: an erasure
+        owes it in the transaction that erases, so no stop of the process between the
+        commit and the scrub can lose it (``scrub_owed`` does it then)."""
+        self._owe_in(session, tables)
+
     def _owe(self, tables: Sequence[Table]) -> list[_Owed]:
         """Record ``tables`` as owed a scrub (again); what ``_settle`` takes once it is done."""
+        with self.write() as session:
+            return self._owe_in(session, tables)
+
+    def _owe_in(self, session: Session, tables: Sequence[Table]) -> list[_Owed]:
         o = self.scrubs_owed
         upsert = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
         owed = [_Owed(t.schema or "", t.name, uuid.uuid4().hex) for t in tables]
-        with self.write() as session:
-            for row in owed:
-                statement = upsert(o).values(
-                    table_schema=row.schema, table_name=row.name, attempt=row.attempt
+        for row in owed:
+            statement = upsert(o).values(
+                table_schema=row.schema, table_name=row.name, attempt=row.attempt
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[o.c.table_schema, o.c.table_name],
+                    set_={"attempt": row.attempt},
                 )
-                session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=[o.c.table_schema, o.c.table_name],
-                        set_={"attempt": row.attempt},
-                    )
-                )
+            )
         return owed
 
     def _settle(self, owed: Sequence[_Owed]) -> None:
@@ -821,6 +831,7 @@ class _SessionTransaction:
             .where(where)
             .values(payload=canonical(payload), salts=canonical(salts), redacted_by=by_leaf)
         )
+        self.store.owe_scrub(self.session, [payloads])
 
     def latest_checkpoint(self, origin: str) -> tuple[int, bytes, str] | None:
         row = self.session.execute(

@@ -69,6 +69,8 @@ class _Batch:
     notices: list[Row]
     planned: int
     """How far the ledger's notices were known to be planned when the batch was built."""
+    erases: bool = False
+    """The batch folds a ``PayloadRedacted``: its commit owes the read models a scrub."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ class Projector:
         ]
         planned = self._planned(fold)
         notices = batch_rows(fold, changes, findings) if changes.end > planned else []
+        erases = any(e.type == "PayloadRedacted" for e in events)
         self._commit(
             _Batch(
                 fold.origin,
@@ -291,13 +294,14 @@ class Projector:
                 fold.latest_time,
                 notices,
                 planned,
+                erases=erases,
             )
         )
         for model in writes:
             expected[model] = changes.end
         self._planned_through[fold.origin] = max(planned, changes.end)
         fold.evict()
-        if any(e.type == "PayloadRedacted" for e in events):
+        if erases:  # owed since the commit
             if self._deferred is None:
                 self._scrub_erased(fold.origin)
             else:
@@ -341,6 +345,8 @@ class Projector:
             self.tracking.advance(
                 session, batch.origin, list(batch.writes), batch.end, batch.latest_time
             )
+            if batch.erases:  # the rows now hold no erased text: their old copies owe a scrub
+                self.store.owe_scrub(session, [spec.table for spec in self.schema.specs.values()])
 
     # --- rebuilding ---------------------------------------------------------
 

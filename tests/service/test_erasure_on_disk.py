@@ -24,6 +24,7 @@ from sqlalchemy import Connection, create_engine, insert, make_url, select, text
 
 from demo.organisation import Organisation
 from ledger.domain import events as ev
+from ledger.protocol.envelope import matter_stream
 from ledger.service.timer import ServingTimer
 from ledger.storage.store import Store
 from projections.runner.projector import Projector
@@ -123,6 +124,7 @@ def test_an_erasure_leaves_no_copy_in_the_database_files(
         assert in_sqlite_files(store, name) == []
     else:
         assert in_postgresql_pages(store, name) == []
+    assert owed(store) == [], "each scrub owed since its erasure committed is settled"
 
 
 def in_sqlite_files(store: Store, needle: bytes) -> list[str]:
@@ -257,3 +259,22 @@ def test_a_scrub_cut_short_is_done_when_the_serving_timer_starts(
             ],
         )
     assert owed_while_running(ServingTimer(org.service, tick=3600)) == []
+
+
+def test_an_erasure_owes_its_scrub_in_the_transaction_that_erases(
+    store: Store, org: Organisation
+) -> None:
+    """A process that stops right after an erasure committed, before its scrub, must not
+    lose the scrub: the erasing transaction itself records the table as owed."""
+    org.service.set_directory(org.origin, "tr", "Tage Rasmussen", "tage@example.dk")
+    store.erase_directory(org.origin, "tr")
+    assert owed(store) == ["ml_directory"]
+    open_school_matter(org)
+    stated = org.act("tr", "skolestruktur", position("employees", "Tage er sygemeldt."))
+    with store.transaction() as transaction:
+        transaction.redact(
+            org.origin, matter_stream("skolestruktur"), stated["seq"], ["text"], by_leaf=0
+        )
+    assert sorted(owed(store)) == ["ml_directory", "ml_payloads"]
+    assert store.scrub_owed(5) is True
+    assert owed(store) == []
