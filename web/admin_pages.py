@@ -182,8 +182,7 @@ def admin_page(request: Request, ledger: LedgerId) -> Response:
     """People and keys, bodies as a tree, memberships over time, the directory."""
     site = site_of(request)
     session, access = _admin(request, ledger)
-    names = people_routes.directory(access, site.context.service)
-    named = {e.person: e.name for e in names.entries if e.name}
+    named = _directory_names(access, site)
     return render(
         request,
         "admin.html",
@@ -305,13 +304,18 @@ async def admin_words(request: Request, ledger: LedgerId, name: str) -> Response
     )
 
 
+def _directory_names(access: Access, site: Site) -> dict[str, str]:
+    """The directory's names by person, as the admin reads them (those with a name)."""
+    entries = people_routes.directory(access, site.context.service).entries
+    return {e.person: e.name for e in entries if e.name}
+
+
 def _confirm_erasure(
     request: Request, session: Session, site: Site, person: str, access: Access
 ) -> Response:
     """The erasure cannot be undone: ask once more, naming whose entry goes."""
     session.state.registry.require_person(person)
-    names = people_routes.directory(access, site.context.service)
-    named = {e.person: e.name for e in names.entries if e.name}
+    named = _directory_names(access, site)
     return render(
         request,
         "admin_erase.html",

@@ -533,7 +533,7 @@ class LedgerService:
             tips = self.heads_at(origin, size).tips
             return self._checkpoint_in(transaction, origin, frontier, size, tips)
 
-    def scrub_owed(self, wait: float = 1.0) -> bool | None:
+    def scrub_owed(self, wait: float) -> bool | None:
         """Scrub the tables owed a scrub since an erasure's could not be done (the database
         was busy), waiting at most ``wait`` seconds: True when done, False when still
         owed, None when none was.  The server's timer calls it."""

@@ -37,15 +37,16 @@ _NEXT_XID = text("SELECT pg_snapshot_xmax(pg_current_snapshot())")
 
 _OLDER = text(
     """
-    SELECT 'session ' || pid FROM pg_stat_activity
+    WITH scrub AS (SELECT age(CAST(CAST(:next AS text) AS xid)) AS age)
+    SELECT 'session ' || pid FROM pg_stat_activity, scrub
      WHERE pid <> pg_backend_pid()
-       AND greatest(age(backend_xmin), age(backend_xid)) > age(CAST(CAST(:next AS text) AS xid))
+       AND greatest(age(backend_xmin), age(backend_xid)) > scrub.age
     UNION ALL
-    SELECT 'prepared transaction ' || gid FROM pg_prepared_xacts
-     WHERE age(transaction) > age(CAST(CAST(:next AS text) AS xid))
+    SELECT 'prepared transaction ' || gid FROM pg_prepared_xacts, scrub
+     WHERE age(transaction) > scrub.age
     UNION ALL
-    SELECT 'replication slot ' || slot_name FROM pg_replication_slots
-     WHERE age(xmin) > age(CAST(CAST(:next AS text) AS xid))
+    SELECT 'replication slot ' || slot_name FROM pg_replication_slots, scrub
+     WHERE age(xmin) > scrub.age
     """
 )
 """What may still read a row version older than transaction ``:next``: a session's

@@ -624,7 +624,8 @@ class Store(NamedTables, prefix="ml_"):
         done, failed, or was cut short by the process's end is done later by
         ``scrub_owed``.
         """
-        owed = self._owe(tables)
+        with self.write() as session:
+            owed = self.owe_scrub(session, tables)
         if not self._scrub(tables, self.scrub_wait):
             return False
         self._settle(owed)
@@ -646,25 +647,19 @@ class Store(NamedTables, prefix="ml_"):
         tables = [Table(row.name, metadata, schema=row.schema or None) for row in owed]
         if self.dialect != "sqlite":
             found = sqlalchemy.inspect(self.engine)
-            self._settle([r for r in owed if not found.has_table(r.name, schema=r.schema or None)])
-            tables = [t for t in tables if found.has_table(t.name, schema=t.schema)]
+            gone = [not found.has_table(t.name, schema=t.schema) for t in tables]
+            self._settle([row for row, missing in zip(owed, gone, strict=True) if missing])
+            tables = [t for t, missing in zip(tables, gone, strict=True) if not missing]
         if not self._scrub(tables, wait):
             return False
         self._settle(owed)
         return True
 
-    def owe_scrub(self, session: Session, tables: Sequence[Table]) -> None:
-        """Record in ``session``'s transaction that ``tables`` are owed a scrub: an erasure
-        owes it in the transaction that erases, so no stop of the process between the
-        commit and the scrub can lose it (``scrub_owed`` does it then)."""
-        self._owe_in(session, tables)
-
-    def _owe(self, tables: Sequence[Table]) -> list[_Owed]:
-        """Record ``tables`` as owed a scrub (again); what ``_settle`` takes once it is done."""
-        with self.write() as session:
-            return self._owe_in(session, tables)
-
-    def _owe_in(self, session: Session, tables: Sequence[Table]) -> list[_Owed]:
+    def owe_scrub(self, session: Session, tables: Sequence[Table]) -> list[_Owed]:
+        """Record in ``session``'s transaction that ``tables`` are owed a scrub (again): an
+        erasure owes it in the transaction that erases, so no stop of the process between
+        the commit and the scrub can lose it (``scrub_owed`` does it then).  Returns what
+        ``_settle`` takes once the scrub is done."""
         o = self.scrubs_owed
         upsert = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
         owed = [_Owed(t.schema or "", t.name, uuid.uuid4().hex) for t in tables]

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 
 from ledger.errors import LedgerError, ReadModelNotFoundError, StorageError, UnknownLedgerError
 from ledger.storage.store import LogRecord, Store
@@ -322,10 +322,14 @@ class Projector:
         The erasure is committed whatever happens here, so a failure is logged.
         """
         try:
-            if not self.store.scrub([spec.table for spec in self.schema.specs.values()]):
+            if not self.store.scrub(self._read_model_tables()):
                 logger.warning("read models of %s: erasure not scrubbed: database busy", origin)
         except LedgerError as error:
             logger.error("read models of %s: erasure not scrubbed: %s", origin, error.message)
+
+    def _read_model_tables(self) -> list[Table]:
+        """Every read model's table: what an erasure's scrub rewrites."""
+        return [spec.table for spec in self.schema.specs.values()]
 
     def _commit(self, batch: _Batch) -> None:
         """Write one batch's rows and positions in one transaction."""
@@ -346,7 +350,7 @@ class Projector:
                 session, batch.origin, list(batch.writes), batch.end, batch.latest_time
             )
             if batch.erases:  # the rows now hold no erased text: their old copies owe a scrub
-                self.store.owe_scrub(session, [spec.table for spec in self.schema.specs.values()])
+                self.store.owe_scrub(session, self._read_model_tables())
 
     # --- rebuilding ---------------------------------------------------------
 
