@@ -17,9 +17,9 @@ and ask it "as of" a leaf and "on" a day:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from projections.facts.logged import LoggedEvent
 
@@ -37,7 +37,24 @@ _ACTS: dict[str, Act] = {
 
 
 @dataclass(frozen=True)
-class GuidelineStep:
+class StepRecord:
+    """What one step of a guideline's history records: who signed it when, in which
+    body, and what it set.  The register's views show exactly these fields."""
+
+    claimed_time: str
+    actor: str
+    body: str
+    guideline_type: str | None
+    effective_from: str | None
+    imported: bool
+
+    def recorded(self) -> dict[str, Any]:
+        """The record's own fields, to build another ``StepRecord`` from this one."""
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+
+
+@dataclass(frozen=True)
+class GuidelineStep(StepRecord):
     """One event in a guideline's history, and where it stands in the log."""
 
     guideline: str
@@ -45,12 +62,6 @@ class GuidelineStep:
     matter: str
     seq: int
     leaf: int
-    claimed_time: str
-    actor: str
-    body: str
-    guideline_type: str | None
-    effective_from: str | None
-    imported: bool
 
     @property
     def day(self) -> date:
@@ -61,6 +72,9 @@ class GuidelineStep:
     def takes_effect(self) -> date:
         """The day the step takes effect: ``effective_from``, else the day it was signed."""
         return date.fromisoformat(self.effective_from) if self.effective_from else self.day
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(StepRecord))
 
 
 def step_of(event: LoggedEvent) -> GuidelineStep | None:

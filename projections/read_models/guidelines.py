@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from ledger.errors import BodyNotFoundError, GuidelineNotFoundError
-from projections.facts.guidelines import GuidelineState, GuidelineStep, Status, fold_steps, step_of
+from projections.facts.guidelines import (
+    GuidelineState,
+    GuidelineStep,
+    Status,
+    StepRecord,
+    fold_steps,
+    step_of,
+)
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import GUIDELINES
@@ -72,7 +79,7 @@ def _step(row: Row) -> GuidelineStep:
 
 
 @dataclass(frozen=True)
-class StepView:
+class StepView(StepRecord):
     """One step of a guideline's history: the event, where it is, what it set.
 
     ``matter`` and ``seq`` are None when withheld from a reader who may not
@@ -81,12 +88,6 @@ class StepView:
     matter: str | None
     seq: int | None
     leaf_index: int
-    claimed_time: str
-    actor: str
-    body: str
-    guideline_type: str | None
-    effective_from: str | None
-    imported: bool
 
 
 @dataclass(frozen=True)
@@ -162,17 +163,7 @@ def guideline_register(
 
 
 def _step_view(step: GuidelineStep) -> StepView:
-    return StepView(
-        matter=step.matter,
-        seq=step.seq,
-        leaf_index=step.leaf,
-        claimed_time=step.claimed_time,
-        actor=step.actor,
-        body=step.body,
-        guideline_type=step.guideline_type,
-        effective_from=step.effective_from,
-        imported=step.imported,
-    )
+    return StepView(matter=step.matter, seq=step.seq, leaf_index=step.leaf, **step.recorded())
 
 
 def _view(state: GuidelineState, day: date | None, names: dict[str, str]) -> GuidelineView:
