@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from api.access import Reader, ReaderDep
@@ -23,6 +23,7 @@ from api.caching import M, answer, etag_of
 from api.deps import ApiContext, ContextDep
 from api.patterns import AS_OF_PATTERN, NOW_PATTERN, matches
 from api.read_schemas import Point
+from api.responses import READ_ERRORS
 from ledger.errors import MalformedAsOfError
 from projections.read_models.source import DatabaseSource
 from projections.runner.moments import parse_now
@@ -206,3 +207,8 @@ def judged_at(text: str | None, *, name: str = "now") -> datetime | None:
     if text is not None and not matches(NOW_PATTERN, text):
         raise MalformedAsOfError(f"{name} {text!r} is not a date or time", **{name: text})
     return parse_now(text, name=name)
+
+
+def read_router() -> APIRouter:
+    """A router for read-model routes under one ledger; each route answers the read errors."""
+    return APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"], responses=READ_ERRORS)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.access import BodyAccess
 from api.deps import BodyPath
 from api.read_schemas import StatisticsOut
-from api.reading import ReadDep, dated
-from api.responses import READ_ERRORS
+from api.reading import ReadDep, dated, read_router
 from projections.read_models.statistics import statistics
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+router = read_router()
 
 
-@router.get("/bodies/{body}/statistics", response_model=StatisticsOut, responses=READ_ERRORS)
+@router.get("/bodies/{body}/statistics", response_model=StatisticsOut)
 def body_statistics(
     body: BodyPath,
     access: BodyAccess,

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
 from api.read_schemas import DisputesOut
-from api.reading import IdFilter, LangQuery, NowQuery, Read, ReadDep, dated, judged_at
-from api.responses import READ_ERRORS
+from api.reading import IdFilter, LangQuery, NowQuery, Read, ReadDep, dated, judged_at, read_router
 from projections.read_models.disputes import DisputeView, disputes
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+router = read_router()
 
 StatusFilter = Annotated[
     Literal["open", "remedied", "settled"] | None,
@@ -49,7 +48,7 @@ def _answer(
     )
 
 
-@router.get("/disputes", response_model=DisputesOut, responses=READ_ERRORS)
+@router.get("/disputes", response_model=DisputesOut)
 def organisation_disputes(
     access: LedgerAccess,
     read: ReadDep,
@@ -68,7 +67,7 @@ def organisation_disputes(
     return _answer(read, lang, now, matter, body, access, status, offset, limit)
 
 
-@router.get("/matters/{matter}/disputes", response_model=DisputesOut, responses=READ_ERRORS)
+@router.get("/matters/{matter}/disputes", response_model=DisputesOut)
 def matter_disputes(
     matter: MatterId,
     access: MatterAccess,

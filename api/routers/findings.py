@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage
 from api.patterns import RULE_PATTERN
 from api.read_schemas import FindingsOut, ForecastOut
-from api.reading import IdFilter, LangQuery, NowQuery, ReadDep, dated, judged_at
-from api.responses import READ_ERRORS
+from api.reading import IdFilter, LangQuery, NowQuery, ReadDep, dated, judged_at, read_router
 from projections.read_models.findings import findings
 from projections.read_models.forecast import forecast
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+router = read_router()
 
 RuleFilter = Annotated[str | None, Query(pattern=RULE_PATTERN, examples=["MED-04"])]
 
 
-@router.get("/findings", response_model=FindingsOut, responses=READ_ERRORS)
+@router.get("/findings", response_model=FindingsOut)
 def rule_findings(
     access: LedgerAccess,
     read: ReadDep,
@@ -60,7 +59,7 @@ def rule_findings(
     )
 
 
-@router.get("/matters/{matter}/forecast", response_model=ForecastOut, responses=READ_ERRORS)
+@router.get("/matters/{matter}/forecast", response_model=ForecastOut)
 def matter_forecast(
     matter: MatterId,
     access: MatterAccess,

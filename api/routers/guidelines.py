@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from api.access import LedgerAccess
 from api.paging import Limit, Offset, OffsetPage
 from api.read_schemas import GuidelinesOut
-from api.reading import IdFilter, ReadDep, dated, judged_at, moment_query
-from api.responses import READ_ERRORS
+from api.reading import IdFilter, ReadDep, dated, judged_at, moment_query, read_router
 from projections.read_models.guidelines import guideline_register, withhold_matters
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+router = read_router()
 
 OnQuery = Annotated[
     str | None,
@@ -31,7 +28,7 @@ OnQuery = Annotated[
 ]
 
 
-@router.get("/guidelines", response_model=GuidelinesOut, responses=READ_ERRORS)
+@router.get("/guidelines", response_model=GuidelinesOut)
 def guidelines(
     access: LedgerAccess,
     read: ReadDep,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api.access import PersonAccess
 from api.deps import PersonPath
 from api.paging import Limit, Offset, OffsetPage
 from api.read_schemas import InvolvementOut
-from api.reading import IdFilter, ReadDep, dated
-from api.responses import READ_ERRORS
+from api.reading import IdFilter, ReadDep, dated, read_router
 from projections.read_models.involvement import involvement, withhold_unreadable
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+router = read_router()
 
 
-@router.get("/people/{person}/involvement", response_model=InvolvementOut, responses=READ_ERRORS)
+@router.get("/people/{person}/involvement", response_model=InvolvementOut)
 def person_involvement(
     person: PersonPath,
     access: PersonAccess,

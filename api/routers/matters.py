@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.access import Access, LedgerAccess, MatterAccess
 from api.deps import MatterId
 from api.paging import Limit, Offset, OffsetPage, SeqPage
 from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, TimelineOut
-from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, point
-from api.responses import READ_ERRORS
+from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, point, read_router
 from projections.read_models.dossier import dossier
 from projections.read_models.timeline import timeline
 from projections.vocabulary import Lang
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["read models"])
+router = read_router()
 
 
-@router.get("/matters", response_model=MatterListOut, responses=READ_ERRORS)
+@router.get("/matters", response_model=MatterListOut)
 def list_matters(
     request: Request,
     access: LedgerAccess,
@@ -62,7 +61,7 @@ def read_matter_list(
     )
 
 
-@router.get("/matters/{matter}/timeline", response_model=TimelineOut, responses=READ_ERRORS)
+@router.get("/matters/{matter}/timeline", response_model=TimelineOut)
 def matter_timeline(
     request: Request,
     matter: MatterId,
@@ -105,7 +104,7 @@ def read_timeline(
     return dated(TimelineOut, view, found, entries=page.items, next_after_seq=page.next_after_seq)
 
 
-@router.get("/matters/{matter}/dossier", response_model=DossierOut, responses=READ_ERRORS)
+@router.get("/matters/{matter}/dossier", response_model=DossierOut)
 def matter_dossier(
     request: Request, matter: MatterId, access: MatterAccess, read: ReadDep
 ) -> Response:
