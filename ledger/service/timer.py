@@ -27,6 +27,9 @@ from collections.abc import Callable
 from ledger.errors import LedgerError
 from ledger.service.application import LedgerService
 
+THREAD_NAME = "medledger-timer"
+"""The name of the timer's thread, so that logs and tests can tell its work apart."""
+
 logger = logging.getLogger(__name__)
 
 MIN_TICK = 0.01
@@ -56,7 +59,7 @@ class ServingTimer:
     def start(self) -> None:
         """Start ticking (once)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="medledger-timer", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
             self._thread.start()
 
     def stop(self) -> None:

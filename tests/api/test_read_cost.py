@@ -9,44 +9,18 @@ resource is refused exactly as before, whatever ETag they send.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
-
-from sqlalchemy import event
 
 from demo.organisation import Organisation
 from ledger.storage.store import Store
 from tests.api.conftest import Api, assert_error
+from tests.stories.databases import sent
 from tests.stories.http import open_school_matter, position
 
 
-@dataclass
-class Statements:
-    """The SQL statements the store's engine ran while counting."""
-
-    texts: list[str] = field(default_factory=list)
-
-    def reading(self, table: str) -> int:
-        return sum(1 for text in self.texts if table in text)
-
-
-@contextmanager
-def counted(store: Store) -> Iterator[Statements]:
-    seen = Statements()
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # The serving process's timer may wake meanwhile: not the request's.
-        if threading.current_thread().name != "medledger-timer":
-            seen.texts.append(statement)
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+def reading(statements: list[str], table: str) -> int:
+    """How many of ``statements`` name ``table``."""
+    return sum(1 for text in statements if table in text)
 
 
 def _forget_answers(api: Api) -> None:
@@ -75,13 +49,13 @@ def test_a_timeline_costs_the_same_statements_for_a_small_and_a_large_matter(
     for matter in ("lille", "stor"):
         _forget_answers(api)
         headers = api.headers(org, "tr")
-        with counted(store) as seen:
+        with sent(store.engine) as seen:
             response = api.http.get(
                 f"/v1/ledgers/{org.origin.rsplit('/', 1)[-1]}/matters/{matter}/timeline",
                 headers=headers,
             )
         assert response.status_code == 200
-        counts[matter] = seen.texts
+        counts[matter] = seen
     assert len(_timeline(api, org, "stor").json()["entries"]) == 42
     assert len(counts["lille"]) == len(counts["stor"]), counts
 
@@ -92,13 +66,13 @@ def test_a_repeated_read_is_answered_without_reading_the_read_models(
     open_school_matter(org)
     first = _timeline(api, org, "skolestruktur")
     headers = api.headers(org, "tr")
-    with counted(store) as seen:
+    with sent(store.engine) as seen:
         again = api.http.get(
             f"/v1/ledgers/{org.origin.rsplit('/', 1)[-1]}/matters/skolestruktur/timeline",
             headers=headers,
         )
     assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
-    assert seen.reading("rm_timeline") == 0 and seen.reading("rm_matters") == 0
+    assert reading(seen, "rm_timeline") == 0 and reading(seen, "rm_matters") == 0
 
 
 def test_the_etag_answers_304_until_a_new_event_changes_it(api: Api, org: Organisation) -> None:
@@ -145,10 +119,10 @@ def test_a_reader_without_access_never_gets_a_304(api: Api, org: Organisation) -
         ("skolestruktur", 403, "read_not_allowed"),
         ("findes-ikke", 404, "unknown_stream"),
     ):
-        for sent in (etag, "*"):
+        for tag in (etag, "*"):
             refused = api.http.get(
                 f"/v1/ledgers/{org.origin.rsplit('/', 1)[-1]}/matters/{matter}/timeline",
-                headers={**api.headers(org, "udenfor"), "If-None-Match": sent},
+                headers={**api.headers(org, "udenfor"), "If-None-Match": tag},
             )
             assert_error(refused, status, code)
             assert "etag" not in refused.headers

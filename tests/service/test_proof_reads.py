@@ -9,17 +9,16 @@ asks only for nodes below ``HOT_LEVEL``.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from ledger.errors import MalformedProofRequestError
 from ledger.protocol import merkle
 from ledger.service.application import HOT_LEVEL, LedgerService
 from ledger.storage.store import LedgerRow, Store
+from tests.stories.databases import sent
 
 LEAVES = 1000
 
@@ -40,20 +39,6 @@ def tree(service: LedgerService, store: Store, unique: str) -> tuple[str, merkle
     with store.write() as session:
         session.execute(insert(store.nodes), rows)
     return origin, memory
-
-
-@contextmanager
-def statements(store: Store) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append(f"{statement} {parameters}")
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
 
 
 def test_proofs_from_the_stored_tree_equal_those_of_the_tree_in_memory(
@@ -90,7 +75,7 @@ def test_a_proof_after_the_first_is_one_read_of_the_lower_nodes(
         return read_nodes(origin, keys)
 
     monkeypatch.setattr(store, "nodes_for", spy)
-    with statements(store) as seen:
+    with sent(store.engine, parameters=True) as seen:
         proof = service.inclusion_proof(origin, 3, LEAVES)
     assert proof == merkle.inclusion_proof(memory, 3, LEAVES)
     assert len(seen) == 1 and "ml_nodes" in seen[0]

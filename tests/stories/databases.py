@@ -7,6 +7,7 @@ database made for it alone, dropped afterwards.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 
+from ledger.service.timer import THREAD_NAME as TIMER_THREAD
 from ledger.storage.store import Store
 
 
@@ -70,18 +72,24 @@ def only_on(wanted: str, backend: str, what: str) -> None:
 
 
 @contextmanager
-def sent() -> Iterator[list[str]]:
-    """The text of every SQL statement any engine sends meanwhile, in order."""
+def sent(target: Any = Engine, *, parameters: bool = False) -> Iterator[list[str]]:
+    """The text of every SQL statement ``target`` (an engine; by default every engine)
+    sends meanwhile, in order, each followed by its parameters if ``parameters``.
+
+    Statements of the serving process's timer thread are left out: it may wake
+    meanwhile, and what it sends is never the code under test's.
+    """
     statements: list[str] = []
 
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+    def record(conn: Any, cursor: Any, statement: str, values: Any, *args: Any) -> None:
+        if threading.current_thread().name != TIMER_THREAD:
+            statements.append(f"{statement} {values}" if parameters else statement)
 
-    event.listen(Engine, "before_cursor_execute", record)
+    event.listen(target, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(Engine, "before_cursor_execute", record)
+        event.remove(target, "before_cursor_execute", record)
 
 
 def cut_connections(url: str) -> int:
