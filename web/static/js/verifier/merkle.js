@@ -21,32 +21,42 @@ function asSize(value) {
   return null;
 }
 
-// Whether `proof` (hashes) proves leaf hash `leaf` at `index` in the tree of
-// `size` leaves with root `root` (RFC 9162 section 2.1.3.2, step by step).
-export async function verifyInclusion(leaf, index, size, proof, root) {
-  let fn = asSize(index);
-  let sn = asSize(size);
-  if (fn === null || sn === null || !(fn >= 0n && fn < sn && sn <= MAX_TREE_SIZE)) return false;
-  if (![leaf, root, ...proof].every((h) => h.length === 32)) return false;
-  sn -= 1n;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0n) return false;
-    if ((fn & 1n) === 1n || fn === sn) {
-      r = await nodeHash(p, r);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
+// The side of each hash of a proof on RFC 9162's walk up from node numbers `fn`
+// and `sn` (the walk both verifications take, sections 2.1.3.2 and 2.1.4.2): true
+// where the hash is the left sibling, hashed in first; null when the proof has
+// too many or too few hashes for the walk.
+function sides(fn, sn, count) {
+  const left = [];
+  for (let i = 0; i < count; i++) {
+    if (sn === 0n) return null;
+    const isLeft = (fn & 1n) === 1n || fn === sn;
+    left.push(isLeft);
+    if (isLeft) {
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
       }
-    } else {
-      r = await nodeHash(r, p);
     }
     fn >>= 1n;
     sn >>= 1n;
   }
-  return sn === 0n && equal(r, root);
+  return sn === 0n ? left : null;
+}
+
+// Whether `proof` (hashes) proves leaf hash `leaf` at `index` in the tree of
+// `size` leaves with root `root` (RFC 9162 section 2.1.3.2, step by step).
+export async function verifyInclusion(leaf, index, size, proof, root) {
+  const fn = asSize(index);
+  const sn = asSize(size);
+  if (fn === null || sn === null || !(fn >= 0n && fn < sn && sn <= MAX_TREE_SIZE)) return false;
+  if (![leaf, root, ...proof].every((h) => h.length === 32)) return false;
+  const left = sides(fn, sn - 1n, proof.length);
+  if (left === null) return false;
+  let r = leaf;
+  for (const [i, p] of proof.entries()) {
+    r = left[i] ? await nodeHash(p, r) : await nodeHash(r, p);
+  }
+  return equal(r, root);
 }
 
 // Whether `proof` proves that the tree of `size2` leaves with `root2` extends
@@ -69,24 +79,17 @@ export async function verifyConsistency(size1, size2, root1, root2, proof) {
     fn >>= 1n;
     sn >>= 1n;
   }
+  const left = sides(fn, sn, path.length - 1);
+  if (left === null) return false;
   let fr = path[0];
   let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0n) return false;
-    if ((fn & 1n) === 1n || fn === sn) {
+  for (const [i, c] of path.slice(1).entries()) {
+    if (left[i]) {
       fr = await nodeHash(c, fr);
       sr = await nodeHash(c, sr);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
-      }
     } else {
       sr = await nodeHash(sr, c);
     }
-    fn >>= 1n;
-    sn >>= 1n;
   }
-  return sn === 0n && equal(fr, root1) && equal(sr, root2);
+  return equal(fr, root1) && equal(sr, root2);
 }
