@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
@@ -57,6 +57,30 @@ class OffsetPage(Generic[T]):
     def fields(self, name: str) -> dict[str, Any]:
         """The page as an output schema's fields, its rows under ``name``."""
         return {name: self.items, "total": self.total, "next_offset": self.next_offset}
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What a route that pages by offset was asked: ``limit`` rows from ``offset`` on."""
+
+    offset: int
+    limit: int
+
+    def of(self, rows: Sequence[T]) -> OffsetPage[T]:
+        """The page of ``rows`` asked for."""
+        return OffsetPage.of(rows, self.offset, self.limit)
+
+
+FIRST_PAGE = Paging(0, 100)
+"""The page a route answers when no ``offset`` or ``limit`` is asked."""
+
+
+def _paging(offset: Offset = FIRST_PAGE.offset, limit: Limit = FIRST_PAGE.limit) -> Paging:
+    return Paging(offset, limit)
+
+
+PagingQuery = Annotated[Paging, Depends(_paging)]
+"""The ``offset`` and ``limit`` query parameters of a route that pages by offset."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from api.access import Access
 from api.deps import LedgerId
 from api.errors import ReadNotAllowedError
+from api.paging import Paging
 from api.reading import AsOfQuery, Read
 from api.routers import findings as finding_routes
 from api.routers import proofs as proof_routes
@@ -64,7 +65,7 @@ def audit_page(request: Request, ledger: LedgerId) -> Response:
     # Judged at the ledger's latest time, so they change only with the log: remembered.
     report = read.remembered(
         f"audit findings {lang} {session.person}",
-        lambda: finding_routes.rule_findings(access, read, lang, limit=1000),
+        lambda: finding_routes.rule_findings(access, read, lang, paging=Paging(0, 1000)),
     )
     by_body: dict[str, dict[str, list[Any]]] = {}
     for finding in report.findings:

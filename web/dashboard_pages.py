@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from api.deps import BodyPath, LedgerId
 from api.errors import ReadNotAllowedError
+from api.paging import Paging
 from api.reading import Read
 from api.routers import guidelines as guideline_routes
 from ledger.errors import BodyNotFoundError
@@ -58,7 +59,7 @@ def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
     )
     register = read.remembered(
         f"guidelines {reader}",
-        lambda: guideline_routes.guidelines(access, read, limit=1000),
+        lambda: guideline_routes.guidelines(access, read, paging=Paging(0, 1000)),
     )
     names = session.state.registry.body_names()
     return render(

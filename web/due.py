@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.access import Access
+from api.paging import Paging
 from api.reading import Read
 from api.routers import disputes as dispute_routes
 from api.routers import findings as finding_routes
@@ -89,8 +90,10 @@ def upcoming_findings(
     access: Access, read: Read, lang: Lang, scope: set[str]
 ) -> tuple[list[Any], list[DueItem]]:
     """The findings due now in ``scope``, and those that fall due later (as due items)."""
-    now = finding_routes.rule_findings(access, read, lang, limit=10_000)
-    every = finding_routes.rule_findings(access, read, lang, now=END_OF_TIME, limit=10_000)
+    now = finding_routes.rule_findings(access, read, lang, paging=Paging(0, 10_000))
+    every = finding_routes.rule_findings(
+        access, read, lang, now=END_OF_TIME, paging=Paging(0, 10_000)
+    )
     due_now = [f for f in now.findings if f.body in scope]
     shown = {(f.matter, f.rule, f.key) for f in now.findings}
     later = [
@@ -112,7 +115,7 @@ def upcoming_findings(
 
 def dispute_steps(access: Access, read: Read, lang: Lang, scope: set[str]) -> list[Any]:
     """The disputes raised in ``scope`` (or escalated to a HovedMED in it) not yet settled."""
-    answer = dispute_routes.organisation_disputes(access, read, lang, limit=10_000)
+    answer = dispute_routes.organisation_disputes(access, read, lang, paging=Paging(0, 10_000))
     return [d for d in answer.disputes if d.status != "settled" and d.body in scope]
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.access import Access, ReceiptGrant
 from api.deps import LedgerId, MatterId, PersonPath
+from api.paging import Paging
 from api.reading import AsOfQuery, Read
 from api.routers import involvement as involvement_routes
 from api.routers import proofs as proof_routes
@@ -40,7 +41,9 @@ def my_involvement(request: Request, ledger: LedgerId) -> Response:
     read = Read(session.origin, site.context, None)
     found = read.remembered(
         f"involvement {session.person}",
-        lambda: involvement_routes.person_involvement(session.person, access, read, limit=1000),
+        lambda: involvement_routes.person_involvement(
+            session.person, access, read, paging=Paging(0, 1000)
+        ),
     )
     matters = sorted(session.state.matters)
     return render(

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from api.access import Access
 from api.deps import LedgerId, MatterId
+from api.paging import Paging
 from api.reading import AsOfQuery, Read
 from api.routers import findings as finding_routes
 from api.routers import matters as matter_routes
@@ -95,7 +96,7 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
     """Mine sager: the matters of the reader's bodies, and what is due in them."""
     site, session, access = logged_in(request, ledger)
     read = Read(session.origin, site.context, None)
-    listed = matter_routes.read_matter_list(access, read, None, None, 0, 1000)
+    listed = matter_routes.read_matter_list(access, read, None, None, Paging(0, 1000))
     ids = [m.matter for m in listed.matters]
     due = due_items(session.state, access.bodies, ids)
     titles = {m.matter: m.title for m in listed.matters}

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from api.access import Access
 from api.deps import LedgerId
+from api.paging import Paging
 from api.reading import Read
 from api.routers import matters as matter_routes
 from ledger.errors import MalformedError
@@ -77,7 +78,7 @@ def _reading(site: Site, session: Session, request: Request) -> tuple[Reading, d
     # The titles follow the log (and who reads), not the notices, so they are remembered.
     listed = read.remembered(
         f"matter titles {session.person}",
-        lambda: matter_routes.read_matter_list(access, read, None, None, 0, 100_000),
+        lambda: matter_routes.read_matter_list(access, read, None, None, Paging(0, 100_000)),
     )
     bodies = {b: info.name for b, info in session.state.registry.bodies.items()}
     reading = Reading(

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from api.access import Access
 from api.deps import BodyPath, LedgerId
 from api.errors import ReadNotAllowedError
+from api.paging import Paging
 from api.reading import Read
 from api.routers import bodies as body_routes
 from api.routers import matters as matter_routes
@@ -65,7 +66,7 @@ def _reaching(payload: ev.Payload) -> tuple[str, list[str]]:
 def reach_of(access: Access, read: Read, body: str, below: set[str]) -> list[Reached]:
     """The matters of ``body`` the reader may read (the API's matter list, which gives the
     year each was opened), with the bodies ``below`` they reached."""
-    listed = matter_routes.read_matter_list(access, read, None, body, 0, 10_000)
+    listed = matter_routes.read_matter_list(access, read, None, body, Paging(0, 10_000))
     found: list[Reached] = []
     for row in listed.matters:
         matter = access.state.matters.get(row.matter)

@@ -10,7 +10,7 @@ from fastapi import Query
 
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
-from api.paging import Limit, Offset, OffsetPage
+from api.paging import FIRST_PAGE, Paging, PagingQuery
 from api.read_schemas import DisputesOut
 from api.reading import IdFilter, LangQuery, NowQuery, Read, ReadDep, dated, judged_at, read_router
 from projections.read_models.disputes import DisputeView, disputes
@@ -31,8 +31,7 @@ def _answer(
     body: str | None,
     keep: LedgerAccess,
     status: str | None,
-    offset: int,
-    limit: int,
+    paging: Paging,
 ) -> DisputesOut:
     view = read.view({matter} if matter else None)
     report = disputes(
@@ -43,9 +42,7 @@ def _answer(
         for d in report.disputes
         if keep.may_read(d.matter) and (status is None or d.status == status)
     ]
-    return dated(
-        DisputesOut, view, report, **OffsetPage.of(chosen, offset, limit).fields("disputes")
-    )
+    return dated(DisputesOut, view, report, **paging.of(chosen).fields("disputes"))
 
 
 @router.get("/disputes", response_model=DisputesOut)
@@ -57,14 +54,13 @@ def organisation_disputes(
     body: IdFilter = None,
     status: StatusFilter = None,
     now: NowQuery = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    paging: PagingQuery = FIRST_PAGE,
 ) -> DisputesOut:
     """The breach claims and interpretation disputes in the matters the reader may read,
     each with its path and what is due from whom by when."""
     if matter is not None:
         access.require_matter(matter)
-    return _answer(read, lang, now, matter, body, access, status, offset, limit)
+    return _answer(read, lang, now, matter, body, access, status, paging)
 
 
 @router.get("/matters/{matter}/disputes", response_model=DisputesOut)
@@ -75,9 +71,8 @@ def matter_disputes(
     lang: LangQuery = "da",
     status: StatusFilter = None,
     now: NowQuery = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    paging: PagingQuery = FIRST_PAGE,
 ) -> DisputesOut:
     """The disputes of one matter: claim, remedy, escalation to HovedMED, to the central
     parties, arbitration and resolution, and what is due from whom by when."""
-    return _answer(read, lang, now, matter, None, access, status, offset, limit)
+    return _answer(read, lang, now, matter, None, access, status, paging)

@@ -9,7 +9,7 @@ from fastapi import Query
 
 from api.access import LedgerAccess, MatterAccess
 from api.deps import MatterId
-from api.paging import Limit, Offset, OffsetPage
+from api.paging import FIRST_PAGE, PagingQuery
 from api.patterns import RULE_PATTERN
 from api.read_schemas import FindingsOut, ForecastOut
 from api.reading import IdFilter, LangQuery, NowQuery, ReadDep, dated, judged_at, read_router
@@ -31,8 +31,7 @@ def rule_findings(
     rule: RuleFilter = None,
     severity: Annotated[str | None, Query(max_length=20)] = None,
     now: NowQuery = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    paging: PagingQuery = FIRST_PAGE,
 ) -> FindingsOut:
     """The MED rulebook's findings (MED-01 to MED-16) in the matters the reader may read,
     and those about a body as a whole (matter "") to its members."""
@@ -54,9 +53,7 @@ def rule_findings(
         if (access.may_read(f.matter) if f.matter else access.may_read_body(f.body))
         and (severity is None or f.severity == severity)
     ]
-    return dated(
-        FindingsOut, view, report, **OffsetPage.of(chosen, offset, limit).fields("findings")
-    )
+    return dated(FindingsOut, view, report, **paging.of(chosen).fields("findings"))
 
 
 @router.get("/matters/{matter}/forecast", response_model=ForecastOut)

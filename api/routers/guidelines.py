@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from api.access import LedgerAccess
-from api.paging import Limit, Offset, OffsetPage
+from api.paging import FIRST_PAGE, PagingQuery
 from api.read_schemas import GuidelinesOut
 from api.reading import IdFilter, ReadDep, dated, judged_at, moment_query, read_router
 from projections.read_models.guidelines import guideline_register, withhold_matters
@@ -35,8 +35,7 @@ def guidelines(
     guideline: IdFilter = None,
     body: IdFilter = None,
     on: OnQuery = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    paging: PagingQuery = FIRST_PAGE,
 ) -> GuidelinesOut:
     """The guideline register: each guideline's type, the agreement that made it, its
     amendments, notice of termination and effective date, and its state on a day."""
@@ -47,5 +46,5 @@ def guidelines(
         ),
         access.may_read,
     )
-    page = OffsetPage.of(report.guidelines, offset, limit)
+    page = paging.of(report.guidelines)
     return dated(GuidelinesOut, view, report, **page.fields("guidelines"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.access import PersonAccess
 from api.deps import PersonPath
-from api.paging import Limit, Offset, OffsetPage
+from api.paging import FIRST_PAGE, PagingQuery
 from api.read_schemas import InvolvementOut
 from api.reading import IdFilter, ReadDep, dated, read_router
 from projections.read_models.involvement import involvement, withhold_unreadable
@@ -18,8 +18,7 @@ def person_involvement(
     access: PersonAccess,
     read: ReadDep,
     matter: IdFilter = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    paging: PagingQuery = FIRST_PAGE,
 ) -> InvolvementOut:
     """A person's involvement, matter by matter: informed, present or absent, positions,
     disagreements, acknowledgements, decisions (the person themself and auditors).  The
@@ -28,6 +27,4 @@ def person_involvement(
     found = involvement(view.source, read.origin, person, names=read.names())
     found = withhold_unreadable(found, access.may_read)
     chosen = [m for m in found.matters if matter is None or m.matter == matter]
-    return dated(
-        InvolvementOut, view, found, **OffsetPage.of(chosen, offset, limit).fields("matters")
-    )
+    return dated(InvolvementOut, view, found, **paging.of(chosen).fields("matters"))

@@ -12,7 +12,7 @@ from fastapi import Query, Request, Response
 
 from api.access import Access, LedgerAccess, MatterAccess
 from api.deps import MatterId
-from api.paging import Limit, Offset, OffsetPage, SeqPage
+from api.paging import FIRST_PAGE, Limit, Paging, PagingQuery, SeqPage
 from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, TimelineOut
 from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, point, read_router
 from projections.read_models.dossier import dossier
@@ -31,20 +31,19 @@ def list_matters(
         str | None, Query(max_length=40, description="e.g. open, decided, closed")
     ] = None,
     body: IdFilter = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    paging: PagingQuery = FIRST_PAGE,
 ) -> Response:
     """The matters the reader may read, newest last; filter by status or responsible body."""
     return read.cached(
         request,
         access.reader,
-        lambda: read_matter_list(access, read, status, body, offset, limit),
+        lambda: read_matter_list(access, read, status, body, paging),
         with_names=False,
     )
 
 
 def read_matter_list(
-    access: Access, read: Read, status: str | None, body: str | None, offset: int, limit: int
+    access: Access, read: Read, status: str | None, body: str | None, paging: Paging
 ) -> MatterListOut:
     view = read.view()
     origin = read.origin
@@ -57,7 +56,7 @@ def read_matter_list(
     ]
     return MatterListOut(
         **point(view, view.source.tracking(origin, "timeline").position),
-        **OffsetPage.of(rows, offset, limit).map(MatterSummaryOut.model_validate).fields("matters"),
+        **paging.of(rows).map(MatterSummaryOut.model_validate).fields("matters"),
     )
 
 
