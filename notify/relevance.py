@@ -21,7 +21,7 @@ from ledger.domain.state import LedgerState
 from ledger.storage.store import Store
 from notify.compose import Notice, Reading
 from notify.words import Lang
-from projections.read_models.notices import DEADLINE, FINDING_DUE, RESPOND_BY
+from projections.read_models.notices import NoticeKind
 from projections.read_models.schema import ReadModelSchema
 
 ANSWERING_TYPES = ("PositionStated", "HearingResponseSubmitted", "ConsultationAcknowledged")
@@ -56,11 +56,11 @@ class Relevance:
     def still_relevant(self, notice: Notice) -> bool:
         """False for a reminder or a deadline that has been settled since it was written."""
         with self.store.read() as session:
-            if notice.kind == RESPOND_BY:
+            if notice.kind == NoticeKind.RESPOND_BY:
                 return self._unanswered(session, notice)
-            if notice.kind == DEADLINE:
+            if notice.kind == NoticeKind.DEADLINE:
                 return self._claim_open(session, notice)
-            if notice.kind == FINDING_DUE:
+            if notice.kind == NoticeKind.FINDING_DUE:
                 return self._finding_stands(session, notice)
         return True
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from projections.read_models.notices import DEADLINE, RESPOND_BY
+from projections.read_models.notices import NoticeKind
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 DIGESTS = ("immediate", "daily", "weekly")
 DEFAULT_DIGEST = "daily"
-REMINDERS = frozenset({RESPOND_BY, DEADLINE})
+REMINDERS = frozenset({NoticeKind.RESPOND_BY, NoticeKind.DEADLINE})
 
 
 @dataclass(frozen=True)

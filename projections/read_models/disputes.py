@@ -39,7 +39,7 @@ from ledger.errors import BodyNotFoundError
 from projections.facts.encoding import fixed_time, json_text
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import DISPUTES
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names
 from projections.vocabulary import Lang
@@ -195,7 +195,7 @@ def disputes(
     names = body_names(source, origin)
     if body is not None and body not in names:
         raise BodyNotFoundError(f"no body {body!r} in {origin}", body=body)
-    tracking = source.tracking(origin, DISPUTES)
+    tracking = source.tracking(origin, ReadModel.DISPUTES)
     reference_time = fixed_time(now) if now is not None else tracking.latest_time
     reference = reference_time[:10]
     filters: dict[str, object] = {} if matter is None else {"matter": matter}

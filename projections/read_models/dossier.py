@@ -33,7 +33,7 @@ from projections.facts.encoding import json_text
 from projections.facts.logged import Payload
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import DOSSIER
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import MatterHeader, body_names, matter_header
 
@@ -386,7 +386,7 @@ def dossier(
     table.sort(key=lambda c: (PART_ORDER.index(c.part), c.person))
     return Dossier(
         origin=origin,
-        as_of=source.tracking(origin, DOSSIER).position,
+        as_of=source.tracking(origin, ReadModel.DOSSIER).position,
         matter=header,
         document=json.loads(row["document"]),
         co_responsibility=table,

@@ -24,7 +24,7 @@ from ledger.errors import BodyNotFoundError, RuleNotFoundError
 from projections.facts.encoding import fixed_time
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import FINDINGS
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
 from projections.rulebook.book import RULEBOOK
@@ -136,7 +136,7 @@ def findings(
     if body is not None and body not in names:
         raise BodyNotFoundError(f"no body {body!r} in {origin}", body=body)
     wanted_rule = None if rule is None else normalise_rule(rule)
-    tracking = source.tracking(origin, FINDINGS)
+    tracking = source.tracking(origin, ReadModel.FINDINGS)
     reference = fixed_time(now) if now is not None else tracking.latest_time
     filters: dict[str, object] = {}
     if body is not None:

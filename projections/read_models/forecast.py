@@ -25,7 +25,7 @@ from ledger.errors import MatterNotFoundError
 from projections.facts.encoding import fixed_time
 from projections.facts.logged import parse_moment
 from projections.read_models.findings import FindingView, finding_view
-from projections.read_models.schema import FINDINGS
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import RowSource
 from projections.read_models.timeline import body_names
 from projections.vocabulary import Lang
@@ -72,7 +72,7 @@ def forecast(
         raise MatterNotFoundError(f"no matter {matter!r} in {origin}", matter=matter)
     titles: Mapping[str, str] = {matter: str(opened[0]["title"])}
     names = body_names(source, origin)
-    tracking = source.tracking(origin, FINDINGS)
+    tracking = source.tracking(origin, ReadModel.FINDINGS)
     reference = fixed_time(now) if now is not None else tracking.latest_time
     due: list[FindingView] = []
     upcoming: list[Upcoming] = []

@@ -27,7 +27,7 @@ from projections.facts.guidelines import (
 )
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import GUIDELINES
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
 
@@ -140,7 +140,7 @@ def guideline_register(
     names = body_names(source, origin)
     if body is not None and body not in names:
         raise BodyNotFoundError(f"no body {body!r} in {origin}", body=body)
-    tracking = source.tracking(origin, GUIDELINES)
+    tracking = source.tracking(origin, ReadModel.GUIDELINES)
     rows = sorted(source.rows("rm_guideline_events", origin), key=lambda r: int(r["leaf_index"]))
     register = fold_steps(_step(r) for r in rows)
     if guideline is not None and guideline not in register:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ledger.errors import PersonNotFoundError
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import INVOLVEMENT
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names
 
@@ -274,7 +274,7 @@ def involvement(
     matters.sort(key=lambda m: (m.items[0].leaf_index, m.matter))
     return Involvement(
         origin=origin,
-        as_of=source.tracking(origin, INVOLVEMENT).position,
+        as_of=source.tracking(origin, ReadModel.INVOLVEMENT).position,
         person=person,
         name=(names or {}).get(person),
         memberships=memberships(source, origin, person),

@@ -32,37 +32,27 @@ from projections.read_models import (
     timeline,
 )
 from projections.read_models.bulk import BulkInsert
-from projections.read_models.schema import (
-    DISPUTES,
-    DOSSIER,
-    FINDINGS,
-    GUIDELINES,
-    INVOLVEMENT,
-    REGISTRY,
-    STATISTICS,
-    TIMELINE,
-    ReadModelSchema,
-)
+from projections.read_models.schema import ReadModel, ReadModelSchema
 from projections.read_models.source import Row
 
 EventBuilder = Callable[[str, MatterFacts, Fact, RegistryView], dict[str, list[Row]]]
 MatterBuilder = Callable[[str, MatterFacts, RegistryView], dict[str, list[Row]]]
 
 EVENT_BUILDERS: dict[str, tuple[EventBuilder, ...]] = {
-    TIMELINE: (timeline.event_rows,),
-    INVOLVEMENT: (involvement.event_rows,),
-    GUIDELINES: (guidelines.event_rows,),
+    ReadModel.TIMELINE: (timeline.event_rows,),
+    ReadModel.INVOLVEMENT: (involvement.event_rows,),
+    ReadModel.GUIDELINES: (guidelines.event_rows,),
 }
 MATTER_BUILDERS: dict[str, tuple[MatterBuilder, ...]] = {
-    TIMELINE: (timeline.matter_rows,),
-    DOSSIER: (dossier.matter_rows,),
-    FINDINGS: (findings.matter_rows,),
-    STATISTICS: (statistics.matter_rows,),
-    DISPUTES: (disputes.matter_rows,),
+    ReadModel.TIMELINE: (timeline.matter_rows,),
+    ReadModel.DOSSIER: (dossier.matter_rows,),
+    ReadModel.FINDINGS: (findings.matter_rows,),
+    ReadModel.STATISTICS: (statistics.matter_rows,),
+    ReadModel.DISPUTES: (disputes.matter_rows,),
 }
 LedgerBuilder = Callable[[str, RegistryView, datetime | None], dict[str, list[Row]]]
 LEDGER_BUILDERS: dict[str, tuple[LedgerBuilder, ...]] = {
-    FINDINGS: (findings.organisation_rows,),
+    ReadModel.FINDINGS: (findings.organisation_rows,),
 }
 """Rows of the organisation as a whole (matter ""), rebuilt whole with every batch: they
 depend on the registry, on facts of every matter and on the latest time, and are few."""
@@ -104,7 +94,7 @@ def model_writes(
             found = writes[name] = TableWrite(name)
         return found
 
-    if model == REGISTRY:
+    if model == ReadModel.REGISTRY:
         if changes.registry:
             for name, rows in fold.registry.rows(changes.registry).items():
                 target = table(name)
@@ -189,7 +179,7 @@ def all_rows(fold: LedgerFold, models: Iterable[str]) -> dict[str, list[Row]]:
     """Every row of ``models`` for everything folded in (for a replay in memory)."""
     tables: dict[str, list[Row]] = {}
     wanted = set(models)
-    if REGISTRY in wanted:
+    if ReadModel.REGISTRY in wanted:
         for name, rows in fold.registry.rows().items():
             tables.setdefault(name, []).extend(rows)
     for facts in fold.matters.values():

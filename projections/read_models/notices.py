@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from enum import StrEnum
 from pathlib import Path
 from time import sleep
 from typing import Any
@@ -42,28 +43,23 @@ from projections.read_models.bulk import BulkInsert
 from projections.read_models.disputes import remedy_window_end
 from projections.read_models.source import Row
 
-MATTER_OPENED = "matter_opened"
-MATERIAL_SHARED = "material_shared"
-CONSULTATION = "consultation"
-RESPOND_BY = "respond_by"
-MEETING = "meeting"
-MINUTES_APPROVAL = "minutes_approval"
-ANSWERED = "answered"
-DEADLINE = "deadline"
-FINDING_DUE = "finding_due"
 
-NOTICE_KINDS: tuple[str, ...] = (
-    MATTER_OPENED,
-    MATERIAL_SHARED,
-    CONSULTATION,
-    RESPOND_BY,
-    MEETING,
-    MINUTES_APPROVAL,
-    ANSWERED,
-    DEADLINE,
-    FINDING_DUE,
-)
-"""Every kind of notice, in the order a message lists them."""
+class NoticeKind(StrEnum):
+    """Every kind of notice, in the order a message lists them."""
+
+    MATTER_OPENED = "matter_opened"
+    MATERIAL_SHARED = "material_shared"
+    CONSULTATION = "consultation"
+    RESPOND_BY = "respond_by"
+    MEETING = "meeting"
+    MINUTES_APPROVAL = "minutes_approval"
+    ANSWERED = "answered"
+    DEADLINE = "deadline"
+    FINDING_DUE = "finding_due"
+
+
+NOTICE_KINDS: tuple[str, ...] = tuple(NoticeKind)
+"""Every kind of notice's name, in the order a message lists them."""
 
 
 def create_tables(metadata: MetaData, engine: Engine) -> None:
@@ -194,7 +190,8 @@ def _event_notices(matter: MatterFacts, fact: Fact, registry: RegistryView) -> l
     if fact.type == "MatterOpened":
         body = str(fact.get("responsible_body"))
         return [
-            _Notice(p, cause, MATTER_OPENED, body, at, {}) for p in _members(registry, body, fact)
+            _Notice(p, cause, NoticeKind.MATTER_OPENED, body, at, {})
+            for p in _members(registry, body, fact)
         ]
     if fact.type in ("MaterialShared", "ConsultationOpened", "HearingOpened", "MeetingHeld"):
         return _body_notices(fact, registry, cause, at)
@@ -206,7 +203,11 @@ def _event_notices(matter: MatterFacts, fact: Fact, registry: RegistryView) -> l
     if fact.type == "BreachClaimed":
         due = _day_start(remedy_window_end(fact, matter, registry).isoformat())
         body = str(fact.get("body"))
-        return [_Notice(fact.actor, f"{cause}:deadline", DEADLINE, body, due, {"claim": fact.seq})]
+        return [
+            _Notice(
+                fact.actor, f"{cause}:deadline", NoticeKind.DEADLINE, body, due, {"claim": fact.seq}
+            )
+        ]
     return []
 
 
@@ -215,19 +216,22 @@ def _body_notices(fact: Fact, registry: RegistryView, cause: str, at: str) -> li
     respond_by = fact.get("respond_by")
     for body in fact.bodies:
         for person in _members(registry, body, fact):
-            kind = {"MaterialShared": MATERIAL_SHARED, "MeetingHeld": MEETING}.get(
-                fact.type, CONSULTATION
-            )
+            kind = {
+                "MaterialShared": NoticeKind.MATERIAL_SHARED,
+                "MeetingHeld": NoticeKind.MEETING,
+            }.get(fact.type, NoticeKind.CONSULTATION)
             detail = {} if respond_by is None else {"respond_by": str(respond_by)}
             notices.append(_Notice(person, cause, kind, body, at, detail))
             if respond_by is not None:
                 due = _day_start(str(respond_by))
                 notices.append(
-                    _Notice(person, f"{cause}:respond_by", RESPOND_BY, body, due, detail)
+                    _Notice(person, f"{cause}:respond_by", NoticeKind.RESPOND_BY, body, due, detail)
                 )
         if fact.type == "MeetingHeld" and fact.get("minutes_sha256") is not None:
             for person in _members(registry, body, fact, "chair", "vice_chair"):
-                notices.append(_Notice(person, f"{cause}:minutes", MINUTES_APPROVAL, body, at, {}))
+                notices.append(
+                    _Notice(person, f"{cause}:minutes", NoticeKind.MINUTES_APPROVAL, body, at, {})
+                )
     return notices
 
 
@@ -236,7 +240,7 @@ def _answer(fact: Fact, asked: Fact | None, cause: str, at: str) -> list[_Notice
     if asked is None or asked.actor == fact.actor:
         return []
     body = str(asked.get("body", ""))
-    return [_Notice(asked.actor, cause, ANSWERED, body, at, {"asked": asked.seq})]
+    return [_Notice(asked.actor, cause, NoticeKind.ANSWERED, body, at, {"asked": asked.seq})]
 
 
 def _finding_rows(
@@ -260,7 +264,7 @@ def _finding_rows(
                     "origin": origin,
                     "person": person,
                     "cause": cause,
-                    "kind": FINDING_DUE,
+                    "kind": NoticeKind.FINDING_DUE,
                     "matter": str(finding["matter"]),
                     "body": body,
                     "leaf_index": -1,

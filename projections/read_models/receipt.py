@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from projections.read_models.involvement import person_items, require_person
-from projections.read_models.schema import INVOLVEMENT
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names, matter_header
 from projections.vocabulary import (
@@ -172,7 +172,7 @@ def receipt(
     items.sort(key=lambda i: (i.leaf_index, i.kind))
     return Receipt(
         origin=origin,
-        as_of=source.tracking(origin, INVOLVEMENT).position,
+        as_of=source.tracking(origin, ReadModel.INVOLVEMENT).position,
         person=person,
         name=(names or {}).get(person),
         matter=matter,

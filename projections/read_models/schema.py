@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 import sqlalchemy.exc
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
@@ -21,26 +22,22 @@ from ledger.storage.store import Store
 from ledger.storage.tables import NamedTables
 from projections.read_models.bulk import BulkInsert
 
-REGISTRY = "registry"
-TIMELINE = "timeline"
-INVOLVEMENT = "involvement"
-DOSSIER = "dossier"
-FINDINGS = "findings"
-STATISTICS = "statistics"
-GUIDELINES = "guidelines"
-DISPUTES = "disputes"
 
-READ_MODELS: tuple[str, ...] = (
-    REGISTRY,
-    TIMELINE,
-    INVOLVEMENT,
-    DOSSIER,
-    FINDINGS,
-    STATISTICS,
-    GUIDELINES,
-    DISPUTES,
-)
-"""Every read model, in the order a pass writes them."""
+class ReadModel(StrEnum):
+    """Every read model, in the order a pass writes them."""
+
+    REGISTRY = "registry"
+    TIMELINE = "timeline"
+    INVOLVEMENT = "involvement"
+    DOSSIER = "dossier"
+    FINDINGS = "findings"
+    STATISTICS = "statistics"
+    GUIDELINES = "guidelines"
+    DISPUTES = "disputes"
+
+
+READ_MODELS: tuple[str, ...] = tuple(ReadModel)
+"""Every read model's name, in the order a pass writes them."""
 
 LAYOUT = 3
 """The layout of the rm_ tables; change it with any change to them (they are rebuilt)."""
@@ -88,20 +85,20 @@ class ReadModelSchema(NamedTables, prefix="rm_"):
         """Each table's read model, scope and key order, by table name."""
         specs: dict[str, TableSpec] = {}
         for model, table, scope in (
-            (REGISTRY, self.ledgers, "registry"),
-            (REGISTRY, self.people, "registry"),
-            (REGISTRY, self.bodies, "registry"),
-            (REGISTRY, self.memberships, "registry"),
-            (TIMELINE, self.matters, "matter"),
-            (TIMELINE, self.timeline, "event"),
-            (INVOLVEMENT, self.involvement, "event"),
-            (INVOLVEMENT, self.body_involvement, "event"),
-            (DOSSIER, self.dossiers, "matter"),
-            (DOSSIER, self.co_responsibility, "matter"),
-            (FINDINGS, self.findings, "matter"),
-            (STATISTICS, self.statistics, "matter"),
-            (GUIDELINES, self.guideline_events, "event"),
-            (DISPUTES, self.disputes, "matter"),
+            (ReadModel.REGISTRY, self.ledgers, "registry"),
+            (ReadModel.REGISTRY, self.people, "registry"),
+            (ReadModel.REGISTRY, self.bodies, "registry"),
+            (ReadModel.REGISTRY, self.memberships, "registry"),
+            (ReadModel.TIMELINE, self.matters, "matter"),
+            (ReadModel.TIMELINE, self.timeline, "event"),
+            (ReadModel.INVOLVEMENT, self.involvement, "event"),
+            (ReadModel.INVOLVEMENT, self.body_involvement, "event"),
+            (ReadModel.DOSSIER, self.dossiers, "matter"),
+            (ReadModel.DOSSIER, self.co_responsibility, "matter"),
+            (ReadModel.FINDINGS, self.findings, "matter"),
+            (ReadModel.STATISTICS, self.statistics, "matter"),
+            (ReadModel.GUIDELINES, self.guideline_events, "event"),
+            (ReadModel.DISPUTES, self.disputes, "matter"),
         ):
             order = tuple(column.name for column in table.primary_key.columns)
             specs[table.name] = TableSpec(model, table, scope, order)

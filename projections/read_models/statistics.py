@@ -34,7 +34,7 @@ from ledger.domain.groupings import CONSULTING_TYPES, INVOLVING_TYPES
 from ledger.errors import BodyNotFoundError
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import STATISTICS
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource
 from projections.read_models.timeline import body_names
 
@@ -238,5 +238,5 @@ def statistics(
             )
         )
     return BodyStatistics(
-        origin, source.tracking(origin, STATISTICS).position, body, names[body], years
+        origin, source.tracking(origin, ReadModel.STATISTICS).position, body, names[body], years
     )

@@ -15,7 +15,7 @@ from ledger.errors import MatterNotFoundError
 from projections.facts.actors import acting_membership
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.read_models.schema import TIMELINE
+from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.summaries import summarise
 from projections.vocabulary import Lang
@@ -184,7 +184,7 @@ def timeline(
         _entry(row, lang, people, bodies)
         for row in source.rows("rm_timeline", origin, matter=matter)
     ]
-    return Timeline(origin, source.tracking(origin, TIMELINE).position, header, entries)
+    return Timeline(origin, source.tracking(origin, ReadModel.TIMELINE).position, header, entries)
 
 
 def _entry(

@@ -36,7 +36,7 @@ from projections.facts.fold import LedgerFold
 from projections.facts.logged import LoggedEvent, decode
 from projections.read_models.materialise import TableWrite, model_writes, write
 from projections.read_models.notices import Outbox, batch_rows
-from projections.read_models.schema import FINDINGS, READ_MODELS, ReadModelSchema
+from projections.read_models.schema import READ_MODELS, ReadModel, ReadModelSchema
 from projections.read_models.source import Row
 from projections.read_models.tracking import Tracking, TrackingRecorder
 
@@ -277,7 +277,7 @@ class Projector:
                 writes[model] = model_writes(model, fold, changes, expected[model])
         findings = [
             row
-            for table in writes.get(FINDINGS, [])
+            for table in writes.get(ReadModel.FINDINGS, [])
             if table.table == "rm_findings"
             for row in table.rows
         ]
