@@ -23,8 +23,6 @@ from typing import Any, Literal
 
 from projections.facts.logged import LoggedEvent
 
-GUIDELINE_EVENT_TYPES = ("AgreementReached", "GuidelineAmended", "GuidelineTerminated")
-
 Act = Literal["made", "amended", "terminated"]
 Status = Literal["pending", "in_force", "terminating", "terminated"]
 """A guideline on a day: not yet in effect, in force, in force under notice, ended."""

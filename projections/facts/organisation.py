@@ -12,10 +12,11 @@ event types in ``ORGANISATION_EVENT_TYPES``.
 
 from __future__ import annotations
 
-from projections.facts.guidelines import GUIDELINE_EVENT_TYPES, GuidelineHistory, step_of
+from ledger.domain.groupings import GUIDELINE_TYPES
+from projections.facts.guidelines import GuidelineHistory, step_of
 from projections.facts.logged import LoggedEvent
 
-ORGANISATION_EVENT_TYPES = (*GUIDELINE_EVENT_TYPES, "MeetingHeld")
+ORGANISATION_EVENT_TYPES = (*sorted(GUIDELINE_TYPES), "MeetingHeld")
 """The matter event types the organisation's facts are folded from (beside the registry)."""
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ledger.domain.groupings import DISPUTE_TYPES
 from ledger.domain.guidelines import add_months
 from ledger.errors import BodyNotFoundError
 from projections.facts.encoding import fixed_time, json_text
@@ -47,7 +48,6 @@ from projections.vocabulary import Lang
 REMEDY_MONTHS_KEY = "med-11.months"
 """The rulebook key of management's remedy window in months (MED-11's parameter)."""
 DEFAULT_REMEDY_MONTHS = 1
-DISPUTE_STARTS = ("BreachClaimed", "InterpretationDisputed")
 _STEP_TYPES = {"BreachRemedied": "claim", "DisputeEscalated": "dispute", "BreachResolved": "claim"}
 
 
@@ -80,7 +80,7 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
     """The ``rm_disputes`` rows of one matter."""
     rows: list[Row] = []
     later = matter.typed(*_STEP_TYPES)
-    for claim in matter.typed(*DISPUTE_STARTS):
+    for claim in matter.typed(*DISPUTE_TYPES):
         steps = [
             f
             for f in later
