@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -110,32 +111,25 @@ UseNonce = Callable[[str, str, int], bool]
 """Mark (origin, nonce, expiry) used; False if it already was (``LedgerService.use_nonce``)."""
 
 
+@dataclass(frozen=True)
 class Sealer:
     """Issues and checks this server's credentials with one secret and one clock."""
 
-    def __init__(
-        self,
-        secret: bytes,
-        clock: Callable[[], datetime],
-        *,
-        token_ttl: int,
-        challenge_ttl: int,
-        use_nonce: UseNonce,
-    ) -> None:
-        self._secret = secret
-        self._clock = clock
-        self.token_ttl = token_ttl
-        self.challenge_ttl = challenge_ttl
-        self._use_nonce = use_nonce
+    secret: bytes = field(repr=False)
+    clock: Callable[[], datetime]
+    _: KW_ONLY
+    token_ttl: int
+    challenge_ttl: int
+    use_nonce: UseNonce
 
     def now(self) -> int:
-        return int(self._clock().timestamp())
+        return int(self.clock().timestamp())
 
     def challenge(self, origin: str) -> tuple[str, int]:
         expires = self.now() + self.challenge_ttl
         nonce = _b64url(secrets.token_bytes(18))
         return seal(
-            self._secret, CHALLENGE, {"origin": origin, "nonce": nonce, "exp": expires}
+            self.secret, CHALLENGE, {"origin": origin, "nonce": nonce, "exp": expires}
         ), expires
 
     def redeem_challenge(self, challenge: str, origin: str) -> None:
@@ -145,7 +139,7 @@ class Sealer:
         """
         now = self.now()
         claims = unseal(
-            self._secret,
+            self.secret,
             CHALLENGE,
             challenge,
             now,
@@ -157,28 +151,28 @@ class Sealer:
         nonce = claims.get("nonce")
         if not isinstance(nonce, str):
             raise ChallengeInvalidError("the challenge's claims are malformed")
-        if not self._use_nonce(origin, nonce, int(claims["exp"])):
+        if not self.use_nonce(origin, nonce, int(claims["exp"])):
             raise ChallengeUsedError("this challenge was already answered")
 
     def token(self, origin: str, person: str, key_id: str) -> tuple[str, int]:
         now = self.now()
         expires = now + self.token_ttl
         claims = {"origin": origin, "person": person, "key": key_id, "iat": now, "exp": expires}
-        return seal(self._secret, TOKEN, claims), expires
+        return seal(self.secret, TOKEN, claims), expires
 
     def open_token(self, token: str) -> dict[str, Any]:
         """The claims of a valid, unexpired token; raise TokenInvalidError or TokenExpiredError."""
-        claims = unseal(self._secret, TOKEN, token, self.now())
+        claims = unseal(self.secret, TOKEN, token, self.now())
         if not all(isinstance(claims.get(k), str) for k in ("origin", "person", "key")):
             raise TokenInvalidError("the token's claims are malformed")
         return claims
 
     def ticket(self, origin: str, key_id: str, ttl: int) -> str:
-        return creation_ticket(self._secret, origin, key_id, self.now() + ttl)
+        return creation_ticket(self.secret, origin, key_id, self.now() + ttl)
 
     def open_ticket(self, ticket: str, origin: str) -> str:
         """The founding admin's key id a ticket for ``origin`` names; else TokenInvalidError."""
-        claims = unseal(self._secret, TICKET, ticket, self.now())
+        claims = unseal(self.secret, TICKET, ticket, self.now())
         if claims.get("origin") != origin:
             raise TokenInvalidError("the creation ticket is for another ledger")
         key_id = claims.get("key")

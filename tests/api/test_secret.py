@@ -132,7 +132,7 @@ def test_two_processes_over_one_data_directory_accept_each_others_credentials(
 
 
 def _sealer_secret(api: Api) -> bytes:
-    secret = api.app.state.context.sealer._secret
+    secret = api.app.state.context.sealer.secret
     assert isinstance(secret, bytes)
     return secret
 

@@ -36,80 +36,87 @@ const VERDICTS = {
 };
 
 const PROVES = {
-  checkpoint: (c, lang) =>
-    lang === "da"
-      ? `Loggen ${c.origin} har underskrevet et checkpoint med ${c.treeSize} hændelser, med den lognøgle som tillidsankeret angiver.`
-      : `The log ${c.origin} signed a checkpoint of ${c.treeSize} events with the log key the trust root names.`,
-  witnesses: (c, lang) => {
-    if (c.cosigned === 0) {
-      return lang === "da"
+  da: {
+    checkpoint: (c) =>
+      `Loggen ${c.origin} har underskrevet et checkpoint med ${c.treeSize} hændelser, med den lognøgle som tillidsankeret angiver.`,
+    witnesses: (c) =>
+      c.cosigned === 0
         ? "Ingen vidne har medunderskrevet checkpointet, og tillidsankeret kræver ingen."
-        : "No witness cosigned the checkpoint, and the trust root asks for none.";
-    }
-    return lang === "da"
-      ? `${plural(c.cosigned, "vidne", "vidner")} (${list(c.names, lang)}) har medunderskrevet checkpointet; tillidsankeret kræver ${c.quorum} af ${c.witnesses}.`
-      : `${plural(c.cosigned, "witness", "witnesses")} (${list(c.names, lang)}) cosigned the checkpoint; the trust root asks for ${c.quorum} of ${c.witnesses}.`;
+        : `${plural(c.cosigned, "vidne", "vidner")} (${list(c.names, "da")}) har medunderskrevet checkpointet; tillidsankeret kræver ${c.quorum} af ${c.witnesses}.`,
+    genesis: (c) =>
+      `Loggens første hændelse er netop den oprettelse af ${c.origin} som tillidsankeret fastlåser: det er ikke en anden log under samme navn.`,
+    in_log: (c) =>
+      `${plural(c.events, "hændelse", "hændelser")} fra ${plural(c.streams, "strøm", "strømme")} står i loggen på de angivne pladser og kan ikke ændres eller fjernes uden at checkpointet brydes.`,
+    signed: (c) =>
+      "Hver hændelse er underskrevet af den person den nævner, med en nøgle der var tilmeldt og ikke tilbagekaldt på det tidspunkt, og tilmeldingerne går tilbage til loggens første administrator.",
+    complete: (c) =>
+      `Intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: bundtet rummer hver hændelse til og med den seneste som checkpointet kender.`,
+    disclosed: (c) =>
+      `De ${plural(c.fields, "viste felt", "viste felter")} er præcis hvad underskriveren skrev.`,
+    verdict: (c) =>
+      `Kvitteringen: ${c.person} ${VERDICTS.da[c.verdict] ?? c.verdict} (sag ${c.matter}). Det er udledt her af hændelserne selv.`,
+    imported: (c) =>
+      `${plural(c.events, "hændelse er", "hændelser er")} mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.`,
   },
-  genesis: (c, lang) =>
-    lang === "da"
-      ? `Loggens første hændelse er netop den oprettelse af ${c.origin} som tillidsankeret fastlåser: det er ikke en anden log under samme navn.`
-      : `The log's first event is exactly the founding of ${c.origin} that the trust root pins: it is not another log under the same name.`,
-  in_log: (c, lang) =>
-    lang === "da"
-      ? `${plural(c.events, "hændelse", "hændelser")} fra ${plural(c.streams, "strøm", "strømme")} står i loggen på de angivne pladser og kan ikke ændres eller fjernes uden at checkpointet brydes.`
-      : `${plural(c.events, "event", "events")} of ${plural(c.streams, "stream", "streams")} are in the log at the stated positions and cannot be changed or removed without breaking the checkpoint.`,
-  signed: (c, lang) =>
-    lang === "da"
-      ? "Hver hændelse er underskrevet af den person den nævner, med en nøgle der var tilmeldt og ikke tilbagekaldt på det tidspunkt, og tilmeldingerne går tilbage til loggens første administrator."
-      : "Each event is signed by the person it names, with a key that was enrolled and not revoked at that point, and the enrolments trace back to the log's founding administrator.",
-  complete: (c, lang) =>
-    lang === "da"
-      ? `Intet er udeladt af ${list(c.streams.map((s) => streamName(s, lang)), lang)}: bundtet rummer hver hændelse til og med den seneste som checkpointet kender.`
-      : `Nothing is left out of ${list(c.streams.map((s) => streamName(s, lang)), lang)}: the bundle holds every event up to the latest one the checkpoint knows.`,
-  disclosed: (c, lang) =>
-    lang === "da"
-      ? `De ${plural(c.fields, "viste felt", "viste felter")} er præcis hvad underskriveren skrev.`
-      : `The ${plural(c.fields, "field", "fields")} shown are exactly what the signer wrote.`,
-  verdict: (c, lang) =>
-    lang === "da"
-      ? `Kvitteringen: ${c.person} ${VERDICTS.da[c.verdict] ?? c.verdict} (sag ${c.matter}). Det er udledt her af hændelserne selv.`
-      : `The receipt: ${c.person} ${VERDICTS.en[c.verdict] ?? c.verdict} (matter ${c.matter}). This is derived here from the events themselves.`,
-  imported: (c, lang) =>
-    lang === "da"
-      ? `${plural(c.events, "hændelse er", "hændelser er")} mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.`
-      : `${plural(c.events, "event is", "events are")} marked as imported from an earlier system; their times are the ones the import stated.`,
+  en: {
+    checkpoint: (c) =>
+      `The log ${c.origin} signed a checkpoint of ${c.treeSize} events with the log key the trust root names.`,
+    witnesses: (c) =>
+      c.cosigned === 0
+        ? "No witness cosigned the checkpoint, and the trust root asks for none."
+        : `${plural(c.cosigned, "witness", "witnesses")} (${list(c.names, "en")}) cosigned the checkpoint; the trust root asks for ${c.quorum} of ${c.witnesses}.`,
+    genesis: (c) =>
+      `The log's first event is exactly the founding of ${c.origin} that the trust root pins: it is not another log under the same name.`,
+    in_log: (c) =>
+      `${plural(c.events, "event", "events")} of ${plural(c.streams, "stream", "streams")} are in the log at the stated positions and cannot be changed or removed without breaking the checkpoint.`,
+    signed: (c) =>
+      "Each event is signed by the person it names, with a key that was enrolled and not revoked at that point, and the enrolments trace back to the log's founding administrator.",
+    complete: (c) =>
+      `Nothing is left out of ${list(c.streams.map((s) => streamName(s, "en")), "en")}: the bundle holds every event up to the latest one the checkpoint knows.`,
+    disclosed: (c) =>
+      `The ${plural(c.fields, "field", "fields")} shown are exactly what the signer wrote.`,
+    verdict: (c) =>
+      `The receipt: ${c.person} ${VERDICTS.en[c.verdict] ?? c.verdict} (matter ${c.matter}). This is derived here from the events themselves.`,
+    imported: (c) =>
+      `${plural(c.events, "event is", "events are")} marked as imported from an earlier system; their times are the ones the import stated.`,
+  },
 };
 
 const DOES_NOT_PROVE = {
-  not_complete: (c, lang) =>
-    lang === "da"
-      ? `At intet er udeladt af ${list(c.streams.map((s) => streamName(s, lang)), lang)}: bundtet viser kun udvalgte hændelser derfra.`
-      : `That nothing is left out of ${list(c.streams.map((s) => streamName(s, lang)), lang)}: the bundle shows only chosen events of it.`,
-  undisclosed: (c, lang) =>
-    lang === "da"
-      ? `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); bundtet viser kun at de findes.`
-      : `The content of ${plural(c.fields, "field", "fields")} in ${plural(c.events, "event", "events")} that are not shown (withheld or erased); the bundle only shows that they exist.`,
-  roles: (c, lang) =>
-    lang === "da"
-      ? "At hver underskriver havde den rette rolle i det rette organ; det kontrollerer en fuld verifikation af hele loggen."
-      : "That each signer held the right role in the right body; a full verification of the whole log checks that.",
-  truth: (c, lang) =>
-    lang === "da"
-      ? "At det der står i hændelserne er sandt; kun hvem der skrev hvad, og hvornår det kom i loggen."
-      : "That what the events say is true; only who wrote what, and that it is in the log.",
-  times: (c, lang) =>
-    lang === "da"
-      ? "De tidspunkter underskriverne angav; loggens egne registreringstider er kun afgrænset af checkpoints som vidner har set."
-      : "The times the signers claimed; the log's own recorded times are bounded only by checkpoints that witnesses saw.",
-  after: (c, lang) =>
-    lang === "da"
-      ? `Noget om hvad der skete efter de ${c.treeSize} hændelser checkpointet dækker.`
-      : `Anything about what happened after the ${c.treeSize} events the checkpoint covers.`,
-  no_witness: (c, lang) =>
-    lang === "da"
-      ? "At loggen viser alle den samme historie: uden vidner hviler det på loggens operatør alene."
-      : "That the log shows everyone the same history: without witnesses that rests on the log's operator alone.",
-  refused: (c, lang) => refusal(c.code, c.event, lang),
+  da: {
+    not_complete: (c) =>
+      `At intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: bundtet viser kun udvalgte hændelser derfra.`,
+    undisclosed: (c) =>
+      `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); bundtet viser kun at de findes.`,
+    roles: (c) =>
+      "At hver underskriver havde den rette rolle i det rette organ; det kontrollerer en fuld verifikation af hele loggen.",
+    truth: (c) =>
+      "At det der står i hændelserne er sandt; kun hvem der skrev hvad, og hvornår det kom i loggen.",
+    times: (c) =>
+      "De tidspunkter underskriverne angav; loggens egne registreringstider er kun afgrænset af checkpoints som vidner har set.",
+    after: (c) =>
+      `Noget om hvad der skete efter de ${c.treeSize} hændelser checkpointet dækker.`,
+    no_witness: (c) =>
+      "At loggen viser alle den samme historie: uden vidner hviler det på loggens operatør alene.",
+    refused: (c) => refusal(c.code, c.event, "da"),
+  },
+  en: {
+    not_complete: (c) =>
+      `That nothing is left out of ${list(c.streams.map((s) => streamName(s, "en")), "en")}: the bundle shows only chosen events of it.`,
+    undisclosed: (c) =>
+      `The content of ${plural(c.fields, "field", "fields")} in ${plural(c.events, "event", "events")} that are not shown (withheld or erased); the bundle only shows that they exist.`,
+    roles: (c) =>
+      "That each signer held the right role in the right body; a full verification of the whole log checks that.",
+    truth: (c) =>
+      "That what the events say is true; only who wrote what, and that it is in the log.",
+    times: (c) =>
+      "The times the signers claimed; the log's own recorded times are bounded only by checkpoints that witnesses saw.",
+    after: (c) =>
+      `Anything about what happened after the ${c.treeSize} events the checkpoint covers.`,
+    no_witness: (c) =>
+      "That the log shows everyone the same history: without witnesses that rests on the log's operator alone.",
+    refused: (c) => refusal(c.code, c.event, "en"),
+  },
 };
 
 // Why a bundle is refused, per stable error code.
@@ -187,8 +194,8 @@ export function describe(result, lang = "da") {
       : `The bundle is refused: ${REASONS.en[result.code] ?? result.code}.`;
   return {
     headline,
-    proves: result.proves.map((claim) => PROVES[claim.id](claim, lang)),
-    doesNotProve: result.doesNotProve.map((claim) => DOES_NOT_PROVE[claim.id](claim, lang)),
+    proves: result.proves.map((claim) => PROVES[lang][claim.id](claim)),
+    doesNotProve: result.doesNotProve.map((claim) => DOES_NOT_PROVE[lang][claim.id](claim)),
   };
 }
 
