@@ -29,10 +29,10 @@ from ledger.errors import LedgerError, MatterEndedError, UnknownStreamError
 from ledger.protocol.envelope import matter_stream
 from web import meeting_actions, offers
 from web.action_hooks import ActionHooks
-from web.context import Site, page_context, site_of
+from web.context import Site, site_of
 from web.dry_run_view import dry_run_words
 from web.i18n import Lang, format_date, message, shown
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, render_page, request_lang
 from web.session import Session, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -272,22 +272,20 @@ def action_form(request: Request, ledger: LedgerId, matter: MatterId, name: str)
     session = _open(site, request, ledger, matter, action)
     lang = request_lang(request)
     chosen = action.choose(session.state, session.person, matter, lang) if action.choose else {}
-    return render(
+    return render_page(
         request,
         "action.html",
-        **page_context(
-            session,
-            site,
-            action=action,
-            matter_id=matter,
-            matter_title=session.state.matters[matter].title,
-            choices=choices(session.state, session.person, matter, lang),
-            stances=STANCES,
-            extra=chosen,
-            next_page=chosen.get("next_page"),
-            stream=matter_stream(matter),
-            **(action.hooks.context(request, site, session, matter) if action.hooks else {}),
-        ),
+        session,
+        site,
+        action=action,
+        matter_id=matter,
+        matter_title=session.state.matters[matter].title,
+        choices=choices(session.state, session.person, matter, lang),
+        stances=STANCES,
+        extra=chosen,
+        next_page=chosen.get("next_page"),
+        stream=matter_stream(matter),
+        **(action.hooks.context(request, site, session, matter) if action.hooks else {}),
     )
 
 

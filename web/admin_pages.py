@@ -29,10 +29,10 @@ from ledger.errors import MalformedKeyError, UnknownStreamError
 from ledger.protocol.canonical import parse_canonical
 from ledger.protocol.envelope import REGISTRY_STREAM, Envelope, is_valid_id
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes
-from web.context import Site, logged_in, page_context, site_of
+from web.context import Site, logged_in, site_of
 from web.dry_run_view import dry_run_words
 from web.i18n import Lang, message
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, render, render_page, request_lang
 from web.session import Session, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -183,20 +183,18 @@ def admin_page(request: Request, ledger: LedgerId) -> Response:
     site = site_of(request)
     session, access = _admin(request, ledger)
     named = _directory_names(access, site)
-    return render(
+    return render_page(
         request,
         "admin.html",
-        **page_context(
-            session,
-            site,
-            names=named,
-            people=people_table(session.state, named),
-            bodies=body_tree(session.state),
-            history=membership_history(site, session.origin),
-            person_roles=PERSON_ROLES,
-            saved=request.query_params.get("gemt"),
-            erased=request.query_params.get("slettet"),
-        ),
+        session,
+        site,
+        names=named,
+        people=people_table(session.state, named),
+        bodies=body_tree(session.state),
+        history=membership_history(site, session.origin),
+        person_roles=PERSON_ROLES,
+        saved=request.query_params.get("gemt"),
+        erased=request.query_params.get("slettet"),
     )
 
 
@@ -207,17 +205,15 @@ def admin_action(request: Request, ledger: LedgerId, name: str) -> Response:
     session, _ = _admin(request, ledger)
     if name not in ("enrol", "revoke"):
         raise UnknownStreamError(f"no admin action {name!r}", action=name)
-    return render(
+    return render_page(
         request,
         "admin_action.html",
-        **page_context(
-            session,
-            site,
-            name=name,
-            person_roles=PERSON_ROLES,
-            person=request.query_params.get("person", ""),
-            key_id=request.query_params.get("key_id", ""),
-        ),
+        session,
+        site,
+        name=name,
+        person_roles=PERSON_ROLES,
+        person=request.query_params.get("person", ""),
+        key_id=request.query_params.get("key_id", ""),
     )
 
 
@@ -316,10 +312,14 @@ def _confirm_erasure(
     """The erasure cannot be undone: ask once more, naming whose entry goes."""
     session.state.registry.require_person(person)
     named = _directory_names(access, site)
-    return render(
+    return render_page(
         request,
         "admin_erase.html",
-        **page_context(session, site, names=named, person=person, name=named.get(person)),
+        session,
+        site,
+        names=named,
+        person=person,
+        name=named.get(person),
     )
 
 

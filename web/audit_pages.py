@@ -26,8 +26,8 @@ from api.routers import findings as finding_routes
 from api.routers import proofs as proof_routes
 from ledger.errors import NotYetCheckpointedError
 from ledger.service.bundle import ledger_bundle
-from web.context import MatterQuery, logged_in, page_context, site_of
-from web.render import PageRoute, json_download, render, request_lang
+from web.context import MatterQuery, logged_in, site_of
+from web.render import PageRoute, json_download, render_page, request_lang
 from web.session import Session
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -77,20 +77,18 @@ def audit_page(request: Request, ledger: LedgerId) -> Response:
     except NotYetCheckpointedError:
         checkpoint = None
     matters = sorted((m.title, matter_id) for matter_id, m in list(session.state.matters.items()))
-    return render(
+    return render_page(
         request,
         "audit.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            tree_size=service.tree_size(session.origin),
-            checkpoint=checkpoint,
-            trust=json.dumps(service.trust_root(session.origin).to_json(), indent=1),
-            findings=report,
-            by_body=by_body,
-            matters=matters,
-        ),
+        session,
+        site,
+        names=read.names(),
+        tree_size=service.tree_size(session.origin),
+        checkpoint=checkpoint,
+        trust=json.dumps(service.trust_root(session.origin).to_json(), indent=1),
+        findings=report,
+        by_body=by_body,
+        matters=matters,
     )
 
 

@@ -21,9 +21,9 @@ from api.paging import Paging
 from api.reading import Read
 from api.routers import guidelines as guideline_routes
 from ledger.errors import BodyNotFoundError
-from web.context import logged_in, page_context
+from web.context import logged_in
 from web.due import due_in
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, render_page, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -38,7 +38,7 @@ def dashboards(request: Request, ledger: LedgerId) -> Response:
         for b, body in sorted(bodies)
         if access.may_read_body(b) and not body.dissolved
     ]
-    return render(request, "dashboards.html", **page_context(session, site, bodies=mine))
+    return render_page(request, "dashboards.html", session, site, bodies=mine)
 
 
 @router.get("/l/{ledger}/overblik/{body}")
@@ -62,19 +62,17 @@ def dashboard(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
         lambda: guideline_routes.guidelines(access, read, paging=Paging(0, 1000)),
     )
     names = session.state.registry.body_names()
-    return render(
+    return render_page(
         request,
         "dashboard.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            body=body,
-            body_name=found.name,
-            is_hovedmed=found.kind == "hovedmed",
-            due=due,
-            guidelines=register.guidelines,
-            body_names=names,
-            below=sorted(b for b in due.scope if b != body),
-        ),
+        session,
+        site,
+        names=read.names(),
+        body=body,
+        body_name=found.name,
+        is_hovedmed=found.kind == "hovedmed",
+        due=due,
+        guidelines=register.guidelines,
+        body_names=names,
+        below=sorted(b for b in due.scope if b != body),
     )

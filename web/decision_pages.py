@@ -32,10 +32,10 @@ from ledger.domain.groupings import DECISION_INPUT_TYPES, INPUTS_TO_ADDRESS
 from ledger.domain.state import LedgerState
 from ledger.errors import MalformedError
 from web.actions import Action, register
-from web.context import page_context, site_of
+from web.context import site_of
 from web.i18n import Lang, message, shown
 from web.offers import decides
-from web.render import PageRoute, render
+from web.render import PageRoute, render_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -208,20 +208,18 @@ def dossier_page(request: Request, ledger: LedgerId, matter: MatterId) -> Respon
     Access(session.reader, session.state).require_matter(matter)
     read = Read(session.origin, site.context, None)
     found = read.remembered(f"dossier {matter}", lambda: matter_routes.read_dossier(read, matter))
-    return render(
+    return render_page(
         request,
         "dossier.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            matter=found.matter,
-            dossier=found.document,
-            unaddressed=", ".join(
-                f"#{given['seq']}" for given in found.document.get("unaddressed_inputs", [])
-            ),
-            people=found.co_responsibility,
-            body_names=found.body_names,
-            as_of=found.as_of,
+        session,
+        site,
+        names=read.names(),
+        matter=found.matter,
+        dossier=found.document,
+        unaddressed=", ".join(
+            f"#{given['seq']}" for given in found.document.get("unaddressed_inputs", [])
         ),
+        people=found.co_responsibility,
+        body_names=found.body_names,
+        as_of=found.as_of,
     )

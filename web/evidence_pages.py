@@ -20,8 +20,8 @@ from api.routers import proofs as proof_routes
 from api.routers import receipts as receipt_routes
 from ledger.errors import UnknownLeafError, UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, Envelope
-from web.context import MatterQuery, logged_in, page_context, site_of
-from web.render import PageRoute, json_download, render, request_lang
+from web.context import MatterQuery, logged_in, site_of
+from web.render import PageRoute, json_download, render_page, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -46,10 +46,14 @@ def my_involvement(request: Request, ledger: LedgerId) -> Response:
         ),
     )
     matters = sorted(session.state.matters)
-    return render(
+    return render_page(
         request,
         "involvement.html",
-        **page_context(session, site, names=read.names(), involvement=found, all_matters=matters),
+        session,
+        site,
+        names=read.names(),
+        involvement=found,
+        all_matters=matters,
     )
 
 
@@ -74,19 +78,16 @@ def _receipt(
         lambda: receipt_routes.consultation_receipt(who, matter, grant, read),
     )
     lang = request_lang(request)
-    return render(
+    return render_page(
         request,
         "receipt.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            receipt=found,
-            who=who,
-            reasons=[item.reason_da if lang == "da" else item.reason_en for item in found.items],
-            bundle_url=f"/l/{ledger}/kvittering/{matter}/bundle"
-            + (f"?person={who}" if person else ""),
-        ),
+        session,
+        site,
+        names=read.names(),
+        receipt=found,
+        who=who,
+        reasons=[item.reason_da if lang == "da" else item.reason_en for item in found.items],
+        bundle_url=f"/l/{ledger}/kvittering/{matter}/bundle" + (f"?person={who}" if person else ""),
     )
 
 
@@ -125,19 +126,17 @@ def proof_page(request: Request, ledger: LedgerId, leaf: int) -> Response:
     envelope = Envelope.from_entry(record.entry)
     proof = proof_routes.inclusion(access, service, leaf, None)
     checkpoint = service.latest_checkpoint(session.origin)
-    return render(
+    return render_page(
         request,
         "proof.html",
-        **page_context(
-            session,
-            site,
-            leaf=leaf,
-            record=record,
-            body=envelope.body,
-            envelope_hash=envelope.hash_hex,
-            proof=proof,
-            checkpoint=checkpoint,
-        ),
+        session,
+        site,
+        leaf=leaf,
+        record=record,
+        body=envelope.body,
+        envelope_hash=envelope.hash_hex,
+        proof=proof,
+        checkpoint=checkpoint,
     )
 
 

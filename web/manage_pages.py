@@ -27,9 +27,9 @@ from ledger.protocol.envelope import ID_PATTERN
 from projections.rulebook.book import RULEBOOK
 from web import manage_actions
 from web.actions import Action, form_of, signing_answer
-from web.context import page_context, site_of
+from web.context import site_of
 from web.i18n import Lang, format_date, message
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, render_page, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -137,20 +137,18 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
     people = [
         (person, names.get(person, person)) for person in decision_makers(state, session.person)
     ]
-    return render(
+    return render_page(
         request,
         "manage_open.html",
-        **page_context(
-            session,
-            site,
-            names=names,
-            bodies=bodies,
-            people=people,
-            categories=CATEGORIES,
-            levels=LEVELS,
-            guideline_types=manage_actions.GUIDELINE_TYPES,
-            guidelines=guidelines_in_force(state),
-        ),
+        session,
+        site,
+        names=names,
+        bodies=bodies,
+        people=people,
+        categories=CATEGORIES,
+        levels=LEVELS,
+        guideline_types=manage_actions.GUIDELINE_TYPES,
+        guidelines=guidelines_in_force(state),
     )
 
 
@@ -182,4 +180,4 @@ def rules_page(request: Request, ledger: LedgerId) -> Response:
         {"id": rule.id, "title": rule.title(lang), "severity": rule.severity, "ground": rule.ground}
         for rule in RULEBOOK.rules
     ]
-    return render(request, "manage_rules.html", **page_context(session, site, rules=rules))
+    return render_page(request, "manage_rules.html", session, site, rules=rules)

@@ -23,9 +23,9 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.service.documents import documents_kept
 from web.actions import ACTIONS
-from web.context import logged_in, page_context
+from web.context import logged_in
 from web.manage_pages import managed_bodies
-from web.render import PageRoute, render, request_lang
+from web.render import PageRoute, render_page, request_lang
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -101,20 +101,18 @@ def my_matters(request: Request, ledger: LedgerId) -> Response:
     due = due_items(session.state, access.bodies, ids)
     titles = {m.matter: m.title for m in listed.matters}
     bodies = session.state.registry.body_names()
-    return render(
+    return render_page(
         request,
         "matters.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            matters=listed.matters,
-            due=due,
-            titles=titles,
-            body_names=bodies,
-            my_bodies=access.bodies,
-            may_open=bool(managed_bodies(session.state, session.person)),
-        ),
+        session,
+        site,
+        names=read.names(),
+        matters=listed.matters,
+        due=due,
+        titles=titles,
+        body_names=bodies,
+        my_bodies=access.bodies,
+        may_open=bool(managed_bodies(session.state, session.person)),
     )
 
 
@@ -146,22 +144,20 @@ def matter_page(
             lambda: finding_routes.rule_findings(access, read, lang, matter=matter),
         ).findings
     )
-    return render(
+    return render_page(
         request,
         "matter.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            matter=timeline.matter,
-            timeline=timeline,
-            dossier=dossier.document,
-            body_names=dossier.body_names,
-            material=material,
-            findings=found,
-            as_of=as_of,
-            actions=_actions(session.state, access, matter) if as_of is None else [],
-        ),
+        session,
+        site,
+        names=read.names(),
+        matter=timeline.matter,
+        timeline=timeline,
+        dossier=dossier.document,
+        body_names=dossier.body_names,
+        material=material,
+        findings=found,
+        as_of=as_of,
+        actions=_actions(session.state, access, matter) if as_of is None else [],
     )
 
 

@@ -22,7 +22,7 @@ from api.deps import BodyPath, LedgerId
 from api.errors import MalformedRequestError
 from ledger.protocol.envelope import ID_PATTERN
 from ledger.service.documents import documents_kept
-from web.context import logged_in, page_context, site_of
+from web.context import logged_in, site_of
 from web.meetings import (
     Meeting,
     MeetingNotFoundError,
@@ -32,7 +32,7 @@ from web.meetings import (
     meetings_of,
     today,
 )
-from web.render import PageRoute, render
+from web.render import PageRoute, render_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -67,21 +67,19 @@ def calendar(request: Request, ledger: LedgerId) -> Response:
         by_body.setdefault(meeting.body, []).append(meeting)
     recording = held_bodies(access)
     chosen = asked if asked in recording else (recording[0] if recording else None)
-    return render(
+    return render_page(
         request,
         "meeting_calendar.html",
-        **page_context(
-            session,
-            site,
-            by_body=by_body,
-            body_names=session.state.registry.body_names(),
-            recording=recording,
-            chosen=chosen,
-            day=request.query_params.get("date") or today().isoformat(),
-            agenda=agenda_choices(access, chosen) if chosen else [],
-            matter=request.query_params.get("matter", ""),
-            plan=deadlines(session.state, chosen, today()) if chosen else None,
-        ),
+        session,
+        site,
+        by_body=by_body,
+        body_names=session.state.registry.body_names(),
+        recording=recording,
+        chosen=chosen,
+        day=request.query_params.get("date") or today().isoformat(),
+        agenda=agenda_choices(access, chosen) if chosen else [],
+        matter=request.query_params.get("matter", ""),
+        plan=deadlines(session.state, chosen, today()) if chosen else None,
     )
 
 
@@ -126,21 +124,19 @@ def meeting_page(request: Request, ledger: LedgerId, body: BodyPath, day: str) -
     items: list[dict[str, Any]] = [
         {"item": item, "awaiting": awaiting(item, needed)} for item in meeting.items
     ]
-    return render(
+    return render_page(
         request,
         "meeting.html",
-        **page_context(
-            session,
-            site,
-            meeting=meeting,
-            items=items,
-            body_name=session.state.registry.body_names().get(body, body),
-            may_approve=bool({"chair", "vice_chair"} & roles),
-            may_publish=bool({"chair", "secretary"} & roles),
-            may_record=bool({"chair", "secretary"} & roles),
-            deadlines=deadlines(session.state, body, date.fromisoformat(day)),
-            agenda=agenda_choices(access, body),
-            me=session.person,
-            kept=documents_kept(site.context.service, session.origin, meeting.digests),
-        ),
+        session,
+        site,
+        meeting=meeting,
+        items=items,
+        body_name=session.state.registry.body_names().get(body, body),
+        may_approve=bool({"chair", "vice_chair"} & roles),
+        may_publish=bool({"chair", "secretary"} & roles),
+        may_record=bool({"chair", "secretary"} & roles),
+        deadlines=deadlines(session.state, body, date.fromisoformat(day)),
+        agenda=agenda_choices(access, body),
+        me=session.person,
+        kept=documents_kept(site.context.service, session.origin, meeting.digests),
     )

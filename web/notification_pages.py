@@ -33,8 +33,8 @@ from notify.schedule import DIGESTS
 from notify.tables import NotifyDatabase
 from notify.tokens import Unsubscribe, UnsubscribeTokenError, read_token
 from projections.read_models.notices import NOTICE_KINDS
-from web.context import Site, page_context, site_of
-from web.render import PageRoute, render, request_lang
+from web.context import Site, site_of
+from web.render import PageRoute, render, render_page, request_lang
 from web.session import CSRF_FIELD, Session, check_csrf
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -104,20 +104,18 @@ def notifications(request: Request, ledger: LedgerId) -> Response:
     reading, names = _reading(site, session, request)
     lines = [(item, describe(item.notice, reading)) for item in items]
     prefs = preferences_of(db, session.origin, [session.person])[session.person]
-    return render(
+    return render_page(
         request,
         "notifications.html",
-        **page_context(
-            session,
-            site,
-            names=names,
-            lines=lines,
-            unread=sum(not item.read for item in items),
-            prefs=prefs,
-            digests=DIGESTS,
-            kinds=NOTICE_KINDS,
-            saved=request.query_params.get("gemt") == "1",
-        ),
+        session,
+        site,
+        names=names,
+        lines=lines,
+        unread=sum(not item.read for item in items),
+        prefs=prefs,
+        digests=DIGESTS,
+        kinds=NOTICE_KINDS,
+        saved=request.query_params.get("gemt") == "1",
     )
 
 

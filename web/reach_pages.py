@@ -29,9 +29,9 @@ from ledger.domain import events as ev
 from ledger.domain.state import LedgerState
 from ledger.errors import BodyNotFoundError
 from projections.read_models.statistics import LOCAL_KINDS
-from web.context import logged_in, page_context
+from web.context import logged_in
 from web.due import scope_of
-from web.render import PageRoute, render
+from web.render import PageRoute, render_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -136,22 +136,20 @@ def reach_page(request: Request, ledger: LedgerId, body: BodyPath) -> Response:
     )
     matters = read.remembered(f"reach {body} {reader}", lambda: reach_of(access, read, body, below))
     local = _local(session.state, below)
-    return render(
+    return render_page(
         request,
         "reach.html",
-        **page_context(
-            session,
-            site,
-            names=read.names(),
-            body=body,
-            body_name=registry.bodies[body].name,
-            matters=matters,
-            reached=sum(1 for m in matters if set(m.bodies) & local),
-            local=sorted(local),
-            local_names=[registry.bodies[b].name for b in sorted(local)],
-            shares=shares(matters, local),
-            figures=figures,
-            body_names={b: info.name for b, info in list(registry.bodies.items())},
-            body_kinds={b: info.kind for b, info in list(registry.bodies.items())},
-        ),
+        session,
+        site,
+        names=read.names(),
+        body=body,
+        body_name=registry.bodies[body].name,
+        matters=matters,
+        reached=sum(1 for m in matters if set(m.bodies) & local),
+        local=sorted(local),
+        local_names=[registry.bodies[b].name for b in sorted(local)],
+        shares=shares(matters, local),
+        figures=figures,
+        body_names={b: info.name for b, info in list(registry.bodies.items())},
+        body_kinds={b: info.kind for b, info in list(registry.bodies.items())},
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -26,7 +26,7 @@ from api.errors import on_http_exception as api_http_exception
 from api.errors import status_of
 from ledger.errors import LedgerError
 from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
-from web.context import page_context, site_of
+from web.context import Site, page_context, site_of
 from web.i18n import (
     LANGS,
     Lang,
@@ -37,7 +37,7 @@ from web.i18n import (
     format_time,
     message,
 )
-from web.session import LANG_COOKIE, LoginRequiredError
+from web.session import LANG_COOKIE, LoginRequiredError, Session
 
 ENV = Environment(
     loader=PackageLoader("web", "templates"),
@@ -168,6 +168,23 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
         code="unknown_route",
         detail=f"no such page: {request.url.path}",
         **_reader_context(request, named.group(1) if named else None),
+    )
+
+
+def render_page(
+    request: Request,
+    template: str,
+    session: Session,
+    site: Site,
+    *,
+    names: Mapping[str, str] | None = None,
+    status: int = 200,
+    **more: Any,
+) -> HTMLResponse:
+    """A logged-in page: ``template`` with what every such page's layout shows
+    (``page_context``; ``names`` as it takes them) and ``more``."""
+    return render(
+        request, template, status=status, **page_context(session, site, names=names, **more)
     )
 
 
