@@ -27,6 +27,9 @@ from demo.organisation import Organisation
 from ledger.domain import events as ev
 from tests.stories.school import school_structure
 
+MINUTES = hashlib.sha256(b"referat").hexdigest()
+"""The digest of the minutes of the LokalMED meetings ``local_meeting`` holds."""
+
 MARKERS = {"hemmelig": "XQ7SECRET", "aaben": "XQ7OPEN", "lokal": "XQ7LOCAL"}
 
 # Each kind of reader, and the person who is it (None: no token at all).
@@ -177,3 +180,23 @@ def tell(org: Organisation) -> None:
     org.clock.advance(days=1)
     tell_local_matter(org)
     tell_guideline_and_claim(org)
+
+
+def local_meeting(org: Organisation, matter: str) -> int:
+    """A LokalMED matter taken up at a meeting whose minutes await approval; its seq."""
+    org.act(
+        "leder",
+        matter,
+        school_structure(
+            org.clock, title=f"Sag {matter}", responsible_body="lmed", decision_maker="leder"
+        ),
+    )
+    org.act("tr-lokal", matter, ev.DisagreementRecorded(body="lmed", points=["Nej"]))
+    held = ev.MeetingHeld(
+        body="lmed",
+        date=org.clock.date(),
+        agenda_item=f"Punkt: {matter}",
+        present=["leder", "tr-lokal"],
+        minutes_sha256=MINUTES,
+    )
+    return int(org.act("leder", matter, held)["seq"])

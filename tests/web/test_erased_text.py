@@ -11,9 +11,8 @@ title, and holds none of the erased words (tests/stories/confidential.py marks e
 from __future__ import annotations
 
 from ledger.domain import events as ev
-from tests.stories.confidential import MARKERS
+from tests.stories.confidential import MARKERS, local_meeting
 from tests.web.browserless import Site, site_fixture  # noqa: F401 (the ``site`` fixture)
-from tests.web.test_meeting_reads import local_meeting
 
 MATTER = "hemmelig"
 ERASED = {

@@ -8,25 +8,22 @@ there are, and the notification hook says what is due from whom by when.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from api.access import Access, Reader
 from api.reading import Read
-from demo.organisation import ManualClock, Organisation
+from demo.organisation import ManualClock
 from ledger.domain import events as ev
 from ledger.service.application import LedgerService
 from ledger.storage.store import Store
-from tests.stories.confidential import MARKERS
+from tests.stories.confidential import MARKERS, MINUTES, local_meeting
 from tests.stories.databases import sent
 from tests.stories.school import school_structure
 from tests.web.browserless import Browserless, Site, told_site
 from web.context import Site as PageSite
 from web.due import by_person, due_in
-
-MINUTES = hashlib.sha256(b"referat").hexdigest()
 
 
 @pytest.fixture
@@ -36,26 +33,6 @@ def town(
     return told_site(
         service, store, clock, tmp_path, f"ledger.example/moeder{unique}", "Mødekommune"
     )
-
-
-def local_meeting(org: Organisation, matter: str) -> int:
-    """A LokalMED matter taken up at a meeting whose minutes await approval; its seq."""
-    org.act(
-        "leder",
-        matter,
-        school_structure(
-            org.clock, title=f"Sag {matter}", responsible_body="lmed", decision_maker="leder"
-        ),
-    )
-    org.act("tr-lokal", matter, ev.DisagreementRecorded(body="lmed", points=["Nej"]))
-    held = ev.MeetingHeld(
-        body="lmed",
-        date=org.clock.date(),
-        agenda_item=f"Punkt: {matter}",
-        present=["leder", "tr-lokal"],
-        minutes_sha256=MINUTES,
-    )
-    return int(org.act("leder", matter, held)["seq"])
 
 
 def queries(person: Browserless, path: str) -> int:
