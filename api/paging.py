@@ -75,7 +75,7 @@ FIRST_PAGE = Paging(0, 100)
 """The page a route answers when no ``offset`` or ``limit`` is asked."""
 
 
-def _paging(offset: Offset = FIRST_PAGE.offset, limit: Limit = FIRST_PAGE.limit) -> Paging:
+async def _paging(offset: Offset = FIRST_PAGE.offset, limit: Limit = FIRST_PAGE.limit) -> Paging:
     return Paging(offset, limit)
 
 

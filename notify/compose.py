@@ -16,6 +16,7 @@ from datetime import date
 
 from notify.schedule import LOCAL_TIME, parse_fixed
 from notify.words import FRAME, KIND_NAMES, LINES, Lang
+from projections.read_models.notices import NoticeKind
 from projections.vocabulary import MONTHS
 
 
@@ -100,7 +101,7 @@ def describe(notice: Notice, reading: Reading) -> Line:
     )
     if readable:
         link = reading.link(f"sager/{notice.matter}")
-    elif notice.kind == "finding_due":
+    elif notice.kind == NoticeKind.FINDING_DUE:
         link = reading.link("sager")
     else:
         link = reading.link("beskeder")

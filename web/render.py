@@ -178,14 +178,11 @@ def render_page(
     site: Site,
     *,
     names: Mapping[str, str] | None = None,
-    status: int = 200,
     **more: Any,
 ) -> HTMLResponse:
     """A logged-in page: ``template`` with what every such page's layout shows
     (``page_context``; ``names`` as it takes them) and ``more``."""
-    return render(
-        request, template, status=status, **page_context(session, site, names=names, **more)
-    )
+    return render(request, template, **page_context(session, site, names=names, **more))
 
 
 def _reader_context(request: Request, ledger: str | None = None) -> dict[str, Any]:

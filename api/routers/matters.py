@@ -16,6 +16,7 @@ from api.paging import FIRST_PAGE, Limit, Paging, PagingQuery, SeqPage
 from api.read_schemas import DossierOut, MatterListOut, MatterSummaryOut, TimelineOut
 from api.reading import IdFilter, LangQuery, Read, ReadDep, dated, point, read_router
 from projections.read_models.dossier import dossier
+from projections.read_models.schema import ReadModel
 from projections.read_models.timeline import timeline
 from projections.vocabulary import Lang
 
@@ -55,7 +56,7 @@ def read_matter_list(
         and (body is None or r["responsible_body"] == body)
     ]
     return MatterListOut(
-        **point(view, view.source.tracking(origin, "timeline").position),
+        **point(view, view.source.tracking(origin, ReadModel.TIMELINE).position),
         **paging.of(rows).map(MatterSummaryOut.model_validate).fields("matters"),
     )
 

@@ -37,7 +37,7 @@ _ACTS: dict[str, Act] = {
 @dataclass(frozen=True)
 class StepRecord:
     """What one step of a guideline's history records: who signed it when, in which
-    body, and what it set.  The register's views show exactly these fields."""
+    body, and what it set; the register's views show these beside where the step is."""
 
     claimed_time: str
     actor: str

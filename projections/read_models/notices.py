@@ -58,7 +58,7 @@ class NoticeKind(StrEnum):
     FINDING_DUE = "finding_due"
 
 
-NOTICE_KINDS: tuple[str, ...] = tuple(NoticeKind)
+NOTICE_KINDS: tuple[str, ...] = tuple(kind.value for kind in NoticeKind)
 """Every kind of notice's name, in the order a message lists them."""
 
 

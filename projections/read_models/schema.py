@@ -36,7 +36,7 @@ class ReadModel(StrEnum):
     DISPUTES = "disputes"
 
 
-READ_MODELS: tuple[str, ...] = tuple(ReadModel)
+READ_MODELS: tuple[str, ...] = tuple(model.value for model in ReadModel)
 """Every read model's name, in the order a pass writes them."""
 
 LAYOUT = 3

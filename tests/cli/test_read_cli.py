@@ -99,6 +99,7 @@ def test_statistics_of_hovedmed(medledger: CliRunner) -> None:
         (("timeline", "budget-forslag", "--as-of", "2099-01-01"), 3, "after this ledger's last"),
         (("findings", "--as-of", "snart"), 3, "error[malformed_as_of]"),
         (("projections", "rebuild", "tidslinje"), 8, "error[read_model_not_found]"),
+        (("projections", "rebuild", "tidslinje"), 8, "read_models: ['registry', 'timeline',"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_its_exit_code(
