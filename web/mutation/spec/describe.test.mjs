@@ -75,8 +75,37 @@ test("the claims of each base bundle, exactly", async () => {
 
 test("an imported event is said to be imported", async () => {
   const result = await verifyBundle(base("witnessed").bundle, base("witnessed").trust);
-  assert.equal(describe(result, "en").proves.at(-1), "1 event is marked as imported from an earlier system; their times are the ones the import stated.");
-  assert.equal(describe(result, "da").proves.at(-1), "1 hændelse er mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.");
+  assert.equal(describe(result, "en").proves.at(-1), "1 event is marked as imported from an earlier system; its time is the one the import stated.");
+  assert.equal(describe(result, "da").proves.at(-1), "1 hændelse er mærket som importeret fra et tidligere system; dens tidspunkt er det importen angav.");
+});
+
+test("several imported events are spoken of in the plural", () => {
+  const result = { ok: true, proves: [{ id: "imported", events: 2 }], doesNotProve: [] };
+  assert.equal(describe(result, "en").proves[0], "2 events are marked as imported from an earlier system; their times are the ones the import stated.");
+  assert.equal(describe(result, "da").proves[0], "2 hændelser er mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.");
+});
+
+// Every sentence describe() says of the base bundles' claims and of each refusal, word
+// for word (sentences.json): a change of wording is made there, on purpose.
+const SENTENCES = readJson(join(PROJECT_ROOT, "web", "mutation", "spec", "sentences.json"));
+const AT = { type: "DecisionMade", stream: "matter/sag", seq: 4, leafIndex: 12 };
+
+test("every sentence of the base bundles' claims and of each refusal, word for word", () => {
+  assert.deepEqual(Object.keys(SENTENCES.bases).sort(), Object.keys(CLAIMS).sort());
+  for (const [name, claims] of Object.entries(CLAIMS)) {
+    for (const lang of ["da", "en"]) {
+      assert.deepEqual(describe({ ok: true, ...claims }, lang), SENTENCES.bases[name][lang], `${name} ${lang}`);
+    }
+  }
+  assert.deepEqual(Object.keys(SENTENCES.refusals).sort(), [...EXPLAINED_CODES].sort());
+  for (const code of EXPLAINED_CODES) {
+    for (const lang of ["da", "en"]) {
+      const said = [AT, null].map((event) =>
+        describe({ ok: false, code, proves: [], doesNotProve: [{ id: "refused", code, event }] }, lang),
+      );
+      assert.deepEqual(said, SENTENCES.refusals[code][lang], `${code} ${lang}`);
+    }
+  }
 });
 
 test("a bundle and a trust root given as text verify as their documents do", async () => {

@@ -56,7 +56,7 @@ const PROVES = {
     verdict: (c) =>
       `Kvitteringen: ${c.person} ${VERDICTS.da[c.verdict] ?? c.verdict} (sag ${c.matter}). Det er udledt her af hændelserne selv.`,
     imported: (c) =>
-      `${plural(c.events, "hændelse er", "hændelser er")} mærket som importeret fra et tidligere system; deres tidspunkter er dem importen angav.`,
+      `${plural(c.events, "hændelse er", "hændelser er")} mærket som importeret fra et tidligere system; ${c.events === 1 ? "dens tidspunkt er det" : "deres tidspunkter er dem"} importen angav.`,
   },
   en: {
     checkpoint: (c) =>
@@ -78,7 +78,7 @@ const PROVES = {
     verdict: (c) =>
       `The receipt: ${c.person} ${VERDICTS.en[c.verdict] ?? c.verdict} (matter ${c.matter}). This is derived here from the events themselves.`,
     imported: (c) =>
-      `${plural(c.events, "event is", "events are")} marked as imported from an earlier system; their times are the ones the import stated.`,
+      `${plural(c.events, "event is", "events are")} marked as imported from an earlier system; ${c.events === 1 ? "its time is the one" : "their times are the ones"} the import stated.`,
   },
 };
 
