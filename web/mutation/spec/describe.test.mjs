@@ -90,7 +90,7 @@ test("several imported events are spoken of in the plural", () => {
 const SENTENCES = readJson(join(PROJECT_ROOT, "web", "mutation", "spec", "sentences.json"));
 const AT = { type: "DecisionMade", stream: "matter/sag", seq: 4, leafIndex: 12 };
 
-test("every sentence of the base bundles' claims and of each refusal, word for word", () => {
+test("every sentence of the base bundles' claims, of each refusal and of the hand-made variants, word for word", () => {
   assert.deepEqual(Object.keys(SENTENCES.bases).sort(), Object.keys(CLAIMS).sort());
   for (const [name, claims] of Object.entries(CLAIMS)) {
     for (const lang of ["da", "en"]) {
@@ -104,6 +104,12 @@ test("every sentence of the base bundles' claims and of each refusal, word for w
         describe({ ok: false, code, proves: [], doesNotProve: [{ id: "refused", code, event }] }, lang),
       );
       assert.deepEqual(said, SENTENCES.refusals[code][lang], `${code} ${lang}`);
+    }
+  }
+  assert.ok(SENTENCES.variants.length >= 6);
+  for (const [at, variant] of SENTENCES.variants.entries()) {
+    for (const lang of ["da", "en"]) {
+      assert.deepEqual(describe(variant.result, lang), variant[lang], `variant ${at} ${lang}`);
     }
   }
 });

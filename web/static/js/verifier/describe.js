@@ -52,7 +52,7 @@ const PROVES = {
     complete: (c) =>
       `Intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: bundtet rummer hver hændelse til og med den seneste som checkpointet kender.`,
     disclosed: (c) =>
-      `De ${plural(c.fields, "viste felt", "viste felter")} er præcis hvad underskriveren skrev.`,
+      `${c.fields === 1 ? "Det" : "De"} ${plural(c.fields, "viste felt", "viste felter")} er præcis hvad underskriveren skrev.`,
     verdict: (c) =>
       `Kvitteringen: ${c.person} ${VERDICTS.da[c.verdict] ?? c.verdict} (sag ${c.matter}). Det er udledt her af hændelserne selv.`,
     imported: (c) =>
@@ -68,13 +68,13 @@ const PROVES = {
     genesis: (c) =>
       `The log's first event is exactly the founding of ${c.origin} that the trust root pins: it is not another log under the same name.`,
     in_log: (c) =>
-      `${plural(c.events, "event", "events")} of ${plural(c.streams, "stream", "streams")} are in the log at the stated positions and cannot be changed or removed without breaking the checkpoint.`,
+      `${plural(c.events, "event", "events")} of ${plural(c.streams, "stream", "streams")} ${c.events === 1 ? "is" : "are"} in the log at the stated positions and cannot be changed or removed without breaking the checkpoint.`,
     signed: (c) =>
       "Each event is signed by the person it names, with a key that was enrolled and not revoked at that point, and the enrolments trace back to the log's founding administrator.",
     complete: (c) =>
       `Nothing is left out of ${list(c.streams.map((s) => streamName(s, "en")), "en")}: the bundle holds every event up to the latest one the checkpoint knows.`,
     disclosed: (c) =>
-      `The ${plural(c.fields, "field", "fields")} shown are exactly what the signer wrote.`,
+      `The ${plural(c.fields, "field", "fields")} shown ${c.fields === 1 ? "is" : "are"} exactly what the signer wrote.`,
     verdict: (c) =>
       `The receipt: ${c.person} ${VERDICTS.en[c.verdict] ?? c.verdict} (matter ${c.matter}). This is derived here from the events themselves.`,
     imported: (c) =>
@@ -87,7 +87,7 @@ const DOES_NOT_PROVE = {
     not_complete: (c) =>
       `At intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: bundtet viser kun udvalgte hændelser derfra.`,
     undisclosed: (c) =>
-      `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); bundtet viser kun at de findes.`,
+      `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); bundtet viser kun at ${c.fields === 1 ? "det" : "de"} findes.`,
     roles: (c) =>
       "At hver underskriver havde den rette rolle i det rette organ; det kontrollerer en fuld verifikation af hele loggen.",
     truth: (c) =>
@@ -102,9 +102,9 @@ const DOES_NOT_PROVE = {
   },
   en: {
     not_complete: (c) =>
-      `That nothing is left out of ${list(c.streams.map((s) => streamName(s, "en")), "en")}: the bundle shows only chosen events of it.`,
+      `That nothing is left out of ${list(c.streams.map((s) => streamName(s, "en")), "en")}: the bundle shows only chosen events of ${c.streams.length === 1 ? "it" : "them"}.`,
     undisclosed: (c) =>
-      `The content of ${plural(c.fields, "field", "fields")} in ${plural(c.events, "event", "events")} that are not shown (withheld or erased); the bundle only shows that they exist.`,
+      `The content of ${plural(c.fields, "field", "fields")} in ${plural(c.events, "event", "events")} that ${c.fields === 1 ? "is" : "are"} not shown (withheld or erased); the bundle only shows that ${c.fields === 1 ? "it exists" : "they exist"}.`,
     roles: (c) =>
       "That each signer held the right role in the right body; a full verification of the whole log checks that.",
     truth: (c) =>
