@@ -1,0 +1,102 @@
+"""The read side names only event types and payload fields that the protocol has.
+
+The read models, the rulebook, the notifier and the web pages read events
+as decoded JSON (``projections.facts.logged``: trusted, not validated
+again), so they name event types and payload fields as strings.  A rename
+in ``ledger.domain.events`` would leave such a string behind, asking for
+something no event has.  This test reads their source and checks every
+such name against the event models, so a rename fails here, at the place
+that still says the old name.
+
+What counts as a name: every string constant written like an event type
+(``CamelCase``), anywhere in those packages; and every constant key the
+rulebook, the facts and the read models ask a payload for (``x.get("...")``,
+``payload["..."]``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ledger.domain.events import EVENT_TYPES, REGISTRY_EVENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+READ_SIDE = ("projections", "notify", "web")
+PAYLOAD_READERS = ("projections/facts", "projections/rulebook", "projections/read_models")
+
+MODELS = {**EVENT_TYPES, **REGISTRY_EVENTS}
+FIELDS = {name for model in MODELS.values() for name in model.model_fields}
+CAMEL_CASE = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$")
+
+NOT_PAYLOAD_FIELDS = {
+    ("projections/facts/logged.py", "imported"): "a field of the signed envelope's body",
+    ("projections/read_models/dossier.py", "informed"): "a key of the dossier's own rows",
+    ("projections/read_models/dossier.py", "took_part"): "a key of the dossier's own rows",
+}
+"""Keys read with ``.get`` that are not payload fields, and what they are instead."""
+
+
+def _trees(*roots: str) -> Iterator[tuple[str, ast.AST]]:
+    for root in roots:
+        for path in sorted((ROOT / root).rglob("*.py")):
+            yield str(path.relative_to(ROOT)), ast.parse(path.read_text("utf-8"))
+
+
+def _asked_keys(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            yield node.lineno, node.args[0].value
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+            and (
+                (isinstance(node.value, ast.Name) and node.value.id == "payload")
+                or (isinstance(node.value, ast.Attribute) and node.value.attr == "payload")
+            )
+        ):
+            yield node.lineno, node.slice.value
+
+
+def test_every_event_type_the_read_side_names_is_one_the_protocol_has() -> None:
+    unknown = [
+        f"{path}:{node.lineno}: {node.value}"
+        for path, tree in _trees(*READ_SIDE)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and CAMEL_CASE.match(node.value)
+        and node.value not in MODELS
+    ]
+    assert unknown == []
+
+
+def test_every_payload_field_the_read_side_asks_for_is_one_an_event_has() -> None:
+    asked = [
+        (path, line, key)
+        for path, tree in _trees(*PAYLOAD_READERS)
+        for line, key in _asked_keys(tree)
+    ]
+    assert len(asked) > 100  # the walk finds the reads it is meant to check
+    unknown = [
+        f"{path}:{line}: {key}"
+        for path, line, key in asked
+        if key not in FIELDS and (path, key) not in NOT_PAYLOAD_FIELDS
+    ]
+    assert unknown == []
+    stale = [
+        pair
+        for pair in NOT_PAYLOAD_FIELDS
+        if (pair[0], pair[1]) not in {(p, k) for p, _, k in asked}
+    ]
+    assert stale == []
