@@ -643,13 +643,13 @@ class Store(NamedTables, prefix="ml_"):
             ]
         if not owed:
             return None
-        metadata = MetaData()
-        tables = [Table(row.name, metadata, schema=row.schema or None) for row in owed]
         if self.dialect != "sqlite":
             found = sqlalchemy.inspect(self.engine)
-            gone = [not found.has_table(t.name, schema=t.schema) for t in tables]
-            self._settle([row for row, missing in zip(owed, gone, strict=True) if missing])
-            tables = [t for t, missing in zip(tables, gone, strict=True) if not missing]
+            present = [row for row in owed if found.has_table(row.name, schema=row.schema or None)]
+            self._settle([row for row in owed if row not in present])
+            owed = present
+        metadata = MetaData()
+        tables = [Table(row.name, metadata, schema=row.schema or None) for row in owed]
         if not self._scrub(tables, wait):
             return False
         self._settle(owed)
