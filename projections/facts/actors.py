@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ledger.domain import events as ev
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView, Tenure
 
-# Events whose ``body`` names the receiving body, not the signer's.
-_RECEIVER_FIELDS = frozenset({"MaterialShared", "HearingOpened"})
+# Events signed for the body of the event they refer to: an approval of a meeting's
+# minutes, an answer to a compromise.
+_REFERRING = (ev.MinutesApproved, ev.CompromiseAccepted, ev.CompromiseRejected)
 
 
 def acting_membership(
@@ -30,16 +32,21 @@ def _acting_membership(
     fact: Fact, matter: MatterFacts, registry: RegistryView
 ) -> tuple[str | None, Tenure | None]:
     candidates: list[str] = []
-    if fact.type not in _RECEIVER_FIELDS:
+    # Material shared and hearings name the bodies they reach, not the signer's.
+    if not fact.is_(ev.MaterialShared, ev.HearingOpened):
         for name in ("body", "from_body"):
             value = fact.get(name)
             if isinstance(value, str):
                 candidates.append(value)
     reference = None
-    if fact.type == "MinutesApproved":
-        reference = matter.fact(int(fact.get("meeting", 0)))
-    elif fact.type in ("CompromiseAccepted", "CompromiseRejected"):
-        reference = matter.fact(int(fact.get("proposal", 0)))
+    if fact.is_(*_REFERRING):
+        match fact.data:
+            case (
+                ev.MinutesApproved(meeting=seq)
+                | ev.CompromiseAccepted(proposal=seq)
+                | ev.CompromiseRejected(proposal=seq)
+            ):
+                reference = matter.fact(seq)
     if reference is not None and isinstance(reference.get("body"), str):
         candidates.append(str(reference.get("body")))
     candidates.append(matter.responsible_body)

@@ -18,12 +18,12 @@ from ledger.errors import StorageError
 from ledger.protocol.envelope import REGISTRY_STREAM, matter_stream
 from ledger.storage.store import Store
 from projections.facts.encoding import fixed_time
-from projections.facts.logged import LoggedEvent, decode, parse_moment
+from projections.facts.logged import Logged, decode, parse_moment
 from projections.facts.matter import MatterFacts, Touched
 from projections.facts.organisation import ORGANISATION_EVENT_TYPES
 from projections.facts.registry import RegistryChanges, RegistryView
 
-MatterLoader = Callable[[str, int], list[LoggedEvent]]
+MatterLoader = Callable[[str, int], list[Logged]]
 """Load a stream's events below a leaf index: ``(stream, stop) -> events``."""
 
 
@@ -61,7 +61,7 @@ class LedgerFold:
     ) -> LedgerFold:
         """A fold at ``position``: the registry replayed from its stream, matters on demand."""
 
-        def load(stream: str, stop: int) -> list[LoggedEvent]:
+        def load(stream: str, stop: int) -> list[Logged]:
             return [decode(record) for record in store.stream_log(origin, stream, stop)]
 
         fold = cls(origin, loader=load, cache_size=cache_size)
@@ -85,7 +85,7 @@ class LedgerFold:
         """The greatest claimed time folded in, fixed width ("" before any)."""
         return "" if self.latest is None else fixed_time(self.latest)
 
-    def apply(self, events: Sequence[LoggedEvent]) -> FoldChanges:
+    def apply(self, events: Sequence[Logged]) -> FoldChanges:
         """Fold in the next events of the log, which must start at ``position``.
 
         Raises StorageError on a gap: leaf indexes are gapless, so a gap means
@@ -102,7 +102,7 @@ class LedgerFold:
             self.apply_one(event, changes)
         return changes
 
-    def apply_one(self, event: LoggedEvent, changes: FoldChanges) -> None:
+    def apply_one(self, event: Logged, changes: FoldChanges) -> None:
         if self.latest is None or event.moment > self.latest:
             self.latest = event.moment
         self.registry.organisation.apply(event)
@@ -115,7 +115,7 @@ class LedgerFold:
         self.position = event.leaf + 1
         changes.end = self.position
 
-    def skip(self, event: LoggedEvent) -> None:
+    def skip(self, event: Logged) -> None:
         """Pass over a matter event a replay does not need the matter of: it still counts
         for the reference time and for what the organisation holds."""
         if self.latest is None or event.moment > self.latest:
@@ -123,7 +123,7 @@ class LedgerFold:
         self.registry.organisation.apply(event)
         self.position = event.leaf + 1
 
-    def matter(self, matter_id: str, event: LoggedEvent) -> MatterFacts:
+    def matter(self, matter_id: str, event: Logged) -> MatterFacts:
         """The facts of ``matter_id`` up to (not including) ``event``."""
         facts = self.matters.get(matter_id)
         if facts is not None:

@@ -21,17 +21,13 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
-from projections.facts.logged import LoggedEvent
+from ledger.domain import events as ev
+from ledger.domain.groupings import GUIDELINE_TYPES
+from projections.facts.logged import Logged
 
 Act = Literal["made", "amended", "terminated"]
 Status = Literal["pending", "in_force", "terminating", "terminated"]
 """A guideline on a day: not yet in effect, in force, in force under notice, ended."""
-
-_ACTS: dict[str, Act] = {
-    "AgreementReached": "made",
-    "GuidelineAmended": "amended",
-    "GuidelineTerminated": "terminated",
-}
 
 
 @dataclass(frozen=True)
@@ -75,20 +71,28 @@ class GuidelineStep(StepRecord):
 _RECORD_FIELDS = tuple(f.name for f in fields(StepRecord))
 
 
-def step_of(event: LoggedEvent) -> GuidelineStep | None:
+def step_of(event: Logged) -> GuidelineStep | None:
     """The register step ``event`` is, or None (an agreement that makes no guideline, any
     other event)."""
-    act = _ACTS.get(event.type)
     matter = event.matter
-    if act is None or matter is None:
+    if matter is None or event.type not in GUIDELINE_TYPES:
         return None
-    payload = event.payload
-    if act == "made":
-        if not payload.get("guideline") or not payload.get("guideline_id"):
+    act: Act
+    match event.data:
+        case ev.AgreementReached(guideline=True, guideline_id=str() as guideline) as made:
+            act, kind, effective_from = "made", made.guideline_type, made.effective_from
+        case ev.GuidelineAmended() as amended:
+            act, guideline = "amended", amended.guideline
+            kind, effective_from = amended.guideline_type, amended.effective_from
+        case ev.GuidelineTerminated() as ended:
+            act, guideline, kind, effective_from = (
+                "terminated",
+                ended.guideline,
+                None,
+                ended.effective_from,
+            )
+        case _:
             return None
-        guideline = str(payload["guideline_id"])
-    else:
-        guideline = str(payload["guideline"])
     return GuidelineStep(
         guideline=guideline,
         act=act,
@@ -97,9 +101,9 @@ def step_of(event: LoggedEvent) -> GuidelineStep | None:
         leaf=event.leaf,
         claimed_time=event.time,
         actor=event.actor,
-        body=str(payload["body"]),
-        guideline_type=payload.get("guideline_type"),
-        effective_from=payload.get("effective_from"),
+        body=event.data.body,
+        guideline_type=kind,
+        effective_from=effective_from,
         imported=event.imported,
     )
 

@@ -13,13 +13,18 @@ payload) starts.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from ledger.domain import events as ev
 from ledger.domain.groupings import ENDING_TYPES, INVOLVING_TYPES
-from projections.facts.logged import LoggedEvent, Payload
+from projections.facts.logged import Logged, LoggedEvent
 
-Fact = LoggedEvent
-"""One event of the matter (the decoded log event itself)."""
+Fact = Logged
+"""One event of the matter (the decoded log event itself), of any type."""
+
+P = TypeVar("P", bound=ev.Payload)
 
 
 @dataclass
@@ -28,17 +33,6 @@ class Touched:
 
     seqs: set[int] = field(default_factory=set)
     everything: bool = False
-
-
-class _Opened:
-    """A text field of a matter's ``MatterOpened`` payload, read as the attribute of
-    the same name (``matter.category``): the fields the rules ask of every matter."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, matter: MatterFacts, owner: type | None = None) -> str:
-        return str(matter.opened[self.name])
 
 
 class MatterFacts:
@@ -52,7 +46,7 @@ class MatterFacts:
 
     # --- folding ----------------------------------------------------------
 
-    def apply(self, event: LoggedEvent, touched: Touched) -> None:
+    def apply(self, event: Logged, touched: Touched) -> None:
         """Fold in the matter's next event; an event already folded in is ignored."""
         if event.seq <= len(self.events):
             return  # redelivered: already applied
@@ -60,21 +54,19 @@ class MatterFacts:
         self.events.append(fact)
         self._by_type.setdefault(fact.type, []).append(fact)
         touched.seqs.add(fact.seq)
-        if fact.type == "CorrectionIssued":
-            target = int(fact.payload["event"])
-            self.corrections.setdefault(target, []).append(fact.seq)
-            touched.seqs.add(target)
-        elif fact.type == "PayloadRedacted":
-            self._redact(int(fact.payload["event"]), fact.payload["fields"], fact.leaf, touched)
+        if (correction := fact.as_(ev.CorrectionIssued)) is not None:
+            self.corrections.setdefault(correction.event, []).append(fact.seq)
+            touched.seqs.add(correction.event)
+        elif (redaction := fact.as_(ev.PayloadRedacted)) is not None:
+            self._redact(redaction, fact.leaf, touched)
 
-    def _redact(self, target: int, fields: list[str], by_leaf: int, touched: Touched) -> None:
-        """Erase the named (free text) fields of event ``target``; what rules read stays."""
-        if not 1 <= target <= len(self.events):
+    def _redact(self, redaction: ev.PayloadRedacted, by_leaf: int, touched: Touched) -> None:
+        """Erase the named (free text) fields of the event redacted; what rules read stays."""
+        erased = self.fact(redaction.event)
+        if erased is None:
             return
-        erased = self.events[target - 1]
-        erased.payload = {k: v for k, v in erased.payload.items() if k not in fields}
-        erased.redacted_leaf = by_leaf
-        touched.seqs.add(target)
+        erased.erase(redaction.fields, by_leaf)
+        touched.seqs.add(redaction.event)
 
     # --- what the matter is -------------------------------------------------
 
@@ -82,44 +74,62 @@ class MatterFacts:
         return self.events[seq - 1] if 1 <= seq <= len(self.events) else None
 
     @property
-    def opened(self) -> Payload:
+    def opened(self) -> ev.MatterOpened:
         """The MatterOpened payload: never erased whole, but its free text may be (the
-        title, the description), and then those keys are missing."""
-        return self.events[0].payload
+        title, the description), and then those fields read None."""
+        opening: LoggedEvent[ev.MatterOpened] = self.events[0]
+        return opening.data
 
     @property
     def title(self) -> str:
         """The matter's title; its id once the title is erased (an id is never erased)."""
-        return str(self.opened.get("title", self.matter))
+        return self.opened.title or self.matter
 
-    responsible_body = _Opened()
-    category = _Opened()
-    influence_level = _Opened()
-    decision_maker = _Opened()
+    @property
+    def responsible_body(self) -> str:
+        return self.opened.responsible_body
 
-    def typed(self, *types: str) -> list[Fact]:
+    @property
+    def category(self) -> str:
+        return self.opened.category
+
+    @property
+    def influence_level(self) -> str:
+        return self.opened.influence_level
+
+    @property
+    def decision_maker(self) -> str:
+        return self.opened.decision_maker
+
+    def typed(self, *kinds: type[P]) -> list[LoggedEvent[P]]:
         """The events of the given types (erased ones too), in sequence order."""
+        return self.among(frozenset(kind.__name__ for kind in kinds))
+
+    def first(self, *kinds: type[P]) -> LoggedEvent[P] | None:
+        """The first event of the given types, if any."""
+        found = self.typed(*kinds)
+        return found[0] if found else None
+
+    def among(self, types: Set[str]) -> list[Fact]:
+        """The events whose type is in ``types`` (a grouping of ``ledger.domain.groupings``),
+        in sequence order."""
         if len(types) == 1:
-            return self._by_type.get(types[0], [])
+            return self._by_type.get(next(iter(types)), [])
         found = [f for t in types for f in self._by_type.get(t, ())]
         found.sort(key=lambda f: f.seq)
         return found
 
-    def first(self, *types: str) -> Fact | None:
-        """The first event of the given types, if any."""
-        found = self.typed(*types)
+    def first_among(self, types: Set[str]) -> Fact | None:
+        """The first event whose type is in ``types``, if any."""
+        found = self.among(types)
         return found[0] if found else None
-
-    def of_type(self, *types: str) -> list[Fact]:
-        """The events of the given types (an alias of ``typed``, kept for the rules' wording)."""
-        return self.typed(*types)
 
     def status(self) -> str:
         """``open``, ``decided``, ``closed`` or ``withdrawn``."""
-        ended = self.first(*ENDING_TYPES)
+        ended = self.first_among(ENDING_TYPES)
         if ended is not None:
-            return "closed" if ended.type == "MatterClosed" else "withdrawn"
-        return "decided" if self.typed("DecisionMade") else "open"
+            return "closed" if ended.is_(ev.MatterClosed) else "withdrawn"
+        return "decided" if self.typed(ev.DecisionMade) else "open"
 
     def involves_responsible_body(self, fact: Fact) -> bool:
         """Does ``fact`` inform or consult the responsible body (material, consultation,
@@ -130,18 +140,16 @@ class MatterFacts:
 
     def first_involvement(self) -> Fact | None:
         """The first event that informed or consulted the responsible body."""
-        for fact in self.typed(*INVOLVING_TYPES):
+        for fact in self.among(INVOLVING_TYPES):
             if self.involves_responsible_body(fact):
                 return fact
         return None
 
-    def answers_to(self, disagreement: int) -> list[Fact]:
+    def answers_to(self, disagreement: int) -> list[LoggedEvent[ev.DisagreementAnswered]]:
         return [
-            f
-            for f in self.of_type("DisagreementAnswered")
-            if int(f.get("disagreement", 0)) == disagreement
+            f for f in self.typed(ev.DisagreementAnswered) if f.data.disagreement == disagreement
         ]
 
-    def treated_inputs(self, decision: Fact) -> dict[int, Payload]:
+    def treated_inputs(self, decision: LoggedEvent[ev.DecisionMade]) -> dict[int, ev.DecisionInput]:
         """The inputs a decision names, by event sequence number."""
-        return {int(item["event"]): item for item in decision.get("inputs", [])}
+        return {item.event: item for item in decision.data.inputs}

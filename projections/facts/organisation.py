@@ -12,11 +12,12 @@ event types in ``ORGANISATION_EVENT_TYPES``.
 
 from __future__ import annotations
 
+from ledger.domain import events as ev
 from ledger.domain.groupings import GUIDELINE_TYPES
 from projections.facts.guidelines import GuidelineHistory, step_of
-from projections.facts.logged import LoggedEvent
+from projections.facts.logged import Logged, LoggedEvent
 
-ORGANISATION_EVENT_TYPES = (*sorted(GUIDELINE_TYPES), "MeetingHeld")
+ORGANISATION_EVENT_TYPES = (*sorted(GUIDELINE_TYPES), ev.MeetingHeld.__name__)
 """The matter event types the organisation's facts are folded from (beside the registry)."""
 
 
@@ -26,32 +27,32 @@ class OrganisationFacts:
 
     def __init__(self) -> None:
         self.guidelines = GuidelineHistory()
-        self.annual_discussions: dict[str, list[LoggedEvent]] = {}
-        self.amr_appointments: dict[str, list[LoggedEvent]] = {}
+        self.annual_discussions: dict[str, list[LoggedEvent[ev.MeetingHeld]]] = {}
+        self.amr_appointments: dict[str, list[LoggedEvent[ev.MemberAppointed]]] = {}
         self._last_leaf = -1
 
-    def apply(self, event: LoggedEvent) -> None:
+    def apply(self, event: Logged) -> None:
         """Fold one event of the log in (any stream; most are not the organisation's);
         an event at or below a leaf already folded is ignored."""
         if event.leaf <= self._last_leaf:
             return
         self._last_leaf = event.leaf
-        if event.type == "MemberAppointed":
-            if "amr" in event.payload.get("roles", ()):
-                self.amr_appointments.setdefault(str(event.payload["body"]), []).append(event)
-        elif event.type == "MeetingHeld":
-            if event.payload.get("annual_work_environment_discussion"):
-                self.annual_discussions.setdefault(str(event.payload["body"]), []).append(event)
+        if (appointed := event.as_(ev.MemberAppointed)) is not None:
+            if "amr" in appointed.roles:
+                self.amr_appointments.setdefault(appointed.body, []).append(event)
+        elif (meeting := event.as_(ev.MeetingHeld)) is not None:
+            if meeting.annual_work_environment_discussion:
+                self.annual_discussions.setdefault(meeting.body, []).append(event)
         else:
             step = step_of(event)
             if step is not None:
                 self.guidelines.add(step)
 
-    def discussions_in(self, body: str, year: int) -> list[LoggedEvent]:
+    def discussions_in(self, body: str, year: int) -> list[LoggedEvent[ev.MeetingHeld]]:
         """The annual work-environment discussions held in ``body`` in ``year`` (by the
         meeting's own date)."""
         return [
             m
             for m in self.annual_discussions.get(body, [])
-            if str(m.payload.get("date", "")).startswith(f"{year:04d}-")
+            if m.data.date.startswith(f"{year:04d}-")
         ]

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ledger.domain import events as ev
 from projections.facts.encoding import json_text
-from projections.facts.logged import LoggedEvent, Payload
+from projections.facts.logged import Logged
 from projections.facts.organisation import OrganisationFacts
 
 Row = dict[str, Any]
@@ -179,31 +180,31 @@ class RegistryView:
 
     # --- folding registry events in ---------------------------------------
 
-    def apply(self, event: LoggedEvent, changes: RegistryChanges) -> None:
+    def apply(self, event: Logged, changes: RegistryChanges) -> None:
         """Fold one registry event in, noting which rows it changes."""
         fold = _FOLDS.get(event.type)
         if fold is not None:
-            fold(self, event.payload, event, changes)
+            fold(self, event.data, event, changes)
 
     def _ledger_created(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.LedgerCreated, event: Logged, changes: RegistryChanges
     ) -> None:
         leaf, when = event.leaf, event.time
         self.ledger = LedgerInfo(
-            origin=payload["origin"],
-            name=payload["name"],
-            import_mode=bool(payload.get("import_mode", False)),
-            rulebook=dict(payload.get("rulebook", {})),
+            origin=payload.origin,
+            name=payload.name,
+            import_mode=payload.import_mode,
+            rulebook=dict(payload.rulebook),
             created_leaf=leaf,
             created_time=when,
         )
-        admin = payload["admin"]["person"]
+        admin = payload.admin.person
         self.people[admin] = PersonInfo(admin, ("admin",), leaf, when)
         changes.ledger = True
         changes.people.add(admin)
 
     def _import_completed(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.ImportCompleted, event: Logged, changes: RegistryChanges
     ) -> None:
         if self.ledger is not None:
             self.ledger.import_mode = False
@@ -211,43 +212,43 @@ class RegistryView:
             changes.ledger = True
 
     def _person_enrolled(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.PersonEnrolled, event: Logged, changes: RegistryChanges
     ) -> None:
-        leaf, when = event.leaf, event.time
-        person = payload["person"]
-        roles = tuple(sorted(payload.get("roles", [])))
-        self.people[person] = PersonInfo(person, roles, leaf, when)
+        person = payload.person
+        self.people[person] = PersonInfo(
+            person, tuple(sorted(payload.roles)), event.leaf, event.time
+        )
         changes.people.add(person)
 
     def _body_established(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.BodyEstablished, event: Logged, changes: RegistryChanges
     ) -> None:
         leaf, when = event.leaf, event.time
-        body = payload["body"]
+        body = payload.body
         self.bodies[body] = BodyInfo(
             body,
-            payload["name"],
-            payload["kind"],
-            payload.get("parent"),
-            payload.get("unit"),
+            payload.name,
+            payload.kind,
+            payload.parent,
+            payload.unit,
             leaf,
             when,
-            rulebooks=[(leaf, dict(payload.get("rulebook", {})))],
+            rulebooks=[(leaf, dict(payload.rulebook))],
         )
         changes.bodies.add(body)
 
     def _body_rules_set(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.BodyRulesSet, event: Logged, changes: RegistryChanges
     ) -> None:
-        info = self.bodies.get(payload["body"])
+        info = self.bodies.get(payload.body)
         if info is not None:
-            info.rulebooks.append((event.leaf, dict(payload["rulebook"])))
+            info.rulebooks.append((event.leaf, dict(payload.rulebook)))
 
     def _body_dissolved(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.BodyDissolved, event: Logged, changes: RegistryChanges
     ) -> None:
         leaf, when = event.leaf, event.time
-        body = payload["body"]
+        body = payload.body
         info = self.bodies.get(body)
         if info is not None:
             info.dissolved_leaf, info.dissolved_time = leaf, when
@@ -259,32 +260,32 @@ class RegistryView:
                     changes.tenures.add((body, person, tenure.from_leaf))
 
     def _member_appointed(
-        self, payload: Payload, event: LoggedEvent, changes: RegistryChanges
+        self, payload: ev.MemberAppointed, event: Logged, changes: RegistryChanges
     ) -> None:
         leaf, when = event.leaf, event.time
-        body, person = payload["body"], payload["person"]
+        body, person = payload.body, payload.person
         tenure = Tenure(
             body=body,
             person=person,
-            side=payload["side"],
-            roles=tuple(sorted(payload.get("roles", ["member"]))),
+            side=payload.side,
+            roles=tuple(sorted(payload.roles)),
             from_leaf=leaf,
             appointed_time=when,
-            from_date=payload.get("from_date"),
+            from_date=payload.from_date,
             imported=event.imported,
-            until_date=payload.get("until"),
+            until_date=payload.until,
         )
         self.tenures.setdefault(body, {}).setdefault(person, []).append(tenure)
         changes.tenures.add((body, person, leaf))
 
-    def _member_left(self, payload: Payload, event: LoggedEvent, changes: RegistryChanges) -> None:
+    def _member_left(self, payload: ev.MemberLeft, event: Logged, changes: RegistryChanges) -> None:
         leaf, when = event.leaf, event.time
-        body, person = payload["body"], payload["person"]
+        body, person = payload.body, payload.person
         for tenure in self.tenures.get(body, {}).get(person, ()):
             if tenure.until_leaf is None:
                 tenure.until_leaf, tenure.left_time = leaf, when
-                if payload.get("until"):
-                    tenure.until_date = payload["until"]
+                if payload.until:
+                    tenure.until_date = payload.until
                 changes.tenures.add((body, person, tenure.from_leaf))
 
     # --- rows of the registry read model -----------------------------------
@@ -338,14 +339,17 @@ class RegistryView:
         return row
 
 
-_FOLDS: dict[str, Callable[[RegistryView, Payload, LoggedEvent, RegistryChanges], None]] = {
-    "LedgerCreated": RegistryView._ledger_created,
-    "ImportCompleted": RegistryView._import_completed,
-    "PersonEnrolled": RegistryView._person_enrolled,
-    "BodyEstablished": RegistryView._body_established,
-    "BodyRulesSet": RegistryView._body_rules_set,
-    "BodyDissolved": RegistryView._body_dissolved,
-    "MemberAppointed": RegistryView._member_appointed,
-    "MemberLeft": RegistryView._member_left,
+_FOLDS: dict[str, Callable[[RegistryView, Any, Logged, RegistryChanges], None]] = {
+    kind.__name__: fold
+    for kind, fold in (
+        (ev.LedgerCreated, RegistryView._ledger_created),
+        (ev.ImportCompleted, RegistryView._import_completed),
+        (ev.PersonEnrolled, RegistryView._person_enrolled),
+        (ev.BodyEstablished, RegistryView._body_established),
+        (ev.BodyRulesSet, RegistryView._body_rules_set),
+        (ev.BodyDissolved, RegistryView._body_dissolved),
+        (ev.MemberAppointed, RegistryView._member_appointed),
+        (ev.MemberLeft, RegistryView._member_left),
+    )
 }
 """How each registry event that changes a row is folded in (keys are not kept here)."""

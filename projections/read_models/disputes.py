@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ledger.domain.groupings import DISPUTE_TYPES
+from ledger.domain import events as ev
+from ledger.domain.groupings import DISPUTE_STEP_TYPES, DISPUTE_TYPES, dispute_moved
 from ledger.domain.guidelines import add_months
 from ledger.errors import BodyNotFoundError
 from projections.facts.encoding import fixed_time, json_text
@@ -48,7 +49,6 @@ from projections.vocabulary import Lang
 REMEDY_MONTHS_KEY = "med-11.months"
 """The rulebook key of management's remedy window in months (MED-11's parameter)."""
 DEFAULT_REMEDY_MONTHS = 1
-_STEP_TYPES = {"BreachRemedied": "claim", "DisputeEscalated": "dispute", "BreachResolved": "claim"}
 
 
 def remedy_window_end(claim: Fact, matter: MatterFacts, registry: RegistryView) -> date:
@@ -68,48 +68,46 @@ def _step(fact: Fact) -> dict[str, Any]:
         "actor": fact.actor,
         "imported": fact.imported,
     }
-    for name in ("remedy", "level", "resolution"):
-        if fact.get(name) is not None:
-            step[name] = fact.get(name)
-    if fact.type == "BreachResolved" and "level" not in step:
-        step["level"] = "hovedmed"
+    match fact.data:
+        case ev.BreachRemedied(remedy=remedy):
+            step["remedy"] = remedy
+        case ev.DisputeEscalated(level=level):
+            step["level"] = level
+        case ev.BreachResolved(level=level, resolution=resolution):
+            step["level"], step["resolution"] = level, resolution
     return step
 
 
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
     """The ``rm_disputes`` rows of one matter."""
     rows: list[Row] = []
-    later = matter.typed(*_STEP_TYPES)
-    for claim in matter.typed(*DISPUTE_TYPES):
-        steps = [
-            f
-            for f in later
-            if f.seq > claim.seq and int(f.get(_STEP_TYPES[f.type], 0)) == claim.seq
-        ]
+    later = matter.among(DISPUTE_STEP_TYPES)
+    for claim in matter.among(DISPUTE_TYPES):
+        started: ev.BreachClaimed | ev.InterpretationDisputed = claim.data
+        steps = [f for f in later if f.seq > claim.seq and dispute_moved(f.data) == claim.seq]
         level = "local"
         for f in steps:
-            if f.type == "DisputeEscalated":
-                level = str(f.get("level"))
-        resolved = next((f for f in steps if f.type == "BreachResolved"), None)
-        is_breach = claim.type == "BreachClaimed"
-        concerns = claim.get("concerns")
+            if (escalation := f.as_(ev.DisputeEscalated)) is not None:
+                level = escalation.level
+        resolved = next((f.data for f in steps if f.is_(ev.BreachResolved)), None)
+        is_breach = claim.is_(ev.BreachClaimed)
         rows.append(
             {
                 "origin": origin,
                 "matter": matter.matter,
                 "seq": claim.seq,
                 "kind": "breach_claim" if is_breach else "interpretation",
-                "body": str(claim.get("body")),
+                "body": started.body,
                 "responsible_body": matter.responsible_body,
                 "decision_maker": matter.decision_maker,
-                "concerns": None if concerns is None else int(concerns),
+                "concerns": started.concerns,
                 "claimant": claim.actor,
                 "leaf_index": claim.leaf,
                 "claimed_time": claim.time,
                 "imported": claim.imported,
                 "level": level,
-                "remedied": any(f.type == "BreachRemedied" for f in steps),
-                "resolution": None if resolved is None else str(resolved.get("resolution")),
+                "remedied": any(f.is_(ev.BreachRemedied) for f in steps),
+                "resolution": None if resolved is None else resolved.resolution,
                 "remedy_due": remedy_window_end(claim, matter, registry).isoformat()
                 if is_breach
                 else None,
@@ -245,7 +243,11 @@ def _chairs(source: RowSource, origin: str) -> _Chairs:
     )
 
 
-_STAGES = {"BreachClaimed": "claim", "InterpretationDisputed": "claim", "BreachRemedied": "remedy"}
+_STAGES = {
+    ev.BreachClaimed.__name__: "claim",
+    ev.InterpretationDisputed.__name__: "claim",
+    ev.BreachRemedied.__name__: "remedy",
+}
 
 
 def _view(
@@ -258,7 +260,7 @@ def _view(
 ) -> DisputeView:
     claim = PathStep(
         "claim",
-        "BreachClaimed" if r["kind"] == "breach_claim" else "InterpretationDisputed",
+        (ev.BreachClaimed if r["kind"] == "breach_claim" else ev.InterpretationDisputed).__name__,
         int(r["seq"]),
         int(r["leaf_index"]),
         str(r["claimed_time"]),
@@ -269,10 +271,10 @@ def _view(
     path = [claim]
     for s in json.loads(r["steps"]):
         stage = _STAGES.get(s["type"]) or (
-            str(s["level"]) if s["type"] == "DisputeEscalated" else "resolution"
+            str(s["level"]) if s["type"] == ev.DisputeEscalated.__name__ else "resolution"
         )
         detail = str(s.get("remedy") or s.get("resolution") or "")
-        if s["type"] == "BreachResolved":
+        if s["type"] == ev.BreachResolved.__name__:
             detail = f"{detail} ({s['level']})"
         path.append(
             PathStep(

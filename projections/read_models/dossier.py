@@ -27,19 +27,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.domain.groupings import ENDING_TYPES, INPUTS_TO_ADDRESS, SENT_TO_BODIES_TYPES
+from ledger.domain import events as ev
+from ledger.domain.groupings import (
+    ENDING_TYPES,
+    INPUTS_TO_ADDRESS,
+    SENT_TO_BODIES_TYPES,
+    names,
+)
 from projections.facts.actors import acting_membership
 from projections.facts.encoding import json_text
-from projections.facts.logged import Payload
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import MatterHeader, body_names, matter_header
 
-AGREEING = frozenset({"CompromiseProposed", "CompromiseAccepted", "AgreementReached"})
-DISSENTING = frozenset({"DisagreementRecorded", "CompromiseRejected", "BreachClaimed"})
-NOT_A_PART = frozenset({"CorrectionIssued", "PayloadRedacted"})
+AGREEING = names(ev.CompromiseProposed, ev.CompromiseAccepted, ev.AgreementReached)
+DISSENTING = names(ev.DisagreementRecorded, ev.CompromiseRejected, ev.BreachClaimed)
+NOT_A_PART = names(ev.CorrectionIssued, ev.PayloadRedacted)
 PART_ORDER = ("decided", "agreed", "dissented", "consulted", "absent", "informed")
 
 
@@ -82,25 +87,24 @@ def document(matter: MatterFacts, registry: RegistryView) -> dict[str, Any]:
     m = matter
     decisions = _decisions(m, registry)
     decision_seqs = [d["seq"] for d in decisions]
-    ended = m.first(*ENDING_TYPES)
+    ended = m.first_among(ENDING_TYPES)
 
-    def listed(event_type: str, *fields: str) -> list[dict[str, Any]]:
-        return [
-            {**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(event_type)
-        ]
+    def listed(kind: type[ev.Payload], *fields: str) -> list[dict[str, Any]]:
+        """Each event of ``kind`` with the named fields as the payload holds them."""
+        return [{**_ref(f, m, registry), **{k: f.get(k) for k in fields}} for f in m.typed(kind)]
 
     return {
         "matter": m.matter,
-        "opened": {**_ref(m.events[0], m, registry), **m.opened},
+        "opened": {**_ref(m.events[0], m, registry), **m.events[0].payload},
         "status": m.status(),
         "decisions": decisions,
         "unaddressed_inputs": _unaddressed(m, registry, decisions),
         "disagreements": _disagreements(m, registry, decision_seqs),
         "compromises": _compromises(m, registry),
-        "agreements": listed("AgreementReached", "text", "guideline", "guideline_type"),
-        "hearings": listed("HearingOpened", "bodies", "respond_by"),
-        "referrals": listed("ReferredToPolitics", "committee", "date", "proposal_reference"),
-        "political_decisions": listed("PoliticalDecisionRecorded", "committee", "outcome", "date"),
+        "agreements": listed(ev.AgreementReached, "text", "guideline", "guideline_type"),
+        "hearings": listed(ev.HearingOpened, "bodies", "respond_by"),
+        "referrals": listed(ev.ReferredToPolitics, "committee", "date", "proposal_reference"),
+        "political_decisions": listed(ev.PoliticalDecisionRecorded, "committee", "outcome", "date"),
         "breach_claims": _breach_claims(m, registry),
         "ended": None
         if ended is None
@@ -113,19 +117,20 @@ def _decisions(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
     return [
         {
             **_ref(d, m, registry),
-            "outcome": d.get("outcome"),
-            "rationale": d.get("rationale"),
-            "management_prerogative": bool(d.get("management_prerogative", False)),
-            "inputs": [_treated_input(item, m, registry) for item in d.get("inputs", [])],
+            "outcome": d.data.outcome,
+            "rationale": d.data.rationale,
+            "management_prerogative": d.data.management_prerogative,
+            "inputs": [_treated_input(item, m, registry) for item in d.data.inputs],
         }
-        for d in m.typed("DecisionMade")
+        for d in m.typed(ev.DecisionMade)
     ]
 
 
-def _treated_input(item: Payload, m: MatterFacts, registry: RegistryView) -> dict[str, Any]:
-    seq = int(item["event"])
-    entry = {"seq": seq, "treatment": item["treatment"], "reason": item["reason"]}
-    source = m.fact(seq)
+def _treated_input(
+    item: ev.DecisionInput, m: MatterFacts, registry: RegistryView
+) -> dict[str, Any]:
+    entry = {"seq": item.event, "treatment": item.treatment, "reason": item.reason}
+    source = m.fact(item.event)
     if source is not None:
         entry.update(_input(source, m, registry))
     return entry
@@ -139,7 +144,7 @@ def _unaddressed(
     last_decision = decisions[-1]["seq"] if decisions else 0
     return [
         {**_ref(f, m, registry), **_input(f, m, registry)}
-        for f in m.typed(*INPUTS_TO_ADDRESS)
+        for f in m.among(INPUTS_TO_ADDRESS)
         if f.seq not in treated and f.seq < last_decision
     ]
 
@@ -149,18 +154,18 @@ def _disagreements(
 ) -> list[dict[str, Any]]:
     """Each disagreement, its first answer, and whether a decision came before that."""
     found = []
-    for f in m.typed("DisagreementRecorded"):
+    for f in m.typed(ev.DisagreementRecorded):
         answers = m.answers_to(f.seq)
         answer = answers[0] if answers else None
         first_decision = next((s for s in decision_seqs if s > f.seq), None)
         found.append(
             {
                 **_ref(f, m, registry),
-                "points": f.get("points", []),
-                "legitimate_difference": bool(f.get("legitimate_difference", False)),
+                "points": f.data.points or [],
+                "legitimate_difference": f.data.legitimate_difference,
                 "answer": None
                 if answer is None
-                else {**_ref(answer, m, registry), "response": answer.get("response")},
+                else {**_ref(answer, m, registry), "response": answer.data.response},
                 "open_at_decision": first_decision is not None
                 and (answer is None or answer.seq > first_decision),
             }
@@ -170,25 +175,22 @@ def _disagreements(
 
 def _compromises(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
     """Each compromise proposed, which sides accepted or rejected it, and its agreement."""
-    all_replies = m.of_type("CompromiseAccepted", "CompromiseRejected")
+    accepted = m.typed(ev.CompromiseAccepted)
+    rejected = m.typed(ev.CompromiseRejected)
     found = []
-    for f in m.typed("CompromiseProposed"):
-        replies = [g for g in all_replies if int(g.get("proposal", 0)) == f.seq]
+    for f in m.typed(ev.CompromiseProposed):
         agreement = next(
-            (g for g in m.of_type("AgreementReached") if int(g.get("compromise", 0)) == f.seq),
-            None,
+            (g for g in m.typed(ev.AgreementReached) if g.data.compromise == f.seq), None
         )
         found.append(
             {
                 **_ref(f, m, registry),
-                "terms": f.get("terms"),
-                "accepted_by": sorted(
-                    str(g.get("side")) for g in replies if g.type == "CompromiseAccepted"
-                ),
+                "terms": f.data.terms,
+                "accepted_by": sorted(g.data.side for g in accepted if g.data.proposal == f.seq),
                 "rejected_by": [
-                    {"side": g.get("side"), "reason": g.get("reason"), "seq": g.seq}
-                    for g in replies
-                    if g.type == "CompromiseRejected"
+                    {"side": g.data.side, "reason": g.data.reason, "seq": g.seq}
+                    for g in rejected
+                    if g.data.proposal == f.seq
                 ],
                 "agreement": None if agreement is None else agreement.seq,
             }
@@ -199,17 +201,15 @@ def _compromises(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]
 def _breach_claims(m: MatterFacts, registry: RegistryView) -> list[dict[str, Any]]:
     """Each breach claim and how it was resolved, if it was."""
     found = []
-    for f in m.typed("BreachClaimed"):
-        resolution = next(
-            (g for g in m.of_type("BreachResolved") if int(g.get("claim", 0)) == f.seq), None
-        )
+    for f in m.typed(ev.BreachClaimed):
+        resolution = next((g for g in m.typed(ev.BreachResolved) if g.data.claim == f.seq), None)
         found.append(
             {
                 **_ref(f, m, registry),
-                "text": f.get("text"),
+                "text": f.data.text,
                 "resolution": None
                 if resolution is None
-                else {**_ref(resolution, m, registry), "resolution": resolution.get("resolution")},
+                else {**_ref(resolution, m, registry), "resolution": resolution.data.resolution},
             }
         )
     return found
@@ -281,8 +281,9 @@ def _note_actor(people: _People, f: Fact, matter: MatterFacts, registry: Registr
     """What signing ``f`` says of its actor: decided, a stance, or took part."""
     body, tenure = acting_membership(f, matter, registry)
     actor = people.of(f.actor, body if tenure else None, None if tenure is None else tenure.side)
-    stance = f.get("stance") if f.type == "PositionStated" else None
-    if f.type == "DecisionMade":
+    position = f.as_(ev.PositionStated)
+    stance = None if position is None else position.stance
+    if f.is_(ev.DecisionMade):
         actor.note("decided", f.seq)
     elif f.type in AGREEING or stance in ("support", "support_with_changes"):
         actor.stances.append((f.seq, "agreed"))
@@ -295,14 +296,14 @@ def _note_actor(people: _People, f: Fact, matter: MatterFacts, registry: Registr
 def _note_reached(people: _People, f: Fact, registry: RegistryView) -> None:
     """Whom ``f`` reached: the members of the bodies it was sent to, or a meeting's record."""
     if f.type in SENT_TO_BODIES_TYPES:
-        signal = "informed" if f.type == "MaterialShared" else "member_consulted"
+        signal = "informed" if f.is_(ev.MaterialShared) else "member_consulted"
         for b in f.bodies:
             for t in registry.members(b, f.leaf):
                 people.of(t.person, b, t.side).note(signal, f.seq)
-    elif f.type == "MeetingHeld":
-        b = str(f.get("body"))
-        for listed in ("present", "absent"):
-            for pid in f.get(listed, []):
+    elif (meeting := f.as_(ev.MeetingHeld)) is not None:
+        b = meeting.body
+        for listed, who in (("present", meeting.present), ("absent", meeting.absent)):
+            for pid in who:
                 seat = registry.membership(b, pid, f.leaf)
                 people.of(pid, b, None if seat is None else seat.side).note(listed, f.seq)
 

@@ -34,7 +34,7 @@ from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM, Body
 from ledger.storage.store import Store
 from projections.facts.encoding import fixed_time
 from projections.facts.fold import LedgerFold
-from projections.facts.logged import LoggedEvent, parse_moment
+from projections.facts.logged import Logged, LoggedEvent, parse_moment
 from projections.read_models.findings import (
     FindingView,
     finding_view,
@@ -240,7 +240,7 @@ def _latest_time(store: Store, origin: str, size: int) -> str:
     return fixed_time(max(times)) if times else ""
 
 
-def _hypothetical(size: int, body: Body, payload: JSONObject) -> LoggedEvent:
+def _hypothetical(size: int, body: Body, payload: JSONObject) -> Logged:
     """The event as the read models would see it once logged as leaf ``size``."""
     return LoggedEvent(
         leaf=size,

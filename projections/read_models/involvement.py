@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ledger.domain import events as ev
 from ledger.errors import PersonNotFoundError
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
@@ -31,9 +32,9 @@ from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names
 
 BODY_KINDS = {
-    "MaterialShared": "informed",
-    "ConsultationOpened": "consulted",
-    "HearingOpened": "heard",
+    ev.MaterialShared.__name__: "informed",
+    ev.ConsultationOpened.__name__: "consulted",
+    ev.HearingOpened.__name__: "heard",
 }
 
 
@@ -46,7 +47,7 @@ def event_rows(
     kind = BODY_KINDS.get(fact.type)
     if kind is not None:
         bodies = _body_rows(origin, matter.matter, fact, kind)
-    elif fact.type == "MeetingHeld":
+    elif fact.is_(ev.MeetingHeld):
         people = _meeting_rows(origin, matter.matter, fact, registry)
     return {"rm_involvement": people, "rm_body_involvement": bodies}
 

@@ -34,6 +34,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from ledger.domain import events as ev
+from ledger.domain.groupings import INVOLVING_TYPES
 from ledger.storage.tables import tables_from_file
 from projections.facts.encoding import fixed_time, json_text
 from projections.facts.fold import FoldChanges, LedgerFold
@@ -187,28 +189,40 @@ def _event_notices(matter: MatterFacts, fact: Fact, registry: RegistryView) -> l
     """Who hears of ``fact`` itself, and of the moments it sets."""
     at = fixed_time(fact.moment)
     cause = f"leaf:{fact.leaf}"
-    if fact.type == "MatterOpened":
-        body = str(fact.get("responsible_body"))
-        return [
-            _Notice(p, cause, NoticeKind.MATTER_OPENED, body, at, {})
-            for p in _members(registry, body, fact)
-        ]
-    if fact.type in ("MaterialShared", "ConsultationOpened", "HearingOpened", "MeetingHeld"):
+    if fact.type in INVOLVING_TYPES:
         return _body_notices(fact, registry, cause, at)
-    if fact.type == "DisagreementAnswered":
-        asked = matter.fact(int(fact.get("disagreement", 0)))
-        return _answer(fact, asked, cause, at)
-    if fact.type in ("BreachRemedied", "BreachResolved"):
-        return _answer(fact, matter.fact(int(fact.get("claim", 0))), cause, at)
-    if fact.type == "BreachClaimed":
-        due = _day_start(remedy_window_end(fact, matter, registry).isoformat())
-        body = str(fact.get("body"))
-        return [
-            _Notice(
-                fact.actor, f"{cause}:deadline", NoticeKind.DEADLINE, body, due, {"claim": fact.seq}
-            )
-        ]
+    match fact.data:
+        case ev.MatterOpened(responsible_body=body):
+            return [
+                _Notice(p, cause, NoticeKind.MATTER_OPENED, body, at, {})
+                for p in _members(registry, body, fact)
+            ]
+        case (
+            ev.DisagreementAnswered(disagreement=asked)
+            | ev.BreachRemedied(claim=asked)
+            | ev.BreachResolved(claim=asked)
+        ):
+            return _answer(fact, matter.fact(asked), cause, at)
+        case ev.BreachClaimed(body=body):
+            due = _day_start(remedy_window_end(fact, matter, registry).isoformat())
+            return [
+                _Notice(
+                    fact.actor,
+                    f"{cause}:deadline",
+                    NoticeKind.DEADLINE,
+                    body,
+                    due,
+                    {"claim": fact.seq},
+                )
+            ]
     return []
+
+
+_BODY_NOTICE_KINDS = {
+    ev.MaterialShared.__name__: NoticeKind.MATERIAL_SHARED,
+    ev.MeetingHeld.__name__: NoticeKind.MEETING,
+}
+"""What members hear of an event that reaches their body; of any other, a consultation."""
 
 
 def _body_notices(fact: Fact, registry: RegistryView, cause: str, at: str) -> list[_Notice]:
@@ -216,10 +230,7 @@ def _body_notices(fact: Fact, registry: RegistryView, cause: str, at: str) -> li
     respond_by = fact.get("respond_by")
     for body in fact.bodies:
         for person in _members(registry, body, fact):
-            kind = {
-                "MaterialShared": NoticeKind.MATERIAL_SHARED,
-                "MeetingHeld": NoticeKind.MEETING,
-            }.get(fact.type, NoticeKind.CONSULTATION)
+            kind = _BODY_NOTICE_KINDS.get(fact.type, NoticeKind.CONSULTATION)
             detail = {} if respond_by is None else {"respond_by": str(respond_by)}
             notices.append(_Notice(person, cause, kind, body, at, detail))
             if respond_by is not None:
@@ -227,7 +238,8 @@ def _body_notices(fact: Fact, registry: RegistryView, cause: str, at: str) -> li
                 notices.append(
                     _Notice(person, f"{cause}:respond_by", NoticeKind.RESPOND_BY, body, due, detail)
                 )
-        if fact.type == "MeetingHeld" and fact.get("minutes_sha256") is not None:
+        meeting = fact.as_(ev.MeetingHeld)
+        if meeting is not None and meeting.minutes_sha256 is not None:
             for person in _members(registry, body, fact, "chair", "vice_chair"):
                 notices.append(
                     _Notice(person, f"{cause}:minutes", NoticeKind.MINUTES_APPROVAL, body, at, {})

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from ledger.domain import events as ev
 from projections.read_models.involvement import person_items, require_person
 from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
@@ -260,7 +261,7 @@ def _seat_item(seat: Row, body: str, body_name: str) -> ReceiptItem:
         seq=None,
         stream="registry",
         claimed_time=seat["appointed_time"],
-        event_type="MemberAppointed",
+        event_type=ev.MemberAppointed.__name__,
         kind="membership",
         body=body,
         side=seat["side"],

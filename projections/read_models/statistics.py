@@ -30,6 +30,7 @@ import statistics as stats
 from dataclasses import dataclass, field
 from datetime import date
 
+from ledger.domain import events as ev
 from ledger.domain.groupings import CONSULTING_TYPES, INVOLVING_TYPES
 from ledger.errors import BodyNotFoundError
 from projections.facts.matter import Fact, MatterFacts
@@ -77,10 +78,10 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
     m = matter
     cells = _Cells()
     cells.bump(m.responsible_body, m.events[0].moment.year, "opened")
-    for f in m.of_type("ConsultationOpened"):
-        cells.bump(str(f.get("body")), f.moment.year, "consultations")
-    for f in m.of_type("ProposalSubmitted"):
-        cells.bump(str(f.get("body")), f.moment.year, "proposals")
+    for consultation in m.typed(ev.ConsultationOpened):
+        cells.bump(consultation.data.body, consultation.moment.year, "consultations")
+    for proposal in m.typed(ev.ProposalSubmitted):
+        cells.bump(proposal.data.body, proposal.moment.year, "proposals")
     _count_decisions(m, cells)
     _lead_time(m, cells)
     _count_consulted(m, cells)
@@ -96,10 +97,10 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
 def _count_decisions(m: MatterFacts, cells: _Cells) -> None:
     """Decisions, and those made while a disagreement recorded before stood unanswered."""
     first_answer: dict[int, int] = {}
-    for answer in m.of_type("DisagreementAnswered"):
-        first_answer.setdefault(int(answer.get("disagreement", 0)), answer.seq)
-    disagreements = [f.seq for f in m.events if f.type == "DisagreementRecorded"]
-    for d in (f for f in m.events if f.type == "DecisionMade"):
+    for answer in m.typed(ev.DisagreementAnswered):
+        first_answer.setdefault(answer.data.disagreement, answer.seq)
+    disagreements = [f.seq for f in m.typed(ev.DisagreementRecorded)]
+    for d in m.typed(ev.DecisionMade):
         cells.bump(m.responsible_body, d.moment.year, "decisions")
         if any(s < d.seq and first_answer.get(s, d.seq) >= d.seq for s in disagreements):
             cells.bump(m.responsible_body, d.moment.year, "decided_with_open_disagreement")
@@ -108,24 +109,24 @@ def _count_decisions(m: MatterFacts, cells: _Cells) -> None:
 def _count_consulted(m: MatterFacts, cells: _Cells) -> None:
     """Bodies consulted (in the year of the first time), acknowledgements, too little time."""
     first_consulted: dict[str, Fact] = {}
-    for f in m.of_type(*CONSULTING_TYPES):
+    for f in m.among(CONSULTING_TYPES):
         for body in f.bodies:
             first_consulted.setdefault(body, f)
-    acknowledgements = m.of_type("ConsultationAcknowledged")
-    acknowledged = {str(f.get("body")) for f in acknowledgements}
+    acknowledgements = m.typed(ev.ConsultationAcknowledged)
+    acknowledged = {f.data.body for f in acknowledgements}
     for body, first in sorted(first_consulted.items()):
         cells.bump(body, first.moment.year, "consulted")
         if body in acknowledged:
             cells.bump(body, first.moment.year, "acknowledged")
     for f in acknowledgements:
-        if not f.get("adequate_time", True):
-            cells.bump(str(f.get("body")), f.moment.year, "inadequate_time")
+        if not f.data.adequate_time:
+            cells.bump(f.data.body, f.moment.year, "inadequate_time")
 
 
 def _reached_local(m: MatterFacts, registry: RegistryView) -> bool:
     """Did material or discussion of the matter reach a local MED body below its
     responsible body?"""
-    for f in m.typed(*INVOLVING_TYPES):
+    for f in m.among(INVOLVING_TYPES):
         for body in f.bodies:
             info = registry.bodies.get(body)
             if info is None or info.kind not in LOCAL_KINDS:
@@ -150,16 +151,16 @@ def _below(registry: RegistryView, body: str, ancestor: str) -> bool:
 def _lead_time(m: MatterFacts, cells: _Cells) -> None:
     """Days from the responsible body's first involvement to the first decision, referral
     or political deadline, in the year of the first decision or referral."""
-    decision = next((f for f in m.events if f.type == "DecisionMade"), None)
-    referral = next((f for f in m.events if f.type == "ReferredToPolitics"), None)
-    events = [f for f in (decision, referral) if f is not None]
+    decision = m.first(ev.DecisionMade)
+    referral = m.first(ev.ReferredToPolitics)
+    events: list[Fact] = [f for f in (decision, referral) if f is not None]
     if not events:
         return
     first = m.first_involvement()
     if first is None:
         return
     days = [f.day for f in events]
-    deadline = m.opened.get("political_deadline")
+    deadline = m.opened.political_deadline
     if deadline:
         days.append(date.fromisoformat(deadline))
     year = min(events, key=lambda f: f.seq).moment.year

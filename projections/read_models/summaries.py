@@ -12,6 +12,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 
+from ledger.domain import events as ev
 from projections.facts.matter import Fact
 from projections.facts.registry import RegistryView
 from projections.vocabulary import SUMMARIES, word, words
@@ -126,15 +127,17 @@ class _Phrase:
 
 
 def _material(f: Fact, r: RegistryView) -> Pair:
-    titles = "; ".join(clip(d.get("title", ""), 50) for d in f.get("documents", []))
-    to = _names(r, f.get("bodies", []))
+    shared: ev.MaterialShared = f.data
+    titles = "; ".join(clip(d.title, 50) for d in shared.documents)
+    to = _names(r, shared.bodies)
     return (f"Til {to}: {titles}", f"To {to}: {titles}")
 
 
 def _disagreement(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    points = len(f.get("points", []))
-    legit = bool(f.get("legitimate_difference"))
+    disagreement: ev.DisagreementRecorded = f.data
+    body = r.body_name(disagreement.body)
+    points = len(disagreement.points)
+    legit = disagreement.legitimate_difference
     return (
         f"I {body}: {points} punkt(er)" + (", legitim interesseforskel" if legit else ""),
         f"In {body}: {points} point(s)" + (", legitimate difference of interest" if legit else ""),
@@ -142,19 +145,21 @@ def _disagreement(f: Fact, r: RegistryView) -> Pair:
 
 
 def _agreement(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    text = clip(f.get("text"), 60)
-    kind = f.get("guideline_type")
+    agreement: ev.AgreementReached = f.data
+    body = r.body_name(agreement.body)
+    text = clip(agreement.text, 60)
+    kind = agreement.guideline_type
     guideline = (
-        (f" (retningslinje, {kind})", f" (guideline, {kind})") if f.get("guideline") else ("", "")
+        (f" (retningslinje, {kind})", f" (guideline, {kind})") if agreement.guideline else ("", "")
     )
     return (f"I {body}{guideline[0]}: {text}", f"In {body}{guideline[1]}: {text}")
 
 
 def _decision(f: Fact, r: RegistryView) -> Pair:
-    outcome = clip(f.get("outcome"), 70)
-    inputs = len(f.get("inputs", []))
-    prerogative = bool(f.get("management_prerogative"))
+    decision: ev.DecisionMade = f.data
+    outcome = clip(decision.outcome, 70)
+    inputs = len(decision.inputs)
+    prerogative = decision.management_prerogative
     return (
         f"{outcome} ({inputs} input behandlet" + (", ledelsesret)" if prerogative else ")"),
         f"{outcome} ({inputs} inputs treated"
@@ -163,8 +168,9 @@ def _decision(f: Fact, r: RegistryView) -> Pair:
 
 
 def _acknowledged(f: Fact, r: RegistryView) -> Pair:
-    body = r.body_name(f.get("body"))
-    enough = bool(f.get("adequate_time"))
+    acknowledged: ev.ConsultationAcknowledged = f.data
+    body = r.body_name(acknowledged.body)
+    enough = acknowledged.adequate_time
     return (
         f"{body}: " + ("tilstrækkelig tid" if enough else "ikke tilstrækkelig tid"),
         f"{body}: " + ("adequate time" if enough else "not adequate time"),
@@ -173,9 +179,14 @@ def _acknowledged(f: Fact, r: RegistryView) -> Pair:
 
 _RENDERERS: dict[str, Renderer] = {
     **{event_type: _Phrase(da, en) for event_type, (da, en) in SUMMARIES.items()},
-    "MaterialShared": _material,
-    "DisagreementRecorded": _disagreement,
-    "AgreementReached": _agreement,
-    "DecisionMade": _decision,
-    "ConsultationAcknowledged": _acknowledged,
+    **{
+        kind.__name__: render
+        for kind, render in (
+            (ev.MaterialShared, _material),
+            (ev.DisagreementRecorded, _disagreement),
+            (ev.AgreementReached, _agreement),
+            (ev.DecisionMade, _decision),
+            (ev.ConsultationAcknowledged, _acknowledged),
+        )
+    },
 }

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.domain import events as ev
 from ledger.errors import MatterNotFoundError
 from projections.facts.actors import acting_membership
 from projections.facts.matter import Fact, MatterFacts
@@ -31,10 +32,10 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
                 "origin": origin,
                 "matter": matter.matter,
                 "title": matter.title,
-                "category": opened["category"],
-                "influence_level": opened["influence_level"],
-                "responsible_body": opened["responsible_body"],
-                "decision_maker": opened["decision_maker"],
+                "category": opened.category,
+                "influence_level": opened.influence_level,
+                "responsible_body": opened.responsible_body,
+                "decision_maker": opened.decision_maker,
                 "status": matter.status(),
                 "opened_leaf": first.leaf,
                 "opened_time": first.time,
@@ -47,19 +48,19 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
 
 def act_detail(fact: Fact) -> str:
     """What the act was, in a word: a stance, a treatment, a side, a resolution."""
-    match fact.type:
-        case "PositionStated":
-            return str(fact.get("stance", ""))
-        case "ConsultationAcknowledged":
-            return "adequate_time" if fact.get("adequate_time") else "inadequate_time"
-        case "CompromiseAccepted" | "CompromiseRejected":
-            return str(fact.get("side", ""))
-        case "BreachResolved":
-            return str(fact.get("resolution", ""))
-        case "DecisionMade":
-            return "management_prerogative" if fact.get("management_prerogative") else ""
-        case "DisagreementRecorded":
-            return "legitimate_difference" if fact.get("legitimate_difference") else ""
+    match fact.data:
+        case ev.PositionStated(stance=stance):
+            return stance
+        case ev.ConsultationAcknowledged(adequate_time=adequate):
+            return "adequate_time" if adequate else "inadequate_time"
+        case ev.CompromiseAccepted(side=side) | ev.CompromiseRejected(side=side):
+            return side
+        case ev.BreachResolved(resolution=resolution):
+            return resolution
+        case ev.DecisionMade(management_prerogative=True):
+            return "management_prerogative"
+        case ev.DisagreementRecorded(legitimate_difference=True):
+            return "legitimate_difference"
     return ""
 
 

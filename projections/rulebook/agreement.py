@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ledger.domain import events as ev
+from ledger.domain.groupings import DISCUSSING_TYPES, names
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.involvement import DISCUSSING, discussed_in
+from projections.rulebook.involvement import discussed_in
 from projections.rulebook.rule import Flag, Settings, ref, rule
 from projections.rulebook.sequence import before_first
 
-AGREEING_TYPES = ("AgreementReached", "GuidelineAmended")
+AGREEING_TYPES = names(ev.AgreementReached, ev.GuidelineAmended)
 """Events that record both sides' agreement (each needs both sides' acceptance)."""
 
 TYPE_WORDS = {
@@ -30,8 +32,7 @@ TYPE_WORDS = {
 
 def guideline_type(matter: MatterFacts) -> str | None:
     """The guideline type the matter declares: ``MatterOpened.guideline_type``."""
-    declared = matter.opened.get("guideline_type")
-    return None if declared is None else str(declared)
+    return matter.opened.guideline_type
 
 
 def _needs_agreement(matter: MatterFacts) -> bool:
@@ -53,7 +54,7 @@ def _med_06(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     kind_da, kind_en = TYPE_WORDS.get(
         kind or "", ("medbestemmelse (retningslinjer)", "co-determination (guidelines)")
     )
-    for decision in before_first(matter, "DecisionMade", AGREEING_TYPES, lambda _: True):
+    for decision in before_first(matter, ev.DecisionMade, AGREEING_TYPES, lambda _: True):
         if kind == "optional":
             negotiated = _negotiation_before(matter, decision)
             if negotiated is not None:
@@ -92,7 +93,7 @@ med_06 = rule(
 
 def _negotiation_before(matter: MatterFacts, decision: Fact) -> Fact | None:
     """The first meeting or consultation of the responsible body before ``decision``."""
-    for fact in matter.typed(*DISCUSSING):
+    for fact in matter.among(DISCUSSING_TYPES):
         if fact.seq < decision.seq and discussed_in(matter, fact):
             return fact
     return None

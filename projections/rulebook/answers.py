@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ledger.domain import events as ev
 from ledger.domain.groupings import INPUTS_TO_ADDRESS
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
@@ -25,16 +26,16 @@ def _med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     """Unanswered disagreement: a disagreement with no answer logged before the first
     decision after it (an answer given after the decision does not change that it was
     decided with the disagreement open)."""
-    answers = {int(f.get("disagreement")): f for f in matter.typed("DisagreementAnswered")}
-    decisions = matter.typed("DecisionMade")
-    for disagreement in matter.typed("DisagreementRecorded"):
+    answers = {f.data.disagreement: f for f in matter.typed(ev.DisagreementAnswered)}
+    decisions = matter.typed(ev.DecisionMade)
+    for disagreement in matter.typed(ev.DisagreementRecorded):
         decision = first_after(decisions, disagreement.seq)
         if decision is None:
             continue
         answer = answers.get(disagreement.seq)
         if answer is not None and answer.seq < decision.seq:
             continue
-        body = disagreement.get("body", matter.responsible_body)
+        body = disagreement.data.body
         name = registry.body_name(body)
         if answer is None:
             still_da, still_en = ", og er det stadig", ", and still is"
@@ -64,8 +65,8 @@ med_04 = rule(
 def _med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Input not addressed: a position, proposal or hearing response made before a
     decision that no later decision names among its inputs."""
-    decisions = matter.typed("DecisionMade")
-    for given in matter.typed(*INPUTS_TO_ADDRESS):
+    decisions = matter.typed(ev.DecisionMade)
+    for given in matter.among(INPUTS_TO_ADDRESS):
         later = [d for d in decisions if d.seq > given.seq]
         if not later:
             continue
@@ -98,17 +99,17 @@ med_05 = rule(
 def _med_10(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Proposal unanswered: a proposal from MED not treated in any decision when the
     hearing opened or the matter went to politics."""
-    gates = matter.typed("HearingOpened", "ReferredToPolitics")
-    for proposal in matter.typed("ProposalSubmitted"):
+    gates = matter.typed(ev.HearingOpened, ev.ReferredToPolitics)
+    for proposal in matter.typed(ev.ProposalSubmitted):
         gate = first_after(gates, proposal.seq)
         if gate is None:
             continue
-        decisions = [f for f in matter.typed("DecisionMade") if proposal.seq < f.seq < gate.seq]
+        decisions = [f for f in matter.typed(ev.DecisionMade) if proposal.seq < f.seq < gate.seq]
         if any(proposal.seq in matter.treated_inputs(d) for d in decisions):
             continue
-        body = proposal.get("body", matter.responsible_body)
+        body = proposal.data.body
         name = registry.body_name(body)
-        hearing = gate.type == "HearingOpened"
+        hearing = gate.is_(ev.HearingOpened)
         gate_da = "høringen" if hearing else "den politiske behandling"
         gate_en = "the hearing opened" if hearing else "it went to politics"
         yield Flag(

@@ -13,25 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ledger.domain import events as ev
+from ledger.domain.groupings import DISPUTE_STEP_TYPES, dispute_moved
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import add_months
 from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 
-MOVING_TYPES = {
-    "BreachRemedied": "claim",
-    "DisputeEscalated": "dispute",
-    "BreachResolved": "claim",
-}
-"""What moves a claim on, with the field that names it: management's remedy, an
-escalation on the dispute path, a resolution."""
-
 
 def _moved(matter: MatterFacts) -> dict[int, Fact]:
-    """The first event that moved each claim on, by the claim's seq."""
+    """The first event that moved each claim on (management's remedy, an escalation on the
+    dispute path, a resolution), by the claim's seq."""
     moved: dict[int, Fact] = {}
-    for fact in matter.typed(*MOVING_TYPES):
-        moved.setdefault(int(fact.get(MOVING_TYPES[fact.type])), fact)
+    for fact in matter.among(DISPUTE_STEP_TYPES):
+        claim = dispute_moved(fact.data)
+        if claim is not None:
+            moved.setdefault(claim, fact)
     return moved
 
 
@@ -39,13 +36,13 @@ def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     """Breach claim not remedied: N months (default one) after a written breach claim,
     management has neither remedied it nor has the claim moved on the dispute path."""
     moved = _moved(matter)
-    for claim in matter.typed("BreachClaimed"):
+    for claim in matter.typed(ev.BreachClaimed):
         if claim.seq in moved:
             continue
-        body = str(claim.get("body", matter.responsible_body))
+        body = claim.data.body
         months = settings("months", body, claim.leaf)
         due = add_months(claim.moment, months)
-        concerned = matter.fact(int(claim.get("concerns", 0)))
+        concerned = matter.fact(claim.data.concerns)
         about_da = f" om {ref(concerned)}" if concerned is not None else ""
         about_en = f" about {ref(concerned)}" if concerned is not None else ""
         yield Flag(

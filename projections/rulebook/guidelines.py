@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ledger.domain import events as ev
 from ledger.domain.guidelines import DEFAULT_NOTICE_MONTHS, NOTICE_MONTHS_KEY, add_months
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
@@ -30,16 +31,16 @@ def _med_14(matter: MatterFacts, registry: RegistryView, parameters: Parameters)
     """Decision against a guideline in force: a matter that touches a guideline in force
     on the decision's day is decided without an agreement in the matter before the
     decision, and without the guideline being amended since the matter was opened."""
-    touched = [str(g) for g in matter.opened.get("touches_guidelines", [])]
+    touched = matter.opened.touches_guidelines
     if not touched:
         return
     body = matter.responsible_body
     opened = matter.events[0]
     history = registry.organisation.guidelines
-    for decision in matter.typed("DecisionMade"):
+    for decision in matter.typed(ev.DecisionMade):
         if not enabled_for("MED-14", registry, body, decision.leaf):
             continue
-        agreed = [a for a in matter.typed("AgreementReached") if a.seq < decision.seq]
+        agreed = [a for a in matter.typed(ev.AgreementReached) if a.seq < decision.seq]
         if agreed:
             continue
         for guideline in touched:
@@ -70,13 +71,13 @@ def _med_16(matter: MatterFacts, registry: RegistryView, parameters: Parameters)
     """An imported termination of a guideline: the ledger did not witness the day notice
     was given (short notice and terminating a procedure or mandatory guideline are
     refused at write time)."""
-    for ended in matter.typed("GuidelineTerminated"):
-        body = str(ended.get("body"))
+    for ended in matter.typed(ev.GuidelineTerminated):
+        notice = ended.data
+        body = notice.body
         if not ended.imported or not enabled_for("MED-16", registry, body, ended.leaf):
             continue
         months = registry.rule_setting(body, NOTICE_MONTHS_KEY, DEFAULT_NOTICE_MONTHS, ended.leaf)
-        guideline = str(ended.get("guideline"))
-        effective = ended.get("effective_from")
+        guideline, effective = notice.guideline, notice.effective_from
         earliest = add_months(ended.day, months)
         yield Flag(
             f"termination-{ended.seq}",

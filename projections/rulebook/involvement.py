@@ -21,16 +21,15 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from ledger.domain.groupings import DISCUSSING_TYPES, INFORMING_TYPES
+from ledger.domain import events as ev
+from ledger.domain.groupings import DISCUSSING_TYPES, INFORMING_TYPES, names
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
 from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 from projections.rulebook.sequence import before_first, first_after
 
-DISCUSSING = tuple(sorted(DISCUSSING_TYPES))
-INFORMING = tuple(sorted(INFORMING_TYPES))
-EARLY_TYPES = ("ConsultationOpened", "MaterialShared", "MeetingHeld")
+EARLY_TYPES = DISCUSSING_TYPES | names(ev.MaterialShared)
 """What opens a matter to the responsible body early (MED-03): material shared with it,
 a consultation opened in it, its meeting; never a hearing."""
 
@@ -48,8 +47,8 @@ def informed_by(matter: MatterFacts, fact: Fact) -> bool:
 
 def opened_early_by(matter: MatterFacts, fact: Fact) -> bool:
     """Material shared with the responsible body, or a discussion in it (MED-03)."""
-    if fact.type == "MaterialShared":
-        return matter.responsible_body in fact.get("bodies", [])
+    if (shared := fact.as_(ev.MaterialShared)) is not None:
+        return matter.responsible_body in shared.bodies
     return discussed_in(matter, fact)
 
 
@@ -62,8 +61,8 @@ def _med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     if matter.influence_level == "information":
         for decision in before_first(
             matter,
-            "DecisionMade",
-            (*INFORMING, *DISCUSSING),
+            ev.DecisionMade,
+            INFORMING_TYPES | DISCUSSING_TYPES,
             lambda f: informed_by(matter, f) or discussed_in(matter, f),
         ):
             yield Flag(
@@ -76,9 +75,9 @@ def _med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
                 "material, hearing or discussion in the body before the decision).",
             )
         return
-    hearings = [f for f in matter.typed("HearingOpened") if informed_by(matter, f)]
+    hearings = [f for f in matter.typed(ev.HearingOpened) if informed_by(matter, f)]
     for decision in before_first(
-        matter, "DecisionMade", DISCUSSING, lambda f: discussed_in(matter, f)
+        matter, ev.DecisionMade, DISCUSSING_TYPES, lambda f: discussed_in(matter, f)
     ):
         heard = next((f for f in hearings if f.seq < decision.seq), None)
         note_da = f" Høringen {ref(heard)} erstatter ikke en drøftelse." if heard else ""
@@ -108,12 +107,12 @@ def _med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     body (where the manager who drafts the proposal sits) discussed the matter."""
     body = matter.responsible_body
     name = registry.body_name(body)
-    discussions = matter.typed(*DISCUSSING)
+    discussions = matter.among(DISCUSSING_TYPES)
     for referral in before_first(
-        matter, "ReferredToPolitics", DISCUSSING, lambda f: discussed_in(matter, f)
+        matter, ev.ReferredToPolitics, DISCUSSING_TYPES, lambda f: discussed_in(matter, f)
     ):
         later = first_after(discussions, referral.seq, lambda f: discussed_in(matter, f))
-        committee = registry.body_name(referral.get("committee"))
+        committee = registry.body_name(referral.data.committee)
         after_da = f"; sagen blev først drøftet bagefter ({ref(later)})." if later else "."
         after_en = f"; it was first discussed afterwards ({ref(later)})." if later else "."
         yield Flag(
@@ -149,15 +148,15 @@ def _first_milestone(matter: MatterFacts) -> Milestone | None:
     """The earliest of the first decision, the first referral and the political deadline
     (a referral counts from the day it was logged: the matter left MED then)."""
     milestones: list[Milestone] = []
-    decision = matter.first("DecisionMade")
-    referral = matter.first("ReferredToPolitics")
+    decision = matter.first(ev.DecisionMade)
+    referral = matter.first(ev.ReferredToPolitics)
     if decision is not None:
         milestones.append(Milestone(decision.day, "beslutningen", "the decision", decision))
     if referral is not None:
         milestones.append(
             Milestone(referral.day, "den politiske behandling", "the referral", referral)
         )
-    deadline_text = matter.opened.get("political_deadline")
+    deadline_text = matter.opened.political_deadline
     if deadline_text:
         deadline = date.fromisoformat(deadline_text)
         milestones.append(
@@ -177,7 +176,7 @@ def _med_03(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     at = milestone.event.leaf if milestone.event is not None else matter.events[-1].leaf
     days = settings("lead_days", body, at)
     name = registry.body_name(body)
-    first = first_after(matter.typed(*EARLY_TYPES), 0, lambda f: opened_early_by(matter, f))
+    first = first_after(matter.among(EARLY_TYPES), 0, lambda f: opened_early_by(matter, f))
     if first is None or (milestone.event is not None and first.seq > milestone.event.seq):
         yield _never_informed(matter, name, milestone, days)
     elif (milestone.day - first.day).days < days:
@@ -244,10 +243,10 @@ def _informed_late(
 def _med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Hearing before discussion: the first hearing opened before the responsible body
     discussed the matter (meeting or consultation)."""
-    hearing = matter.first("HearingOpened")
+    hearing = matter.first(ev.HearingOpened)
     if hearing is None:
         return
-    discussions = [f for f in matter.typed(*DISCUSSING) if discussed_in(matter, f)]
+    discussions = [f for f in matter.among(DISCUSSING_TYPES) if discussed_in(matter, f)]
     if any(f.seq < hearing.seq for f in discussions):
         return
     later = first_after(discussions, hearing.seq)

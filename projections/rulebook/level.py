@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ledger.domain import events as ev
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.organisation import enabled_for
@@ -23,7 +24,7 @@ from projections.rulebook.rule import Flag, Parameters, ref, rule
 def _med_13(matter: MatterFacts, registry: RegistryView, parameters: Parameters) -> Iterator[Flag]:
     """Wrong level: at the first decision or referral to politics, the decision maker sits
     on the management side of neither the responsible body nor any body below it."""
-    act = matter.first("DecisionMade", "ReferredToPolitics")
+    act = matter.first(ev.DecisionMade, ev.ReferredToPolitics)
     body = matter.responsible_body
     if act is None or not enabled_for("MED-13", registry, body, act.leaf):
         return
@@ -37,7 +38,7 @@ def _med_13(matter: MatterFacts, registry: RegistryView, parameters: Parameters)
     where_en = f"; the decision maker sat in {elsewhere}" if seats else ""
     act_da, act_en = (
         ("traf beslutningen", "made decision")
-        if act.type == "DecisionMade"
+        if act.is_(ev.DecisionMade)
         else ("sendte sagen til politisk behandling", "referred the matter to politics")
     )
     yield Flag(

@@ -14,31 +14,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from projections.facts.matter import Fact, MatterFacts
+from ledger.domain import events as ev
+from projections.facts.logged import LoggedEvent
+from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
 from projections.rulebook.rule import Flag, Settings, ref, rule
 from projections.rulebook.sequence import first_after
 
+Meeting = LoggedEvent[ev.MeetingHeld]
+Shared = LoggedEvent[ev.MaterialShared]
+Approval = LoggedEvent[ev.MinutesApproved]
 
-def held(meeting: Fact) -> date:
+
+def held(meeting: Meeting) -> date:
     """The day the meeting was held (its ``date``, not the day it was logged)."""
-    return date.fromisoformat(meeting.get("date"))
+    return date.fromisoformat(meeting.data.date)
 
 
-def _next_meeting(meetings: list[Fact], shared: Fact, body: str) -> Fact | None:
+def _next_meeting(meetings: list[Meeting], shared: Shared, body: str) -> Meeting | None:
     """The first meeting of ``body`` logged after ``shared`` and held on or after its day."""
     return first_after(
-        meetings, shared.seq, lambda f: f.get("body") == body and held(f) >= shared.day
+        meetings, shared.seq, lambda f: f.data.body == body and held(f) >= shared.day
     )
 
 
 def _med_07(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
     """Material too late: material shared less than N days (the receiving body's own
     setting as of the meeting) before the first meeting of that body held after it."""
-    meetings = matter.typed("MeetingHeld")
-    for shared in matter.typed("MaterialShared"):
-        for body in shared.get("bodies", []):
+    meetings = matter.typed(ev.MeetingHeld)
+    for shared in matter.typed(ev.MaterialShared):
+        for body in shared.data.bodies:
             meeting = _next_meeting(meetings, shared, body)
             if meeting is None:
                 continue
@@ -75,15 +81,15 @@ def amrs_at(registry: RegistryView, body: str, leaf: int) -> list[str]:
 
 
 def _given_material(
-    registry: RegistryView, matter: MatterFacts, meeting: Fact, amr: str
-) -> Fact | None:
+    registry: RegistryView, matter: MatterFacts, meeting: Meeting, amr: str
+) -> Shared | None:
     """Material shared with the meeting's body, logged before the meeting and not after
     its day, while ``amr`` sat in the body (so it reached them)."""
-    body = str(meeting.get("body"))
-    for shared in matter.typed("MaterialShared"):
+    body = meeting.data.body
+    for shared in matter.typed(ev.MaterialShared):
         if shared.seq > meeting.seq or shared.day > held(meeting):
             continue
-        if body in shared.get("bodies", []) and registry.membership(body, amr, shared.leaf):
+        if body in shared.data.bodies and registry.membership(body, amr, shared.leaf):
             return shared
     return None
 
@@ -95,18 +101,18 @@ def _med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     staff meeting, or a body outside the work-environment organisation)."""
     if matter.category != "work_environment":
         return
-    for meeting in matter.typed("MeetingHeld"):
-        body = str(meeting.get("body"))
+    for meeting in matter.typed(ev.MeetingHeld):
+        body = meeting.data.body
         name = registry.body_name(body)
         amrs = amrs_at(registry, body, meeting.leaf)
-        when = meeting.get("date")
+        when = meeting.data.date
         if not amrs:
             if settings("requires_amr", body, meeting.leaf) == 0:
                 continue
             da = "men udvalget har ingen arbejdsmiljørepræsentant."
             en = ", but the body has no work environment representative."
         else:
-            present = set(meeting.get("present", []))
+            present = set(meeting.data.present)
             if present & set(amrs) or any(
                 _given_material(registry, matter, meeting, amr) is not None for amr in amrs
             ):
@@ -140,12 +146,12 @@ med_08 = rule(
 )(_med_08)
 
 
-def _approved(registry: RegistryView, meeting: Fact, approvals: list[Fact]) -> bool:
+def _approved(registry: RegistryView, meeting: Meeting, approvals: list[Approval]) -> bool:
     """Approved by each of chair and vice-chair the body had at the meeting, each approval
     signing the meeting's minutes digest and counting with the roles its signer held
     when approving (a body with neither role needs any one approval)."""
-    body = str(meeting.get("body"))
-    digest = meeting.get("minutes_sha256")
+    body = meeting.data.body
+    digest = meeting.data.minutes_sha256
     if digest is None:
         return False
     needed: set[str] = set()
@@ -153,9 +159,9 @@ def _approved(registry: RegistryView, meeting: Fact, approvals: list[Fact]) -> b
         needed.update({"chair", "vice_chair"} & set(tenure.roles))
     approved_roles: set[str] = set()
     for approval in approvals:
-        if int(approval.get("meeting")) != meeting.seq:
+        if approval.data.meeting != meeting.seq:
             continue
-        if approval.get("minutes_sha256") != digest:
+        if approval.data.minutes_sha256 != digest:
             continue
         seat = registry.membership(body, approval.actor, approval.leaf)
         if seat is not None:
@@ -167,15 +173,15 @@ def _med_12(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
     """Minutes not approved within N days (the body's own setting as of the meeting) of
     the meeting by its chair and vice-chair, each signing the minutes' digest; an
     approval at a later meeting counts when it is logged."""
-    approvals = matter.typed("MinutesApproved")
-    for meeting in matter.typed("MeetingHeld"):
+    approvals = matter.typed(ev.MinutesApproved)
+    for meeting in matter.typed(ev.MeetingHeld):
         if _approved(registry, meeting, approvals):
             continue
-        body = str(meeting.get("body"))
+        body = meeting.data.body
         days = settings("approval_days", body, meeting.leaf)
         deadline = held(meeting) + timedelta(days=days)
         name = registry.body_name(body)
-        if meeting.get("minutes_sha256") is None:
+        if meeting.data.minutes_sha256 is None:
             text_da = (
                 f"Mødet i {name} {held(meeting)} ({ref(meeting)}) blev registreret uden "
                 f"referat (intet digest), så intet referat er godkendt inden for {days} dage "

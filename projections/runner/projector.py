@@ -30,10 +30,11 @@ from typing import Protocol
 
 from sqlalchemy import Table, delete, select
 
+from ledger.domain import events as ev
 from ledger.errors import LedgerError, ReadModelNotFoundError, StorageError, UnknownLedgerError
 from ledger.storage.store import LogRecord, Store
 from projections.facts.fold import LedgerFold
-from projections.facts.logged import LoggedEvent, decode
+from projections.facts.logged import Logged, decode
 from projections.read_models.materialise import TableWrite, model_writes, write
 from projections.read_models.notices import Outbox, batch_rows
 from projections.read_models.schema import READ_MODELS, ReadModel, ReadModelSchema
@@ -193,7 +194,7 @@ class Projector:
         expected = {m: t.position for m, t in positions.items()}
         applied = 0
         try:
-            batch: list[LoggedEvent] = []
+            batch: list[Logged] = []
             for record in self.store.entries(origin, start, size, batch=self.batch_size):
                 batch.append(decode(record))
                 if len(batch) >= self.batch_size:
@@ -263,7 +264,7 @@ class Projector:
             self._folds.popitem(last=False)
         return fold
 
-    def _apply(self, fold: LedgerFold, events: list[LoggedEvent], expected: dict[str, int]) -> int:
+    def _apply(self, fold: LedgerFold, events: list[Logged], expected: dict[str, int]) -> int:
         """Fold ``events`` in, build each model's rows and commit them with the new positions.
 
         ``expected`` holds where each model stands (updated here); the commit
@@ -283,7 +284,7 @@ class Projector:
         ]
         planned = self._planned(fold)
         notices = batch_rows(fold, changes, findings) if changes.end > planned else []
-        erases = any(e.type == "PayloadRedacted" for e in events)
+        erases = any(e.is_(ev.PayloadRedacted) for e in events)
         self._commit(
             _Batch(
                 fold.origin,

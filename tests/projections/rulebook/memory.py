@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from projections.facts.logged import LoggedEvent
+from ledger.domain.events import parse_payload, payload_json
+from projections.facts.logged import Logged, LoggedEvent
 from projections.facts.matter import Fact, MatterFacts, Touched
 from projections.facts.registry import RegistryChanges, RegistryView
 from projections.rulebook.book import RULEBOOK
@@ -30,6 +31,8 @@ from tests.conftest import APPOINTMENTS
 MINUTES = hashlib.sha256(b"Referat").hexdigest()
 DOCUMENT = {"title": "Notat", "sha256": hashlib.sha256(b"Notat").hexdigest()}
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PUBLIC_KEY = "A" * 43 + "="
+"""A key in the registry's form: the rules never check a signature, so any will do."""
 
 
 @dataclass
@@ -49,7 +52,8 @@ class Ledger:
             origin=self.registry.origin,
             name="Testkommune",
             rulebook=dict(self.rulebook),
-            admin={"person": "admin"},
+            log_public_key=f"{self.registry.origin}+00000000+{PUBLIC_KEY}",
+            admin={"person": "admin", "key_id": "0" * 16, "public_key": PUBLIC_KEY},
         )
 
     # --- time and the log -----------------------------------------------------
@@ -60,7 +64,9 @@ class Ledger:
     def date(self, days: int = 0) -> str:
         return (self.now + timedelta(days=days)).date().isoformat()
 
-    def logged(self, stream: str, seq: int, type_: str, actor: str, payload: Any) -> LoggedEvent:
+    def logged(self, stream: str, seq: int, type_: str, actor: str, payload: Any) -> Logged:
+        """The next event of the log; its payload must be one the ledger could hold."""
+        payload = payload_json(parse_payload(type_, stream, payload))
         self.leaf += 1
         return LoggedEvent(
             leaf=self.leaf,
@@ -72,7 +78,7 @@ class Ledger:
             moment=self.now,
             recorded_at=self.now.isoformat(),
             imported=False,
-            payload=dict(payload),
+            payload=payload,
             redacted_leaf=None,
         )
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from ledger.domain import events as ev
 from projections.facts.matter import Fact
 from tests.projections.rulebook.memory import (
     MINUTES,
@@ -244,7 +245,7 @@ def test_med12_an_approval_must_sign_the_minutes_digest() -> None:
     for chair in ("direktor", "tr"):
         matter.approve(meeting, by=chair, digest="0" * 64)
     assert ledger.keys("MED-12") == [f"meeting-{meeting.seq}"]
-    assert matter.facts.typed("MinutesApproved")[0].get("minutes_sha256") != MINUTES
+    assert matter.facts.typed(ev.MinutesApproved)[0].data.minutes_sha256 != MINUTES
 
 
 def test_med12_an_approval_of_the_wrong_digest_does_not_hide_the_right_ones_after_it() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from projections.facts.logged import LoggedEvent
+from projections.facts.logged import Logged
 from projections.rulebook.book import RULEBOOK
 from projections.rulebook.organisation import OrganisationRule
 from projections.rulebook.rule import Finding
@@ -25,7 +25,7 @@ class Organisation(Ledger):
 
     importing: bool = False
 
-    def logged(self, stream: str, seq: int, type_: str, actor: str, payload: Any) -> LoggedEvent:
+    def logged(self, stream: str, seq: int, type_: str, actor: str, payload: Any) -> Logged:
         event = dataclasses.replace(
             super().logged(stream, seq, type_, actor, payload), imported=self.importing
         )
@@ -227,7 +227,7 @@ def test_med14_stays_quiet_with_an_agreement_before_the_decision_only() -> None:
     matter.decide()
     keys = [f.key for f in ledger.findings("MED-14") if f.matter == "sag"]
     assert keys == [f"decision-{before.seq}-trivsel"]
-    assert ledger.matter("urort").facts.opened.get("touches_guidelines") is None
+    assert ledger.matter("urort").facts.opened.touches_guidelines == []
     ledger.matters["urort"].decide()
     assert [f.matter for f in ledger.findings("MED-14")] == ["sag"]
 
@@ -409,7 +409,7 @@ def test_med15_can_be_switched_off_for_a_body() -> None:
 # --- MED-16 imported termination -------------------------------------------------------
 
 
-def terminate(ledger: Organisation, imported: bool) -> LoggedEvent:
+def terminate(ledger: Organisation, imported: bool) -> Logged:
     register = make_guideline(ledger, "kantine", "optional")
     ledger.advance(days=5)
     ledger.importing = imported
