@@ -549,6 +549,7 @@ MATTER_EVENTS: dict[str, type[Payload]] = {
 ANY_MATTER_EVENTS: dict[str, type[Payload]] = {"PayloadRedacted": PayloadRedacted}
 
 EVENT_TYPES: dict[str, type[Payload]] = {**REGISTRY_EVENTS, **MATTER_EVENTS, **ANY_MATTER_EVENTS}
+_IN_MATTER_STREAMS: dict[str, type[Payload]] = {**MATTER_EVENTS, **ANY_MATTER_EVENTS}
 
 
 def payload_model(event_type: str, stream: str) -> type[Payload]:
@@ -557,7 +558,7 @@ def payload_model(event_type: str, stream: str) -> type[Payload]:
     Raises UnknownEventTypeError for a type that does not exist or does not
     belong in that kind of stream.
     """
-    table = REGISTRY_EVENTS if stream == "registry" else {**MATTER_EVENTS, **ANY_MATTER_EVENTS}
+    table = REGISTRY_EVENTS if stream == "registry" else _IN_MATTER_STREAMS
     try:
         return table[event_type]
     except KeyError:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from ledger.domain import events as ev
+from ledger.domain.groupings import names
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView, Tenure
 
 # Events signed for the body of the event they refer to: an approval of a meeting's
 # minutes, an answer to a compromise.
-_REFERRING = (ev.MinutesApproved, ev.CompromiseAccepted, ev.CompromiseRejected)
+_REFERRING = names(ev.MinutesApproved, ev.CompromiseAccepted, ev.CompromiseRejected)
+# Events whose bodies are the ones they reach, not the signer's.
+_REACHING = names(ev.MaterialShared, ev.HearingOpened)
 
 
 def acting_membership(
@@ -32,14 +35,13 @@ def _acting_membership(
     fact: Fact, matter: MatterFacts, registry: RegistryView
 ) -> tuple[str | None, Tenure | None]:
     candidates: list[str] = []
-    # Material shared and hearings name the bodies they reach, not the signer's.
-    if not fact.is_(ev.MaterialShared, ev.HearingOpened):
+    if fact.type not in _REACHING:
         for name in ("body", "from_body"):
             value = fact.get(name)
             if isinstance(value, str):
                 candidates.append(value)
     reference = None
-    if fact.is_(*_REFERRING):
+    if fact.type in _REFERRING:
         match fact.data:
             case (
                 ev.MinutesApproved(meeting=seq)

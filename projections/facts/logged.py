@@ -86,12 +86,14 @@ class LoggedEvent(Generic[P]):
         The log's payloads were validated when they were written, so this cannot fail for
         an event the ledger admitted.
         """
-        if self.decoded is None:
+        decoded = self.decoded
+        if decoded is None:
             erased: frozenset[str] = frozenset()
             if self.erased:
                 erased = frozenset(self.kind.erasable_fields() - self.payload.keys())
-            self.decoded = cast(P, parse_payload(self.type, self.stream, self.payload, erased))
-        return self.decoded
+            decoded = cast(P, parse_payload(self.type, self.stream, self.payload, erased))
+            self.decoded = decoded
+        return decoded
 
     @property
     def kind(self) -> builtins.type[EventPayload]:

@@ -103,7 +103,9 @@ class MatterFacts:
 
     def typed(self, *kinds: type[P]) -> list[LoggedEvent[P]]:
         """The events of the given types (erased ones too), in sequence order."""
-        return self.among(frozenset(kind.__name__ for kind in kinds))
+        if len(kinds) == 1:
+            return self._by_type.get(kinds[0].__name__, [])
+        return self.among({kind.__name__ for kind in kinds})
 
     def first(self, *kinds: type[P]) -> LoggedEvent[P] | None:
         """The first event of the given types, if any."""

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ledger.domain import events as ev
-from ledger.domain.groupings import INVOLVING_TYPES
+from ledger.domain.groupings import INVOLVING_TYPES, names
 from ledger.storage.tables import tables_from_file
 from projections.facts.encoding import fixed_time, json_text
 from projections.facts.fold import FoldChanges, LedgerFold
@@ -185,12 +185,21 @@ def _day_start(day: str) -> str:
     return fixed_time(datetime.combine(datetime.fromisoformat(day).date(), time(), tzinfo=UTC))
 
 
+_NOTIFYING = names(
+    ev.MatterOpened, ev.DisagreementAnswered, ev.BreachRemedied, ev.BreachResolved, ev.BreachClaimed
+)
+"""Events, beside those that involve a body, that someone hears of (the others are not
+decoded for it)."""
+
+
 def _event_notices(matter: MatterFacts, fact: Fact, registry: RegistryView) -> list[_Notice]:
     """Who hears of ``fact`` itself, and of the moments it sets."""
     at = fixed_time(fact.moment)
     cause = f"leaf:{fact.leaf}"
     if fact.type in INVOLVING_TYPES:
         return _body_notices(fact, registry, cause, at)
+    if fact.type not in _NOTIFYING:
+        return []
     match fact.data:
         case ev.MatterOpened(responsible_body=body):
             return [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.domain import events as ev
+from ledger.domain.groupings import names
 from ledger.errors import MatterNotFoundError
 from projections.facts.actors import acting_membership
 from projections.facts.matter import Fact, MatterFacts
@@ -46,8 +47,22 @@ def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dic
     }
 
 
+_DETAILED = names(
+    ev.PositionStated,
+    ev.ConsultationAcknowledged,
+    ev.CompromiseAccepted,
+    ev.CompromiseRejected,
+    ev.BreachResolved,
+    ev.DecisionMade,
+    ev.DisagreementRecorded,
+)
+"""The events ``act_detail`` has a word for (the others are not decoded for it)."""
+
+
 def act_detail(fact: Fact) -> str:
     """What the act was, in a word: a stance, a treatment, a side, a resolution."""
+    if fact.type not in _DETAILED:
+        return ""
     match fact.data:
         case ev.PositionStated(stance=stance):
             return stance
