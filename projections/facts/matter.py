@@ -35,6 +35,17 @@ class Touched:
     everything: bool = False
 
 
+class _Opened:
+    """A routing field of the matter's ``MatterOpened``, read as the attribute of the same
+    name (``matter.category``): the fields the rules ask of every matter."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, matter: MatterFacts, owner: type | None = None) -> str:
+        return str(getattr(matter.opened, self.name))
+
+
 class MatterFacts:
     """The events of one matter, in sequence order."""
 
@@ -85,21 +96,10 @@ class MatterFacts:
         """The matter's title; its id once the title is erased (an id is never erased)."""
         return self.opened.title or self.matter
 
-    @property
-    def responsible_body(self) -> str:
-        return self.opened.responsible_body
-
-    @property
-    def category(self) -> str:
-        return self.opened.category
-
-    @property
-    def influence_level(self) -> str:
-        return self.opened.influence_level
-
-    @property
-    def decision_maker(self) -> str:
-        return self.opened.decision_maker
+    responsible_body = _Opened()
+    category = _Opened()
+    influence_level = _Opened()
+    decision_maker = _Opened()
 
     def typed(self, *kinds: type[P]) -> list[LoggedEvent[P]]:
         """The events of the given types (erased ones too), in sequence order."""
