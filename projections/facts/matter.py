@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ledger.domain import events as ev
-from ledger.domain.groupings import ENDING_TYPES, INVOLVING_TYPES
+from ledger.domain.groupings import (
+    DISPUTE_STEP_TYPES,
+    ENDING_TYPES,
+    INVOLVING_TYPES,
+    dispute_moved,
+)
 from projections.facts.logged import Logged, LoggedEvent
 
 Fact = Logged
@@ -146,6 +151,16 @@ class MatterFacts:
             if self.involves_responsible_body(fact):
                 return fact
         return None
+
+    def dispute_steps(self) -> dict[int, list[Fact]]:
+        """The steps that moved each dispute on (management's remedy, escalations, the
+        resolution), in sequence order, by the seq of the event that started it."""
+        steps: dict[int, list[Fact]] = {}
+        for fact in self.among(DISPUTE_STEP_TYPES):
+            dispute = dispute_moved(fact.data)
+            if dispute is not None:
+                steps.setdefault(dispute, []).append(fact)
+        return steps
 
     def answers_to(self, disagreement: int) -> list[LoggedEvent[ev.DisagreementAnswered]]:
         return [

@@ -35,7 +35,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.domain import events as ev
-from ledger.domain.groupings import DISPUTE_STEP_TYPES, DISPUTE_TYPES, dispute_moved
+from ledger.domain.groupings import DISPUTE_TYPES
 from ledger.domain.guidelines import add_months
 from ledger.errors import BodyNotFoundError
 from projections.facts.encoding import fixed_time, json_text
@@ -81,10 +81,10 @@ def _step(fact: Fact) -> dict[str, Any]:
 def matter_rows(origin: str, matter: MatterFacts, registry: RegistryView) -> dict[str, list[Row]]:
     """The ``rm_disputes`` rows of one matter."""
     rows: list[Row] = []
-    later = matter.among(DISPUTE_STEP_TYPES)
+    moved = matter.dispute_steps()
     for claim in matter.among(DISPUTE_TYPES):
         started: ev.BreachClaimed | ev.InterpretationDisputed = claim.data
-        steps = [f for f in later if f.seq > claim.seq and dispute_moved(f.data) == claim.seq]
+        steps = [f for f in moved.get(claim.seq, ()) if f.seq > claim.seq]
         level = "local"
         for f in steps:
             if (escalation := f.as_(ev.DisputeEscalated)) is not None:

@@ -236,19 +236,20 @@ _BODY_NOTICE_KINDS = {
 
 def _body_notices(fact: Fact, registry: RegistryView, cause: str, at: str) -> list[_Notice]:
     notices: list[_Notice] = []
+    kind = _BODY_NOTICE_KINDS.get(fact.type, NoticeKind.CONSULTATION)
     respond_by = fact.get("respond_by")
+    due = None if respond_by is None else _day_start(str(respond_by))
+    meeting = fact.as_(ev.MeetingHeld)
+    minutes = meeting is not None and meeting.minutes_sha256 is not None
     for body in fact.bodies:
         for person in _members(registry, body, fact):
-            kind = _BODY_NOTICE_KINDS.get(fact.type, NoticeKind.CONSULTATION)
             detail = {} if respond_by is None else {"respond_by": str(respond_by)}
             notices.append(_Notice(person, cause, kind, body, at, detail))
-            if respond_by is not None:
-                due = _day_start(str(respond_by))
+            if due is not None:
                 notices.append(
                     _Notice(person, f"{cause}:respond_by", NoticeKind.RESPOND_BY, body, due, detail)
                 )
-        meeting = fact.as_(ev.MeetingHeld)
-        if meeting is not None and meeting.minutes_sha256 is not None:
+        if minutes:
             for person in _members(registry, body, fact, "chair", "vice_chair"):
                 notices.append(
                     _Notice(person, f"{cause}:minutes", NoticeKind.MINUTES_APPROVAL, body, at, {})

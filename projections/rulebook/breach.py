@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ledger.domain import events as ev
-from ledger.domain.groupings import DISPUTE_STEP_TYPES, dispute_moved
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import add_months
@@ -24,12 +23,7 @@ from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 def _moved(matter: MatterFacts) -> dict[int, Fact]:
     """The first event that moved each claim on (management's remedy, an escalation on the
     dispute path, a resolution), by the claim's seq."""
-    moved: dict[int, Fact] = {}
-    for fact in matter.among(DISPUTE_STEP_TYPES):
-        claim = dispute_moved(fact.data)
-        if claim is not None:
-            moved.setdefault(claim, fact)
-    return moved
+    return {claim: steps[0] for claim, steps in matter.dispute_steps().items()}
 
 
 def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
