@@ -36,8 +36,9 @@ def _acting_membership(
 ) -> tuple[str | None, Tenure | None]:
     candidates: list[str] = []
     if fact.type not in _REACHING:
+        payload = fact.payload
         for name in ("body", "from_body"):
-            value = fact.get(name)
+            value = payload.get(name)
             if isinstance(value, str):
                 candidates.append(value)
     reference = None

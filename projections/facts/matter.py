@@ -23,6 +23,7 @@ from ledger.domain.groupings import (
     ENDING_TYPES,
     INVOLVING_TYPES,
     dispute_moved,
+    names,
 )
 from projections.facts.logged import Logged, LoggedEvent
 
@@ -30,6 +31,9 @@ Fact = Logged
 """One event of the matter (the decoded log event itself), of any type."""
 
 P = TypeVar("P", bound=ev.Payload)
+
+_INDEXED = names(ev.CorrectionIssued, ev.PayloadRedacted)
+"""The events that change what the matter's other events read as."""
 
 
 @dataclass
@@ -42,13 +46,19 @@ class Touched:
 
 class _Opened:
     """A routing field of the matter's ``MatterOpened``, read as the attribute of the same
-    name (``matter.category``): the fields the rules ask of every matter."""
+    name (``matter.category``): the fields the rules ask of every matter.
+
+    Read once, then kept on the matter (as ``functools.cached_property`` keeps a value):
+    no erasure reaches a routing field, only free text is erasable.
+    """
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
     def __get__(self, matter: MatterFacts, owner: type | None = None) -> str:
-        return str(getattr(matter.opened, self.name))
+        value = str(getattr(matter.opened, self.name))
+        matter.__dict__[self.name] = value
+        return value
 
 
 class MatterFacts:
@@ -59,6 +69,7 @@ class MatterFacts:
         self.events: list[Fact] = []
         self.corrections: dict[int, list[int]] = {}
         self._by_type: dict[str, list[Fact]] = {}
+        self._opened: ev.MatterOpened | None = None
 
     # --- folding ----------------------------------------------------------
 
@@ -70,6 +81,8 @@ class MatterFacts:
         self.events.append(fact)
         self._by_type.setdefault(fact.type, []).append(fact)
         touched.seqs.add(fact.seq)
+        if fact.type not in _INDEXED:
+            return
         if (correction := fact.as_(ev.CorrectionIssued)) is not None:
             self.corrections.setdefault(correction.event, []).append(fact.seq)
             touched.seqs.add(correction.event)
@@ -82,6 +95,8 @@ class MatterFacts:
         if erased is None:
             return
         erased.erase(redaction.fields, by_leaf)
+        if redaction.event == 1:
+            self._opened = None
         touched.seqs.add(redaction.event)
 
     # --- what the matter is -------------------------------------------------
@@ -92,9 +107,13 @@ class MatterFacts:
     @property
     def opened(self) -> ev.MatterOpened:
         """The MatterOpened payload: never erased whole, but its free text may be (the
-        title, the description), and then those fields read None."""
-        opening: LoggedEvent[ev.MatterOpened] = self.events[0]
-        return opening.data
+        title, the description), and then those fields read None.  Decoded once and kept
+        until an erasure of the opening."""
+        opened = self._opened
+        if opened is None:
+            opening: LoggedEvent[ev.MatterOpened] = self.events[0]
+            opened = self._opened = opening.data
+        return opened
 
     @property
     def title(self) -> str:

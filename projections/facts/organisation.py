@@ -19,6 +19,8 @@ from projections.facts.logged import Logged, LoggedEvent
 
 ORGANISATION_EVENT_TYPES = (*sorted(GUIDELINE_TYPES), ev.MeetingHeld.__name__)
 """The matter event types the organisation's facts are folded from (beside the registry)."""
+_HELD = frozenset({*ORGANISATION_EVENT_TYPES, ev.MemberAppointed.__name__})
+"""Every event type a fold's ``OrganisationFacts`` keeps (the rest pass it by)."""
 
 
 class OrganisationFacts:
@@ -37,6 +39,8 @@ class OrganisationFacts:
         if event.leaf <= self._last_leaf:
             return
         self._last_leaf = event.leaf
+        if event.type not in _HELD:
+            return
         if (appointed := event.as_(ev.MemberAppointed)) is not None:
             if "amr" in appointed.roles:
                 self.amr_appointments.setdefault(appointed.body, []).append(event)

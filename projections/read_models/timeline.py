@@ -79,6 +79,11 @@ def act_detail(fact: Fact) -> str:
     return ""
 
 
+def _seqs(seqs: list[int] | None) -> str:
+    """Sequence numbers as the comma-separated column stores them ("" for none)."""
+    return ",".join(map(str, seqs)) if seqs else ""
+
+
 def event_rows(
     origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
 ) -> dict[str, list[Row]]:
@@ -101,7 +106,7 @@ def event_rows(
                 "roles": "" if tenure is None else ",".join(tenure.roles),
                 "imported": fact.imported,
                 "redacted": fact.erased,
-                "corrected_by": ",".join(str(s) for s in matter.corrections.get(fact.seq, [])),
+                "corrected_by": _seqs(matter.corrections.get(fact.seq)),
                 "summary_da": summary_da,
                 "summary_en": summary_en,
                 "detail": act_detail(fact),

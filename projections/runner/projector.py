@@ -40,6 +40,7 @@ from projections.read_models.notices import Outbox, batch_rows
 from projections.read_models.schema import READ_MODELS, ReadModel, ReadModelSchema
 from projections.read_models.source import Row
 from projections.read_models.tracking import Tracking, TrackingRecorder
+from projections.runner.heap import old_objects_frozen
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ DEFAULT_BATCH = 2000
 DEFAULT_MATTER_CACHE = 256
 MAX_FOLDS = 16
 """Ledgers whose fold (registry and cached matters) a projector keeps between passes."""
+_ERASURE = ev.PayloadRedacted.__name__
 
 
 class _PositionMovedError(Exception):
@@ -163,7 +165,7 @@ class Projector:
 
     def catch_up_ledger(self, origin: str, progress: Progress | None = None) -> int:
         """Catch up one ledger given by its origin (no lookup of ids)."""
-        with self._lock:
+        with self._lock, old_objects_frozen():
             for _attempt in range(100):
                 try:
                     return self._pass(origin, progress)
@@ -224,7 +226,7 @@ class Projector:
         redelivered batch is a no-op; records must otherwise continue the log
         where the read models stand (raises StorageError on a gap).
         """
-        with self._lock:
+        with self._lock, old_objects_frozen():
             positions = self.tracking.positions(origin, self.models)
             start = min(t.position for t in positions.values())
             if origin not in self._tracked:
@@ -284,7 +286,7 @@ class Projector:
         ]
         planned = self._planned(fold)
         notices = batch_rows(fold, changes, findings) if changes.end > planned else []
-        erases = any(e.is_(ev.PayloadRedacted) for e in events)
+        erases = any(e.type == _ERASURE for e in events)
         self._commit(
             _Batch(
                 fold.origin,

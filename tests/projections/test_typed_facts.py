@@ -17,7 +17,7 @@ from ledger.domain import events as ev
 from ledger.domain.groupings import INVOLVING_TYPES
 from ledger.errors import MalformedPayloadError
 from projections.facts.logged import LoggedEvent
-from projections.facts.matter import Touched
+from projections.facts.matter import MatterFacts, Touched
 from tests.projections.rulebook.memory import consulted
 
 
@@ -85,10 +85,18 @@ def test_an_erasure_takes_the_free_text_and_leaves_what_the_rules_read() -> None
 
 def test_a_title_erased_leaves_the_matter_named_by_its_id() -> None:
     _, matter = consulted()
+    assert matter.facts.category == "reorganisation"  # read, and kept, before the erasure
+    assert matter.facts.title != matter.facts.matter
     matter.act("admin", "PayloadRedacted", event=1, fields=["title"], legal_basis="GDPR art. 17")
     assert matter.facts.title == matter.facts.matter
     assert matter.facts.opened.title is None
     assert matter.facts.category == "reorganisation"
+
+
+def test_the_routing_fields_kept_on_a_matter_are_never_erasable() -> None:
+    kept = {name for name, value in vars(MatterFacts).items() if type(value).__name__ == "_Opened"}
+    assert kept == {"responsible_body", "category", "influence_level", "decision_maker"}
+    assert not kept & ev.MatterOpened.erasable_fields()
 
 
 def test_a_payload_the_ledger_could_not_have_admitted_is_refused() -> None:

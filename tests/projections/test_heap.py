@@ -1,0 +1,65 @@
+"""A pass over the log keeps the collector off the heap it did not make, and gives it back."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from benchmarks.synthetic import generate
+from ledger.storage.store import Store
+from projections.runner.heap import old_objects_frozen
+from projections.runner.projector import Projector
+
+
+@pytest.fixture
+def thawed() -> Iterator[None]:
+    """Each test starts and ends with nothing frozen (a failed test must not leave any)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_a_rebuild_runs_with_the_old_heap_frozen_and_releases_it(
+    store: Store, unique: str, thawed: None
+) -> None:
+    origin = f"heap.example/{unique}"
+    generate(store, origin, 300)
+    seen: list[int] = []
+    Projector(store, batch_size=100).rebuild(
+        origin=origin, progress=lambda *_: seen.append(gc.get_freeze_count())
+    )
+    assert len(seen) == 3 and all(count > 1000 for count in seen), seen
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_interrupted_pass_releases_the_heap(store: Store, unique: str, thawed: None) -> None:
+    origin = f"heap.example/{unique}"
+    generate(store, origin, 300)
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Projector(store, batch_size=100).rebuild(origin=origin, progress=interrupt)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_heap_the_process_froze_itself_stays_frozen(
+    store: Store, unique: str, thawed: None
+) -> None:
+    origin = f"heap.example/{unique}"
+    generate(store, origin, 100)
+    gc.freeze()
+    Projector(store).rebuild(origin=origin)
+    assert gc.get_freeze_count() > 0  # released, it would be 0
+
+
+def test_overlapping_passes_release_the_heap_when_the_last_ends(thawed: None) -> None:
+    with old_objects_frozen():
+        assert gc.get_freeze_count() > 0
+        with old_objects_frozen():
+            pass
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
