@@ -13,10 +13,14 @@ only what the pass made.  Both calls splice lists: they cost the same
 for one event as for a million.
 
 Collection is only deferred, never skipped: a cycle that was garbage
-before the pass is collected by the first full collection after it.
-A process that froze its own heap (a pre-forking server does) keeps it
-frozen: a pass then neither freezes nor unfreezes.  Passes may overlap
-in threads; the heap is released when the last one ends.
+before the pass is collected by a full collection after it.  Small passes
+(a writer's catch-up after each commit is one event) are left alone:
+freezing also restarts the count of young objects that triggers a
+collection, so freezing around every small pass would leave a server's
+cyclic garbage uncollected.  A process that froze its own heap (a
+pre-forking server does) keeps it frozen: a pass then neither freezes
+nor unfreezes.  Passes may overlap in threads; the heap is released when
+the last one ends.
 """
 
 from __future__ import annotations
@@ -26,15 +30,22 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+LARGE_PASS = 1000
+"""The events from which a pass freezes the heap (a rebuild, a catch-up after a pause)."""
+
 _lock = threading.Lock()
 _passes = 0
 _ours = False
 
 
 @contextmanager
-def old_objects_frozen() -> Iterator[None]:
-    """Freeze the objects that exist now until the outermost such block ends."""
+def old_objects_frozen(events: int) -> Iterator[None]:
+    """For a pass of ``events`` events (``LARGE_PASS`` or more), freeze the objects that
+    exist now until the outermost such block ends."""
     global _passes, _ours
+    if events < LARGE_PASS:
+        yield
+        return
     with _lock:
         if _passes == 0:
             _ours = gc.get_freeze_count() == 0

@@ -165,7 +165,7 @@ class Projector:
 
     def catch_up_ledger(self, origin: str, progress: Progress | None = None) -> int:
         """Catch up one ledger given by its origin (no lookup of ids)."""
-        with self._lock, old_objects_frozen():
+        with self._lock:
             for _attempt in range(100):
                 try:
                     return self._pass(origin, progress)
@@ -194,20 +194,9 @@ class Projector:
             self._tracked.add(origin)
         fold = self._fold_at(origin, start, positions)
         expected = {m: t.position for m, t in positions.items()}
-        applied = 0
         try:
-            batch: list[Logged] = []
-            for record in self.store.entries(origin, start, size, batch=self.batch_size):
-                batch.append(decode(record))
-                if len(batch) >= self.batch_size:
-                    applied += self._apply(fold, batch, expected)
-                    batch = []
-                    if progress is not None:
-                        progress(origin, fold.position, size)
-            if batch:
-                applied += self._apply(fold, batch, expected)
-                if progress is not None:
-                    progress(origin, fold.position, size)
+            with old_objects_frozen(size - start):
+                return self._apply_log(fold, size, expected, progress)
         except StorageError as error:
             self._folds.pop(origin, None)
             details = {**error.details, "ledger": origin}
@@ -217,6 +206,24 @@ class Projector:
             # fold is ahead of the tables; the next pass resumes from the tables.
             self._folds.pop(origin, None)
             raise
+
+    def _apply_log(
+        self, fold: LedgerFold, size: int, expected: dict[str, int], progress: Progress | None
+    ) -> int:
+        """Read the log from the fold's position up to ``size`` and apply it batch by batch."""
+        applied = 0
+        batch: list[Logged] = []
+        for record in self.store.entries(fold.origin, fold.position, size, batch=self.batch_size):
+            batch.append(decode(record))
+            if len(batch) >= self.batch_size:
+                applied += self._apply(fold, batch, expected)
+                batch = []
+                if progress is not None:
+                    progress(fold.origin, fold.position, size)
+        if batch:
+            applied += self._apply(fold, batch, expected)
+            if progress is not None:
+                progress(fold.origin, fold.position, size)
         return applied
 
     def deliver(self, origin: str, records: Iterable[LogRecord]) -> int:
@@ -226,7 +233,7 @@ class Projector:
         redelivered batch is a no-op; records must otherwise continue the log
         where the read models stand (raises StorageError on a gap).
         """
-        with self._lock, old_objects_frozen():
+        with self._lock:
             positions = self.tracking.positions(origin, self.models)
             start = min(t.position for t in positions.values())
             if origin not in self._tracked:
@@ -245,8 +252,10 @@ class Projector:
             expected = {m: t.position for m, t in positions.items()}
             applied = 0
             try:
-                for begin in range(0, len(fresh), self.batch_size):
-                    applied += self._apply(fold, fresh[begin : begin + self.batch_size], expected)
+                with old_objects_frozen(len(fresh)):
+                    for begin in range(0, len(fresh), self.batch_size):
+                        batch = fresh[begin : begin + self.batch_size]
+                        applied += self._apply(fold, batch, expected)
             except BaseException:
                 self._folds.pop(origin, None)
                 raise

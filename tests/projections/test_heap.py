@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.synthetic import generate
 from ledger.storage.store import Store
-from projections.runner.heap import old_objects_frozen
+from projections.runner.heap import LARGE_PASS, old_objects_frozen
 from projections.runner.projector import Projector
 
 
@@ -25,24 +25,39 @@ def test_a_rebuild_runs_with_the_old_heap_frozen_and_releases_it(
     store: Store, unique: str, thawed: None
 ) -> None:
     origin = f"heap.example/{unique}"
-    generate(store, origin, 300)
+    generate(store, origin, LARGE_PASS)
     seen: list[int] = []
-    Projector(store, batch_size=100).rebuild(
+    Projector(store, batch_size=400).rebuild(
         origin=origin, progress=lambda *_: seen.append(gc.get_freeze_count())
     )
     assert len(seen) == 3 and all(count > 1000 for count in seen), seen
     assert gc.get_freeze_count() == 0
 
 
+def test_a_small_catch_up_leaves_the_collector_as_it_was(
+    store: Store, unique: str, thawed: None
+) -> None:
+    """A writer catches up after each commit: freezing then would restart the young
+    generation's count every time, and its garbage would wait."""
+    origin = f"heap.example/{unique}"
+    size = generate(store, origin, 100)
+    assert size < LARGE_PASS
+    seen: list[int] = []
+    Projector(store).catch_up(origin, progress=lambda *_: seen.append(gc.get_freeze_count()))
+    assert seen == [0]
+    with old_objects_frozen(LARGE_PASS - 1):
+        assert gc.get_freeze_count() == 0
+
+
 def test_an_interrupted_pass_releases_the_heap(store: Store, unique: str, thawed: None) -> None:
     origin = f"heap.example/{unique}"
-    generate(store, origin, 300)
+    generate(store, origin, LARGE_PASS)
 
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        Projector(store, batch_size=100).rebuild(origin=origin, progress=interrupt)
+        Projector(store, batch_size=400).rebuild(origin=origin, progress=interrupt)
     assert gc.get_freeze_count() == 0
 
 
@@ -50,16 +65,16 @@ def test_a_heap_the_process_froze_itself_stays_frozen(
     store: Store, unique: str, thawed: None
 ) -> None:
     origin = f"heap.example/{unique}"
-    generate(store, origin, 100)
+    generate(store, origin, LARGE_PASS)
     gc.freeze()
     Projector(store).rebuild(origin=origin)
     assert gc.get_freeze_count() > 0  # released, it would be 0
 
 
 def test_overlapping_passes_release_the_heap_when_the_last_ends(thawed: None) -> None:
-    with old_objects_frozen():
+    with old_objects_frozen(LARGE_PASS):
         assert gc.get_freeze_count() > 0
-        with old_objects_frozen():
+        with old_objects_frozen(LARGE_PASS):
             pass
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
