@@ -44,6 +44,8 @@ def test_a_fact_is_decoded_once_and_as_only_its_own_type() -> None:
     opened = matter.facts.events[0]
     assert opened.data is opened.data  # decoded on first use, then kept
     assert opened.is_(ev.MatterOpened) and not opened.is_(ev.DecisionMade)
+    assert opened.is_(ev.DecisionMade, ev.MatterOpened)
+    assert not opened.is_(ev.DecisionMade, ev.MeetingHeld)
     assert opened.as_(ev.DecisionMade) is None
     as_opened = opened.as_(ev.MatterOpened)
     assert as_opened is not None and as_opened.responsible_body == "hmed"
