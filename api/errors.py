@@ -185,8 +185,9 @@ async def _on_database_unavailable(request: Request, error: Exception) -> JSONRe
     return ledger_error_response(unavailable(error))
 
 
-async def _on_validation_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
+def malformed_request(error: RequestValidationError) -> MalformedRequestError:
+    """A request FastAPI could not validate, as the one error of that kind, each problem
+    named by its field (the pages show the same error as the API answers)."""
     problems = [
         {
             "field": ".".join(str(part) for part in item.get("loc", ())),
@@ -194,9 +195,12 @@ async def _on_validation_error(request: Request, error: Exception) -> JSONRespon
         }
         for item in error.errors()
     ]
-    return ledger_error_response(
-        MalformedRequestError("the request does not have the documented shape", errors=problems)
-    )
+    return MalformedRequestError("the request does not have the documented shape", errors=problems)
+
+
+async def _on_validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return ledger_error_response(malformed_request(error))
 
 
 async def on_http_exception(request: Request, error: Exception) -> JSONResponse:

@@ -85,6 +85,7 @@ def _receipt(
         site,
         names=read.names(),
         receipt=found,
+        body_names=session.state.registry.body_names(),
         who=who,
         reasons=[item.reason_da if lang == "da" else item.reason_en for item in found.items],
         bundle_url=f"/l/{ledger}/kvittering/{matter}/bundle" + (f"?person={who}" if person else ""),

@@ -17,13 +17,14 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.errors import malformed_request, status_of
 from api.errors import on_http_exception as api_http_exception
-from api.errors import status_of
 from ledger.errors import LedgerError
 from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
 from web.context import Site, page_context, site_of
@@ -113,7 +114,8 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
 
 
 class PageRoute(APIRoute):
-    """A page: a missing session redirects to login, a ledger error becomes an error page."""
+    """A page: a missing session redirects to login, a ledger error or a request the page
+    cannot take becomes an error page."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -128,16 +130,22 @@ class PageRoute(APIRoute):
                     f"/l/{missing.ledger}/login?next={target}{expired}", status_code=303
                 )
             except LedgerError as error:
-                return render(
-                    request,
-                    "error.html",
-                    status=status_of(error),
-                    code=error.code,
-                    detail=str(error),
-                    **_reader_context(request),
-                )
+                return _error_page(request, error)
+            except RequestValidationError as invalid:  # a query or form field the page refuses
+                return _error_page(request, malformed_request(invalid))
 
         return page_handler
+
+
+def _error_page(request: Request, error: LedgerError) -> Response:
+    return render(
+        request,
+        "error.html",
+        status=status_of(error),
+        code=error.code,
+        detail=str(error),
+        **_reader_context(request),
+    )
 
 
 API_PATHS = ("/v1/", "/docs", "/openapi.json", "/healthz")

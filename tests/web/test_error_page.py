@@ -41,3 +41,27 @@ def test_a_visitor_sees_no_ones_header_on_an_error_page(site: Site) -> None:
         assert 'class="main-nav"' not in page.text and "/logout" not in page.text, path
         assert "Logget ind som" not in page.text and "Direktor" not in page.text, path
         assert "Sidekommune" not in page.text, path
+
+
+def test_a_page_asked_without_a_field_it_needs_is_an_error_page(site: Site) -> None:
+    """The receipt chosen from a list with no matter chosen, or a matter id that is not one:
+    the error page under the reader's header, not the API's JSON."""
+    reader = site.person("direktor")
+    led = reader.ledger
+    for query in ("", "?matter=Ikke+et+id"):
+        page = reader.http.get(f"/l/{led}/kvittering{query}")
+        assert page.status_code == 400, (query, page.text)
+        assert page.headers["content-type"].startswith("text/html")
+        assert "malformed_request" in page.text
+        assert "Siden kan ikke bruge forespørgslen" in page.text
+        assert "Logget ind som Direktor" in page.text
+    chosen = reader.http.get(f"/l/{led}/kvittering?matter=hemmelig")
+    assert chosen.status_code == 303 and chosen.headers["location"].endswith("/hemmelig")
+
+
+def test_the_receipt_names_events_and_bodies_in_the_readers_words(site: Site) -> None:
+    reader = site.person("tr")
+    page = reader.http.get(f"/l/{reader.ledger}/kvittering/hemmelig")
+    assert page.status_code == 200, page.text
+    assert "<td>Holdning fremsat (HovedMED)</td>" in page.text
+    assert "PositionStated" not in page.text and "(hmed)" not in page.text
