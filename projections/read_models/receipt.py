@@ -333,7 +333,7 @@ def render_receipt(found: Receipt, lang: Lang = "da") -> str:
         "",
         (
             "Hver hændelse er signeret af sin afsender og indgår i ledgerens Merkle-træ; "
-            "et bevisbundt (medledger receipt --bundle) kan efterprøves offline."
+            "en bevispakke (medledger receipt --bundle) kan efterprøves offline."
             if da
             else "Each event is signed by its actor and included in the ledger's Merkle tree; "
             "an evidence bundle (medledger receipt --bundle) can be verified offline."

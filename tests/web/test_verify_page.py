@@ -56,7 +56,7 @@ def test_a_bundle_verifies_in_the_browser_and_a_tampered_one_is_refused(
     result = page.locator("#verify-result")
     result.wait_for(state="visible", timeout=30_000)
     assert result.get_attribute("data-ok") == "true"
-    assert page.locator("#verify-headline").inner_text() == "Bundtet er gyldigt."
+    assert page.locator("#verify-headline").inner_text() == "Pakken er gyldig."
     assert page.locator("#verify-proves li").count() > 0
     assert_accessible(page)
 
@@ -68,7 +68,7 @@ def test_a_bundle_verifies_in_the_browser_and_a_tampered_one_is_refused(
     page.set_input_files("#bundle-file", str(tampered))
     page.get_by_role("button", name="Efterprøv").click()
     page.locator("#verify-result[data-ok=false]").wait_for(state="visible", timeout=30_000)
-    assert page.locator("#verify-headline").inner_text().startswith("Bundtet afvises")
+    assert page.locator("#verify-headline").inner_text().startswith("Pakken afvises")
     assert person.problems == []
     # Nothing of the bundle went to the server: the page only fetched its own files.
     assert all(r["method"] == "GET" for r in person.requests)

@@ -21,7 +21,7 @@ test("a valid receipt: what it proves and what not, in both languages", async ()
   assert.deepEqual(result.doesNotProve.map((c) => c.id), ["undisclosed", "roles", "truth", "times", "after", "no_witness"]);
   const da = describe(result, "da");
   const en = describe(result, "en");
-  assert.equal(da.headline, "Bundtet er gyldigt.");
+  assert.equal(da.headline, "Pakken er gyldig.");
   assert.equal(en.headline, "The bundle is valid.");
   assert.match(da.proves.join(" "), /amr sad i det ansvarlige organ mens sagen kørte, men blev aldrig inddraget/);
   assert.match(en.proves.join(" "), /amr sat in the responsible body while the matter ran, but was never involved/);

@@ -38,19 +38,19 @@ const VERDICTS = {
 const PROVES = {
   da: {
     checkpoint: (c) =>
-      `Loggen ${c.origin} har underskrevet et checkpoint med ${c.treeSize} hændelser, med den lognøgle som tillidsankeret angiver.`,
+      `Loggen ${c.origin} har underskrevet et checkpoint med ${c.treeSize} hændelser, med den lognøgle som tillidsroden angiver.`,
     witnesses: (c) =>
       c.cosigned === 0
-        ? "Ingen vidne har medunderskrevet checkpointet, og tillidsankeret kræver ingen."
-        : `${plural(c.cosigned, "vidne", "vidner")} (${list(c.names, "da")}) har medunderskrevet checkpointet; tillidsankeret kræver ${c.quorum} af ${c.witnesses}.`,
+        ? "Ingen vidne har medunderskrevet checkpointet, og tillidsroden kræver ingen."
+        : `${plural(c.cosigned, "vidne", "vidner")} (${list(c.names, "da")}) har medunderskrevet checkpointet; tillidsroden kræver ${c.quorum} af ${c.witnesses}.`,
     genesis: (c) =>
-      `Loggens første hændelse er netop den oprettelse af ${c.origin} som tillidsankeret fastlåser: det er ikke en anden log under samme navn.`,
+      `Loggens første hændelse er netop den oprettelse af ${c.origin} som tillidsroden fastlåser: det er ikke en anden log under samme navn.`,
     in_log: (c) =>
       `${plural(c.events, "hændelse", "hændelser")} fra ${plural(c.streams, "strøm", "strømme")} står i loggen på de angivne pladser og kan ikke ændres eller fjernes uden at checkpointet brydes.`,
     signed: (c) =>
       "Hver hændelse er underskrevet af den person den nævner, med en nøgle der var tilmeldt og ikke tilbagekaldt på det tidspunkt, og tilmeldingerne går tilbage til loggens første administrator.",
     complete: (c) =>
-      `Intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: bundtet rummer hver hændelse til og med den seneste som checkpointet kender.`,
+      `Intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: pakken rummer hver hændelse til og med den seneste som checkpointet kender.`,
     disclosed: (c) =>
       `${c.fields === 1 ? "Det" : "De"} ${plural(c.fields, "viste felt", "viste felter")} er præcis hvad underskriveren skrev.`,
     verdict: (c) =>
@@ -85,9 +85,9 @@ const PROVES = {
 const DOES_NOT_PROVE = {
   da: {
     not_complete: (c) =>
-      `At intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: bundtet viser kun udvalgte hændelser derfra.`,
+      `At intet er udeladt af ${list(c.streams.map((s) => streamName(s, "da")), "da")}: pakken viser kun udvalgte hændelser derfra.`,
     undisclosed: (c) =>
-      `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); bundtet viser kun at ${c.fields === 1 ? "det" : "de"} findes.`,
+      `Indholdet af ${plural(c.fields, "felt", "felter")} i ${plural(c.events, "hændelse", "hændelser")} som ikke vises (tilbageholdt eller slettet); pakken viser kun at ${c.fields === 1 ? "det" : "de"} findes.`,
     roles: (c) =>
       "At hver underskriver havde den rette rolle i det rette organ; det kontrollerer en fuld verifikation af hele loggen.",
     truth: (c) =>
@@ -122,14 +122,14 @@ const DOES_NOT_PROVE = {
 // Why a bundle is refused, per stable error code.
 const REASONS = {
   da: {
-    malformed_bundle: "filen er ikke et gyldigt bevisbundt",
-    malformed_trust_root: "tillidsankeret er ikke gyldigt",
-    malformed_key: "en nøgle i tillidsankeret er ikke gyldig",
+    malformed_bundle: "filen er ikke en gyldig bevispakke",
+    malformed_trust_root: "tillidsroden er ikke gyldig",
+    malformed_key: "en nøgle i tillidsroden er ikke gyldig",
     malformed_checkpoint: "checkpointet er ikke gyldigt",
-    wrong_ledger: "bundtet hører til en anden log end tillidsankeret",
+    wrong_ledger: "pakken hører til en anden log end tillidsroden",
     checkpoint_signature_invalid: "checkpointet er ikke underskrevet af loggens nøgle, eller en vidneunderskrift holder ikke",
-    witness_quorum_missing: "for få af de vidner tillidsankeret kræver har medunderskrevet checkpointet",
-    genesis_mismatch: "loggens første hændelse er ikke den som tillidsankeret fastlåser",
+    witness_quorum_missing: "for få af de vidner tillidsroden kræver har medunderskrevet checkpointet",
+    genesis_mismatch: "loggens første hændelse er ikke den som tillidsroden fastlåser",
     inclusion_proof_invalid: "en hændelse står ikke i loggen som checkpointet dækker",
     payload_commitment_mismatch: "et vist felt er ikke det underskriveren skrev",
     unknown_key: "en hændelse er underskrevet med en nøgle der ikke var tilmeldt",
@@ -140,7 +140,7 @@ const REASONS = {
     key_id_mismatch: "et nøgle-id passer ikke til sin nøgle",
     chain_broken: "to hændelser i samme strøm hænger ikke sammen",
     head_proof_invalid: "en strøms seneste hændelse står ikke i checkpointet",
-    incomplete_stream: "der mangler hændelser i en strøm som bundtet siger er komplet",
+    incomplete_stream: "der mangler hændelser i en strøm som pakken siger er komplet",
     routing_field_missing: "kvitteringen mangler et felt som afgørelsen bygger på",
     verdict_mismatch: "kvitteringens afgørelse passer ikke med hændelserne",
     verifier_error: "verifikationen kunne ikke gennemføres på denne fil",
@@ -173,13 +173,13 @@ const REASONS = {
 
 function refusal(code, event, lang) {
   const reason = REASONS[lang][code] ?? code;
-  if (!event) return lang === "da" ? `Bundtet beviser intet: ${reason} (${code}).` : `The bundle proves nothing: ${reason} (${code}).`;
+  if (!event) return lang === "da" ? `Pakken beviser intet: ${reason} (${code}).` : `The bundle proves nothing: ${reason} (${code}).`;
   const what = [event.type, event.stream && event.seq !== null ? `${event.stream} #${event.seq}` : event.stream]
     .filter(Boolean)
     .join(", ");
   const where = lang === "da" ? `hændelse ${event.leafIndex} i loggen` : `event ${event.leafIndex} of the log`;
   return lang === "da"
-    ? `Bundtet beviser intet: ${reason} (${code}; ${where}${what ? ": " + what : ""}).`
+    ? `Pakken beviser intet: ${reason} (${code}; ${where}${what ? ": " + what : ""}).`
     : `The bundle proves nothing: ${reason} (${code}; ${where}${what ? ": " + what : ""}).`;
 }
 
@@ -187,10 +187,10 @@ export function describe(result, lang = "da") {
   if (!LANGS.includes(lang)) throw new Error(`no sentences in ${lang}: use one of ${LANGS.join(", ")}`);
   const headline = result.ok
     ? lang === "da"
-      ? "Bundtet er gyldigt."
+      ? "Pakken er gyldig."
       : "The bundle is valid."
     : lang === "da"
-      ? `Bundtet afvises: ${REASONS.da[result.code] ?? result.code}.`
+      ? `Pakken afvises: ${REASONS.da[result.code] ?? result.code}.`
       : `The bundle is refused: ${REASONS.en[result.code] ?? result.code}.`;
   return {
     headline,
