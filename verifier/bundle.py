@@ -354,7 +354,7 @@ def _check_item(item: dict[str, Any], trust: TrustRoot, size: int, root: bytes) 
         )
     entry_bytes = _canonical(entry, index)
     proof = [_b64(p, index) for p in _field(item, "inclusion_proof", list)]
-    if not _inclusion_ok(hashlib.sha256(b"\x00" + entry_bytes).digest(), index, size, proof, root):
+    if not _inclusion_ok(_leaf_hash(entry_bytes), index, size, proof, root):
         raise BundleVerificationError(
             "inclusion_proof_invalid",
             f"entry at leaf {index} is not in the checkpointed tree",
@@ -581,9 +581,7 @@ def _check_tip(stream: str, tip: Any, heads: tuple[int, bytes]) -> None:
         None,
     )
     proof = [_b64(p, None) for p in tip["proof"]] if isinstance(tip["proof"], list) else None
-    if proof is None or not _inclusion_ok(
-        hashlib.sha256(b"\x00" + leaf).digest(), tip["index"], count, proof, root
-    ):
+    if proof is None or not _inclusion_ok(_leaf_hash(leaf), tip["index"], count, proof, root):
         raise BundleVerificationError(
             "head_proof_invalid", f"the head of {stream} is not in the checkpoint's stream heads"
         )
@@ -672,6 +670,11 @@ def _routing(e: VerifiedEntry, name: str) -> Any:
 
 
 # --- RFC 6962 / 9162 inclusion --------------------------------------------
+
+
+def _leaf_hash(data: bytes) -> bytes:
+    """RFC 6962 section 2.1: the hash of a leaf is SHA-256(0x00 || data)."""
+    return hashlib.sha256(b"\x00" + data).digest()
 
 
 def _inclusion_ok(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
