@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import malformed_request, status_of
+from api.errors import ledger_error_response, malformed_request, status_of
 from api.errors import on_http_exception as api_http_exception
 from ledger.errors import LedgerError
 from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
@@ -114,8 +114,9 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
 
 
 class PageRoute(APIRoute):
-    """A page: a missing session redirects to login, a ledger error or a request the page
-    cannot take becomes an error page."""
+    """A page: a missing session redirects to login, a ledger error becomes an error page,
+    and so does a request the page cannot take when a browser asks for a page (a script
+    gets the API's JSON error)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -132,7 +133,10 @@ class PageRoute(APIRoute):
             except LedgerError as error:
                 return _error_page(request, error)
             except RequestValidationError as invalid:  # a query or form field the page refuses
-                return _error_page(request, malformed_request(invalid))
+                refused = malformed_request(invalid)
+                if "text/html" not in request.headers.get("accept", ""):
+                    return ledger_error_response(refused)  # a page's script: the API's JSON
+                return _error_page(request, refused)
 
         return page_handler
 

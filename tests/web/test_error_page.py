@@ -49,12 +49,16 @@ def test_a_page_asked_without_a_field_it_needs_is_an_error_page(site: Site) -> N
     reader = site.person("direktor")
     led = reader.ledger
     for query in ("", "?matter=Ikke+et+id"):
-        page = reader.http.get(f"/l/{led}/kvittering{query}")
+        page = reader.http.get(f"/l/{led}/kvittering{query}", headers={"Accept": "text/html"})
         assert page.status_code == 400, (query, page.text)
         assert page.headers["content-type"].startswith("text/html")
         assert "malformed_request" in page.text
         assert "Siden kan ikke bruge forespørgslen" in page.text
         assert "Logget ind som Direktor" in page.text
+        # A page's script (it asks for no page) gets the API's error, as before.
+        script = reader.http.get(f"/l/{led}/kvittering{query}")
+        assert script.status_code == 400
+        assert script.json()["error"]["code"] == "malformed_request"
     chosen = reader.http.get(f"/l/{led}/kvittering?matter=hemmelig")
     assert chosen.status_code == 303 and chosen.headers["location"].endswith("/hemmelig")
 
