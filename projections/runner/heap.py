@@ -19,8 +19,9 @@ freezing also restarts the count of young objects that triggers a
 collection, so freezing around every small pass would leave a server's
 cyclic garbage uncollected.  A process that froze its own heap (a
 pre-forking server does) keeps it frozen: a pass then neither freezes
-nor unfreezes.  Passes may overlap in threads; the heap is released when
-the last one ends.
+nor unfreezes (one that freezes its heap while a pass runs has it released
+with the pass's).  Passes may overlap in threads; the heap is released
+when the last one ends.
 """
 
 from __future__ import annotations
@@ -46,17 +47,20 @@ def old_objects_frozen(events: int) -> Iterator[None]:
     if events < LARGE_PASS:
         yield
         return
-    with _lock:
-        if _passes == 0:
-            _ours = gc.get_freeze_count() == 0
-            if _ours:
-                gc.freeze()
-        _passes += 1
-    try:
+    counted = False
+    try:  # counted inside the try: an interrupt after the count still releases the heap
+        with _lock:
+            if _passes == 0:
+                _ours = gc.get_freeze_count() == 0
+                if _ours:
+                    gc.freeze()
+            _passes += 1
+            counted = True
         yield
     finally:
-        with _lock:
-            _passes -= 1
-            if _passes == 0 and _ours:
-                gc.unfreeze()
-                _ours = False
+        if counted:
+            with _lock:
+                _passes -= 1
+                if _passes == 0 and _ours:
+                    gc.unfreeze()
+                    _ours = False

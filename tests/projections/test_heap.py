@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -69,6 +70,56 @@ def test_a_heap_the_process_froze_itself_stays_frozen(
     gc.freeze()
     Projector(store).rebuild(origin=origin)
     assert gc.get_freeze_count() > 0  # released, it would be 0
+
+
+def test_records_a_follower_delivers_are_applied_with_the_old_heap_frozen(
+    store: Store, unique: str, thawed: None
+) -> None:
+    """Seen from inside the collector: collections while the batches are applied find the
+    old heap frozen (those while the records are decoded, before, need not), and it is
+    released after."""
+    origin = f"heap.example/{unique}"
+    size = generate(store, origin, LARGE_PASS)
+    records = list(store.entries(origin))
+    seen: list[int] = []
+
+    def collecting(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(gc.get_freeze_count())
+
+    gc.callbacks.append(collecting)
+    try:
+        assert Projector(store).deliver(origin, records) == size
+    finally:
+        gc.callbacks.remove(collecting)
+    assert any(count > 1000 for count in seen), seen
+    assert gc.get_freeze_count() == 0
+
+
+def test_passes_in_two_threads_release_the_heap_when_the_second_ends(thawed: None) -> None:
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with old_objects_frozen(LARGE_PASS):
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with old_objects_frozen(LARGE_PASS):
+            second_in.set()
+            first_out.wait(5)
+            frozen_after_the_first.append(gc.get_freeze_count())
+
+    frozen_after_the_first: list[int] = []
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert first_out.is_set() and frozen_after_the_first[0] > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_overlapping_passes_release_the_heap_when_the_last_ends(thawed: None) -> None:
