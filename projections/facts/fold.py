@@ -110,8 +110,10 @@ class LedgerFold:
         if matter_id is None:
             self.registry.apply(event, changes.registry)
         else:
-            facts = self.matter(matter_id, event)
-            facts.apply(event, changes.touched.setdefault(matter_id, Touched()))
+            touched = changes.touched.get(matter_id)
+            if touched is None:  # not setdefault: that would build a Touched every event
+                touched = changes.touched[matter_id] = Touched()
+            self.matter(matter_id, event).apply(event, touched)
         self.position = event.leaf + 1
         changes.end = self.position
 

@@ -41,7 +41,14 @@ class Touched:
     """What applying events changed: which events' rows must be written again."""
 
     seqs: set[int] = field(default_factory=set)
-    everything: bool = False
+    _facts: list[Fact] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def facts(self, matter: MatterFacts) -> list[Fact]:
+        """The touched events of ``matter``, in sequence order: worked out once, when the
+        batch is folded in and every read model asks."""
+        if self._facts is None:
+            self._facts = [f for s in sorted(self.seqs) if (f := matter.fact(s)) is not None]
+        return self._facts
 
 
 class _Opened:

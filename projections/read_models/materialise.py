@@ -75,12 +75,6 @@ class TableWrite:
     rows: list[Row] = field(default_factory=list)
 
 
-def _touched_facts(facts: MatterFacts, seqs: Iterable[int], everything: bool) -> list[Fact]:
-    if everything:
-        return list(facts.events)
-    return [f for s in sorted(seqs) if (f := facts.fact(s)) is not None]
-
-
 def model_writes(
     model: str, fold: LedgerFold, changes: FoldChanges, position: int
 ) -> list[TableWrite]:
@@ -106,7 +100,7 @@ def model_writes(
     for matter_id, touched in sorted(changes.touched.items()):
         facts = fold.matters[matter_id]
         for build in EVENT_BUILDERS.get(model, ()):
-            for fact in _touched_facts(facts, touched.seqs, touched.everything):
+            for fact in touched.facts(facts):
                 for name, rows in build(origin, facts, fact, fold.registry).items():
                     target = table(name)
                     if fact.leaf < position:
