@@ -134,11 +134,16 @@ class PageRoute(APIRoute):
                 return _error_page(request, error)
             except RequestValidationError as invalid:  # a query or form field the page refuses
                 refused = malformed_request(invalid)
-                if "text/html" not in request.headers.get("accept", ""):
+                if not _asks_for_page(request):
                     return ledger_error_response(refused)  # a page's script: the API's JSON
                 return _error_page(request, refused)
 
         return page_handler
+
+
+def _asks_for_page(request: Request) -> bool:
+    """Does the client want a page (a browser's ``Accept``), not the API's JSON?"""
+    return "text/html" in request.headers.get("accept", "")
 
 
 def _error_page(request: Request, error: LedgerError) -> Response:
@@ -168,7 +173,7 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
         error.status_code == 404
         and request.method in ("GET", "HEAD")
         and not request.url.path.startswith(NOT_PAGES)
-        and "text/html" in request.headers.get("accept", "")
+        and _asks_for_page(request)
     )
     if not wants_page:
         return await api_http_exception(request, error)

@@ -76,7 +76,6 @@ class MatterFacts:
         self.events: list[Fact] = []
         self.corrections: dict[int, list[int]] = {}
         self._by_type: dict[str, list[Fact]] = {}
-        self._opened: ev.MatterOpened | None = None
 
     # --- folding ----------------------------------------------------------
 
@@ -102,8 +101,6 @@ class MatterFacts:
         if erased is None:
             return
         erased.erase(redaction.fields, by_leaf)
-        if redaction.event == 1:
-            self._opened = None
         touched.seqs.add(redaction.event)
 
     # --- what the matter is -------------------------------------------------
@@ -114,13 +111,10 @@ class MatterFacts:
     @property
     def opened(self) -> ev.MatterOpened:
         """The MatterOpened payload: never erased whole, but its free text may be (the
-        title, the description), and then those fields read None.  Decoded once and kept
-        until an erasure of the opening."""
-        opened = self._opened
-        if opened is None:
-            opening: LoggedEvent[ev.MatterOpened] = self.events[0]
-            opened = self._opened = opening.data
-        return opened
+        title, the description), and then those fields read None.  Decoded once, on the
+        fact itself (``LoggedEvent.data``), which an erasure clears."""
+        opening: LoggedEvent[ev.MatterOpened] = self.events[0]
+        return opening.data
 
     @property
     def title(self) -> str:

@@ -51,7 +51,6 @@ DEFAULT_BATCH = 2000
 DEFAULT_MATTER_CACHE = 256
 MAX_FOLDS = 16
 """Ledgers whose fold (registry and cached matters) a projector keeps between passes."""
-_ERASURE = ev.PayloadRedacted.__name__
 
 
 class _PositionMovedError(Exception):
@@ -295,7 +294,7 @@ class Projector:
         ]
         planned = self._planned(fold)
         notices = batch_rows(fold, changes, findings) if changes.end > planned else []
-        erases = any(e.type == _ERASURE for e in events)
+        erases = any(e.is_(ev.PayloadRedacted) for e in events)
         self._commit(
             _Batch(
                 fold.origin,
