@@ -18,30 +18,18 @@ from typing import Any
 import pytest
 
 from ledger.errors import LedgerError, MalformedProofRequestError, ProofError, StorageError
-from ledger.protocol.merkle import (
-    MAX_TREE_SIZE,
-    Frontier,
-    MemoryNodeStore,
-    consistency_proof,
-    covering_nodes,
-    inclusion_proof,
-    leaf_hash,
-    node_hash,
-    root,
-    verify_consistency,
-    verify_inclusion,
-)
+from ledger.protocol import merkle
 from tests.protocol.trees import memory_tree
 
-LEAF = leaf_hash(b"the last entry")
-NODES = [leaf_hash(b"node %d" % i) for i in range(64)]
+LEAF = merkle.leaf_hash(b"the last entry")
+NODES = [merkle.leaf_hash(b"node %d" % i) for i in range(64)]
 
 
 def _fold_left_siblings(leaf: bytes, siblings: list[bytes]) -> bytes:
     """The root above ``leaf`` when every sibling on its way up lies to its left."""
     result = leaf
     for sibling in siblings:
-        result = node_hash(sibling, result)
+        result = merkle.node_hash(sibling, result)
     return result
 
 
@@ -49,7 +37,7 @@ def _fold_right_siblings(leaf: bytes, siblings: list[bytes]) -> bytes:
     """The root above ``leaf`` when every sibling on its way up lies to its right."""
     result = leaf
     for sibling in siblings:
-        result = node_hash(result, sibling)
+        result = merkle.node_hash(result, sibling)
     return result
 
 
@@ -57,88 +45,101 @@ def test_the_last_leaf_of_the_largest_tree_has_a_proof_of_63_hashes() -> None:
     # 2**64 - 1 leaves: the last leaf's siblings are the complete subtrees of
     # 2, 4, ..., 2**63 leaves to its left, lowest first.
     proof = NODES[:63]
-    verify_inclusion(
-        LEAF, MAX_TREE_SIZE - 1, MAX_TREE_SIZE, proof, _fold_left_siblings(LEAF, proof)
+    merkle.verify_inclusion(
+        LEAF,
+        merkle.MAX_TREE_SIZE - 1,
+        merkle.MAX_TREE_SIZE,
+        proof,
+        _fold_left_siblings(LEAF, proof),
     )
 
 
 def test_the_first_leaf_of_the_largest_tree_has_a_proof_of_64_hashes() -> None:
     proof = NODES[:64]
-    verify_inclusion(LEAF, 0, MAX_TREE_SIZE, proof, _fold_right_siblings(LEAF, proof))
+    merkle.verify_inclusion(LEAF, 0, merkle.MAX_TREE_SIZE, proof, _fold_right_siblings(LEAF, proof))
 
 
 def test_a_tree_one_leaf_larger_than_64_bits_is_refused() -> None:
     proof = NODES[:64]
     with pytest.raises(ProofError) as raised:
-        verify_inclusion(LEAF, 0, MAX_TREE_SIZE + 1, proof, _fold_right_siblings(LEAF, proof))
-    assert raised.value.details == {"index": 0, "size": MAX_TREE_SIZE + 1}
+        merkle.verify_inclusion(
+            LEAF, 0, merkle.MAX_TREE_SIZE + 1, proof, _fold_right_siblings(LEAF, proof)
+        )
+    assert raised.value.details == {"index": 0, "size": merkle.MAX_TREE_SIZE + 1}
 
 
 def test_the_largest_tree_is_consistent_with_its_left_half() -> None:
     # PROOF(2**63, D[2**64 - 1]) is the root of the right subtree alone.
     old_root, right = NODES[0], NODES[1]
-    verify_consistency(2**63, MAX_TREE_SIZE, [right], old_root, node_hash(old_root, right))
-    verify_consistency(MAX_TREE_SIZE, MAX_TREE_SIZE, [], old_root, old_root)
+    merkle.verify_consistency(
+        2**63, merkle.MAX_TREE_SIZE, [right], old_root, merkle.node_hash(old_root, right)
+    )
+    merkle.verify_consistency(merkle.MAX_TREE_SIZE, merkle.MAX_TREE_SIZE, [], old_root, old_root)
     with pytest.raises(ProofError):
-        verify_consistency(2**63, MAX_TREE_SIZE + 1, [right], old_root, node_hash(old_root, right))
+        merkle.verify_consistency(
+            2**63, merkle.MAX_TREE_SIZE + 1, [right], old_root, merkle.node_hash(old_root, right)
+        )
 
 
 @pytest.mark.parametrize(
     "ask",
     [
-        lambda store: root(store, MAX_TREE_SIZE),
-        lambda store: inclusion_proof(store, MAX_TREE_SIZE - 1, MAX_TREE_SIZE),
-        lambda store: consistency_proof(store, 1, MAX_TREE_SIZE),
-        lambda store: Frontier.load(store, MAX_TREE_SIZE),
+        lambda store: merkle.root(store, merkle.MAX_TREE_SIZE),
+        lambda store: merkle.inclusion_proof(store, merkle.MAX_TREE_SIZE - 1, merkle.MAX_TREE_SIZE),
+        lambda store: merkle.consistency_proof(store, 1, merkle.MAX_TREE_SIZE),
+        lambda store: merkle.Frontier.load(store, merkle.MAX_TREE_SIZE),
     ],
     ids=["root", "inclusion", "consistency", "frontier"],
 )
 def test_the_largest_size_is_a_request_the_store_must_answer(
-    ask: Callable[[MemoryNodeStore], object],
+    ask: Callable[[merkle.MemoryNodeStore], object],
 ) -> None:
     # The size is valid: only the empty store stands in the way.
     with pytest.raises(StorageError):
-        ask(MemoryNodeStore())
+        ask(merkle.MemoryNodeStore())
 
 
 @pytest.mark.parametrize(
     "ask",
     [
-        lambda store: root(store, MAX_TREE_SIZE + 1),
-        lambda store: inclusion_proof(store, 0, MAX_TREE_SIZE + 1),
-        lambda store: consistency_proof(store, 1, MAX_TREE_SIZE + 1),
-        lambda store: Frontier.load(store, MAX_TREE_SIZE + 1),
+        lambda store: merkle.root(store, merkle.MAX_TREE_SIZE + 1),
+        lambda store: merkle.inclusion_proof(store, 0, merkle.MAX_TREE_SIZE + 1),
+        lambda store: merkle.consistency_proof(store, 1, merkle.MAX_TREE_SIZE + 1),
+        lambda store: merkle.Frontier.load(store, merkle.MAX_TREE_SIZE + 1),
     ],
     ids=["root", "inclusion", "consistency", "frontier"],
 )
 def test_a_size_beyond_64_bits_is_a_malformed_request(
-    ask: Callable[[MemoryNodeStore], object],
+    ask: Callable[[merkle.MemoryNodeStore], object],
 ) -> None:
     with pytest.raises(MalformedProofRequestError) as raised:
-        ask(MemoryNodeStore())
-    assert raised.value.details == {"size": MAX_TREE_SIZE + 1}
+        ask(merkle.MemoryNodeStore())
+    assert raised.value.details == {"size": merkle.MAX_TREE_SIZE + 1}
 
 
 def test_a_full_frontier_takes_no_further_leaf() -> None:
-    nodes = [(level, index, NODES[level]) for level, index in covering_nodes(0, MAX_TREE_SIZE)]
-    frontier = Frontier(MAX_TREE_SIZE, nodes)
+    nodes = [
+        (level, index, NODES[level])
+        for level, index in merkle.covering_nodes(0, merkle.MAX_TREE_SIZE)
+    ]
+    frontier = merkle.Frontier(merkle.MAX_TREE_SIZE, nodes)
     assert len(frontier.nodes) == 64
     with pytest.raises(ValueError, match="full"):
         frontier.append(LEAF)
-    assert frontier.size == MAX_TREE_SIZE
+    assert frontier.size == merkle.MAX_TREE_SIZE
 
 
 # --- what each refusal names ---------------------------------------------------
 
 
 STORE, _ = memory_tree(b"entry %d" % i for i in range(10))
-ROOT10 = root(STORE, 10)
-ROOT6 = root(STORE, 6)
-ROOT8 = root(STORE, 8)
-LEAF3 = leaf_hash(b"entry 3")
-PATH3 = inclusion_proof(STORE, 3, 10)
-PROOF6 = consistency_proof(STORE, 6, 10)
-OTHER = leaf_hash(b"no entry")
+ROOT10 = merkle.root(STORE, 10)
+ROOT6 = merkle.root(STORE, 6)
+ROOT8 = merkle.root(STORE, 8)
+LEAF3 = merkle.leaf_hash(b"entry 3")
+PATH3 = merkle.inclusion_proof(STORE, 3, 10)
+PROOF6 = merkle.consistency_proof(STORE, 6, 10)
+OTHER = merkle.leaf_hash(b"no entry")
 
 
 Refusal = tuple[str, Callable[[], object], type[LedgerError], dict[str, Any]]
@@ -165,7 +166,7 @@ CONSISTENCY_REFUSALS: list[tuple[str, int, int, list[bytes], bytes, bytes]] = [
         "power-of-two first tree, another second root",
         8,
         10,
-        consistency_proof(STORE, 8, 10),
+        merkle.consistency_proof(STORE, 8, 10),
         ROOT8,
         OTHER,
     ),
@@ -176,7 +177,7 @@ REFUSALS: list[Refusal] = [
     *(
         (
             name,
-            partial(verify_inclusion, LEAF3, index, 10, proof, to),
+            partial(merkle.verify_inclusion, LEAF3, index, 10, proof, to),
             ProofError,
             {"index": index, "size": 10},
         )
@@ -185,7 +186,7 @@ REFUSALS: list[Refusal] = [
     *(
         (
             name,
-            partial(verify_consistency, size1, size2, proof, root1, root2),
+            partial(merkle.verify_consistency, size1, size2, proof, root1, root2),
             ProofError,
             {"size1": size1, "size2": size2},
         )
@@ -193,25 +194,25 @@ REFUSALS: list[Refusal] = [
     ),
     (
         "inclusion proof request outside",
-        lambda: inclusion_proof(STORE, 10, 10),
+        lambda: merkle.inclusion_proof(STORE, 10, 10),
         MalformedProofRequestError,
         {"index": 10, "size": 10},
     ),
     (
         "consistency proof request reversed",
-        lambda: consistency_proof(STORE, 10, 6),
+        lambda: merkle.consistency_proof(STORE, 10, 6),
         MalformedProofRequestError,
         {"size1": 10, "size2": 6},
     ),
     (
         "negative size request",
-        lambda: root(STORE, -1),
+        lambda: merkle.root(STORE, -1),
         MalformedProofRequestError,
         {"size": -1},
     ),
     (
         "node missing",
-        lambda: root(STORE, 11),
+        lambda: merkle.root(STORE, 11),
         StorageError,
         {"node": (0, 10)},
     ),
@@ -233,8 +234,8 @@ def test_each_refusal_names_what_it_is_about(
 
 
 def test_a_stored_node_of_the_wrong_length_is_named() -> None:
-    store = MemoryNodeStore()
+    store = merkle.MemoryNodeStore()
     store.put(0, 0, b"short")
     with pytest.raises(StorageError) as raised:
-        root(store, 1)
+        merkle.root(store, 1)
     assert raised.value.details == {"node": (0, 0)}

@@ -21,13 +21,8 @@ from ledger.errors import (
     MalformedKeyError,
     WitnessQuorumError,
 )
+from ledger.protocol import cosignature
 from ledger.protocol.checkpoint import MAX_TREE_SIZE, Checkpoint
-from ledger.protocol.cosignature import (
-    cosign,
-    cosignature_timestamp,
-    verify_checkpoint,
-    verify_cosignature,
-)
 from ledger.protocol.note import (
     MAX_NOTE_BYTES,
     MAX_SIGNATURES,
@@ -70,7 +65,7 @@ def _signed(text: str) -> str:
 def test_the_log_key_is_the_vectors() -> None:
     assert f"{LOG.key_hash:08x}" == LOG_KEY_HASH
     assert len(BLOB) == 68
-    assert verify_checkpoint(NOTE, LOG_VERIFIER).text() == TEXT
+    assert cosignature.verify_checkpoint(NOTE, LOG_VERIFIER).text() == TEXT
 
 
 # --- signature lengths -----------------------------------------------------------
@@ -80,7 +75,7 @@ def test_the_log_key_is_the_vectors() -> None:
 def test_a_signature_line_of_fewer_than_five_bytes_is_malformed(length: int) -> None:
     note = TEXT + "\n" + _line(ORIGIN, BLOB[:length])
     with pytest.raises(MalformedCheckpointError):
-        verify_checkpoint(note, LOG_VERIFIER)
+        cosignature.verify_checkpoint(note, LOG_VERIFIER)
 
 
 @pytest.mark.parametrize("length", [0, 1, 3, 4])
@@ -93,21 +88,21 @@ def test_a_malformed_signature_line_refuses_the_note_whoever_wrote_it(length: in
 def test_the_logs_signature_of_any_other_length_does_not_verify(length: int) -> None:
     blob = BLOB[:length] + bytes(max(0, length - len(BLOB)))
     with pytest.raises(CheckpointSignatureError) as raised:
-        verify_checkpoint(TEXT + "\n" + _line(ORIGIN, blob), LOG_VERIFIER)
+        cosignature.verify_checkpoint(TEXT + "\n" + _line(ORIGIN, blob), LOG_VERIFIER)
     assert raised.value.details == {"key_name": ORIGIN, "key_hash": LOG_KEY_HASH}
 
 
 @pytest.mark.parametrize("length", [5, 6, 67, 69])
 def test_an_unknown_keys_signature_of_five_bytes_or_more_is_ignored(length: int) -> None:
     blob = (BLOB + bytes(8))[:length]
-    checkpoint = verify_checkpoint(NOTE + _line("another.example", blob), LOG_VERIFIER)
+    checkpoint = cosignature.verify_checkpoint(NOTE + _line("another.example", blob), LOG_VERIFIER)
     assert checkpoint.text() == TEXT
 
 
 def test_the_logs_signature_with_its_last_byte_changed_does_not_verify() -> None:
     changed = BLOB[:-1] + bytes([BLOB[-1] ^ 0x80])
     with pytest.raises(CheckpointSignatureError):
-        verify_checkpoint(TEXT + "\n" + _line(ORIGIN, changed), LOG_VERIFIER)
+        cosignature.verify_checkpoint(TEXT + "\n" + _line(ORIGIN, changed), LOG_VERIFIER)
 
 
 # --- who signed ----------------------------------------------------------------------
@@ -116,21 +111,21 @@ def test_the_logs_signature_with_its_last_byte_changed_does_not_verify() -> None
 def test_the_logs_signature_under_another_key_hash_is_unknown() -> None:
     wrong_hash = (LOG.key_hash ^ 1).to_bytes(4, "big") + BLOB[4:]
     with pytest.raises(CheckpointSignatureError) as unsigned:
-        verify_checkpoint(TEXT + "\n" + _line(ORIGIN, wrong_hash), LOG_VERIFIER)
+        cosignature.verify_checkpoint(TEXT + "\n" + _line(ORIGIN, wrong_hash), LOG_VERIFIER)
     assert unsigned.value.details == {}
 
 
 def test_a_witnessed_note_without_the_logs_signature_names_the_log_key() -> None:
     witness = WITNESSES[0]
-    note = TEXT + "\n" + cosign(TEXT, witness, 1)
+    note = TEXT + "\n" + cosignature.cosign(TEXT, witness, 1)
     with pytest.raises(CheckpointSignatureError) as raised:
-        verify_checkpoint(note, LOG_VERIFIER, [witness.cosignature_verifier()])
+        cosignature.verify_checkpoint(note, LOG_VERIFIER, [witness.cosignature_verifier()])
     assert raised.value.details == {"key_name": ORIGIN}
 
 
 def test_the_logs_key_hash_under_another_name_is_unknown() -> None:
     with pytest.raises(CheckpointSignatureError):
-        verify_checkpoint(TEXT + "\n" + _line("other.example", BLOB), LOG_VERIFIER)
+        cosignature.verify_checkpoint(TEXT + "\n" + _line("other.example", BLOB), LOG_VERIFIER)
 
 
 def test_signatures_by_unknown_keys_are_ignored_before_and_after() -> None:
@@ -167,9 +162,11 @@ def test_a_hundred_signature_lines_are_read_and_a_hundred_and_one_are_not() -> N
 def test_sixteen_extension_lines_are_read_and_seventeen_are_not() -> None:
     lines = [f"extension {i}" for i in range(17)]
     sixteen = TEXT + "".join(line + "\n" for line in lines[:16])
-    assert verify_checkpoint(_signed(sixteen), LOG_VERIFIER).extensions == tuple(lines[:16])
+    assert cosignature.verify_checkpoint(_signed(sixteen), LOG_VERIFIER).extensions == tuple(
+        lines[:16]
+    )
     with pytest.raises(MalformedCheckpointError):
-        verify_checkpoint(_signed(sixteen + lines[16] + "\n"), LOG_VERIFIER)
+        cosignature.verify_checkpoint(_signed(sixteen + lines[16] + "\n"), LOG_VERIFIER)
 
 
 def test_a_note_of_exactly_the_size_limit_is_read() -> None:
@@ -207,9 +204,11 @@ def test_a_signature_block_must_end_in_a_newline() -> None:
 
 def test_the_largest_tree_size_is_a_checkpoint_and_the_next_is_not() -> None:
     largest = TEXT.replace("\n8\n", f"\n{MAX_TREE_SIZE}\n")
-    assert verify_checkpoint(_signed(largest), LOG_VERIFIER).size == MAX_TREE_SIZE
+    assert cosignature.verify_checkpoint(_signed(largest), LOG_VERIFIER).size == MAX_TREE_SIZE
     with pytest.raises(MalformedCheckpointError):
-        verify_checkpoint(_signed(TEXT.replace("\n8\n", f"\n{MAX_TREE_SIZE + 1}\n")), LOG_VERIFIER)
+        cosignature.verify_checkpoint(
+            _signed(TEXT.replace("\n8\n", f"\n{MAX_TREE_SIZE + 1}\n")), LOG_VERIFIER
+        )
 
 
 @pytest.mark.parametrize(
@@ -217,7 +216,9 @@ def test_the_largest_tree_size_is_a_checkpoint_and_the_next_is_not() -> None:
 )
 def test_a_signed_size_line_that_is_not_plain_decimal_is_refused(size_line: str) -> None:
     with pytest.raises(MalformedCheckpointError):
-        verify_checkpoint(_signed(TEXT.replace("\n8\n", f"\n{size_line}\n")), LOG_VERIFIER)
+        cosignature.verify_checkpoint(
+            _signed(TEXT.replace("\n8\n", f"\n{size_line}\n")), LOG_VERIFIER
+        )
 
 
 @pytest.mark.parametrize(
@@ -235,7 +236,9 @@ def test_a_signed_root_that_is_not_canonical_base64_of_32_bytes_is_refused(
     root_line: str,
 ) -> None:
     with pytest.raises(MalformedCheckpointError):
-        verify_checkpoint(_signed(TEXT.replace(TEXT.split("\n")[2], root_line)), LOG_VERIFIER)
+        cosignature.verify_checkpoint(
+            _signed(TEXT.replace(TEXT.split("\n")[2], root_line)), LOG_VERIFIER
+        )
 
 
 # --- key names and verifiers -----------------------------------------------------------
@@ -269,28 +272,32 @@ def test_verifiers_are_values() -> None:
 @pytest.mark.parametrize("timestamp", [0, 1, MAX_TIMESTAMP])
 def test_a_cosignature_at_either_end_of_time_verifies(timestamp: int) -> None:
     witness = WITNESSES[0]
-    line = cosign(TEXT, witness, timestamp)
-    verify_cosignature(TEXT, line, witness.cosignature_verifier())
-    assert cosignature_timestamp(parse_signature_line(line[:-1])) == timestamp
+    line = cosignature.cosign(TEXT, witness, timestamp)
+    cosignature.verify_cosignature(TEXT, line, witness.cosignature_verifier())
+    assert cosignature.cosignature_timestamp(parse_signature_line(line[:-1])) == timestamp
     note = NOTE + line
-    verify_checkpoint(note, LOG_VERIFIER, [witness.cosignature_verifier()], quorum=1)
+    cosignature.verify_checkpoint(note, LOG_VERIFIER, [witness.cosignature_verifier()], quorum=1)
 
 
 def test_a_cosignature_refusal_names_the_line_it_refused() -> None:
     first, second = WITNESSES
-    line = cosign(TEXT, first, 1)
+    line = cosignature.cosign(TEXT, first, 1)
     with pytest.raises(CheckpointSignatureError) as by_another:
-        verify_cosignature(TEXT, line, second.cosignature_verifier())
+        cosignature.verify_cosignature(TEXT, line, second.cosignature_verifier())
     assert by_another.value.details == {"key_name": first.name}
     with pytest.raises(CheckpointSignatureError) as not_verifying:
-        verify_cosignature(TEXT.replace("\n8\n", "\n9\n"), line, first.cosignature_verifier())
+        cosignature.verify_cosignature(
+            TEXT.replace("\n8\n", "\n9\n"), line, first.cosignature_verifier()
+        )
     assert not_verifying.value.details == {"key_name": first.name}
 
 
 def test_a_missing_quorum_names_the_count_and_the_quorum() -> None:
-    note = NOTE + cosign(TEXT, WITNESSES[0], 1)
+    note = NOTE + cosignature.cosign(TEXT, WITNESSES[0], 1)
     verifiers = [w.cosignature_verifier() for w in WITNESSES]
     with pytest.raises(WitnessQuorumError) as raised:
-        verify_checkpoint(note, LOG_VERIFIER, verifiers, quorum=2)
+        cosignature.verify_checkpoint(note, LOG_VERIFIER, verifiers, quorum=2)
     assert raised.value.details == {"cosignatures": 1, "quorum": 2}
-    assert Checkpoint.parse(TEXT) == verify_checkpoint(note, LOG_VERIFIER, verifiers, quorum=1)
+    assert Checkpoint.parse(TEXT) == cosignature.verify_checkpoint(
+        note, LOG_VERIFIER, verifiers, quorum=1
+    )
