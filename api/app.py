@@ -18,7 +18,6 @@ from starlette.types import Lifespan
 from api import errors
 from api.credentials import Sealer
 from api.deps import ApiContext
-from api.logs import configure_logging
 from api.middleware import EdgeMiddleware
 from api.payload_schemas import payload_components
 from api.routers import (
@@ -197,10 +196,3 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     kept = [branch for branch in branches if branch != {"type": "null"}]
     rest = {key: value for key, value in schema.items() if key != "anyOf"}
     return {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
-
-
-def create_app_from_env() -> FastAPI:
-    """The application ``medledger serve`` runs: settings from the environment, JSON logs."""
-    settings = ApiSettings()
-    configure_logging(settings.log_level)
-    return create_app(settings)

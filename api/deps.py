@@ -52,12 +52,7 @@ async def get_service(context: ContextDep) -> LedgerService:
     return context.service
 
 
-async def get_sealer(context: ContextDep) -> Sealer:
-    return context.sealer
-
-
 ServiceDep = Annotated[LedgerService, Depends(get_service)]
-SealerDep = Annotated[Sealer, Depends(get_sealer)]
 
 LedgerId = Annotated[
     str,

@@ -14,8 +14,9 @@ finding ("member, but never sent material nor invited"), and the evidence
 is the appointment plus *every* event of the matter, so a verifier can see
 that none of them names the person.
 
-``receipt_leaf_indexes`` is the seam to the evidence bundle: the bundle
-builder (``ledger.service.bundle.build_bundle``) proves exactly those leaves.
+The evidence bundle for a receipt (``ledger.service.bundle.receipt_bundle``)
+proves the matter's stream and the registry complete, so it holds every leaf
+the receipt lists (``Receipt.leaf_indexes``).
 
 A receipt discloses nothing its requester may not read (DESIGN.md section
 5).  Its items are routing information only (event types, times, leaf
@@ -299,16 +300,6 @@ def _matter_item(
         else "An event of the matter; it does not name the person",
         addressed=addressed.get(int(r["seq"]), []),
     )
-
-
-def receipt_leaf_indexes(source: RowSource, origin: str, person: str, matter: str) -> list[int]:
-    """The leaf indexes an evidence bundle must prove for this receipt.
-
-    This is the seam to ``ledger.service.bundle.build_bundle(service, ledger,
-    leaf_indexes, ...)``, which adds the registry events authorising the
-    signers' keys, a signed checkpoint and an inclusion proof per leaf.
-    """
-    return receipt(source, origin, person, matter).leaf_indexes
 
 
 def render_receipt(found: Receipt, lang: Lang = "da") -> str:
