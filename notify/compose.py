@@ -14,10 +14,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from notify.schedule import LOCAL_TIME, parse_fixed
-from notify.words import FRAME, KIND_NAMES, LINES, Lang
+from notify.schedule import parse_fixed
+from notify.words import FRAME, KIND_NAMES, LINES
 from projections.read_models.notices import NoticeKind
-from projections.vocabulary import MONTHS
+from projections.vocabulary import LOCAL_TIME, MONTHS, Lang
 
 
 @dataclass(frozen=True)

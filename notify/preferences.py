@@ -12,8 +12,8 @@ from ledger.errors import MalformedError
 from ledger.storage.store import Store
 from notify.schedule import DEFAULT_DIGEST, DIGESTS
 from notify.tables import NotifyTables
-from notify.words import Lang
 from projections.read_models.notices import NOTICE_KINDS
+from projections.vocabulary import Lang
 
 
 class PreferenceError(MalformedError):

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from projections.read_models.notices import NoticeKind
+from projections.vocabulary import LOCAL_TIME
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 DIGESTS = ("immediate", "daily", "weekly")
 DEFAULT_DIGEST = "daily"
 REMINDERS = frozenset({NoticeKind.RESPOND_BY, NoticeKind.DEADLINE})

@@ -6,9 +6,7 @@ matter (``notify.compose`` passes ``{title}`` as a neutral phrase otherwise).
 
 from __future__ import annotations
 
-from typing import Literal
-
-Lang = Literal["da", "en"]
+from projections.vocabulary import Lang
 
 LINES: dict[Lang, dict[str, str]] = {
     "da": {

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+"""Where the MED bodies meet: the days and hours people are shown and mailed are this zone's."""
 
 Words = dict[str, tuple[str, str]]
 
@@ -42,7 +45,6 @@ STATUSES: Words = words("statuses")
 INFLUENCE_LEVELS: Words = words("influence_levels")
 CATEGORIES: Words = words("categories")
 RESOLUTIONS: Words = words("resolutions")
-REMEDIES: Words = words("remedies")
 DISPUTE_LEVELS: Words = words("dispute_levels")
 GUIDELINE_TYPES: Words = words("guideline_types")
 GUIDELINE_STATUSES: Words = words("guideline_statuses")

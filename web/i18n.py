@@ -17,15 +17,11 @@ from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Literal
-from zoneinfo import ZoneInfo
 
+from projections.vocabulary import LANGS as LANGS
+from projections.vocabulary import LOCAL_TIME as LOCAL_TIME
 from projections.vocabulary import MONTHS
-
-Lang = Literal["da", "en"]
-LANGS: tuple[Lang, ...] = ("da", "en")
-DEFAULT_LANG: Lang = "da"
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+from projections.vocabulary import Lang as Lang
 
 
 @cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from ledger.domain import events as ev
 from ledger.errors import (
@@ -31,8 +32,12 @@ NOTICE_MONTHS_KEY = "med-16.notice_months"
 DEFAULT_NOTICE_MONTHS = 3
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the last day of a shorter month)."""
+_Day = TypeVar("_Day", bound=date)
+
+
+def add_months(day: _Day, months: int) -> _Day:
+    """The same day (and time, for a datetime) ``months`` later (the last day of a shorter
+    month)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(

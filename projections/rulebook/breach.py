@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ledger.domain import events as ev
+from ledger.domain.guidelines import add_months
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.deadlines import add_months
 from projections.rulebook.rule import Flag, Settings, cited, ref, rule
 
 
