@@ -62,13 +62,12 @@ from api.errors import (
     ReadNotAllowedError,
     TokenRequiredError,
 )
-from ledger.domain.documents import matters_sharing
+from ledger.domain.documents import StoredDocument, matters_sharing
 from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 from ledger.errors import UnknownStreamError
 from ledger.protocol.envelope import MATTER_PREFIX, REGISTRY_STREAM
 from ledger.service.documents import kept_document
-from ledger.storage.documents import StoredDocument
 
 
 @dataclass(frozen=True)

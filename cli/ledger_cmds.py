@@ -23,7 +23,7 @@ from ledger.errors import (
 from ledger.protocol.canonical import parse_canonical, parse_json
 from ledger.protocol.envelope import Envelope
 from ledger.protocol.note import NoteVerifier
-from ledger.storage.store import LogRecord
+from ledger.service.application import LogRecord
 from verifier.bundle import BundleVerificationError, verify_bundle_file
 
 console = Console()

@@ -1,7 +1,7 @@
 """What the read models, the directory and the registry say about a notice now.
 
-- the addresses: the directory's (``ml_directory``, outside the signed log);
-  an erased or missing entry means no mail;
+- the addresses: the directory's (outside the signed log, kept by storage:
+  ``Store.directory_addresses``); an erased or missing entry means no mail;
 - whether a notice still matters when its moment comes (a reminder for a
   consultation the person already answered is noise);
 - what its recipient may read: the same rule as every read
@@ -20,9 +20,9 @@ from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 from ledger.storage.store import Store
 from notify.compose import Notice, Reading
-from notify.words import Lang
 from projections.read_models.notices import NoticeKind
 from projections.read_models.schema import ReadModelSchema
+from projections.vocabulary import Lang
 
 ANSWERING_TYPES = ("PositionStated", "HearingResponseSubmitted", "ConsultationAcknowledged")
 
@@ -39,19 +39,7 @@ class Relevance:
 
     def addresses(self, people: list[str]) -> dict[str, tuple[str, str]]:
         """``person -> (name, e-mail)`` of those with an address that is not erased."""
-        d = self.store.directory
-        with self.store.read() as session:
-            rows = session.execute(
-                select(d.c.person, d.c.name, d.c.email).where(
-                    and_(
-                        d.c.origin == self.origin,
-                        d.c.person.in_(people),
-                        d.c.erased.is_(False),
-                        d.c.email.is_not(None),
-                    )
-                )
-            ).all()
-        return {str(p): (str(n or p), str(e)) for p, n, e in rows if e}
+        return self.store.directory_addresses(self.origin, people)
 
     def still_relevant(self, notice: Notice) -> bool:
         """False for a reminder or a deadline that has been settled since it was written."""

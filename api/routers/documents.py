@@ -12,8 +12,8 @@ from api.access import DocumentAccess, LedgerAccess
 from api.deps import ContextDep
 from api.responses import errors, json_errors
 from api.schemas import DocumentOut
+from ledger.domain.documents import StoredDocument
 from ledger.service.documents import keep_document
-from ledger.storage.documents import StoredDocument
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["documents"])
 

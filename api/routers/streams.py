@@ -20,7 +20,7 @@ from ledger.protocol.envelope import (
     Envelope,
     format_time,
 )
-from ledger.storage.store import LogRecord
+from ledger.service.application import LogRecord
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/streams", tags=["streams"])
 

@@ -3,18 +3,29 @@
 A document is named by its SHA-256 in ``MaterialShared.documents`` and in a
 meeting's minutes (``MeetingHeld.minutes_sha256``; approvals and the
 publication sign the same digest).  Whoever may read one of those matters
-may read the document (``api/access.py``).  Pure functions; no I/O.
+may read the document (``api/access.py``).  Pure functions and the kept document's
+value (``StoredDocument``, which storage keeps and the service hands out); no I/O.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from ledger.domain.readers import may_read_matter
 from ledger.domain.state import LedgerState
 
-SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One kept document: its bytes as read back, and what was said of it on its first
+    upload (storage keeps who else uploaded the same bytes)."""
+
+    sha256: str
+    content: bytes
+    media_type: str
+    uploaded_by: str
+    uploaded_at: str
 
 
 def matters_naming(state: LedgerState, sha256: str) -> list[tuple[str, str]]:

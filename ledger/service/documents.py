@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ledger.domain.documents import StoredDocument
 from ledger.errors import (
     DocumentCorruptError,
     DocumentDigestMismatchError,
@@ -23,7 +24,6 @@ from ledger.errors import (
 from ledger.protocol.envelope import format_time
 from ledger.service.application import LedgerService
 from ledger.storage.documents import (
-    StoredDocument,
     document_uploaders,
     get_document,
     kept_digests,

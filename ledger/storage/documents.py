@@ -10,25 +10,12 @@ service's and the HTTP edge's to judge; this module only keeps bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import and_, insert, select
 
+from ledger.domain.documents import StoredDocument
 from ledger.storage.store import Store
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """One kept document: its bytes as read back, and what was said of it on its first
-    upload (``document_uploaders`` says who else uploaded those bytes)."""
-
-    sha256: str
-    content: bytes
-    media_type: str
-    uploaded_by: str
-    uploaded_at: str
 
 
 def put_document(store: Store, origin: str, document: StoredDocument) -> bool:

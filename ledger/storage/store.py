@@ -586,6 +586,23 @@ class Store(NamedTables, prefix="ml_"):
             ).all()
         return {str(p): str(n) for p, n in rows}
 
+    def directory_addresses(self, origin: str, people: list[str]) -> dict[str, tuple[str, str]]:
+        """``person -> (name, e-mail)`` of ``people`` with an e-mail address that is not
+        erased (the name is the person's id where the directory holds none)."""
+        d = self.directory
+        with self.read() as session:
+            rows = session.execute(
+                select(d.c.person, d.c.name, d.c.email).where(
+                    and_(
+                        d.c.origin == origin,
+                        d.c.person.in_(people),
+                        d.c.erased.is_(False),
+                        d.c.email.is_not(None),
+                    )
+                )
+            ).all()
+        return {str(p): (str(n or p), str(e)) for p, n, e in rows if e}
+
     # --- single-use nonces (login challenges) ---------------------------
 
     def use_nonce(self, origin: str, nonce: str, expires_at: int, *, forget_before: int) -> bool:
