@@ -16,15 +16,26 @@ from typing import Any
 
 from ledger.errors import MalformedTrustRootError
 from ledger.protocol.note import CosignatureVerifier, NoteVerifier
-from verifier import bundle
 
-TRUST_FORMAT = bundle.TRUST_FORMAT
+# The same format and fields as ``verifier.bundle``'s trust root, written again here
+# on purpose: the ledger never imports the stand-alone verifier, so that the two
+# implementations stay independent and each can check the other (docs/ARCHITECTURE.md).
+TRUST_FORMAT = "medledger-trust/v1"
 
 
 @dataclass(frozen=True)
-class TrustRoot(bundle.TrustRoot):
-    """The stand-alone verifier's trust root, whose keys, quorum and genesis are checked
-    when it is made: the ledger hands out only well-formed ones."""
+class TrustRoot:
+    """What a verifier pins: the ledger's identity, independent of any bundle.
+
+    Its keys, quorum and genesis are checked when it is made: the ledger hands
+    out only well-formed ones.
+    """
+
+    origin: str
+    log_key: str
+    genesis: str
+    witnesses: tuple[str, ...] = ()
+    quorum: int = 0
 
     def __post_init__(self) -> None:
         NoteVerifier.from_verifier_key(self.log_key)
