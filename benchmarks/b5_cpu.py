@@ -25,8 +25,8 @@ from api.settings import ApiSettings
 from benchmarks.b1_append import _ledger, _presigned
 from benchmarks.common import backend_url, line
 from ledger.client.http import HttpTransport
+from ledger.protocol.envelope import ledger_id_of
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import ledger_id_of
 
 EVENTS = int(os.environ.get("B5_CPU_EVENTS", "200"))
 READS = int(os.environ.get("B5_CPU_READS", "300"))

@@ -60,10 +60,10 @@ from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
 from ledger.errors import ConflictError, LedgerError
-from ledger.protocol.envelope import matter_stream
+from ledger.protocol.envelope import ledger_id_of, matter_stream
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import system_clock
-from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.logkeys import LogKeyring
 
 PROCS = int(os.environ.get("B5_PROCS", "2"))
 THREADS = int(os.environ.get("B5_THREADS", "8"))

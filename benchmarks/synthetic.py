@@ -25,10 +25,15 @@ from ledger.client.sdk import sign_submission
 from ledger.domain import events as ev
 from ledger.protocol import merkle
 from ledger.protocol.canonical import canonical
-from ledger.protocol.envelope import REGISTRY_STREAM, ZERO_HASH, format_time, matter_stream
+from ledger.protocol.envelope import (
+    REGISTRY_STREAM,
+    ZERO_HASH,
+    format_time,
+    ledger_id_of,
+    matter_stream,
+)
 from ledger.protocol.keys import PersonKey
 from ledger.protocol.note import NoteSigner
-from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import LedgerRow, Store, stream_uuid
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)

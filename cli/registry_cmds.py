@@ -16,9 +16,9 @@ from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.domain import events as ev
 from ledger.errors import LedgerExistsError, MalformedKeyError
+from ledger.protocol.envelope import ledger_id_of
 from ledger.protocol.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
-from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.secret_files import create_secret_file
 
 console = Console()

@@ -26,9 +26,10 @@ from api.logs import configure_logging
 from api.settings import ApiSettings
 from cli.errors import handle_errors, stderr
 from ledger.errors import MalformedKeyError
+from ledger.protocol.envelope import ledger_id_of
 from ledger.protocol.keys import key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
-from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.logkeys import LogKeyring
 from web.site import create_site
 
 console = Console()

@@ -16,9 +16,8 @@ from api.errors import CreationTicketRequiredError, CreationTicketWrongKeyError
 from api.responses import errors
 from api.schemas import AppendOut, submission_schema
 from ledger.errors import WrongLedgerError
-from ledger.protocol.envelope import REGISTRY_STREAM, Submission
+from ledger.protocol.envelope import REGISTRY_STREAM, Submission, ledger_id_of
 from ledger.service.application import AppendReceipt
-from ledger.storage.logkeys import ledger_id_of
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["events"])
 

@@ -54,6 +54,13 @@ _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 _ORIGIN = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+def ledger_id_of(origin: str) -> str:
+    """The ledger id: the last ``/``-separated segment of its origin (PROTOCOL.md section 1)."""
+    return origin.rstrip("/").rsplit("/", 1)[-1]
+
+
 _FIELD = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 BODY_FIELDS = frozenset(

@@ -45,6 +45,7 @@ from ledger.protocol.envelope import (
     Envelope,
     Submission,
     format_time,
+    ledger_id_of,
     parse_time,
 )
 from ledger.protocol.heads import HeadsTree, StreamTip
@@ -53,7 +54,7 @@ from ledger.protocol.trust import TrustRoot
 from ledger.service.checkpoint_policy import CheckpointPolicy
 from ledger.service.group_commit import GroupCommit, Pending
 from ledger.service.verification import Progress, VerificationReport, verify_ledger
-from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import LedgerRow as LedgerRow  # what the service hands out
 from ledger.storage.store import LogRecord as LogRecord
 from ledger.storage.store import Store

@@ -11,13 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.errors import MalformedKeyError, UnknownLedgerError
+from ledger.protocol.envelope import ledger_id_of
 from ledger.protocol.note import NoteSigner
 from ledger.storage.secret_files import create_secret_file
-
-
-def ledger_id_of(origin: str) -> str:
-    """The short id of a ledger: the last path segment of its origin."""
-    return origin.rstrip("/").rsplit("/", 1)[-1]
 
 
 class LogKeyring:

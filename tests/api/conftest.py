@@ -25,10 +25,11 @@ from api.settings import ApiSettings
 from demo.organisation import Organisation
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
+from ledger.protocol.envelope import ledger_id_of
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 
 # A fresh random secret per test run: no secret of ours is ever written down.

@@ -17,10 +17,10 @@ from demo.organisation import Organisation
 from ledger.client.http import auth_message
 from ledger.domain import events as ev
 from ledger.errors import AuthenticationError
+from ledger.protocol.envelope import ledger_id_of
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import Store
 from tests.api.conftest import Api, api_settings, assert_error, ledger_path, running
 

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from demo.organisation import Organisation
-from ledger.storage.logkeys import ledger_id_of
+from ledger.protocol.envelope import ledger_id_of
 from tests.api.conftest import Api
 from tests.stories.http import open_school_matter, position
 

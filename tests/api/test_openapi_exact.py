@@ -37,9 +37,9 @@ from ledger.protocol.envelope import (
     encode_salts,
     field_commitments,
     format_time,
+    ledger_id_of,
 )
 from ledger.protocol.keys import PersonKey, verify_signature
-from ledger.storage.logkeys import ledger_id_of
 from tests.api.boundaries import Boundaries, Json
 from tests.api.conftest import Api
 from tests.stories.http import open_school_matter, position

@@ -31,10 +31,11 @@ from api.access import GUARDS
 from api.app import create_app
 from demo.organisation import ManualClock, Organisation
 from ledger.domain import events as ev
+from ledger.protocol.envelope import ledger_id_of
 from ledger.service.application import LedgerService
 from ledger.service.documents import keep_document
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.logkeys import LogKeyring
 from ledger.storage.store import Store
 from tests.api.conftest import Api, api_settings
 from tests.conftest import EVERY_COMMIT

@@ -18,11 +18,10 @@ from ledger.client.http import HttpTransport
 from ledger.client.sdk import Head, LedgerClient, sign_submission
 from ledger.domain import events as ev
 from ledger.errors import ConflictError
-from ledger.protocol.envelope import ZERO_HASH, matter_stream
+from ledger.protocol.envelope import ZERO_HASH, ledger_id_of, matter_stream
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import LedgerService
 from ledger.service.verification import verify_ledger
-from ledger.storage.logkeys import ledger_id_of
 from tests.api.conftest import Api, assert_error, ledger_path
 from tests.stories.http import decision, open_school_matter, position, signed
 from tests.stories.school import school_structure

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from demo.stories import Demo
+from ledger.protocol.envelope import ledger_id_of
 from ledger.service.application import LedgerService
-from ledger.storage.logkeys import ledger_id_of
 from tests.stories.cli import run
 
 

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from demo.stories import Demo
 from ledger.domain import events as ev
+from ledger.protocol.envelope import ledger_id_of
 from ledger.service.application import LedgerService
-from ledger.storage.logkeys import ledger_id_of
 from tests.stories.cli import run
 from tests.stories.evidence import trust_of
 from verifier.bundle import verify_bundle

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from demo.stories import Demo
 from ledger.domain.guidelines import add_months
-from ledger.storage.logkeys import ledger_id_of
+from ledger.protocol.envelope import ledger_id_of
 from tests.stories.cli import run
 
 

@@ -18,7 +18,7 @@ from api.app import create_app
 from demo.organisation import Organisation
 from ledger.domain import events as ev
 from ledger.domain.state import DEFAULT_TIME_TOLERANCE
-from ledger.storage.logkeys import ledger_id_of
+from ledger.protocol.envelope import ledger_id_of
 from tests.api.conftest import Api, api_settings
 from tools.protocol_tables import DOCUMENT, api_routes, needs_token, rewrite
 

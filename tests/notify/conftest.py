@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from demo.organisation import ManualClock, Organisation
 from ledger.client.http import HttpTransport
+from ledger.protocol.envelope import ledger_id_of
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import Store
 from notify.delivery import Backoff
 from notify.smtp import SmtpSender

@@ -11,10 +11,10 @@ from demo.organisation import Organisation
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient, sign_submission
 from ledger.domain import events as ev
-from ledger.protocol.envelope import ZERO_HASH, Submission, matter_stream
+from ledger.protocol.envelope import ZERO_HASH, Submission, ledger_id_of, matter_stream
 from ledger.protocol.keys import PersonKey
 from ledger.service.application import system_clock
-from ledger.storage.logkeys import LogKeyring, ledger_id_of
+from ledger.storage.logkeys import LogKeyring
 from tests.stories.school import school_structure
 
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from demo.organisation import ManualClock, Organisation
 from ledger.client.http import answer_challenge
+from ledger.protocol.envelope import ledger_id_of
 from ledger.service.application import LedgerService
 from ledger.service.settings import OpenedLedger
-from ledger.storage.logkeys import ledger_id_of
 from ledger.storage.store import Store
 from tests.api.conftest import api_settings
 from tests.stories.confidential import tell
