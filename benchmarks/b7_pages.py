@@ -31,6 +31,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import ApiSettings
 from benchmarks.common import line, percentiles
+from cli.key_files import load_person_key
 from ledger.client.http import answer_challenge
 from ledger.protocol.keys import PersonKey
 
@@ -101,7 +102,7 @@ class Visitor:
         self.ledger = ledger
         self.token = ""
         if who is not None:
-            key = PersonKey.load(keys / ledger / f"{who}.key")
+            key = load_person_key(keys / ledger / f"{who}.key")
             signed = self._signed_challenge(key)
             granted = self.http.post(f"/v1/ledgers/{ledger}/auth/token", json=signed)
             self.token = granted.json()["token"]

@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from cli.key_files import load_person_key
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.errors import UnknownLedgerError
@@ -121,7 +122,7 @@ class CliContext:
 
     def client(self, key_file: Path, ledger: str | None) -> LedgerClient:
         """A client signing as the owner of ``key_file`` in the chosen ledger."""
-        key = PersonKey.load(key_file)
+        key = load_person_key(key_file)
         chosen = self.ledger_id(ledger)
         chosen_transport = self.transport(key)
         if isinstance(chosen_transport, HttpTransport):

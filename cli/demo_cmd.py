@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.errors import handle_errors
+from cli.key_files import save_key
 from demo.organisation import ManualClock, Organisation
 from demo.stories import build_demo
-from ledger.protocol.keys import write_secret
 from ledger.service.application import LedgerService
 from ledger.service.settings import Settings
+from ledger.storage.secret_files import create_secret_file
 from projections.read_models.findings import findings
 from projections.read_models.source import DatabaseSource
 from projections.read_models.statistics import statistics
@@ -106,7 +107,9 @@ def write_demo_keys(
 
     ``make run`` serves the demo with ``MEDLEDGER_DEMO_KEYS`` pointing here, so the
     start page can offer each person and hand their key to the browser.  These keys
-    sign only the demo's ledgers; no real ledger has such a folder.
+    sign only the demo's ledgers; no real ledger has such a folder.  ``directory`` is
+    new (``demo`` replaces its whole folder first): each file is created 0600, never
+    over anything already there and never through a link.
     """
     people: list[dict[str, object]] = []
     for org in orgs:
@@ -115,7 +118,7 @@ def write_demo_keys(
         names = service.directory_names(org.origin)
         registry = service.state(org.origin).registry
         for person, key in org.keys.items():
-            key.save(directory / ledger / f"{person}.key")
+            save_key(key, directory / ledger / f"{person}.key")
             seated = [
                 (registry.bodies[body].name, sorted(seat.roles))
                 for body, members in sorted(registry.members.items())
@@ -133,4 +136,4 @@ def write_demo_keys(
                     "roles": roles,
                 }
             )
-    write_secret(directory / "people.json", json.dumps(people, ensure_ascii=False, indent=2))
+    create_secret_file(directory / "people.json", json.dumps(people, ensure_ascii=False, indent=2))

@@ -25,10 +25,10 @@ from rich.table import Table
 
 from cli.context import CliContext, LedgerOpt
 from cli.errors import exit_code, handle_errors, stderr
+from cli.key_files import load_person_key
 from cli.ledger_cmds import read_payload
 from ledger.errors import LedgerError, MalformedError
 from ledger.protocol.envelope import format_time
-from ledger.protocol.keys import PersonKey
 from ledger.service.bundle import receipt_bundle
 from projections.read_models.dossier import Dossier, dossier
 from projections.read_models.dry_run import DryRun, dry_run, refused
@@ -701,7 +701,7 @@ def dry_run_cmd(
     cli: CliContext = ctx.obj
     key_id: str | None = None
     if signer is not None:
-        key = PersonKey.load(signer)
+        key = load_person_key(signer)
         if actor not in (None, key.person):
             raise MalformedError(f"--as is {key.person}'s key file, not {actor}'s")
         person, key_id = key.person, key.key_id

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from cli.context import CliContext, LedgerOpt
 from cli.errors import handle_errors
+from cli.key_files import load_person_key, save_key
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient, LocalTransport
 from ledger.domain import events as ev
@@ -19,7 +20,6 @@ from ledger.errors import LedgerExistsError, MalformedKeyError
 from ledger.protocol.envelope import ledger_id_of
 from ledger.protocol.keys import PersonKey, key_id_for, load_public_key, public_key_bytes
 from ledger.service.application import system_clock
-from ledger.storage.secret_files import create_secret_file
 
 console = Console()
 KeyFile = Annotated[Path, typer.Option("--as", help="Key file of the person who signs.")]
@@ -47,11 +47,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(member_app, name="member")
     app.add_typer(key_app, name="key")
     app.add_typer(directory_app, name="directory")
-
-
-def save_key(key: PersonKey, path: Path) -> None:
-    """Write a person's key file: mode 0600, never over anything already at ``path``."""
-    create_secret_file(path, key.to_json() + "\n")
 
 
 def _print(receipt: dict[str, object]) -> None:
@@ -143,7 +138,7 @@ def _founding_key(
 ) -> tuple[PersonKey, Path]:
     """The founding admin's key and its file: ``key_file``'s, or a new key to save in ``keys_dir``."""
     if key_file is not None:
-        founder = PersonKey.load(key_file)
+        founder = load_person_key(key_file)
         if admin is not None and admin != founder.person:
             raise MalformedKeyError(f"{key_file} is {founder.person}'s key, not {admin}'s")
         return founder, key_file
@@ -224,7 +219,7 @@ def keygen(
 
 def _public_key(public_key: str | None, key_file: Path | None) -> tuple[str, str]:
     if key_file is not None:
-        key = PersonKey.load(key_file)
+        key = load_person_key(key_file)
         return key.key_id, key.public_key_b64
     if public_key is None:
         raise MalformedKeyError("give --public-key or --key-file")

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -113,23 +111,3 @@ class PersonKey:
         if data.get("key_id") not in (None, key.key_id):
             raise MalformedKeyError("key file's key_id does not match its key")
         return key
-
-    def save(self, path: Path) -> None:
-        """Write the key file readable by its owner only (mode 0600)."""
-        write_secret(path, self.to_json() + "\n")
-
-    @classmethod
-    def load(cls, path: Path) -> PersonKey:
-        try:
-            return cls.from_json(path.read_text())
-        except OSError as exc:
-            raise MalformedKeyError(f"cannot read key file {path}: {exc}") from exc
-
-
-def write_secret(path: Path, text: str) -> None:
-    """Create ``path`` with mode 0600 before any secret byte is written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from cli.key_files import load_person_key
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
@@ -84,7 +85,7 @@ def test_the_user_story_works_over_http(
         assert prepared["founding_admin_key_id"] == made["key_id"]
         assert (tmp_path / "log-keys" / "api.secret").stat().st_mode & 0o777 == 0o600
         admin_key = found_from_the_admins_machine(server, home, prepared["creation_ticket"])
-        people = enrol_the_others(server.url, PersonKey.load(admin_key))
+        people = enrol_the_others(server.url, load_person_key(admin_key))
         position = run_the_matter(server, home, people["tr"])
 
         log_key = prepared["log_verifier_key"]
@@ -140,7 +141,7 @@ def the_admin_corrects_a_name_and_erases_it(
     """The admin corrects the director's name and address with the CLI over the server,
     then erases both when the director asks to be forgotten."""
     as_admin = f"--server {server.url} directory {{}} direktor --as {shlex.quote(str(admin_key))}"
-    admin = HttpTransport(server.url, key=PersonKey.load(admin_key))
+    admin = HttpTransport(server.url, key=load_person_key(admin_key))
 
     def name() -> object:
         entries = admin.get(LEDGER, "/directory")["entries"]
@@ -203,7 +204,7 @@ def run_the_matter(server: LiveServer, home: Path, tr_key: PersonKey) -> dict[st
     )
     assert receipt["seq"] == 1
 
-    direktor = client(server.url, PersonKey.load(home / "direktor.key"))
+    direktor = client(server.url, load_person_key(home / "direktor.key"))
     direktor.append(
         "matter/okonomi",
         ev.ConsultationOpened(

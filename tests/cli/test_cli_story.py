@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.key_files import save_key
 from ledger.protocol.keys import PersonKey
 from ledger.storage.store import Store
 from tests.stories.cli import medledger
@@ -94,7 +95,7 @@ def testby(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     )
     # Someone made a key of their own but was never enrolled.
-    PersonKey.generate("fremmed").save(folder / "keys" / "fremmed.key")
+    save_key(PersonKey.generate("fremmed"), folder / "keys" / "fremmed.key")
     return folder
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from benchmarks.matters import matter_opened
+from cli.key_files import load_person_key
 from ledger.client.http import HttpTransport
 from ledger.client.sdk import LedgerClient
 from ledger.domain import events as ev
-from ledger.protocol.keys import PersonKey
 from ledger.service.application import system_clock
 from tests.web.conftest import DemoSite
 
@@ -23,7 +23,7 @@ def day(days: int) -> str:
 
 def client(site: DemoSite, who: str = "okonomichef") -> LedgerClient:
     """``who`` of Ballerup, with the demo's key file, over HTTP to ``site``."""
-    key = PersonKey.load(site.key_file("ballerup", who))
+    key = load_person_key(site.key_file("ballerup", who))
     return LedgerClient(
         HttpTransport(site.url, key=key), key, ORIGIN, clock=system_clock, ledger="ballerup"
     )

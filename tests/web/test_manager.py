@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from cli.key_files import load_person_key
 from ledger.client.http import HttpTransport
 from ledger.domain import events as ev
-from ledger.protocol.keys import PersonKey
 from tests.web.ballerup import client, day, okonomi_matter
 from tests.web.conftest import (
     DemoSite,
@@ -300,7 +300,7 @@ def test_the_dry_run_warns_of_med_04_and_agrees_with_the_rulebook_once_signed(
     assert_accessible(page)
     sign(page)  # anyway
 
-    key = PersonKey.load(demo_site.key_file("ballerup", "okonomichef"))
+    key = load_person_key(demo_site.key_file("ballerup", "okonomichef"))
     found = HttpTransport(demo_site.url, key=key).get("ballerup", "/findings", {"matter": matter})
     rules = {(f["rule"], f["key"]) for f in found["findings"]}
     assert ("MED-04", f"disagreement-{seqs['disagreement']}") in rules
