@@ -14,7 +14,7 @@ Two sets of bodies grow as events come in, for two different questions:
   matter's management side did: the responsible body, the bodies it shared
   material with, sent a hearing to, opened a consultation or held a meeting
   in, and the bodies a reading body escalated to.  Nothing a body does on
-  its own side makes it a reader (docs/PROTOCOL.md section 17).
+  its own side makes it a reader (docs/PROTOCOL.md section 9a).
 """
 
 from __future__ import annotations

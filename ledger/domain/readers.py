@@ -1,4 +1,4 @@
-"""Who may read a matter, as of the ledger state's position (docs/PROTOCOL.md section 17).
+"""Who may read a matter, as of the ledger state's position (docs/PROTOCOL.md section 9a).
 
 One rule, over :class:`ledger.domain.state.LedgerState`:
 

@@ -27,9 +27,9 @@ DEFAULT_DATA_DIR = Path("medledger-data")
 class OpenedLedger:
     """One database, opened once: the service writes through it, projectors read its log.
 
-    The composition roots (the CLI, the API) hand ``store`` to the read
-    models' projector and use ``service`` for everything else, so no edge
-    reaches storage through the service.
+    The composition roots (the CLI, the site) hand ``store`` to those that
+    keep tables of their own, the read models' projector and the notifier,
+    and give the API and the pages only ``service``: their way to storage.
     """
 
     store: Store
