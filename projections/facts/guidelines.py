@@ -74,8 +74,10 @@ _RECORD_FIELDS = tuple(f.name for f in fields(StepRecord))
 def step_of(event: Logged) -> GuidelineStep | None:
     """The register step ``event`` is, or None (an agreement that makes no guideline, any
     other event)."""
+    if event.type not in GUIDELINE_TYPES:  # first: most events are of another type
+        return None
     matter = event.matter
-    if matter is None or event.type not in GUIDELINE_TYPES:
+    if matter is None:
         return None
     act: Act
     match event.data:

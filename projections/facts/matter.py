@@ -41,6 +41,9 @@ class Touched:
     """What applying events changed: which events' rows must be written again."""
 
     seqs: set[int] = field(default_factory=set)
+    erasures: bool = False
+    """A ``PayloadRedacted`` was folded in: the rows written now owe their old copies on
+    disk a scrub (``Projector``)."""
     _facts: list[Fact] | None = field(default=None, init=False, repr=False, compare=False)
 
     def facts(self, matter: MatterFacts) -> list[Fact]:
@@ -93,6 +96,7 @@ class MatterFacts:
             self.corrections.setdefault(correction.event, []).append(fact.seq)
             touched.seqs.add(correction.event)
         elif (redaction := fact.as_(ev.PayloadRedacted)) is not None:
+            touched.erasures = True
             self._redact(redaction, fact.leaf, touched)
 
     def _redact(self, redaction: ev.PayloadRedacted, by_leaf: int, touched: Touched) -> None:

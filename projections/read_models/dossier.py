@@ -277,20 +277,26 @@ def co_responsibility(matter: MatterFacts, registry: RegistryView) -> dict[str, 
     return people
 
 
+_STANCE_OF_TYPE = {**dict.fromkeys(AGREEING, "agreed"), **dict.fromkeys(DISSENTING, "dissented")}
+_STANCE_OF_POSITION = {"support": "agreed", "support_with_changes": "agreed", "oppose": "dissented"}
+
+
 def _note_actor(people: _People, f: Fact, matter: MatterFacts, registry: RegistryView) -> None:
     """What signing ``f`` says of its actor: decided, a stance, or took part."""
     body, tenure = acting_membership(f, matter, registry)
     actor = people.of(f.actor, body if tenure else None, None if tenure is None else tenure.side)
-    position = f.as_(ev.PositionStated)
-    stance = None if position is None else position.stance
     if f.is_(ev.DecisionMade):
         actor.note("decided", f.seq)
-    elif f.type in AGREEING or stance in ("support", "support_with_changes"):
-        actor.stances.append((f.seq, "agreed"))
-    elif f.type in DISSENTING or stance == "oppose":
-        actor.stances.append((f.seq, "dissented"))
+        return
+    position = f.as_(ev.PositionStated)
+    if position is None:
+        stance = _STANCE_OF_TYPE.get(f.type)
     else:
+        stance = _STANCE_OF_POSITION.get(position.stance)
+    if stance is None:
         actor.note("took_part", f.seq)
+    else:
+        actor.stances.append((f.seq, stance))
 
 
 def _note_reached(people: _People, f: Fact, registry: RegistryView) -> None:

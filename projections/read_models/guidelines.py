@@ -33,29 +33,31 @@ from projections.read_models.timeline import body_names
 
 
 def event_rows(
-    origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
+    origin: str, matter: MatterFacts, facts: list[Fact], registry: RegistryView
 ) -> dict[str, list[Row]]:
-    """The ``rm_guideline_events`` row of one event, if it is a register step."""
-    step = step_of(fact)
-    if step is None:
-        return {}
+    """The ``rm_guideline_events`` rows of those of some events of a matter that are
+    register steps."""
     return {
         "rm_guideline_events": [
-            {
-                "origin": origin,
-                "matter": step.matter,
-                "seq": step.seq,
-                "guideline": step.guideline,
-                "act": step.act,
-                "guideline_type": step.guideline_type,
-                "body": step.body,
-                "effective_from": step.effective_from,
-                "leaf_index": step.leaf,
-                "claimed_time": step.claimed_time,
-                "actor": step.actor,
-                "imported": step.imported,
-            }
+            _step_row(origin, step) for fact in facts if (step := step_of(fact)) is not None
         ]
+    }
+
+
+def _step_row(origin: str, step: GuidelineStep) -> Row:
+    return {
+        "origin": origin,
+        "matter": step.matter,
+        "seq": step.seq,
+        "guideline": step.guideline,
+        "act": step.act,
+        "guideline_type": step.guideline_type,
+        "body": step.body,
+        "effective_from": step.effective_from,
+        "leaf_index": step.leaf,
+        "claimed_time": step.claimed_time,
+        "actor": step.actor,
+        "imported": step.imported,
     }
 
 

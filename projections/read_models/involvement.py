@@ -39,16 +39,17 @@ BODY_KINDS = {
 
 
 def event_rows(
-    origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
+    origin: str, matter: MatterFacts, facts: list[Fact], registry: RegistryView
 ) -> dict[str, list[Row]]:
-    """The involvement rows one event gives."""
+    """The involvement rows some events of a matter give."""
     people: list[Row] = []
     bodies: list[Row] = []
-    kind = BODY_KINDS.get(fact.type)
-    if kind is not None:
-        bodies = _body_rows(origin, matter.matter, fact, kind)
-    elif fact.is_(ev.MeetingHeld):
-        people = _meeting_rows(origin, matter.matter, fact, registry)
+    for fact in facts:
+        kind = BODY_KINDS.get(fact.type)
+        if kind is not None:
+            bodies.extend(_body_rows(origin, matter.matter, fact, kind))
+        elif fact.is_(ev.MeetingHeld):
+            people.extend(_meeting_rows(origin, matter.matter, fact, registry))
     return {"rm_involvement": people, "rm_body_involvement": bodies}
 
 

@@ -35,7 +35,10 @@ from projections.read_models.bulk import BulkInsert
 from projections.read_models.schema import ReadModel, ReadModelSchema
 from projections.read_models.source import Row
 
-EventBuilder = Callable[[str, MatterFacts, Fact, RegistryView], dict[str, list[Row]]]
+EventBuilder = Callable[[str, MatterFacts, list[Fact], RegistryView], dict[str, list[Row]]]
+"""The rows of some events of one matter (in sequence order), by table: built a matter at
+a time, not an event at a time, so that a batch does not make and walk a table of rows
+for each event."""
 MatterBuilder = Callable[[str, MatterFacts, RegistryView], dict[str, list[Row]]]
 
 EVENT_BUILDERS: dict[str, tuple[EventBuilder, ...]] = {
@@ -100,12 +103,13 @@ def model_writes(
     for matter_id, touched in sorted(changes.touched.items()):
         facts = fold.matters[matter_id]
         for build in EVENT_BUILDERS.get(model, ()):
-            for fact in touched.facts(facts):
-                for name, rows in build(origin, facts, fact, fold.registry).items():
-                    target = table(name)
-                    if fact.leaf < position:
-                        target.event_keys.setdefault(matter_id, []).append(fact.seq)
-                    target.rows.extend(rows)
+            events = touched.facts(facts)
+            stored = [fact.seq for fact in events if fact.leaf < position]
+            for name, rows in build(origin, facts, events, fold.registry).items():
+                target = table(name)
+                if stored:
+                    target.event_keys.setdefault(matter_id, []).extend(stored)
+                target.rows.extend(rows)
         for build_matter in MATTER_BUILDERS.get(model, ()):
             for name, rows in build_matter(origin, facts, fold.registry).items():
                 target = table(name)
@@ -179,9 +183,8 @@ def all_rows(fold: LedgerFold, models: Iterable[str]) -> dict[str, list[Row]]:
     for facts in fold.matters.values():
         for model in wanted:
             for build in EVENT_BUILDERS.get(model, ()):
-                for fact in facts.events:
-                    for name, rows in build(fold.origin, facts, fact, fold.registry).items():
-                        tables.setdefault(name, []).extend(rows)
+                for name, rows in build(fold.origin, facts, facts.events, fold.registry).items():
+                    tables.setdefault(name, []).extend(rows)
             for build_matter in MATTER_BUILDERS.get(model, ()):
                 for name, rows in build_matter(fold.origin, facts, fold.registry).items():
                     tables.setdefault(name, []).extend(rows)

@@ -64,9 +64,10 @@ class _Cells:
         self.by_key: dict[tuple[str, int], Cell] = {}
 
     def cell(self, body: str, year: int) -> Cell:
-        return self.by_key.setdefault(
-            (body, year), {**dict.fromkeys(COUNTERS, 0), "lead_time_days": None}
-        )
+        found = self.by_key.get((body, year))
+        if found is None:  # not setdefault: that would build a cell every bump
+            found = self.by_key[body, year] = {**dict.fromkeys(COUNTERS, 0), "lead_time_days": None}
+        return found
 
     def bump(self, body: str, year: int, counter: str) -> None:
         entry = self.cell(body, year)

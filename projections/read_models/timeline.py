@@ -85,33 +85,34 @@ def _seqs(seqs: list[int] | None) -> str:
 
 
 def event_rows(
-    origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView
+    origin: str, matter: MatterFacts, facts: list[Fact], registry: RegistryView
 ) -> dict[str, list[Row]]:
+    """The ``rm_timeline`` rows of some events of a matter."""
+    return {"rm_timeline": [_event_row(origin, matter, fact, registry) for fact in facts]}
+
+
+def _event_row(origin: str, matter: MatterFacts, fact: Fact, registry: RegistryView) -> Row:
     """The ``rm_timeline`` row of one event."""
     body, tenure = acting_membership(fact, matter, registry)
     summary_da, summary_en = summarise(fact, registry)
     return {
-        "rm_timeline": [
-            {
-                "origin": origin,
-                "matter": matter.matter,
-                "seq": fact.seq,
-                "leaf_index": fact.leaf,
-                "claimed_time": fact.time,
-                "recorded_at": fact.recorded_at,
-                "event_type": fact.type,
-                "actor": fact.actor,
-                "body": body,
-                "side": None if tenure is None else tenure.side,
-                "roles": "" if tenure is None else ",".join(tenure.roles),
-                "imported": fact.imported,
-                "redacted": fact.erased,
-                "corrected_by": _seqs(matter.corrections.get(fact.seq)),
-                "summary_da": summary_da,
-                "summary_en": summary_en,
-                "detail": act_detail(fact),
-            }
-        ]
+        "origin": origin,
+        "matter": matter.matter,
+        "seq": fact.seq,
+        "leaf_index": fact.leaf,
+        "claimed_time": fact.time,
+        "recorded_at": fact.recorded_at,
+        "event_type": fact.type,
+        "actor": fact.actor,
+        "body": body,
+        "side": None if tenure is None else tenure.side,
+        "roles": "" if tenure is None else ",".join(tenure.roles),
+        "imported": fact.imported,
+        "redacted": fact.erased,
+        "corrected_by": _seqs(matter.corrections.get(fact.seq)),
+        "summary_da": summary_da,
+        "summary_en": summary_en,
+        "detail": act_detail(fact),
     }
 
 

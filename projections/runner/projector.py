@@ -30,7 +30,6 @@ from typing import Protocol
 
 from sqlalchemy import Table, delete, select
 
-from ledger.domain import events as ev
 from ledger.errors import LedgerError, ReadModelNotFoundError, StorageError, UnknownLedgerError
 from ledger.storage.store import LogRecord, Store
 from projections.facts.fold import LedgerFold
@@ -294,7 +293,7 @@ class Projector:
         ]
         planned = self._planned(fold)
         notices = batch_rows(fold, changes, findings) if changes.end > planned else []
-        erases = any(e.is_(ev.PayloadRedacted) for e in events)
+        erases = any(touched.erasures for touched in changes.touched.values())
         self._commit(
             _Batch(
                 fold.origin,
