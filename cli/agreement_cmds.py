@@ -29,7 +29,7 @@ from projections.vocabulary import (
     DISPUTE_KINDS,
     DISPUTE_STATUSES,
     GUIDELINE_STATUSES,
-    GUIDELINE_TYPES,
+    GUIDELINE_TYPE_WORDS,
     Lang,
     word,
 )
@@ -102,7 +102,7 @@ def _print_register(
         )
         table.add_row(
             g.guideline + (_t(lang, " [importeret]", " [imported]") if g.imported else ""),
-            word(GUIDELINE_TYPES, g.type, lang),
+            word(GUIDELINE_TYPE_WORDS, g.type, lang),
             g.body_name,
             word(GUIDELINE_STATUSES, g.status, lang),
             agreed,

@@ -44,7 +44,7 @@ from projections.runner.reading import View, open_view
 from projections.vocabulary import (
     CATEGORIES,
     DETAILS,
-    EVENT_TYPES,
+    EVENT_TYPE_WORDS,
     INFLUENCE_LEVELS,
     INVOLVEMENT_KINDS,
     PARTS,
@@ -301,7 +301,7 @@ def _print_timeline(found: Timeline, reading: _Reading) -> None:
 
 def _timeline_label(entry: TimelineEntry, lang: Lang) -> str:
     """The event's name, marked when it was imported or corrected later."""
-    label = word(EVENT_TYPES, entry.event_type, lang)
+    label = word(EVENT_TYPE_WORDS, entry.event_type, lang)
     if entry.imported:
         label += _t(lang, " (importeret)", " (imported)")
     if entry.corrected_by:
@@ -383,7 +383,7 @@ def _print_decision(d: dict[str, Any], bodies: dict[str, str], reading: _Reading
     for i in d["inputs"]:
         table.add_row(
             str(i["seq"]),
-            word(EVENT_TYPES, i.get("type"), lang),
+            word(EVENT_TYPE_WORDS, i.get("type"), lang),
             _person(i.get("actor"), names),
             bodies.get(i.get("body") or "", i.get("body") or ""),
             word(TREATMENTS, i["treatment"], lang),
@@ -401,7 +401,7 @@ def _print_unaddressed(
     _console().print(f"\n[bold]{_t(lang, 'Input uden behandling', 'Inputs not addressed')}[/]")
     for i in inputs:
         _print(
-            f"  #{i['seq']} {word(EVENT_TYPES, i['type'], lang)}, {_person(i['actor'], reading.names)}"
+            f"  #{i['seq']} {word(EVENT_TYPE_WORDS, i['type'], lang)}, {_person(i['actor'], reading.names)}"
             f" ({bodies.get(i['body'] or '', i['body'] or '')})"
         )
 
@@ -516,7 +516,7 @@ def _print_matter_involvement(matter: MatterInvolvement, lang: Lang) -> None:
             str(i.leaf_index),
             i.claimed_time,
             word(INVOLVEMENT_KINDS, i.kind, lang),
-            word(EVENT_TYPES, i.event_type, lang),
+            word(EVENT_TYPE_WORDS, i.event_type, lang),
             i.body_name or "",
             word(SIDES, i.side, lang),
             roles_text(i.roles, lang),

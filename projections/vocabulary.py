@@ -33,7 +33,7 @@ def words(table: str) -> Words:
 MONTHS: dict[Lang, tuple[str, ...]] = {lang: tuple(_WORDS["months"][lang]) for lang in LANGS}
 """The months' names, January first: dates are written in words in both languages."""
 
-EVENT_TYPES: Words = words("event_types")
+EVENT_TYPE_WORDS: Words = words("event_types")
 SIDES: Words = words("sides")
 ROLES: Words = words("roles")
 STANCES: Words = words("stances")
@@ -45,8 +45,7 @@ STATUSES: Words = words("statuses")
 INFLUENCE_LEVELS: Words = words("influence_levels")
 CATEGORIES: Words = words("categories")
 RESOLUTIONS: Words = words("resolutions")
-DISPUTE_LEVELS: Words = words("dispute_levels")
-GUIDELINE_TYPES: Words = words("guideline_types")
+GUIDELINE_TYPE_WORDS: Words = words("guideline_types")
 GUIDELINE_STATUSES: Words = words("guideline_statuses")
 DISPUTE_KINDS: Words = words("dispute_kinds")
 DISPUTE_STATUSES: Words = words("dispute_statuses")

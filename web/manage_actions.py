@@ -30,7 +30,7 @@ from web.offers import (
     records_politics,
 )
 
-GUIDELINE_TYPES = get_args(ev.GuidelineType)
+GUIDELINE_TYPE_CHOICES = get_args(ev.GuidelineType)
 """The kinds of guideline a form offers, as the event vocabulary names them."""
 
 
@@ -105,7 +105,7 @@ def _agreed_compromises(state: LedgerState, person: str, matter: str, lang: Lang
             for seq, p in _events(state, matter, ev.CompromiseProposed)
             if accepted.get(seq, set()) == both
         ],
-        "guideline_types": GUIDELINE_TYPES,
+        "guideline_types": GUIDELINE_TYPE_CHOICES,
     }
 
 

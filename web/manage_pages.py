@@ -147,7 +147,7 @@ def open_form(request: Request, ledger: LedgerId) -> Response:
         people=people,
         categories=CATEGORIES,
         levels=LEVELS,
-        guideline_types=manage_actions.GUIDELINE_TYPES,
+        guideline_types=manage_actions.GUIDELINE_TYPE_CHOICES,
         guidelines=guidelines_in_force(state),
     )
 

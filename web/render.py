@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.errors import ledger_error_response, malformed_request, status_of
 from api.errors import on_http_exception as api_http_exception
 from ledger.errors import LedgerError
-from projections.vocabulary import DETAILS, EVENT_TYPES, INVOLVEMENT_KINDS, roles_text, word
+from projections.vocabulary import DETAILS, EVENT_TYPE_WORDS, INVOLVEMENT_KINDS, roles_text, word
 from web.context import Site, page_context, site_of
 from web.i18n import (
     LANGS,
@@ -105,7 +105,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         number=lambda value: format_number(value, lang),
         detail_word=lambda code: word(DETAILS, code, lang),
         kind=lambda code: word(INVOLVEMENT_KINDS, code, lang),
-        event_name=lambda code: word(EVENT_TYPES, code, lang),
+        event_name=lambda code: word(EVENT_TYPE_WORDS, code, lang),
         roles=lambda codes: roles_text(codes, lang),
         session=context.pop("session", None),
         **context,

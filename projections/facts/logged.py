@@ -30,7 +30,7 @@ from ledger.storage.store import LogRecord
 if TYPE_CHECKING:
     from projections.facts.registry import Tenure
 
-Payload = dict[str, Any]
+JSONPayload = dict[str, Any]
 
 P = TypeVar("P", bound=EventPayload)
 Q = TypeVar("Q", bound=EventPayload)
@@ -54,7 +54,7 @@ class LoggedEvent(Generic[P]):
     moment: datetime
     recorded_at: str
     imported: bool
-    payload: Payload
+    payload: JSONPayload
     """The disclosed fields: a field ``PayloadRedacted`` erased is missing (only free text
     ever is; the fields rules read stay, docs/PROTOCOL.md section 4)."""
     redacted_leaf: int | None

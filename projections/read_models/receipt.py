@@ -40,7 +40,7 @@ from projections.read_models.schema import ReadModel
 from projections.read_models.source import Row, RowSource, split_list
 from projections.read_models.timeline import body_names, matter_header
 from projections.vocabulary import (
-    EVENT_TYPES,
+    EVENT_TYPE_WORDS,
     INVOLVEMENT_KINDS,
     SIDES,
     Lang,
@@ -229,10 +229,10 @@ def _involvement_items(
                 roles=found.roles,
                 imported=found.imported,
                 reason_da=da.format(
-                    body=label, event_da=word(EVENT_TYPES, found.event_type, "da").lower()
+                    body=label, event_da=word(EVENT_TYPE_WORDS, found.event_type, "da").lower()
                 ),
                 reason_en=en.format(
-                    body=label, event_en=word(EVENT_TYPES, found.event_type, "en").lower()
+                    body=label, event_en=word(EVENT_TYPE_WORDS, found.event_type, "en").lower()
                 ),
                 addressed=addressed.get(found.seq, []),
             )
@@ -355,7 +355,7 @@ def _item_lines(item: ReceiptItem, lang: Lang) -> list[str]:
     imported = (" [importeret]" if da else " [imported]") if item.imported else ""
     lines = [
         f"  leaf {item.leaf_index:>6}  {where:<9} {item.claimed_time}  "
-        f"{word(EVENT_TYPES, item.event_type, lang)}" + (f" ({kind})" if kind else ""),
+        f"{word(EVENT_TYPE_WORDS, item.event_type, lang)}" + (f" ({kind})" if kind else ""),
         f"                  {item.reason(lang)}{imported}",
     ]
     if item.addressed:

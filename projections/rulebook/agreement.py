@@ -17,7 +17,7 @@ from ledger.domain.groupings import DISCUSSING_TYPES, names
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.involvement import discussed_in
-from projections.rulebook.rule import Flag, Settings, ref, rule
+from projections.rulebook.rule import Flag, RuleSettings, ref, rule
 from projections.rulebook.sequence import before_first
 
 AGREEING_TYPES = names(ev.AgreementReached, ev.GuidelineAmended)
@@ -41,7 +41,7 @@ def _needs_agreement(matter: MatterFacts) -> bool:
     return matter.influence_level == "codetermination" or guideline_type(matter) is not None
 
 
-def _med_06(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_06(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Guideline without agreement: a decision before any agreement on a procedure or
     mandatory guideline (or a co-determination matter of undeclared type); on an
     optional guideline, only when the responsible body had not negotiated it (no

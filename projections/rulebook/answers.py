@@ -17,12 +17,12 @@ from ledger.domain import events as ev
 from ledger.domain.groupings import INPUTS_TO_ADDRESS
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.rule import Flag, Settings, cited, ref, rule
+from projections.rulebook.rule import Flag, RuleSettings, cited, ref, rule
 from projections.rulebook.sequence import first_after
-from projections.vocabulary import EVENT_TYPES, word
+from projections.vocabulary import EVENT_TYPE_WORDS, word
 
 
-def _med_04(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_04(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Unanswered disagreement: a disagreement with no answer logged before the first
     decision after it (an answer given after the decision does not change that it was
     decided with the disagreement open)."""
@@ -62,7 +62,7 @@ med_04 = rule(
 )(_med_04)
 
 
-def _med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_05(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Input not addressed: a position, proposal or hearing response made before a
     decision that no later decision names among its inputs."""
     decisions = matter.typed(ev.DecisionMade)
@@ -74,8 +74,8 @@ def _med_05(matter: MatterFacts, registry: RegistryView, settings: Settings) -> 
             continue
         body = given.get("body", matter.responsible_body)
         name = registry.body_name(body)
-        kind_da = word(EVENT_TYPES, given.type, "da").lower()
-        kind_en = word(EVENT_TYPES, given.type, "en").lower()
+        kind_da = word(EVENT_TYPE_WORDS, given.type, "da").lower()
+        kind_en = word(EVENT_TYPE_WORDS, given.type, "en").lower()
         yield Flag(
             f"input-{given.seq}",
             body,
@@ -96,7 +96,7 @@ med_05 = rule(
 )(_med_05)
 
 
-def _med_10(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_10(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Proposal unanswered: a proposal from MED not treated in any decision when the
     hearing opened or the matter went to politics."""
     gates = matter.typed(ev.HearingOpened, ev.ReferredToPolitics)

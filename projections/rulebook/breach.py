@@ -17,7 +17,7 @@ from ledger.domain import events as ev
 from ledger.domain.guidelines import add_months
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
-from projections.rulebook.rule import Flag, Settings, cited, ref, rule
+from projections.rulebook.rule import Flag, RuleSettings, cited, ref, rule
 
 
 def _moved(matter: MatterFacts) -> dict[int, Fact]:
@@ -26,7 +26,7 @@ def _moved(matter: MatterFacts) -> dict[int, Fact]:
     return {claim: steps[0] for claim, steps in matter.dispute_steps().items()}
 
 
-def _med_11(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_11(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Breach claim not remedied: N months (default one) after a written breach claim,
     management has neither remedied it nor has the claim moved on the dispute path."""
     moved = _moved(matter)

@@ -26,7 +26,7 @@ from ledger.domain.groupings import DISCUSSING_TYPES, INFORMING_TYPES, names
 from projections.facts.matter import Fact, MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, Settings, cited, ref, rule
+from projections.rulebook.rule import Flag, RuleSettings, cited, ref, rule
 from projections.rulebook.sequence import before_first, first_after
 
 EARLY_TYPES = DISCUSSING_TYPES | names(ev.MaterialShared)
@@ -52,7 +52,7 @@ def opened_early_by(matter: MatterFacts, fact: Fact) -> bool:
     return discussed_in(matter, fact)
 
 
-def _med_01(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_01(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Decided without discussion: a decision on a discussion or co-determination matter
     before any meeting or consultation of the responsible body; on an information
     matter, before the body was even informed (a discussion informs it too)."""
@@ -102,7 +102,7 @@ med_01 = rule(
 )(_med_01)
 
 
-def _med_02(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_02(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Around MED to politics: referred to a political committee before the responsible
     body (where the manager who drafts the proposal sits) discussed the matter."""
     body = matter.responsible_body
@@ -165,7 +165,7 @@ def _first_milestone(matter: MatterFacts) -> Milestone | None:
     return min(milestones, key=lambda m: (m.day, m.what_da)) if milestones else None
 
 
-def _med_03(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_03(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Late information: the responsible body first given material or a discussion less
     than N days (its own setting) before the first decision, referral or political
     deadline, whichever is first; a hearing does not count."""
@@ -240,7 +240,7 @@ def _informed_late(
     )
 
 
-def _med_09(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_09(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Hearing before discussion: the first hearing opened before the responsible body
     discussed the matter (meeting or consultation)."""
     hearing = matter.first(ev.HearingOpened)

@@ -19,7 +19,7 @@ from projections.facts.logged import LoggedEvent
 from projections.facts.matter import MatterFacts
 from projections.facts.registry import RegistryView
 from projections.rulebook.deadlines import midnight
-from projections.rulebook.rule import Flag, Settings, ref, rule
+from projections.rulebook.rule import Flag, RuleSettings, ref, rule
 from projections.rulebook.sequence import first_after
 
 Meeting = LoggedEvent[ev.MeetingHeld]
@@ -39,7 +39,7 @@ def _next_meeting(meetings: list[Meeting], shared: Shared, body: str) -> Meeting
     )
 
 
-def _med_07(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_07(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Material too late: material shared less than N days (the receiving body's own
     setting as of the meeting) before the first meeting of that body held after it."""
     meetings = matter.typed(ev.MeetingHeld)
@@ -94,7 +94,7 @@ def _given_material(
     return None
 
 
-def _med_08(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_08(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Work environment without the AMR: a work-environment matter at a meeting of a
     body whose AMR was neither present nor given the material before it, or of a body
     with no AMR at all unless the body says it needs none (``requires_amr`` = 0: a
@@ -169,7 +169,7 @@ def _approved(registry: RegistryView, meeting: Meeting, approvals: list[Approval
     return needed <= approved_roles if needed else bool(approved_roles)
 
 
-def _med_12(matter: MatterFacts, registry: RegistryView, settings: Settings) -> Iterator[Flag]:
+def _med_12(matter: MatterFacts, registry: RegistryView, settings: RuleSettings) -> Iterator[Flag]:
     """Minutes not approved within N days (the body's own setting as of the meeting) of
     the meeting by its chair and vice-chair, each signing the minutes' digest; an
     approval at a later meeting counts when it is logged."""

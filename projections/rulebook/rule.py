@@ -65,7 +65,7 @@ Parameters = Mapping[str, int]
 
 
 @dataclass(frozen=True)
-class Settings(Mapping[str, int]):
+class RuleSettings(Mapping[str, int]):
     """A rule's parameters as each body sets them: ``settings("material_days", body, leaf)``
     is the body's local rule in force at ``leaf`` (its forretningsorden, from
     ``BodyEstablished.rulebook`` and ``BodyRulesSet``), else the ledger's
@@ -95,7 +95,7 @@ class Settings(Mapping[str, int]):
         return len(self.defaults)
 
 
-Check = Callable[[MatterFacts, RegistryView, Settings], Iterator[Flag]]
+Check = Callable[[MatterFacts, RegistryView, RuleSettings], Iterator[Flag]]
 """A rule's check: the matter, the registry view and the rule's settings."""
 
 
@@ -127,9 +127,9 @@ class Rule:
     def title(self, lang: Lang) -> str:
         return self.title_da if lang == "da" else self.title_en
 
-    def settings(self, registry: RegistryView) -> Settings:
+    def settings(self, registry: RegistryView) -> RuleSettings:
         """The rule's parameters as the ledger's bodies set them."""
-        return Settings(self.id, self.parameters, registry)
+        return RuleSettings(self.id, self.parameters, registry)
 
     def findings(self, matter: MatterFacts, registry: RegistryView) -> list[Finding]:
         """The findings of this rule in ``matter``, each with its evidence in log order,
@@ -185,7 +185,7 @@ def rule(
     ``med_11 = rule("MED-11", ground, severity, title_da, title_en, months=1)(_med_11)``.
 
     ``parameters`` are the defaults by name, each readable per body through
-    ``Settings``.
+    ``RuleSettings``.
     """
 
     def register(check: Check) -> Rule:
