@@ -108,11 +108,11 @@ class Read:
         """
         projector = self.context.projector
         if self.as_of is not None:
-            return ("as_of", projector.store.tree_size(self.origin))
+            return ("as_of", projector.tree_size(self.origin))
         position, size = projector.lag(self.origin)
         catch_up = self.context.settings.read_models_catch_up
         if catch_up is None:
-            catch_up = projector.store.dialect == "sqlite"
+            catch_up = projector.reads_catch_up
         if catch_up and position < size:
             projector.catch_up_ledger(self.origin)
             position, size = projector.lag(self.origin)

@@ -27,9 +27,11 @@ DEFAULT_DATA_DIR = Path("medledger-data")
 class OpenedLedger:
     """One database, opened once: the service writes through it, projectors read its log.
 
-    The composition roots (the CLI, the site) hand ``store`` to those that
-    keep tables of their own, the read models' projector and the notifier,
-    and give the API and the pages only ``service``: their way to storage.
+    The composition roots (the CLI, the API, the site) hand ``store`` to those
+    that keep tables of their own, the read models' projector and the
+    notifier; the API and the pages reach the log through ``service`` and
+    read those tables through the projector and the notifier, never through
+    a storage module of their own.
     """
 
     store: Store

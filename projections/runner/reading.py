@@ -36,8 +36,8 @@ def open_view(
 ) -> View:
     """A view of ``origin``'s read models, live or as of ``as_of``.
 
-    ``catch_up`` defaults to True on SQLite and False on PostgreSQL (where
-    ``medledger projections run`` does it).  Raises UnknownLedgerError,
+    ``catch_up`` defaults to ``projector.reads_catch_up``: True on SQLite, False on
+    PostgreSQL (where ``medledger projections run`` does it).  Raises UnknownLedgerError,
     MalformedAsOfError or AsOfOutOfRangeError.
     """
     store = projector.store
@@ -46,7 +46,7 @@ def open_view(
         rows = replay(store, origin, point.size, matters=matters, schema=projector.schema)
         return View(rows, origin, point, 0)
     if catch_up is None:
-        catch_up = store.dialect == "sqlite"
+        catch_up = projector.reads_catch_up
     if catch_up:
         projector.catch_up_ledger(origin)
     position, size = projector.lag(origin)
