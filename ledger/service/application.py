@@ -55,9 +55,8 @@ from ledger.service.checkpoint_policy import CheckpointPolicy
 from ledger.service.group_commit import GroupCommit, Pending
 from ledger.service.verification import Progress, VerificationReport, verify_ledger
 from ledger.storage.logkeys import LogKeyring
-from ledger.storage.store import LedgerRow as LedgerRow  # what the service hands out
-from ledger.storage.store import LogRecord as LogRecord
-from ledger.storage.store import Store
+from ledger.storage.store import LedgerRow, Store
+from ledger.storage.store import LogRecord as LogRecord  # the record the service hands out
 from ledger.storage.transaction import LedgerTransaction, NewLeaf
 
 Clock = Callable[[], datetime]

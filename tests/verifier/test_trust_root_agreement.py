@@ -2,7 +2,10 @@
 
 ``ledger.protocol.trust`` never imports ``verifier``: the format is written
 twice on purpose, so that one implementation checks the other.  These tests
-hold the two to the same document.
+hold the two to the same document: what the verifier refuses, the ledger
+refuses.  The ledger is stricter still (an unknown member, a missing
+``witnesses`` or ``quorum``, a witness named twice); where the verifier is
+lenient it is not weaker, since a witness named twice counts once.
 """
 
 from __future__ import annotations
@@ -73,3 +76,14 @@ def test_what_the_verifier_refuses_the_ledger_refuses(change: dict[str, Any]) ->
 def _verify(factory: LedgerFactory, document: dict[str, Any]) -> None:
     """The verifier reads the trust root, then checks the ledger's bundle against it."""
     verifier_bundle.verify_bundle(factory.bundle(), verifier_bundle.parse_trust_root(document))
+
+
+def test_a_witness_named_twice_is_refused_by_the_ledger_and_counts_once_for_the_verifier() -> None:
+    factory, document = _ledger()
+    [witness] = document["witnesses"]
+    doubled = document | {"witnesses": [witness, witness], "quorum": 2}
+    with pytest.raises(MalformedError):
+        ledger_trust.TrustRoot.from_json(doubled)
+    with pytest.raises(verifier_bundle.BundleVerificationError) as refused:
+        _verify(factory, doubled)
+    assert refused.value.code == "witness_quorum_missing"
