@@ -108,7 +108,7 @@ class Read:
         """
         projector = self.context.projector
         if self.as_of is not None:
-            return ("as_of", projector.tree_size(self.origin))
+            return ("as_of", self.context.service.tree_size(self.origin))
         position, size = projector.lag(self.origin)
         catch_up = self.context.settings.read_models_catch_up
         if catch_up is None:

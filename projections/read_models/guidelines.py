@@ -51,13 +51,8 @@ def _step_row(origin: str, step: GuidelineStep) -> Row:
         "seq": step.seq,
         "guideline": step.guideline,
         "act": step.act,
-        "guideline_type": step.guideline_type,
-        "body": step.body,
-        "effective_from": step.effective_from,
         "leaf_index": step.leaf,
-        "claimed_time": step.claimed_time,
-        "actor": step.actor,
-        "imported": step.imported,
+        **step.recorded(),
     }
 
 

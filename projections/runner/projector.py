@@ -168,10 +168,6 @@ class Projector:
         ``medledger projections run`` does."""
         return self.store.dialect == "sqlite"
 
-    def tree_size(self, origin: str) -> int:
-        """The size of ``origin``'s log (0 for a ledger not in the store)."""
-        return self.store.tree_size(origin) or 0
-
     def catch_up_ledger(self, origin: str, progress: Progress | None = None) -> int:
         """Catch up one ledger given by its origin (no lookup of ids)."""
         with self._lock:
