@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ledger.domain.events import EVENT_TYPES, REGISTRY_EVENTS
+from projections.vocabulary import EVENT_TYPE_WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 READ_SIDE = ("projections", "notify", "web")
@@ -100,3 +101,10 @@ def test_every_payload_field_the_read_side_asks_for_is_one_an_event_has() -> Non
     where_asked = {(path, key) for path, _, key in asked}
     stale = [pair for pair in NOT_PAYLOAD_FIELDS if pair not in where_asked]
     assert stale == []
+
+
+def test_every_event_type_has_a_name_in_danish_and_english() -> None:
+    """Pages, receipts and the CLI name an event by its word; a type without one showed its
+    code name ("MinutesPublished") in the middle of Danish."""
+    assert set(EVENT_TYPE_WORDS) == set(EVENT_TYPES)
+    assert all(da and en for da, en in EVENT_TYPE_WORDS.values())
